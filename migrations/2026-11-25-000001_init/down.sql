@@ -1,0 +1,13 @@
+DROP TABLE thread_events;
+DROP TABLE events;
+DROP TABLE controversies;
+DROP TABLE open_questions;
+DROP TABLE proponents;
+DROP TABLE interpretations;
+DROP TABLE arc_periods;
+DROP TABLE revisions;
+DROP TABLE thread_curators;
+DROP TABLE threads;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,88 @@
+//! CSRF protection for every state-changing request, in one middleware: the Origin (or Referer)
+//! must be this site, and the visitor's token must come back in the `X-CSRF-Token` header or the
+//! form's `csrf_token` field.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+use futures_util::StreamExt;
+
+use super::Visitor;
+use crate::error::AppError;
+
+/// Largest request body accepted anywhere (a 200 KB synthesis, percent-encoded, fits).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The header API clients send the token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The hidden field every form carries.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// Refuses unsafe requests that are cross-site or lack the visitor's token.
+pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_exempt(&req) {
+        return next.call(req).await;
+    }
+    let path = req.path().to_owned();
+    let refuse = |why: &str| AppError::Forbidden(why.to_owned()).for_path(&path);
+    if !same_origin(&req) {
+        return Err(refuse("cross-site request refused"));
+    }
+    let expected = req.extensions().get::<Visitor>().map(|v| v.csrf_token.clone());
+    let presented = match req.headers().get(CSRF_HEADER) {
+        Some(value) => value.to_str().ok().map(str::to_owned),
+        None if req.content_type() == mime_form() => {
+            let body = read_body(&mut req).await.map_err(|e| e.for_path(&path))?;
+            let field = url::form_urlencoded::parse(&body).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+            req.set_payload(actix_http::Payload::from(body));
+            field
+        }
+        None => None,
+    };
+    match (expected, presented) {
+        (Some(expected), Some(presented)) if constant_time_eq::constant_time_eq(expected.as_bytes(), presented.as_bytes()) => {
+            next.call(req).await
+        }
+        _ => Err(refuse("the form expired or came from another site; reload the page and try again")),
+    }
+}
+
+/// JSON login carries no cookie authority yet, and browsers cannot send cross-site JSON
+/// without a CORS preflight this server never grants.
+fn is_exempt(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST && req.path() == "/api/v1/session" && req.content_type() == "application/json"
+}
+
+fn mime_form() -> &'static str {
+    "application/x-www-form-urlencoded"
+}
+
+/// An Origin or Referer, when the browser sends one, must name this host.
+fn same_origin(req: &ServiceRequest) -> bool {
+    let host = req.connection_info().host().to_owned();
+    let source = req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER));
+    match source.and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => url::Url::parse(origin)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_owned(),
+            }))
+            .is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(&host)),
+    }
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<bytes::Bytes, AppError> {
+    let mut payload = req.take_payload();
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("could not read the request: {e}")))?;
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}

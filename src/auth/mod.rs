@@ -1,0 +1,9 @@
+//! Passwords, sessions, CSRF and the `Visitor` extractor.
+
+pub mod csrf;
+pub mod login;
+pub mod password;
+pub mod session;
+pub mod visitor;
+
+pub use visitor::{CurrentUser, Visitor};

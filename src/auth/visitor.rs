@@ -1,0 +1,103 @@
+//! Who is asking: the middleware that resolves the session cookie once per request, and the
+//! `Visitor` extractor handlers take.
+
+use std::future::{Ready, ready};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
+
+use super::session::{CSRF_COOKIE, SESSION_COOKIE, cookie, new_token, removal, token_hash};
+use crate::db::{self, sessions, users::User};
+use crate::domain::roles::{Actor, Role};
+use crate::error::AppError;
+use crate::startup::AppState;
+
+/// A logged-in user.
+pub type CurrentUser = User;
+
+/// The person making the request: maybe a user, always a CSRF token for their forms.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    pub user: Option<CurrentUser>,
+    pub csrf_token: String,
+}
+
+impl Visitor {
+    /// The logged-in user, or "log in first".
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::LoginRequired)
+    }
+
+    /// The user's role; anonymous visitors count as readers without an account.
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    /// The permission-check view of this visitor on a thread they may or may not curate.
+    pub fn actor(&self, curates_thread: bool) -> Result<Actor, AppError> {
+        Ok(Actor { role: self.require_user()?.role, curates_thread })
+    }
+}
+
+impl FromRequest for Visitor {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Visitor>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("visitor middleware is not installed on this route"))),
+        )
+    }
+}
+
+/// Resolves the session cookie (one indexed query, only when the cookie is present) and gives
+/// anonymous visitors a CSRF cookie for the login and signup forms.
+pub async fn load(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path())
+    })?;
+    let mut session = None;
+    let mut forget_session_cookie = false;
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        let hash = token_hash(&token);
+        session = db::with_conn(&state.pool, move |c| Ok(sessions::find(c, &hash)?))
+            .await
+            .map_err(|e| e.for_path(req.path()))?;
+        forget_session_cookie = session.is_none();
+    }
+    let mut new_csrf_cookie = None;
+    let (user, csrf_token) = match session {
+        Some((user, csrf)) => (Some(user), csrf),
+        None => match req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|t| looks_like_token(t)) {
+            Some(token) => (None, token),
+            None => {
+                let token = new_token();
+                new_csrf_cookie = Some(token.clone());
+                (None, token)
+            }
+        },
+    };
+    req.extensions_mut().insert(Visitor { user, csrf_token });
+    let mut res = next.call(req).await?;
+    let secure = state.cookie_secure;
+    if let Some(token) = new_csrf_cookie {
+        res.response_mut().add_cookie(&cookie(CSRF_COOKIE, token, secure, 365)).map_err(anyhow_err)?;
+    }
+    if forget_session_cookie && !res.response().cookies().any(|c| c.name() == SESSION_COOKIE) {
+        res.response_mut().add_cookie(&removal(SESSION_COOKIE, secure)).map_err(anyhow_err)?;
+    }
+    Ok(res)
+}
+
+fn looks_like_token(value: &str) -> bool {
+    value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn anyhow_err(e: impl std::fmt::Display) -> Error {
+    AppError::Internal(anyhow::anyhow!("setting a cookie: {e}")).into()
+}

@@ -1,0 +1,176 @@
+//! The demo thread ("Open vs. Closed Weights"), loaded by `seed-demo` and `serve --demo`.
+//! Its content ships in `demo/` so a fresh checkout needs nothing else.
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{PgPool, events, revisions, sections, threads, users};
+use crate::domain::ids::{ThreadId, UserId};
+use crate::domain::roles::Role;
+use crate::domain::thread::{Significance, Stance, Status};
+use crate::render::markdown::render_markdown;
+
+const DEMO_JSON: &str = include_str!("../../demo/open-vs-closed-weights.json");
+
+#[derive(Debug, Deserialize)]
+struct DemoThread {
+    slug: String,
+    title: String,
+    framing_question: String,
+    status: String,
+    stance: String,
+    curator: String,
+    since: NaiveDate,
+    updated: NaiveDate,
+    synthesis_paragraphs: Vec<String>,
+    arc: Vec<DemoArc>,
+    interpretations: Vec<DemoInterpretation>,
+    open_questions: Vec<String>,
+    events: Vec<DemoEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoArc {
+    label: String,
+    title: String,
+    body: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoInterpretation {
+    title: String,
+    body: String,
+    proponents: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoEvent {
+    date: NaiveDate,
+    significance: String,
+    title: String,
+}
+
+/// Loads the demo thread unless a thread with its slug exists. Returns whether it was loaded.
+pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
+    let demo: DemoThread = serde_json::from_str(DEMO_JSON).context("demo/open-vs-closed-weights.json")?;
+    let mut conn = pool.get()?;
+    let loaded = conn.transaction(|conn| -> anyhow::Result<bool> {
+        if threads::slug_exists(conn, &demo.slug)? {
+            return Ok(false);
+        }
+        let curator = demo_curator(conn, &demo.curator)?;
+        let fields = threads::ThreadFields {
+            title: demo.title.clone(),
+            framing_question: demo.framing_question.clone(),
+            status: Status::parse(&demo.status).context("demo status")?,
+            stance: Stance::parse(&demo.stance).context("demo stance")?,
+        };
+        let thread = threads::create(conn, &demo.slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = thread.thread_id();
+        save_synthesis_history(conn, id, curator, &demo)?;
+        add_sections(conn, id, &demo)?;
+        for event in &demo.events {
+            let significance = Significance::parse(&event.significance).context("demo significance")?;
+            let event_id = match events::find_same(conn, event.date, &event.title)? {
+                Some(existing) => existing,
+                None => events::insert(
+                    conn,
+                    &events::EventFields {
+                        occurred_on: event.date,
+                        title: event.title.clone(),
+                        significance,
+                        url: None,
+                        body_md: String::new(),
+                        body_html: render_markdown(""),
+                    },
+                    curator,
+                )?,
+            };
+            events::link(conn, id, event_id)?;
+        }
+        threads::set_dates(conn, id, midnight(demo.since), midnight(demo.updated))?;
+        Ok(true)
+    })?;
+    if loaded {
+        tracing::info!(slug = %demo.slug, "loaded the demo thread");
+    }
+    Ok(loaded)
+}
+
+/// The demo curator: a real account that cannot log in until an admin sets a password.
+fn demo_curator(conn: &mut PgConnection, username: &str) -> anyhow::Result<UserId> {
+    if let Some(row) = users::by_username(conn, username)? {
+        return Ok(UserId(row.id));
+    }
+    let unusable = crate::auth::session::new_token();
+    let hash = crate::auth::password::hash_password(&unusable)?;
+    let user = users::insert(conn, username, &hash, Role::Curator).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(user.id)
+}
+
+/// The synthesis grew over three saves, so the demo has a history and diffs to look at.
+fn save_synthesis_history(conn: &mut PgConnection, id: ThreadId, author: UserId, demo: &DemoThread) -> anyhow::Result<()> {
+    let paragraphs = &demo.synthesis_paragraphs;
+    let steps = [
+        (2.min(paragraphs.len()), demo.since, "First sketch: the trajectory towards openness"),
+        (4.min(paragraphs.len()), NaiveDate::from_ymd_opt(2025, 2, 3).unwrap_or(demo.since), "Add the spectrum of openness and the safety dimension"),
+        (paragraphs.len(), demo.updated, "Add the fragmented regulatory landscape"),
+    ];
+    for (seq, (count, date, summary)) in (1..).zip(steps) {
+        let body = paragraphs[..count].join("\n\n");
+        let html = render_markdown(&body);
+        let outcome = revisions::save(
+            conn,
+            &revisions::NewRevision {
+                thread: id,
+                base_seq: seq - 1,
+                author,
+                body_md: &body,
+                body_html: &html,
+                summary,
+                reverted_to_seq: None,
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        anyhow::ensure!(matches!(outcome, revisions::SaveOutcome::Saved { .. }), "demo revision {seq} was not saved");
+        revisions::backdate(conn, id, seq, midnight(date))?;
+    }
+    Ok(())
+}
+
+fn add_sections(conn: &mut PgConnection, id: ThreadId, demo: &DemoThread) -> anyhow::Result<()> {
+    for period in &demo.arc {
+        sections::insert_arc(
+            conn,
+            id,
+            &sections::ArcFields {
+                label: period.label.clone(),
+                title: period.title.clone(),
+                body_md: period.body.clone(),
+                body_html: render_markdown(&period.body),
+            },
+        )?;
+    }
+    for reading in &demo.interpretations {
+        sections::insert_interpretation(
+            conn,
+            id,
+            &sections::InterpretationFields {
+                title: reading.title.clone(),
+                body_md: reading.body.clone(),
+                body_html: render_markdown(&reading.body),
+                proponents: reading.proponents.clone(),
+            },
+        )?;
+    }
+    for question in &demo.open_questions {
+        sections::insert_question(conn, id, question)?;
+    }
+    Ok(())
+}
+
+fn midnight(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
+}

@@ -1,0 +1,149 @@
+//! Events, shared across threads, and their links to threads.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::schema::{events, thread_events, threads};
+use crate::domain::ids::{EventId, ThreadId, UserId};
+use crate::domain::thread::Significance;
+use crate::error::AppError;
+use crate::render::SafeHtml;
+
+/// A row of `events`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub occurred_on: NaiveDate,
+    pub title: String,
+    pub significance: String,
+    pub url: Option<String>,
+    pub body_md: String,
+    pub body_html: String,
+}
+
+impl EventRow {
+    /// The typed id.
+    pub fn event_id(&self) -> EventId {
+        EventId(self.id)
+    }
+
+    /// The significance (the column's CHECK constraint guarantees a known value).
+    pub fn significance(&self) -> Significance {
+        Significance::parse(&self.significance).unwrap_or(Significance::Notable)
+    }
+}
+
+/// Fields of an event, validated and rendered.
+#[derive(Debug, Clone)]
+pub struct EventFields {
+    pub occurred_on: NaiveDate,
+    pub title: String,
+    pub significance: Significance,
+    pub url: Option<String>,
+    pub body_md: String,
+    pub body_html: SafeHtml,
+}
+
+/// Where the next page of the events index starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventCursor {
+    pub occurred_on: NaiveDate,
+    pub id: i64,
+}
+
+/// One event, or 404.
+pub fn by_id(conn: &mut PgConnection, id: EventId) -> Result<EventRow, AppError> {
+    Ok(events::table.find(id.0).select(EventRow::as_select()).first(conn)?)
+}
+
+/// Records an event.
+pub fn insert(conn: &mut PgConnection, f: &EventFields, by: UserId) -> QueryResult<EventId> {
+    diesel::insert_into(events::table)
+        .values((
+            events::occurred_on.eq(f.occurred_on),
+            events::title.eq(&f.title),
+            events::significance.eq(f.significance.as_str()),
+            events::url.eq(&f.url),
+            events::body_md.eq(&f.body_md),
+            events::body_html.eq(f.body_html.as_str()),
+            events::created_by.eq(by.0),
+        ))
+        .returning(events::id)
+        .get_result(conn)
+        .map(EventId)
+}
+
+/// Corrects an event.
+pub fn update(conn: &mut PgConnection, id: EventId, f: &EventFields) -> Result<(), AppError> {
+    let n = diesel::update(events::table.find(id.0))
+        .set((
+            events::occurred_on.eq(f.occurred_on),
+            events::title.eq(&f.title),
+            events::significance.eq(f.significance.as_str()),
+            events::url.eq(&f.url),
+            events::body_md.eq(&f.body_md),
+            events::body_html.eq(f.body_html.as_str()),
+        ))
+        .execute(conn)?;
+    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// The event with this date and title, if one was recorded (demo data reuses shared events).
+pub fn find_same(conn: &mut PgConnection, occurred_on: NaiveDate, title: &str) -> QueryResult<Option<EventId>> {
+    events::table
+        .filter(events::occurred_on.eq(occurred_on).and(events::title.eq(title)))
+        .select(events::id)
+        .first(conn)
+        .optional()
+        .map(|id| id.map(EventId))
+}
+
+/// Links an event to a thread (idempotent).
+pub fn link(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> QueryResult<usize> {
+    diesel::insert_into(thread_events::table)
+        .values((thread_events::thread_id.eq(thread.0), thread_events::event_id.eq(event.0)))
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
+
+/// Removes an event from a thread (the event stays for other threads).
+pub fn unlink(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> Result<(), AppError> {
+    let n = diesel::delete(thread_events::table.find((thread.0, event.0))).execute(conn)?;
+    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// A thread's events in date order.
+pub fn for_thread(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<Vec<EventRow>> {
+    thread_events::table
+        .inner_join(events::table)
+        .filter(thread_events::thread_id.eq(thread.0))
+        .order((events::occurred_on, events::id))
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+/// The threads an event belongs to: (slug, title), by title.
+pub fn threads_of(conn: &mut PgConnection, event: EventId) -> QueryResult<Vec<(String, String)>> {
+    thread_events::table
+        .inner_join(threads::table)
+        .filter(thread_events::event_id.eq(event.0))
+        .order(threads::title)
+        .select((threads::slug, threads::title))
+        .load(conn)
+}
+
+/// A page of events, newest first, seeking past `after`.
+pub fn list_page(conn: &mut PgConnection, after: Option<EventCursor>, limit: i64) -> QueryResult<Vec<EventRow>> {
+    let mut query = events::table
+        .order((events::occurred_on.desc(), events::id.desc()))
+        .limit(limit)
+        .select(EventRow::as_select())
+        .into_boxed();
+    if let Some(c) = after {
+        query = query.filter(
+            events::occurred_on.lt(c.occurred_on).or(events::occurred_on.eq(c.occurred_on).and(events::id.lt(c.id))),
+        );
+    }
+    query.load(conn)
+}

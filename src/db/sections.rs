@@ -1,0 +1,275 @@
+//! The ordered sections of a thread: the arc, interpretations (with proponents), open questions
+//! and active controversies. Every query is scoped by thread id, so an item id from another
+//! thread is simply not found.
+
+use diesel::prelude::*;
+
+use super::schema::{arc_periods, controversies, interpretations, open_questions, proponents};
+use crate::domain::ids::ThreadId;
+use crate::error::AppError;
+use crate::render::SafeHtml;
+
+/// Generates the queries every section shares: list in order, fetch one, delete one, and the
+/// position a new item takes (after the last).
+macro_rules! section_queries {
+    ($module:ident, $table:ident, $row:ty) => {
+        /// Shared queries of this section.
+        pub mod $module {
+            use super::*;
+
+            /// The thread's items, in order.
+            pub fn list(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<Vec<$row>> {
+                $table::table
+                    .filter($table::thread_id.eq(thread.0))
+                    .order(($table::position, $table::id))
+                    .select(<$row>::as_select())
+                    .load(conn)
+            }
+
+            /// One item of the thread, or 404.
+            pub fn get(conn: &mut PgConnection, thread: ThreadId, id: i64) -> Result<$row, AppError> {
+                Ok($table::table
+                    .filter($table::thread_id.eq(thread.0).and($table::id.eq(id)))
+                    .select(<$row>::as_select())
+                    .first(conn)?)
+            }
+
+            /// Deletes one item of the thread; 404 when it is not the thread's.
+            pub fn delete(conn: &mut PgConnection, thread: ThreadId, id: i64) -> Result<(), AppError> {
+                let n = diesel::delete($table::table.filter($table::thread_id.eq(thread.0).and($table::id.eq(id))))
+                    .execute(conn)?;
+                if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+            }
+
+            pub(crate) fn next_position(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<i32> {
+                let max: Option<i32> = $table::table
+                    .filter($table::thread_id.eq(thread.0))
+                    .select(diesel::dsl::max($table::position))
+                    .first(conn)?;
+                Ok(max.unwrap_or(0) + 1)
+            }
+
+            pub(crate) fn require_updated(n: usize) -> Result<(), AppError> {
+                if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+            }
+        }
+    };
+}
+
+/// A dated period of the thread's story.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = arc_periods)]
+pub struct ArcPeriodRow {
+    pub id: i64,
+    pub thread_id: i64,
+    pub position: i32,
+    pub label: String,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+}
+
+/// A reading of the debate.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = interpretations)]
+pub struct InterpretationRow {
+    pub id: i64,
+    pub thread_id: i64,
+    pub position: i32,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+}
+
+/// A question the thread has not answered.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = open_questions)]
+pub struct QuestionRow {
+    pub id: i64,
+    pub thread_id: i64,
+    pub position: i32,
+    pub question: String,
+}
+
+/// A dispute under way.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = controversies)]
+pub struct ControversyRow {
+    pub id: i64,
+    pub thread_id: i64,
+    pub position: i32,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+}
+
+section_queries!(arc, arc_periods, ArcPeriodRow);
+section_queries!(interpretation, interpretations, InterpretationRow);
+section_queries!(question, open_questions, QuestionRow);
+section_queries!(controversy, controversies, ControversyRow);
+
+/// Fields of an arc period, validated and rendered.
+#[derive(Debug, Clone)]
+pub struct ArcFields {
+    pub label: String,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: SafeHtml,
+}
+
+/// Fields of an interpretation, validated and rendered.
+#[derive(Debug, Clone)]
+pub struct InterpretationFields {
+    pub title: String,
+    pub body_md: String,
+    pub body_html: SafeHtml,
+    pub proponents: Vec<String>,
+}
+
+/// Fields of a controversy, validated and rendered.
+#[derive(Debug, Clone)]
+pub struct ControversyFields {
+    pub title: String,
+    pub body_md: String,
+    pub body_html: SafeHtml,
+}
+
+/// Appends an arc period.
+pub fn insert_arc(conn: &mut PgConnection, thread: ThreadId, f: &ArcFields) -> QueryResult<i64> {
+    let position = arc::next_position(conn, thread)?;
+    diesel::insert_into(arc_periods::table)
+        .values((
+            arc_periods::thread_id.eq(thread.0),
+            arc_periods::position.eq(position),
+            arc_periods::label.eq(&f.label),
+            arc_periods::title.eq(&f.title),
+            arc_periods::body_md.eq(&f.body_md),
+            arc_periods::body_html.eq(f.body_html.as_str()),
+        ))
+        .returning(arc_periods::id)
+        .get_result(conn)
+}
+
+/// Rewrites an arc period.
+pub fn update_arc(conn: &mut PgConnection, thread: ThreadId, id: i64, f: &ArcFields) -> Result<(), AppError> {
+    let n = diesel::update(arc_periods::table.filter(arc_periods::thread_id.eq(thread.0).and(arc_periods::id.eq(id))))
+        .set((
+            arc_periods::label.eq(&f.label),
+            arc_periods::title.eq(&f.title),
+            arc_periods::body_md.eq(&f.body_md),
+            arc_periods::body_html.eq(f.body_html.as_str()),
+        ))
+        .execute(conn)?;
+    arc::require_updated(n)
+}
+
+/// Appends an interpretation with its proponents.
+pub fn insert_interpretation(conn: &mut PgConnection, thread: ThreadId, f: &InterpretationFields) -> QueryResult<i64> {
+    conn.transaction(|conn| {
+        let position = interpretation::next_position(conn, thread)?;
+        let id = diesel::insert_into(interpretations::table)
+            .values((
+                interpretations::thread_id.eq(thread.0),
+                interpretations::position.eq(position),
+                interpretations::title.eq(&f.title),
+                interpretations::body_md.eq(&f.body_md),
+                interpretations::body_html.eq(f.body_html.as_str()),
+            ))
+            .returning(interpretations::id)
+            .get_result(conn)?;
+        replace_proponents(conn, id, &f.proponents)?;
+        Ok(id)
+    })
+}
+
+/// Rewrites an interpretation and replaces its proponents.
+pub fn update_interpretation(conn: &mut PgConnection, thread: ThreadId, id: i64, f: &InterpretationFields) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let n = diesel::update(
+            interpretations::table.filter(interpretations::thread_id.eq(thread.0).and(interpretations::id.eq(id))),
+        )
+        .set((
+            interpretations::title.eq(&f.title),
+            interpretations::body_md.eq(&f.body_md),
+            interpretations::body_html.eq(f.body_html.as_str()),
+        ))
+        .execute(conn)?;
+        interpretation::require_updated(n)?;
+        replace_proponents(conn, id, &f.proponents)?;
+        Ok(())
+    })
+}
+
+fn replace_proponents(conn: &mut PgConnection, interpretation_id: i64, names: &[String]) -> QueryResult<()> {
+    diesel::delete(proponents::table.filter(proponents::interpretation_id.eq(interpretation_id))).execute(conn)?;
+    let rows: Vec<_> = names
+        .iter()
+        .zip(1..)
+        .map(|(name, position)| {
+            (
+                proponents::interpretation_id.eq(interpretation_id),
+                proponents::position.eq(position),
+                proponents::name.eq(name),
+            )
+        })
+        .collect();
+    diesel::insert_into(proponents::table).values(&rows).execute(conn)?;
+    Ok(())
+}
+
+/// Proponents of several interpretations in one query: (interpretation id, name), in order.
+pub fn proponents_of(conn: &mut PgConnection, interpretation_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    proponents::table
+        .filter(proponents::interpretation_id.eq_any(interpretation_ids))
+        .order((proponents::interpretation_id, proponents::position))
+        .select((proponents::interpretation_id, proponents::name))
+        .load(conn)
+}
+
+/// Appends an open question.
+pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str) -> QueryResult<i64> {
+    let position = question::next_position(conn, thread)?;
+    diesel::insert_into(open_questions::table)
+        .values((
+            open_questions::thread_id.eq(thread.0),
+            open_questions::position.eq(position),
+            open_questions::question.eq(text),
+        ))
+        .returning(open_questions::id)
+        .get_result(conn)
+}
+
+/// Rewrites an open question.
+pub fn update_question(conn: &mut PgConnection, thread: ThreadId, id: i64, text: &str) -> Result<(), AppError> {
+    let n = diesel::update(open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))))
+        .set(open_questions::question.eq(text))
+        .execute(conn)?;
+    question::require_updated(n)
+}
+
+/// Appends a controversy.
+pub fn insert_controversy(conn: &mut PgConnection, thread: ThreadId, f: &ControversyFields) -> QueryResult<i64> {
+    let position = controversy::next_position(conn, thread)?;
+    diesel::insert_into(controversies::table)
+        .values((
+            controversies::thread_id.eq(thread.0),
+            controversies::position.eq(position),
+            controversies::title.eq(&f.title),
+            controversies::body_md.eq(&f.body_md),
+            controversies::body_html.eq(f.body_html.as_str()),
+        ))
+        .returning(controversies::id)
+        .get_result(conn)
+}
+
+/// Rewrites a controversy.
+pub fn update_controversy(conn: &mut PgConnection, thread: ThreadId, id: i64, f: &ControversyFields) -> Result<(), AppError> {
+    let n = diesel::update(controversies::table.filter(controversies::thread_id.eq(thread.0).and(controversies::id.eq(id))))
+        .set((
+            controversies::title.eq(&f.title),
+            controversies::body_md.eq(&f.body_md),
+            controversies::body_html.eq(f.body_html.as_str()),
+        ))
+        .execute(conn)?;
+    controversy::require_updated(n)
+}

@@ -1,0 +1,64 @@
+//! Everything a thread page shows, read in one snapshot with a fixed number of indexed queries.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::events::{self, EventRow};
+use super::revisions::{self, Revision};
+use super::sections::{self, ArcPeriodRow, ControversyRow, InterpretationRow, QuestionRow};
+use super::threads::{self, ThreadRow};
+use crate::error::AppError;
+
+/// An interpretation with its proponents.
+#[derive(Debug, Clone)]
+pub struct InterpretationWithProponents {
+    pub row: InterpretationRow,
+    pub proponents: Vec<String>,
+}
+
+/// The data of a thread page.
+#[derive(Debug, Clone)]
+pub struct ThreadPageData {
+    pub thread: ThreadRow,
+    pub curators: Vec<String>,
+    pub synthesis: Option<Revision>,
+    pub arc: Vec<ArcPeriodRow>,
+    pub interpretations: Vec<InterpretationWithProponents>,
+    pub questions: Vec<QuestionRow>,
+    pub events: Vec<EventRow>,
+    pub controversies: Vec<ControversyRow>,
+}
+
+/// Loads a thread page by slug: nine queries whatever the thread's size, in a read-only,
+/// repeatable-read transaction so the sections agree with each other.
+pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppError> {
+    conn.build_transaction().read_only().repeatable_read().run(|conn| {
+        let thread = threads::by_slug(conn, slug)?;
+        let id = thread.thread_id();
+        let synthesis = match thread.head_seq {
+            0 => None,
+            seq => Some(revisions::by_seq(conn, id, seq)?),
+        };
+        let interpretation_rows = sections::interpretation::list(conn, id)?;
+        let ids: Vec<i64> = interpretation_rows.iter().map(|i| i.id).collect();
+        let mut by_interpretation: HashMap<i64, Vec<String>> = HashMap::new();
+        for (owner, name) in sections::proponents_of(conn, &ids)? {
+            by_interpretation.entry(owner).or_default().push(name);
+        }
+        let interpretations = interpretation_rows
+            .into_iter()
+            .map(|row| InterpretationWithProponents { proponents: by_interpretation.remove(&row.id).unwrap_or_default(), row })
+            .collect();
+        Ok(ThreadPageData {
+            curators: threads::curators(conn, id)?,
+            synthesis,
+            arc: sections::arc::list(conn, id)?,
+            interpretations,
+            questions: sections::question::list(conn, id)?,
+            events: events::for_thread(conn, id)?,
+            controversies: sections::controversy::list(conn, id)?,
+            thread,
+        })
+    })
+}

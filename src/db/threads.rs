@@ -1,0 +1,154 @@
+//! Threads and their curators.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{thread_curators, threads, users};
+use crate::domain::ids::{ThreadId, UserId};
+use crate::domain::thread::{Stance, Status};
+use crate::error::AppError;
+
+/// A row of `threads`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = threads)]
+pub struct ThreadRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub framing_question: String,
+    pub status: String,
+    pub stance: String,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub head_seq: i32,
+}
+
+impl ThreadRow {
+    /// The typed id.
+    pub fn thread_id(&self) -> ThreadId {
+        ThreadId(self.id)
+    }
+
+    /// The status (the column's CHECK constraint guarantees a known value).
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Active)
+    }
+
+    /// The stance (the column's CHECK constraint guarantees a known value).
+    pub fn stance(&self) -> Stance {
+        Stance::parse(&self.stance).unwrap_or(Stance::Contested)
+    }
+}
+
+/// The editable fields of a thread, already validated.
+#[derive(Debug, Clone)]
+pub struct ThreadFields {
+    pub title: String,
+    pub framing_question: String,
+    pub status: Status,
+    pub stance: Stance,
+}
+
+/// Where the next page of the thread index starts: (updated_at, id) of the last row shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ThreadCursor {
+    pub updated_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+/// A thread by slug, or 404.
+pub fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<ThreadRow, AppError> {
+    Ok(threads::table.filter(threads::slug.eq(slug)).select(ThreadRow::as_select()).first(conn)?)
+}
+
+/// Whether a slug is taken.
+pub fn slug_exists(conn: &mut PgConnection, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(threads::table.filter(threads::slug.eq(slug)))).get_result(conn)
+}
+
+/// One page of threads, newest activity first, seeking past `after` (no OFFSET).
+pub fn list_page(conn: &mut PgConnection, after: Option<ThreadCursor>, limit: i64) -> QueryResult<Vec<ThreadRow>> {
+    let mut query = threads::table
+        .order((threads::updated_at.desc(), threads::id.desc()))
+        .select(ThreadRow::as_select())
+        .limit(limit)
+        .into_boxed();
+    if let Some(c) = after {
+        query = query.filter(
+            threads::updated_at.lt(c.updated_at).or(threads::updated_at.eq(c.updated_at).and(threads::id.lt(c.id))),
+        );
+    }
+    query.load(conn)
+}
+
+/// Creates a thread with its creator as first curator.
+pub fn create(conn: &mut PgConnection, slug: &str, fields: &ThreadFields, creator: UserId) -> Result<ThreadRow, AppError> {
+    conn.transaction(|conn| {
+        let row = diesel::insert_into(threads::table)
+            .values((
+                threads::slug.eq(slug),
+                threads::title.eq(&fields.title),
+                threads::framing_question.eq(&fields.framing_question),
+                threads::status.eq(fields.status.as_str()),
+                threads::stance.eq(fields.stance.as_str()),
+                threads::created_by.eq(creator.0),
+            ))
+            .returning(ThreadRow::as_returning())
+            .get_result(conn)
+            .map_err(|e| match AppError::from(e) {
+                AppError::Invalid(_) => AppError::Invalid(format!("the slug \"{slug}\" is taken")),
+                other => other,
+            })?;
+        add_curator(conn, row.thread_id(), creator)?;
+        Ok(row)
+    })
+}
+
+/// Updates title, framing question, status and stance.
+pub fn update_fields(conn: &mut PgConnection, id: ThreadId, fields: &ThreadFields) -> QueryResult<usize> {
+    diesel::update(threads::table.find(id.0))
+        .set((
+            threads::title.eq(&fields.title),
+            threads::framing_question.eq(&fields.framing_question),
+            threads::status.eq(fields.status.as_str()),
+            threads::stance.eq(fields.stance.as_str()),
+            threads::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+/// Marks the thread as just updated (any change to its sections counts as activity).
+pub fn touch(conn: &mut PgConnection, id: ThreadId) -> QueryResult<usize> {
+    diesel::update(threads::table.find(id.0)).set(threads::updated_at.eq(diesel::dsl::now)).execute(conn)
+}
+
+/// Usernames of a thread's curators, in the order they joined.
+pub fn curators(conn: &mut PgConnection, id: ThreadId) -> QueryResult<Vec<String>> {
+    thread_curators::table
+        .inner_join(users::table)
+        .filter(thread_curators::thread_id.eq(id.0))
+        .order((thread_curators::added_at, users::id))
+        .select(users::username)
+        .load(conn)
+}
+
+/// Whether `user` curates the thread.
+pub fn is_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(thread_curators::table.find((thread.0, user.0)))).get_result(conn)
+}
+
+/// Adds a curator (nothing happens if they already are one).
+pub fn add_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> QueryResult<usize> {
+    diesel::insert_into(thread_curators::table)
+        .values((thread_curators::thread_id.eq(thread.0), thread_curators::user_id.eq(user.0)))
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
+
+/// Sets the creation and activity dates (demo data carries its real history).
+pub fn set_dates(conn: &mut PgConnection, id: ThreadId, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(threads::table.find(id.0))
+        .set((threads::created_at.eq(created_at), threads::updated_at.eq(updated_at)))
+        .execute(conn)
+}

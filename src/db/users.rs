@@ -1,0 +1,91 @@
+//! User accounts.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::schema::users;
+use crate::domain::ids::UserId;
+use crate::domain::roles::Role;
+use crate::error::AppError;
+
+diesel::define_sql_function!(fn lower(x: Text) -> Text);
+
+/// A row of `users`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user as the rest of the application sees one (no password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User { id: UserId(row.id), username: row.username, role: Role::parse(&row.role).unwrap_or(Role::Reader) }
+    }
+}
+
+/// Finds a user by name, ignoring case.
+pub fn by_username(conn: &mut PgConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(lower(users::username).eq(username.to_lowercase()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Inserts a user; a taken name (in any case) is a validation error, not a 500.
+pub fn insert(conn: &mut PgConnection, username: &str, password_hash: &str, role: Role) -> Result<User, AppError> {
+    let row = diesel::insert_into(users::table)
+        .values((users::username.eq(username), users::password_hash.eq(password_hash), users::role.eq(role.as_str())))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .map_err(|e| match AppError::from(e) {
+            AppError::Invalid(_) => AppError::Invalid("that username is taken".to_owned()),
+            other => other,
+        })?;
+    Ok(row.into())
+}
+
+/// Changes a user's role.
+pub fn set_role(conn: &mut PgConnection, id: UserId, role: Role) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0)).set(users::role.eq(role.as_str())).execute(conn)
+}
+
+/// Changes a user's password hash.
+pub fn set_password_hash(conn: &mut PgConnection, id: UserId, password_hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0)).set(users::password_hash.eq(password_hash)).execute(conn)
+}
+
+/// `agora create-admin`: creates the account, or makes an existing one admin with the new password.
+pub fn create_admin_blocking(pool: &super::PgPool, username: &str, password: &str) -> anyhow::Result<()> {
+    let username = crate::domain::validate::username(username).map_err(anyhow::Error::msg)?;
+    crate::domain::validate::password(password).map_err(anyhow::Error::msg)?;
+    let hash = crate::auth::password::hash_password(password)?;
+    let mut conn = pool.get()?;
+    conn.transaction(|conn| -> anyhow::Result<()> {
+        match by_username(conn, &username)? {
+            Some(existing) => {
+                let id = UserId(existing.id);
+                set_role(conn, id, Role::Admin)?;
+                set_password_hash(conn, id, &hash)?;
+                super::sessions::delete_for_user(conn, id)?;
+            }
+            None => {
+                insert(conn, &username, &hash, Role::Admin).map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,186 @@
+//! Validation of user input. Each function returns the cleaned value or a message for the user.
+
+use chrono::NaiveDate;
+
+use super::thread::{Significance, Stance, Status};
+
+/// A message shown to the user next to the form they submitted.
+pub type Invalid = String;
+
+/// Longest synthesis accepted, in bytes (a long essay is ~60 KB).
+pub const MAX_SYNTHESIS_BYTES: usize = 200_000;
+/// Longest body of a section item (an interpretation, an arc period, ...).
+pub const MAX_SECTION_BODY_BYTES: usize = 20_000;
+
+/// Trims and checks a required single-line or short field.
+pub fn required(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("{field} is required"));
+    }
+    limited(field, value, max_chars)
+}
+
+/// Trims and checks an optional field; empty becomes `None`.
+pub fn optional(field: &str, value: Option<&str>, max_chars: usize) -> Result<Option<String>, Invalid> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => limited(field, v, max_chars).map(Some),
+    }
+}
+
+fn limited(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid> {
+    if value.chars().count() > max_chars {
+        return Err(format!("{field} must be at most {max_chars} characters"));
+    }
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(format!("{field} contains control characters"));
+    }
+    Ok(value.to_owned())
+}
+
+/// A Markdown body: may be empty, keeps its inner whitespace, bounded in bytes.
+pub fn markdown(field: &str, value: &str, max_bytes: usize) -> Result<String, Invalid> {
+    let value = value.replace("\r\n", "\n");
+    let value = value.trim_end();
+    if value.len() > max_bytes {
+        return Err(format!("{field} must be at most {} KB", max_bytes / 1000));
+    }
+    Ok(value.to_owned())
+}
+
+/// Usernames: 3-32 letters, digits, '-' or '_' (they appear in URLs and credits).
+pub fn username(value: &str) -> Result<String, Invalid> {
+    let value = value.trim();
+    let ok = (3..=32).contains(&value.chars().count())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok { Ok(value.to_owned()) } else { Err("a username is 3-32 letters, digits, '-' or '_'".to_owned()) }
+}
+
+/// Passwords: 12-128 characters (OWASP ASVS 2.1.1 and 2.1.2); any characters allowed.
+pub fn password(value: &str) -> Result<(), Invalid> {
+    match value.chars().count() {
+        n if n < 12 => Err("a password needs at least 12 characters".to_owned()),
+        n if n > 128 => Err("a password may have at most 128 characters".to_owned()),
+        _ => Ok(()),
+    }
+}
+
+/// A thread's slug: lowercase letters, digits and single hyphens, 1-80 characters.
+pub fn slug(value: &str) -> Result<String, Invalid> {
+    let value = value.trim();
+    let ok = (1..=80).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+        && !value.contains("--");
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err("a slug is lowercase letters, digits and single hyphens (up to 80)".to_owned())
+    }
+}
+
+/// The slug derived from a title when none is given.
+pub fn slug_from_title(title: &str) -> Result<String, Invalid> {
+    let mut derived = slug::slugify(title);
+    derived.truncate(80);
+    slug(derived.trim_end_matches('-')).map_err(|_| "give the thread a slug: its title has no letters or digits".to_owned())
+}
+
+/// Parses a form's status field.
+pub fn status(value: &str) -> Result<Status, Invalid> {
+    Status::parse(value).ok_or_else(|| "status must be active, dormant or resolved".to_owned())
+}
+
+/// Parses a form's stance field.
+pub fn stance(value: &str) -> Result<Stance, Invalid> {
+    Stance::parse(value).ok_or_else(|| "stance must be contested, emerging_consensus or settled".to_owned())
+}
+
+/// Parses a form's significance field.
+pub fn significance(value: &str) -> Result<Significance, Invalid> {
+    Significance::parse(value).ok_or_else(|| "significance must be landmark, major or notable".to_owned())
+}
+
+/// Parses a date written `YYYY-MM-DD`.
+pub fn date(field: &str, value: &str) -> Result<NaiveDate, Invalid> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| format!("{field} must be a date like 2024-07-23"))
+}
+
+/// An optional link: only http and https, so no `javascript:` URL is ever stored.
+pub fn link(value: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(value) = optional("link", value, 2000)? else { return Ok(None) };
+    match url::Url::parse(&value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(Some(url.to_string())),
+        _ => Err("the link must be a full http:// or https:// address".to_owned()),
+    }
+}
+
+/// Proponents, one per line (commas also separate), each named once.
+pub fn proponents(value: &str) -> Result<Vec<String>, Invalid> {
+    let mut names: Vec<String> = Vec::new();
+    for raw in value.split(['\n', ',']) {
+        let name = raw.trim();
+        if name.is_empty() {
+            continue;
+        }
+        let name = required("a proponent's name", name, 120)?;
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            names.push(name);
+        }
+    }
+    if names.len() > 50 {
+        return Err("at most 50 proponents".to_owned());
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_trims_and_rejects_blank() {
+        assert_eq!(required("title", "  A  ", 10).unwrap(), "A");
+        assert!(required("title", "   ", 10).is_err());
+        assert!(required("title", "abcdefghijk", 10).is_err());
+        assert!(required("title", "a\u{0}b", 10).is_err());
+    }
+
+    #[test]
+    fn slugs_are_strict_and_derivable() {
+        assert!(slug("open-vs-closed").is_ok());
+        assert!(slug("Open").is_err());
+        assert!(slug("a--b").is_err());
+        assert!(slug("../etc").is_err());
+        assert_eq!(slug_from_title("Open vs. Closed Weights!").unwrap(), "open-vs-closed-weights");
+        assert!(slug_from_title("!!!").is_err());
+    }
+
+    #[test]
+    fn links_must_be_http() {
+        assert!(link(Some("javascript:alert(1)")).is_err());
+        assert!(link(Some("data:text/html,x")).is_err());
+        assert_eq!(link(Some(" ")).unwrap(), None);
+        assert_eq!(link(Some("https://example.org/a")).unwrap().as_deref(), Some("https://example.org/a"));
+    }
+
+    #[test]
+    fn proponents_split_on_lines_and_commas_without_duplicates() {
+        let names = proponents("Meta AI, Yann LeCun\nHugging Face\n\nmeta ai").unwrap();
+        assert_eq!(names, ["Meta AI", "Yann LeCun", "Hugging Face"]);
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters() {
+        assert!(password("short").is_err());
+        assert!(password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert!(date("date", "2024-07-23").is_ok());
+        assert!(date("date", "23/07/2024").is_err());
+    }
+}

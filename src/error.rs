@@ -1,0 +1,155 @@
+//! One error type for the whole application, rendered as an HTML page (`AppError`) or as JSON
+//! (`ApiError`). Internal causes go to the log once; users see a generic message and a reference.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::render::pages::ErrorPage;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("you need to log in to do that")]
+    LoginRequired,
+    #[error("{0}")]
+    Forbidden(String),
+    /// Bad user input; the message is shown to the user (422).
+    #[error("{0}")]
+    Invalid(String),
+    /// Malformed request (400): bad JSON, a form that does not parse, a bad query string.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("edit conflict: {0}")]
+    Conflict(String),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("too many attempts; wait a few minutes and try again")]
+    TooManyRequests,
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// The usual "you may not do that" refusal.
+    pub fn forbidden() -> Self {
+        AppError::Forbidden("you do not have permission to do that".to_owned())
+    }
+
+    /// The text shown to the user; never internal details.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(_) => "something went wrong on our side; it has been logged".to_owned(),
+            AppError::NotFound => "there is nothing at this address".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    fn log_if_internal(&self) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::LoginRequired | AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.log_if_internal();
+        if matches!(self, AppError::LoginRequired) {
+            // A browser is sent to the login form rather than shown a bare 401.
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish();
+        }
+        let page = ErrorPage::new(self.status_code(), self.public_message());
+        crate::render::pages::html_response(self.status_code(), &page)
+    }
+}
+
+/// The same errors, rendered as `{"error": "..."}` for `/api/v1`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(err: E) -> Self {
+        ApiError(err.into())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log_if_internal();
+        HttpResponse::build(self.status_code())
+            .content_type(ContentType::json())
+            .json(serde_json::json!({ "error": self.0.public_message() }))
+    }
+}
+
+impl From<DieselError> for AppError {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::NotFound => AppError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Invalid("that already exists".to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(error = %err, "no database connection");
+        AppError::Unavailable
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {err}"))
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        AppError::Internal(anyhow::anyhow!("template failed: {err}"))
+    }
+}
+
+impl AppError {
+    /// Renders as JSON under `/api/`, as an HTML page elsewhere (for middleware, which serves both).
+    pub fn for_path(self, path: &str) -> actix_web::Error {
+        if path.starts_with("/api/") { ApiError(self).into() } else { self.into() }
+    }
+}

@@ -1,0 +1,37 @@
+//! Loading a thread for a write, with the permission check every write goes through.
+
+use diesel::PgConnection;
+
+use crate::db::threads::{self, ThreadRow};
+use crate::domain::roles::{self, Actor};
+use crate::domain::validate;
+use crate::error::AppError;
+use crate::auth::CurrentUser;
+
+/// The thread at `slug` if `user` may edit it: 404 when there is none, 403 when they may not.
+pub fn editable_thread(conn: &mut PgConnection, slug: &str, user: &CurrentUser) -> Result<ThreadRow, AppError> {
+    let thread = thread_by_slug(conn, slug)?;
+    let curates_thread = threads::is_curator(conn, thread.thread_id(), user.id)?;
+    if !roles::can_edit_thread(Actor { role: user.role, curates_thread }) {
+        return Err(AppError::Forbidden("only this thread's curators and moderators can change it".to_owned()));
+    }
+    Ok(thread)
+}
+
+/// The thread at `slug`; a malformed slug is a plain 404 without touching the database.
+pub fn thread_by_slug(conn: &mut PgConnection, slug: &str) -> Result<ThreadRow, AppError> {
+    validate::slug(slug).map_err(|_| AppError::NotFound)?;
+    threads::by_slug(conn, slug)
+}
+
+/// Whether an (optional) user may edit a thread whose curators are `curators`.
+pub fn may_edit(user: Option<&CurrentUser>, curators: &[String]) -> bool {
+    user.is_some_and(|u| {
+        roles::can_edit_thread(Actor { role: u.role, curates_thread: curators.iter().any(|c| c == &u.username) })
+    })
+}
+
+/// Refuses users whose role is below what `allowed` accepts.
+pub fn require(user: &CurrentUser, allowed: fn(roles::Role) -> bool, what: &str) -> Result<(), AppError> {
+    if allowed(user.role) { Ok(()) } else { Err(AppError::Forbidden(format!("your role cannot {what}"))) }
+}

@@ -1,0 +1,8 @@
+//! Operations shared by the HTML and JSON handlers: validate input, check permission and run
+//! the queries in one blocking call. Handlers only parse the request and pick a response.
+
+pub mod access;
+pub mod events;
+pub mod sections;
+pub mod synthesis;
+pub mod threads;

@@ -1,0 +1,43 @@
+//! Dates as the page format writes them ("Since Feb 2023", "Updated Mar 8, 2026").
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// "Feb 2023".
+pub fn month_year(at: DateTime<Utc>) -> String {
+    at.format("%b %Y").to_string()
+}
+
+/// "Mar 8, 2026".
+pub fn day(at: DateTime<Utc>) -> String {
+    at.format("%b %-d, %Y").to_string()
+}
+
+/// "2026-03-08", for machine-readable `<time datetime>` and compact lists.
+pub fn iso_date(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+/// "2026-03-08 14:05 UTC", for revision lists.
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// "Jul 18, 2023", for event dates.
+pub fn event_date(on: NaiveDate) -> String {
+    on.format("%b %-d, %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn formats_follow_the_page() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 8, 14, 5, 0).unwrap();
+        assert_eq!(month_year(at), "Mar 2026");
+        assert_eq!(day(at), "Mar 8, 2026");
+        assert_eq!(timestamp(at), "2026-03-08 14:05 UTC");
+        assert_eq!(event_date(NaiveDate::from_ymd_opt(2023, 7, 18).unwrap()), "Jul 18, 2023");
+    }
+}

@@ -1,0 +1,8 @@
+//! Turning stored data into what people see: sanitized Markdown, diffs, and askama pages.
+
+pub mod diff;
+pub mod format;
+pub mod markdown;
+pub mod pages;
+
+pub use markdown::SafeHtml;

@@ -1,0 +1,171 @@
+//! One generic, accessible form page: every control has a label, errors are announced, and
+//! the CSRF token is always included. Used for every create/edit form in the app.
+
+use askama::Template;
+
+use super::Chrome;
+
+/// A form control.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub value: String,
+    pub hint: &'static str,
+    pub required: bool,
+}
+
+/// The kinds of control the app uses.
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    Text,
+    Password,
+    Date,
+    Url,
+    /// A textarea with this many rows.
+    TextArea(u32),
+    /// (value, label) options.
+    Select(Vec<(&'static str, &'static str)>),
+}
+
+impl Field {
+    /// A required single-line text field.
+    pub fn text(name: &'static str, label: &'static str, value: impl Into<String>) -> Self {
+        Field { name, label, kind: FieldKind::Text, value: value.into(), hint: "", required: true }
+    }
+
+    /// A textarea.
+    pub fn area(name: &'static str, label: &'static str, value: impl Into<String>, rows: u32) -> Self {
+        Field { name, label, kind: FieldKind::TextArea(rows), value: value.into(), hint: "", required: false }
+    }
+
+    /// A select with a current value.
+    pub fn select(name: &'static str, label: &'static str, value: &str, options: Vec<(&'static str, &'static str)>) -> Self {
+        Field { name, label, kind: FieldKind::Select(options), value: value.to_owned(), hint: "", required: true }
+    }
+
+    /// Same field, with another kind.
+    pub fn kind(mut self, kind: FieldKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Same field, with a hint shown under the label.
+    pub fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// Same field, optional or required.
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
+    /// The `id` of the control (and `for` of its label).
+    pub fn id(&self) -> String {
+        format!("field-{}", self.name)
+    }
+
+    /// The `input type` of single-line fields.
+    pub fn input_type(&self) -> &'static str {
+        match self.kind {
+            FieldKind::Password => "password",
+            FieldKind::Date => "date",
+            FieldKind::Url => "url",
+            _ => "text",
+        }
+    }
+
+    /// Whether it renders as a textarea, and with how many rows.
+    pub fn textarea_rows(&self) -> Option<u32> {
+        match self.kind {
+            FieldKind::TextArea(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    /// The options, when it renders as a select.
+    pub fn options(&self) -> Option<&[(&'static str, &'static str)]> {
+        match &self.kind {
+            FieldKind::Select(options) => Some(options),
+            _ => None,
+        }
+    }
+
+    /// The `autocomplete` hint for browsers and password managers.
+    pub fn autocomplete(&self) -> &'static str {
+        match (self.name, &self.kind) {
+            ("username", _) => "username",
+            ("password", FieldKind::Password) if self.hint.is_empty() => "current-password",
+            (_, FieldKind::Password) => "new-password",
+            _ => "off",
+        }
+    }
+}
+
+/// A page holding one form.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub intro: String,
+    pub action: String,
+    pub submit_label: &'static str,
+    pub fields: Vec<Field>,
+    pub hidden: Vec<(&'static str, String)>,
+    pub error: Option<String>,
+    pub cancel_href: Option<String>,
+    /// Links under the form, e.g. "No account? Sign up" (href, text).
+    pub footer_link: Option<(String, String)>,
+}
+
+impl FormPage {
+    /// A form posting to `action`.
+    pub fn new(chrome: Chrome, title: impl Into<String>, action: impl Into<String>, submit_label: &'static str, fields: Vec<Field>) -> Self {
+        FormPage {
+            chrome,
+            title: title.into(),
+            intro: String::new(),
+            action: action.into(),
+            submit_label,
+            fields,
+            hidden: Vec::new(),
+            error: None,
+            cancel_href: None,
+            footer_link: None,
+        }
+    }
+
+    /// Shows an error above the fields (the values stay, so nothing typed is lost).
+    pub fn with_error(mut self, error: Option<String>) -> Self {
+        self.error = error;
+        self
+    }
+
+    /// Adds a "Cancel" link.
+    pub fn cancel(mut self, href: impl Into<String>) -> Self {
+        self.cancel_href = Some(href.into());
+        self
+    }
+
+    /// Adds a hidden field.
+    pub fn hidden(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.hidden.push((name, value.into()));
+        self
+    }
+
+    /// Adds an introduction paragraph.
+    pub fn intro(mut self, intro: impl Into<String>) -> Self {
+        self.intro = intro.into();
+        self
+    }
+
+    /// Adds a link under the form.
+    pub fn footer_link(mut self, href: impl Into<String>, text: impl Into<String>) -> Self {
+        self.footer_link = Some((href.into(), text.into()));
+        self
+    }
+}

@@ -1,0 +1,83 @@
+//! One askama struct per page, built from domain data; templates hold layout and loops only.
+
+pub mod events;
+pub mod forms;
+pub mod history;
+pub mod threads;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use askama::Template;
+
+use crate::auth::Visitor;
+use crate::domain::roles;
+
+pub use forms::{Field, FormPage};
+
+/// What every page's header needs: who is logged in and the token their forms carry.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub user: Option<ChromeUser>,
+    pub csrf_token: String,
+}
+
+/// The logged-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub struct ChromeUser {
+    pub username: String,
+    pub role: &'static str,
+    pub can_create_thread: bool,
+}
+
+impl Chrome {
+    /// The header for this visitor.
+    pub fn of(visitor: &Visitor) -> Self {
+        Chrome {
+            user: visitor.user.as_ref().map(|u| ChromeUser {
+                username: u.username.clone(),
+                role: u.role.as_str(),
+                can_create_thread: roles::can_create_thread(u.role),
+            }),
+            csrf_token: visitor.csrf_token.clone(),
+        }
+    }
+}
+
+/// Renders a page with a status; a template failure becomes a plain 500.
+pub fn html_response<T: Template>(status: StatusCode, page: &T) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status).content_type(ContentType::html()).body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a page failed");
+            HttpResponse::InternalServerError().content_type(ContentType::plaintext()).body("internal error")
+        }
+    }
+}
+
+/// Renders a page with 200 OK.
+pub fn ok<T: Template>(page: &T) -> HttpResponse {
+    html_response(StatusCode::OK, page)
+}
+
+/// The page for every error status.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Chrome,
+    pub status: u16,
+    pub reason: String,
+    pub message: String,
+}
+
+impl ErrorPage {
+    /// An error page; error responses are built without the request, so the header is anonymous.
+    pub fn new(status: StatusCode, message: String) -> Self {
+        ErrorPage {
+            chrome: Chrome::default(),
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("Error").to_owned(),
+            message,
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The thread index and the thread page.
+
+use askama::Template;
+
+use super::Chrome;
+use crate::db::events::EventRow;
+use crate::db::thread_page::ThreadPageData;
+use crate::db::threads::ThreadRow;
+use crate::render::{SafeHtml, format};
+
+/// A thread as the index lists it.
+#[derive(Debug, Clone)]
+pub struct ThreadCard {
+    pub slug: String,
+    pub title: String,
+    pub framing_question: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub stance: &'static str,
+    pub stance_label: &'static str,
+    pub updated: String,
+    pub updated_iso: String,
+}
+
+impl From<&ThreadRow> for ThreadCard {
+    fn from(t: &ThreadRow) -> Self {
+        ThreadCard {
+            slug: t.slug.clone(),
+            title: t.title.clone(),
+            framing_question: t.framing_question.clone(),
+            status: t.status().as_str(),
+            status_label: t.status().label(),
+            stance: t.stance().as_str(),
+            stance_label: t.stance().label(),
+            updated: format::day(t.updated_at),
+            updated_iso: format::iso_date(t.updated_at),
+        }
+    }
+}
+
+/// `/`: threads, newest activity first.
+#[derive(Template)]
+#[template(path = "threads/index.html")]
+pub struct HomePage {
+    pub chrome: Chrome,
+    pub threads: Vec<ThreadCard>,
+    pub next_href: Option<String>,
+}
+
+/// An event as a list shows it.
+#[derive(Debug, Clone)]
+pub struct EventItem {
+    pub id: i64,
+    pub title: String,
+    pub significance: &'static str,
+    pub significance_label: &'static str,
+    pub date: String,
+    pub date_iso: String,
+}
+
+impl From<&EventRow> for EventItem {
+    fn from(e: &EventRow) -> Self {
+        EventItem {
+            id: e.id,
+            title: e.title.clone(),
+            significance: e.significance().as_str(),
+            significance_label: e.significance().label(),
+            date: format::event_date(e.occurred_on),
+            date_iso: e.occurred_on.to_string(),
+        }
+    }
+}
+
+/// The current synthesis as the page shows it.
+#[derive(Debug, Clone)]
+pub struct SynthesisView {
+    pub seq: i32,
+    pub author: String,
+    pub updated_iso: String,
+    pub html: SafeHtml,
+}
+
+/// A titled item with a sanitized body (arc period, interpretation, controversy).
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub id: i64,
+    pub heading: String,
+    pub html: SafeHtml,
+    /// Proponents, for interpretations.
+    pub proponents: Vec<String>,
+}
+
+/// An open question.
+#[derive(Debug, Clone)]
+pub struct QuestionView {
+    pub id: i64,
+    pub text: String,
+}
+
+/// `/threads/{slug}`, in the order of the seed page format.
+#[derive(Template)]
+#[template(path = "threads/show.html")]
+pub struct ThreadPage {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub title: String,
+    pub framing_question: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub stance: &'static str,
+    pub stance_label: &'static str,
+    pub curators: Vec<String>,
+    pub since: String,
+    pub since_iso: String,
+    pub updated: String,
+    pub updated_iso: String,
+    pub synthesis: Option<SynthesisView>,
+    pub arc: Vec<ItemView>,
+    pub interpretations: Vec<ItemView>,
+    pub questions: Vec<QuestionView>,
+    pub events: Vec<EventItem>,
+    pub controversies: Vec<ItemView>,
+    pub can_edit: bool,
+}
+
+impl ThreadPage {
+    /// Builds the page from the loaded data (no Markdown here: bodies were rendered at save).
+    pub fn build(chrome: Chrome, data: ThreadPageData, can_edit: bool) -> Self {
+        let t = &data.thread;
+        let card = ThreadCard::from(t);
+        ThreadPage {
+            chrome,
+            slug: card.slug,
+            title: card.title,
+            framing_question: card.framing_question,
+            status: card.status,
+            status_label: card.status_label,
+            stance: card.stance,
+            stance_label: card.stance_label,
+            curators: data.curators,
+            since: format::month_year(t.created_at),
+            since_iso: format::iso_date(t.created_at),
+            updated: card.updated,
+            updated_iso: card.updated_iso,
+            synthesis: data.synthesis.map(|r| SynthesisView {
+                seq: r.meta.seq,
+                author: r.author,
+                updated_iso: format::iso_date(r.meta.created_at),
+                html: r.body_html,
+            }),
+            arc: data
+                .arc
+                .into_iter()
+                .map(|p| ItemView {
+                    id: p.id,
+                    heading: format!("{}: {}", p.label, p.title),
+                    html: SafeHtml::from_stored(p.body_html),
+                    proponents: Vec::new(),
+                })
+                .collect(),
+            interpretations: data
+                .interpretations
+                .into_iter()
+                .map(|i| ItemView {
+                    id: i.row.id,
+                    heading: i.row.title,
+                    html: SafeHtml::from_stored(i.row.body_html),
+                    proponents: i.proponents,
+                })
+                .collect(),
+            questions: data.questions.into_iter().map(|q| QuestionView { id: q.id, text: q.question }).collect(),
+            events: data.events.iter().map(EventItem::from).collect(),
+            controversies: data
+                .controversies
+                .into_iter()
+                .map(|c| ItemView {
+                    id: c.id,
+                    heading: c.title,
+                    html: SafeHtml::from_stored(c.body_html),
+                    proponents: Vec::new(),
+                })
+                .collect(),
+            can_edit,
+        }
+    }
+
+    /// "terry-tang, alice" for the curator line.
+    pub fn curator_line(&self) -> String {
+        self.curators.join(", ")
+    }
+}

@@ -1,0 +1,112 @@
+//! `/login`, `/signup`, `/logout`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::see_other;
+use crate::auth::login::{self, NewSession};
+use crate::auth::session::{CSRF_COOKIE, SESSION_COOKIE, SESSION_DAYS, cookie, removal};
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::render::pages::forms::FieldKind;
+use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
+use crate::startup::AppState;
+
+/// Registers the account pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/login").route(web::get().to(login_form)).route(web::post().to(log_in)))
+        .service(web::resource("/signup").route(web::get().to(signup_form)).route(web::post().to(sign_up)))
+        .route("/logout", web::post().to(log_out));
+}
+
+/// The login and signup form fields.
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+fn login_page(visitor: &Visitor, username: &str) -> FormPage {
+    FormPage::new(
+        Chrome::of(visitor),
+        "Log in",
+        "/login",
+        "Log in",
+        vec![
+            Field::text("username", "Username", username),
+            Field::text("password", "Password", "").kind(FieldKind::Password),
+        ],
+    )
+    .footer_link("/signup", "No account yet? Sign up")
+}
+
+fn signup_page(visitor: &Visitor, username: &str) -> FormPage {
+    FormPage::new(
+        Chrome::of(visitor),
+        "Sign up",
+        "/signup",
+        "Create account",
+        vec![
+            Field::text("username", "Username", username).hint("3-32 letters, digits, '-' or '_'."),
+            Field::text("password", "Password", "").kind(FieldKind::Password).hint("At least 12 characters."),
+        ],
+    )
+    .intro("Readers follow threads; curators are appointed by an administrator.")
+    .footer_link("/login", "Already have an account? Log in")
+}
+
+async fn login_form(visitor: Visitor) -> HttpResponse {
+    ok(&login_page(&visitor, ""))
+}
+
+async fn signup_form(visitor: Visitor) -> HttpResponse {
+    ok(&signup_page(&visitor, ""))
+}
+
+async fn log_in(state: web::Data<AppState>, visitor: Visitor, req: HttpRequest, form: web::Form<Credentials>) -> Result<HttpResponse, AppError> {
+    let client = super::client_address(&req);
+    match login::log_in(&state, &form.username, &form.password, &client).await {
+        Ok(session) => session_started(&state, &req, session).await,
+        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests)) => {
+            let page = login_page(&visitor, &form.username).with_error(Some(e.to_string()));
+            Ok(html_response(actix_web::ResponseError::status_code(&e), &page))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn sign_up(state: web::Data<AppState>, visitor: Visitor, req: HttpRequest, form: web::Form<Credentials>) -> Result<HttpResponse, AppError> {
+    match login::sign_up(&state, &form.username, &form.password).await {
+        Ok(session) => session_started(&state, &req, session).await,
+        Err(AppError::Invalid(message)) => {
+            let page = signup_page(&visitor, &form.username).with_error(Some(message));
+            Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Ends any session the browser still had (the id rotates at login), sets the new session
+/// cookie and drops the anonymous CSRF cookie, whose job the session's token takes over.
+async fn session_started(state: &AppState, req: &HttpRequest, session: NewSession) -> Result<HttpResponse, AppError> {
+    if let Some(previous) = req.cookie(SESSION_COOKIE) {
+        login::log_out(state, previous.value()).await?;
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, "/"))
+        .cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS))
+        .cookie(removal(CSRF_COOKIE, state.cookie_secure))
+        .finish())
+}
+
+async fn log_out(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if let Some(token) = req.cookie(SESSION_COOKIE) {
+        login::log_out(&state, token.value()).await?;
+    }
+    let mut response = see_other("/");
+    response.add_removal_cookie(&removal(SESSION_COOKIE, state.cookie_secure)).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(response)
+}

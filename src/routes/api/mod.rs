@@ -1,0 +1,30 @@
+//! The JSON API under `/api/v1`, mirroring the pages. Errors are `{"error": "..."}`.
+
+pub mod events;
+pub mod session;
+pub mod threads;
+pub mod views;
+
+use actix_web::web;
+
+use crate::error::{ApiError, AppError};
+
+/// Registers `/api/v1/...` with a JSON 404 for unknown paths.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(session::configure)
+            .configure(threads::configure)
+            .configure(events::configure)
+            .default_service(web::to(not_found)),
+    );
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError(AppError::NotFound))
+}
+
+/// The logged-in user of an API request, or 401.
+pub fn require_user(visitor: &crate::auth::Visitor) -> Result<&crate::auth::CurrentUser, ApiError> {
+    visitor.user.as_ref().ok_or_else(|| ApiError(AppError::Unauthorized("log in first (POST /api/v1/session)".to_owned())))
+}

@@ -1,0 +1,203 @@
+//! The JSON shapes the API returns.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::db::events::EventRow;
+use crate::db::revisions::{Revision, RevisionListed};
+use crate::db::thread_page::ThreadPageData;
+use crate::db::threads::ThreadRow;
+
+/// A thread in a list.
+#[derive(Debug, Serialize)]
+pub struct ThreadSummary {
+    pub slug: String,
+    pub title: String,
+    pub framing_question: String,
+    pub status: &'static str,
+    pub stance: &'static str,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub head_seq: i32,
+}
+
+impl From<&ThreadRow> for ThreadSummary {
+    fn from(t: &ThreadRow) -> Self {
+        ThreadSummary {
+            slug: t.slug.clone(),
+            title: t.title.clone(),
+            framing_question: t.framing_question.clone(),
+            status: t.status().as_str(),
+            stance: t.stance().as_str(),
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            head_seq: t.head_seq,
+        }
+    }
+}
+
+/// A page of threads.
+#[derive(Debug, Serialize)]
+pub struct ThreadList {
+    pub threads: Vec<ThreadSummary>,
+    /// Pass as `?after=` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A revision without its text.
+#[derive(Debug, Serialize)]
+pub struct RevisionSummary {
+    pub seq: i32,
+    pub parent_seq: Option<i32>,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+    pub summary: String,
+    pub body_length: i32,
+    pub reverted_to_seq: Option<i32>,
+}
+
+impl From<&RevisionListed> for RevisionSummary {
+    fn from(r: &RevisionListed) -> Self {
+        RevisionSummary {
+            seq: r.meta.seq,
+            parent_seq: r.meta.parent_seq,
+            author: r.author.clone(),
+            created_at: r.meta.created_at,
+            summary: r.meta.summary.clone(),
+            body_length: r.meta.body_len,
+            reverted_to_seq: r.meta.reverted_to_seq,
+        }
+    }
+}
+
+/// A revision with its text.
+#[derive(Debug, Serialize)]
+pub struct RevisionDetail {
+    #[serde(flatten)]
+    pub summary: RevisionSummary,
+    pub body_markdown: String,
+    pub body_html: String,
+}
+
+impl From<Revision> for RevisionDetail {
+    fn from(r: Revision) -> Self {
+        let listed = RevisionListed { meta: r.meta, author: r.author };
+        RevisionDetail { summary: RevisionSummary::from(&listed), body_markdown: r.body_md, body_html: r.body_html.into_string() }
+    }
+}
+
+/// A page of revisions.
+#[derive(Debug, Serialize)]
+pub struct RevisionList {
+    pub revisions: Vec<RevisionSummary>,
+    /// Pass as `?before=` for the next page; absent on the last page.
+    pub next_before: Option<i32>,
+}
+
+/// A titled section item.
+#[derive(Debug, Serialize)]
+pub struct SectionItem {
+    pub id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub title: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proponents: Option<Vec<String>>,
+}
+
+/// An open question.
+#[derive(Debug, Serialize)]
+pub struct QuestionItem {
+    pub id: i64,
+    pub question: String,
+}
+
+/// An event in a list.
+#[derive(Debug, Serialize)]
+pub struct EventSummary {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub title: String,
+    pub significance: &'static str,
+    pub url: Option<String>,
+}
+
+impl From<&EventRow> for EventSummary {
+    fn from(e: &EventRow) -> Self {
+        EventSummary { id: e.id, date: e.occurred_on, title: e.title.clone(), significance: e.significance().as_str(), url: e.url.clone() }
+    }
+}
+
+/// A thread a detail view links to.
+#[derive(Debug, Serialize)]
+pub struct ThreadLink {
+    pub slug: String,
+    pub title: String,
+}
+
+/// An event with its description and threads.
+#[derive(Debug, Serialize)]
+pub struct EventDetail {
+    #[serde(flatten)]
+    pub summary: EventSummary,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub threads: Vec<ThreadLink>,
+}
+
+/// A page of events.
+#[derive(Debug, Serialize)]
+pub struct EventList {
+    pub events: Vec<EventSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// Everything on a thread page.
+#[derive(Debug, Serialize)]
+pub struct ThreadDetail {
+    #[serde(flatten)]
+    pub summary: ThreadSummary,
+    pub curators: Vec<String>,
+    pub synthesis: Option<RevisionDetail>,
+    pub arc: Vec<SectionItem>,
+    pub interpretations: Vec<SectionItem>,
+    pub open_questions: Vec<QuestionItem>,
+    pub events: Vec<EventSummary>,
+    pub controversies: Vec<SectionItem>,
+}
+
+impl From<ThreadPageData> for ThreadDetail {
+    fn from(d: ThreadPageData) -> Self {
+        ThreadDetail {
+            summary: ThreadSummary::from(&d.thread),
+            curators: d.curators,
+            synthesis: d.synthesis.map(RevisionDetail::from),
+            arc: d
+                .arc
+                .into_iter()
+                .map(|p| SectionItem { id: p.id, label: Some(p.label), title: p.title, body_markdown: p.body_md, body_html: p.body_html, proponents: None })
+                .collect(),
+            interpretations: d
+                .interpretations
+                .into_iter()
+                .map(|i| SectionItem {
+                    id: i.row.id,
+                    label: None,
+                    title: i.row.title,
+                    body_markdown: i.row.body_md,
+                    body_html: i.row.body_html,
+                    proponents: Some(i.proponents),
+                })
+                .collect(),
+            open_questions: d.questions.into_iter().map(|q| QuestionItem { id: q.id, question: q.question }).collect(),
+            events: d.events.iter().map(EventSummary::from).collect(),
+            controversies: d
+                .controversies
+                .into_iter()
+                .map(|c| SectionItem { id: c.id, label: None, title: c.title, body_markdown: c.body_md, body_html: c.body_html, proponents: None })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Opaque keyset cursors for `?after=` parameters ("<micros>_<id>" and "<date>_<id>").
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::db::events::EventCursor;
+use crate::db::threads::ThreadCursor;
+use crate::error::AppError;
+
+/// Encodes where the thread index continues.
+pub fn encode_thread(c: ThreadCursor) -> String {
+    format!("{}_{}", c.updated_at.timestamp_micros(), c.id)
+}
+
+/// Decodes a thread cursor; a malformed one is a 400.
+pub fn decode_thread(raw: &str) -> Result<ThreadCursor, AppError> {
+    let (micros, id) = split(raw)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let updated_at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?;
+    Ok(ThreadCursor { updated_at, id })
+}
+
+/// Encodes where the events index continues.
+pub fn encode_event(c: EventCursor) -> String {
+    format!("{}_{}", c.occurred_on, c.id)
+}
+
+/// Decodes an event cursor; a malformed one is a 400.
+pub fn decode_event(raw: &str) -> Result<EventCursor, AppError> {
+    let (date, id) = split(raw)?;
+    let occurred_on = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
+    Ok(EventCursor { occurred_on, id })
+}
+
+fn split(raw: &str) -> Result<(&str, i64), AppError> {
+    let (head, id) = raw.rsplit_once('_').ok_or_else(bad)?;
+    Ok((head, id.parse().map_err(|_| bad())?))
+}
+
+fn bad() -> AppError {
+    AppError::BadRequest("the page cursor is not valid".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let c = ThreadCursor { updated_at: DateTime::<Utc>::from_timestamp_micros(1_709_900_000_123_456).unwrap(), id: 42 };
+        assert_eq!(decode_thread(&encode_thread(c)).unwrap(), c);
+        let e = EventCursor { occurred_on: NaiveDate::from_ymd_opt(2024, 7, 23).unwrap(), id: 7 };
+        assert_eq!(decode_event(&encode_event(e)).unwrap(), e);
+        assert!(decode_thread("1' OR 1=1").is_err());
+        assert!(decode_event("yesterday_1").is_err());
+    }
+}

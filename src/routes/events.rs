@@ -1,0 +1,168 @@
+//! Event pages, the events index, and adding events to threads.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::threads::AfterQuery;
+use super::{cursor, reshow_if_invalid, see_other};
+use crate::auth::Visitor;
+use crate::db::events::{self, EventCursor};
+use crate::db::{self};
+use crate::domain::ids::EventId;
+use crate::domain::roles;
+use crate::domain::thread::Significance;
+use crate::error::AppError;
+use crate::ops::access;
+use crate::ops::events::{self as event_ops, EventInput};
+use crate::render::SafeHtml;
+use crate::render::pages::events::{EventPage, EventsIndexPage};
+use crate::render::pages::forms::FieldKind;
+use crate::render::pages::threads::EventItem;
+use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::startup::AppState;
+
+/// Events per index page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Registers the event pages (before the generic section routes).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/events").route(web::get().to(index)).route(web::post().to(create)))
+        .route("/events/new", web::get().to(new_form))
+        .service(web::resource("/events/{id}").route(web::get().to(show)).route(web::post().to(update)))
+        .route("/events/{id}/edit", web::get().to(edit_form))
+        .route("/threads/{slug}/events/new", web::get().to(new_for_thread_form))
+        .route("/threads/{slug}/events", web::post().to(create_for_thread))
+        .route("/threads/{slug}/events/link", web::post().to(link))
+        .route("/threads/{slug}/events/{id}/unlink", web::post().to(unlink));
+}
+
+/// One page of events, newest first, and the cursor of the next.
+pub async fn index_page(state: &AppState, after: Option<&str>) -> Result<(Vec<events::EventRow>, Option<String>), AppError> {
+    let after = after.map(cursor::decode_event).transpose()?;
+    let mut rows = db::with_conn(&state.pool, move |c| Ok(events::list_page(c, after, PAGE_SIZE + 1)?)).await?;
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|e| cursor::encode_event(EventCursor { occurred_on: e.occurred_on, id: e.id }))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+async fn index(state: web::Data<AppState>, visitor: Visitor, query: web::Query<AfterQuery>) -> Result<HttpResponse, AppError> {
+    let (rows, next) = index_page(&state, query.after.as_deref()).await?;
+    Ok(ok(&EventsIndexPage {
+        chrome: Chrome::of(&visitor),
+        events: rows.iter().map(EventItem::from).collect(),
+        next_href: next.map(|n| format!("/events?after={n}")),
+        can_create: visitor.role().is_some_and(roles::can_edit_events),
+    }))
+}
+
+async fn show(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = EventId(id.into_inner());
+    let (event, threads) = db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
+    Ok(ok(&EventPage {
+        chrome: Chrome::of(&visitor),
+        event: EventItem::from(&event),
+        url: event.url,
+        html: SafeHtml::from_stored(event.body_html),
+        threads,
+        can_edit: visitor.role().is_some_and(roles::can_edit_events),
+    }))
+}
+
+fn significance_options() -> Vec<(&'static str, &'static str)> {
+    Significance::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+}
+
+fn event_form(visitor: &Visitor, title: &str, action: String, input: &EventInput, cancel: String) -> FormPage {
+    FormPage::new(
+        Chrome::of(visitor),
+        title,
+        action,
+        "Save event",
+        vec![
+            Field::text("date", "Date", &input.date).kind(FieldKind::Date).hint("YYYY-MM-DD"),
+            Field::text("title", "Title", &input.title),
+            Field::select("significance", "Significance", &input.significance, significance_options()),
+            Field::text("url", "Source link", input.url.clone().unwrap_or_default()).kind(FieldKind::Url).required(false),
+            Field::area("body", "Description", &input.body, 6).hint("Markdown."),
+        ],
+    )
+    .cancel(cancel)
+}
+
+fn blank_event() -> EventInput {
+    EventInput { significance: "notable".into(), ..Default::default() }
+}
+
+async fn new_form(visitor: Visitor) -> Result<HttpResponse, AppError> {
+    access::require(visitor.require_user()?, roles::can_edit_events, "record events")?;
+    Ok(ok(&event_form(&visitor, "Record an event", "/events".into(), &blank_event(), "/events".into())))
+}
+
+async fn create(state: web::Data<AppState>, visitor: Visitor, form: web::Form<EventInput>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let input = form.into_inner();
+    let result = event_ops::create(&state.pool, user, None, input.clone()).await;
+    reshow_if_invalid(
+        result,
+        || event_form(&visitor, "Record an event", "/events".into(), &input, "/events".into()),
+        |id| see_other(&format!("/events/{id}")),
+    )
+}
+
+async fn edit_form(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = EventId(id.into_inner());
+    let input = event_ops::load_for_edit(&state.pool, visitor.require_user()?, id).await?;
+    Ok(ok(&event_form(&visitor, "Edit event", format!("/events/{id}"), &input, format!("/events/{id}"))))
+}
+
+async fn update(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>, form: web::Form<EventInput>) -> Result<HttpResponse, AppError> {
+    let id = EventId(id.into_inner());
+    let user = visitor.require_user()?;
+    let input = form.into_inner();
+    let result = event_ops::update(&state.pool, user, id, input.clone()).await;
+    reshow_if_invalid(
+        result,
+        || event_form(&visitor, "Edit event", format!("/events/{id}"), &input, format!("/events/{id}")),
+        |()| see_other(&format!("/events/{id}")),
+    )
+}
+
+async fn new_for_thread_form(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?.clone();
+    let slug = slug.into_inner();
+    let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
+    let (action, cancel) = (format!("/threads/{}/events", thread.slug), format!("/threads/{}#events", thread.slug));
+    Ok(ok(&event_form(&visitor, &format!("Add an event to “{}”", thread.title), action, &blank_event(), cancel)))
+}
+
+async fn create_for_thread(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<EventInput>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let (slug, input) = (slug.into_inner(), form.into_inner());
+    let result = event_ops::create(&state.pool, user, Some(slug.clone()), input.clone()).await;
+    let (action, cancel) = (format!("/threads/{slug}/events"), format!("/threads/{slug}#events"));
+    reshow_if_invalid(result, || event_form(&visitor, "Add an event", action, &input, cancel.clone()), |_| see_other(&cancel))
+}
+
+/// The "link an existing event" form.
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    pub event_id: String,
+}
+
+async fn link(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<LinkForm>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let id = form.event_id.trim().parse::<i64>().map_err(|_| AppError::Invalid("give the event's number, e.g. 12".to_owned()))?;
+    let thread = event_ops::link(&state.pool, user, slug.into_inner(), EventId(id)).await?;
+    Ok(see_other(&format!("/threads/{}#events", thread.slug)))
+}
+
+async fn unlink(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let (slug, id) = path.into_inner();
+    let thread = event_ops::unlink(&state.pool, user, slug, EventId(id)).await?;
+    Ok(see_other(&format!("/threads/{}#events", thread.slug)))
+}

@@ -1,0 +1,103 @@
+//! HTTP only: parse the request, call `ops`/`db`, pick a page or JSON.
+
+pub mod accounts;
+pub mod api;
+pub mod assets;
+pub mod cursor;
+pub mod events;
+pub mod health;
+pub mod sections;
+pub mod synthesis;
+pub mod threads;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpResponse, error, web};
+
+use crate::auth::csrf::BODY_LIMIT;
+use crate::error::AppError;
+use crate::render::pages::{FormPage, html_response};
+
+/// Routes that need no visitor: health checks and static assets.
+pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
+    cfg.configure(health::configure).configure(assets::configure);
+}
+
+/// Everything else; runs behind the visitor and CSRF middleware. Order matters where paths
+/// overlap: thread events before the generic `/threads/{slug}/{section}` routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(api::configure)
+        .configure(accounts::configure)
+        .configure(threads::configure)
+        .configure(synthesis::configure)
+        .configure(events::configure)
+        .configure(sections::configure)
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// 303 See Other: where every successful form POST goes.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// Shows the form again, with the user's values and the message, when input is invalid
+/// (so nothing typed is lost); passes every other error on.
+pub fn reshow_if_invalid<T>(
+    result: Result<T, AppError>,
+    form: impl FnOnce() -> FormPage,
+    on_success: impl FnOnce(T) -> HttpResponse,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(value) => Ok(on_success(value)),
+        Err(AppError::Invalid(message)) => {
+            Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &form().with_error(Some(message))))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Form bodies: bounded, and a malformed one is a clear 400 page.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default().limit(BODY_LIMIT).error_handler(|err, _| {
+        match err {
+            error::UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+            other => AppError::BadRequest(format!("the form could not be read: {other}")),
+        }
+        .into()
+    })
+}
+
+/// JSON bodies: bounded, and errors answer as JSON.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(BODY_LIMIT).error_handler(|err, _| {
+        let app = match err {
+            error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => {
+                AppError::PayloadTooLarge
+            }
+            error::JsonPayloadError::ContentType => AppError::BadRequest("send Content-Type: application/json".to_owned()),
+            other => AppError::BadRequest(format!("the JSON body could not be read: {other}")),
+        };
+        crate::error::ApiError(app).into()
+    })
+}
+
+/// Query strings: a malformed one is a 400 (as JSON under `/api/`).
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, req| {
+        AppError::BadRequest(format!("the query string is not valid: {err}")).for_path(req.path())
+    })
+}
+
+/// Path segments that do not parse (a non-numeric id) name nothing: 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, req| AppError::NotFound.for_path(req.path()))
+}
+
+/// The client address for throttling: the TCP peer (proxies' headers are not trusted).
+pub fn client_address(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+}

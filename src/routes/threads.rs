@@ -1,0 +1,133 @@
+//! The thread index, creating threads, the thread page and editing a thread's details.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::{cursor, reshow_if_invalid, see_other};
+use crate::auth::Visitor;
+use crate::db::threads::ThreadCursor;
+use crate::db::{self, thread_page, threads};
+use crate::domain::roles;
+use crate::domain::thread::{Stance, Status};
+use crate::error::AppError;
+use crate::ops::access;
+use crate::ops::threads::ThreadInput;
+use crate::render::pages::threads::{HomePage, ThreadCard, ThreadPage};
+use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::startup::AppState;
+
+/// Threads per index page.
+pub const PAGE_SIZE: i64 = 30;
+
+/// Registers the thread pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(index))
+        .route("/threads/new", web::get().to(new_form))
+        .route("/threads", web::post().to(create))
+        .route("/threads/{slug}", web::get().to(show))
+        .service(web::resource("/threads/{slug}/edit").route(web::get().to(edit_form)).route(web::post().to(update)));
+}
+
+/// `?after=` on index pages.
+#[derive(Debug, Deserialize)]
+pub struct AfterQuery {
+    pub after: Option<String>,
+}
+
+/// One page of the thread index and the cursor of the next, if there is one.
+pub async fn index_page(state: &AppState, after: Option<&str>) -> Result<(Vec<threads::ThreadRow>, Option<String>), AppError> {
+    let after = after.map(cursor::decode_thread).transpose()?;
+    let mut rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, after, PAGE_SIZE + 1)?)).await?;
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|t| cursor::encode_thread(ThreadCursor { updated_at: t.updated_at, id: t.id }))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+async fn index(state: web::Data<AppState>, visitor: Visitor, query: web::Query<AfterQuery>) -> Result<HttpResponse, AppError> {
+    let (rows, next) = index_page(&state, query.after.as_deref()).await?;
+    Ok(ok(&HomePage {
+        chrome: Chrome::of(&visitor),
+        threads: rows.iter().map(ThreadCard::from).collect(),
+        next_href: next.map(|n| format!("/?after={n}")),
+    }))
+}
+
+async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
+    let data = db::with_conn(&state.pool, move |c| thread_page::load(c, &slug)).await?;
+    let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators);
+    Ok(ok(&ThreadPage::build(Chrome::of(&visitor), data, can_edit)))
+}
+
+fn status_options() -> Vec<(&'static str, &'static str)> {
+    Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+}
+
+fn stance_options() -> Vec<(&'static str, &'static str)> {
+    Stance::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+}
+
+/// The form for a thread's details; `new` adds the slug field.
+fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool) -> FormPage {
+    let mut fields = vec![
+        Field::text("title", "Title", &input.title),
+        Field::area("framing_question", "Framing question", &input.framing_question, 3).required(true),
+    ];
+    if new {
+        fields.push(
+            Field::text("slug", "Address (slug)", input.slug.clone().unwrap_or_default())
+                .required(false)
+                .hint("Lowercase words joined by hyphens; left empty, it is made from the title."),
+        );
+    }
+    fields.push(Field::select("status", "Status", &input.status, status_options()));
+    fields.push(Field::select("stance", "Stance", &input.stance, stance_options()));
+    let (title, submit) = if new { ("Start a thread", "Create thread") } else { ("Edit thread details", "Save details") };
+    FormPage::new(Chrome::of(visitor), title, action, submit, fields)
+}
+
+async fn new_form(visitor: Visitor) -> Result<HttpResponse, AppError> {
+    access::require(visitor.require_user()?, roles::can_create_thread, "start threads")?;
+    let input = ThreadInput { status: "active".into(), stance: "contested".into(), ..Default::default() };
+    Ok(ok(&thread_form(&visitor, "/threads".into(), &input, true).cancel("/")))
+}
+
+async fn create(state: web::Data<AppState>, visitor: Visitor, form: web::Form<ThreadInput>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let input = form.into_inner();
+    let result = crate::ops::threads::create(&state.pool, user, input.clone()).await;
+    reshow_if_invalid(result, || thread_form(&visitor, "/threads".into(), &input, true).cancel("/"), |thread| {
+        see_other(&format!("/threads/{}", thread.slug))
+    })
+}
+
+async fn edit_form(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?.clone();
+    let slug = slug.into_inner();
+    let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
+    let input = ThreadInput {
+        title: thread.title.clone(),
+        framing_question: thread.framing_question.clone(),
+        slug: None,
+        status: thread.status.clone(),
+        stance: thread.stance.clone(),
+    };
+    let action = format!("/threads/{}/edit", thread.slug);
+    Ok(ok(&thread_form(&visitor, action, &input, false).cancel(format!("/threads/{}", thread.slug))))
+}
+
+async fn update(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<ThreadInput>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let (slug, input) = (slug.into_inner(), form.into_inner());
+    let result = crate::ops::threads::update(&state.pool, user, slug.clone(), input.clone()).await;
+    reshow_if_invalid(
+        result,
+        || thread_form(&visitor, format!("/threads/{slug}/edit"), &input, false).cancel(format!("/threads/{slug}")),
+        |thread| see_other(&format!("/threads/{}", thread.slug)),
+    )
+}
