@@ -1,0 +1,268 @@
+//! The test harness: `spawn_app()` and a `TestApp` with one method per thing a user does.
+
+use std::sync::OnceLock;
+
+use agora::config::Settings;
+use agora::db::{self, PgPool};
+use agora::domain::roles::Role;
+use agora::startup::Application;
+use diesel::prelude::*;
+use reqwest::{Response, StatusCode};
+use scraper::{Html, Selector};
+use sha2::{Digest, Sha256};
+
+/// The password every fixture user has.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+fn server_url() -> String {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/agora".to_owned());
+    let (admin, _) = db::split_database_url(&url).expect("DATABASE_URL");
+    admin
+}
+
+fn url_for(database: &str) -> String {
+    let mut url = url::Url::parse(&server_url()).unwrap();
+    url.set_path(&format!("/{database}"));
+    url.to_string()
+}
+
+/// The migrated template database, built once per migration set (and shared across runs).
+fn template_database() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let mut hasher = Sha256::new();
+        let mut entries: Vec<_> = std::fs::read_dir("migrations").expect("migrations/").flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for dir in entries {
+            hasher.update(dir.to_string_lossy().as_bytes());
+            for file in ["up.sql", "down.sql"] {
+                hasher.update(std::fs::read(dir.join(file)).unwrap_or_default());
+            }
+        }
+        let name = format!("agora_tpl_{}", &hex::encode(hasher.finalize())[..12]);
+        let mut admin = PgConnection::establish(&server_url()).expect("connect to PostgreSQL (is it running?)");
+        // Several test processes may start at once: one builds, the others wait for it.
+        diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut admin).unwrap();
+        if !database_exists(&mut admin, &name) {
+            let building = format!("{name}_building");
+            db::drop_database(&mut admin, &building).unwrap();
+            db::create_database(&mut admin, &building, None).unwrap();
+            {
+                let mut conn = PgConnection::establish(&url_for(&building)).unwrap();
+                db::run_migrations(&mut conn).unwrap();
+            }
+            diesel::sql_query(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).execute(&mut admin).unwrap();
+        }
+        diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).unwrap();
+        name
+    })
+}
+
+fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        found: bool,
+    }
+    diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS found")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result::<Found>(conn)
+        .map(|f| f.found)
+        .unwrap_or(false)
+}
+
+/// A connection to the server's `postgres` database, for creating and dropping databases.
+pub fn admin_connection() -> PgConnection {
+    PgConnection::establish(&server_url()).expect("connect to PostgreSQL (is it running?)")
+}
+
+/// A running application with a database of its own, dropped when the test ends.
+pub struct TestApp {
+    pub address: String,
+    pub db_name: String,
+    pub pool: PgPool,
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub client: reqwest::Client,
+}
+
+/// Starts the application on a random port against a fresh database.
+pub async fn spawn_app() -> TestApp {
+    agora::telemetry::init();
+    let (db_name, pool) = tokio::task::spawn_blocking(|| {
+        let template = template_database();
+        let db_name = format!("agora_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&server_url()).unwrap();
+        db::create_database(&mut admin, &db_name, Some(template)).unwrap();
+        let pool = db::build_pool(&url_for(&db_name), 4).unwrap();
+        (db_name, pool)
+    })
+    .await
+    .unwrap();
+    let app = Application::build(&Settings::for_tests(url_for(&db_name)), pool.clone()).expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.into_server());
+    TestApp { address, db_name, pool, client: new_client() }
+}
+
+/// A fresh client (another browser).
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&server_url()) {
+            let _ = db::drop_database(&mut admin, &self.db_name);
+        }
+    }
+}
+
+impl TestApp {
+    /// `GET path` with this app's client.
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.unwrap()
+    }
+
+    /// `GET path`, expecting 200, returning the body.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.text().await.unwrap()
+    }
+
+    /// The CSRF token the server gives this client's forms.
+    pub async fn csrf_token(&self) -> String {
+        let res = self.get("/api/v1/session").await;
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["csrf_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Submits a form as a browser would: with the CSRF token the page carried.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_form_raw(path, &all).await
+    }
+
+    /// Submits exactly these fields (no token added).
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client.post(format!("{}{path}", self.address)).form(fields).send().await.unwrap()
+    }
+
+    /// Sends JSON with the `X-CSRF-Token` header, as an API client would.
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: &serde_json::Value) -> Response {
+        let token = self.csrf_token().await;
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .header("X-CSRF-Token", token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST` JSON with the token header.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    /// `GET` a JSON document, expecting `status`.
+    pub async fn get_json(&self, path: &str, status: StatusCode) -> serde_json::Value {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), status, "GET {path}");
+        res.json().await.unwrap()
+    }
+
+    /// Inserts a user with `PASSWORD` directly (fixtures skip the sign-up form).
+    pub async fn user(&self, username: &str, role: Role) {
+        let pool = self.pool.clone();
+        let username = username.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().unwrap();
+            agora::db::users::insert(&mut conn, &username, fixture_hash(), role).unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
+    /// Logs this client in through the login form.
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post_form("/login", &[("username", username), ("password", password)]).await
+    }
+
+    /// Creates a user with `role` and logs this client in as them.
+    pub async fn login_as(&self, username: &str, role: Role) {
+        self.user(username, role).await;
+        let res = self.login(username, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {username}");
+    }
+
+    /// Creates a thread through the form; returns its slug.
+    pub async fn create_thread(&self, title: &str) -> String {
+        let res = self
+            .post_form("/threads", &[("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "create thread {title}");
+        location(&res).trim_start_matches("/threads/").to_owned()
+    }
+
+    /// Saves the synthesis through the form on top of `base_seq`.
+    pub async fn save_synthesis(&self, slug: &str, base_seq: i32, body: &str, summary: &str) -> Response {
+        let base = base_seq.to_string();
+        self.post_form(&format!("/threads/{slug}/synthesis"), &[("base_seq", &base), ("body", body), ("summary", summary)]).await
+    }
+
+    /// Runs a query against this app's database.
+    pub async fn query<T: Send + 'static>(&self, f: impl FnOnce(&mut PgConnection) -> T + Send + 'static) -> T {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap())).await.unwrap()
+    }
+
+    /// How many rows `table` has (a fixed table name from the test, never user input).
+    pub async fn count(&self, table: &'static str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        self.query(move |c| diesel::sql_query(format!("SELECT count(*) AS n FROM {table}")).get_result::<Count>(c).unwrap().n).await
+    }
+}
+
+/// An argon2 hash of `PASSWORD`, computed once per test process.
+pub fn fixture_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| agora::auth::password::hash_password(PASSWORD).unwrap())
+}
+
+/// The `Location` header of a redirect.
+pub fn location(res: &Response) -> String {
+    res.headers().get("location").expect("a Location header").to_str().unwrap().to_owned()
+}
+
+/// The trimmed texts of every element matching `css`.
+pub fn texts(html: &str, css: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let selector = Selector::parse(css).unwrap();
+    doc.select(&selector).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// The value of `attr` on every element matching `css`.
+pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let selector = Selector::parse(css).unwrap();
+    doc.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+}
+
+/// Every form control in the page has a label (by `for`, by nesting, or by aria-label).
+pub fn assert_every_control_labelled(html: &str) {
+    let doc = Html::parse_document(html);
+    let controls = Selector::parse("input:not([type=hidden]), textarea, select").unwrap();
+    let labels: Vec<String> = attrs(html, "label", "for");
+    for control in doc.select(&controls) {
+        let id = control.value().attr("id").unwrap_or_default();
+        let labelled = labels.iter().any(|f| f == id) || control.value().attr("aria-label").is_some();
+        assert!(labelled, "control without a label: {}", control.html());
+    }
+}
