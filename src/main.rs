@@ -15,9 +15,7 @@ async fn main() -> anyhow::Result<()> {
             if demo {
                 db::demo::seed_if_absent(&pool)?;
             }
-            startup::Application::build(&settings, pool)?
-                .run_until_stopped()
-                .await?;
+            startup::Application::build(&settings, pool)?.run_until_stopped().await?;
         }
         Command::Migrate => tracing::info!("migrations are up to date"),
         Command::SeedDemo => {

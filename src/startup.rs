@@ -33,7 +33,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let state = web::Data::new(AppState { pool, cookie_secure: settings.cookie_secure, hashing: Semaphore::new(cores) });
+        let state =
+            web::Data::new(AppState { pool, cookie_secure: settings.cookie_secure, hashing: Semaphore::new(cores) });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -45,10 +46,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .configure(routes::configure_unauthenticated)
                 .service(
-                    web::scope("")
-                        .wrap(from_fn(csrf::guard))
-                        .wrap(from_fn(visitor::load))
-                        .configure(routes::configure),
+                    web::scope("").wrap(from_fn(csrf::guard)).wrap(from_fn(visitor::load)).configure(routes::configure),
                 )
         })
         .listen(listener)?

@@ -20,7 +20,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 
 /// Refuses unsafe requests that are cross-site or lack the visitor's token.
-pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn guard(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_exempt(&req) {
         return next.call(req).await;
     }
@@ -41,7 +44,9 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody>) -> Res
         None => None,
     };
     match (expected, presented) {
-        (Some(expected), Some(presented)) if constant_time_eq::constant_time_eq(expected.as_bytes(), presented.as_bytes()) => {
+        (Some(expected), Some(presented))
+            if constant_time_eq::constant_time_eq(expected.as_bytes(), presented.as_bytes()) =>
+        {
             next.call(req).await
         }
         _ => Err(refuse("the form expired or came from another site; reload the page and try again")),
@@ -66,10 +71,12 @@ fn same_origin(req: &ServiceRequest) -> bool {
         None => true,
         Some(origin) => url::Url::parse(origin)
             .ok()
-            .and_then(|u| u.host_str().map(|h| match u.port() {
-                Some(p) => format!("{h}:{p}"),
-                None => h.to_owned(),
-            }))
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_owned(),
+                })
+            })
             .is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(&host)),
     }
 }

@@ -87,7 +87,10 @@ async fn start_session(state: &AppState, user: users::User) -> Result<NewSession
 
 /// Runs argon2 on the blocking pool, at most one hash per core at a time, so a burst of logins
 /// cannot starve the database calls that page views make on the same pool.
-async fn off_executor_hashing<T: Send + 'static>(state: &AppState, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+async fn off_executor_hashing<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     let _permit = state
         .hashing
         .acquire()

@@ -47,20 +47,23 @@ impl FromRequest for Visitor {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(
-            req.extensions()
-                .get::<Visitor>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("visitor middleware is not installed on this route"))),
+            req.extensions().get::<Visitor>().cloned().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("visitor middleware is not installed on this route"))
+            }),
         )
     }
 }
 
 /// Resolves the session cookie (one indexed query, only when the cookie is present) and gives
 /// anonymous visitors a CSRF cookie for the login and signup forms.
-pub async fn load(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path())
-    })?;
+pub async fn load(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path()))?;
     let mut session = None;
     let mut forget_session_cookie = false;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {

@@ -111,11 +111,20 @@ fn demo_curator(conn: &mut PgConnection, username: &str) -> anyhow::Result<UserI
 }
 
 /// The synthesis grew over three saves, so the demo has a history and diffs to look at.
-fn save_synthesis_history(conn: &mut PgConnection, id: ThreadId, author: UserId, demo: &DemoThread) -> anyhow::Result<()> {
+fn save_synthesis_history(
+    conn: &mut PgConnection,
+    id: ThreadId,
+    author: UserId,
+    demo: &DemoThread,
+) -> anyhow::Result<()> {
     let paragraphs = &demo.synthesis_paragraphs;
     let steps = [
         (2.min(paragraphs.len()), demo.since, "First sketch: the trajectory towards openness"),
-        (4.min(paragraphs.len()), NaiveDate::from_ymd_opt(2025, 2, 3).unwrap_or(demo.since), "Add the spectrum of openness and the safety dimension"),
+        (
+            4.min(paragraphs.len()),
+            NaiveDate::from_ymd_opt(2025, 2, 3).unwrap_or(demo.since),
+            "Add the spectrum of openness and the safety dimension",
+        ),
         (paragraphs.len(), demo.updated, "Add the fragmented regulatory landscape"),
     ];
     for (seq, (count, date, summary)) in (1..).zip(steps) {

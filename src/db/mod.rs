@@ -58,12 +58,10 @@ pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
 /// Connects to the server's `postgres` database and creates the target database if absent.
 pub fn create_database_if_missing(database_url: &str) -> anyhow::Result<()> {
     let (admin_url, name) = split_database_url(database_url)?;
-    let mut conn = PgConnection::establish(&admin_url)
-        .with_context(|| format!("connecting to {}", redact(&admin_url)))?;
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        pg_database::table.filter(pg_database::datname.eq(&name)),
-    ))
-    .get_result(&mut conn)?;
+    let mut conn =
+        PgConnection::establish(&admin_url).with_context(|| format!("connecting to {}", redact(&admin_url)))?;
+    let exists: bool = diesel::select(diesel::dsl::exists(pg_database::table.filter(pg_database::datname.eq(&name))))
+        .get_result(&mut conn)?;
     if !exists {
         create_database(&mut conn, &name, None)?;
         tracing::info!(database = %name, "created database");
@@ -89,9 +87,8 @@ pub fn drop_database(conn: &mut PgConnection, name: &str) -> anyhow::Result<()> 
 }
 
 fn quote_identifier(name: &str) -> anyhow::Result<String> {
-    let safe = !name.is_empty()
-        && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let safe =
+        !name.is_empty() && name.len() <= 63 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     anyhow::ensure!(safe, "database name {name:?} may only hold letters, digits, '_' and '-'");
     Ok(format!("\"{name}\""))
 }

@@ -56,9 +56,13 @@ pub struct NewRevision<'a> {
 /// How a save ended.
 #[derive(Debug)]
 pub enum SaveOutcome {
-    Saved { seq: i32 },
+    Saved {
+        seq: i32,
+    },
     /// Someone saved since `base_seq`; `current` is their revision.
-    Conflict { current: Option<Box<Revision>> },
+    Conflict {
+        current: Option<Box<Revision>>,
+    },
     /// The text equals the base revision; nothing was written.
     Unchanged,
 }
@@ -130,7 +134,12 @@ pub fn by_seq(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResul
 }
 
 /// A page of history, newest first, seeking below `before` (no OFFSET).
-pub fn history(conn: &mut PgConnection, thread: ThreadId, before: Option<i32>, limit: i64) -> QueryResult<Vec<RevisionListed>> {
+pub fn history(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    before: Option<i32>,
+    limit: i64,
+) -> QueryResult<Vec<RevisionListed>> {
     let mut query = revisions::table
         .inner_join(users::table)
         .filter(revisions::thread_id.eq(thread.0))
@@ -141,7 +150,11 @@ pub fn history(conn: &mut PgConnection, thread: ThreadId, before: Option<i32>, l
     if let Some(before) = before {
         query = query.filter(revisions::seq.lt(before));
     }
-    Ok(query.load::<(RevisionMeta, String)>(conn)?.into_iter().map(|(meta, author)| RevisionListed { meta, author }).collect())
+    Ok(query
+        .load::<(RevisionMeta, String)>(conn)?
+        .into_iter()
+        .map(|(meta, author)| RevisionListed { meta, author })
+        .collect())
 }
 
 /// Sets a revision's time (demo data carries its real history).

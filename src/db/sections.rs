@@ -183,7 +183,12 @@ pub fn insert_interpretation(conn: &mut PgConnection, thread: ThreadId, f: &Inte
 }
 
 /// Rewrites an interpretation and replaces its proponents.
-pub fn update_interpretation(conn: &mut PgConnection, thread: ThreadId, id: i64, f: &InterpretationFields) -> Result<(), AppError> {
+pub fn update_interpretation(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    id: i64,
+    f: &InterpretationFields,
+) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let n = diesel::update(
             interpretations::table.filter(interpretations::thread_id.eq(thread.0).and(interpretations::id.eq(id))),
@@ -241,9 +246,11 @@ pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str) ->
 
 /// Rewrites an open question.
 pub fn update_question(conn: &mut PgConnection, thread: ThreadId, id: i64, text: &str) -> Result<(), AppError> {
-    let n = diesel::update(open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))))
-        .set(open_questions::question.eq(text))
-        .execute(conn)?;
+    let n = diesel::update(
+        open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))),
+    )
+    .set(open_questions::question.eq(text))
+    .execute(conn)?;
     question::require_updated(n)
 }
 
@@ -263,13 +270,20 @@ pub fn insert_controversy(conn: &mut PgConnection, thread: ThreadId, f: &Controv
 }
 
 /// Rewrites a controversy.
-pub fn update_controversy(conn: &mut PgConnection, thread: ThreadId, id: i64, f: &ControversyFields) -> Result<(), AppError> {
-    let n = diesel::update(controversies::table.filter(controversies::thread_id.eq(thread.0).and(controversies::id.eq(id))))
-        .set((
-            controversies::title.eq(&f.title),
-            controversies::body_md.eq(&f.body_md),
-            controversies::body_html.eq(f.body_html.as_str()),
-        ))
-        .execute(conn)?;
+pub fn update_controversy(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    id: i64,
+    f: &ControversyFields,
+) -> Result<(), AppError> {
+    let n = diesel::update(
+        controversies::table.filter(controversies::thread_id.eq(thread.0).and(controversies::id.eq(id))),
+    )
+    .set((
+        controversies::title.eq(&f.title),
+        controversies::body_md.eq(&f.body_md),
+        controversies::body_html.eq(f.body_html.as_str()),
+    ))
+    .execute(conn)?;
     controversy::require_updated(n)
 }

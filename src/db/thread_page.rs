@@ -48,7 +48,10 @@ pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppEr
         }
         let interpretations = interpretation_rows
             .into_iter()
-            .map(|row| InterpretationWithProponents { proponents: by_interpretation.remove(&row.id).unwrap_or_default(), row })
+            .map(|row| InterpretationWithProponents {
+                proponents: by_interpretation.remove(&row.id).unwrap_or_default(),
+                row,
+            })
             .collect();
         Ok(ThreadPageData {
             curators: threads::curators(conn, id)?,

@@ -83,7 +83,12 @@ pub fn list_page(conn: &mut PgConnection, after: Option<ThreadCursor>, limit: i6
 }
 
 /// Creates a thread with its creator as first curator.
-pub fn create(conn: &mut PgConnection, slug: &str, fields: &ThreadFields, creator: UserId) -> Result<ThreadRow, AppError> {
+pub fn create(
+    conn: &mut PgConnection,
+    slug: &str,
+    fields: &ThreadFields,
+    creator: UserId,
+) -> Result<ThreadRow, AppError> {
     conn.transaction(|conn| {
         let row = diesel::insert_into(threads::table)
             .values((
@@ -147,7 +152,12 @@ pub fn add_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> Q
 }
 
 /// Sets the creation and activity dates (demo data carries its real history).
-pub fn set_dates(conn: &mut PgConnection, id: ThreadId, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> QueryResult<usize> {
+pub fn set_dates(
+    conn: &mut PgConnection,
+    id: ThreadId,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+) -> QueryResult<usize> {
     diesel::update(threads::table.find(id.0))
         .set((threads::created_at.eq(created_at), threads::updated_at.eq(updated_at)))
         .execute(conn)

@@ -85,7 +85,8 @@ pub fn slug(value: &str) -> Result<String, Invalid> {
 pub fn slug_from_title(title: &str) -> Result<String, Invalid> {
     let mut derived = slug::slugify(title);
     derived.truncate(80);
-    slug(derived.trim_end_matches('-')).map_err(|_| "give the thread a slug: its title has no letters or digits".to_owned())
+    slug(derived.trim_end_matches('-'))
+        .map_err(|_| "give the thread a slug: its title has no letters or digits".to_owned())
 }
 
 /// Parses a form's status field.

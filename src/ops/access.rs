@@ -2,11 +2,11 @@
 
 use diesel::PgConnection;
 
+use crate::auth::CurrentUser;
 use crate::db::threads::{self, ThreadRow};
 use crate::domain::roles::{self, Actor};
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::auth::CurrentUser;
 
 /// The thread at `slug` if `user` may edit it: 404 when there is none, 403 when they may not.
 pub fn editable_thread(conn: &mut PgConnection, slug: &str, user: &CurrentUser) -> Result<ThreadRow, AppError> {

@@ -35,7 +35,8 @@ fn default_significance() -> String {
 impl EventInput {
     /// Validates and renders.
     pub fn fields(&self) -> Result<EventFields, AppError> {
-        let body_md = validate::markdown("the description", &self.body, validate::MAX_SECTION_BODY_BYTES).map_err(AppError::Invalid)?;
+        let body_md = validate::markdown("the description", &self.body, validate::MAX_SECTION_BODY_BYTES)
+            .map_err(AppError::Invalid)?;
         Ok(EventFields {
             occurred_on: validate::date("the date", &self.date).map_err(AppError::Invalid)?,
             title: validate::required("the title", &self.title, 300).map_err(AppError::Invalid)?,
@@ -48,7 +49,12 @@ impl EventInput {
 }
 
 /// Records an event; when `thread_slug` is given, also adds it to that thread.
-pub async fn create(pool: &PgPool, user: &CurrentUser, thread_slug: Option<String>, input: EventInput) -> Result<EventId, AppError> {
+pub async fn create(
+    pool: &PgPool,
+    user: &CurrentUser,
+    thread_slug: Option<String>,
+    input: EventInput,
+) -> Result<EventId, AppError> {
     access::require(user, roles::can_edit_events, "record events")?;
     let user = user.clone();
     db::with_conn(pool, move |c| {

@@ -25,7 +25,8 @@ pub enum SectionKind {
 
 impl SectionKind {
     /// Every kind, in page order.
-    pub const ALL: [SectionKind; 4] = [SectionKind::Arc, SectionKind::Interpretation, SectionKind::Question, SectionKind::Controversy];
+    pub const ALL: [SectionKind; 4] =
+        [SectionKind::Arc, SectionKind::Interpretation, SectionKind::Question, SectionKind::Controversy];
 
     /// The URL segment: `/threads/{slug}/{segment}/...`.
     pub fn segment(self) -> &'static str {
@@ -122,14 +123,24 @@ impl SectionInput {
             }
             SectionKind::Controversy => {
                 let body_md = body()?;
-                SectionFields::Controversy(ControversyFields { title: title()?, body_html: render_markdown(&body_md), body_md })
+                SectionFields::Controversy(ControversyFields {
+                    title: title()?,
+                    body_html: render_markdown(&body_md),
+                    body_md,
+                })
             }
         })
     }
 }
 
 /// Adds an item at the end of its section; returns the thread and the new item's id.
-pub async fn create(pool: &PgPool, user: &CurrentUser, slug: String, kind: SectionKind, input: SectionInput) -> Result<(ThreadRow, i64), AppError> {
+pub async fn create(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    kind: SectionKind,
+    input: SectionInput,
+) -> Result<(ThreadRow, i64), AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let fields = input.validate(kind)?;
@@ -150,7 +161,14 @@ pub async fn create(pool: &PgPool, user: &CurrentUser, slug: String, kind: Secti
 }
 
 /// Rewrites an item; 404 when the item is not in this thread.
-pub async fn update(pool: &PgPool, user: &CurrentUser, slug: String, kind: SectionKind, item: i64, input: SectionInput) -> Result<ThreadRow, AppError> {
+pub async fn update(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    kind: SectionKind,
+    item: i64,
+    input: SectionInput,
+) -> Result<ThreadRow, AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let fields = input.validate(kind)?;
@@ -171,7 +189,13 @@ pub async fn update(pool: &PgPool, user: &CurrentUser, slug: String, kind: Secti
 }
 
 /// Deletes an item; 404 when the item is not in this thread.
-pub async fn delete(pool: &PgPool, user: &CurrentUser, slug: String, kind: SectionKind, item: i64) -> Result<ThreadRow, AppError> {
+pub async fn delete(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    kind: SectionKind,
+    item: i64,
+) -> Result<ThreadRow, AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
@@ -191,7 +215,13 @@ pub async fn delete(pool: &PgPool, user: &CurrentUser, slug: String, kind: Secti
 }
 
 /// The thread (checked editable) and the item's current values, for its edit form.
-pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, slug: String, kind: SectionKind, item: i64) -> Result<(ThreadRow, SectionInput), AppError> {
+pub async fn load_for_edit(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    kind: SectionKind,
+    item: i64,
+) -> Result<(ThreadRow, SectionInput), AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
@@ -201,7 +231,12 @@ pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, slug: String, kind
     .await
 }
 
-fn current_values(c: &mut diesel::PgConnection, id: ThreadId, kind: SectionKind, item: i64) -> Result<SectionInput, AppError> {
+fn current_values(
+    c: &mut diesel::PgConnection,
+    id: ThreadId,
+    kind: SectionKind,
+    item: i64,
+) -> Result<SectionInput, AppError> {
     Ok(match kind {
         SectionKind::Arc => {
             let row = sections::arc::get(c, id, item)?;

@@ -34,12 +34,20 @@ pub struct RevertInput {
 
 /// Saves a new revision unless someone saved since `base_seq` (then: `SaveOutcome::Conflict`).
 /// Markdown is rendered and sanitized here, once, on the blocking pool.
-pub async fn save(pool: &PgPool, user: &CurrentUser, slug: String, input: SynthesisInput) -> Result<(ThreadRow, SaveOutcome), AppError> {
-    let body = validate::markdown("the synthesis", &input.body, validate::MAX_SYNTHESIS_BYTES).map_err(AppError::Invalid)?;
+pub async fn save(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: SynthesisInput,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
+    let body =
+        validate::markdown("the synthesis", &input.body, validate::MAX_SYNTHESIS_BYTES).map_err(AppError::Invalid)?;
     if body.trim().is_empty() {
         return Err(AppError::Invalid("the synthesis cannot be empty".to_owned()));
     }
-    let summary = validate::optional("the edit summary", Some(&input.summary), 300).map_err(AppError::Invalid)?.unwrap_or_default();
+    let summary = validate::optional("the edit summary", Some(&input.summary), 300)
+        .map_err(AppError::Invalid)?
+        .unwrap_or_default();
     if input.base_seq < 0 {
         return Err(AppError::Invalid("the base revision is not valid".to_owned()));
     }
@@ -65,7 +73,13 @@ pub async fn save(pool: &PgPool, user: &CurrentUser, slug: String, input: Synthe
 }
 
 /// Restores revision `seq` as a new revision on top of `base_seq`; history is never rewritten.
-pub async fn revert(pool: &PgPool, user: &CurrentUser, slug: String, seq: i32, input: RevertInput) -> Result<(ThreadRow, SaveOutcome), AppError> {
+pub async fn revert(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    seq: i32,
+    input: RevertInput,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
     let reason = validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
@@ -99,7 +113,11 @@ pub async fn revert(pool: &PgPool, user: &CurrentUser, slug: String, seq: i32, i
 pub const HISTORY_PAGE: i64 = 50;
 
 /// A page of a thread's history, newest first, and the `before` cursor of the next page.
-pub async fn history(pool: &PgPool, slug: String, before: Option<i32>) -> Result<(ThreadRow, Vec<RevisionListed>, Option<i32>), AppError> {
+pub async fn history(
+    pool: &PgPool,
+    slug: String,
+    before: Option<i32>,
+) -> Result<(ThreadRow, Vec<RevisionListed>, Option<i32>), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
         let mut rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
@@ -125,7 +143,12 @@ pub async fn revision(pool: &PgPool, slug: String, seq: i32) -> Result<(ThreadRo
 }
 
 /// Two revisions and the line diff between them.
-pub async fn diff(pool: &PgPool, slug: String, from: i32, to: i32) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
+pub async fn diff(
+    pool: &PgPool,
+    slug: String,
+    from: i32,
+    to: i32,
+) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
         let old = revisions::by_seq(c, thread.thread_id(), from)?;

@@ -38,7 +38,8 @@ impl ThreadInput {
     pub fn fields(&self) -> Result<ThreadFields, AppError> {
         Ok(ThreadFields {
             title: validate::required("the title", &self.title, 200).map_err(AppError::Invalid)?,
-            framing_question: validate::required("the framing question", &self.framing_question, 1000).map_err(AppError::Invalid)?,
+            framing_question: validate::required("the framing question", &self.framing_question, 1000)
+                .map_err(AppError::Invalid)?,
             status: validate::status(&self.status).map_err(AppError::Invalid)?,
             stance: validate::stance(&self.stance).map_err(AppError::Invalid)?,
         })
@@ -64,7 +65,12 @@ pub async fn create(pool: &PgPool, user: &CurrentUser, input: ThreadInput) -> Re
 }
 
 /// Changes a thread's title, framing question, status and stance.
-pub async fn update(pool: &PgPool, user: &CurrentUser, slug: String, input: ThreadInput) -> Result<ThreadRow, AppError> {
+pub async fn update(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: ThreadInput,
+) -> Result<ThreadRow, AppError> {
     let fields = input.fields()?;
     let user = user.clone();
     db::with_conn(pool, move |c| {

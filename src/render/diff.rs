@@ -78,7 +78,8 @@ mod tests {
     fn changed_paragraph_shows_as_removed_then_added() {
         let d = line_diff("one\n\ntwo\n", "one\n\nTWO\n");
         assert_eq!((d.added, d.removed), (1, 1));
-        let changed: Vec<_> = d.lines.iter().filter(|l| l.change != LineChange::Same).map(|l| (l.sign(), l.text.as_str())).collect();
+        let changed: Vec<_> =
+            d.lines.iter().filter(|l| l.change != LineChange::Same).map(|l| (l.sign(), l.text.as_str())).collect();
         assert_eq!(changed, [("-", "two"), ("+", "TWO")]);
     }
 

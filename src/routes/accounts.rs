@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::see_other;
+use crate::auth::Visitor;
 use crate::auth::login::{self, NewSession};
 use crate::auth::session::{CSRF_COOKIE, SESSION_COOKIE, SESSION_DAYS, cookie, removal};
-use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
@@ -66,7 +66,12 @@ async fn signup_form(visitor: Visitor) -> HttpResponse {
     ok(&signup_page(&visitor, ""))
 }
 
-async fn log_in(state: web::Data<AppState>, visitor: Visitor, req: HttpRequest, form: web::Form<Credentials>) -> Result<HttpResponse, AppError> {
+async fn log_in(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    req: HttpRequest,
+    form: web::Form<Credentials>,
+) -> Result<HttpResponse, AppError> {
     let client = super::client_address(&req);
     match login::log_in(&state, &form.username, &form.password, &client).await {
         Ok(session) => session_started(&state, &req, session).await,
@@ -78,7 +83,12 @@ async fn log_in(state: web::Data<AppState>, visitor: Visitor, req: HttpRequest, 
     }
 }
 
-async fn sign_up(state: web::Data<AppState>, visitor: Visitor, req: HttpRequest, form: web::Form<Credentials>) -> Result<HttpResponse, AppError> {
+async fn sign_up(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    req: HttpRequest,
+    form: web::Form<Credentials>,
+) -> Result<HttpResponse, AppError> {
     match login::sign_up(&state, &form.username, &form.password).await {
         Ok(session) => session_started(&state, &req, session).await,
         Err(AppError::Invalid(message)) => {
@@ -107,6 +117,8 @@ async fn log_out(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRes
         login::log_out(&state, token.value()).await?;
     }
     let mut response = see_other("/");
-    response.add_removal_cookie(&removal(SESSION_COOKIE, state.cookie_secure)).map_err(|e| AppError::Internal(e.into()))?;
+    response
+        .add_removal_cookie(&removal(SESSION_COOKIE, state.cookie_secure))
+        .map_err(|e| AppError::Internal(e.into()))?;
     Ok(response)
 }

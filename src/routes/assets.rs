@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
 const APP_CSS: &str = include_str!("../../static/app.css");
-static APP_CSS_ETAG: LazyLock<String> = LazyLock::new(|| format!("\"{}\"", &hex::encode(Sha256::digest(APP_CSS.as_bytes()))[..16]));
+static APP_CSS_ETAG: LazyLock<String> =
+    LazyLock::new(|| format!("\"{}\"", &hex::encode(Sha256::digest(APP_CSS.as_bytes()))[..16]));
 
 /// Registers `/static/...`.
 pub fn configure(cfg: &mut web::ServiceConfig) {

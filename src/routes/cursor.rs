@@ -46,7 +46,8 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c = ThreadCursor { updated_at: DateTime::<Utc>::from_timestamp_micros(1_709_900_000_123_456).unwrap(), id: 42 };
+        let c =
+            ThreadCursor { updated_at: DateTime::<Utc>::from_timestamp_micros(1_709_900_000_123_456).unwrap(), id: 42 };
         assert_eq!(decode_thread(&encode_thread(c)).unwrap(), c);
         let e = EventCursor { occurred_on: NaiveDate::from_ymd_opt(2024, 7, 23).unwrap(), id: 7 };
         assert_eq!(decode_event(&encode_event(e)).unwrap(), e);

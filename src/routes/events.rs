@@ -37,7 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// One page of events, newest first, and the cursor of the next.
-pub async fn index_page(state: &AppState, after: Option<&str>) -> Result<(Vec<events::EventRow>, Option<String>), AppError> {
+pub async fn index_page(
+    state: &AppState,
+    after: Option<&str>,
+) -> Result<(Vec<events::EventRow>, Option<String>), AppError> {
     let after = after.map(cursor::decode_event).transpose()?;
     let mut rows = db::with_conn(&state.pool, move |c| Ok(events::list_page(c, after, PAGE_SIZE + 1)?)).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
@@ -49,7 +52,11 @@ pub async fn index_page(state: &AppState, after: Option<&str>) -> Result<(Vec<ev
     Ok((rows, next))
 }
 
-async fn index(state: web::Data<AppState>, visitor: Visitor, query: web::Query<AfterQuery>) -> Result<HttpResponse, AppError> {
+async fn index(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<AfterQuery>,
+) -> Result<HttpResponse, AppError> {
     let (rows, next) = index_page(&state, query.after.as_deref()).await?;
     Ok(ok(&EventsIndexPage {
         chrome: Chrome::of(&visitor),
@@ -61,7 +68,8 @@ async fn index(state: web::Data<AppState>, visitor: Visitor, query: web::Query<A
 
 async fn show(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = EventId(id.into_inner());
-    let (event, threads) = db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
+    let (event, threads) =
+        db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
     Ok(ok(&EventPage {
         chrome: Chrome::of(&visitor),
         event: EventItem::from(&event),
@@ -86,7 +94,9 @@ fn event_form(visitor: &Visitor, title: &str, action: String, input: &EventInput
             Field::text("date", "Date", &input.date).kind(FieldKind::Date).hint("YYYY-MM-DD"),
             Field::text("title", "Title", &input.title),
             Field::select("significance", "Significance", &input.significance, significance_options()),
-            Field::text("url", "Source link", input.url.clone().unwrap_or_default()).kind(FieldKind::Url).required(false),
+            Field::text("url", "Source link", input.url.clone().unwrap_or_default())
+                .kind(FieldKind::Url)
+                .required(false),
             Field::area("body", "Description", &input.body, 6).hint("Markdown."),
         ],
     )
@@ -102,7 +112,11 @@ async fn new_form(visitor: Visitor) -> Result<HttpResponse, AppError> {
     Ok(ok(&event_form(&visitor, "Record an event", "/events".into(), &blank_event(), "/events".into())))
 }
 
-async fn create(state: web::Data<AppState>, visitor: Visitor, form: web::Form<EventInput>) -> Result<HttpResponse, AppError> {
+async fn create(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: web::Form<EventInput>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let input = form.into_inner();
     let result = event_ops::create(&state.pool, user, None, input.clone()).await;
@@ -119,7 +133,12 @@ async fn edit_form(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i
     Ok(ok(&event_form(&visitor, "Edit event", format!("/events/{id}"), &input, format!("/events/{id}"))))
 }
 
-async fn update(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>, form: web::Form<EventInput>) -> Result<HttpResponse, AppError> {
+async fn update(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<EventInput>,
+) -> Result<HttpResponse, AppError> {
     let id = EventId(id.into_inner());
     let user = visitor.require_user()?;
     let input = form.into_inner();
@@ -131,7 +150,11 @@ async fn update(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>
     )
 }
 
-async fn new_for_thread_form(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn new_for_thread_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?.clone();
     let slug = slug.into_inner();
     let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
@@ -139,12 +162,21 @@ async fn new_for_thread_form(state: web::Data<AppState>, visitor: Visitor, slug:
     Ok(ok(&event_form(&visitor, &format!("Add an event to “{}”", thread.title), action, &blank_event(), cancel)))
 }
 
-async fn create_for_thread(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<EventInput>) -> Result<HttpResponse, AppError> {
+async fn create_for_thread(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<EventInput>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = event_ops::create(&state.pool, user, Some(slug.clone()), input.clone()).await;
     let (action, cancel) = (format!("/threads/{slug}/events"), format!("/threads/{slug}#events"));
-    reshow_if_invalid(result, || event_form(&visitor, "Add an event", action, &input, cancel.clone()), |_| see_other(&cancel))
+    reshow_if_invalid(
+        result,
+        || event_form(&visitor, "Add an event", action, &input, cancel.clone()),
+        |_| see_other(&cancel),
+    )
 }
 
 /// The "link an existing event" form.
@@ -153,14 +185,27 @@ pub struct LinkForm {
     pub event_id: String,
 }
 
-async fn link(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<LinkForm>) -> Result<HttpResponse, AppError> {
+async fn link(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<LinkForm>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let id = form.event_id.trim().parse::<i64>().map_err(|_| AppError::Invalid("give the event's number, e.g. 12".to_owned()))?;
+    let id = form
+        .event_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::Invalid("give the event's number, e.g. 12".to_owned()))?;
     let thread = event_ops::link(&state.pool, user, slug.into_inner(), EventId(id)).await?;
     Ok(see_other(&format!("/threads/{}#events", thread.slug)))
 }
 
-async fn unlink(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
+async fn unlink(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, id) = path.into_inner();
     let thread = event_ops::unlink(&state.pool, user, slug, EventId(id)).await?;

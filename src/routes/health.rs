@@ -15,6 +15,8 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let answer = db::with_conn(&state.pool, |c| Ok(diesel::sql_query("SELECT 1").execute(c)?)).await;
     match answer {
         Ok(_) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "up" })),
-        Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable", "database": "down" })),
+        Err(_) => {
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable", "database": "down" }))
+        }
     }
 }

@@ -78,7 +78,9 @@ pub fn json_config() -> web::JsonConfig {
             error::JsonPayloadError::Overflow { .. } | error::JsonPayloadError::OverflowKnownLength { .. } => {
                 AppError::PayloadTooLarge
             }
-            error::JsonPayloadError::ContentType => AppError::BadRequest("send Content-Type: application/json".to_owned()),
+            error::JsonPayloadError::ContentType => {
+                AppError::BadRequest("send Content-Type: application/json".to_owned())
+            }
             other => AppError::BadRequest(format!("the JSON body could not be read: {other}")),
         };
         crate::error::ApiError(app).into()

@@ -27,7 +27,8 @@ fn kind_of(segment: &str) -> Result<SectionKind, AppError> {
 
 /// The fields each kind's form shows.
 fn fields(kind: SectionKind, input: &SectionInput) -> Vec<Field> {
-    let body = |label| Field::area("body", label, &input.body, 8).hint("Markdown: **bold**, *italic*, [links](https://…).");
+    let body =
+        |label| Field::area("body", label, &input.body, 8).hint("Markdown: **bold**, *italic*, [links](https://…).");
     match kind {
         SectionKind::Arc => vec![
             Field::text("label", "Period", &input.label).hint("When it was, e.g. 2023 or Early 2025."),
@@ -46,7 +47,9 @@ fn fields(kind: SectionKind, input: &SectionInput) -> Vec<Field> {
 
 fn form(visitor: &Visitor, slug: &str, kind: SectionKind, item: Option<i64>, input: &SectionInput) -> FormPage {
     let (title, action, submit) = match item {
-        None => (format!("Add {} {}", article(kind), kind.noun()), format!("/threads/{slug}/{}", kind.segment()), "Add"),
+        None => {
+            (format!("Add {} {}", article(kind), kind.noun()), format!("/threads/{slug}/{}", kind.segment()), "Add")
+        }
         Some(id) => (format!("Edit {}", kind.noun()), format!("/threads/{slug}/{}/{id}", kind.segment()), "Save"),
     };
     FormPage::new(Chrome::of(visitor), title, action, submit, fields(kind, input))
@@ -61,7 +64,11 @@ fn back_to(slug: &str, kind: SectionKind) -> HttpResponse {
     see_other(&format!("/threads/{slug}#{}", kind.anchor()))
 }
 
-async fn new_form(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+async fn new_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?.clone();
@@ -69,7 +76,12 @@ async fn new_form(state: web::Data<AppState>, visitor: Visitor, path: web::Path<
     Ok(ok(&form(&visitor, &thread.slug, kind, None, &SectionInput::default())))
 }
 
-async fn create(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String)>, input: web::Form<SectionInput>) -> Result<HttpResponse, AppError> {
+async fn create(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+    input: web::Form<SectionInput>,
+) -> Result<HttpResponse, AppError> {
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
@@ -78,7 +90,11 @@ async fn create(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(S
     reshow_if_invalid(result, || form(&visitor, &slug, kind, None, &input), |(thread, _)| back_to(&thread.slug, kind))
 }
 
-async fn edit_form(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String, i64)>) -> Result<HttpResponse, AppError> {
+async fn edit_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
@@ -86,7 +102,12 @@ async fn edit_form(state: web::Data<AppState>, visitor: Visitor, path: web::Path
     Ok(ok(&form(&visitor, &thread.slug, kind, Some(id), &input)))
 }
 
-async fn update(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String, i64)>, input: web::Form<SectionInput>) -> Result<HttpResponse, AppError> {
+async fn update(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+    input: web::Form<SectionInput>,
+) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
@@ -95,7 +116,11 @@ async fn update(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(S
     reshow_if_invalid(result, || form(&visitor, &slug, kind, Some(id), &input), |thread| back_to(&thread.slug, kind))
 }
 
-async fn delete(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String, i64)>) -> Result<HttpResponse, AppError> {
+async fn delete(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;

@@ -33,44 +33,61 @@ fn editor(visitor: &Visitor, slug: &str, input: &SynthesisInput) -> FormPage {
         "Save synthesis",
         vec![
             Field::area("body", "Synthesis (Markdown)", &input.body, 24).required(true),
-            Field::text("summary", "Edit summary", &input.summary).required(false).hint("Say briefly what you changed and why."),
+            Field::text("summary", "Edit summary", &input.summary)
+                .required(false)
+                .hint("Say briefly what you changed and why."),
         ],
     )
     .hidden("base_seq", input.base_seq.to_string())
     .cancel(format!("/threads/{slug}"))
 }
 
-async fn edit_form(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn edit_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (thread, body) = synthesis::for_editing(&state.pool, user, slug.into_inner()).await?;
     let input = SynthesisInput { base_seq: thread.head_seq, body, summary: String::new() };
     Ok(ok(&editor(&visitor, &thread.slug, &input)))
 }
 
-async fn save(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<SynthesisInput>) -> Result<HttpResponse, AppError> {
+async fn save(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<SynthesisInput>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = synthesis::save(&state.pool, user, slug.clone(), input.clone()).await;
     let form_input = input.clone();
-    reshow_if_invalid(result, || editor(&visitor, &slug, &form_input), |(thread, outcome)| match outcome {
-        SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => see_other(&format!("/threads/{}#synthesis", thread.slug)),
-        SaveOutcome::Conflict { current } => {
-            let current = current.map(|b| *b);
-            let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
-            let page = ConflictPage {
-                chrome: Chrome::of(&visitor),
-                slug: thread.slug,
-                title: thread.title,
-                diff: line_diff(&current_md, &input.body),
-                current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
-                current: current.map(listed).as_ref().map(HistoryRow::from),
-                current_md,
-                yours: input.body,
-                summary: input.summary,
-            };
-            html_response(StatusCode::CONFLICT, &page)
-        }
-    })
+    reshow_if_invalid(
+        result,
+        || editor(&visitor, &slug, &form_input),
+        |(thread, outcome)| match outcome {
+            SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
+                see_other(&format!("/threads/{}#synthesis", thread.slug))
+            }
+            SaveOutcome::Conflict { current } => {
+                let current = current.map(|b| *b);
+                let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
+                let page = ConflictPage {
+                    chrome: Chrome::of(&visitor),
+                    slug: thread.slug,
+                    title: thread.title,
+                    diff: line_diff(&current_md, &input.body),
+                    current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
+                    current: current.map(listed).as_ref().map(HistoryRow::from),
+                    current_md,
+                    yours: input.body,
+                    summary: input.summary,
+                };
+                html_response(StatusCode::CONFLICT, &page)
+            }
+        },
+    )
 }
 
 fn listed(r: Revision) -> RevisionListed {
@@ -83,7 +100,12 @@ pub struct BeforeQuery {
     pub before: Option<i32>,
 }
 
-async fn history(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, query: web::Query<BeforeQuery>) -> Result<HttpResponse, AppError> {
+async fn history(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    query: web::Query<BeforeQuery>,
+) -> Result<HttpResponse, AppError> {
     let (thread, rows, next) = synthesis::history(&state.pool, slug.into_inner(), query.before).await?;
     Ok(ok(&HistoryPage {
         chrome: Chrome::of(&visitor),
@@ -95,7 +117,11 @@ async fn history(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<S
     }))
 }
 
-async fn revision(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, i32)>) -> Result<HttpResponse, AppError> {
+async fn revision(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, AppError> {
     let (slug, seq) = path.into_inner();
     let (thread, rev) = synthesis::revision(&state.pool, slug, seq).await?;
     let curators = if visitor.user.is_some() {
@@ -115,7 +141,12 @@ pub struct DiffQuery {
     pub to: i32,
 }
 
-async fn diff(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, query: web::Query<DiffQuery>) -> Result<HttpResponse, AppError> {
+async fn diff(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    query: web::Query<DiffQuery>,
+) -> Result<HttpResponse, AppError> {
     let (thread, old, new, diff) = synthesis::diff(&state.pool, slug.into_inner(), query.from, query.to).await?;
     Ok(ok(&DiffPage {
         chrome: Chrome::of(&visitor),
@@ -127,12 +158,19 @@ async fn diff(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<Stri
     }))
 }
 
-async fn revert(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, i32)>, form: web::Form<RevertInput>) -> Result<HttpResponse, AppError> {
+async fn revert(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+    form: web::Form<RevertInput>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, seq) = path.into_inner();
     let (thread, outcome) = synthesis::revert(&state.pool, user, slug, seq, form.into_inner()).await?;
     match outcome {
-        SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => Ok(see_other(&format!("/threads/{}#synthesis", thread.slug))),
+        SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
+            Ok(see_other(&format!("/threads/{}#synthesis", thread.slug)))
+        }
         SaveOutcome::Conflict { .. } => Err(AppError::Conflict(
             "the synthesis changed after you opened this revision; review the history and revert again".to_owned(),
         )),

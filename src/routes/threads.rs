@@ -35,7 +35,10 @@ pub struct AfterQuery {
 }
 
 /// One page of the thread index and the cursor of the next, if there is one.
-pub async fn index_page(state: &AppState, after: Option<&str>) -> Result<(Vec<threads::ThreadRow>, Option<String>), AppError> {
+pub async fn index_page(
+    state: &AppState,
+    after: Option<&str>,
+) -> Result<(Vec<threads::ThreadRow>, Option<String>), AppError> {
     let after = after.map(cursor::decode_thread).transpose()?;
     let mut rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, after, PAGE_SIZE + 1)?)).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
@@ -47,7 +50,11 @@ pub async fn index_page(state: &AppState, after: Option<&str>) -> Result<(Vec<th
     Ok((rows, next))
 }
 
-async fn index(state: web::Data<AppState>, visitor: Visitor, query: web::Query<AfterQuery>) -> Result<HttpResponse, AppError> {
+async fn index(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<AfterQuery>,
+) -> Result<HttpResponse, AppError> {
     let (rows, next) = index_page(&state, query.after.as_deref()).await?;
     Ok(ok(&HomePage {
         chrome: Chrome::of(&visitor),
@@ -87,7 +94,8 @@ fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool
     }
     fields.push(Field::select("status", "Status", &input.status, status_options()));
     fields.push(Field::select("stance", "Stance", &input.stance, stance_options()));
-    let (title, submit) = if new { ("Start a thread", "Create thread") } else { ("Edit thread details", "Save details") };
+    let (title, submit) =
+        if new { ("Start a thread", "Create thread") } else { ("Edit thread details", "Save details") };
     FormPage::new(Chrome::of(visitor), title, action, submit, fields)
 }
 
@@ -97,16 +105,26 @@ async fn new_form(visitor: Visitor) -> Result<HttpResponse, AppError> {
     Ok(ok(&thread_form(&visitor, "/threads".into(), &input, true).cancel("/")))
 }
 
-async fn create(state: web::Data<AppState>, visitor: Visitor, form: web::Form<ThreadInput>) -> Result<HttpResponse, AppError> {
+async fn create(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: web::Form<ThreadInput>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let input = form.into_inner();
     let result = crate::ops::threads::create(&state.pool, user, input.clone()).await;
-    reshow_if_invalid(result, || thread_form(&visitor, "/threads".into(), &input, true).cancel("/"), |thread| {
-        see_other(&format!("/threads/{}", thread.slug))
-    })
+    reshow_if_invalid(
+        result,
+        || thread_form(&visitor, "/threads".into(), &input, true).cancel("/"),
+        |thread| see_other(&format!("/threads/{}", thread.slug)),
+    )
 }
 
-async fn edit_form(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn edit_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?.clone();
     let slug = slug.into_inner();
     let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
@@ -121,7 +139,12 @@ async fn edit_form(state: web::Data<AppState>, visitor: Visitor, slug: web::Path
     Ok(ok(&thread_form(&visitor, action, &input, false).cancel(format!("/threads/{}", thread.slug))))
 }
 
-async fn update(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, form: web::Form<ThreadInput>) -> Result<HttpResponse, AppError> {
+async fn update(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<ThreadInput>,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = crate::ops::threads::update(&state.pool, user, slug.clone(), input.clone()).await;

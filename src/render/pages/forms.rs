@@ -41,7 +41,12 @@ impl Field {
     }
 
     /// A select with a current value.
-    pub fn select(name: &'static str, label: &'static str, value: &str, options: Vec<(&'static str, &'static str)>) -> Self {
+    pub fn select(
+        name: &'static str,
+        label: &'static str,
+        value: &str,
+        options: Vec<(&'static str, &'static str)>,
+    ) -> Self {
         Field { name, label, kind: FieldKind::Select(options), value: value.to_owned(), hint: "", required: true }
     }
 
@@ -124,7 +129,13 @@ pub struct FormPage {
 
 impl FormPage {
     /// A form posting to `action`.
-    pub fn new(chrome: Chrome, title: impl Into<String>, action: impl Into<String>, submit_label: &'static str, fields: Vec<Field>) -> Self {
+    pub fn new(
+        chrome: Chrome,
+        title: impl Into<String>,
+        action: impl Into<String>,
+        submit_label: &'static str,
+        fields: Vec<Field>,
+    ) -> Self {
         FormPage {
             chrome,
             title: title.into(),

@@ -27,7 +27,8 @@ async fn list(state: web::Data<AppState>, query: web::Query<AfterQuery>) -> Resu
 
 async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = EventId(id.into_inner());
-    let (event, threads) = db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
+    let (event, threads) =
+        db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
     Ok(HttpResponse::Ok().json(EventDetail {
         summary: EventSummary::from(&event),
         body_markdown: event.body_md,
@@ -36,17 +37,32 @@ async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpRe
     }))
 }
 
-async fn create(state: web::Data<AppState>, visitor: Visitor, body: web::Json<EventInput>) -> Result<HttpResponse, ApiError> {
+async fn create(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    body: web::Json<EventInput>,
+) -> Result<HttpResponse, ApiError> {
     let id = event_ops::create(&state.pool, require_user(&visitor)?, None, body.into_inner()).await?;
     Ok(created(id))
 }
 
-async fn create_for_thread(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, body: web::Json<EventInput>) -> Result<HttpResponse, ApiError> {
-    let id = event_ops::create(&state.pool, require_user(&visitor)?, Some(slug.into_inner()), body.into_inner()).await?;
+async fn create_for_thread(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    body: web::Json<EventInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id =
+        event_ops::create(&state.pool, require_user(&visitor)?, Some(slug.into_inner()), body.into_inner()).await?;
     Ok(created(id))
 }
 
-async fn update(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>, body: web::Json<EventInput>) -> Result<HttpResponse, ApiError> {
+async fn update(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    body: web::Json<EventInput>,
+) -> Result<HttpResponse, ApiError> {
     let id = EventId(id.into_inner());
     event_ops::update(&state.pool, require_user(&visitor)?, id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json!({ "id": id })))

@@ -26,5 +26,8 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 
 /// The logged-in user of an API request, or 401.
 pub fn require_user(visitor: &crate::auth::Visitor) -> Result<&crate::auth::CurrentUser, ApiError> {
-    visitor.user.as_ref().ok_or_else(|| ApiError(AppError::Unauthorized("log in first (POST /api/v1/session)".to_owned())))
+    visitor
+        .user
+        .as_ref()
+        .ok_or_else(|| ApiError(AppError::Unauthorized("log in first (POST /api/v1/session)".to_owned())))
 }

@@ -42,16 +42,26 @@ async fn current(visitor: Visitor) -> HttpResponse {
     })
 }
 
-async fn log_in(state: web::Data<AppState>, req: HttpRequest, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
+async fn log_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
     let client = crate::routes::client_address(&req);
     if let Some(previous) = req.cookie(SESSION_COOKIE) {
         login::log_out(&state, previous.value()).await?;
     }
     let session = login::log_in(&state, &body.username, &body.password, &client).await?;
-    Ok(HttpResponse::Ok().cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS)).json(SessionView {
-        user: Some(UserView { id: session.user.id.0, username: session.user.username, role: session.user.role.as_str() }),
-        csrf_token: session.csrf_token,
-    }))
+    Ok(HttpResponse::Ok().cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS)).json(
+        SessionView {
+            user: Some(UserView {
+                id: session.user.id.0,
+                username: session.user.username,
+                role: session.user.role.as_str(),
+            }),
+            csrf_token: session.csrf_token,
+        },
+    ))
 }
 
 async fn log_out(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {

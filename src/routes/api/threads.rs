@@ -38,7 +38,11 @@ async fn list(state: web::Data<AppState>, query: web::Query<AfterQuery>) -> Resu
     Ok(HttpResponse::Ok().json(ThreadList { threads: rows.iter().map(ThreadSummary::from).collect(), next_cursor }))
 }
 
-async fn create(state: web::Data<AppState>, visitor: Visitor, body: web::Json<ThreadInput>) -> Result<HttpResponse, ApiError> {
+async fn create(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    body: web::Json<ThreadInput>,
+) -> Result<HttpResponse, ApiError> {
     let thread = crate::ops::threads::create(&state.pool, require_user(&visitor)?, body.into_inner()).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/threads/{}", thread.slug)))
@@ -54,7 +58,12 @@ async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<H
 
 /// 201 with the new revision's seq; 200 when nothing changed; 409 with the newer revision
 /// (and the caller's own text, so a client never loses it) when the base is stale.
-async fn save_synthesis(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>, body: web::Json<SynthesisInput>) -> Result<HttpResponse, ApiError> {
+async fn save_synthesis(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    body: web::Json<SynthesisInput>,
+) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let yours = input.body.clone();
     let (thread, outcome) = synthesis::save(&state.pool, require_user(&visitor)?, slug.into_inner(), input).await?;
@@ -75,9 +84,14 @@ fn save_response(slug: &str, outcome: SaveOutcome, yours: Option<String>) -> Htt
     }
 }
 
-async fn revisions(state: web::Data<AppState>, slug: web::Path<String>, query: web::Query<BeforeQuery>) -> Result<HttpResponse, ApiError> {
+async fn revisions(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<BeforeQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (_, rows, next_before) = synthesis::history(&state.pool, slug.into_inner(), query.before).await?;
-    Ok(HttpResponse::Ok().json(RevisionList { revisions: rows.iter().map(RevisionSummary::from).collect(), next_before }))
+    Ok(HttpResponse::Ok()
+        .json(RevisionList { revisions: rows.iter().map(RevisionSummary::from).collect(), next_before }))
 }
 
 async fn revision(state: web::Data<AppState>, path: web::Path<(String, i32)>) -> Result<HttpResponse, ApiError> {
@@ -86,13 +100,23 @@ async fn revision(state: web::Data<AppState>, path: web::Path<(String, i32)>) ->
     Ok(HttpResponse::Ok().json(RevisionDetail::from(rev)))
 }
 
-async fn revert(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, i32)>, body: web::Json<RevertInput>) -> Result<HttpResponse, ApiError> {
+async fn revert(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+    body: web::Json<RevertInput>,
+) -> Result<HttpResponse, ApiError> {
     let (slug, seq) = path.into_inner();
-    let (thread, outcome) = synthesis::revert(&state.pool, require_user(&visitor)?, slug, seq, body.into_inner()).await?;
+    let (thread, outcome) =
+        synthesis::revert(&state.pool, require_user(&visitor)?, slug, seq, body.into_inner()).await?;
     Ok(save_response(&thread.slug, outcome, None))
 }
 
-async fn diff(state: web::Data<AppState>, slug: web::Path<String>, query: web::Query<DiffQuery>) -> Result<HttpResponse, ApiError> {
+async fn diff(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<DiffQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (_, old, new, diff) = synthesis::diff(&state.pool, slug.into_inner(), query.from, query.to).await?;
     Ok(HttpResponse::Ok().json(json!({ "from": old.meta.seq, "to": new.meta.seq, "added": diff.added, "removed": diff.removed, "lines": diff.lines })))
 }
@@ -101,21 +125,35 @@ fn kind_of(segment: &str) -> Result<SectionKind, ApiError> {
     SectionKind::from_segment(segment).ok_or(ApiError(AppError::NotFound))
 }
 
-async fn create_item(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String)>, body: web::Json<SectionInput>) -> Result<HttpResponse, ApiError> {
+async fn create_item(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+    body: web::Json<SectionInput>,
+) -> Result<HttpResponse, ApiError> {
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
     let (_, id) = sections::create(&state.pool, require_user(&visitor)?, slug, kind, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(json!({ "id": id })))
 }
 
-async fn update_item(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String, i64)>, body: web::Json<SectionInput>) -> Result<HttpResponse, ApiError> {
+async fn update_item(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+    body: web::Json<SectionInput>,
+) -> Result<HttpResponse, ApiError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     sections::update(&state.pool, require_user(&visitor)?, slug, kind, id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json!({ "id": id })))
 }
 
-async fn delete_item(state: web::Data<AppState>, visitor: Visitor, path: web::Path<(String, String, i64)>) -> Result<HttpResponse, ApiError> {
+async fn delete_item(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, ApiError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     sections::delete(&state.pool, require_user(&visitor)?, slug, kind, id).await?;

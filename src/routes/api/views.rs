@@ -82,7 +82,11 @@ pub struct RevisionDetail {
 impl From<Revision> for RevisionDetail {
     fn from(r: Revision) -> Self {
         let listed = RevisionListed { meta: r.meta, author: r.author };
-        RevisionDetail { summary: RevisionSummary::from(&listed), body_markdown: r.body_md, body_html: r.body_html.into_string() }
+        RevisionDetail {
+            summary: RevisionSummary::from(&listed),
+            body_markdown: r.body_md,
+            body_html: r.body_html.into_string(),
+        }
     }
 }
 
@@ -126,7 +130,13 @@ pub struct EventSummary {
 
 impl From<&EventRow> for EventSummary {
     fn from(e: &EventRow) -> Self {
-        EventSummary { id: e.id, date: e.occurred_on, title: e.title.clone(), significance: e.significance().as_str(), url: e.url.clone() }
+        EventSummary {
+            id: e.id,
+            date: e.occurred_on,
+            title: e.title.clone(),
+            significance: e.significance().as_str(),
+            url: e.url.clone(),
+        }
     }
 }
 
@@ -177,7 +187,14 @@ impl From<ThreadPageData> for ThreadDetail {
             arc: d
                 .arc
                 .into_iter()
-                .map(|p| SectionItem { id: p.id, label: Some(p.label), title: p.title, body_markdown: p.body_md, body_html: p.body_html, proponents: None })
+                .map(|p| SectionItem {
+                    id: p.id,
+                    label: Some(p.label),
+                    title: p.title,
+                    body_markdown: p.body_md,
+                    body_html: p.body_html,
+                    proponents: None,
+                })
                 .collect(),
             interpretations: d
                 .interpretations
@@ -196,7 +213,14 @@ impl From<ThreadPageData> for ThreadDetail {
             controversies: d
                 .controversies
                 .into_iter()
-                .map(|c| SectionItem { id: c.id, label: None, title: c.title, body_markdown: c.body_md, body_html: c.body_html, proponents: None })
+                .map(|c| SectionItem {
+                    id: c.id,
+                    label: None,
+                    title: c.title,
+                    body_markdown: c.body_md,
+                    body_html: c.body_html,
+                    proponents: None,
+                })
                 .collect(),
         }
     }
