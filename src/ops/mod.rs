@@ -6,3 +6,4 @@ pub mod events;
 pub mod sections;
 pub mod synthesis;
 pub mod threads;
+pub mod users;

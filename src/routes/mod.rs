@@ -1,6 +1,7 @@
 //! HTTP only: parse the request, call `ops`/`db`, pick a page or JSON.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod cursor;
@@ -28,6 +29,7 @@ pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::configure)
         .configure(accounts::configure)
+        .configure(admin::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

@@ -77,12 +77,26 @@ pub fn admin_connection() -> PgConnection {
 }
 
 /// A running application with a database of its own, dropped when the test ends.
+/// Clones share the app and database; `another_browser()` gives a clone with its own cookies.
+#[derive(Clone)]
 pub struct TestApp {
     pub address: String,
     pub db_name: String,
     pub pool: PgPool,
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
+    _database: std::sync::Arc<DatabaseGuard>,
+}
+
+/// Drops the test database when the last handle to the app goes away.
+struct DatabaseGuard(String);
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&server_url()) {
+            let _ = db::drop_database(&mut admin, &self.0);
+        }
+    }
 }
 
 /// Starts the application on a random port against a fresh database.
@@ -101,7 +115,8 @@ pub async fn spawn_app() -> TestApp {
     let app = Application::build(&Settings::for_tests(url_for(&db_name)), pool.clone()).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.into_server());
-    TestApp { address, db_name, pool, client: new_client() }
+    let guard = std::sync::Arc::new(DatabaseGuard(db_name.clone()));
+    TestApp { address, db_name, pool, client: new_client(), _database: guard }
 }
 
 /// A fresh client (another browser).
@@ -109,15 +124,17 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&server_url()) {
-            let _ = db::drop_database(&mut admin, &self.db_name);
-        }
-    }
-}
-
 impl TestApp {
+    /// The `DATABASE_URL` of this app's database (for running the binary against it).
+    pub fn database_url(&self) -> String {
+        url_for(&self.db_name)
+    }
+
+    /// The same app seen from another browser (no cookies yet).
+    pub fn another_browser(&self) -> TestApp {
+        TestApp { client: new_client(), ..self.clone() }
+    }
+
     /// `GET path` with this app's client.
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(format!("{}{path}", self.address)).send().await.unwrap()

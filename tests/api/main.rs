@@ -11,3 +11,4 @@ mod synthesis;
 mod sections;
 mod events;
 mod demo;
+mod admin;

@@ -1,5 +1,6 @@
 //! One askama struct per page, built from domain data; templates hold layout and loops only.
 
+pub mod admin;
 pub mod events;
 pub mod forms;
 pub mod history;
@@ -28,6 +29,7 @@ pub struct ChromeUser {
     pub username: String,
     pub role: &'static str,
     pub can_create_thread: bool,
+    pub can_manage_users: bool,
 }
 
 impl Chrome {
@@ -38,6 +40,7 @@ impl Chrome {
                 username: u.username.clone(),
                 role: u.role.as_str(),
                 can_create_thread: roles::can_create_thread(u.role),
+                can_manage_users: roles::can_manage_users(u.role),
             }),
             csrf_token: visitor.csrf_token.clone(),
         }

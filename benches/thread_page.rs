@@ -1,0 +1,49 @@
+//! The thread page, rendered from memory (askama only) and loaded from PostgreSQL and rendered
+//! (what a page view costs without HTTP). `bench/run` adds the HTTP figures with wrk.
+//! Needs `DATABASE_URL` pointing at a database with the demo thread (`agora seed-demo`).
+
+use std::time::{Duration, Instant};
+
+use agora::db::{self, thread_page};
+use agora::render::pages::threads::ThreadPage;
+use agora::render::pages::Chrome;
+use askama::Template;
+
+const SLUG: &str = "open-vs-closed-weights";
+
+fn time_per_op(mut op: impl FnMut()) -> (Duration, u32) {
+    for _ in 0..50 {
+        op();
+    }
+    let budget = Duration::from_secs(3);
+    let start = Instant::now();
+    let mut n = 0u32;
+    while start.elapsed() < budget {
+        op();
+        n += 1;
+    }
+    (start.elapsed() / n, n)
+}
+
+fn main() -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/agora_bench".into());
+    let pool = db::build_pool(&url, 2)?;
+    let mut conn = pool.get()?;
+    let data = thread_page::load(&mut conn, SLUG).map_err(|e| anyhow::anyhow!("{e}: run `agora seed-demo` first"))?;
+
+    let (memory, n1) = time_per_op(|| {
+        let html = ThreadPage::build(Chrome::default(), data.clone(), false).render().unwrap();
+        std::hint::black_box(html);
+    });
+    let (loaded, n2) = time_per_op(|| {
+        let fresh = thread_page::load(&mut conn, SLUG).unwrap();
+        let html = ThreadPage::build(Chrome::default(), fresh, false).render().unwrap();
+        std::hint::black_box(html);
+    });
+    println!("| thread page | time per page | runs |");
+    println!("| --- | --- | --- |");
+    println!("| rendered from memory (askama) | {:.1} µs | {n1} |", memory.as_secs_f64() * 1e6);
+    println!("| loaded from PostgreSQL + rendered | {:.1} µs | {n2} |", loaded.as_secs_f64() * 1e6);
+    println!("ratio loaded/memory: {:.2}", loaded.as_secs_f64() / memory.as_secs_f64());
+    Ok(())
+}
