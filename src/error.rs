@@ -153,3 +153,27 @@ impl AppError {
         if path.starts_with("/api/") { ApiError(self).into() } else { self.into() }
     }
 }
+
+/// Middleware: gives every 500 the request id (as "Reference" on the page, `request_id` in
+/// JSON), so a report can be matched with the log line that holds the cause.
+pub async fn attach_request_id(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let request_id = req.extensions().get::<tracing_actix_web::RequestId>().map(|id| id.to_string());
+    let api = req.path().starts_with("/api/");
+    let res = next.call(req).await?;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return Ok(res.map_into_boxed_body());
+    }
+    let message = AppError::Internal(anyhow::anyhow!("")).public_message();
+    let replacement = if api {
+        HttpResponse::InternalServerError().json(serde_json::json!({ "error": message, "request_id": request_id }))
+    } else {
+        let mut page = ErrorPage::new(StatusCode::INTERNAL_SERVER_ERROR, message);
+        page.reference = request_id;
+        crate::render::pages::html_response(StatusCode::INTERNAL_SERVER_ERROR, &page)
+    };
+    Ok(res.into_response(replacement))
+}

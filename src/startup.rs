@@ -43,6 +43,7 @@ impl Application {
                 .app_data(routes::query_config())
                 .app_data(routes::path_config())
                 .wrap(security_headers())
+                .wrap(from_fn(crate::error::attach_request_id))
                 .wrap(TracingLogger::default())
                 .configure(routes::configure_unauthenticated)
                 .service(

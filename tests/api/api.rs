@@ -31,7 +31,11 @@ async fn api_thread(app: &TestApp, title: &str) -> String {
 
 /// Saves the synthesis through the API on top of `base_seq`.
 async fn api_save(app: &TestApp, slug: &str, base_seq: i32, body: &str) -> Response {
-    app.post_json(&format!("/api/v1/threads/{slug}/synthesis"), &json!({ "base_seq": base_seq, "body": body, "summary": "edit" })).await
+    app.post_json(
+        &format!("/api/v1/threads/{slug}/synthesis"),
+        &json!({ "base_seq": base_seq, "body": body, "summary": "edit" }),
+    )
+    .await
 }
 
 /// Saves and expects a new revision with `seq`.
@@ -45,7 +49,12 @@ async fn api_saved(app: &TestApp, slug: &str, base_seq: i32, body: &str) {
 async fn thread_of_another_curator(app: &TestApp) -> String {
     app.user("owner", Role::Curator).await;
     let client = new_client();
-    let login = client.post(format!("{}/api/v1/session", app.address)).json(&json!({ "username": "owner", "password": PASSWORD })).send().await.unwrap();
+    let login = client
+        .post(format!("{}/api/v1/session", app.address))
+        .json(&json!({ "username": "owner", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), StatusCode::OK);
     let token = json_of(login).await["csrf_token"].as_str().unwrap().to_owned();
     let res = client
@@ -113,7 +122,16 @@ async fn thread_detail_includes_every_section() {
         assert_eq!(res.status(), StatusCode::CREATED, "{kind}");
     }
     let res = app
-        .post_form(&format!("/threads/{slug}/events"), &[("date", "2023-02-24"), ("title", "LLaMA released"), ("significance", "landmark"), ("url", ""), ("body", "")])
+        .post_form(
+            &format!("/threads/{slug}/events"),
+            &[
+                ("date", "2023-02-24"),
+                ("title", "LLaMA released"),
+                ("significance", "landmark"),
+                ("url", ""),
+                ("body", ""),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
@@ -163,7 +181,13 @@ async fn json_login_returns_the_user_a_csrf_token_and_a_session_cookie() {
     let app = spawn_app().await;
     app.user("dana", Role::Curator).await;
 
-    let res = app.client.post(format!("{}/api/v1/session", app.address)).json(&json!({ "username": "dana", "password": PASSWORD })).send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/session", app.address))
+        .json(&json!({ "username": "dana", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(res.status(), StatusCode::OK);
     let cookie = res
@@ -191,7 +215,13 @@ async fn json_login_with_a_wrong_password_is_a_json_401() {
     let app = spawn_app().await;
     app.user("dana", Role::Curator).await;
 
-    let res = app.client.post(format!("{}/api/v1/session", app.address)).json(&json!({ "username": "dana", "password": "wrong wrong wrong" })).send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/session", app.address))
+        .json(&json!({ "username": "dana", "password": "wrong wrong wrong" }))
+        .send()
+        .await
+        .unwrap();
 
     assert!(res.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("agora_session=")));
     assert_eq!(api_error(res, StatusCode::UNAUTHORIZED).await, "wrong username or password");
@@ -331,7 +361,8 @@ async fn the_diff_counts_added_and_removed_lines() {
         .filter(|l| l["change"] != "same")
         .map(|l| (l["change"].as_str().unwrap().to_owned(), l["text"].as_str().unwrap().to_owned()))
         .collect();
-    let expected = [("removed", "beta"), ("added", "BETA"), ("added", "new line")].map(|(c, t)| (c.to_owned(), t.to_owned()));
+    let expected =
+        [("removed", "beta"), ("added", "BETA"), ("added", "new line")].map(|(c, t)| (c.to_owned(), t.to_owned()));
     assert_eq!(changed, expected);
 }
 
@@ -343,7 +374,12 @@ async fn revert_creates_a_new_revision_with_the_old_text() {
     api_saved(&app, &slug, 0, "The careful text.").await;
     api_saved(&app, &slug, 1, "Vandalism!").await;
 
-    let res = app.post_json(&format!("/api/v1/threads/{slug}/revisions/1/revert"), &json!({ "base_seq": 2, "reason": "vandalism" })).await;
+    let res = app
+        .post_json(
+            &format!("/api/v1/threads/{slug}/revisions/1/revert"),
+            &json!({ "base_seq": 2, "reason": "vandalism" }),
+        )
+        .await;
 
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(json_of(res).await["seq"], 3);
@@ -423,7 +459,12 @@ async fn an_event_added_to_a_thread_through_the_api_appears_in_the_thread() {
     app.login_as("curie", Role::Curator).await;
     let slug = api_thread(&app, "Open weights").await;
 
-    let res = app.post_json(&format!("/api/v1/threads/{slug}/events"), &json!({ "date": "2023-02-24", "title": "LLaMA released" })).await;
+    let res = app
+        .post_json(
+            &format!("/api/v1/threads/{slug}/events"),
+            &json!({ "date": "2023-02-24", "title": "LLaMA released" }),
+        )
+        .await;
 
     assert_eq!(res.status(), StatusCode::CREATED);
     let id = json_of(res).await["id"].as_i64().unwrap();

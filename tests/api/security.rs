@@ -10,7 +10,8 @@ use serde_json::json;
 use crate::helpers::{PASSWORD, TestApp, location, new_client, spawn_app, texts};
 
 /// The fields of a valid new thread, without a CSRF token.
-const THREAD: [(&str, &str); 4] = [("title", "Open weights"), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")];
+const THREAD: [(&str, &str); 4] =
+    [("title", "Open weights"), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")];
 
 /// Two MiB of text: twice the largest body the server reads.
 fn two_mib() -> String {
@@ -168,12 +169,21 @@ async fn an_event_link_with_a_javascript_url_is_rejected() {
     let res = app
         .post_form(
             "/events",
-            &[("date", "2024-07-23"), ("title", "Release"), ("significance", "major"), ("url", "javascript:alert(1)"), ("body", "")],
+            &[
+                ("date", "2024-07-23"),
+                ("title", "Release"),
+                ("significance", "major"),
+                ("url", "javascript:alert(1)"),
+                ("body", ""),
+            ],
         )
         .await;
 
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(texts(&res.text().await.unwrap(), "[role=alert]"), ["the link must be a full http:// or https:// address"]);
+    assert_eq!(
+        texts(&res.text().await.unwrap(), "[role=alert]"),
+        ["the link must be a full http:// or https:// address"]
+    );
     assert_eq!(app.count("events").await, 0);
 }
 
@@ -213,7 +223,9 @@ async fn every_html_response_forbids_framing_sniffing_and_referrer_leaks() {
     let (reader, _) = second_browser(&app, "rita", Role::Reader).await;
 
     let mut responses = Vec::new();
-    for path in ["/", "/login", "/signup", "/events", thread.as_str(), "/threads/new", "/threads/no-such-thread", "/nowhere"] {
+    for path in
+        ["/", "/login", "/signup", "/events", thread.as_str(), "/threads/new", "/threads/no-such-thread", "/nowhere"]
+    {
         responses.push((path.to_owned(), app.get(path).await));
     }
     responses.push((forbidden.clone(), reader.get(format!("{}{forbidden}", app.address)).send().await.unwrap()));

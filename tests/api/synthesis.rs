@@ -1,1 +1,343 @@
-//! Tests: synthesis.
+//! Tests: saving the canonical synthesis, edit conflicts, history, diffs, revisions and revert.
+
+use agora::db::schema::revisions;
+use agora::domain::roles::Role;
+use diesel::prelude::*;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+
+/// The synthesis section of a thread page.
+const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
+
+/// Logs in a curator and starts a thread they curate; returns its slug.
+async fn curated_thread(app: &TestApp) -> String {
+    app.login_as("alice", Role::Curator).await;
+    app.create_thread("Is Pluto a planet?").await
+}
+
+/// Saves and expects the save to be accepted.
+async fn save_ok(app: &TestApp, slug: &str, base_seq: i32, body: &str, summary: &str) {
+    let res = app.save_synthesis(slug, base_seq, body, summary).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "save on base {base_seq}");
+}
+
+/// Every stored revision as (seq, body), oldest first.
+async fn stored_revisions(app: &TestApp) -> Vec<(i32, String)> {
+    app.query(|c| {
+        revisions::table.order(revisions::seq).select((revisions::seq, revisions::body_md)).load::<(i32, String)>(c).unwrap()
+    })
+    .await
+}
+
+/// Reverts to `seq` as if from the revision page, which saw `base_seq` as the head.
+async fn revert(app: &TestApp, slug: &str, seq: i32, base_seq: i32, reason: &str) -> reqwest::Response {
+    let base = base_seq.to_string();
+    app.post_form(&format!("/threads/{slug}/revisions/{seq}/revert"), &[("base_seq", &base), ("reason", reason)]).await
+}
+
+/// The cells of one column of the history table, top row first.
+fn history_column(html: &str, column: usize) -> Vec<String> {
+    texts(html, &format!("table.history tbody tr td:nth-child({column})"))
+}
+
+#[tokio::test]
+async fn the_first_save_creates_revision_one_and_the_page_credits_its_author() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    let before = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&before, &format!("{SYNTHESIS} .empty")), ["No synthesis has been written yet."]);
+
+    let res = app.save_synthesis(&slug, 0, "Pluto was **demoted** in 2006.", "First draft").await;
+
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/threads/{slug}#synthesis"));
+    assert_eq!(app.count("revisions").await, 1);
+    let html = app.page(&format!("/threads/{slug}")).await;
+    let meta = texts(&html, &format!("{SYNTHESIS} .meta"));
+    assert_eq!(meta.len(), 1);
+    assert!(meta[0].starts_with("Author: alice | Last updated:"), "meta: {meta:?}");
+    assert!(meta[0].ends_with("Revision 1"), "meta: {meta:?}");
+    assert_eq!(texts(&html, &format!("{SYNTHESIS} .prose")), ["Pluto was demoted in 2006."]);
+    assert_eq!(texts(&html, &format!("{SYNTHESIS} .prose strong")), ["demoted"]);
+}
+
+#[tokio::test]
+async fn the_editor_starts_from_the_current_text_and_head() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Version one.", "").await;
+    save_ok(&app, &slug, 1, "Version two.", "").await;
+
+    let html = app.page(&format!("/threads/{slug}/synthesis/edit")).await;
+
+    assert_eq!(texts(&html, "textarea[name=body]"), ["Version two."]);
+    assert_eq!(attrs(&html, "input[type=hidden][name=base_seq]", "value"), ["2"]);
+    assert_every_control_labelled(&html);
+}
+
+#[tokio::test]
+async fn a_save_from_a_stale_base_is_a_conflict_that_keeps_both_versions() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "The original text.", "").await;
+    save_ok(&app, &slug, 1, "Someone else's newer text.", "Their edit").await;
+
+    let res = app.save_synthesis(&slug, 1, "My own careful text.", "My edit").await;
+
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert_eq!(texts(&html, "h1"), ["Edit conflict"]);
+    assert_eq!(texts(&html, "textarea[name=body]"), ["My own careful text."]);
+    assert!(attrs(&html, "textarea[name=body]", "readonly").is_empty(), "the user's own text must stay editable");
+    assert_eq!(attrs(&html, "input[name=summary]", "value"), ["My edit"]);
+    assert_eq!(attrs(&html, "input[type=hidden][name=base_seq]", "value"), ["2"]);
+    assert_eq!(texts(&html, "textarea[readonly]"), ["Someone else's newer text."]);
+    assert_eq!(texts(&html, "table.diff del"), ["Someone else's newer text."]);
+    assert_eq!(texts(&html, "table.diff ins"), ["My own careful text."]);
+    assert_every_control_labelled(&html);
+    assert_eq!(app.count("revisions").await, 2);
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Someone else's newer text."]);
+}
+
+#[tokio::test]
+async fn resubmitting_the_conflict_form_saves_on_top_of_the_newer_revision() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "The original text.", "").await;
+    save_ok(&app, &slug, 1, "Someone else's newer text.", "").await;
+    let conflict = app.save_synthesis(&slug, 1, "Merged text.", "Merge").await.text().await.unwrap();
+    let base: i32 = attrs(&conflict, "input[name=base_seq]", "value")[0].parse().unwrap();
+
+    save_ok(&app, &slug, base, "Merged text.", "Merge").await;
+
+    assert_eq!(app.count("revisions").await, 3);
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Merged text."]);
+}
+
+#[tokio::test]
+async fn of_two_saves_from_the_same_base_exactly_one_wins() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "The original text.", "").await;
+
+    let (a, b) = tokio::join!(app.save_synthesis(&slug, 1, "Edit A.", ""), app.save_synthesis(&slug, 1, "Edit B.", ""));
+
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(app.count("revisions").await, 2);
+}
+
+#[tokio::test]
+async fn saving_identical_text_creates_no_revision() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Unchanging text.", "").await;
+
+    save_ok(&app, &slug, 1, "Unchanging text.", "No-op").await;
+    save_ok(&app, &slug, 1, "Unchanging text.  \r\n", "Trailing whitespace only").await;
+
+    assert_eq!(app.count("revisions").await, 1);
+    let history = app.page(&format!("/threads/{slug}/history")).await;
+    assert_eq!(history_column(&history, 3), ["Revision 1 current"]);
+}
+
+#[tokio::test]
+async fn the_history_lists_revisions_newest_first_with_authors_and_summaries() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "One.", "Start").await;
+    save_ok(&app, &slug, 1, "One. Two.", "Add two").await;
+    app.login_as("maud", Role::Moderator).await;
+    save_ok(&app, &slug, 2, "One. Two. Three.", "Add three").await;
+
+    let html = app.page(&format!("/threads/{slug}/history")).await;
+
+    assert_eq!(history_column(&html, 3), ["Revision 3 current", "Revision 2", "Revision 1"]);
+    assert_eq!(history_column(&html, 4), ["maud", "alice", "alice"]);
+    assert_eq!(history_column(&html, 7), ["Add three changes", "Add two changes", "Start"]);
+    assert_eq!(attrs(&html, "a[aria-label='Changes in revision 3']", "href"), [format!("/threads/{slug}/diff?from=2&to=3")]);
+    assert!(attrs(&html, "nav a[rel=next]", "href").is_empty(), "one page only");
+    assert_every_control_labelled(&html);
+}
+
+#[tokio::test]
+async fn the_history_pages_with_a_before_cursor() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    for seq in 1..=55 {
+        save_ok(&app, &slug, seq - 1, &format!("Text number {seq}."), &format!("Edit {seq}")).await;
+    }
+
+    let first = app.page(&format!("/threads/{slug}/history")).await;
+    let first_seqs = history_column(&first, 3);
+    assert_eq!(first_seqs.len(), 50);
+    assert_eq!(first_seqs[0], "Revision 55 current");
+    assert_eq!(first_seqs[49], "Revision 6");
+    assert_eq!(texts(&first, "nav a[rel=next]"), ["Older revisions"]);
+    let next = attrs(&first, "nav a[rel=next]", "href").remove(0);
+    assert_eq!(next, format!("/threads/{slug}/history?before=6"));
+
+    let second = app.page(&next).await;
+    assert_eq!(history_column(&second, 3), ["Revision 5", "Revision 4", "Revision 3", "Revision 2", "Revision 1"]);
+    assert!(attrs(&second, "nav a[rel=next]", "href").is_empty());
+}
+
+#[tokio::test]
+async fn the_diff_page_shows_removed_and_added_lines() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Line one\nLine two\nLine three", "").await;
+    save_ok(&app, &slug, 1, "Line one\nLine 2, rewritten\nLine three\nLine four", "").await;
+
+    let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
+
+    assert_eq!(texts(&html, "h1"), ["Changes from revision 1 to revision 2"]);
+    assert_eq!(texts(&html, "table.diff del"), ["Line two"]);
+    assert_eq!(texts(&html, "table.diff ins"), ["Line 2, rewritten", "Line four"]);
+    assert_eq!(texts(&html, "table.diff caption"), ["1 lines removed, 2 lines added"]);
+    assert_eq!(texts(&html, "tr.diff-same td:nth-child(2)"), ["Line one", "Line three"]);
+}
+
+#[tokio::test]
+async fn a_diff_with_an_unknown_revision_is_a_404() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Only text.", "").await;
+
+    assert_eq!(app.get(&format!("/threads/{slug}/diff?from=1&to=9")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/threads/{slug}/revisions/9")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/threads/{slug}/revisions/abc")).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_revision_page_shows_that_revisions_text() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "The *old* text.", "Old").await;
+    save_ok(&app, &slug, 1, "The new text.", "New").await;
+
+    let old = app.page(&format!("/threads/{slug}/revisions/1")).await;
+    assert_eq!(texts(&old, "h1"), ["Revision 1"]);
+    assert_eq!(texts(&old, ".prose"), ["The old text."]);
+    assert_eq!(texts(&old, ".prose em"), ["old"]);
+    assert_eq!(texts(&old, "main form button"), ["Revert to revision 1"]);
+    assert_every_control_labelled(&old);
+
+    let current = app.page(&format!("/threads/{slug}/revisions/2")).await;
+    assert_eq!(texts(&current, "h1"), ["Revision 2 (current)"]);
+    assert_eq!(texts(&current, ".prose"), ["The new text."]);
+    assert!(texts(&current, "main form button").is_empty(), "no revert offered for the current revision");
+}
+
+#[tokio::test]
+async fn reverting_creates_a_new_revision_with_the_old_text_and_keeps_history() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Good text.", "Good").await;
+    save_ok(&app, &slug, 1, "Vandalised text.", "Bad").await;
+    app.login_as("maud", Role::Moderator).await;
+
+    let res = revert(&app, &slug, 1, 2, "undo vandalism").await;
+
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/threads/{slug}#synthesis"));
+    assert_eq!(
+        stored_revisions(&app).await,
+        [(1, "Good text.".to_owned()), (2, "Vandalised text.".to_owned()), (3, "Good text.".to_owned())]
+    );
+    let history = app.page(&format!("/threads/{slug}/history")).await;
+    assert_eq!(history_column(&history, 3)[0], "Revision 3 current");
+    assert_eq!(history_column(&history, 4)[0], "maud");
+    let summary = &history_column(&history, 7)[0];
+    assert!(summary.contains("Reverted to revision 1"), "summary: {summary}");
+    assert!(summary.contains("undo vandalism"), "summary: {summary}");
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Good text."]);
+}
+
+#[tokio::test]
+async fn reverting_without_a_reason_still_says_what_was_restored() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Good text.", "").await;
+    save_ok(&app, &slug, 1, "Other text.", "").await;
+
+    let res = revert(&app, &slug, 1, 2, "").await;
+
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let history = app.page(&format!("/threads/{slug}/history")).await;
+    assert!(history_column(&history, 7)[0].starts_with("Reverted to revision 1"));
+}
+
+#[tokio::test]
+async fn reverting_from_a_stale_base_is_a_conflict_and_changes_nothing() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "First.", "").await;
+    save_ok(&app, &slug, 1, "Second.", "").await;
+    save_ok(&app, &slug, 2, "Third.", "").await;
+
+    let res = revert(&app, &slug, 1, 2, "").await;
+
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app.count("revisions").await, 3);
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Third."]);
+}
+
+#[tokio::test]
+async fn reverting_to_the_current_revision_is_refused() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "First.", "").await;
+
+    let res = revert(&app, &slug, 1, 1, "").await;
+
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("revisions").await, 1);
+}
+
+#[tokio::test]
+async fn an_empty_synthesis_is_refused_with_the_form_kept() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+
+    let res = app.save_synthesis(&slug, 0, "  \r\n  ", "My summary").await;
+
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(texts(&html, "[role=alert]").iter().any(|e| e.contains("cannot be empty")));
+    assert_eq!(attrs(&html, "input[name=summary]", "value"), ["My summary"]);
+    assert_eq!(attrs(&html, "input[type=hidden][name=base_seq]", "value"), ["0"]);
+    assert_eq!(texts(&html, "textarea[name=body]").len(), 1);
+    assert_eq!(app.count("revisions").await, 0);
+}
+
+#[tokio::test]
+async fn a_reader_cannot_edit_or_save_the_synthesis() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "Curated text.", "").await;
+    app.login_as("rita", Role::Reader).await;
+
+    assert_eq!(app.get(&format!("/threads/{slug}/synthesis/edit")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.save_synthesis(&slug, 1, "Reader text.", "").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(revert(&app, &slug, 1, 1, "").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("revisions").await, 1);
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert!(texts(&page, &format!("{SYNTHESIS} a")).iter().all(|t| t != "Edit synthesis"), "a reader is offered the editor");
+}
+
+#[tokio::test]
+async fn a_curator_of_another_thread_cannot_save_its_synthesis() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    app.login_as("bob", Role::Curator).await;
+
+    assert_eq!(app.save_synthesis(&slug, 0, "Bob's text.", "").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("revisions").await, 0);
+}

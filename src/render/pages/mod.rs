@@ -71,6 +71,8 @@ pub struct ErrorPage {
     pub status: u16,
     pub reason: String,
     pub message: String,
+    /// The request id of a 500, to quote when reporting it (the log has the cause under it).
+    pub reference: Option<String>,
 }
 
 impl ErrorPage {
@@ -81,6 +83,7 @@ impl ErrorPage {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("Error").to_owned(),
             message,
+            reference: None,
         }
     }
 }
