@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
@@ -43,6 +43,7 @@ impl Application {
                 .app_data(routes::query_config())
                 .app_data(routes::path_config())
                 .wrap(security_headers())
+                .wrap(Compress::default())
                 .wrap(from_fn(crate::error::attach_request_id))
                 .wrap(TracingLogger::default())
                 .configure(routes::configure_unauthenticated)

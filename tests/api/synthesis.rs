@@ -191,15 +191,29 @@ async fn the_diff_page_shows_removed_and_added_lines() {
     let app = spawn_app().await;
     let slug = curated_thread(&app).await;
     save_ok(&app, &slug, 0, "Line one\nLine two\nLine three", "").await;
-    save_ok(&app, &slug, 1, "Line one\nLine 2, rewritten\nLine three\nLine four", "").await;
+    save_ok(&app, &slug, 1, "Line one\nLine 2, rewritten\nLine 2b\nLine three", "").await;
 
     let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
 
     assert_eq!(texts(&html, "h1"), ["Changes from revision 1 to revision 2"]);
     assert_eq!(texts(&html, "table.diff del"), ["Line two"]);
-    assert_eq!(texts(&html, "table.diff ins"), ["Line 2, rewritten", "Line four"]);
+    assert_eq!(texts(&html, "table.diff ins"), ["Line 2, rewritten", "Line 2b"]);
     assert_eq!(texts(&html, "table.diff caption"), ["1 lines removed, 2 lines added"]);
     assert_eq!(texts(&html, "tr.diff-same td:nth-child(2)"), ["Line one", "Line three"]);
+}
+
+#[tokio::test]
+async fn appending_a_paragraph_does_not_mark_the_previous_last_one_as_changed() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save_ok(&app, &slug, 0, "First paragraph.\n\nSecond paragraph.", "").await;
+    save_ok(&app, &slug, 1, "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.", "").await;
+
+    let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
+
+    assert_eq!(texts(&html, "table.diff del"), Vec::<String>::new(), "nothing was removed");
+    assert_eq!(texts(&html, "table.diff ins"), ["", "Third paragraph."]);
+    assert_eq!(texts(&html, "tr.diff-same td:nth-child(2)"), ["First paragraph.", "", "Second paragraph."]);
 }
 
 #[tokio::test]
