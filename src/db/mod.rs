@@ -120,6 +120,18 @@ diesel::table! {
     }
 }
 
+/// Keyset paging: callers fetch `size + 1` rows; this keeps `size` and, when the extra row
+/// proves there is more, returns the cursor of the last row kept.
+pub fn keyset_page<T, C>(mut rows: Vec<T>, size: i64, cursor_of: impl Fn(&T) -> C) -> (Vec<T>, Option<C>) {
+    let size = usize::try_from(size).unwrap_or(0);
+    if rows.len() <= size {
+        return (rows, None);
+    }
+    rows.truncate(size);
+    let next = rows.last().map(cursor_of);
+    (rows, next)
+}
+
 /// Runs `f` with a pooled connection on the blocking thread pool, keeping the tracing span.
 pub async fn with_conn<T, F>(pool: &PgPool, f: F) -> Result<T, AppError>
 where
@@ -153,6 +165,13 @@ mod tests {
         assert!(quote_identifier("agora_test-1").is_ok());
         assert!(quote_identifier("x\"; DROP TABLE users; --").is_err());
         assert!(quote_identifier("").is_err());
+    }
+
+    #[test]
+    fn keyset_page_reports_a_cursor_only_when_more_rows_exist() {
+        assert_eq!(keyset_page(vec![1, 2, 3], 2, |n| *n), (vec![1, 2], Some(2)));
+        assert_eq!(keyset_page(vec![1, 2], 2, |n| *n), (vec![1, 2], None));
+        assert_eq!(keyset_page(Vec::<i32>::new(), 2, |n| *n), (vec![], None));
     }
 
     #[test]

@@ -120,13 +120,8 @@ pub async fn history(
 ) -> Result<(ThreadRow, Vec<RevisionListed>, Option<i32>), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
-        let mut rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
-        let next = if rows.len() as i64 > HISTORY_PAGE {
-            rows.truncate(HISTORY_PAGE as usize);
-            rows.last().map(|r| r.meta.seq)
-        } else {
-            None
-        };
+        let rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
+        let (rows, next) = db::keyset_page(rows, HISTORY_PAGE, |r| r.meta.seq);
         Ok((thread, rows, next))
     })
     .await

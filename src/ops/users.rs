@@ -15,14 +15,8 @@ pub const PAGE_SIZE: i64 = 100;
 /// A page of users (admins only) and the cursor of the next.
 pub async fn list(pool: &PgPool, user: &CurrentUser, after: Option<String>) -> Result<(Vec<User>, Option<String>), AppError> {
     access::require(user, roles::can_manage_users, "manage users")?;
-    let mut rows = db::with_conn(pool, move |c| Ok(users::list_page(c, after.as_deref(), PAGE_SIZE + 1)?)).await?;
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|u| u.username.to_lowercase())
-    } else {
-        None
-    };
-    Ok((rows, next))
+    let rows = db::with_conn(pool, move |c| Ok(users::list_page(c, after.as_deref(), PAGE_SIZE + 1)?)).await?;
+    Ok(db::keyset_page(rows, PAGE_SIZE, |u| u.username.to_lowercase()))
 }
 
 /// Gives a user a role (admins only; an admin cannot demote themselves, so one always remains).

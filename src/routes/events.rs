@@ -42,14 +42,8 @@ pub async fn index_page(
     after: Option<&str>,
 ) -> Result<(Vec<events::EventRow>, Option<String>), AppError> {
     let after = after.map(cursor::decode_event).transpose()?;
-    let mut rows = db::with_conn(&state.pool, move |c| Ok(events::list_page(c, after, PAGE_SIZE + 1)?)).await?;
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|e| cursor::encode_event(EventCursor { occurred_on: e.occurred_on, id: e.id }))
-    } else {
-        None
-    };
-    Ok((rows, next))
+    let rows = db::with_conn(&state.pool, move |c| Ok(events::list_page(c, after, PAGE_SIZE + 1)?)).await?;
+    Ok(db::keyset_page(rows, PAGE_SIZE, |e| cursor::encode_event(EventCursor { occurred_on: e.occurred_on, id: e.id })))
 }
 
 async fn index(

@@ -40,14 +40,8 @@ pub async fn index_page(
     after: Option<&str>,
 ) -> Result<(Vec<threads::ThreadRow>, Option<String>), AppError> {
     let after = after.map(cursor::decode_thread).transpose()?;
-    let mut rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, after, PAGE_SIZE + 1)?)).await?;
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|t| cursor::encode_thread(ThreadCursor { updated_at: t.updated_at, id: t.id }))
-    } else {
-        None
-    };
-    Ok((rows, next))
+    let rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, after, PAGE_SIZE + 1)?)).await?;
+    Ok(db::keyset_page(rows, PAGE_SIZE, |t| cursor::encode_thread(ThreadCursor { updated_at: t.updated_at, id: t.id })))
 }
 
 async fn index(
