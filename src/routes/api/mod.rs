@@ -14,8 +14,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(session::configure)
-            .configure(threads::configure)
+            // Events first: `/threads/{slug}/events` must win over `/threads/{slug}/{kind}`.
             .configure(events::configure)
+            .configure(threads::configure)
             .default_service(web::to(not_found)),
     );
 }
