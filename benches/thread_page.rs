@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use agora::db::{self, thread_page};
-use agora::render::pages::threads::ThreadPage;
 use agora::render::pages::Chrome;
+use agora::render::pages::threads::ThreadPage;
 use askama::Template;
 
 const SLUG: &str = "open-vs-closed-weights";

@@ -92,8 +92,7 @@ pub fn create_admin_blocking(pool: &super::PgPool, username: &str, password: &st
 
 /// A page of users by name, seeking past `after` (a lowercased username).
 pub fn list_page(conn: &mut PgConnection, after: Option<&str>, limit: i64) -> QueryResult<Vec<User>> {
-    let mut query =
-        users::table.order(lower(users::username)).limit(limit).select(UserRow::as_select()).into_boxed();
+    let mut query = users::table.order(lower(users::username)).limit(limit).select(UserRow::as_select()).into_boxed();
     if let Some(after) = after {
         query = query.filter(lower(users::username).gt(after.to_lowercase()));
     }

@@ -89,8 +89,8 @@ pub async fn revert(
             return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
         }
         let summary = match reason {
-            Some(reason) => format!("Reverted to revision {seq} by {}: {reason}", old.author),
-            None => format!("Reverted to revision {seq} by {}", old.author),
+            Some(reason) => format!("Reverted to revision {seq} (written by {}): {reason}", old.author),
+            None => format!("Reverted to revision {seq} (written by {})", old.author),
         };
         let outcome = revisions::save(
             c,

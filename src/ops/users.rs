@@ -13,7 +13,11 @@ use super::access;
 pub const PAGE_SIZE: i64 = 100;
 
 /// A page of users (admins only) and the cursor of the next.
-pub async fn list(pool: &PgPool, user: &CurrentUser, after: Option<String>) -> Result<(Vec<User>, Option<String>), AppError> {
+pub async fn list(
+    pool: &PgPool,
+    user: &CurrentUser,
+    after: Option<String>,
+) -> Result<(Vec<User>, Option<String>), AppError> {
     access::require(user, roles::can_manage_users, "manage users")?;
     let rows = db::with_conn(pool, move |c| Ok(users::list_page(c, after.as_deref(), PAGE_SIZE + 1)?)).await?;
     Ok(db::keyset_page(rows, PAGE_SIZE, |u| u.username.to_lowercase()))
@@ -22,7 +26,8 @@ pub async fn list(pool: &PgPool, user: &CurrentUser, after: Option<String>) -> R
 /// Gives a user a role (admins only; an admin cannot demote themselves, so one always remains).
 pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, role: &str) -> Result<(), AppError> {
     access::require(user, roles::can_manage_users, "manage users")?;
-    let role = Role::parse(role).ok_or_else(|| AppError::Invalid("role must be reader, curator, moderator or admin".into()))?;
+    let role = Role::parse(role)
+        .ok_or_else(|| AppError::Invalid("role must be reader, curator, moderator or admin".into()))?;
     if target == user.id && role != Role::Admin {
         return Err(AppError::Invalid("you cannot remove your own admin role".into()));
     }

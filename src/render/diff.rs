@@ -49,7 +49,10 @@ pub struct LineDiff {
 
 /// Diffs `old` against `new` line by line (paragraphs of a synthesis are lines).
 pub fn line_diff(old: &str, new: &str) -> LineDiff {
-    let diff = TextDiff::from_lines(old, new);
+    // Saved texts carry no final newline; without one, appending a paragraph would show the
+    // old last line as removed and added again.
+    let (old, new) = (with_final_newline(old), with_final_newline(new));
+    let diff = TextDiff::from_lines(&old, &new);
     let mut lines = Vec::new();
     let (mut added, mut removed) = (0, 0);
     for change in diff.iter_all_changes() {
@@ -70,6 +73,14 @@ pub fn line_diff(old: &str, new: &str) -> LineDiff {
     LineDiff { lines, added, removed }
 }
 
+fn with_final_newline(text: &str) -> String {
+    let mut text = text.to_owned();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +92,12 @@ mod tests {
         let changed: Vec<_> =
             d.lines.iter().filter(|l| l.change != LineChange::Same).map(|l| (l.sign(), l.text.as_str())).collect();
         assert_eq!(changed, [("-", "two"), ("+", "TWO")]);
+    }
+
+    #[test]
+    fn appending_after_a_last_line_without_newline_only_adds() {
+        let d = line_diff("one\n\ntwo", "one\n\ntwo\n\nthree");
+        assert_eq!((d.added, d.removed), (2, 0));
     }
 
     #[test]

@@ -25,7 +25,11 @@ pub struct UsersQuery {
     pub saved: Option<String>,
 }
 
-async fn list(state: web::Data<AppState>, visitor: Visitor, query: web::Query<UsersQuery>) -> Result<HttpResponse, AppError> {
+async fn list(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<UsersQuery>,
+) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (users, next) = users::list(&state.pool, visitor.require_user()?, query.after).await?;
     Ok(ok(&UsersPage {
@@ -43,7 +47,12 @@ pub struct RoleForm {
     pub role: String,
 }
 
-async fn set_role(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>, form: web::Form<RoleForm>) -> Result<HttpResponse, AppError> {
+async fn set_role(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, AppError> {
     users::set_role(&state.pool, visitor.require_user()?, UserId(id.into_inner()), &form.role).await?;
     Ok(see_other("/admin/users?saved=1"))
 }

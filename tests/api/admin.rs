@@ -43,10 +43,11 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
 async fn create_admin_refuses_a_short_password_and_creates_nobody() {
     let app = spawn_app().await;
     let url = app.database_url();
-    let out =
-        tokio::task::spawn_blocking(move || run_agora(&url, &["create-admin", "--username", "root", "--password-stdin"], "short\n"))
-            .await
-            .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        run_agora(&url, &["create-admin", "--username", "root", "--password-stdin"], "short\n")
+    })
+    .await
+    .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("12 characters"));
     assert_eq!(app.count("users").await, 0);
@@ -56,9 +57,10 @@ async fn create_admin_refuses_a_short_password_and_creates_nobody() {
 async fn seed_demo_loads_the_demo_thread_once() {
     let app = spawn_app().await;
     let url = app.database_url();
-    let outputs = tokio::task::spawn_blocking(move || [run_agora(&url, &["seed-demo"], ""), run_agora(&url, &["seed-demo"], "")])
-        .await
-        .unwrap();
+    let outputs =
+        tokio::task::spawn_blocking(move || [run_agora(&url, &["seed-demo"], ""), run_agora(&url, &["seed-demo"], "")])
+            .await
+            .unwrap();
     assert_eq!(String::from_utf8_lossy(&outputs[0].stdout).trim(), "demo thread loaded");
     assert_eq!(String::from_utf8_lossy(&outputs[1].stdout).trim(), "demo thread already present");
     assert_eq!(app.count("threads").await, 1);

@@ -388,7 +388,7 @@ async fn revert_creates_a_new_revision_with_the_old_text() {
     assert_eq!(third["body_markdown"], "The careful text.");
     assert_eq!(third["reverted_to_seq"], 1);
     assert_eq!(third["parent_seq"], 2);
-    assert_eq!(third["summary"], "Reverted to revision 1 by curie: vandalism");
+    assert_eq!(third["summary"], "Reverted to revision 1 (written by curie): vandalism");
     let detail = app.get_json(&format!("/api/v1/threads/{slug}"), StatusCode::OK).await;
     assert_eq!(detail["synthesis"]["seq"], 3);
 }

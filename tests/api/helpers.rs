@@ -31,7 +31,8 @@ fn template_database() -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
         let mut hasher = Sha256::new();
-        let mut entries: Vec<_> = std::fs::read_dir("migrations").expect("migrations/").flatten().map(|e| e.path()).collect();
+        let mut entries: Vec<_> =
+            std::fs::read_dir("migrations").expect("migrations/").flatten().map(|e| e.path()).collect();
         entries.sort();
         for dir in entries {
             hasher.update(dir.to_string_lossy().as_bytes());
@@ -51,7 +52,9 @@ fn template_database() -> &'static str {
                 let mut conn = PgConnection::establish(&url_for(&building)).unwrap();
                 db::run_migrations(&mut conn).unwrap();
             }
-            diesel::sql_query(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).execute(&mut admin).unwrap();
+            diesel::sql_query(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""))
+                .execute(&mut admin)
+                .unwrap();
         }
         diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).unwrap();
         name
@@ -101,7 +104,7 @@ impl Drop for DatabaseGuard {
 
 /// Starts the application on a random port against a fresh database.
 pub async fn spawn_app() -> TestApp {
-    agora::telemetry::init();
+    agora::telemetry::init_with_default("warn,r2d2=off");
     let (db_name, pool) = tokio::task::spawn_blocking(|| {
         let template = template_database();
         let db_name = format!("agora_t_{}", uuid::Uuid::new_v4().simple());
@@ -218,7 +221,10 @@ impl TestApp {
     /// Creates a thread through the form; returns its slug.
     pub async fn create_thread(&self, title: &str) -> String {
         let res = self
-            .post_form("/threads", &[("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")])
+            .post_form(
+                "/threads",
+                &[("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")],
+            )
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "create thread {title}");
         location(&res).trim_start_matches("/threads/").to_owned()
@@ -227,7 +233,11 @@ impl TestApp {
     /// Saves the synthesis through the form on top of `base_seq`.
     pub async fn save_synthesis(&self, slug: &str, base_seq: i32, body: &str, summary: &str) -> Response {
         let base = base_seq.to_string();
-        self.post_form(&format!("/threads/{slug}/synthesis"), &[("base_seq", &base), ("body", body), ("summary", summary)]).await
+        self.post_form(
+            &format!("/threads/{slug}/synthesis"),
+            &[("base_seq", &base), ("body", body), ("summary", summary)],
+        )
+        .await
     }
 
     /// Runs a query against this app's database.
@@ -243,7 +253,10 @@ impl TestApp {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        self.query(move |c| diesel::sql_query(format!("SELECT count(*) AS n FROM {table}")).get_result::<Count>(c).unwrap().n).await
+        self.query(move |c| {
+            diesel::sql_query(format!("SELECT count(*) AS n FROM {table}")).get_result::<Count>(c).unwrap().n
+        })
+        .await
     }
 }
 
@@ -262,7 +275,9 @@ pub fn location(res: &Response) -> String {
 pub fn texts(html: &str, css: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let selector = Selector::parse(css).unwrap();
-    doc.select(&selector).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 /// The value of `attr` on every element matching `css`.

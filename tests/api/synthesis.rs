@@ -25,7 +25,11 @@ async fn save_ok(app: &TestApp, slug: &str, base_seq: i32, body: &str, summary: 
 /// Every stored revision as (seq, body), oldest first.
 async fn stored_revisions(app: &TestApp) -> Vec<(i32, String)> {
     app.query(|c| {
-        revisions::table.order(revisions::seq).select((revisions::seq, revisions::body_md)).load::<(i32, String)>(c).unwrap()
+        revisions::table
+            .order(revisions::seq)
+            .select((revisions::seq, revisions::body_md))
+            .load::<(i32, String)>(c)
+            .unwrap()
     })
     .await
 }
@@ -159,7 +163,10 @@ async fn the_history_lists_revisions_newest_first_with_authors_and_summaries() {
     assert_eq!(history_column(&html, 3), ["Revision 3 current", "Revision 2", "Revision 1"]);
     assert_eq!(history_column(&html, 4), ["maud", "alice", "alice"]);
     assert_eq!(history_column(&html, 7), ["Add three changes", "Add two changes", "Start"]);
-    assert_eq!(attrs(&html, "a[aria-label='Changes in revision 3']", "href"), [format!("/threads/{slug}/diff?from=2&to=3")]);
+    assert_eq!(
+        attrs(&html, "a[aria-label='Changes in revision 3']", "href"),
+        [format!("/threads/{slug}/diff?from=2&to=3")]
+    );
     assert!(attrs(&html, "nav a[rel=next]", "href").is_empty(), "one page only");
     assert_every_control_labelled(&html);
 }
@@ -343,7 +350,10 @@ async fn a_reader_cannot_edit_or_save_the_synthesis() {
     assert_eq!(revert(&app, &slug, 1, 1, "").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("revisions").await, 1);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert!(texts(&page, &format!("{SYNTHESIS} a")).iter().all(|t| t != "Edit synthesis"), "a reader is offered the editor");
+    assert!(
+        texts(&page, &format!("{SYNTHESIS} a")).iter().all(|t| t != "Edit synthesis"),
+        "a reader is offered the editor"
+    );
 }
 
 #[tokio::test]

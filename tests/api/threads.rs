@@ -118,7 +118,13 @@ async fn an_explicit_slug_is_used_as_given() {
     let res = app
         .post_form(
             "/threads",
-            &[("title", "A long title"), ("framing_question", "Why?"), ("slug", "short"), ("status", "active"), ("stance", "contested")],
+            &[
+                ("title", "A long title"),
+                ("framing_question", "Why?"),
+                ("slug", "short"),
+                ("status", "active"),
+                ("stance", "contested"),
+            ],
         )
         .await;
 
@@ -163,7 +169,10 @@ async fn an_empty_title_is_refused_and_nothing_is_created() {
     app.login_as("alice", Role::Curator).await;
 
     let res = app
-        .post_form("/threads", &[("title", "   "), ("framing_question", "Kept?"), ("status", "active"), ("stance", "contested")])
+        .post_form(
+            "/threads",
+            &[("title", "   "), ("framing_question", "Kept?"), ("status", "active"), ("stance", "contested")],
+        )
         .await;
 
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -180,7 +189,15 @@ async fn a_reader_may_not_open_the_new_thread_form_or_post_one() {
 
     assert_eq!(app.get("/threads/new").await.status(), StatusCode::FORBIDDEN);
     let res = app
-        .post_form("/threads", &[("title", "Reader's thread"), ("framing_question", "Why?"), ("status", "active"), ("stance", "contested")])
+        .post_form(
+            "/threads",
+            &[
+                ("title", "Reader's thread"),
+                ("framing_question", "Why?"),
+                ("status", "active"),
+                ("stance", "contested"),
+            ],
+        )
         .await;
 
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -283,7 +300,12 @@ async fn editing_details_changes_the_status_and_stance_badges() {
     let res = app
         .post_form(
             &format!("/threads/{slug}/edit"),
-            &[("title", "Is Pluto a planet, really?"), ("framing_question", "Settled?"), ("status", "resolved"), ("stance", "settled")],
+            &[
+                ("title", "Is Pluto a planet, really?"),
+                ("framing_question", "Settled?"),
+                ("status", "resolved"),
+                ("stance", "settled"),
+            ],
         )
         .await;
 
@@ -315,7 +337,8 @@ async fn a_curator_of_another_thread_may_not_edit_it_but_a_moderator_may() {
     app.login_as("alice", Role::Curator).await;
     let slug = app.create_thread("Alice's thread").await;
     let edit = format!("/threads/{slug}/edit");
-    let details = [("title", "Hijacked"), ("framing_question", "Mine now?"), ("status", "dormant"), ("stance", "settled")];
+    let details =
+        [("title", "Hijacked"), ("framing_question", "Mine now?"), ("status", "dormant"), ("stance", "settled")];
 
     app.login_as("bob", Role::Curator).await;
     assert_eq!(app.get(&edit).await.status(), StatusCode::FORBIDDEN);
@@ -326,7 +349,17 @@ async fn a_curator_of_another_thread_may_not_edit_it_but_a_moderator_may() {
 
     app.login_as("maud", Role::Moderator).await;
     assert_eq!(app.get(&edit).await.status(), StatusCode::OK);
-    let res = app.post_form(&edit, &[("title", "Moderated title"), ("framing_question", "Calm?"), ("status", "dormant"), ("stance", "settled")]).await;
+    let res = app
+        .post_form(
+            &edit,
+            &[
+                ("title", "Moderated title"),
+                ("framing_question", "Calm?"),
+                ("status", "dormant"),
+                ("stance", "settled"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let html = app.page(&format!("/threads/{slug}")).await;
     assert_eq!(texts(&html, "h1"), ["Moderated title"]);
@@ -340,7 +373,10 @@ async fn editing_with_an_empty_title_is_refused_with_the_form_kept() {
     let slug = app.create_thread("Is Pluto a planet?").await;
 
     let res = app
-        .post_form(&format!("/threads/{slug}/edit"), &[("title", ""), ("framing_question", "Typed framing"), ("status", "resolved"), ("stance", "settled")])
+        .post_form(
+            &format!("/threads/{slug}/edit"),
+            &[("title", ""), ("framing_question", "Typed framing"), ("status", "resolved"), ("stance", "settled")],
+        )
         .await;
 
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -362,6 +398,10 @@ async fn thread_forms_and_the_thread_page_label_every_control() {
 
     assert_every_control_labelled(&app.page(&format!("/threads/{slug}/edit")).await);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(attrs(&page, "input[name=event_id]", "id"), ["link-event-id"], "the curator sees the link-event control");
+    assert_eq!(
+        attrs(&page, "input[name=event_id]", "id"),
+        ["link-event-id"],
+        "the curator sees the link-event control"
+    );
     assert_every_control_labelled(&page);
 }
