@@ -11,6 +11,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::{csrf, visitor};
 use crate::config::Settings;
 use crate::db::PgPool;
+use crate::db::thread_page::ThreadPageCache;
 use crate::routes;
 
 /// What every handler can reach.
@@ -19,6 +20,8 @@ pub struct AppState {
     pub cookie_secure: bool,
     /// One argon2 hash per core at a time (see `auth::login`).
     pub hashing: Semaphore,
+    /// Thread pages' data, checked against the thread's version on every view.
+    pub thread_pages: ThreadPageCache,
 }
 
 /// A bound, not yet running, server.
@@ -33,8 +36,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let state =
-            web::Data::new(AppState { pool, cookie_secure: settings.cookie_secure, hashing: Semaphore::new(cores) });
+        let state = web::Data::new(AppState {
+            pool,
+            cookie_secure: settings.cookie_secure,
+            hashing: Semaphore::new(cores),
+            thread_pages: ThreadPageCache::default(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

@@ -86,7 +86,19 @@ pub fn update(conn: &mut PgConnection, id: EventId, f: &EventFields) -> Result<(
             events::body_html.eq(f.body_html.as_str()),
         ))
         .execute(conn)?;
-    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    // The event shows on every thread it belongs to: their cached pages are stale now.
+    diesel::update(
+        threads::table
+            .filter(threads::id.eq_any(
+                thread_events::table.filter(thread_events::event_id.eq(id.0)).select(thread_events::thread_id),
+            )),
+    )
+    .set(threads::version.eq(threads::version + 1))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// The event with this date and title, if one was recorded (demo data reuses shared events).

@@ -91,7 +91,11 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
         let moved = diesel::update(
             threads::table.filter(threads::id.eq(new.thread.0)).filter(threads::head_seq.eq(new.base_seq)),
         )
-        .set((threads::head_seq.eq(seq), threads::updated_at.eq(diesel::dsl::now)))
+        .set((
+            threads::head_seq.eq(seq),
+            threads::updated_at.eq(diesel::dsl::now),
+            threads::version.eq(threads::version + 1),
+        ))
         .execute(conn)?;
         if moved == 0 {
             return Ok(SaveOutcome::Conflict { current: head(conn, new.thread)?.map(Box::new) });

@@ -88,6 +88,7 @@ diesel::table! {
         body_len -> Int4,
         body_sha256 -> Text,
         reverted_to_seq -> Nullable<Int4>,
+        minor -> Bool,
     }
 }
 
@@ -128,6 +129,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         head_seq -> Int4,
+        version -> Int8,
     }
 }
 

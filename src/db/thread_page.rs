@@ -1,6 +1,7 @@
 //! Everything a thread page shows, read in one snapshot with a fixed number of indexed queries.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use diesel::prelude::*;
 
@@ -64,4 +65,36 @@ pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppEr
             thread,
         })
     })
+}
+
+/// Thread page data kept in memory per app instance, keyed by slug and checked against the
+/// thread's `version` on every view: a view costs one indexed lookup while nothing changed,
+/// and several instances sharing a database never serve a stale page.
+#[derive(Debug, Default)]
+pub struct ThreadPageCache {
+    entries: RwLock<HashMap<String, Arc<ThreadPageData>>>,
+}
+
+/// Threads kept at most; past it the cache starts over (cheap, and rare at this size).
+const CACHE_CAPACITY: usize = 1024;
+
+impl ThreadPageCache {
+    /// The page data of `slug`, from memory when its version is current.
+    pub fn load(&self, conn: &mut PgConnection, slug: &str) -> Result<Arc<ThreadPageData>, AppError> {
+        let version = threads::version_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+        if let Some(hit) = self.read().get(slug).filter(|d| d.thread.version == version) {
+            return Ok(Arc::clone(hit));
+        }
+        let fresh = Arc::new(load(conn, slug)?);
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= CACHE_CAPACITY {
+            entries.clear();
+        }
+        entries.insert(slug.to_owned(), Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<ThreadPageData>>> {
+        self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }

@@ -22,6 +22,8 @@ pub struct ThreadRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub head_seq: i32,
+    /// Bumped by every change to what the thread page shows (see `bump_version`).
+    pub version: i64,
 }
 
 impl ThreadRow {
@@ -119,13 +121,21 @@ pub fn update_fields(conn: &mut PgConnection, id: ThreadId, fields: &ThreadField
             threads::status.eq(fields.status.as_str()),
             threads::stance.eq(fields.stance.as_str()),
             threads::updated_at.eq(diesel::dsl::now),
+            threads::version.eq(threads::version + 1),
         ))
         .execute(conn)
 }
 
 /// Marks the thread as just updated (any change to its sections counts as activity).
 pub fn touch(conn: &mut PgConnection, id: ThreadId) -> QueryResult<usize> {
-    diesel::update(threads::table.find(id.0)).set(threads::updated_at.eq(diesel::dsl::now)).execute(conn)
+    diesel::update(threads::table.find(id.0))
+        .set((threads::updated_at.eq(diesel::dsl::now), threads::version.eq(threads::version + 1)))
+        .execute(conn)
+}
+
+/// The version of the thread at `slug`, if there is one: the one lookup a cached page view makes.
+pub fn version_by_slug(conn: &mut PgConnection, slug: &str) -> QueryResult<Option<i64>> {
+    threads::table.filter(threads::slug.eq(slug)).select(threads::version).first(conn).optional()
 }
 
 /// Usernames of a thread's curators, in the order they joined.
@@ -159,6 +169,10 @@ pub fn set_dates(
     updated_at: DateTime<Utc>,
 ) -> QueryResult<usize> {
     diesel::update(threads::table.find(id.0))
-        .set((threads::created_at.eq(created_at), threads::updated_at.eq(updated_at)))
+        .set((
+            threads::created_at.eq(created_at),
+            threads::updated_at.eq(updated_at),
+            threads::version.eq(threads::version + 1),
+        ))
         .execute(conn)
 }

@@ -77,7 +77,7 @@ pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: Event
     access::require(user, roles::can_edit_events, "edit events")?;
     db::with_conn(pool, move |c| {
         let fields = input.fields()?;
-        events::update(c, id, &fields)
+        c.transaction(|c| events::update(c, id, &fields))
     })
     .await
 }

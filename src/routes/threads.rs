@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{cursor, reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db::threads::ThreadCursor;
-use crate::db::{self, thread_page, threads};
+use crate::db::{self, threads};
 use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
@@ -60,9 +60,10 @@ async fn index(
 async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
-    let data = db::with_conn(&state.pool, move |c| thread_page::load(c, &slug)).await?;
+    let pages = state.clone().into_inner();
+    let data = db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug)).await?;
     let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators);
-    Ok(ok(&ThreadPage::build(Chrome::of(&visitor), data, can_edit)))
+    Ok(ok(&ThreadPage::build(Chrome::of(&visitor), &data, can_edit)))
 }
 
 fn status_options() -> Vec<(&'static str, &'static str)> {

@@ -334,3 +334,38 @@ async fn the_event_forms_label_every_control() {
     assert_eq!(attrs(&edit, "input[name=date]", "value"), ["2024-03-13"]);
     assert_every_control_labelled(&edit);
 }
+
+#[tokio::test]
+async fn correcting_an_event_shows_on_every_thread_page_at_once() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let slug = app.create_thread("Cache check").await;
+    let res = app
+        .post_form(
+            &format!("/threads/{slug}/events"),
+            &[("date", "2024-07-23"), ("title", "Llama 3.1 released"), ("significance", "major"), ("body", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert!(texts(&page, "ol.events a").contains(&"Llama 3.1 released".to_owned()));
+    let event_id: i64 = app
+        .query(|c| {
+            use agora::db::schema::events::dsl::*;
+            use diesel::prelude::*;
+            events.select(id).first(c).unwrap()
+        })
+        .await;
+
+    let res = app
+        .post_form(
+            &format!("/events/{event_id}"),
+            &[("date", "2024-07-23"), ("title", "Llama 3.1 405B released"), ("significance", "landmark"), ("body", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let page = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&page, "ol.events a"), ["Llama 3.1 405B released"]);
+    assert_eq!(texts(&page, "ol.events .badge"), ["Landmark"]);
+}

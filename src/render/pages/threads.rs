@@ -125,9 +125,15 @@ pub struct ThreadPage {
 
 impl ThreadPage {
     /// Builds the page from the loaded data (no Markdown here: bodies were rendered at save).
-    pub fn build(chrome: Chrome, data: ThreadPageData, can_edit: bool) -> Self {
+    pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool) -> Self {
         let t = &data.thread;
         let card = ThreadCard::from(t);
+        let item = |id: i64, heading: String, html: &str, proponents: Vec<String>| ItemView {
+            id,
+            heading,
+            html: SafeHtml::from_stored(html.to_owned()),
+            proponents,
+        };
         ThreadPage {
             chrome,
             slug: card.slug,
@@ -137,48 +143,33 @@ impl ThreadPage {
             status_label: card.status_label,
             stance: card.stance,
             stance_label: card.stance_label,
-            curators: data.curators,
+            curators: data.curators.clone(),
             since: format::month_year(t.created_at),
             since_iso: format::iso_date(t.created_at),
             updated: card.updated,
             updated_iso: card.updated_iso,
-            synthesis: data.synthesis.map(|r| SynthesisView {
+            synthesis: data.synthesis.as_ref().map(|r| SynthesisView {
                 seq: r.meta.seq,
-                author: r.author,
+                author: r.author.clone(),
                 updated_iso: format::iso_date(r.meta.created_at),
-                html: r.body_html,
+                html: r.body_html.clone(),
             }),
             arc: data
                 .arc
-                .into_iter()
-                .map(|p| ItemView {
-                    id: p.id,
-                    heading: format!("{}: {}", p.label, p.title),
-                    html: SafeHtml::from_stored(p.body_html),
-                    proponents: Vec::new(),
-                })
+                .iter()
+                .map(|p| item(p.id, format!("{}: {}", p.label, p.title), &p.body_html, Vec::new()))
                 .collect(),
             interpretations: data
                 .interpretations
-                .into_iter()
-                .map(|i| ItemView {
-                    id: i.row.id,
-                    heading: i.row.title,
-                    html: SafeHtml::from_stored(i.row.body_html),
-                    proponents: i.proponents,
-                })
+                .iter()
+                .map(|i| item(i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone()))
                 .collect(),
-            questions: data.questions.into_iter().map(|q| QuestionView { id: q.id, text: q.question }).collect(),
+            questions: data.questions.iter().map(|q| QuestionView { id: q.id, text: q.question.clone() }).collect(),
             events: data.events.iter().map(EventItem::from).collect(),
             controversies: data
                 .controversies
-                .into_iter()
-                .map(|c| ItemView {
-                    id: c.id,
-                    heading: c.title,
-                    html: SafeHtml::from_stored(c.body_html),
-                    proponents: Vec::new(),
-                })
+                .iter()
+                .map(|c| item(c.id, c.title.clone(), &c.body_html, Vec::new()))
                 .collect(),
             can_edit,
         }

@@ -6,8 +6,8 @@ use serde_json::json;
 use super::require_user;
 use super::views::{RevisionDetail, RevisionList, RevisionSummary, ThreadDetail, ThreadList, ThreadSummary};
 use crate::auth::Visitor;
+use crate::db;
 use crate::db::revisions::SaveOutcome;
-use crate::db::{self, thread_page};
 use crate::error::{ApiError, AppError};
 use crate::ops::sections::{self, SectionInput, SectionKind};
 use crate::ops::synthesis::{self, RevertInput, SynthesisInput};
@@ -52,8 +52,9 @@ async fn create(
 async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
-    let data = db::with_conn(&state.pool, move |c| thread_page::load(c, &slug)).await?;
-    Ok(HttpResponse::Ok().json(ThreadDetail::from(data)))
+    let pages = state.clone().into_inner();
+    let data = db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug)).await?;
+    Ok(HttpResponse::Ok().json(ThreadDetail::from(&*data)))
 }
 
 /// 201 with the new revision's seq; 200 when nothing changed; 409 with the newer revision

@@ -178,47 +178,51 @@ pub struct ThreadDetail {
     pub controversies: Vec<SectionItem>,
 }
 
-impl From<ThreadPageData> for ThreadDetail {
-    fn from(d: ThreadPageData) -> Self {
+impl From<&ThreadPageData> for ThreadDetail {
+    fn from(d: &ThreadPageData) -> Self {
         ThreadDetail {
             summary: ThreadSummary::from(&d.thread),
-            curators: d.curators,
-            synthesis: d.synthesis.map(RevisionDetail::from),
+            curators: d.curators.clone(),
+            synthesis: d.synthesis.clone().map(RevisionDetail::from),
             arc: d
                 .arc
-                .into_iter()
+                .iter()
                 .map(|p| SectionItem {
                     id: p.id,
-                    label: Some(p.label),
-                    title: p.title,
-                    body_markdown: p.body_md,
-                    body_html: p.body_html,
+                    label: Some(p.label.clone()),
+                    title: p.title.clone(),
+                    body_markdown: p.body_md.clone(),
+                    body_html: p.body_html.clone(),
                     proponents: None,
                 })
                 .collect(),
             interpretations: d
                 .interpretations
-                .into_iter()
+                .iter()
                 .map(|i| SectionItem {
                     id: i.row.id,
                     label: None,
-                    title: i.row.title,
-                    body_markdown: i.row.body_md,
-                    body_html: i.row.body_html,
-                    proponents: Some(i.proponents),
+                    title: i.row.title.clone(),
+                    body_markdown: i.row.body_md.clone(),
+                    body_html: i.row.body_html.clone(),
+                    proponents: Some(i.proponents.clone()),
                 })
                 .collect(),
-            open_questions: d.questions.into_iter().map(|q| QuestionItem { id: q.id, question: q.question }).collect(),
+            open_questions: d
+                .questions
+                .iter()
+                .map(|q| QuestionItem { id: q.id, question: q.question.clone() })
+                .collect(),
             events: d.events.iter().map(EventSummary::from).collect(),
             controversies: d
                 .controversies
-                .into_iter()
+                .iter()
                 .map(|c| SectionItem {
                     id: c.id,
                     label: None,
-                    title: c.title,
-                    body_markdown: c.body_md,
-                    body_html: c.body_html,
+                    title: c.title.clone(),
+                    body_markdown: c.body_md.clone(),
+                    body_html: c.body_html.clone(),
                     proponents: None,
                 })
                 .collect(),
