@@ -140,6 +140,7 @@ fn save_synthesis_history(
                 body_html: &html,
                 summary,
                 reverted_to_seq: None,
+                minor: false,
             },
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;

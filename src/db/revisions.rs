@@ -22,6 +22,7 @@ pub struct RevisionMeta {
     pub summary: String,
     pub body_len: i32,
     pub reverted_to_seq: Option<i32>,
+    pub minor: bool,
 }
 
 /// A listed revision with its author's name.
@@ -51,6 +52,7 @@ pub struct NewRevision<'a> {
     pub body_html: &'a SafeHtml,
     pub summary: &'a str,
     pub reverted_to_seq: Option<i32>,
+    pub minor: bool,
 }
 
 /// How a save ended.
@@ -112,6 +114,7 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 revisions::body_len.eq(i32::try_from(new.body_md.len()).unwrap_or(i32::MAX)),
                 revisions::body_sha256.eq(&sha),
                 revisions::reverted_to_seq.eq(new.reverted_to_seq),
+                revisions::minor.eq(new.minor),
             ))
             .execute(conn)?;
         Ok(SaveOutcome::Saved { seq })

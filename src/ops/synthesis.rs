@@ -21,6 +21,9 @@ pub struct SynthesisInput {
     pub body: String,
     #[serde(default)]
     pub summary: String,
+    /// A typo fix or formatting change; the checkbox sends "true" when ticked.
+    #[serde(default)]
+    pub minor: bool,
 }
 
 /// A revert as a form or JSON body sends it.
@@ -65,6 +68,7 @@ pub async fn save(
                 body_html: &html,
                 summary: &summary,
                 reverted_to_seq: None,
+                minor: input.minor,
             },
         )?;
         Ok((thread, outcome))
@@ -102,6 +106,7 @@ pub async fn revert(
                 body_html: &old.body_html,
                 summary: &summary,
                 reverted_to_seq: Some(seq),
+                minor: false,
             },
         )?;
         Ok((thread, outcome))

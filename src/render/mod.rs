@@ -1,5 +1,6 @@
 //! Turning stored data into what people see: sanitized Markdown, diffs, and askama pages.
 
+pub mod assets;
 pub mod diff;
 pub mod format;
 pub mod markdown;

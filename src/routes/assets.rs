@@ -1,27 +1,22 @@
-//! Static assets, compiled into the binary so the server runs from any directory.
-
-use std::sync::LazyLock;
+//! `/static/{name}`: the content-hashed assets of `render::assets`, cached for a year.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use sha2::{Digest, Sha256};
 
-const APP_CSS: &str = include_str!("../../static/app.css");
-static APP_CSS_ETAG: LazyLock<String> =
-    LazyLock::new(|| format!("\"{}\"", &hex::encode(Sha256::digest(APP_CSS.as_bytes()))[..16]));
+use crate::render::assets::ASSETS;
 
 /// Registers `/static/...`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/app.css", web::get().to(app_css));
+    cfg.route("/static/{name}", web::get().to(serve));
 }
 
-async fn app_css(req: HttpRequest) -> HttpResponse {
-    let etag = APP_CSS_ETAG.as_str();
-    let fresh = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag);
-    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    response
-        .insert_header((header::ETAG, etag))
-        // Revalidate hourly; the ETag makes revalidation cheap.
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"));
-    if fresh { response.finish() } else { response.content_type("text/css; charset=utf-8").body(APP_CSS) }
+async fn serve(req: HttpRequest) -> HttpResponse {
+    let Some(asset) = ASSETS.find(req.path()) else {
+        return HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("no such asset");
+    };
+    HttpResponse::Ok()
+        .content_type(asset.content_type)
+        // The name changes whenever the content does, so the browser never needs to ask again.
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(asset.body)
 }

@@ -79,6 +79,7 @@ fn significance_options() -> Vec<(&'static str, &'static str)> {
 }
 
 fn event_form(visitor: &Visitor, title: &str, action: String, input: &EventInput, cancel: String) -> FormPage {
+    let key = format!("event:{action}");
     FormPage::new(
         Chrome::of(visitor),
         title,
@@ -91,9 +92,10 @@ fn event_form(visitor: &Visitor, title: &str, action: String, input: &EventInput
             Field::text("url", "Source link", input.url.clone().unwrap_or_default())
                 .kind(FieldKind::Url)
                 .required(false),
-            Field::area("body", "Description", &input.body, 6).hint("Markdown."),
+            Field::markdown("body", "Description", &input.body, 6),
         ],
     )
+    .editor(key)
     .cancel(cancel)
 }
 

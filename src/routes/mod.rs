@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cursor;
 pub mod events;
 pub mod health;
+pub mod preview;
 pub mod sections;
 pub mod synthesis;
 pub mod threads;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::configure)
         .configure(accounts::configure)
         .configure(admin::configure)
+        .configure(preview::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

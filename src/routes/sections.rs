@@ -27,8 +27,7 @@ fn kind_of(segment: &str) -> Result<SectionKind, AppError> {
 
 /// The fields each kind's form shows.
 fn fields(kind: SectionKind, input: &SectionInput) -> Vec<Field> {
-    let body =
-        |label| Field::area("body", label, &input.body, 8).hint("Markdown: **bold**, *italic*, [links](https://…).");
+    let body = |label| Field::markdown("body", label, &input.body, 8);
     match kind {
         SectionKind::Arc => vec![
             Field::text("label", "Period", &input.label).hint("When it was, e.g. 2023 or Early 2025."),
@@ -52,7 +51,9 @@ fn form(visitor: &Visitor, slug: &str, kind: SectionKind, item: Option<i64>, inp
         }
         Some(id) => (format!("Edit {}", kind.noun()), format!("/threads/{slug}/{}/{id}", kind.segment()), "Save"),
     };
+    let draft = item.map_or_else(|| "new".to_owned(), |id| id.to_string());
     FormPage::new(Chrome::of(visitor), title, action, submit, fields(kind, input))
+        .editor(format!("{}:{slug}:{draft}", kind.segment()))
         .cancel(format!("/threads/{slug}#{}", kind.anchor()))
 }
 

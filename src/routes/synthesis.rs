@@ -32,12 +32,15 @@ fn editor(visitor: &Visitor, slug: &str, input: &SynthesisInput) -> FormPage {
         format!("/threads/{slug}/synthesis"),
         "Save synthesis",
         vec![
-            Field::area("body", "Synthesis (Markdown)", &input.body, 24).required(true),
+            Field::markdown("body", "Synthesis", &input.body, 24).required(true),
             Field::text("summary", "Edit summary", &input.summary)
                 .required(false)
                 .hint("Say briefly what you changed and why."),
+            Field::checkbox("minor", "Minor edit", input.minor)
+                .hint("Typo fixes and formatting that change no meaning."),
         ],
     )
+    .editor(format!("synthesis:{slug}:{}", input.base_seq))
     .hidden("base_seq", input.base_seq.to_string())
     .cancel(format!("/threads/{slug}"))
 }
@@ -49,7 +52,7 @@ async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (thread, body) = synthesis::for_editing(&state.pool, user, slug.into_inner()).await?;
-    let input = SynthesisInput { base_seq: thread.head_seq, body, summary: String::new() };
+    let input = SynthesisInput { base_seq: thread.head_seq, body, summary: String::new(), minor: false };
     Ok(ok(&editor(&visitor, &thread.slug, &input)))
 }
 

@@ -91,7 +91,8 @@ fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool
     fields.push(Field::select("stance", "Stance", &input.stance, stance_options()));
     let (title, submit) =
         if new { ("Start a thread", "Create thread") } else { ("Edit thread details", "Save details") };
-    FormPage::new(Chrome::of(visitor), title, action, submit, fields)
+    let key = format!("thread:{action}");
+    FormPage::new(Chrome::of(visitor), title, action, submit, fields).editor(key)
 }
 
 async fn new_form(visitor: Visitor) -> Result<HttpResponse, AppError> {

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod api;
 mod demo;
+mod editor;
 mod events;
 mod health;
 mod helpers;

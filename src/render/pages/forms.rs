@@ -14,6 +14,8 @@ pub struct Field {
     pub value: String,
     pub hint: &'static str,
     pub required: bool,
+    /// A Markdown textarea: the editor script previews it with the server's renderer.
+    pub markdown: bool,
 }
 
 /// The kinds of control the app uses.
@@ -25,6 +27,8 @@ pub enum FieldKind {
     Url,
     /// A textarea with this many rows.
     TextArea(u32),
+    /// A checkbox; checked when the value is "true".
+    Checkbox,
     /// (value, label) options.
     Select(Vec<(&'static str, &'static str)>),
 }
@@ -32,12 +36,20 @@ pub enum FieldKind {
 impl Field {
     /// A required single-line text field.
     pub fn text(name: &'static str, label: &'static str, value: impl Into<String>) -> Self {
-        Field { name, label, kind: FieldKind::Text, value: value.into(), hint: "", required: true }
+        Field { name, label, kind: FieldKind::Text, value: value.into(), hint: "", required: true, markdown: false }
     }
 
     /// A textarea.
     pub fn area(name: &'static str, label: &'static str, value: impl Into<String>, rows: u32) -> Self {
-        Field { name, label, kind: FieldKind::TextArea(rows), value: value.into(), hint: "", required: false }
+        Field {
+            name,
+            label,
+            kind: FieldKind::TextArea(rows),
+            value: value.into(),
+            hint: "",
+            required: false,
+            markdown: false,
+        }
     }
 
     /// A select with a current value.
@@ -47,7 +59,46 @@ impl Field {
         value: &str,
         options: Vec<(&'static str, &'static str)>,
     ) -> Self {
-        Field { name, label, kind: FieldKind::Select(options), value: value.to_owned(), hint: "", required: true }
+        Field {
+            name,
+            label,
+            kind: FieldKind::Select(options),
+            value: value.to_owned(),
+            hint: "",
+            required: true,
+            markdown: false,
+        }
+    }
+
+    /// A checkbox sending `true` when ticked.
+    pub fn checkbox(name: &'static str, label: &'static str, checked: bool) -> Self {
+        let value = if checked { "true" } else { "" };
+        Field {
+            name,
+            label,
+            kind: FieldKind::Checkbox,
+            value: value.into(),
+            hint: "",
+            required: false,
+            markdown: false,
+        }
+    }
+
+    /// A Markdown textarea (previewed by the editor script).
+    pub fn markdown(name: &'static str, label: &'static str, value: impl Into<String>, rows: u32) -> Self {
+        Field {
+            markdown: true,
+            ..Field::area(name, label, value, rows)
+                .hint("Markdown: **bold**, *italic*, [links](https://…), ## headings.")
+        }
+    }
+
+    /// Whether it renders as a checkbox, and whether ticked.
+    pub fn checkbox_checked(&self) -> Option<bool> {
+        match self.kind {
+            FieldKind::Checkbox => Some(self.value == "true"),
+            _ => None,
+        }
     }
 
     /// Same field, with another kind.
@@ -125,6 +176,9 @@ pub struct FormPage {
     pub cancel_href: Option<String>,
     /// Links under the form, e.g. "No account? Sign up" (href, text).
     pub footer_link: Option<(String, String)>,
+    /// Set on editor forms: the browser keeps drafts under this key and previews Markdown.
+    /// Never set on forms with passwords.
+    pub draft_key: Option<String>,
 }
 
 impl FormPage {
@@ -147,7 +201,14 @@ impl FormPage {
             error: None,
             cancel_href: None,
             footer_link: None,
+            draft_key: None,
         }
+    }
+
+    /// Makes this an editor form: drafts kept in the browser under `key`, live previews.
+    pub fn editor(mut self, key: impl Into<String>) -> Self {
+        self.draft_key = Some(key.into());
+        self
     }
 
     /// Shows an error above the fields (the values stay, so nothing typed is lost).

@@ -18,6 +18,7 @@ pub struct HistoryRow {
     pub summary: String,
     pub body_len: i32,
     pub reverted_to_seq: Option<i32>,
+    pub minor: bool,
 }
 
 impl From<&RevisionListed> for HistoryRow {
@@ -31,6 +32,7 @@ impl From<&RevisionListed> for HistoryRow {
             summary: r.meta.summary.clone(),
             body_len: r.meta.body_len,
             reverted_to_seq: r.meta.reverted_to_seq,
+            minor: r.meta.minor,
         }
     }
 }

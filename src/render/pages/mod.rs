@@ -13,14 +13,24 @@ use askama::Template;
 
 use crate::auth::Visitor;
 use crate::domain::roles;
+use crate::render::assets::{ASSETS, Assets};
 
 pub use forms::{Field, FormPage};
 
-/// What every page's header needs: who is logged in and the token their forms carry.
-#[derive(Debug, Clone, Default)]
+/// What every page's frame needs: who is logged in, the token their forms carry, and the
+/// (content-hashed) asset URLs.
+#[derive(Debug, Clone)]
 pub struct Chrome {
     pub user: Option<ChromeUser>,
     pub csrf_token: String,
+    pub assets: &'static Assets,
+}
+
+impl Default for Chrome {
+    /// The frame of a page built without a request (error pages): nobody logged in.
+    fn default() -> Self {
+        Chrome { user: None, csrf_token: String::new(), assets: &ASSETS }
+    }
 }
 
 /// The logged-in user as the header shows them.
@@ -43,6 +53,7 @@ impl Chrome {
                 can_manage_users: roles::can_manage_users(u.role),
             }),
             csrf_token: visitor.csrf_token.clone(),
+            assets: &ASSETS,
         }
     }
 }

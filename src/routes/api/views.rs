@@ -54,6 +54,7 @@ pub struct RevisionSummary {
     pub summary: String,
     pub body_length: i32,
     pub reverted_to_seq: Option<i32>,
+    pub minor: bool,
 }
 
 impl From<&RevisionListed> for RevisionSummary {
@@ -66,6 +67,7 @@ impl From<&RevisionListed> for RevisionSummary {
             summary: r.meta.summary.clone(),
             body_length: r.meta.body_len,
             reverted_to_seq: r.meta.reverted_to_seq,
+            minor: r.meta.minor,
         }
     }
 }
