@@ -27,6 +27,11 @@ fn time_per_op(mut op: impl FnMut()) -> (Duration, u32) {
 }
 
 fn main() -> anyhow::Result<()> {
+    // `cargo test --all-targets` runs bench targets too; only `cargo bench` passes `--bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("thread_page: a benchmark; run it with `cargo bench --bench thread_page` (bench/run)");
+        return Ok(());
+    }
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/agora_bench".into());
     let pool = db::build_pool(&url, 2)?;
     let mut conn = pool.get()?;

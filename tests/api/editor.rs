@@ -76,7 +76,7 @@ async fn a_minor_edit_is_recorded_and_shown_in_history_and_the_api() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let history = app.page(&format!("/threads/{slug}/history")).await;
-    assert_eq!(attrs(&history, "abbr.badge", "title"), ["minor edit"]);
+    assert_eq!(texts(&history, ".badge.minor .visually-hidden"), ["minor edit"]);
     let api = app.get_json(&format!("/api/v1/threads/{slug}/revisions"), StatusCode::OK).await;
     let minor: Vec<bool> = api["revisions"].as_array().unwrap().iter().map(|r| r["minor"].as_bool().unwrap()).collect();
     assert_eq!(minor, [true, false]);
