@@ -11,13 +11,15 @@ use crate::auth::session::{CSRF_COOKIE, SESSION_COOKIE, SESSION_DAYS, cookie, re
 use crate::error::AppError;
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Registers the account pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/login").route(web::get().to(login_form)).route(web::post().to(log_in)))
-        .service(web::resource("/signup").route(web::get().to(signup_form)).route(web::post().to(sign_up)))
-        .route("/logout", web::post().to(log_out));
+    Routes::new(cfg)
+        .add(at("/login").get(login_form).post(log_in))
+        .add(at("/signup").get(signup_form).post(sign_up))
+        .add(at("/logout").post(log_out));
 }
 
 /// The login and signup form fields.

@@ -11,11 +11,12 @@ use crate::error::AppError;
 use crate::ops::users;
 use crate::render::pages::admin::UsersPage;
 use crate::render::pages::{Chrome, ok};
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Registers the admin pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/users", web::get().to(list)).route("/admin/users/{id}/role", web::post().to(set_role));
+    Routes::new(cfg).add(at("/admin/users").get(list)).add(at("/admin/users/{id}/role").post(set_role));
 }
 
 /// `?after=` (a username) and `?saved=1` (after a change) on the users page.

@@ -4,10 +4,11 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::render::assets::ASSETS;
+use crate::routes::table::{Routes, at};
 
 /// Registers `/static/...`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/{name}", web::get().to(serve));
+    Routes::new(cfg).add(at("/static/{name}").get(serve));
 }
 
 async fn serve(req: HttpRequest) -> HttpResponse {

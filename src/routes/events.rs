@@ -19,6 +19,7 @@ use crate::render::pages::events::{EventPage, EventsIndexPage};
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::threads::EventItem;
 use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Events per index page.
@@ -26,14 +27,15 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// Registers the event pages (before the generic section routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/events").route(web::get().to(index)).route(web::post().to(create)))
-        .route("/events/new", web::get().to(new_form))
-        .service(web::resource("/events/{id}").route(web::get().to(show)).route(web::post().to(update)))
-        .route("/events/{id}/edit", web::get().to(edit_form))
-        .route("/threads/{slug}/events/new", web::get().to(new_for_thread_form))
-        .route("/threads/{slug}/events", web::post().to(create_for_thread))
-        .route("/threads/{slug}/events/link", web::post().to(link))
-        .route("/threads/{slug}/events/{id}/unlink", web::post().to(unlink));
+    Routes::new(cfg)
+        .add(at("/events").get(index).post(create))
+        .add(at("/events/new").get(new_form))
+        .add(at("/events/{id}").get(show).post(update))
+        .add(at("/events/{id}/edit").get(edit_form))
+        .add(at("/threads/{slug}/events/new").get(new_for_thread_form))
+        .add(at("/threads/{slug}/events").post(create_for_thread))
+        .add(at("/threads/{slug}/events/link").post(link))
+        .add(at("/threads/{slug}/events/{id}/unlink").post(unlink));
 }
 
 /// One page of events, newest first, and the cursor of the next.

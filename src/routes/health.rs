@@ -4,11 +4,12 @@ use actix_web::{HttpResponse, web};
 use diesel::RunQueryDsl;
 
 use crate::db;
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Registers the health check.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz));
+    Routes::new(cfg).add(at("/healthz").get(healthz));
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {

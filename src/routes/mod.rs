@@ -10,6 +10,7 @@ pub mod health;
 pub mod preview;
 pub mod sections;
 pub mod synthesis;
+pub mod table;
 pub mod threads;
 
 use actix_web::http::StatusCode;

@@ -9,10 +9,11 @@ use crate::auth::Visitor;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::markdown::render_markdown;
+use crate::routes::table::{Routes, at};
 
 /// Registers the preview endpoint.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/preview", web::post().to(preview));
+    Routes::new(cfg).add(at("/preview").post(preview));
 }
 
 /// The text to preview.

@@ -10,15 +10,17 @@ use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::sections::{self, SectionInput, SectionKind};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Registers the section routes (after every more specific `/threads/{slug}/...` route).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/threads/{slug}/{kind}/new", web::get().to(new_form))
-        .route("/threads/{slug}/{kind}", web::post().to(create))
-        .route("/threads/{slug}/{kind}/{id}/edit", web::get().to(edit_form))
-        .route("/threads/{slug}/{kind}/{id}", web::post().to(update))
-        .route("/threads/{slug}/{kind}/{id}/delete", web::post().to(delete));
+    Routes::new(cfg)
+        .add(at("/threads/{slug}/{kind}/new").get(new_form))
+        .add(at("/threads/{slug}/{kind}").post(create))
+        .add(at("/threads/{slug}/{kind}/{id}/edit").get(edit_form))
+        .add(at("/threads/{slug}/{kind}/{id}").post(update))
+        .add(at("/threads/{slug}/{kind}/{id}/delete").post(delete));
 }
 
 fn kind_of(segment: &str) -> Result<SectionKind, AppError> {

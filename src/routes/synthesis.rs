@@ -13,16 +13,18 @@ use crate::ops::synthesis::{self, RevertInput, SynthesisInput};
 use crate::render::diff::line_diff;
 use crate::render::pages::history::{ConflictPage, DiffPage, HistoryPage, HistoryRow, RevisionPage};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Registers the synthesis pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/threads/{slug}/synthesis/edit", web::get().to(edit_form))
-        .route("/threads/{slug}/synthesis", web::post().to(save))
-        .route("/threads/{slug}/history", web::get().to(history))
-        .route("/threads/{slug}/revisions/{seq}", web::get().to(revision))
-        .route("/threads/{slug}/revisions/{seq}/revert", web::post().to(revert))
-        .route("/threads/{slug}/diff", web::get().to(diff));
+    Routes::new(cfg)
+        .add(at("/threads/{slug}/synthesis/edit").get(edit_form))
+        .add(at("/threads/{slug}/synthesis").post(save))
+        .add(at("/threads/{slug}/history").get(history))
+        .add(at("/threads/{slug}/revisions/{seq}").get(revision))
+        .add(at("/threads/{slug}/revisions/{seq}/revert").post(revert))
+        .add(at("/threads/{slug}/diff").get(diff));
 }
 
 fn editor(visitor: &Visitor, slug: &str, input: &SynthesisInput) -> FormPage {

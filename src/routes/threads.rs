@@ -14,6 +14,7 @@ use crate::ops::access;
 use crate::ops::threads::ThreadInput;
 use crate::render::pages::threads::{HomePage, ThreadCard, ThreadPage};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Threads per index page.
@@ -21,11 +22,12 @@ pub const PAGE_SIZE: i64 = 30;
 
 /// Registers the thread pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(index))
-        .route("/threads/new", web::get().to(new_form))
-        .route("/threads", web::post().to(create))
-        .route("/threads/{slug}", web::get().to(show))
-        .service(web::resource("/threads/{slug}/edit").route(web::get().to(edit_form)).route(web::post().to(update)));
+    Routes::new(cfg)
+        .add(at("/").get(index))
+        .add(at("/threads/new").get(new_form))
+        .add(at("/threads").post(create))
+        .add(at("/threads/{slug}").get(show))
+        .add(at("/threads/{slug}/edit").get(edit_form).post(update));
 }
 
 /// `?after=` on index pages.

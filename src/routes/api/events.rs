@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use super::API;
 use super::require_user;
 use super::views::{EventDetail, EventList, EventSummary, ThreadLink};
 use crate::auth::Visitor;
@@ -10,14 +11,16 @@ use crate::db::{self, events};
 use crate::domain::ids::EventId;
 use crate::error::ApiError;
 use crate::ops::events::{self as event_ops, EventInput};
+use crate::routes::table::{Routes, at};
 use crate::routes::threads::AfterQuery;
 use crate::startup::AppState;
 
 /// Registers the event endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/events").route(web::get().to(list)).route(web::post().to(create)))
-        .service(web::resource("/events/{id}").route(web::get().to(detail)).route(web::put().to(update)))
-        .route("/threads/{slug}/events", web::post().to(create_for_thread));
+    Routes::under(cfg, API)
+        .add(at("/events").get(list).post(create))
+        .add(at("/events/{id}").get(detail).put(update))
+        .add(at("/threads/{slug}/events").post(create_for_thread));
 }
 
 async fn list(state: web::Data<AppState>, query: web::Query<AfterQuery>) -> Result<HttpResponse, ApiError> {

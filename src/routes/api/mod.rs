@@ -9,10 +9,13 @@ use actix_web::web;
 
 use crate::error::{ApiError, AppError};
 
+/// Where the API is mounted.
+pub const API: &str = "/api/v1";
+
 /// Registers `/api/v1/...` with a JSON 404 for unknown paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
+        web::scope(API)
             .configure(session::configure)
             // Events first: `/threads/{slug}/events` must win over `/threads/{slug}/{kind}`.
             .configure(events::configure)

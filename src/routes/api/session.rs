@@ -3,21 +3,18 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
+use super::API;
 use crate::auth::Visitor;
 use crate::auth::login;
 use crate::auth::session::{SESSION_COOKIE, SESSION_DAYS, cookie, removal};
 use crate::error::ApiError;
 use crate::routes::accounts::Credentials;
+use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
 /// Registers the session endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/session")
-            .route(web::get().to(current))
-            .route(web::post().to(log_in))
-            .route(web::delete().to(log_out)),
-    );
+    Routes::under(cfg, API).add(at("/session").get(current).post(log_in).delete(log_out));
 }
 
 /// The session as the API reports it. Send `csrf_token` as `X-CSRF-Token` on every write.

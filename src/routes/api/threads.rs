@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use super::API;
 use super::require_user;
 use super::views::{RevisionDetail, RevisionList, RevisionSummary, ThreadDetail, ThreadList, ThreadSummary};
 use crate::auth::Visitor;
@@ -13,24 +14,22 @@ use crate::ops::sections::{self, SectionInput, SectionKind};
 use crate::ops::synthesis::{self, RevertInput, SynthesisInput};
 use crate::ops::threads::ThreadInput;
 use crate::routes::synthesis::{BeforeQuery, DiffQuery};
+use crate::routes::table::{Routes, at};
 use crate::routes::threads::AfterQuery;
 use crate::startup::AppState;
 
 /// Registers the thread endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/threads").route(web::get().to(list)).route(web::post().to(create)))
-        .route("/threads/{slug}", web::get().to(detail))
-        .route("/threads/{slug}/synthesis", web::post().to(save_synthesis))
-        .route("/threads/{slug}/revisions", web::get().to(revisions))
-        .route("/threads/{slug}/revisions/{seq}", web::get().to(revision))
-        .route("/threads/{slug}/revisions/{seq}/revert", web::post().to(revert))
-        .route("/threads/{slug}/diff", web::get().to(diff))
-        .route("/threads/{slug}/{kind}", web::post().to(create_item))
-        .service(
-            web::resource("/threads/{slug}/{kind}/{id}")
-                .route(web::put().to(update_item))
-                .route(web::delete().to(delete_item)),
-        );
+    Routes::under(cfg, API)
+        .add(at("/threads").get(list).post(create))
+        .add(at("/threads/{slug}").get(detail))
+        .add(at("/threads/{slug}/synthesis").post(save_synthesis))
+        .add(at("/threads/{slug}/revisions").get(revisions))
+        .add(at("/threads/{slug}/revisions/{seq}").get(revision))
+        .add(at("/threads/{slug}/revisions/{seq}/revert").post(revert))
+        .add(at("/threads/{slug}/diff").get(diff))
+        .add(at("/threads/{slug}/{kind}").post(create_item))
+        .add(at("/threads/{slug}/{kind}/{id}").put(update_item).delete(delete_item));
 }
 
 async fn list(state: web::Data<AppState>, query: web::Query<AfterQuery>) -> Result<HttpResponse, ApiError> {
