@@ -9,6 +9,7 @@ diesel::table! {
         title -> Text,
         body_md -> Text,
         body_html -> Text,
+        version -> Int4,
     }
 }
 
@@ -20,6 +21,7 @@ diesel::table! {
         title -> Text,
         body_md -> Text,
         body_html -> Text,
+        version -> Int4,
     }
 }
 
@@ -45,6 +47,7 @@ diesel::table! {
         title -> Text,
         body_md -> Text,
         body_html -> Text,
+        version -> Int4,
     }
 }
 
@@ -62,6 +65,7 @@ diesel::table! {
         thread_id -> Int8,
         position -> Int4,
         question -> Text,
+        version -> Int4,
     }
 }
 

@@ -49,8 +49,21 @@ macro_rules! section_queries {
                 Ok(max.unwrap_or(0) + 1)
             }
 
-            pub(crate) fn require_updated(n: usize) -> Result<(), AppError> {
-                if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+            /// After a versioned update: 0 rows means the item is gone (404) or was changed
+            /// since the editor loaded it (409).
+            pub(crate) fn require_updated(
+                conn: &mut PgConnection,
+                thread: ThreadId,
+                id: i64,
+                n: usize,
+            ) -> Result<(), AppError> {
+                match n {
+                    0 if get(conn, thread, id).is_ok() => Err(AppError::Conflict(
+                        "someone changed this while you were editing; your text is kept below".to_owned(),
+                    )),
+                    0 => Err(AppError::NotFound),
+                    _ => Ok(()),
+                }
             }
         }
     };
@@ -67,6 +80,8 @@ pub struct ArcPeriodRow {
     pub title: String,
     pub body_md: String,
     pub body_html: String,
+    /// Bumped by every edit; an edit from an older version is a conflict.
+    pub version: i32,
 }
 
 /// A reading of the debate.
@@ -79,6 +94,8 @@ pub struct InterpretationRow {
     pub title: String,
     pub body_md: String,
     pub body_html: String,
+    /// Bumped by every edit; an edit from an older version is a conflict.
+    pub version: i32,
 }
 
 /// A question the thread has not answered.
@@ -89,6 +106,8 @@ pub struct QuestionRow {
     pub thread_id: i64,
     pub position: i32,
     pub question: String,
+    /// Bumped by every edit; an edit from an older version is a conflict.
+    pub version: i32,
 }
 
 /// A dispute under way.
@@ -101,6 +120,8 @@ pub struct ControversyRow {
     pub title: String,
     pub body_md: String,
     pub body_html: String,
+    /// Bumped by every edit; an edit from an older version is a conflict.
+    pub version: i32,
 }
 
 section_queries!(arc, arc_periods, ArcPeriodRow);
@@ -151,16 +172,25 @@ pub fn insert_arc(conn: &mut PgConnection, thread: ThreadId, f: &ArcFields) -> Q
 }
 
 /// Rewrites an arc period.
-pub fn update_arc(conn: &mut PgConnection, thread: ThreadId, id: i64, f: &ArcFields) -> Result<(), AppError> {
-    let n = diesel::update(arc_periods::table.filter(arc_periods::thread_id.eq(thread.0).and(arc_periods::id.eq(id))))
-        .set((
-            arc_periods::label.eq(&f.label),
-            arc_periods::title.eq(&f.title),
-            arc_periods::body_md.eq(&f.body_md),
-            arc_periods::body_html.eq(f.body_html.as_str()),
-        ))
-        .execute(conn)?;
-    arc::require_updated(n)
+pub fn update_arc(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    id: i64,
+    base_version: i32,
+    f: &ArcFields,
+) -> Result<(), AppError> {
+    let n = diesel::update(arc_periods::table.filter(
+        arc_periods::thread_id.eq(thread.0).and(arc_periods::id.eq(id)).and(arc_periods::version.eq(base_version)),
+    ))
+    .set((
+        arc_periods::label.eq(&f.label),
+        arc_periods::title.eq(&f.title),
+        arc_periods::body_md.eq(&f.body_md),
+        arc_periods::body_html.eq(f.body_html.as_str()),
+        arc_periods::version.eq(arc_periods::version + 1),
+    ))
+    .execute(conn)?;
+    arc::require_updated(conn, thread, id, n)
 }
 
 /// Appends an interpretation with its proponents.
@@ -187,19 +217,26 @@ pub fn update_interpretation(
     conn: &mut PgConnection,
     thread: ThreadId,
     id: i64,
+    base_version: i32,
     f: &InterpretationFields,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
         let n = diesel::update(
-            interpretations::table.filter(interpretations::thread_id.eq(thread.0).and(interpretations::id.eq(id))),
+            interpretations::table.filter(
+                interpretations::thread_id
+                    .eq(thread.0)
+                    .and(interpretations::id.eq(id))
+                    .and(interpretations::version.eq(base_version)),
+            ),
         )
         .set((
             interpretations::title.eq(&f.title),
             interpretations::body_md.eq(&f.body_md),
             interpretations::body_html.eq(f.body_html.as_str()),
+            interpretations::version.eq(interpretations::version + 1),
         ))
         .execute(conn)?;
-        interpretation::require_updated(n)?;
+        interpretation::require_updated(conn, thread, id, n)?;
         replace_proponents(conn, id, &f.proponents)?;
         Ok(())
     })
@@ -245,13 +282,24 @@ pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str) ->
 }
 
 /// Rewrites an open question.
-pub fn update_question(conn: &mut PgConnection, thread: ThreadId, id: i64, text: &str) -> Result<(), AppError> {
+pub fn update_question(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    id: i64,
+    base_version: i32,
+    text: &str,
+) -> Result<(), AppError> {
     let n = diesel::update(
-        open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))),
+        open_questions::table.filter(
+            open_questions::thread_id
+                .eq(thread.0)
+                .and(open_questions::id.eq(id))
+                .and(open_questions::version.eq(base_version)),
+        ),
     )
-    .set(open_questions::question.eq(text))
+    .set((open_questions::question.eq(text), open_questions::version.eq(open_questions::version + 1)))
     .execute(conn)?;
-    question::require_updated(n)
+    question::require_updated(conn, thread, id, n)
 }
 
 /// Appends a controversy.
@@ -274,16 +322,23 @@ pub fn update_controversy(
     conn: &mut PgConnection,
     thread: ThreadId,
     id: i64,
+    base_version: i32,
     f: &ControversyFields,
 ) -> Result<(), AppError> {
     let n = diesel::update(
-        controversies::table.filter(controversies::thread_id.eq(thread.0).and(controversies::id.eq(id))),
+        controversies::table.filter(
+            controversies::thread_id
+                .eq(thread.0)
+                .and(controversies::id.eq(id))
+                .and(controversies::version.eq(base_version)),
+        ),
     )
     .set((
         controversies::title.eq(&f.title),
         controversies::body_md.eq(&f.body_md),
         controversies::body_html.eq(f.body_html.as_str()),
+        controversies::version.eq(controversies::version + 1),
     ))
     .execute(conn)?;
-    controversy::require_updated(n)
+    controversy::require_updated(conn, thread, id, n)
 }

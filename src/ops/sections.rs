@@ -82,6 +82,9 @@ pub struct SectionInput {
     /// Question.
     #[serde(default)]
     pub question: String,
+    /// Edits only: the item's version the editor started from (a newer one is a conflict).
+    #[serde(default)]
+    pub base_version: Option<i32>,
 }
 
 /// Validated, rendered fields of one kind.
@@ -171,15 +174,19 @@ pub async fn update(
 ) -> Result<ThreadRow, AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| {
-        let fields = input.validate(kind)?;
         c.transaction(|c| {
+            // Permission first: who may not edit learns nothing about the item or the form.
             let thread = access::editable_thread(c, &slug, &user)?;
+            let base = input.base_version.ok_or_else(|| {
+                AppError::Invalid("base_version is missing: reload the edit form and try again".to_owned())
+            })?;
+            let fields = input.validate(kind)?;
             let id = thread.thread_id();
             match &fields {
-                SectionFields::Arc(f) => sections::update_arc(c, id, item, f)?,
-                SectionFields::Interpretation(f) => sections::update_interpretation(c, id, item, f)?,
-                SectionFields::Question(q) => sections::update_question(c, id, item, q)?,
-                SectionFields::Controversy(f) => sections::update_controversy(c, id, item, f)?,
+                SectionFields::Arc(f) => sections::update_arc(c, id, item, base, f)?,
+                SectionFields::Interpretation(f) => sections::update_interpretation(c, id, item, base, f)?,
+                SectionFields::Question(q) => sections::update_question(c, id, item, base, q)?,
+                SectionFields::Controversy(f) => sections::update_controversy(c, id, item, base, f)?,
             }
             threads::touch(c, id)?;
             Ok(thread)
@@ -240,20 +247,32 @@ fn current_values(
     Ok(match kind {
         SectionKind::Arc => {
             let row = sections::arc::get(c, id, item)?;
-            SectionInput { label: row.label, title: row.title, body: row.body_md, ..Default::default() }
+            SectionInput {
+                label: row.label,
+                title: row.title,
+                body: row.body_md,
+                base_version: Some(row.version),
+                ..Default::default()
+            }
         }
         SectionKind::Interpretation => {
             let row = sections::interpretation::get(c, id, item)?;
             let names: Vec<String> = sections::proponents_of(c, &[item])?.into_iter().map(|(_, n)| n).collect();
-            SectionInput { title: row.title, body: row.body_md, proponents: names.join("\n"), ..Default::default() }
+            SectionInput {
+                title: row.title,
+                body: row.body_md,
+                proponents: names.join("\n"),
+                base_version: Some(row.version),
+                ..Default::default()
+            }
         }
         SectionKind::Question => {
             let row = sections::question::get(c, id, item)?;
-            SectionInput { question: row.question, ..Default::default() }
+            SectionInput { question: row.question, base_version: Some(row.version), ..Default::default() }
         }
         SectionKind::Controversy => {
             let row = sections::controversy::get(c, id, item)?;
-            SectionInput { title: row.title, body: row.body_md, ..Default::default() }
+            SectionInput { title: row.title, body: row.body_md, base_version: Some(row.version), ..Default::default() }
         }
     })
 }

@@ -1,6 +1,7 @@
 //! One set of routes for the four section kinds:
 //! `/threads/{slug}/{arc|interpretations|questions|controversies}[/{id}]...`.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{reshow_if_invalid, see_other};
@@ -9,7 +10,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::sections::{self, SectionInput, SectionKind};
-use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
@@ -53,10 +54,18 @@ fn form(visitor: &Visitor, slug: &str, kind: SectionKind, item: Option<i64>, inp
         }
         Some(id) => (format!("Edit {}", kind.noun()), format!("/threads/{slug}/{}/{id}", kind.segment()), "Save"),
     };
-    let draft = item.map_or_else(|| "new".to_owned(), |id| id.to_string());
-    FormPage::new(Chrome::of(visitor), title, action, submit, fields(kind, input))
+    // Drafts are kept per item and version, like the synthesis per base revision.
+    let draft = match (item, input.base_version) {
+        (Some(id), Some(version)) => format!("{id}:{version}"),
+        _ => "new".to_owned(),
+    };
+    let page = FormPage::new(Chrome::of(visitor), title, action, submit, fields(kind, input))
         .editor(format!("{}:{slug}:{draft}", kind.segment()))
-        .cancel(format!("/threads/{slug}#{}", kind.anchor()))
+        .cancel(format!("/threads/{slug}#{}", kind.anchor()));
+    match input.base_version {
+        Some(version) => page.hidden("base_version", version.to_string()),
+        None => page,
+    }
 }
 
 fn article(kind: SectionKind) -> &'static str {
@@ -116,6 +125,15 @@ async fn update(
     let user = visitor.require_user()?;
     let input = input.into_inner();
     let result = sections::update(&state.pool, user, slug.clone(), kind, id, input.clone()).await;
+    if let Err(AppError::Conflict(message)) = result {
+        // Keep the author's text and let them save it over the newer version knowingly.
+        let (_, current) = sections::load_for_edit(&state.pool, user, slug.clone(), kind, id).await?;
+        let mine = SectionInput { base_version: current.base_version, ..input };
+        let page = form(&visitor, &slug, kind, Some(id), &mine)
+            .intro(format!("The current version is on the thread page (/threads/{slug}#{}).", kind.anchor()))
+            .with_error(Some(message));
+        return Ok(html_response(StatusCode::CONFLICT, &page));
+    }
     reshow_if_invalid(result, || form(&visitor, &slug, kind, Some(id), &input), |thread| back_to(&thread.slug, kind))
 }
 

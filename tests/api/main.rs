@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod concurrency;
 mod demo;
 mod editor;
 mod events;

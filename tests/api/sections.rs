@@ -57,8 +57,9 @@ async fn only_item(app: &TestApp, slug: &str, kind: &str) -> i64 {
 }
 
 /// The fields that create a valid item of each kind.
+/// Also carries `base_version` 1, which edits need and creation ignores.
 fn valid_fields(kind: &str) -> Vec<(&'static str, &'static str)> {
-    match kind {
+    let mut fields = match kind {
         "arc" => vec![("label", "2006"), ("title", "Demotion"), ("body", "The IAU votes.")],
         "interpretations" => {
             vec![("title", "Taxonomic reading"), ("body", "Names are conventions."), ("proponents", "Mike Brown")]
@@ -66,7 +67,9 @@ fn valid_fields(kind: &str) -> Vec<(&'static str, &'static str)> {
         "questions" => vec![("question", "Will the definition change again?")],
         "controversies" => vec![("title", "Dwarf planets"), ("body", "Is a dwarf planet a planet?")],
         other => panic!("no kind {other}"),
-    }
+    };
+    fields.push(("base_version", "1"));
+    fields
 }
 
 /// The table each kind is stored in.
@@ -104,7 +107,7 @@ async fn an_arc_period_is_added_edited_and_deleted() {
     let res = app
         .post_form(
             &format!("/threads/{slug}/arc/{id}"),
-            &[("label", "Aug 2006"), ("title", "The vote"), ("body", "Pluto loses.")],
+            &[("label", "Aug 2006"), ("title", "The vote"), ("body", "Pluto loses."), ("base_version", "1")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -156,6 +159,7 @@ async fn an_interpretation_is_added_with_its_proponents_edited_and_deleted() {
                 ("title", "Proliferation reading"),
                 ("body", "Open weights spread risk."),
                 ("proponents", "Some safety researchers"),
+                ("base_version", "1"),
             ],
         )
         .await;
@@ -187,7 +191,10 @@ async fn an_open_question_is_added_edited_and_deleted() {
     assert_eq!(texts(&form, "textarea[name=question]"), ["Will the definition change again?"]);
     assert_every_control_labelled(&form);
     let res = app
-        .post_form(&format!("/threads/{slug}/questions/{id}"), &[("question", "Who decides what a planet is?")])
+        .post_form(
+            &format!("/threads/{slug}/questions/{id}"),
+            &[("question", "Who decides what a planet is?"), ("base_version", "1")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(texts(&public_page(&app, &slug).await, &questions), ["Who decides what a planet is?"]);
@@ -218,7 +225,7 @@ async fn a_controversy_is_added_edited_and_deleted() {
     let res = app
         .post_form(
             &format!("/threads/{slug}/controversies/{id}"),
-            &[("title", "Clearing the orbit"), ("body", "What counts as cleared?")],
+            &[("title", "Clearing the orbit"), ("body", "What counts as cleared?"), ("base_version", "1")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -295,6 +302,7 @@ async fn an_item_of_another_thread_is_not_found_and_stays_unchanged() {
             ("body", "Hijacked"),
             ("proponents", "Mallory"),
             ("question", "Hijacked?"),
+            ("base_version", "1"),
         ];
         assert_eq!(
             app.get(&format!("/threads/{other}/{kind}/{id}/edit")).await.status(),
@@ -430,7 +438,9 @@ async fn only_the_threads_curators_and_moderators_change_its_sections() {
     );
     app.login_as("rita", Role::Reader).await;
     assert_eq!(
-        app.post_form(&format!("/threads/{slug}/questions/{id}"), &[("question", "Rita's?")]).await.status(),
+        app.post_form(&format!("/threads/{slug}/questions/{id}"), &[("question", "Rita's?"), ("base_version", "1")])
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
     assert_eq!(texts(&public_page(&app, &slug).await, &format!("{} li", section("questions"))), ["Alice's question?"]);

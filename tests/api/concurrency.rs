@@ -1,0 +1,178 @@
+//! Tests: many editors saving at once from the same base — exactly one wins, nobody's text is lost.
+
+use agora::domain::roles::Role;
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, spawn_app, texts};
+
+const EDITORS: usize = 50;
+
+/// Sends `EDITORS` form posts at once, each with its own text; returns (status, page) per editor.
+async fn race(
+    app: &TestApp,
+    path: &str,
+    fields_for: impl Fn(usize) -> Vec<(String, String)>,
+) -> Vec<(StatusCode, String)> {
+    let token = app.csrf_token().await;
+    let requests = (0..EDITORS).map(|i| {
+        let mut fields = fields_for(i);
+        fields.push(("csrf_token".to_owned(), token.clone()));
+        let request = app.client.post(format!("{}{path}", app.address)).form(&fields);
+        async move {
+            let res = request.send().await.unwrap();
+            let status = res.status();
+            (status, res.text().await.unwrap())
+        }
+    });
+    join_all(requests).await
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+#[tokio::test]
+async fn fifty_synthesis_saves_from_one_base_make_one_revision_and_forty_nine_conflicts() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let slug = app.create_thread("Race").await;
+    assert_eq!(app.save_synthesis(&slug, 0, "The base text.", "base").await.status(), StatusCode::SEE_OTHER);
+
+    let results = race(&app, &format!("/threads/{slug}/synthesis"), |i| {
+        owned(&[("base_seq", "1"), ("body", &format!("Editor {i} rewrote this.")), ("summary", "mine")])
+    })
+    .await;
+
+    let winners = results.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count();
+    let conflicts: Vec<_> = results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::CONFLICT).collect();
+    assert_eq!((winners, conflicts.len()), (1, EDITORS - 1));
+    for (i, (_, page)) in conflicts {
+        assert_eq!(
+            texts(page, "textarea[name=body]"),
+            [format!("Editor {i} rewrote this.")],
+            "editor {i} keeps their text"
+        );
+    }
+    assert_eq!(app.count("revisions").await, 2);
+}
+
+#[tokio::test]
+async fn fifty_api_saves_from_one_base_make_one_revision_and_return_every_text() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let slug = app.create_thread("Race over JSON").await;
+    let token = app.csrf_token().await;
+    let path = format!("{}/api/v1/threads/{slug}/synthesis", app.address);
+    let saves = (0..EDITORS).map(|i| {
+        let request = app.client.post(&path).header("X-CSRF-Token", &token).json(&serde_json::json!({
+            "base_seq": 0, "body": format!("Text {i}"), "summary": ""
+        }));
+        async move {
+            let res = request.send().await.unwrap();
+            (res.status(), res.json::<serde_json::Value>().await.unwrap())
+        }
+    });
+    let results = join_all(saves).await;
+    assert_eq!(results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count(), 1);
+    for (i, (status, body)) in results.iter().enumerate() {
+        if *status == StatusCode::CONFLICT {
+            assert_eq!(body["yours"], format!("Text {i}"));
+            assert_eq!(body["current"]["seq"], 1);
+        }
+    }
+    assert_eq!(app.count("revisions").await, 1);
+}
+
+#[tokio::test]
+async fn fifty_edits_of_one_interpretation_from_one_version_keep_one_and_return_the_rest() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let slug = app.create_thread("Readings race").await;
+    let res = app
+        .post_form(
+            &format!("/threads/{slug}/interpretations"),
+            &[("title", "Reading"), ("body", "v1"), ("proponents", "A")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id: i64 = app
+        .query(|c| {
+            use agora::db::schema::interpretations::dsl::*;
+            use diesel::prelude::*;
+            interpretations.select(id).first(c).unwrap()
+        })
+        .await;
+
+    let results = race(&app, &format!("/threads/{slug}/interpretations/{id}"), |i| {
+        owned(&[
+            ("title", "Reading"),
+            ("body", &format!("Version by editor {i}")),
+            ("proponents", "A"),
+            ("base_version", "1"),
+        ])
+    })
+    .await;
+
+    let winners: Vec<usize> =
+        results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::SEE_OTHER).map(|(i, _)| i).collect();
+    assert_eq!(winners.len(), 1);
+    for (i, (status, page)) in results.iter().enumerate() {
+        if *status == StatusCode::CONFLICT {
+            assert_eq!(
+                texts(page, "textarea[name=body]"),
+                [format!("Version by editor {i}")],
+                "editor {i} keeps their text"
+            );
+            assert_eq!(texts(page, "[role=alert]").len(), 1);
+        }
+    }
+    assert_eq!(results.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).count(), EDITORS - 1);
+    let (body, version): (String, i32) = app
+        .query(move |c| {
+            use agora::db::schema::interpretations::dsl::*;
+            use diesel::prelude::*;
+            interpretations.find(id).select((body_md, version)).first(c).unwrap()
+        })
+        .await;
+    assert_eq!(body, format!("Version by editor {}", winners[0]));
+    assert_eq!(version, 2);
+}
+
+#[tokio::test]
+async fn a_stale_edit_of_any_section_item_conflicts_and_can_then_be_saved_knowingly() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let slug = app.create_thread("Second try").await;
+    let kinds: [(&str, &str, &[(&str, &str)]); 4] = [
+        ("arc", "arc_periods", &[("label", "2024"), ("title", "T"), ("body", "B")]),
+        ("interpretations", "interpretations", &[("title", "T"), ("body", "B"), ("proponents", "P")]),
+        ("questions", "open_questions", &[("question", "Q?")]),
+        ("controversies", "controversies", &[("title", "T"), ("body", "B")]),
+    ];
+    for (kind, table, fields) in kinds {
+        assert_eq!(app.post_form(&format!("/threads/{slug}/{kind}"), fields).await.status(), StatusCode::SEE_OTHER);
+        let id = app.count(table).await; // the only row of a fresh table has id 1
+        let path = format!("/threads/{slug}/{kind}/{id}");
+        fn edit<'a>(fields: &[(&'a str, &'a str)], base: &'a str) -> Vec<(&'a str, &'a str)> {
+            let mut f = fields.to_vec();
+            f.push(("base_version", base));
+            f
+        }
+        assert_eq!(
+            app.post_form(&path, &edit(fields, "1")).await.status(),
+            StatusCode::SEE_OTHER,
+            "{kind}: first edit"
+        );
+        let res = app.post_form(&path, &edit(fields, "1")).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "{kind}: stale edit");
+        let page = res.text().await.unwrap();
+        let base = crate::helpers::attrs(&page, "input[name=base_version]", "value");
+        assert_eq!(base, ["2"], "{kind}: the conflict form saves over the current version");
+        assert_eq!(
+            app.post_form(&path, &edit(fields, &base[0])).await.status(),
+            StatusCode::SEE_OTHER,
+            "{kind}: knowing save"
+        );
+    }
+}
