@@ -8,6 +8,9 @@ use crate::helpers::{TestApp, spawn_app, texts};
 
 const EDITORS: usize = 50;
 
+/// A form's fields.
+type Fields = &'static [(&'static str, &'static str)];
+
 /// Sends `EDITORS` form posts at once, each with its own text; returns (status, page) per editor.
 async fn race(
     app: &TestApp,
@@ -144,7 +147,7 @@ async fn a_stale_edit_of_any_section_item_conflicts_and_can_then_be_saved_knowin
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
     let slug = app.create_thread("Second try").await;
-    let kinds: [(&str, &str, &[(&str, &str)]); 4] = [
+    let kinds: [(&str, &str, Fields); 4] = [
         ("arc", "arc_periods", &[("label", "2024"), ("title", "T"), ("body", "B")]),
         ("interpretations", "interpretations", &[("title", "T"), ("body", "B"), ("proponents", "P")]),
         ("questions", "open_questions", &[("question", "Q?")]),
