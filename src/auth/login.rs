@@ -66,6 +66,35 @@ pub async fn sign_up(state: &AppState, username: &str, password: &str) -> Result
     start_session(state, user).await
 }
 
+/// Changes a user's password after checking the current one (throttled like a login), ends
+/// every session of the user — on every device — and opens a fresh one for this browser.
+pub async fn change_password(
+    state: &AppState,
+    user: &users::User,
+    current: &str,
+    new: &str,
+    client: &str,
+) -> Result<NewSession, AppError> {
+    validate::password(new).map_err(AppError::Invalid)?;
+    log_in(state, &user.username, current, client).await.map_err(|e| match e {
+        AppError::Unauthorized(_) => AppError::Invalid("the current password is wrong".to_owned()),
+        other => other,
+    })?;
+    let new = new.to_owned();
+    let hash = off_executor_hashing(state, move || hash_password(&new)).await??;
+    let id = user.id;
+    db::with_conn(&state.pool, move |c| {
+        use diesel::Connection;
+        c.transaction(|c| {
+            users::set_password_hash(c, id, &hash)?;
+            sessions::delete_for_user(c, id)?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    start_session(state, user.clone()).await
+}
+
 /// Ends the session whose cookie token this is.
 pub async fn log_out(state: &AppState, token: &str) -> Result<(), AppError> {
     let hash = token_hash(token);

@@ -1,5 +1,6 @@
 //! HTTP only: parse the request, call `ops`/`db`, pick a page or JSON.
 
+pub mod account;
 pub mod accounts;
 pub mod admin;
 pub mod api;
@@ -31,6 +32,7 @@ pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::configure)
         .configure(accounts::configure)
+        .configure(account::configure)
         .configure(admin::configure)
         .configure(preview::configure)
         .configure(threads::configure)

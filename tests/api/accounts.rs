@@ -197,3 +197,71 @@ async fn login_and_signup_forms_label_every_control() {
         assert_eq!(texts(&page, "label"), ["Username", "Password"], "{path}");
     }
 }
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_session_and_keeps_this_one() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let phone = app.another_browser();
+    assert_eq!(phone.login("curie", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("sessions").await, 2);
+
+    let res = app
+        .post_form("/account/password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let here = app.get_json("/api/v1/session", StatusCode::OK).await;
+    assert_eq!(here["user"]["username"], "curie", "this browser stays logged in");
+    let there = phone.get_json("/api/v1/session", StatusCode::OK).await;
+    assert!(there["user"].is_null(), "the other device is logged out");
+    assert_eq!(app.count("sessions").await, 1);
+
+    let fresh = app.another_browser();
+    assert_eq!(fresh.login("curie", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(fresh.login("curie", "a brand new passphrase").await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_or_a_short_new_one_changes_nothing() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let form = app.page("/account/password").await;
+    assert_every_control_labelled(&form);
+    let hash_before = app
+        .query(|c| {
+            use agora::db::schema::users::dsl::*;
+            use diesel::prelude::*;
+            users.select(password_hash).first::<String>(c).unwrap()
+        })
+        .await;
+
+    let wrong = app
+        .post_form(
+            "/account/password",
+            &[("current_password", "not my password"), ("new_password", "a brand new passphrase")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(texts(&wrong.text().await.unwrap(), "[role=alert]")[0].contains("current password is wrong"));
+    let short = app.post_form("/account/password", &[("current_password", PASSWORD), ("new_password", "short")]).await;
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let hash_after = app
+        .query(|c| {
+            use agora::db::schema::users::dsl::*;
+            use diesel::prelude::*;
+            users.select(password_hash).first::<String>(c).unwrap()
+        })
+        .await;
+    assert_eq!(hash_before, hash_after);
+    assert_eq!(app.get_json("/api/v1/session", StatusCode::OK).await["user"]["username"], "curie");
+}
+
+#[tokio::test]
+async fn the_password_page_needs_a_login() {
+    let app = spawn_app().await;
+    let res = app.get("/account/password").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(crate::helpers::location(&res), "/login");
+}
