@@ -14,3 +14,4 @@ mod sections;
 mod security;
 mod synthesis;
 mod threads;
+mod authz;

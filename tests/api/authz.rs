@@ -1,0 +1,248 @@
+//! The authorization matrix: every state-changing route of the real app × every kind of actor.
+//! The route list comes from the app's own route table, so a new route without a row here
+//! fails `the_matrix_lists_every_state_changing_route`.
+
+use std::collections::BTreeSet;
+
+use agora::domain::roles::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Policy {
+    /// Anyone (log in, sign up, log out).
+    Public,
+    /// Any logged-in user.
+    LoggedIn,
+    /// Curators, moderators, admins.
+    Curator,
+    /// The thread's curators, moderators, admins.
+    Editor,
+    /// Admins.
+    Admin,
+}
+
+/// The actors, weakest first. `otto` is a curator, but not of the fixture thread.
+const ACTORS: [(&str, Option<Role>); 6] = [
+    ("anonymous", None),
+    ("rita", Some(Role::Reader)),
+    ("otto", Some(Role::Curator)),
+    ("cora", Some(Role::Curator)),
+    ("mona", Some(Role::Moderator)),
+    ("adam", Some(Role::Admin)),
+];
+
+fn allowed(policy: Policy, actor: &str) -> bool {
+    match policy {
+        Policy::Public => true,
+        Policy::LoggedIn => actor != "anonymous",
+        Policy::Curator => !matches!(actor, "anonymous" | "rita"),
+        Policy::Editor => matches!(actor, "cora" | "mona" | "adam"),
+        Policy::Admin => actor == "adam",
+    }
+}
+
+/// One row: method, path pattern as registered, who may call it, and a valid body.
+struct Row {
+    method: &'static str,
+    pattern: &'static str,
+    policy: Policy,
+    body: serde_json::Value,
+}
+
+fn row(method: &'static str, pattern: &'static str, policy: Policy, body: serde_json::Value) -> Row {
+    Row { method, pattern, policy, body }
+}
+
+fn matrix() -> Vec<Row> {
+    use Policy::*;
+    let question = json!({ "question": "Is it?", "base_version": 1 });
+    let event = json!({ "date": "2024-07-23", "title": "An event", "significance": "major", "body": "" });
+    let thread =
+        json!({ "title": "A new thread", "framing_question": "Why?", "status": "active", "stance": "contested" });
+    let save = json!({ "base_seq": 2, "body": "New text.", "summary": "edit" });
+    let revert = json!({ "base_seq": 2, "reason": "vandalism" });
+    // Rows run in this order against one app: rows that change who an actor is (password,
+    // role, logging in or out) come last.
+    vec![
+        row("POST", "/preview", LoggedIn, json!({ "body": "**x**" })),
+        row("POST", "/threads", Curator, thread.clone()),
+        row("POST", "/threads/{slug}/edit", Editor, thread.clone()),
+        row("POST", "/threads/{slug}/synthesis", Editor, save.clone()),
+        row("POST", "/threads/{slug}/revisions/{seq}/revert", Editor, revert.clone()),
+        row("POST", "/threads/{slug}/{kind}", Editor, question.clone()),
+        row("POST", "/threads/{slug}/{kind}/{id}", Editor, question.clone()),
+        row("POST", "/threads/{slug}/{kind}/{id}/delete", Editor, json!({})),
+        row("POST", "/threads/{slug}/events", Editor, event.clone()),
+        row("POST", "/threads/{slug}/events/link", Editor, json!({ "event_id": "{event}" })),
+        row("POST", "/threads/{slug}/events/{id}/unlink", Editor, json!({})),
+        row("POST", "/events", Curator, event.clone()),
+        row("POST", "/events/{id}", Curator, event.clone()),
+        row("POST", "/api/v1/threads", Curator, thread),
+        row("POST", "/api/v1/threads/{slug}/synthesis", Editor, save),
+        row("POST", "/api/v1/threads/{slug}/revisions/{seq}/revert", Editor, revert),
+        row("POST", "/api/v1/threads/{slug}/{kind}", Editor, question.clone()),
+        row("PUT", "/api/v1/threads/{slug}/{kind}/{id}", Editor, question),
+        row("DELETE", "/api/v1/threads/{slug}/{kind}/{id}", Editor, json!({})),
+        row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
+        row("POST", "/api/v1/events", Curator, event.clone()),
+        row("PUT", "/api/v1/events/{id}", Curator, event),
+        row("POST", "/account/password", LoggedIn, json!({ "current_password": PASSWORD, "new_password": PASSWORD })),
+        row("POST", "/admin/users/{id}/role", Admin, json!({ "role": "reader" })),
+        row("POST", "/signup", Public, json!({ "username": "newcomer", "password": "a long enough password" })),
+        row("POST", "/login", Public, json!({ "username": "rita", "password": PASSWORD })),
+        row("POST", "/api/v1/session", Public, json!({ "username": "rita", "password": PASSWORD })),
+        row("POST", "/logout", Public, json!({})),
+        row("DELETE", "/api/v1/session", Public, json!({})),
+    ]
+}
+
+#[tokio::test]
+async fn the_matrix_lists_every_state_changing_route() {
+    let _app = spawn_app().await; // building the app fills the route table
+    let registered: BTreeSet<(String, String)> = agora::routes::table::registered()
+        .into_iter()
+        .filter(|(method, _)| *method != "GET")
+        .map(|(m, p)| (m.to_owned(), p))
+        .collect();
+    let listed: BTreeSet<(String, String)> =
+        matrix().iter().map(|r| (r.method.to_owned(), r.pattern.to_owned())).collect();
+    assert_eq!(registered, listed, "every state-changing route needs a row in the matrix, and every row a route");
+}
+
+/// Ids a row's path and body refer to.
+struct Targets {
+    slug: String,
+    question: i64,
+    event: i64,
+    rita: i64,
+}
+
+/// A fresh thread curated by `cora` with two revisions, one open question and one event,
+/// written straight to the database (the rows that log actors out must not break fixtures).
+async fn fresh_targets(app: &TestApp, n: usize) -> Targets {
+    app.query(move |c| {
+        use agora::db::{events, revisions, sections, threads, users};
+        use agora::domain::ids::UserId;
+        use agora::domain::thread::{Significance, Stance, Status};
+        use agora::render::markdown::render_markdown;
+        let id_of = |c: &mut diesel::PgConnection, name: &str| UserId(users::by_username(c, name).unwrap().unwrap().id);
+        let (cora, rita) = (id_of(c, "cora"), id_of(c, "rita"));
+        let fields = threads::ThreadFields {
+            title: format!("Matrix row {n}"),
+            framing_question: "Why?".into(),
+            status: Status::Active,
+            stance: Stance::Contested,
+        };
+        let slug = format!("matrix-row-{n}");
+        let thread = threads::create(c, &slug, &fields, cora).unwrap().thread_id();
+        for (base, text) in [(0, "One."), (1, "Two.")] {
+            let html = render_markdown(text);
+            let new = revisions::NewRevision {
+                thread,
+                base_seq: base,
+                author: cora,
+                body_md: text,
+                body_html: &html,
+                summary: "",
+                reverted_to_seq: None,
+                minor: false,
+            };
+            revisions::save(c, &new).unwrap();
+        }
+        let question = sections::insert_question(c, thread, "Q?").unwrap();
+        let event = events::EventFields {
+            occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            title: "E".into(),
+            significance: Significance::Major,
+            url: None,
+            body_md: String::new(),
+            body_html: render_markdown(""),
+        };
+        let event = events::insert(c, &event, cora).unwrap();
+        events::link(c, thread, event).unwrap();
+        Targets { slug, question, event: event.0, rita: rita.0 }
+    })
+    .await
+}
+
+fn concrete(pattern: &str, t: &Targets) -> String {
+    let id = if pattern.starts_with("/admin/") {
+        t.rita
+    } else if pattern.contains("{kind}") {
+        t.question
+    } else {
+        t.event
+    };
+    pattern
+        .replace("{slug}", &t.slug)
+        .replace("{kind}", "questions")
+        .replace("{seq}", "1")
+        .replace("{id}", &id.to_string())
+}
+
+async fn send(browser: &TestApp, method: &str, path: &str, body: &serde_json::Value, t: &Targets) -> reqwest::Response {
+    let token = browser.csrf_token().await;
+    let url = format!("{}{path}", browser.address);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let request = browser.client.request(method, url);
+    let request = if path.starts_with("/api/") {
+        request.header("X-CSRF-Token", token).json(body)
+    } else {
+        let mut fields: Vec<(String, String)> = body
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .map(|(k, v)| (k, v.replace("{event}", &t.event.to_string())))
+            .collect();
+        fields.push(("csrf_token".to_owned(), token));
+        request.form(&fields)
+    };
+    request.send().await.unwrap()
+}
+
+/// A refusal: 401, 403, or (for pages) the redirect to the login form.
+fn refused(res: &reqwest::Response) -> bool {
+    let to_login = res.status() == StatusCode::SEE_OTHER
+        && res.headers().get("location").is_some_and(|l| l.to_str().unwrap_or_default() == "/login");
+    matches!(res.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || to_login
+}
+
+#[tokio::test]
+async fn every_state_changing_route_refuses_whoever_may_not_use_it() {
+    let app = spawn_app().await;
+    let mut browsers = Vec::new();
+    for (name, role) in ACTORS {
+        let browser = app.another_browser();
+        if let Some(role) = role {
+            app.user(name, role).await;
+            assert_eq!(browser.login(name, PASSWORD).await.status(), StatusCode::SEE_OTHER, "log in {name}");
+        }
+        browsers.push((name, browser));
+    }
+
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (n, row) in matrix().into_iter().enumerate() {
+        let targets = fresh_targets(&app, n).await;
+        let path = concrete(row.pattern, &targets);
+        for (actor, browser) in &browsers {
+            let res = send(browser, row.method, &path, &row.body, &targets).await;
+            let status = res.status();
+            let expected_allowed = allowed(row.policy, actor);
+            checked += 1;
+            if status.is_server_error() {
+                problems.push(format!("{} {path} as {actor}: {status}", row.method));
+            } else if expected_allowed == refused(&res) {
+                let want = if expected_allowed { "allowed" } else { "refused" };
+                problems.push(format!("{} {path} as {actor}: {status}, expected {want}", row.method));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "authorization mismatches:\n{}", problems.join("\n"));
+    assert_eq!(checked, matrix().len() * ACTORS.len());
+}
