@@ -34,6 +34,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parameters_meet_the_owasp_minimum() {
+        // OWASP Password Storage Cheat Sheet: argon2id with m >= 19 MiB, t >= 2, p >= 1.
+        let hash = hash_password("correct horse battery staple").unwrap();
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        let param = |name: &str| parsed.params.get_decimal(name).unwrap();
+        assert!(param("m") >= 19 * 1024, "m = {}", param("m"));
+        assert!(param("t") >= 2);
+        assert!(param("p") >= 1);
+    }
+
+    #[test]
     fn hashes_verify_only_the_right_password() {
         let hash = hash_password("correct horse battery staple").unwrap();
         assert!(hash.starts_with("$argon2id$"));

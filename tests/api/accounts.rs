@@ -265,3 +265,23 @@ async fn the_password_page_needs_a_login() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(crate::helpers::location(&res), "/login");
 }
+
+#[tokio::test]
+async fn a_hundred_guesses_are_throttled_and_the_throttle_lifts_when_its_window_passes() {
+    let app = spawn_app().await;
+    app.user("victim", Role::Curator).await;
+    let mut statuses = Vec::new();
+    for i in 0..100 {
+        statuses.push(app.login("victim", &format!("guess number {i}")).await.status());
+    }
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(refused, 90, "after 10 wrong guesses every further attempt is refused without checking it");
+    assert_eq!(app.login("victim", PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Fifteen minutes later (the window is moved back instead of waiting) the owner gets in.
+    app.query(|c| {
+        diesel::sql_query("UPDATE login_failures SET window_start = now() - interval '16 minutes'").execute(c).unwrap();
+    })
+    .await;
+    assert_eq!(app.login("victim", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
