@@ -104,6 +104,11 @@ impl Drop for DatabaseGuard {
 
 /// Starts the application on a random port against a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application with settings adjusted by `adjust` (e.g. cookies marked Secure).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     agora::telemetry::init_with_default("warn,r2d2=off");
     let (db_name, pool) = tokio::task::spawn_blocking(|| {
         let template = template_database();
@@ -115,7 +120,9 @@ pub async fn spawn_app() -> TestApp {
     })
     .await
     .unwrap();
-    let app = Application::build(&Settings::for_tests(url_for(&db_name)), pool.clone()).expect("build app");
+    let mut settings = Settings::for_tests(url_for(&db_name));
+    adjust(&mut settings);
+    let app = Application::build(&settings, pool.clone()).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.into_server());
     let guard = std::sync::Arc::new(DatabaseGuard(db_name.clone()));

@@ -240,3 +240,27 @@ async fn every_html_response_forbids_framing_sniffing_and_referrer_leaks() {
         assert!(!header("referrer-policy").is_empty(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn cookies_are_marked_secure_when_the_server_is_told_it_runs_behind_tls() {
+    let app = crate::helpers::spawn_app_with(|s| s.cookie_secure = true).await;
+    app.user("curie", Role::Curator).await;
+    let res = app.login("curie", PASSWORD).await;
+    let cookies: Vec<String> =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let session = cookies.iter().find(|c| c.starts_with("agora_session=")).expect("a session cookie");
+    assert!(session.contains("; Secure"), "{session}");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+
+    let plain = spawn_app().await;
+    plain.user("curie", Role::Curator).await;
+    let res = plain.login("curie", PASSWORD).await;
+    let session: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .filter(|c| c.starts_with("agora_session="))
+        .collect();
+    assert!(!session[0].contains("Secure"), "plain HTTP keeps cookies usable: {}", session[0]);
+}
