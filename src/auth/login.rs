@@ -26,6 +26,10 @@ pub struct NewSession {
 /// any hashing, so a guessing run costs the server almost nothing and never locks the real
 /// user out for longer than the window.
 pub async fn log_in(state: &AppState, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
+    if validate::username(username).is_err() {
+        // No account can have this name (and it may be megabytes long): nothing to throttle or check.
+        return Err(AppError::Unauthorized("wrong username or password".to_owned()));
+    }
     let key = format!("{client}|{}", username.trim().to_lowercase());
     let throttle_key = key.clone();
     let failures = db::with_conn(&state.pool, move |c| Ok(throttle::recent_failures(c, &throttle_key)?)).await?;

@@ -89,7 +89,9 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 return Ok(SaveOutcome::Unchanged);
             }
         }
-        let seq = new.base_seq + 1;
+        let Some(seq) = new.base_seq.checked_add(1) else {
+            return Err(AppError::Invalid("the base revision is not valid".to_owned()));
+        };
         let moved = diesel::update(
             threads::table.filter(threads::id.eq(new.thread.0)).filter(threads::head_seq.eq(new.base_seq)),
         )

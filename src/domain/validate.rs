@@ -41,6 +41,9 @@ fn limited(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid
 
 /// A Markdown body: may be empty, keeps its inner whitespace, bounded in bytes.
 pub fn markdown(field: &str, value: &str, max_bytes: usize) -> Result<String, Invalid> {
+    if value.contains('\0') {
+        return Err(format!("{field} contains a NUL character"));
+    }
     let value = value.replace("\r\n", "\n");
     let value = value.trim_end();
     if value.len() > max_bytes {

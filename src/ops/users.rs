@@ -5,6 +5,7 @@ use crate::db::users::{self, User};
 use crate::db::{self, PgPool};
 use crate::domain::ids::UserId;
 use crate::domain::roles::{self, Role};
+use crate::domain::validate;
 use crate::error::AppError;
 
 use super::access;
@@ -19,6 +20,9 @@ pub async fn list(
     after: Option<String>,
 ) -> Result<(Vec<User>, Option<String>), AppError> {
     access::require(user, roles::can_manage_users, "manage users")?;
+    if let Some(after) = &after {
+        validate::username(after).map_err(|_| AppError::BadRequest("the page cursor is not valid".to_owned()))?;
+    }
     let rows = db::with_conn(pool, move |c| Ok(users::list_page(c, after.as_deref(), PAGE_SIZE + 1)?)).await?;
     Ok(db::keyset_page(rows, PAGE_SIZE, |u| u.username.to_lowercase()))
 }

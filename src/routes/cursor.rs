@@ -16,6 +16,7 @@ pub fn decode_thread(raw: &str) -> Result<ThreadCursor, AppError> {
     let (micros, id) = split(raw)?;
     let micros: i64 = micros.parse().map_err(|_| bad())?;
     let updated_at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?;
+    in_range(updated_at.date_naive())?;
     Ok(ThreadCursor { updated_at, id })
 }
 
@@ -28,12 +29,19 @@ pub fn encode_event(c: EventCursor) -> String {
 pub fn decode_event(raw: &str) -> Result<EventCursor, AppError> {
     let (date, id) = split(raw)?;
     let occurred_on = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
+    in_range(occurred_on)?;
     Ok(EventCursor { occurred_on, id })
 }
 
 fn split(raw: &str) -> Result<(&str, i64), AppError> {
     let (head, id) = raw.rsplit_once('_').ok_or_else(bad)?;
     Ok((head, id.parse().map_err(|_| bad())?))
+}
+
+/// Dates PostgreSQL and people both understand; anything else is not a cursor we made.
+fn in_range(date: NaiveDate) -> Result<(), AppError> {
+    use chrono::Datelike;
+    if (1..=9999).contains(&date.year()) { Ok(()) } else { Err(bad()) }
 }
 
 fn bad() -> AppError {
@@ -53,5 +61,7 @@ mod tests {
         assert_eq!(decode_event(&encode_event(e)).unwrap(), e);
         assert!(decode_thread("1' OR 1=1").is_err());
         assert!(decode_event("yesterday_1").is_err());
+        assert!(decode_event("-5000-01-01_1").is_err());
+        assert!(decode_thread("-220000000000000000_1").is_err());
     }
 }

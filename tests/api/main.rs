@@ -4,14 +4,15 @@
 mod accounts;
 mod admin;
 mod api;
+mod authz;
 mod concurrency;
 mod demo;
 mod editor;
 mod events;
 mod health;
 mod helpers;
+mod openapi;
 mod sections;
 mod security;
 mod synthesis;
 mod threads;
-mod authz;

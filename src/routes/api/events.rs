@@ -1,18 +1,17 @@
 //! `/api/v1/events/...` and adding events to threads.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 
 use super::API;
+use super::inputs::{AfterParam, EventBody, Slug};
 use super::require_user;
-use super::views::{EventDetail, EventList, EventSummary, ThreadLink};
+use super::views::{ErrorBody, EventDetail, EventList, EventSummary, ItemId, ThreadLink};
 use crate::auth::Visitor;
 use crate::db::{self, events};
 use crate::domain::ids::EventId;
 use crate::error::ApiError;
-use crate::ops::events::{self as event_ops, EventInput};
+use crate::ops::events as event_ops;
 use crate::routes::table::{Routes, at};
-use crate::routes::threads::AfterQuery;
 use crate::startup::AppState;
 
 /// Registers the event endpoints.
@@ -23,12 +22,40 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/events").post(create_for_thread));
 }
 
-async fn list(state: web::Data<AppState>, query: web::Query<AfterQuery>) -> Result<HttpResponse, ApiError> {
+/// List events
+///
+/// Most recent date first, 50 to a page; follow `next_cursor` for the next page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    operation_id = "list_events",
+    tag = "events",
+    params(AfterParam),
+    responses(
+        (status = 200, description = "A page of events", body = EventList),
+        (status = 400, description = "The cursor is not one this server made", body = ErrorBody),
+    )
+)]
+pub async fn list(state: web::Data<AppState>, query: web::Query<AfterParam>) -> Result<HttpResponse, ApiError> {
     let (rows, next_cursor) = crate::routes::events::index_page(&state, query.after.as_deref()).await?;
     Ok(HttpResponse::Ok().json(EventList { events: rows.iter().map(EventSummary::from).collect(), next_cursor }))
 }
 
-async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+/// Get an event
+///
+/// The event with its description and every thread it belongs to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}",
+    operation_id = "get_event",
+    tag = "events",
+    params(("id" = i64, Path, description = "The event's id")),
+    responses(
+        (status = 200, description = "The event", body = EventDetail),
+        (status = 404, description = "No such event", body = ErrorBody),
+    )
+)]
+pub async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = EventId(id.into_inner());
     let (event, threads) =
         db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
@@ -40,37 +67,100 @@ async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpRe
     }))
 }
 
-async fn create(
+/// Record an event
+///
+/// Curators, moderators and admins. The event belongs to no thread until one adds it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events",
+    operation_id = "create_event",
+    tag = "events",
+    request_body = EventBody,
+    responses(
+        (status = 201, description = "Recorded; `Location` is its API address", body = ItemId,
+            headers(("Location" = String, description = "`/api/v1/events/{id}`"))),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or a reader", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn create(
     state: web::Data<AppState>,
     visitor: Visitor,
-    body: web::Json<EventInput>,
+    body: web::Json<EventBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = event_ops::create(&state.pool, require_user(&visitor)?, None, body.into_inner()).await?;
+    let id = event_ops::create(&state.pool, require_user(&visitor)?, None, body.into_inner().into()).await?;
     Ok(created(id))
 }
 
-async fn create_for_thread(
+/// Record an event in a thread
+///
+/// Records the event and adds it to the thread, in one step.
+#[utoipa::path(
+    post,
+    path = "/api/v1/threads/{slug}/events",
+    operation_id = "create_thread_event",
+    tag = "events",
+    params(("slug" = inline(Slug), Path, description = "The thread's slug")),
+    request_body = EventBody,
+    responses(
+        (status = 201, description = "Recorded and added; `Location` is its API address", body = ItemId,
+            headers(("Location" = String, description = "`/api/v1/events/{id}`"))),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, a reader, or not this thread's curator or a moderator", body = ErrorBody),
+        (status = 404, description = "No such thread", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn create_for_thread(
     state: web::Data<AppState>,
     visitor: Visitor,
     slug: web::Path<String>,
-    body: web::Json<EventInput>,
+    body: web::Json<EventBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id =
-        event_ops::create(&state.pool, require_user(&visitor)?, Some(slug.into_inner()), body.into_inner()).await?;
+    let user = require_user(&visitor)?;
+    let id = event_ops::create(&state.pool, user, Some(slug.into_inner()), body.into_inner().into()).await?;
     Ok(created(id))
 }
 
-async fn update(
+/// Correct an event
+///
+/// The change shows in every thread that has the event.
+#[utoipa::path(
+    put,
+    path = "/api/v1/events/{id}",
+    operation_id = "update_event",
+    tag = "events",
+    params(("id" = i64, Path, description = "The event's id")),
+    request_body = EventBody,
+    responses(
+        (status = 200, description = "Saved", body = ItemId),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or a reader", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn update(
     state: web::Data<AppState>,
     visitor: Visitor,
     id: web::Path<i64>,
-    body: web::Json<EventInput>,
+    body: web::Json<EventBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = EventId(id.into_inner());
-    event_ops::update(&state.pool, require_user(&visitor)?, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(json!({ "id": id })))
+    event_ops::update(&state.pool, require_user(&visitor)?, id, body.into_inner().into()).await?;
+    Ok(HttpResponse::Ok().json(ItemId { id: id.0 }))
 }
 
 fn created(id: EventId) -> HttpResponse {
-    HttpResponse::Created().insert_header(("Location", format!("/api/v1/events/{id}"))).json(json!({ "id": id }))
+    HttpResponse::Created().insert_header(("Location", format!("/api/v1/events/{id}"))).json(ItemId { id: id.0 })
 }

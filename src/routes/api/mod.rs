@@ -1,6 +1,9 @@
 //! The JSON API under `/api/v1`, mirroring the pages. Errors are `{"error": "..."}`.
 
+pub mod docs;
 pub mod events;
+pub mod inputs;
+pub mod openapi;
 pub mod session;
 pub mod threads;
 pub mod views;
@@ -16,6 +19,7 @@ pub const API: &str = "/api/v1";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(API)
+            .configure(openapi::configure)
             .configure(session::configure)
             // Events first: `/threads/{slug}/events` must win over `/threads/{slug}/{kind}`.
             .configure(events::configure)

@@ -1,21 +1,23 @@
 //! `/api/v1/threads/...`: threads, their synthesis and revisions, and section items.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 
 use super::API;
+use super::inputs::{
+    AfterParam, BeforeParam, DiffParams, NewThread, RevertBody, SectionItemBody, SectionSegment, Slug, SynthesisBody,
+};
 use super::require_user;
-use super::views::{RevisionDetail, RevisionList, RevisionSummary, ThreadDetail, ThreadList, ThreadSummary};
+use super::views::{
+    DiffView, ErrorBody, ItemId, RevisionDetail, RevisionList, RevisionSummary, SaveConflict, Saved, ThreadDetail,
+    ThreadList, ThreadSummary, Unchanged,
+};
 use crate::auth::Visitor;
 use crate::db;
 use crate::db::revisions::SaveOutcome;
 use crate::error::{ApiError, AppError};
-use crate::ops::sections::{self, SectionInput, SectionKind};
-use crate::ops::synthesis::{self, RevertInput, SynthesisInput};
-use crate::ops::threads::ThreadInput;
-use crate::routes::synthesis::{BeforeQuery, DiffQuery};
+use crate::ops::sections::{self, SectionKind};
+use crate::ops::synthesis;
 use crate::routes::table::{Routes, at};
-use crate::routes::threads::AfterQuery;
 use crate::startup::AppState;
 
 /// Registers the thread endpoints.
@@ -32,23 +34,72 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/{kind}/{id}").put(update_item).delete(delete_item));
 }
 
-async fn list(state: web::Data<AppState>, query: web::Query<AfterQuery>) -> Result<HttpResponse, ApiError> {
+/// List threads
+///
+/// Newest activity first, 30 to a page; follow `next_cursor` for the next page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/threads",
+    operation_id = "list_threads",
+    tag = "threads",
+    params(AfterParam),
+    responses(
+        (status = 200, description = "A page of threads", body = ThreadList),
+        (status = 400, description = "The cursor is not one this server made", body = ErrorBody),
+    )
+)]
+pub async fn list(state: web::Data<AppState>, query: web::Query<AfterParam>) -> Result<HttpResponse, ApiError> {
     let (rows, next_cursor) = crate::routes::threads::index_page(&state, query.after.as_deref()).await?;
     Ok(HttpResponse::Ok().json(ThreadList { threads: rows.iter().map(ThreadSummary::from).collect(), next_cursor }))
 }
 
-async fn create(
+/// Start a thread
+///
+/// Curators, moderators and admins; the creator becomes its first curator.
+#[utoipa::path(
+    post,
+    path = "/api/v1/threads",
+    operation_id = "create_thread",
+    tag = "threads",
+    request_body = NewThread,
+    responses(
+        (status = 201, description = "Created; `Location` is its API address", body = ThreadSummary,
+            headers(("Location" = String, description = "`/api/v1/threads/{slug}`"))),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or a reader", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "A field is invalid, or the slug is taken", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn create(
     state: web::Data<AppState>,
     visitor: Visitor,
-    body: web::Json<ThreadInput>,
+    body: web::Json<NewThread>,
 ) -> Result<HttpResponse, ApiError> {
-    let thread = crate::ops::threads::create(&state.pool, require_user(&visitor)?, body.into_inner()).await?;
+    let input = body.into_inner().into();
+    let thread = crate::ops::threads::create(&state.pool, require_user(&visitor)?, input).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/threads/{}", thread.slug)))
         .json(ThreadSummary::from(&thread)))
 }
 
-async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+/// Get a thread
+///
+/// Everything on the thread page: details, curators, current synthesis and every section.
+#[utoipa::path(
+    get,
+    path = "/api/v1/threads/{slug}",
+    operation_id = "get_thread",
+    tag = "threads",
+    params(("slug" = inline(Slug), Path, description = "The thread's slug")),
+    responses(
+        (status = 200, description = "The thread", body = ThreadDetail),
+        (status = 404, description = "No such thread", body = ErrorBody),
+    )
+)]
+pub async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let pages = state.clone().into_inner();
@@ -56,15 +107,38 @@ async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<H
     Ok(HttpResponse::Ok().json(ThreadDetail::from(&*data)))
 }
 
-/// 201 with the new revision's seq; 200 when nothing changed; 409 with the newer revision
-/// (and the caller's own text, so a client never loses it) when the base is stale.
-async fn save_synthesis(
+/// Save the synthesis
+///
+/// Stores a new revision on top of `base_seq`. When someone saved since, nothing is stored and
+/// the answer is 409 with their revision and your text, so you can merge and save again.
+#[utoipa::path(
+    post,
+    path = "/api/v1/threads/{slug}/synthesis",
+    operation_id = "save_synthesis",
+    tag = "synthesis",
+    params(("slug" = inline(Slug), Path, description = "The thread's slug")),
+    request_body = SynthesisBody,
+    responses(
+        (status = 201, description = "Saved as a new revision; `Location` is its API address", body = Saved,
+            headers(("Location" = String, description = "`/api/v1/threads/{slug}/revisions/{seq}`"))),
+        (status = 200, description = "The text is unchanged; nothing was stored", body = Unchanged),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or not this thread's curator or a moderator", body = ErrorBody),
+        (status = 404, description = "No such thread", body = ErrorBody),
+        (status = 409, description = "Someone saved a newer revision than `base_seq`", body = SaveConflict),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "Empty or too long text, too long summary, or a negative base", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn save_synthesis(
     state: web::Data<AppState>,
     visitor: Visitor,
     slug: web::Path<String>,
-    body: web::Json<SynthesisInput>,
+    body: web::Json<SynthesisBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
+    let input: synthesis::SynthesisInput = body.into_inner().into();
     let yours = input.body.clone();
     let (thread, outcome) = synthesis::save(&state.pool, require_user(&visitor)?, slug.into_inner(), input).await?;
     Ok(save_response(&thread.slug, outcome, Some(yours)))
@@ -74,82 +148,227 @@ fn save_response(slug: &str, outcome: SaveOutcome, yours: Option<String>) -> Htt
     match outcome {
         SaveOutcome::Saved { seq } => HttpResponse::Created()
             .insert_header(("Location", format!("/api/v1/threads/{slug}/revisions/{seq}")))
-            .json(json!({ "saved": true, "seq": seq })),
-        SaveOutcome::Unchanged => HttpResponse::Ok().json(json!({ "saved": false, "reason": "the text is unchanged" })),
-        SaveOutcome::Conflict { current } => HttpResponse::Conflict().json(json!({
-            "error": "edit conflict: someone saved a newer revision; merge and save again on top of it",
-            "current": current.map(|r| RevisionDetail::from(*r)),
-            "yours": yours,
-        })),
+            .json(Saved { saved: true, seq }),
+        SaveOutcome::Unchanged => {
+            HttpResponse::Ok().json(Unchanged { saved: false, reason: "the text is unchanged".to_owned() })
+        }
+        SaveOutcome::Conflict { current } => HttpResponse::Conflict().json(SaveConflict {
+            error: "edit conflict: someone saved a newer revision; merge and save again on top of it".to_owned(),
+            current: current.map(|r| RevisionDetail::from(*r)),
+            yours,
+        }),
     }
 }
 
-async fn revisions(
+/// List revisions
+///
+/// The synthesis history, newest first, 50 to a page, without the texts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/threads/{slug}/revisions",
+    operation_id = "list_revisions",
+    tag = "synthesis",
+    params(("slug" = inline(Slug), Path, description = "The thread's slug"), BeforeParam),
+    responses(
+        (status = 200, description = "A page of revisions", body = RevisionList),
+        (status = 400, description = "`before` is not an integer", body = ErrorBody),
+        (status = 404, description = "No such thread", body = ErrorBody),
+    )
+)]
+pub async fn revisions(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    query: web::Query<BeforeQuery>,
+    query: web::Query<BeforeParam>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, rows, next_before) = synthesis::history(&state.pool, slug.into_inner(), query.before).await?;
     Ok(HttpResponse::Ok()
         .json(RevisionList { revisions: rows.iter().map(RevisionSummary::from).collect(), next_before }))
 }
 
-async fn revision(state: web::Data<AppState>, path: web::Path<(String, i32)>) -> Result<HttpResponse, ApiError> {
+/// Get a revision
+///
+/// One revision with its Markdown and rendered HTML.
+#[utoipa::path(
+    get,
+    path = "/api/v1/threads/{slug}/revisions/{seq}",
+    operation_id = "get_revision",
+    tag = "synthesis",
+    params(
+        ("slug" = inline(Slug), Path, description = "The thread's slug"),
+        ("seq" = i32, Path, description = "The revision's number in the thread, from 1"),
+    ),
+    responses(
+        (status = 200, description = "The revision", body = RevisionDetail),
+        (status = 404, description = "No such thread or revision", body = ErrorBody),
+    )
+)]
+pub async fn revision(state: web::Data<AppState>, path: web::Path<(String, i32)>) -> Result<HttpResponse, ApiError> {
     let (slug, seq) = path.into_inner();
     let (_, rev) = synthesis::revision(&state.pool, slug, seq).await?;
     Ok(HttpResponse::Ok().json(RevisionDetail::from(rev)))
 }
 
-async fn revert(
+/// Revert to a revision
+///
+/// Restores revision `seq` as a new revision on top of `base_seq`; history is never rewritten.
+#[utoipa::path(
+    post,
+    path = "/api/v1/threads/{slug}/revisions/{seq}/revert",
+    operation_id = "revert_to_revision",
+    tag = "synthesis",
+    params(
+        ("slug" = inline(Slug), Path, description = "The thread's slug"),
+        ("seq" = i32, Path, description = "The revision to restore"),
+    ),
+    request_body = RevertBody,
+    responses(
+        (status = 201, description = "Restored as a new revision; `Location` is its API address", body = Saved,
+            headers(("Location" = String, description = "`/api/v1/threads/{slug}/revisions/{seq}`"))),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or not this thread's curator or a moderator", body = ErrorBody),
+        (status = 404, description = "No such thread or revision", body = ErrorBody),
+        (status = 409, description = "Someone saved a newer revision than `base_seq`", body = SaveConflict),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "The revision is already the current text, or the reason is too long", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn revert(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, i32)>,
-    body: web::Json<RevertInput>,
+    body: web::Json<RevertBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, seq) = path.into_inner();
-    let (thread, outcome) =
-        synthesis::revert(&state.pool, require_user(&visitor)?, slug, seq, body.into_inner()).await?;
+    let user = require_user(&visitor)?;
+    let (thread, outcome) = synthesis::revert(&state.pool, user, slug, seq, body.into_inner().into()).await?;
     Ok(save_response(&thread.slug, outcome, None))
 }
 
-async fn diff(
+/// Compare two revisions
+///
+/// A line diff from revision `from` to revision `to`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/threads/{slug}/diff",
+    operation_id = "diff_revisions",
+    tag = "synthesis",
+    params(("slug" = inline(Slug), Path, description = "The thread's slug"), DiffParams),
+    responses(
+        (status = 200, description = "The diff", body = DiffView),
+        (status = 400, description = "`from` or `to` is missing or not an integer", body = ErrorBody),
+        (status = 404, description = "No such thread or revision", body = ErrorBody),
+    )
+)]
+pub async fn diff(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    query: web::Query<DiffQuery>,
+    query: web::Query<DiffParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, old, new, diff) = synthesis::diff(&state.pool, slug.into_inner(), query.from, query.to).await?;
-    Ok(HttpResponse::Ok().json(json!({ "from": old.meta.seq, "to": new.meta.seq, "added": diff.added, "removed": diff.removed, "lines": diff.lines })))
+    Ok(HttpResponse::Ok().json(DiffView::new(old.meta.seq, new.meta.seq, diff)))
 }
 
 fn kind_of(segment: &str) -> Result<SectionKind, ApiError> {
     SectionKind::from_segment(segment).ok_or(ApiError(AppError::NotFound))
 }
 
-async fn create_item(
+/// Add a section item
+///
+/// Appends a period to the arc, an interpretation, an open question or a controversy.
+#[utoipa::path(
+    post,
+    path = "/api/v1/threads/{slug}/{kind}",
+    operation_id = "create_section_item",
+    tag = "sections",
+    params(
+        ("slug" = inline(Slug), Path, description = "The thread's slug"),
+        ("kind" = inline(SectionSegment), Path, description = "The section"),
+    ),
+    request_body = SectionItemBody,
+    responses(
+        (status = 201, description = "Added", body = ItemId),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or not this thread's curator or a moderator", body = ErrorBody),
+        (status = 404, description = "No such thread or section", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "A field the section needs is missing or invalid", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn create_item(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, String)>,
-    body: web::Json<SectionInput>,
+    body: web::Json<SectionItemBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let (_, id) = sections::create(&state.pool, require_user(&visitor)?, slug, kind, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(json!({ "id": id })))
+    let user = require_user(&visitor)?;
+    let (_, id) = sections::create(&state.pool, user, slug, kind, body.into_inner().into()).await?;
+    Ok(HttpResponse::Created().json(ItemId { id }))
 }
 
-async fn update_item(
+/// Edit a section item
+///
+/// Rewrites the item on top of `base_version`; a newer version is a 409.
+#[utoipa::path(
+    put,
+    path = "/api/v1/threads/{slug}/{kind}/{id}",
+    operation_id = "update_section_item",
+    tag = "sections",
+    params(
+        ("slug" = inline(Slug), Path, description = "The thread's slug"),
+        ("kind" = inline(SectionSegment), Path, description = "The section"),
+        ("id" = i64, Path, description = "The item's id"),
+    ),
+    request_body = SectionItemBody,
+    responses(
+        (status = 200, description = "Saved", body = ItemId),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or not this thread's curator or a moderator", body = ErrorBody),
+        (status = 404, description = "No such thread, section or item", body = ErrorBody),
+        (status = 409, description = "Someone changed the item since `base_version`", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
+        (status = 422, description = "`base_version` is missing, or a field is invalid", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn update_item(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, String, i64)>,
-    body: web::Json<SectionInput>,
+    body: web::Json<SectionItemBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
-    sections::update(&state.pool, require_user(&visitor)?, slug, kind, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(json!({ "id": id })))
+    sections::update(&state.pool, require_user(&visitor)?, slug, kind, id, body.into_inner().into()).await?;
+    Ok(HttpResponse::Ok().json(ItemId { id }))
 }
 
-async fn delete_item(
+/// Delete a section item
+#[utoipa::path(
+    delete,
+    path = "/api/v1/threads/{slug}/{kind}/{id}",
+    operation_id = "delete_section_item",
+    tag = "sections",
+    params(
+        ("slug" = inline(Slug), Path, description = "The thread's slug"),
+        ("kind" = inline(SectionSegment), Path, description = "The section"),
+        ("id" = i64, Path, description = "The item's id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, or not this thread's curator or a moderator", body = ErrorBody),
+        (status = 404, description = "No such thread, section or item", body = ErrorBody),
+    ),
+    security(("session_cookie" = [], "csrf_token" = []))
+)]
+pub async fn delete_item(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, String, i64)>,

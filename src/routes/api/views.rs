@@ -2,19 +2,61 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
 use crate::db::events::EventRow;
 use crate::db::revisions::{Revision, RevisionListed};
 use crate::db::thread_page::ThreadPageData;
 use crate::db::threads::ThreadRow;
+use crate::domain::roles::Role;
+use crate::domain::thread::{Significance, Stance, Status};
+use crate::render::diff::LineDiff;
+
+/// A string that is one of `values` (the domain's own list, so the document cannot drift).
+fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
+}
+
+/// A thread's status as the API writes and accepts it.
+pub fn status_schema() -> Object {
+    one_of(Status::ALL.iter().map(|s| s.as_str()))
+}
+
+/// A thread's stance.
+pub fn stance_schema() -> Object {
+    one_of(Stance::ALL.iter().map(|s| s.as_str()))
+}
+
+/// An event's significance.
+pub fn significance_schema() -> Object {
+    one_of(Significance::ALL.iter().map(|s| s.as_str()))
+}
+
+/// A user's role.
+pub fn role_schema() -> Object {
+    one_of(Role::ALL.iter().map(|r| r.as_str()))
+}
+
+/// Every error: `{"error": "..."}`; a 500 also carries the request id to quote in a report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for a person to read.
+    pub error: String,
+    /// 500 only: the reference the server's log has the cause under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
 
 /// A thread in a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ThreadSummary {
     pub slug: String,
     pub title: String,
     pub framing_question: String,
+    #[schema(schema_with = status_schema)]
     pub status: &'static str,
+    #[schema(schema_with = stance_schema)]
     pub stance: &'static str,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -37,7 +79,7 @@ impl From<&ThreadRow> for ThreadSummary {
 }
 
 /// A page of threads.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ThreadList {
     pub threads: Vec<ThreadSummary>,
     /// Pass as `?after=` for the next page; absent on the last page.
@@ -45,7 +87,7 @@ pub struct ThreadList {
 }
 
 /// A revision without its text.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionSummary {
     pub seq: i32,
     pub parent_seq: Option<i32>,
@@ -73,7 +115,7 @@ impl From<&RevisionListed> for RevisionSummary {
 }
 
 /// A revision with its text.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionDetail {
     #[serde(flatten)]
     pub summary: RevisionSummary,
@@ -93,7 +135,7 @@ impl From<Revision> for RevisionDetail {
 }
 
 /// A page of revisions.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionList {
     pub revisions: Vec<RevisionSummary>,
     /// Pass as `?before=` for the next page; absent on the last page.
@@ -101,7 +143,7 @@ pub struct RevisionList {
 }
 
 /// A titled section item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SectionItem {
     pub id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,18 +156,19 @@ pub struct SectionItem {
 }
 
 /// An open question.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QuestionItem {
     pub id: i64,
     pub question: String,
 }
 
 /// An event in a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventSummary {
     pub id: i64,
     pub date: NaiveDate,
     pub title: String,
+    #[schema(schema_with = significance_schema)]
     pub significance: &'static str,
     pub url: Option<String>,
 }
@@ -143,14 +186,14 @@ impl From<&EventRow> for EventSummary {
 }
 
 /// A thread a detail view links to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ThreadLink {
     pub slug: String,
     pub title: String,
 }
 
 /// An event with its description and threads.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventDetail {
     #[serde(flatten)]
     pub summary: EventSummary,
@@ -160,14 +203,14 @@ pub struct EventDetail {
 }
 
 /// A page of events.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventList {
     pub events: Vec<EventSummary>,
     pub next_cursor: Option<String>,
 }
 
 /// Everything on a thread page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ThreadDetail {
     #[serde(flatten)]
     pub summary: ThreadSummary,
@@ -228,6 +271,77 @@ impl From<&ThreadPageData> for ThreadDetail {
                     proponents: None,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// 201 from a synthesis save or a revert: the new revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Saved {
+    /// Always `true`.
+    pub saved: bool,
+    /// The new revision's seq (the new `head_seq`).
+    pub seq: i32,
+}
+
+/// 200 from a synthesis save whose text equals the current one: nothing was stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unchanged {
+    /// Always `false`.
+    pub saved: bool,
+    pub reason: String,
+}
+
+/// 409 from a synthesis save or a revert on top of a stale base: the newer revision, and the
+/// caller's own text so a client never loses it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SaveConflict {
+    pub error: String,
+    /// The revision saved since the caller's base (absent only if it vanished meanwhile).
+    pub current: Option<RevisionDetail>,
+    /// The text the caller sent (`null` for a revert, which sends none).
+    pub yours: Option<String>,
+}
+
+/// The id of an item or event that was created or changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemId {
+    pub id: i64,
+}
+
+/// A line diff between two revisions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffView {
+    pub from: i32,
+    pub to: i32,
+    /// Lines added.
+    pub added: usize,
+    /// Lines removed.
+    pub removed: usize,
+    pub lines: Vec<DiffLineView>,
+}
+
+/// One line of a diff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffLineView {
+    #[schema(schema_with = line_change_schema)]
+    pub change: &'static str,
+    pub text: String,
+}
+
+fn line_change_schema() -> Object {
+    one_of(["same", "added", "removed"])
+}
+
+impl DiffView {
+    /// The diff from revision `from` to revision `to`.
+    pub fn new(from: i32, to: i32, diff: LineDiff) -> Self {
+        DiffView {
+            from,
+            to,
+            added: diff.added,
+            removed: diff.removed,
+            lines: diff.lines.into_iter().map(|l| DiffLineView { change: l.kind(), text: l.text }).collect(),
         }
     }
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Small HTTP clients for bench/run, where wrk does not fit (standard library only, loopback).
+
+  client.py save   BASE SLUG N      N sequential synthesis saves through the JSON API, each with a
+                                    distinct body on top of the seq the previous save returned;
+                                    prints "rps p50_ms p99_ms" (per-request latency).
+  client.py logins BASE RATE SECS   logins at RATE per second for SECS seconds, on a fixed schedule
+                                    (16 workers, so slow logins do not lower the rate); prints
+                                    "achieved_rate p50_ms p99_ms ok failed".
+
+The account is benchadmin (BENCH_ADMIN_USER) with BENCH_ADMIN_PASSWORD.
+"""
+
+import http.client
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+
+USER = os.environ.get("BENCH_ADMIN_USER", "benchadmin")
+PASSWORD = os.environ.get("BENCH_ADMIN_PASSWORD", "bench-admin-password")
+
+
+def connect(base):
+    url = urllib.parse.urlsplit(base)
+    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit(f"refusing a non-loopback target: {base}")
+    return http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
+
+
+def request(conn, method, path, body=None, headers=None):
+    data = None if body is None else json.dumps(body).encode()
+    hdrs = {"Content-Type": "application/json"} if body is not None else {}
+    hdrs.update(headers or {})
+    conn.request(method, path, body=data, headers=hdrs)
+    res = conn.getresponse()
+    return res, res.read()
+
+
+def log_in(conn):
+    res, raw = request(conn, "POST", "/api/v1/session", {"username": USER, "password": PASSWORD})
+    if res.status != 200:
+        raise RuntimeError(f"login answered {res.status}: {raw[:200]!r}")
+    cookies = [h.split(";", 1)[0] for k, h in res.getheaders() if k.lower() == "set-cookie"]
+    return "; ".join(cookies), json.loads(raw)["csrf_token"]
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+BODY = "\n\n".join(
+    f"Paragraph {k} of the synthesis as the save benchmark writes it."
+    + " The evidence is weighed, sources are cited and the open questions are named." * 2
+    for k in range(1, 13)
+)
+
+
+def save(base, slug, n):
+    conn = connect(base)
+    cookie, csrf = log_in(conn)
+    headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
+    res, raw = request(conn, "GET", f"/api/v1/threads/{slug}")
+    if res.status != 200:
+        raise RuntimeError(f"GET thread answered {res.status}")
+    seq = json.loads(raw)["head_seq"]
+    run = f"{time.time_ns()}"
+    latencies = []
+    warmup = 20
+    started = None
+    for i in range(warmup + n):
+        if i == warmup:
+            started = time.perf_counter()
+        body = {"base_seq": seq, "body": f"Save {i} of run {run}.\n\n{BODY}", "summary": f"bench save {i}"}
+        t0 = time.perf_counter()
+        res, raw = request(conn, "POST", f"/api/v1/threads/{slug}/synthesis", body, headers)
+        elapsed = time.perf_counter() - t0
+        if res.status != 201:
+            raise RuntimeError(f"save {i} on base {seq} answered {res.status}: {raw[:300]!r}")
+        seq = json.loads(raw)["seq"]
+        if i >= warmup:
+            latencies.append(elapsed)
+    total = time.perf_counter() - started
+    print(f"{n / total:.0f} {percentile(latencies, 50) * 1e3:.2f} {percentile(latencies, 99) * 1e3:.2f}")
+
+
+def logins(base, rate, secs):
+    workers = 16
+    total = int(rate * secs)
+    start = time.perf_counter() + 0.05
+    latencies, failures = [], []
+    lock = threading.Lock()
+
+    def worker(w):
+        conn = connect(base)
+        for i in range(w, total, workers):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            t0 = time.perf_counter()
+            try:
+                res, _ = request(conn, "POST", "/api/v1/session", {"username": USER, "password": PASSWORD})
+                ok = res.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = connect(base)
+            with lock:
+                (latencies if ok else failures).append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - start
+    done = latencies or [0.0]
+    print(f"{len(latencies) / took:.1f} {percentile(done, 50) * 1e3:.1f} {percentile(done, 99) * 1e3:.1f} "
+          f"{len(latencies)} {len(failures)}")
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == "save":
+        save(argv[2], argv[3], int(argv[4]))
+    elif len(argv) == 5 and argv[1] == "logins":
+        logins(argv[2], float(argv[3]), float(argv[4]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,276 @@
+//! What the API accepts: strict JSON bodies and the query strings of its lists.
+//!
+//! Why the API has its own body types instead of sharing `ops`' input types with the HTML forms:
+//! a form posts the same fields plus its hidden `csrf_token` (which the CSRF middleware checks),
+//! so sharing would mean an API field that exists only for forms, and forms would have to be as
+//! strict as the published contract. Here every body refuses unknown fields
+//! (`deny_unknown_fields`, published as `additionalProperties: false`), so a misspelt field is a
+//! 400 rather than a value silently dropped, while the forms' types stay as they were. Each body
+//! converts into its `ops` input with a complete struct literal, so a field added to an
+//! operation does not compile until the API has decided what to do with it.
+
+use serde::{Deserialize, Deserializer};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::ops::events::EventInput;
+use crate::ops::sections::{SectionInput, SectionKind};
+use crate::ops::synthesis::{RevertInput, SynthesisInput};
+use crate::ops::threads::ThreadInput;
+
+/// A string PostgreSQL can store. JSON allows `\u0000` but a `text` column does not, so a NUL
+/// is refused while the body is parsed (400) instead of failing in the database (500).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value.contains('\0') {
+            return Err(serde::de::Error::custom("text cannot contain NUL characters"));
+        }
+        Ok(Text(value))
+    }
+}
+
+impl utoipa::PartialSchema for Text {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[^\\u0000]*$"))
+            .description(Some("Text without NUL characters (PostgreSQL cannot store them)."))
+            .into()
+    }
+}
+
+impl ToSchema for Text {}
+
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        t.0
+    }
+}
+
+/// Credentials for `POST /api/v1/session`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: Text,
+    pub password: Text,
+}
+
+/// A new thread, for `POST /api/v1/threads`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewThread {
+    /// Up to 200 characters.
+    pub title: Text,
+    /// The question the thread follows; up to 1000 characters.
+    pub framing_question: Text,
+    /// Lowercase letters, digits and single hyphens; derived from the title when absent or empty.
+    #[serde(default)]
+    pub slug: Option<Text>,
+    #[serde(default = "default_status")]
+    #[schema(schema_with = super::views::status_schema)]
+    pub status: String,
+    #[serde(default = "default_stance")]
+    #[schema(schema_with = super::views::stance_schema)]
+    pub stance: String,
+}
+
+fn default_status() -> String {
+    "active".to_owned()
+}
+
+fn default_stance() -> String {
+    "contested".to_owned()
+}
+
+impl From<NewThread> for ThreadInput {
+    fn from(b: NewThread) -> Self {
+        ThreadInput {
+            title: b.title.into(),
+            framing_question: b.framing_question.into(),
+            slug: b.slug.map(String::from),
+            status: b.status,
+            stance: b.stance,
+        }
+    }
+}
+
+/// A new text of the synthesis, for `POST /api/v1/threads/{slug}/synthesis`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SynthesisBody {
+    /// The revision the text was written on top of (`head_seq` when the editor opened; 0 when
+    /// there is none yet). A newer head makes the save a 409.
+    #[schema(minimum = 0)]
+    pub base_seq: i32,
+    /// Markdown, at most 200 KB.
+    pub body: Text,
+    /// What changed and why; up to 300 characters.
+    #[serde(default)]
+    pub summary: Text,
+    /// A typo fix or formatting change.
+    #[serde(default)]
+    pub minor: bool,
+}
+
+impl From<SynthesisBody> for SynthesisInput {
+    fn from(b: SynthesisBody) -> Self {
+        SynthesisInput { base_seq: b.base_seq, body: b.body.into(), summary: b.summary.into(), minor: b.minor }
+    }
+}
+
+/// A revert, for `POST /api/v1/threads/{slug}/revisions/{seq}/revert`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevertBody {
+    /// The head the caller saw; a newer head makes the revert a 409.
+    pub base_seq: i32,
+    /// Why; becomes part of the new revision's summary (up to 300 characters).
+    #[serde(default)]
+    pub reason: Text,
+}
+
+impl From<RevertBody> for RevertInput {
+    fn from(b: RevertBody) -> Self {
+        RevertInput { base_seq: b.base_seq, reason: b.reason.into() }
+    }
+}
+
+/// A section item (`POST /api/v1/threads/{slug}/{kind}`, `PUT .../{kind}/{id}`). Which fields
+/// count depends on the kind: arc `label`, `title`, `body`; interpretations `title`, `body`,
+/// `proponents`; questions `question`; controversies `title`, `body`. The others are ignored.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionItemBody {
+    /// Arc: when it was ("2023", "Early 2025"); up to 40 characters.
+    #[serde(default)]
+    pub label: Text,
+    /// Arc, interpretations, controversies: up to 200 characters.
+    #[serde(default)]
+    pub title: Text,
+    /// Arc, interpretations, controversies: Markdown, at most 20 KB.
+    #[serde(default)]
+    pub body: Text,
+    /// Interpretations: one name per line (commas also separate), at most 50.
+    #[serde(default)]
+    pub proponents: Text,
+    /// Questions: up to 1000 characters.
+    #[serde(default)]
+    pub question: Text,
+    /// Edits (`PUT`) only, and required there: the item's version the edit started from; a
+    /// newer version makes the edit a 409. Ignored on creation.
+    #[serde(default)]
+    pub base_version: Option<i32>,
+}
+
+impl From<SectionItemBody> for SectionInput {
+    fn from(b: SectionItemBody) -> Self {
+        SectionInput {
+            label: b.label.into(),
+            title: b.title.into(),
+            body: b.body.into(),
+            proponents: b.proponents.into(),
+            question: b.question.into(),
+            base_version: b.base_version,
+        }
+    }
+}
+
+/// An event (`POST /api/v1/events`, `PUT /api/v1/events/{id}`, `POST /api/v1/threads/{slug}/events`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventBody {
+    /// When it happened, `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    pub date: String,
+    /// Up to 300 characters.
+    pub title: Text,
+    #[serde(default = "default_significance")]
+    #[schema(schema_with = super::views::significance_schema)]
+    pub significance: String,
+    /// A source: a full `http://` or `https://` address; empty or `null` for none.
+    #[serde(default)]
+    pub url: Option<Text>,
+    /// Markdown, at most 20 KB.
+    #[serde(default)]
+    pub body: Text,
+}
+
+fn default_significance() -> String {
+    "notable".to_owned()
+}
+
+impl From<EventBody> for EventInput {
+    fn from(b: EventBody) -> Self {
+        EventInput {
+            date: b.date,
+            title: b.title.into(),
+            significance: b.significance,
+            url: b.url.map(String::from),
+            body: b.body.into(),
+        }
+    }
+}
+
+/// The `{kind}` path segment of section items. Its schema lists `SectionKind`'s own segments,
+/// so the document cannot drift from what the handlers accept (anything else is a 404).
+pub struct SectionSegment;
+
+impl utoipa::PartialSchema for SectionSegment {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(SectionKind::ALL.iter().map(|k| k.segment())))
+            .into()
+    }
+}
+
+impl ToSchema for SectionSegment {}
+
+/// The `{slug}` path segment: exactly what `validate::slug` accepts (lowercase letters, digits
+/// and single hyphens, at most 80); any other segment names no thread (404).
+pub struct Slug;
+
+impl utoipa::PartialSchema for Slug {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[a-z0-9]+(-[a-z0-9]+)*$"))
+            .max_length(Some(80))
+            .examples(["open-vs-closed-weights"])
+            .into()
+    }
+}
+
+impl ToSchema for Slug {}
+
+/// `?after=`: where a list continues.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AfterParam {
+    /// The `next_cursor` of the previous page; absent for the first page.
+    #[param(min_length = 1)]
+    pub after: Option<String>,
+}
+
+/// `?before=`: where the history continues.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BeforeParam {
+    /// The `next_before` of the previous page: revisions older than this seq.
+    pub before: Option<i32>,
+}
+
+/// `?from=&to=`: the two revisions to compare.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffParams {
+    /// The older revision's seq.
+    pub from: i32,
+    /// The newer revision's seq.
+    pub to: i32,
+}

@@ -1,0 +1,164 @@
+//! The OpenAPI 3.1 description of `/api/v1`, generated from the handlers' `#[utoipa::path]`
+//! attributes and the views' and inputs' `ToSchema` derives, served at `/api/v1/openapi.json`
+//! (and rendered for people at `/api/v1/docs`, see `docs`).
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{self, ContentType};
+use actix_web::web;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::views::ErrorBody;
+use super::{API, docs, events, session, threads};
+use crate::routes::table::{Routes, at};
+
+/// Registers the document and its page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    Routes::under(cfg, API).add(at("/openapi.json").get(openapi_json)).add(at("/docs").get(docs::page));
+}
+
+/// The derive that collects every operation; `document()` is the value to use.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Agora API",
+        description = "The JSON API of Agora, a curation server for contested topic threads.\n\n\
+            Every error is `{\"error\": \"...\"}`. Writes need the `agora_session` cookie (from \
+            `POST /api/v1/session`) and its CSRF token in the `X-CSRF-Token` header (from \
+            `GET /api/v1/session`). Request bodies are at most 1 MiB and refuse unknown fields. \
+            Any operation may also answer 500 (with a `request_id` to quote) or 503 (the database \
+            is unavailable).",
+    ),
+    paths(
+        session::current,
+        session::log_in,
+        session::log_out,
+        threads::list,
+        threads::create,
+        threads::detail,
+        threads::save_synthesis,
+        threads::revisions,
+        threads::revision,
+        threads::revert,
+        threads::diff,
+        threads::create_item,
+        threads::update_item,
+        threads::delete_item,
+        events::list,
+        events::detail,
+        events::create,
+        events::create_for_thread,
+        events::update,
+        openapi_json,
+        docs::page,
+    ),
+    modifiers(&NoLicense, &Security, &ServerErrors),
+    tags(
+        (name = "session", description = "Logging in and out; the CSRF token for writes"),
+        (name = "threads", description = "Contested topic threads"),
+        (name = "synthesis", description = "The versioned canonical synthesis of a thread"),
+        (name = "sections", description = "Arc periods, interpretations, open questions and controversies"),
+        (name = "events", description = "Dated events, shared across threads"),
+        (name = "docs", description = "This description"),
+    )
+)]
+struct ApiDoc;
+
+/// The document, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(ApiDoc::openapi)
+}
+
+/// utoipa fills `info` from Cargo.toml, whose license field is empty: say nothing rather than
+/// publish a license with an empty name.
+struct NoLicense;
+
+impl Modify for NoLicense {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.info.license = None;
+    }
+}
+
+/// The session cookie and the CSRF header, which writes need together.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::SESSION_COOKIE,
+                "Set by `POST /api/v1/session`; HttpOnly, SameSite=Lax.",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The `csrf_token` of `GET /api/v1/session` (or of the login answer); required on every \
+                 POST, PUT and DELETE except a JSON login. Cross-site requests (by Origin or Referer) are refused.",
+            ))),
+        );
+    }
+}
+
+/// 500 and 503 can answer any operation; they are added to each here rather than written on
+/// every handler, and share one definition under `components.responses`.
+struct ServerErrors;
+
+impl Modify for ServerErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let errors = [
+            ("500", "InternalError", "Something failed on the server; `request_id` names it in the log"),
+            ("503", "Unavailable", "The database is unavailable; try again shortly"),
+        ];
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (_, name, description) in errors {
+            components.responses.insert(name.to_owned(), RefOr::T(error_response(description)));
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                for (status, name, _) in errors {
+                    let reference = Ref::new(format!("#/components/responses/{name}"));
+                    operation.responses.responses.insert(status.to_owned(), RefOr::Ref(reference));
+                }
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name(ErrorBody::name()))).build(),
+        )
+        .build()
+}
+
+/// This document
+///
+/// The OpenAPI 3.1 description of `/api/v1`, generated from the code.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "get_openapi_document",
+    tag = "docs",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object))
+)]
+pub async fn openapi_json() -> HttpResponse {
+    static JSON: OnceLock<String> = OnceLock::new();
+    let body = JSON.get_or_init(|| serde_json::to_string(document()).expect("an OpenApi value always serializes"));
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body.as_str())
+}
