@@ -16,3 +16,4 @@ mod sections;
 mod security;
 mod synthesis;
 mod threads;
+mod sqli;
