@@ -14,6 +14,6 @@ mod helpers;
 mod openapi;
 mod sections;
 mod security;
+mod sqli;
 mod synthesis;
 mod threads;
-mod sqli;
