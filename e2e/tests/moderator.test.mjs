@@ -24,6 +24,10 @@ async function saveSynthesis(page, threadUrl, text, summary) {
   await page.getByRole('link', { name: 'Edit synthesis' }).click();
   await page.getByRole('textbox', { name: /^Synthesis/ }).fill(text);
   await field(page, 'Edit summary').fill(summary);
+  // As a person would: look at the preview first. It also lets the layout settle, so the click
+  // lands on the button rather than where the button was before the preview grew.
+  const words = text.replace(/\*\*/g, '').slice(0, 20);
+  await expectVisible(page.getByRole('region', { name: 'Preview' }).getByText(words), 'the preview shows the text');
   await clickAndWait(page, page.getByRole('button', { name: 'Save synthesis' }));
 }
 
