@@ -6,7 +6,6 @@ use serde::Deserialize;
 
 use crate::auth::Visitor;
 use crate::auth::login;
-use crate::auth::session::{SESSION_COOKIE, SESSION_DAYS, cookie};
 use crate::error::AppError;
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
@@ -56,10 +55,7 @@ async fn change(
     let user = visitor.require_user()?;
     let client = super::client_address(&req);
     match login::change_password(&state, user, &input.current_password, &input.new_password, &client).await {
-        Ok(session) => Ok(HttpResponse::SeeOther()
-            .insert_header((actix_web::http::header::LOCATION, "/"))
-            .cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS))
-            .finish()),
+        Ok(session) => super::accounts::session_started(&state, &req, session).await,
         Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests)) => {
             let status =
                 if matches!(e, AppError::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { e.status_code() };

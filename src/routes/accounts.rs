@@ -103,7 +103,11 @@ async fn sign_up(
 
 /// Ends any session the browser still had (the id rotates at login), sets the new session
 /// cookie and drops the anonymous CSRF cookie, whose job the session's token takes over.
-async fn session_started(state: &AppState, req: &HttpRequest, session: NewSession) -> Result<HttpResponse, AppError> {
+pub(crate) async fn session_started(
+    state: &AppState,
+    req: &HttpRequest,
+    session: NewSession,
+) -> Result<HttpResponse, AppError> {
     if let Some(previous) = req.cookie(SESSION_COOKIE) {
         login::log_out(state, previous.value()).await?;
     }
