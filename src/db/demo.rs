@@ -133,14 +133,10 @@ fn save_synthesis_history(
         let outcome = revisions::save(
             conn,
             &revisions::NewRevision {
-                thread: id,
-                base_seq: seq - 1,
-                author,
-                body_md: &body,
-                body_html: &html,
                 summary,
-                reverted_to_seq: None,
-                minor: false,
+                // Demo history is curated content, not something to review.
+                autopatrolled: true,
+                ..revisions::NewRevision::edit(id, seq - 1, author, &body, &html)
             },
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;

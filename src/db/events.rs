@@ -125,6 +125,11 @@ pub fn unlink(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> Resu
     if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }
 
+/// The ids of a thread's events.
+pub fn ids_for_thread(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<Vec<i64>> {
+    thread_events::table.filter(thread_events::thread_id.eq(thread.0)).select(thread_events::event_id).load(conn)
+}
+
 /// A thread's events in date order.
 pub fn for_thread(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<Vec<EventRow>> {
     thread_events::table

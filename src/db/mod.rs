@@ -1,8 +1,10 @@
 //! Database access: the connection pool, embedded migrations, and `with_conn`, the one way
 //! request handlers reach PostgreSQL (on the blocking pool, inside the caller's tracing span).
 
+pub mod changes;
 pub mod demo;
 pub mod events;
+pub mod moderation;
 pub mod revisions;
 pub mod schema;
 pub mod sections;
@@ -52,6 +54,10 @@ pub fn build_pool(database_url: &str, size: u32) -> anyhow::Result<PgPool> {
 /// Runs the embedded migrations that have not run yet.
 pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
     conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+    let filled = revisions::fill_missing_blame(conn).context("computing the blame of older revisions")?;
+    if filled > 0 {
+        tracing::info!(revisions = filled, "computed paragraph blame of revisions saved before it was stored");
+    }
     Ok(())
 }
 

@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::changes::{self, NewChange};
 use super::schema::{revisions, threads, users};
+use crate::domain::blame::next_blame;
+use crate::domain::history::{Area, RevisionAction};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::error::AppError;
 use crate::render::SafeHtml;
@@ -23,6 +26,16 @@ pub struct RevisionMeta {
     pub body_len: i32,
     pub reverted_to_seq: Option<i32>,
     pub minor: bool,
+    pub action: String,
+    /// Merge: the stale revision the author started from; undo: the revision taken out.
+    pub other_seq: Option<i32>,
+}
+
+impl RevisionMeta {
+    /// How this revision came about.
+    pub fn action(&self) -> RevisionAction {
+        RevisionAction::parse(&self.action)
+    }
 }
 
 /// A listed revision with its author's name.
@@ -30,6 +43,8 @@ pub struct RevisionMeta {
 pub struct RevisionListed {
     pub meta: RevisionMeta,
     pub author: String,
+    /// A moderator hid its content (set by `ops`, which also blanks what the viewer may not see).
+    pub hidden: bool,
 }
 
 /// A whole revision.
@@ -39,6 +54,15 @@ pub struct Revision {
     pub author: String,
     pub body_md: String,
     pub body_html: SafeHtml,
+    /// A moderator hid its content (set by `ops`, which also blanks what the viewer may not see).
+    pub hidden: bool,
+}
+
+impl Revision {
+    /// The list view of this revision.
+    pub fn listed(&self) -> RevisionListed {
+        RevisionListed { meta: self.meta.clone(), author: self.author.clone(), hidden: self.hidden }
+    }
 }
 
 /// A save request, validated and rendered by the caller.
@@ -53,6 +77,29 @@ pub struct NewRevision<'a> {
     pub summary: &'a str,
     pub reverted_to_seq: Option<i32>,
     pub minor: bool,
+    pub action: RevisionAction,
+    pub other_seq: Option<i32>,
+    /// Moderators' saves go into the changelog already patrolled.
+    pub autopatrolled: bool,
+}
+
+impl<'a> NewRevision<'a> {
+    /// A plain edit on top of `base_seq`.
+    pub fn edit(thread: ThreadId, base_seq: i32, author: UserId, body_md: &'a str, body_html: &'a SafeHtml) -> Self {
+        NewRevision {
+            thread,
+            base_seq,
+            author,
+            body_md,
+            body_html,
+            summary: "",
+            reverted_to_seq: None,
+            minor: false,
+            action: RevisionAction::Edit,
+            other_seq: None,
+            autopatrolled: false,
+        }
+    }
 }
 
 /// How a save ended.
@@ -60,6 +107,12 @@ pub struct NewRevision<'a> {
 pub enum SaveOutcome {
     Saved {
         seq: i32,
+    },
+    /// The base was stale, but the edits touched other paragraphs than the revisions saved
+    /// since: merged with `onto` (the head then) and saved as `seq`.
+    Merged {
+        seq: i32,
+        onto: i32,
     },
     /// Someone saved since `base_seq`; `current` is their revision.
     Conflict {
@@ -104,6 +157,15 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
         if moved == 0 {
             return Ok(SaveOutcome::Conflict { current: head(conn, new.thread)?.map(Box::new) });
         }
+        let blame = match new.reverted_to_seq {
+            // A revert puts back an earlier text, and with it that text's authorship.
+            Some(target) => blame_of(conn, new.thread, target)?.1,
+            None if new.base_seq > 0 => {
+                let (parent_md, parent_blame) = blame_of(conn, new.thread, new.base_seq)?;
+                next_blame(Some((&parent_md, &parent_blame)), new.body_md, seq, new.minor)
+            }
+            None => next_blame(None, new.body_md, seq, new.minor),
+        };
         diesel::insert_into(revisions::table)
             .values((
                 revisions::thread_id.eq(new.thread.0),
@@ -117,8 +179,21 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 revisions::body_sha256.eq(&sha),
                 revisions::reverted_to_seq.eq(new.reverted_to_seq),
                 revisions::minor.eq(new.minor),
+                revisions::action.eq(new.action.as_str()),
+                revisions::other_seq.eq(new.other_seq),
+                revisions::blame.eq(blame.into_iter().map(Some).collect::<Vec<_>>()),
             ))
             .execute(conn)?;
+        changes::record(
+            conn,
+            &NewChange {
+                rev_seq: Some(seq),
+                reason: new.summary,
+                minor: new.minor,
+                autopatrolled: new.autopatrolled,
+                ..NewChange::on_thread(new.thread, Area::Synthesis, new.action.as_str(), new.author)
+            },
+        )?;
         Ok(SaveOutcome::Saved { seq })
     })
 }
@@ -139,7 +214,7 @@ pub fn by_seq(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResul
         .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq)))
         .select((RevisionMeta::as_select(), users::username, revisions::body_md, revisions::body_html))
         .first::<(RevisionMeta, String, String, String)>(conn)?;
-    Ok(Revision { meta, author, body_md, body_html: SafeHtml::from_stored(body_html) })
+    Ok(Revision { meta, author, body_md, body_html: SafeHtml::from_stored(body_html), hidden: false })
 }
 
 /// A page of history, newest first, seeking below `before` (no OFFSET).
@@ -162,13 +237,80 @@ pub fn history(
     Ok(query
         .load::<(RevisionMeta, String)>(conn)?
         .into_iter()
-        .map(|(meta, author)| RevisionListed { meta, author })
+        .map(|(meta, author)| RevisionListed { meta, author, hidden: false })
         .collect())
 }
 
-/// Sets a revision's time (demo data carries its real history).
+/// The list views of some revisions of a thread (for blame), in seq order.
+pub fn metas(conn: &mut PgConnection, thread: ThreadId, seqs: &[i32]) -> QueryResult<Vec<RevisionListed>> {
+    Ok(revisions::table
+        .inner_join(users::table)
+        .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq_any(seqs)))
+        .order(revisions::seq)
+        .select((RevisionMeta::as_select(), users::username))
+        .load::<(RevisionMeta, String)>(conn)?
+        .into_iter()
+        .map(|(meta, author)| RevisionListed { meta, author, hidden: false })
+        .collect())
+}
+
+/// Sets a revision's time and its changelog entry's (demo data carries its real history).
 pub fn backdate(conn: &mut PgConnection, thread: ThreadId, seq: i32, at: DateTime<Utc>) -> QueryResult<usize> {
+    changes::backdate_revision(conn, thread, seq, at)?;
     diesel::update(revisions::table.filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq))))
         .set(revisions::created_at.eq(at))
         .execute(conn)
+}
+
+/// A revision's Markdown and its paragraph blame (filled by `fill_missing_blame` for rows saved
+/// before blame existed).
+pub fn blame_of(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResult<(String, Vec<i32>)> {
+    let (body, blame): (String, Option<Vec<Option<i32>>>) = revisions::table
+        .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq)))
+        .select((revisions::body_md, revisions::blame))
+        .first(conn)?;
+    let blame = blame.unwrap_or_default().into_iter().map(|s| s.unwrap_or(seq)).collect();
+    Ok((body, blame))
+}
+
+/// The newest revision written by someone other than `author` (what a rollback restores).
+pub fn newest_by_other_author(conn: &mut PgConnection, thread: ThreadId, author: UserId) -> QueryResult<Option<i32>> {
+    revisions::table
+        .filter(revisions::thread_id.eq(thread.0).and(revisions::author_id.ne(author.0)))
+        .order(revisions::seq.desc())
+        .select(revisions::seq)
+        .first(conn)
+        .optional()
+}
+
+/// Computes the blame of revisions saved before blame was stored, oldest first per thread (each
+/// needs its parent's). Runs once after the migration that added the column; later a no-op.
+pub fn fill_missing_blame(conn: &mut PgConnection) -> QueryResult<usize> {
+    let missing: Vec<(i64, i32, Option<i32>, String, bool, Option<i32>)> = revisions::table
+        .filter(revisions::blame.is_null())
+        .order((revisions::thread_id, revisions::seq))
+        .select((
+            revisions::thread_id,
+            revisions::seq,
+            revisions::parent_seq,
+            revisions::body_md,
+            revisions::minor,
+            revisions::reverted_to_seq,
+        ))
+        .load(conn)?;
+    for (thread, seq, parent, body, minor, reverted_to) in &missing {
+        let thread = ThreadId(*thread);
+        let blame = match (reverted_to, parent) {
+            (Some(target), _) => blame_of(conn, thread, *target)?.1,
+            (None, Some(parent)) => {
+                let (parent_md, parent_blame) = blame_of(conn, thread, *parent)?;
+                next_blame(Some((&parent_md, &parent_blame)), body, *seq, *minor)
+            }
+            (None, None) => next_blame(None, body, *seq, *minor),
+        };
+        diesel::update(revisions::table.filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(*seq))))
+            .set(revisions::blame.eq(blame.into_iter().map(Some).collect::<Vec<_>>()))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
 }

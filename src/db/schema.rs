@@ -14,6 +14,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    changes (id) {
+        id -> Int8,
+        thread_id -> Nullable<Int8>,
+        event_id -> Nullable<Int8>,
+        area -> Text,
+        action -> Text,
+        subject_id -> Nullable<Int8>,
+        subject -> Text,
+        rev_seq -> Nullable<Int4>,
+        actor_id -> Int8,
+        created_at -> Timestamptz,
+        reason -> Text,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+        minor -> Bool,
+        patrolled_by -> Nullable<Int8>,
+        patrolled_at -> Nullable<Timestamptz>,
+        hidden_by -> Nullable<Int8>,
+        hidden_at -> Nullable<Timestamptz>,
+        hidden_reason -> Text,
+    }
+}
+
+diesel::table! {
     controversies (id) {
         id -> Int8,
         thread_id -> Int8,
@@ -60,12 +84,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    moderation_log (id) {
+        id -> Int8,
+        actor_id -> Int8,
+        action -> Text,
+        thread_id -> Nullable<Int8>,
+        target_user_id -> Nullable<Int8>,
+        change_id -> Nullable<Int8>,
+        target -> Text,
+        reason -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     open_questions (id) {
         id -> Int8,
         thread_id -> Int8,
         position -> Int4,
         question -> Text,
         version -> Int4,
+        answered_at -> Nullable<Timestamptz>,
+        answer -> Text,
     }
 }
 
@@ -93,6 +133,9 @@ diesel::table! {
         body_sha256 -> Text,
         reverted_to_seq -> Nullable<Int4>,
         minor -> Bool,
+        action -> Text,
+        other_seq -> Nullable<Int4>,
+        blame -> Nullable<Array<Nullable<Int4>>>,
     }
 }
 
@@ -134,6 +177,9 @@ diesel::table! {
         updated_at -> Timestamptz,
         head_seq -> Int4,
         version -> Int8,
+        locked_at -> Nullable<Timestamptz>,
+        locked_until -> Nullable<Timestamptz>,
+        lock_reason -> Text,
     }
 }
 
@@ -144,13 +190,20 @@ diesel::table! {
         password_hash -> Text,
         role -> Text,
         created_at -> Timestamptz,
+        suspended_at -> Nullable<Timestamptz>,
+        suspended_until -> Nullable<Timestamptz>,
+        suspension_reason -> Text,
     }
 }
 
 diesel::joinable!(arc_periods -> threads (thread_id));
+diesel::joinable!(changes -> events (event_id));
+diesel::joinable!(changes -> threads (thread_id));
 diesel::joinable!(controversies -> threads (thread_id));
 diesel::joinable!(events -> users (created_by));
 diesel::joinable!(interpretations -> threads (thread_id));
+diesel::joinable!(moderation_log -> changes (change_id));
+diesel::joinable!(moderation_log -> threads (thread_id));
 diesel::joinable!(open_questions -> threads (thread_id));
 diesel::joinable!(proponents -> interpretations (interpretation_id));
 diesel::joinable!(revisions -> threads (thread_id));
@@ -164,10 +217,12 @@ diesel::joinable!(threads -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     arc_periods,
+    changes,
     controversies,
     events,
     interpretations,
     login_failures,
+    moderation_log,
     open_questions,
     proponents,
     revisions,

@@ -108,6 +108,9 @@ pub struct QuestionRow {
     pub question: String,
     /// Bumped by every edit; an edit from an older version is a conflict.
     pub version: i32,
+    /// Set when the thread found an answer (the question then leaves the open list).
+    pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub answer: String,
 }
 
 /// A dispute under way.
@@ -341,4 +344,22 @@ pub fn update_controversy(
     ))
     .execute(conn)?;
     controversy::require_updated(conn, thread, id, n)
+}
+
+/// Records an answer to a question (`None` reopens it); bumps its version so open edit forms
+/// see the change.
+pub fn set_question_answer(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    id: i64,
+    answer: Option<&str>,
+) -> Result<(), AppError> {
+    let n = diesel::update(open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))))
+        .set((
+            open_questions::answer.eq(answer.unwrap_or("")),
+            open_questions::answered_at.eq(answer.map(|_| chrono::Utc::now())),
+            open_questions::version.eq(open_questions::version + 1),
+        ))
+        .execute(conn)?;
+    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }

@@ -24,6 +24,32 @@ pub struct ThreadRow {
     pub head_seq: i32,
     /// Bumped by every change to what the thread page shows (see `bump_version`).
     pub version: i64,
+    pub locked_at: Option<DateTime<Utc>>,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub lock_reason: String,
+}
+
+/// A lock in force: only moderators change the thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lock {
+    /// `None`: until a moderator unlocks it.
+    pub until: Option<DateTime<Utc>>,
+    pub reason: String,
+}
+
+impl Lock {
+    /// "This thread is locked until …: reason".
+    pub fn describe(&self) -> String {
+        let until = match self.until {
+            Some(t) => format!("until {}", crate::render::format::timestamp(t)),
+            None => "until a moderator unlocks it".to_owned(),
+        };
+        if self.reason.is_empty() {
+            format!("this thread is locked {until}")
+        } else {
+            format!("this thread is locked {until} (reason: {})", self.reason)
+        }
+    }
 }
 
 impl ThreadRow {
@@ -35,6 +61,12 @@ impl ThreadRow {
     /// The status (the column's CHECK constraint guarantees a known value).
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Active)
+    }
+
+    /// The lock in force, if any (an expired one counts as none).
+    pub fn lock(&self) -> Option<Lock> {
+        let in_force = self.locked_at.is_some() && self.locked_until.is_none_or(|until| until > Utc::now());
+        in_force.then(|| Lock { until: self.locked_until, reason: self.lock_reason.clone() })
     }
 
     /// The stance (the column's CHECK constraint guarantees a known value).
@@ -62,6 +94,11 @@ pub struct ThreadCursor {
 /// A thread by slug, or 404.
 pub fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<ThreadRow, AppError> {
     Ok(threads::table.filter(threads::slug.eq(slug)).select(ThreadRow::as_select()).first(conn)?)
+}
+
+/// A thread by id.
+pub fn by_id(conn: &mut PgConnection, id: ThreadId) -> Result<ThreadRow, AppError> {
+    Ok(threads::table.find(id.0).select(ThreadRow::as_select()).first(conn)?)
 }
 
 /// Whether a slug is taken.
@@ -159,6 +196,23 @@ pub fn add_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> Q
         .values((thread_curators::thread_id.eq(thread.0), thread_curators::user_id.eq(user.0)))
         .on_conflict_do_nothing()
         .execute(conn)
+}
+
+/// Locks a thread (`Some`) or unlocks it (`None`); the page shows the lock, so its version moves.
+pub fn set_lock(conn: &mut PgConnection, id: ThreadId, lock: Option<&Lock>) -> QueryResult<usize> {
+    diesel::update(threads::table.find(id.0))
+        .set((
+            threads::locked_at.eq(lock.map(|_| Utc::now())),
+            threads::locked_until.eq(lock.and_then(|l| l.until)),
+            threads::lock_reason.eq(lock.map_or("", |l| l.reason.as_str())),
+            threads::version.eq(threads::version + 1),
+        ))
+        .execute(conn)
+}
+
+/// Removes a curator.
+pub fn remove_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> QueryResult<usize> {
+    diesel::delete(thread_curators::table.find((thread.0, user.0))).execute(conn)
 }
 
 /// Sets the creation and activity dates (demo data carries its real history).

@@ -20,6 +20,28 @@ pub struct UserRow {
     pub password_hash: String,
     pub role: String,
     pub created_at: DateTime<Utc>,
+    pub suspended_at: Option<DateTime<Utc>>,
+    pub suspended_until: Option<DateTime<Utc>>,
+    pub suspension_reason: String,
+}
+
+/// A suspension in force: the user reads, and every write is refused with this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    /// `None`: until a moderator lifts it.
+    pub until: Option<DateTime<Utc>>,
+    pub reason: String,
+}
+
+impl Suspension {
+    /// The refusal a suspended user's writes get.
+    pub fn refusal(&self) -> String {
+        let until = match self.until {
+            Some(t) => format!("until {}", crate::render::format::timestamp(t)),
+            None => "until a moderator lifts it".to_owned(),
+        };
+        format!("your account is suspended {until} (reason: {}); you can read but not change anything", self.reason)
+    }
 }
 
 /// A user as the rest of the application sees one (no password hash).
@@ -28,11 +50,20 @@ pub struct User {
     pub id: UserId,
     pub username: String,
     pub role: Role,
+    /// Set while a suspension is in force (an expired one counts as none).
+    pub suspension: Option<Suspension>,
 }
 
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
-        User { id: UserId(row.id), username: row.username, role: Role::parse(&row.role).unwrap_or(Role::Reader) }
+        let in_force = row.suspended_at.is_some() && row.suspended_until.is_none_or(|until| until > Utc::now());
+        User {
+            id: UserId(row.id),
+            username: row.username,
+            role: Role::parse(&row.role).unwrap_or(Role::Reader),
+            suspension: in_force
+                .then(|| Suspension { until: row.suspended_until, reason: row.suspension_reason }),
+        }
     }
 }
 
@@ -61,6 +92,22 @@ pub fn insert(conn: &mut PgConnection, username: &str, password_hash: &str, role
 /// Changes a user's role.
 pub fn set_role(conn: &mut PgConnection, id: UserId, role: Role) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0)).set(users::role.eq(role.as_str())).execute(conn)
+}
+
+/// One user by id.
+pub fn by_id(conn: &mut PgConnection, id: UserId) -> Result<User, AppError> {
+    Ok(users::table.find(id.0).select(UserRow::as_select()).first(conn)?.into())
+}
+
+/// Suspends a user (`Some`) or lifts their suspension (`None`).
+pub fn set_suspension(conn: &mut PgConnection, id: UserId, suspension: Option<&Suspension>) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0))
+        .set((
+            users::suspended_at.eq(suspension.map(|_| Utc::now())),
+            users::suspended_until.eq(suspension.and_then(|s| s.until)),
+            users::suspension_reason.eq(suspension.map_or("", |s| s.reason.as_str())),
+        ))
+        .execute(conn)
 }
 
 /// Changes a user's password hash.

@@ -1,7 +1,10 @@
 //! Rules with no actix and no diesel: ids, roles and permission checks, the vocabularies of a
 //! thread, and validation of user input.
 
+pub mod blame;
+pub mod history;
 pub mod ids;
+pub mod merge;
 pub mod roles;
 pub mod thread;
 pub mod validate;

@@ -55,9 +55,41 @@ pub fn can_edit_events(role: Role) -> bool {
     role >= Role::Curator
 }
 
-/// Only admins hand out roles.
+/// Moderators and admins open the user list, suspend, and set roles below their own.
 pub fn can_manage_users(role: Role) -> bool {
-    role >= Role::Admin
+    role >= Role::Moderator
+}
+
+/// Moderators and admins patrol, hide, lock, roll back and read the moderation log.
+pub fn can_moderate(role: Role) -> bool {
+    role >= Role::Moderator
+}
+
+/// Moderators and admins see what other moderators hid.
+pub fn can_see_hidden(role: Role) -> bool {
+    role >= Role::Moderator
+}
+
+/// Whether `actor` may give a user who has `current` the role `new`: admins any, moderators only
+/// reader or curator to users below them. (`ops::users` also stops admins demoting themselves.)
+pub fn can_set_role(actor: Role, current: Role, new: Role) -> bool {
+    match actor {
+        Role::Admin => true,
+        Role::Moderator => current < Role::Moderator && new < Role::Moderator,
+        _ => false,
+    }
+}
+
+/// Whether `actor` may suspend (or lift the suspension of) a user with role `target`: only
+/// someone above them, so moderators cannot silence each other and nobody silences an admin
+/// but another admin.
+pub fn can_suspend(actor: Role, target: Role) -> bool {
+    can_manage_users(actor) && (actor > target || actor == Role::Admin)
+}
+
+/// While a thread is locked only moderators and admins change it.
+pub fn can_edit_locked_thread(role: Role) -> bool {
+    role >= Role::Moderator
 }
 
 #[cfg(test)]
@@ -85,6 +117,19 @@ mod tests {
     fn moderators_edit_any_thread() {
         assert!(can_edit_thread(actor(Role::Moderator, false)));
         assert!(can_edit_thread(actor(Role::Admin, false)));
+    }
+
+    #[test]
+    fn moderators_manage_only_users_below_them() {
+        assert!(can_set_role(Role::Moderator, Role::Reader, Role::Curator));
+        assert!(!can_set_role(Role::Moderator, Role::Reader, Role::Moderator));
+        assert!(!can_set_role(Role::Moderator, Role::Moderator, Role::Reader));
+        assert!(can_set_role(Role::Admin, Role::Moderator, Role::Admin));
+        assert!(!can_set_role(Role::Curator, Role::Reader, Role::Curator));
+        assert!(can_suspend(Role::Moderator, Role::Curator));
+        assert!(!can_suspend(Role::Moderator, Role::Moderator));
+        assert!(can_suspend(Role::Admin, Role::Admin));
+        assert!(!can_suspend(Role::Curator, Role::Reader));
     }
 
     #[test]

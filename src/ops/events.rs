@@ -1,14 +1,18 @@
 //! Recording events and linking them to threads.
 
-use diesel::Connection;
+use diesel::{Connection, PgConnection};
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use super::access;
+use super::sections::reason_of;
 use crate::auth::CurrentUser;
+use crate::db::changes::{self, NewChange};
 use crate::db::events::{self, EventFields};
 use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
-use crate::domain::ids::EventId;
+use crate::domain::history::Area;
+use crate::domain::ids::{EventId, ThreadId};
 use crate::domain::{roles, validate};
 use crate::error::AppError;
 use crate::render::markdown::render_markdown;
@@ -26,6 +30,9 @@ pub struct EventInput {
     pub url: Option<String>,
     #[serde(default)]
     pub body: String,
+    /// Why (edits only); kept in the changelog.
+    #[serde(default)]
+    pub reason: String,
 }
 
 fn default_significance() -> String {
@@ -62,8 +69,11 @@ pub async fn create(
         c.transaction(|c| {
             let thread = thread_slug.map(|slug| access::editable_thread(c, &slug, &user)).transpose()?;
             let event = events::insert(c, &fields, user.id)?;
+            let (title, after) = snapshot(c, event)?;
+            record(c, &user, None, event, "created", &title, "", None, Some(after))?;
             if let Some(thread) = thread {
                 events::link(c, thread.thread_id(), event)?;
+                record(c, &user, Some(thread.thread_id()), event, "linked", &title, "", None, None)?;
                 threads::touch(c, thread.thread_id())?;
             }
             Ok(event)
@@ -75,11 +85,68 @@ pub async fn create(
 /// Corrects an event (it changes in every thread that has it).
 pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: EventInput) -> Result<(), AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
+    let reason = reason_of(&input.reason)?;
+    let user = user.clone();
     db::with_conn(pool, move |c| {
         let fields = input.fields()?;
-        c.transaction(|c| events::update(c, id, &fields))
+        c.transaction(|c| {
+            let (_, before) = snapshot(c, id)?;
+            events::update(c, id, &fields)?;
+            let (title, after) = snapshot(c, id)?;
+            if before != after {
+                record(c, &user, None, id, "edited", &title, &reason, Some(before), Some(after))?;
+            }
+            Ok(())
+        })
     })
     .await
+}
+
+/// An event's title and its fields as the changelog keeps them.
+fn snapshot(c: &mut PgConnection, id: EventId) -> Result<(String, Value), AppError> {
+    let row = events::by_id(c, id)?;
+    let value = json!({
+        "date": row.occurred_on.to_string(),
+        "title": row.title,
+        "significance": row.significance,
+        "url": row.url,
+        "body": row.body_md,
+    });
+    Ok((row.title, value))
+}
+
+/// Appends a changelog entry about an event (`thread` when it is about its link to one).
+#[expect(clippy::too_many_arguments, reason = "one entry has this many parts; a struct would only rename them")]
+fn record(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    thread: Option<ThreadId>,
+    event: EventId,
+    action: &str,
+    title: &str,
+    reason: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), AppError> {
+    changes::record(
+        c,
+        &NewChange {
+            thread,
+            event: Some(event),
+            area: Area::Event,
+            action,
+            subject_id: Some(event.0),
+            subject: title,
+            rev_seq: None,
+            actor: user.id,
+            reason,
+            before,
+            after,
+            minor: false,
+            autopatrolled: roles::can_moderate(user.role),
+        },
+    )?;
+    Ok(())
 }
 
 /// The event's current values, for its edit form.
@@ -92,6 +159,7 @@ pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, id: EventId) -> Re
         significance: row.significance,
         url: row.url,
         body: row.body_md,
+        reason: String::new(),
     })
 }
 
@@ -101,8 +169,11 @@ pub async fn link(pool: &PgPool, user: &CurrentUser, slug: String, event: EventI
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
             let thread = access::editable_thread(c, &slug, &user)?;
-            events::by_id(c, event).map_err(|_| AppError::Invalid(format!("there is no event number {event}")))?;
-            events::link(c, thread.thread_id(), event)?;
+            let row =
+                events::by_id(c, event).map_err(|_| AppError::Invalid(format!("there is no event number {event}")))?;
+            if events::link(c, thread.thread_id(), event)? > 0 {
+                record(c, &user, Some(thread.thread_id()), event, "linked", &row.title, "", None, None)?;
+            }
             threads::touch(c, thread.thread_id())?;
             Ok(thread)
         })
@@ -116,7 +187,9 @@ pub async fn unlink(pool: &PgPool, user: &CurrentUser, slug: String, event: Even
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
             let thread = access::editable_thread(c, &slug, &user)?;
+            let title = events::by_id(c, event)?.title;
             events::unlink(c, thread.thread_id(), event)?;
+            record(c, &user, Some(thread.thread_id()), event, "unlinked", &title, "", None, None)?;
             threads::touch(c, thread.thread_id())?;
             Ok(thread)
         })

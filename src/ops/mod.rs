@@ -3,7 +3,10 @@
 
 pub mod access;
 pub mod events;
+pub mod history;
+pub mod moderation;
 pub mod sections;
 pub mod synthesis;
 pub mod threads;
 pub mod users;
+pub mod visibility;

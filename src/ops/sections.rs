@@ -3,13 +3,17 @@
 
 use diesel::Connection;
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use super::access;
 use crate::auth::CurrentUser;
+use crate::db::changes::{self, NewChange};
 use crate::db::sections::{self, ArcFields, ControversyFields, InterpretationFields};
 use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
+use crate::domain::history::Area;
 use crate::domain::ids::ThreadId;
+use crate::domain::roles;
 use crate::domain::validate::{self, MAX_SECTION_BODY_BYTES};
 use crate::error::AppError;
 use crate::render::markdown::render_markdown;
@@ -53,6 +57,21 @@ impl SectionKind {
         }
     }
 
+    /// Its part of the changelog.
+    pub fn area(self) -> Area {
+        match self {
+            SectionKind::Arc => Area::Arc,
+            SectionKind::Interpretation => Area::Interpretation,
+            SectionKind::Question => Area::Question,
+            SectionKind::Controversy => Area::Controversy,
+        }
+    }
+
+    /// Whether its items have a Markdown body (whose versions can be compared).
+    pub fn has_body(self) -> bool {
+        self != SectionKind::Question
+    }
+
     /// The page section it belongs to (also the anchor on the thread page).
     pub fn anchor(self) -> &'static str {
         match self {
@@ -85,6 +104,9 @@ pub struct SectionInput {
     /// Edits only: the item's version the editor started from (a newer one is a conflict).
     #[serde(default)]
     pub base_version: Option<i32>,
+    /// Why; kept in the changelog.
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// Validated, rendered fields of one kind.
@@ -145,6 +167,7 @@ pub async fn create(
     input: SectionInput,
 ) -> Result<(ThreadRow, i64), AppError> {
     let user = user.clone();
+    let reason = reason_of(&input.reason)?;
     db::with_conn(pool, move |c| {
         let fields = input.validate(kind)?;
         c.transaction(|c| {
@@ -156,6 +179,8 @@ pub async fn create(
                 SectionFields::Question(q) => sections::insert_question(c, id, q)?,
                 SectionFields::Controversy(f) => sections::insert_controversy(c, id, f)?,
             };
+            let (subject, after) = snapshot(c, id, kind, item)?;
+            record(c, &user, id, kind, "added", item, &subject, &reason, None, Some(after))?;
             threads::touch(c, id)?;
             Ok((thread, item))
         })
@@ -181,12 +206,18 @@ pub async fn update(
                 AppError::Invalid("base_version is missing: reload the edit form and try again".to_owned())
             })?;
             let fields = input.validate(kind)?;
+            let reason = reason_of(&input.reason)?;
             let id = thread.thread_id();
+            let (_, before) = snapshot(c, id, kind, item)?;
             match &fields {
                 SectionFields::Arc(f) => sections::update_arc(c, id, item, base, f)?,
                 SectionFields::Interpretation(f) => sections::update_interpretation(c, id, item, base, f)?,
                 SectionFields::Question(q) => sections::update_question(c, id, item, base, q)?,
                 SectionFields::Controversy(f) => sections::update_controversy(c, id, item, base, f)?,
+            }
+            let (subject, after) = snapshot(c, id, kind, item)?;
+            if before != after {
+                record(c, &user, id, kind, "edited", item, &subject, &reason, Some(before), Some(after))?;
             }
             threads::touch(c, id)?;
             Ok(thread)
@@ -202,12 +233,16 @@ pub async fn delete(
     slug: String,
     kind: SectionKind,
     item: i64,
+    reason: String,
 ) -> Result<ThreadRow, AppError> {
     let user = user.clone();
+    let reason = reason_of(&reason)?;
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
             let thread = access::editable_thread(c, &slug, &user)?;
             let id = thread.thread_id();
+            let (subject, before) = snapshot(c, id, kind, item)?;
+            record(c, &user, id, kind, "removed", item, &subject, &reason, Some(before), None)?;
             match kind {
                 SectionKind::Arc => sections::arc::delete(c, id, item)?,
                 SectionKind::Interpretation => sections::interpretation::delete(c, id, item)?,
@@ -275,4 +310,93 @@ fn current_values(
             SectionInput { title: row.title, body: row.body_md, base_version: Some(row.version), ..Default::default() }
         }
     })
+}
+
+/// What an item is called in lists, and its fields as the changelog keeps them.
+fn snapshot(c: &mut diesel::PgConnection, id: ThreadId, kind: SectionKind, item: i64) -> Result<(String, Value), AppError> {
+    let v = current_values(c, id, kind, item)?;
+    Ok(match kind {
+        SectionKind::Arc => {
+            (format!("{}: {}", v.label, v.title), json!({"label": v.label, "title": v.title, "body": v.body}))
+        }
+        SectionKind::Interpretation => {
+            let names: Vec<&str> = v.proponents.lines().collect();
+            (v.title.clone(), json!({"title": v.title, "body": v.body, "proponents": names}))
+        }
+        SectionKind::Question => {
+            let row = sections::question::get(c, id, item)?;
+            let answer = row.answered_at.map(|_| row.answer.clone());
+            (v.question.clone(), json!({"question": v.question, "answer": answer}))
+        }
+        SectionKind::Controversy => (v.title.clone(), json!({"title": v.title, "body": v.body})),
+    })
+}
+
+/// Appends a changelog entry for an item.
+#[expect(clippy::too_many_arguments, reason = "one entry has this many parts; a struct would only rename them")]
+fn record(
+    c: &mut diesel::PgConnection,
+    user: &CurrentUser,
+    id: ThreadId,
+    kind: SectionKind,
+    action: &str,
+    item: i64,
+    subject: &str,
+    reason: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), AppError> {
+    changes::record(
+        c,
+        &NewChange {
+            subject_id: Some(item),
+            subject,
+            reason,
+            before,
+            after,
+            autopatrolled: roles::can_moderate(user.role),
+            ..NewChange::on_thread(id, kind.area(), action, user.id)
+        },
+    )?;
+    Ok(())
+}
+
+/// A validated, optional reason for the changelog.
+pub fn reason_of(reason: &str) -> Result<String, AppError> {
+    Ok(validate::optional("the reason", Some(reason), 300).map_err(AppError::Invalid)?.unwrap_or_default())
+}
+
+/// Marks an open question answered (`Some(answer)`) or reopens it (`None`).
+pub async fn set_answer(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    item: i64,
+    answer: Option<String>,
+    reason: String,
+) -> Result<ThreadRow, AppError> {
+    let answer = answer
+        .map(|a| validate::required("the answer", &a, 2000).map_err(AppError::Invalid))
+        .transpose()?;
+    let reason = reason_of(&reason)?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let thread = access::editable_thread(c, &slug, &user)?;
+            let id = thread.thread_id();
+            let (subject, before) = snapshot(c, id, SectionKind::Question, item)?;
+            let was_answered = !before["answer"].is_null();
+            let action = match (&answer, was_answered) {
+                (Some(_), _) => "answered",
+                (None, true) => "reopened",
+                (None, false) => return Err(AppError::Invalid("this question is already open".to_owned())),
+            };
+            sections::set_question_answer(c, id, item, answer.as_deref())?;
+            let (_, after) = snapshot(c, id, SectionKind::Question, item)?;
+            record(c, &user, id, SectionKind::Question, action, item, &subject, &reason, Some(before), Some(after))?;
+            threads::touch(c, id)?;
+            Ok(thread)
+        })
+    })
+    .await
 }

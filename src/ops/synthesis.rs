@@ -1,12 +1,19 @@
-//! Saving and reverting the canonical synthesis.
+//! Saving the canonical synthesis (merging a stale edit when it can), and the ways back:
+//! revert to a revision, undo one revision, roll back one user's latest edits.
 
+use diesel::PgConnection;
 use serde::Deserialize;
 
-use super::access;
+use super::{access, visibility};
 use crate::auth::CurrentUser;
+use crate::db::moderation::{self, NewLogEntry};
 use crate::db::revisions::{self, NewRevision, Revision, RevisionListed, SaveOutcome};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool};
+use crate::domain::history::{ModAction, RevisionAction};
+use crate::domain::ids::UserId;
+use crate::domain::merge::{ConflictRegion, merge3};
+use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::diff::{LineDiff, line_diff};
@@ -26,17 +33,21 @@ pub struct SynthesisInput {
     pub minor: bool,
 }
 
-/// A revert as a form or JSON body sends it.
+/// A revert, undo or rollback as a form or JSON body sends it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RevertInput {
-    /// The head the moderator saw; a newer head makes the revert a conflict.
+    /// The head the moderator saw; a newer head makes the action a conflict.
     pub base_seq: i32,
     #[serde(default)]
     pub reason: String,
 }
 
-/// Saves a new revision unless someone saved since `base_seq` (then: `SaveOutcome::Conflict`).
-/// Markdown is rendered and sanitized here, once, on the blocking pool.
+/// How many times a save retries when other saves keep landing while it merges.
+const MERGE_ATTEMPTS: usize = 3;
+
+/// Saves a new revision. When someone saved since `base_seq`, the edit is merged with theirs if
+/// the two touched different paragraphs (`SaveOutcome::Merged`), and refused otherwise
+/// (`SaveOutcome::Conflict`). Markdown is rendered and sanitized here, once.
 pub async fn save(
     pool: &PgPool,
     user: &CurrentUser,
@@ -48,9 +59,7 @@ pub async fn save(
     if body.trim().is_empty() {
         return Err(AppError::Invalid("the synthesis cannot be empty".to_owned()));
     }
-    let summary = validate::optional("the edit summary", Some(&input.summary), 300)
-        .map_err(AppError::Invalid)?
-        .unwrap_or_default();
+    let summary = summary_of(&input.summary, "the edit summary")?.unwrap_or_default();
     if input.base_seq < 0 {
         return Err(AppError::Invalid("the base revision is not valid".to_owned()));
     }
@@ -58,19 +67,37 @@ pub async fn save(
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
         let html = render_markdown(&body);
-        let outcome = revisions::save(
-            c,
-            &NewRevision {
-                thread: thread.thread_id(),
-                base_seq: input.base_seq,
-                author: user.id,
-                body_md: &body,
-                body_html: &html,
-                summary: &summary,
-                reverted_to_seq: None,
-                minor: input.minor,
-            },
-        )?;
+        let new = NewRevision {
+            summary: &summary,
+            minor: input.minor,
+            autopatrolled: roles::can_moderate(user.role),
+            ..NewRevision::edit(thread.thread_id(), input.base_seq, user.id, &body, &html)
+        };
+        let mut outcome = revisions::save(c, &new)?;
+        for _ in 0..MERGE_ATTEMPTS {
+            let SaveOutcome::Conflict { current: Some(current) } = &outcome else { break };
+            let ancestor = match input.base_seq {
+                0 => String::new(),
+                seq => revisions::by_seq(c, thread.thread_id(), seq)?.body_md,
+            };
+            let Ok(merged) = merge3(&ancestor, &current.body_md, &body) else { break };
+            let onto = current.meta.seq;
+            let merged_html = render_markdown(&merged);
+            outcome = match revisions::save(
+                c,
+                &NewRevision {
+                    base_seq: onto,
+                    body_md: &merged,
+                    body_html: &merged_html,
+                    action: RevisionAction::Merge,
+                    other_seq: Some(input.base_seq),
+                    ..new
+                },
+            )? {
+                SaveOutcome::Saved { seq } => SaveOutcome::Merged { seq, onto },
+                other => other,
+            };
+        }
         Ok((thread, outcome))
     })
     .await
@@ -84,7 +111,7 @@ pub async fn revert(
     seq: i32,
     input: RevertInput,
 ) -> Result<(ThreadRow, SaveOutcome), AppError> {
-    let reason = validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?;
+    let reason = summary_of(&input.reason, "the reason")?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
@@ -92,67 +119,228 @@ pub async fn revert(
         if seq == thread.head_seq {
             return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
         }
-        let summary = match reason {
-            Some(reason) => format!("Reverted to revision {seq} (written by {}): {reason}", old.author),
-            None => format!("Reverted to revision {seq} (written by {})", old.author),
-        };
-        let outcome = revisions::save(
-            c,
-            &NewRevision {
-                thread: thread.thread_id(),
-                base_seq: input.base_seq,
-                author: user.id,
-                body_md: &old.body_md,
-                body_html: &old.body_html,
-                summary: &summary,
-                reverted_to_seq: Some(seq),
-                minor: false,
-            },
-        )?;
+        let summary = with_reason(format!("Reverted to revision {seq} (written by {})", old.author), reason);
+        let outcome = restore(c, &thread, &user, &old, input.base_seq, &summary, RevisionAction::Revert)?;
         Ok((thread, outcome))
     })
     .await
 }
 
+/// How an undo ended when it did not save.
+#[derive(Debug)]
+pub enum UndoOutcome {
+    /// Saved (or refused as stale: `SaveOutcome::Conflict`).
+    Done(SaveOutcome),
+    /// Later revisions changed the same paragraphs; nothing was saved.
+    Conflicts { regions: Vec<ConflictRegion> },
+}
+
+/// Takes out the change revision `seq` made, keeping every later revision's changes (a 3-way
+/// merge with the revision as ancestor, the head as ours and its parent as theirs).
+pub async fn undo(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    seq: i32,
+    input: RevertInput,
+) -> Result<(ThreadRow, UndoOutcome), AppError> {
+    let reason = summary_of(&input.reason, "the reason")?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        let thread = access::editable_thread(c, &slug, &user)?;
+        let id = thread.thread_id();
+        let target = revisions::by_seq(c, id, seq)?;
+        let Some(parent_seq) = target.meta.parent_seq else {
+            return Err(AppError::Invalid(format!("revision {seq} is the first one: there is no change to undo")));
+        };
+        let parent = revisions::by_seq(c, id, parent_seq)?;
+        let head = revisions::by_seq(c, id, thread.head_seq)?;
+        let merged = match merge3(&target.body_md, &head.body_md, &parent.body_md) {
+            Ok(merged) => merged,
+            Err(regions) => return Ok((thread, UndoOutcome::Conflicts { regions })),
+        };
+        if merged == head.body_md {
+            return Err(AppError::Invalid(format!(
+                "undoing revision {seq} changes nothing: later revisions already took its change out"
+            )));
+        }
+        if merged.trim().is_empty() {
+            return Err(AppError::Invalid(format!("undoing revision {seq} would leave the synthesis empty")));
+        }
+        let summary = with_reason(format!("Undid revision {seq} by {}", target.author), reason);
+        let html = render_markdown(&merged);
+        let outcome = revisions::save(
+            c,
+            &NewRevision {
+                summary: &summary,
+                action: RevisionAction::Undo,
+                other_seq: Some(seq),
+                autopatrolled: roles::can_moderate(user.role),
+                ..NewRevision::edit(id, input.base_seq, user.id, &merged, &html)
+            },
+        )?;
+        Ok((thread, UndoOutcome::Done(outcome)))
+    })
+    .await
+}
+
+/// A rollback as a form or JSON body sends it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RollbackInput {
+    /// Whose run of latest edits to take back (they must still be the latest author).
+    pub username: String,
+    /// The head the moderator saw.
+    pub base_seq: i32,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Reverts every consecutive latest revision by one user to the newest revision by someone
+/// else, as one new revision (moderators only; logged).
+pub async fn rollback(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: RollbackInput,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
+    access::require(user, roles::can_moderate, "roll back edits")?;
+    let reason = summary_of(&input.reason, "the reason")?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        let thread = access::editable_thread(c, &slug, &user)?;
+        let id = thread.thread_id();
+        if thread.head_seq == 0 {
+            return Err(AppError::Invalid("the synthesis has no revisions to roll back".to_owned()));
+        }
+        let head = revisions::by_seq(c, id, thread.head_seq)?;
+        if !head.author.eq_ignore_ascii_case(input.username.trim()) || input.base_seq != thread.head_seq {
+            return Err(AppError::Conflict(format!(
+                "the latest revision is now {} by {}; reload the history and roll back again",
+                head.meta.seq, head.author
+            )));
+        }
+        let author = UserId(head.meta.author_id);
+        let Some(target_seq) = revisions::newest_by_other_author(c, id, author)? else {
+            return Err(AppError::Invalid(format!(
+                "every revision is by {}: there is no one else's text to roll back to",
+                head.author
+            )));
+        };
+        let target = revisions::by_seq(c, id, target_seq)?;
+        let count = thread.head_seq - target_seq;
+        let edits = if count == 1 { "edit".to_owned() } else { format!("{count} edits") };
+        let summary = with_reason(
+            format!("Rolled back {edits} by {} to revision {target_seq} by {}", head.author, target.author),
+            reason.clone(),
+        );
+        let outcome = restore(c, &thread, &user, &target, thread.head_seq, &summary, RevisionAction::Rollback)?;
+        if let SaveOutcome::Saved { seq } = outcome {
+            moderation::append(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: ModAction::Rollback,
+                    thread: Some(id),
+                    target_user: Some(author),
+                    change: None,
+                    target: &format!("{edits} by {} on \"{}\" (now revision {seq})", head.author, thread.title),
+                    reason: reason.as_deref().unwrap_or(""),
+                },
+            )?;
+        }
+        Ok((thread, outcome))
+    })
+    .await
+}
+
+/// Saves `old`'s text again (with its authorship in the blame) on top of `base_seq`.
+pub(crate) fn restore(
+    c: &mut PgConnection,
+    thread: &ThreadRow,
+    user: &CurrentUser,
+    old: &Revision,
+    base_seq: i32,
+    summary: &str,
+    action: RevisionAction,
+) -> Result<SaveOutcome, AppError> {
+    revisions::save(
+        c,
+        &NewRevision {
+            summary,
+            reverted_to_seq: Some(old.meta.seq),
+            action,
+            autopatrolled: roles::can_moderate(user.role),
+            ..NewRevision::edit(thread.thread_id(), base_seq, user.id, &old.body_md, &old.body_html)
+        },
+    )
+}
+
+fn summary_of(text: &str, what: &str) -> Result<Option<String>, AppError> {
+    validate::optional(what, Some(text), 300).map_err(AppError::Invalid)
+}
+
+fn with_reason(summary: String, reason: Option<String>) -> String {
+    match reason {
+        Some(reason) => format!("{summary}: {reason}"),
+        None => summary,
+    }
+}
+
 /// Revisions per history page.
 pub const HISTORY_PAGE: i64 = 50;
 
-/// A page of a thread's history, newest first, and the `before` cursor of the next page.
+/// A page of a thread's revisions, newest first, and the `before` cursor of the next page.
 pub async fn history(
     pool: &PgPool,
+    viewer: Option<Role>,
     slug: String,
     before: Option<i32>,
 ) -> Result<(ThreadRow, Vec<RevisionListed>, Option<i32>), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
-        let rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
+        let mut rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
+        visibility::mark_listed(c, thread.thread_id(), &mut rows, viewer)?;
         let (rows, next) = db::keyset_page(rows, HISTORY_PAGE, |r| r.meta.seq);
         Ok((thread, rows, next))
     })
     .await
 }
 
-/// One revision of a thread.
-pub async fn revision(pool: &PgPool, slug: String, seq: i32) -> Result<(ThreadRow, Revision), AppError> {
+/// One revision of a thread (its content blanked if hidden from this viewer).
+pub async fn revision(
+    pool: &PgPool,
+    viewer: Option<Role>,
+    slug: String,
+    seq: i32,
+) -> Result<(ThreadRow, Revision), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
-        let revision = revisions::by_seq(c, thread.thread_id(), seq)?;
+        let revision = visibility::revision(c, thread.thread_id(), seq, viewer)?;
         Ok((thread, revision))
     })
     .await
 }
 
-/// Two revisions and the line diff between them.
+/// Two revisions and the diff between them; refused when either is hidden from this viewer.
 pub async fn diff(
     pool: &PgPool,
+    viewer: Option<Role>,
     slug: String,
     from: i32,
     to: i32,
 ) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
-        let old = revisions::by_seq(c, thread.thread_id(), from)?;
-        let new = revisions::by_seq(c, thread.thread_id(), to)?;
+        let old = visibility::revision(c, thread.thread_id(), from, viewer)?;
+        let new = visibility::revision(c, thread.thread_id(), to, viewer)?;
+        for r in [&old, &new] {
+            if r.hidden && !viewer.is_some_and(roles::can_see_hidden) {
+                return Err(AppError::Forbidden(format!(
+                    "the content of revision {} was hidden by a moderator",
+                    r.meta.seq
+                )));
+            }
+        }
         let diff = line_diff(&old.body_md, &new.body_md);
         Ok((thread, old, new, diff))
     })
@@ -169,6 +357,50 @@ pub async fn for_editing(pool: &PgPool, user: &CurrentUser, slug: String) -> Res
             seq => revisions::by_seq(c, thread.thread_id(), seq)?.body_md,
         };
         Ok((thread, body))
+    })
+    .await
+}
+
+/// One paragraph of the blame view: its text and the revision that last changed it.
+#[derive(Debug, Clone)]
+pub struct BlamedParagraph {
+    pub text: String,
+    pub revision: RevisionListed,
+}
+
+/// The blame of revision `seq` (the current one when `None`), from the blame stored with it.
+pub async fn blame(
+    pool: &PgPool,
+    viewer: Option<Role>,
+    slug: String,
+    seq: Option<i32>,
+) -> Result<(ThreadRow, i32, Vec<BlamedParagraph>), AppError> {
+    db::with_conn(pool, move |c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        let id = thread.thread_id();
+        let seq = seq.unwrap_or(thread.head_seq);
+        if seq == 0 {
+            return Ok((thread, 0, Vec::new()));
+        }
+        let shown = visibility::revision(c, id, seq, viewer)?;
+        if shown.hidden && !viewer.is_some_and(roles::can_see_hidden) {
+            return Err(AppError::Forbidden(format!("the content of revision {seq} was hidden by a moderator")));
+        }
+        let (body, blame) = revisions::blame_of(c, id, seq)?;
+        let mut seqs = blame.clone();
+        seqs.sort_unstable();
+        seqs.dedup();
+        let mut metas = revisions::metas(c, id, &seqs)?;
+        visibility::mark_listed(c, id, &mut metas, viewer)?;
+        let paragraphs = crate::domain::blame::paragraphs(&body)
+            .into_iter()
+            .zip(blame)
+            .filter_map(|(text, seq)| {
+                let revision = metas.iter().find(|m| m.meta.seq == seq)?.clone();
+                Some(BlamedParagraph { text: text.to_owned(), revision })
+            })
+            .collect();
+        Ok((thread, seq, paragraphs))
     })
     .await
 }

@@ -1,11 +1,17 @@
 //! Creating threads and editing their details.
 
+use diesel::Connection;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::access;
+use super::sections::reason_of;
 use crate::auth::CurrentUser;
+use crate::db::changes::{self, NewChange};
 use crate::db::threads::{self, ThreadFields, ThreadRow};
-use crate::db::{self, PgPool};
+use crate::db::{self, PgPool, users};
+use crate::domain::history::Area;
+use crate::domain::ids::UserId;
 use crate::domain::{roles, validate};
 use crate::error::AppError;
 
@@ -23,6 +29,9 @@ pub struct ThreadInput {
     pub status: String,
     #[serde(default = "default_stance")]
     pub stance: String,
+    /// Why (edits only); kept in the changelog.
+    #[serde(default)]
+    pub reason: String,
 }
 
 fn default_status() -> String {
@@ -72,11 +81,91 @@ pub async fn update(
     input: ThreadInput,
 ) -> Result<ThreadRow, AppError> {
     let fields = input.fields()?;
+    let reason = reason_of(&input.reason)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        threads::update_fields(c, thread.thread_id(), &fields)?;
-        Ok(thread)
+        c.transaction(|c| {
+            let thread = access::editable_thread(c, &slug, &user)?;
+            let id = thread.thread_id();
+            // One changelog entry per field that changed, so each can be filtered and read alone.
+            let fields_changed = [
+                ("title", thread.title.as_str(), fields.title.as_str()),
+                ("framing_question", thread.framing_question.as_str(), fields.framing_question.as_str()),
+                ("status", thread.status.as_str(), fields.status.as_str()),
+                ("stance", thread.stance.as_str(), fields.stance.as_str()),
+            ];
+            for (field, before, after) in fields_changed.into_iter().filter(|(_, b, a)| b != a) {
+                changes::record(
+                    c,
+                    &NewChange {
+                        reason: &reason,
+                        before: Some(json!({ field: before })),
+                        after: Some(json!({ field: after })),
+                        autopatrolled: roles::can_moderate(user.role),
+                        ..NewChange::on_thread(id, Area::Details, field, user.id)
+                    },
+                )?;
+            }
+            threads::update_fields(c, id, &fields)?;
+            Ok(thread)
+        })
+    })
+    .await
+}
+
+/// Adds a curator to a thread (by username) or removes one; the thread keeps at least one.
+pub async fn set_curator(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    username: String,
+    add: bool,
+    reason: String,
+) -> Result<ThreadRow, AppError> {
+    let reason = reason_of(&reason)?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let thread = access::editable_thread(c, &slug, &user)?;
+            let id = thread.thread_id();
+            let target = users::by_username(c, username.trim())?
+                .ok_or_else(|| AppError::Invalid(format!("there is no user called \"{}\"", username.trim())))?;
+            let target_id = UserId(target.id);
+            let is_curator = threads::is_curator(c, id, target_id)?;
+            let action = match (add, is_curator) {
+                (true, true) => return Err(AppError::Invalid(format!("{} already curates this thread", target.username))),
+                (false, false) => return Err(AppError::Invalid(format!("{} does not curate this thread", target.username))),
+                (true, false) => {
+                    if !roles::can_create_thread(crate::domain::roles::Role::parse(&target.role).unwrap_or(roles::Role::Reader)) {
+                        return Err(AppError::Invalid(format!(
+                            "{} is a reader; an admin or moderator must make them a curator first",
+                            target.username
+                        )));
+                    }
+                    threads::add_curator(c, id, target_id)?;
+                    "added"
+                }
+                (false, true) => {
+                    if threads::curators(c, id)?.len() <= 1 {
+                        return Err(AppError::Invalid("a thread keeps at least one curator".to_owned()));
+                    }
+                    threads::remove_curator(c, id, target_id)?;
+                    "removed"
+                }
+            };
+            changes::record(
+                c,
+                &NewChange {
+                    subject_id: Some(target.id),
+                    subject: &target.username,
+                    reason: &reason,
+                    autopatrolled: roles::can_moderate(user.role),
+                    ..NewChange::on_thread(id, Area::Curators, action, user.id)
+                },
+            )?;
+            threads::touch(c, id)?;
+            Ok(thread)
+        })
     })
     .await
 }

@@ -1,19 +1,25 @@
-//! Managing users' roles.
+//! Managing users: roles and suspensions (moderators for users below them, admins for all).
+//! Every change goes to the moderation log.
 
+use diesel::Connection;
+use serde::Deserialize;
+
+use super::access;
+use super::moderation::{expiry, required_reason};
 use crate::auth::CurrentUser;
-use crate::db::users::{self, User};
-use crate::db::{self, PgPool};
+use crate::db::moderation::{self, NewLogEntry};
+use crate::db::users::{self, Suspension, User};
+use crate::db::{self, PgPool, sessions};
+use crate::domain::history::ModAction;
 use crate::domain::ids::UserId;
 use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
 
-use super::access;
-
 /// Users per page of the admin list.
 pub const PAGE_SIZE: i64 = 100;
 
-/// A page of users (admins only) and the cursor of the next.
+/// A page of users (moderators and admins) and the cursor of the next.
 pub async fn list(
     pool: &PgPool,
     user: &CurrentUser,
@@ -27,14 +33,132 @@ pub async fn list(
     Ok(db::keyset_page(rows, PAGE_SIZE, |u| u.username.to_lowercase()))
 }
 
-/// Gives a user a role (admins only; an admin cannot demote themselves, so one always remains).
-pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, role: &str) -> Result<(), AppError> {
+/// A role change as its form sends it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RoleInput {
+    pub role: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Gives a user a role. Admins give any; moderators only reader or curator, to users below
+/// them; an admin cannot demote themselves, so one admin always remains.
+pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: RoleInput) -> Result<(), AppError> {
     access::require(user, roles::can_manage_users, "manage users")?;
-    let role = Role::parse(role)
+    let role = Role::parse(input.role.trim())
         .ok_or_else(|| AppError::Invalid("role must be reader, curator, moderator or admin".into()))?;
-    if target == user.id && role != Role::Admin {
-        return Err(AppError::Invalid("you cannot remove your own admin role".into()));
+    let reason = validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?;
+    if target == user.id && role != user.role {
+        return Err(AppError::Invalid("you cannot change your own role".into()));
     }
-    let changed = db::with_conn(pool, move |c| Ok(users::set_role(c, target, role)?)).await?;
-    if changed == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let current = users::by_id(c, target)?;
+            if !roles::can_set_role(user.role, current.role, role) {
+                return Err(AppError::Forbidden(format!(
+                    "a {} cannot make a {} a {}",
+                    user.role.as_str(),
+                    current.role.as_str(),
+                    role.as_str()
+                )));
+            }
+            if current.role == role {
+                return Ok(());
+            }
+            users::set_role(c, target, role)?;
+            moderation::append(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: ModAction::Role,
+                    thread: None,
+                    target_user: Some(target),
+                    change: None,
+                    target: &format!("{}: {} → {}", current.username, current.role.as_str(), role.as_str()),
+                    reason: reason.as_deref().unwrap_or(""),
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// A suspension as its form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SuspendInput {
+    #[serde(default)]
+    pub reason: String,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (UTC); empty: until lifted.
+    #[serde(default)]
+    pub until: String,
+}
+
+/// Suspends a user: their sessions end now, and until it ends they can log in and read but
+/// every write is refused.
+pub async fn suspend(pool: &PgPool, user: &CurrentUser, target: UserId, input: SuspendInput) -> Result<(), AppError> {
+    access::require(user, roles::can_manage_users, "suspend users")?;
+    let suspension = Suspension { reason: required_reason(&input.reason, "suspending")?, until: expiry(&input.until)? };
+    if target == user.id {
+        return Err(AppError::Invalid("you cannot suspend yourself".into()));
+    }
+    change_suspension(pool, user, target, Some(suspension), String::new()).await
+}
+
+/// Lifts a suspension.
+pub async fn unsuspend(pool: &PgPool, user: &CurrentUser, target: UserId, reason: String) -> Result<(), AppError> {
+    access::require(user, roles::can_manage_users, "lift suspensions")?;
+    let reason = validate::optional("the reason", Some(&reason), 300).map_err(AppError::Invalid)?.unwrap_or_default();
+    change_suspension(pool, user, target, None, reason).await
+}
+
+async fn change_suspension(
+    pool: &PgPool,
+    user: &CurrentUser,
+    target: UserId,
+    suspension: Option<Suspension>,
+    lift_reason: String,
+) -> Result<(), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let current = users::by_id(c, target)?;
+            if !roles::can_suspend(user.role, current.role) {
+                return Err(AppError::Forbidden(format!(
+                    "a {} cannot suspend a {}",
+                    user.role.as_str(),
+                    current.role.as_str()
+                )));
+            }
+            if suspension.is_none() && current.suspension.is_none() {
+                return Err(AppError::Invalid(format!("{} is not suspended", current.username)));
+            }
+            users::set_suspension(c, target, suspension.as_ref())?;
+            let (action, target_text, reason) = match &suspension {
+                Some(s) => {
+                    sessions::delete_for_user(c, target)?;
+                    let until = s.until.map_or("until lifted".to_owned(), |t| {
+                        format!("until {}", crate::render::format::timestamp(t))
+                    });
+                    (ModAction::Suspend, format!("{} {until}", current.username), s.reason.as_str())
+                }
+                None => (ModAction::Unsuspend, current.username.clone(), lift_reason.as_str()),
+            };
+            moderation::append(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action,
+                    thread: None,
+                    target_user: Some(target),
+                    change: None,
+                    target: &target_text,
+                    reason,
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await
 }

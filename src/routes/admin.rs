@@ -1,14 +1,15 @@
-//! `/admin/users`: the list of accounts and their roles (admins only).
+//! `/admin/users`: the list of accounts, their roles and suspensions (moderators and admins).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::see_other;
+use super::back_to_referer;
 use crate::auth::Visitor;
 use crate::domain::ids::UserId;
 use crate::domain::roles::Role;
 use crate::error::AppError;
-use crate::ops::users;
+use crate::ops::moderation::ReasonInput;
+use crate::ops::users::{self, RoleInput, SuspendInput};
 use crate::render::pages::admin::UsersPage;
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
@@ -16,7 +17,11 @@ use crate::startup::AppState;
 
 /// Registers the admin pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    Routes::new(cfg).add(at("/admin/users").get(list)).add(at("/admin/users/{id}/role").post(set_role));
+    Routes::new(cfg)
+        .add(at("/admin/users").get(list))
+        .add(at("/admin/users/{id}/role").post(set_role))
+        .add(at("/admin/users/{id}/suspend").post(suspend))
+        .add(at("/admin/users/{id}/unsuspend").post(unsuspend));
 }
 
 /// `?after=` (a username) and `?saved=1` (after a change) on the users page.
@@ -38,22 +43,39 @@ async fn list(
         users,
         roles: &Role::ALL,
         next_href: next.map(|n| format!("/admin/users?after={n}")),
-        notice: query.saved.map(|_| "Role saved.".to_owned()),
+        notice: query.saved.map(|_| "Saved.".to_owned()),
     }))
 }
 
-/// The role picker's form.
-#[derive(Debug, Deserialize)]
-pub struct RoleForm {
-    pub role: String,
-}
-
 async fn set_role(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visitor: Visitor,
     id: web::Path<i64>,
-    form: web::Form<RoleForm>,
+    form: web::Form<RoleInput>,
 ) -> Result<HttpResponse, AppError> {
-    users::set_role(&state.pool, visitor.require_user()?, UserId(id.into_inner()), &form.role).await?;
-    Ok(see_other("/admin/users?saved=1"))
+    users::set_role(&state.pool, visitor.require_user()?, UserId(id.into_inner()), form.into_inner()).await?;
+    Ok(back_to_referer(&req, "/admin/users?saved=1"))
+}
+
+async fn suspend(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<SuspendInput>,
+) -> Result<HttpResponse, AppError> {
+    users::suspend(&state.pool, visitor.require_user()?, UserId(id.into_inner()), form.into_inner()).await?;
+    Ok(back_to_referer(&req, "/admin/users?saved=1"))
+}
+
+async fn unsuspend(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<ReasonInput>,
+) -> Result<HttpResponse, AppError> {
+    users::unsuspend(&state.pool, visitor.require_user()?, UserId(id.into_inner()), form.into_inner().reason).await?;
+    Ok(back_to_referer(&req, "/admin/users?saved=1"))
 }

@@ -8,11 +8,13 @@ pub mod assets;
 pub mod cursor;
 pub mod events;
 pub mod health;
+pub mod moderation;
 pub mod preview;
 pub mod sections;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
+pub mod users;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -34,6 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(accounts::configure)
         .configure(account::configure)
         .configure(admin::configure)
+        .configure(moderation::configure)
+        .configure(users::configure)
         .configure(preview::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
@@ -49,6 +53,21 @@ async fn not_found() -> Result<HttpResponse, AppError> {
 /// 303 See Other: where every successful form POST goes.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// 303 back to the page the form was on when it is one of ours, else to `fallback`.
+pub fn back_to_referer(req: &actix_web::HttpRequest, fallback: &str) -> HttpResponse {
+    let from = req
+        .headers()
+        .get(actix_web::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| Some(u.host_str().unwrap_or_default()) == req.connection_info().host().split(':').next())
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_owned(),
+        });
+    see_other(from.as_deref().unwrap_or(fallback))
 }
 
 /// Shows the form again, with the user's values and the message, when input is invalid

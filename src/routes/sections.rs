@@ -8,6 +8,7 @@ use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db;
 use crate::error::AppError;
+use crate::ops::moderation::ReasonInput;
 use crate::ops::access;
 use crate::ops::sections::{self, SectionInput, SectionKind};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
@@ -141,10 +142,11 @@ async fn delete(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, String, i64)>,
+    form: web::Form<ReasonInput>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
-    let thread = sections::delete(&state.pool, user, slug, kind, id).await?;
+    let thread = sections::delete(&state.pool, user, slug, kind, id, form.into_inner().reason).await?;
     Ok(back_to(&thread.slug, kind))
 }

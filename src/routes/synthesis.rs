@@ -1,4 +1,5 @@
-//! The synthesis editor, saving (with edit conflicts), history, revisions, diffs and revert.
+//! The synthesis editor, saving (merging or reporting conflicts), history, revisions, diffs,
+//! blame, and the ways back: revert, undo and rollback.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -6,12 +7,18 @@ use serde::Deserialize;
 
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::revisions::{Revision, RevisionListed, SaveOutcome};
+use crate::db::revisions::SaveOutcome;
+use crate::db::{self, changes, threads};
+use crate::domain::roles;
 use crate::error::AppError;
+use crate::ops::history::{self, ChangeQuery};
+use crate::ops::synthesis::{self, RevertInput, RollbackInput, SynthesisInput, UndoOutcome};
 use crate::ops::access;
-use crate::ops::synthesis::{self, RevertInput, SynthesisInput};
 use crate::render::diff::line_diff;
-use crate::render::pages::history::{ConflictPage, DiffPage, HistoryPage, HistoryRow, RevisionPage};
+use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_options};
+use crate::render::pages::history::{
+    BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage, revision_row,
+};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
@@ -22,8 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/synthesis/edit").get(edit_form))
         .add(at("/threads/{slug}/synthesis").post(save))
         .add(at("/threads/{slug}/history").get(history))
+        .add(at("/threads/{slug}/blame").get(blame))
         .add(at("/threads/{slug}/revisions/{seq}").get(revision))
         .add(at("/threads/{slug}/revisions/{seq}/revert").post(revert))
+        .add(at("/threads/{slug}/revisions/{seq}/undo").post(undo))
+        .add(at("/threads/{slug}/rollback").post(rollback))
         .add(at("/threads/{slug}/diff").get(diff));
 }
 
@@ -75,6 +85,9 @@ async fn save(
             SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
                 see_other(&format!("/threads/{}#synthesis", thread.slug))
             }
+            SaveOutcome::Merged { seq, onto } => {
+                see_other(&format!("/threads/{}/history?merged={seq}&onto={onto}", thread.slug))
+            }
             SaveOutcome::Conflict { current } => {
                 let current = current.map(|b| *b);
                 let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
@@ -84,7 +97,7 @@ async fn save(
                     title: thread.title,
                     diff: line_diff(&current_md, &input.body),
                     current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
-                    current: current.map(listed).as_ref().map(HistoryRow::from),
+                    current: current.as_ref().map(revision_row),
                     current_md,
                     yours: input.body,
                     summary: input.summary,
@@ -95,31 +108,88 @@ async fn save(
     )
 }
 
-fn listed(r: Revision) -> RevisionListed {
-    RevisionListed { meta: r.meta, author: r.author }
-}
-
-/// `?before=` on the history page.
+/// The history page's query: the changelog filters plus the notice after a merged save.
 #[derive(Debug, Deserialize)]
-pub struct BeforeQuery {
-    pub before: Option<i32>,
+pub struct HistoryQuery {
+    #[serde(flatten)]
+    pub changes: ChangeQuery,
+    pub merged: Option<i32>,
+    pub onto: Option<i32>,
 }
 
 async fn history(
     state: web::Data<AppState>,
     visitor: Visitor,
     slug: web::Path<String>,
-    query: web::Query<BeforeQuery>,
+    query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (thread, rows, next) = synthesis::history(&state.pool, slug.into_inner(), query.before).await?;
+    let HistoryQuery { changes: q, merged, onto } = query.into_inner();
+    let (thread, (rows, next)) = history::thread_history(&state.pool, visitor.role(), slug.into_inner(), q.clone()).await?;
+    let can_moderate = visitor.role().is_some_and(roles::can_moderate);
+    let id = thread.thread_id();
+    let head_seq = thread.head_seq;
+    let (curators, head_author) = db::with_conn(&state.pool, move |c| {
+        let head_author = match head_seq {
+            0 => None,
+            seq => Some(crate::db::revisions::by_seq(c, id, seq)?.author),
+        };
+        Ok((threads::curators(c, id)?, head_author))
+    })
+    .await?;
+    let lock = thread.lock();
+    let mut next_query = url_query(&q);
+    next_query.push(("before", next.map(|n| n.to_string()).unwrap_or_default()));
     Ok(ok(&HistoryPage {
         chrome: Chrome::of(&visitor),
-        next_href: next.map(|n| format!("/threads/{}/history?before={n}", thread.slug)),
-        rows: rows.iter().map(HistoryRow::from).collect(),
-        head_seq: thread.head_seq,
+        can_edit: access::may_edit(visitor.user.as_ref(), &curators, lock.is_some()),
+        locked: lock.map(|l| capitalized(&l.describe())),
+        rollback_user: head_author.filter(|_| can_moderate),
+        can_moderate,
+        filters: Filters {
+            kinds: kind_options(q.kind.as_deref()),
+            user: q.user.clone().unwrap_or_default(),
+            thread: String::new(),
+            unpatrolled: false,
+        },
+        next_href: next.map(|_| format!("/threads/{}/history?{}", thread.slug, encode(&next_query))),
+        rows: rows.iter().map(ChangeView::from).collect(),
+        head_seq,
+        history_href: format!("/threads/{}/history", thread.slug),
+        notice: merged.map(|seq| {
+            format!(
+                "Someone saved revision {} while you were editing. Your edit touched other paragraphs, so both were \
+                 merged and saved as revision {seq}.",
+                onto.unwrap_or(seq - 1)
+            )
+        }),
         slug: thread.slug,
         title: thread.title,
     }))
+}
+
+/// The filters of a changelog query as URL pairs (for "next page" links that keep them).
+pub fn url_query(q: &ChangeQuery) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    for (name, value) in [("kind", &q.kind), ("user", &q.user), ("thread", &q.thread), ("unpatrolled", &q.unpatrolled)]
+    {
+        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+            pairs.push((name, v.clone()));
+        }
+    }
+    pairs
+}
+
+/// `a=1&b=2`, percent-encoded.
+pub fn encode(pairs: &[(&str, String)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+        .finish()
+}
+
+/// "This thread is locked…" from "this thread is locked…".
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 async fn revision(
@@ -128,22 +198,57 @@ async fn revision(
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, seq) = path.into_inner();
-    let (thread, rev) = synthesis::revision(&state.pool, slug, seq).await?;
-    let curators = if visitor.user.is_some() {
-        let id = thread.thread_id();
-        crate::db::with_conn(&state.pool, move |c| Ok(crate::db::threads::curators(c, id)?)).await?
-    } else {
-        Vec::new()
-    };
-    let can_revert = access::may_edit(visitor.user.as_ref(), &curators);
-    Ok(ok(&RevisionPage::build(Chrome::of(&visitor), thread.slug, thread.title, rev, thread.head_seq, can_revert)))
+    let (thread, rev) = synthesis::revision(&state.pool, visitor.role(), slug, seq).await?;
+    let id = thread.thread_id();
+    let (curators, change) = db::with_conn(&state.pool, move |c| {
+        Ok((threads::curators(c, id)?, changes::of_revision(c, id, seq)?))
+    })
+    .await?;
+    let can_moderate = visitor.role().is_some_and(roles::can_moderate);
+    Ok(ok(&RevisionPage {
+        chrome: Chrome::of(&visitor),
+        row: revision_row(&rev),
+        html: rev.body_html,
+        head_seq: thread.head_seq,
+        can_revert: access::may_edit(visitor.user.as_ref(), &curators, thread.lock().is_some()),
+        can_moderate,
+        change_id: change.id,
+        hidden_reason: if can_moderate { change.hidden_reason } else { String::new() },
+        slug: thread.slug,
+        title: thread.title,
+    }))
 }
 
-/// `?from=&to=` on the diff page.
+async fn blame(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    query: web::Query<RevQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (thread, seq, paragraphs) = synthesis::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
+    Ok(ok(&BlamePage {
+        chrome: Chrome::of(&visitor),
+        seq,
+        head_seq: thread.head_seq,
+        paragraphs: paragraphs.iter().map(BlamedRow::from).collect(),
+        slug: thread.slug,
+        title: thread.title,
+    }))
+}
+
+/// `?rev=` on the blame page (the current revision when absent).
+#[derive(Debug, Deserialize)]
+pub struct RevQuery {
+    pub rev: Option<i32>,
+}
+
+/// `?from=&to=&view=` on the diff page.
 #[derive(Debug, Deserialize)]
 pub struct DiffQuery {
     pub from: i32,
     pub to: i32,
+    /// `side` for side by side; inline otherwise.
+    pub view: Option<String>,
 }
 
 async fn diff(
@@ -152,15 +257,35 @@ async fn diff(
     slug: web::Path<String>,
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (thread, old, new, diff) = synthesis::diff(&state.pool, slug.into_inner(), query.from, query.to).await?;
+    let q = query.into_inner();
+    let (thread, old, new, diff) = synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
+    let side_by_side = q.view.as_deref() == Some("side");
+    let view = if side_by_side { "&view=side" } else { "" };
+    let slug = thread.slug.clone();
+    let step = |from: i32, to: i32| format!("/threads/{slug}/diff?from={from}&to={to}{view}");
     Ok(ok(&DiffPage {
         chrome: Chrome::of(&visitor),
+        previous_href: (old.meta.seq > 1).then(|| step(old.meta.seq - 1, old.meta.seq)),
+        next_href: (new.meta.seq < thread.head_seq).then(|| step(new.meta.seq, new.meta.seq + 1)),
+        view_base: format!("/threads/{slug}/diff?from={}&to={}", old.meta.seq, new.meta.seq),
+        side_by_side,
+        from: HistoryRow::from(&old.listed()),
+        to: HistoryRow::from(&new.listed()),
+        diff,
         slug: thread.slug,
         title: thread.title,
-        from: HistoryRow::from(&listed(old)),
-        to: HistoryRow::from(&listed(new)),
-        diff,
     }))
+}
+
+fn after_restore(slug: &str, outcome: SaveOutcome) -> Result<HttpResponse, AppError> {
+    match outcome {
+        SaveOutcome::Saved { .. } | SaveOutcome::Merged { .. } | SaveOutcome::Unchanged => {
+            Ok(see_other(&format!("/threads/{slug}/history")))
+        }
+        SaveOutcome::Conflict { .. } => Err(AppError::Conflict(
+            "the synthesis changed after you opened this page; review the history and try again".to_owned(),
+        )),
+    }
 }
 
 async fn revert(
@@ -172,12 +297,54 @@ async fn revert(
     let user = visitor.require_user()?;
     let (slug, seq) = path.into_inner();
     let (thread, outcome) = synthesis::revert(&state.pool, user, slug, seq, form.into_inner()).await?;
+    after_restore(&thread.slug, outcome)
+}
+
+async fn undo(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+    form: web::Form<RevertInput>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let (slug, seq) = path.into_inner();
+    let (thread, outcome) = synthesis::undo(&state.pool, user, slug, seq, form.into_inner()).await?;
     match outcome {
-        SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
-            Ok(see_other(&format!("/threads/{}#synthesis", thread.slug)))
-        }
-        SaveOutcome::Conflict { .. } => Err(AppError::Conflict(
-            "the synthesis changed after you opened this revision; review the history and revert again".to_owned(),
+        UndoOutcome::Done(outcome) => after_restore(&thread.slug, outcome),
+        UndoOutcome::Conflicts { regions } => Ok(html_response(
+            StatusCode::CONFLICT,
+            &UndoConflictPage {
+                chrome: Chrome::of(&visitor),
+                seq,
+                head_seq: thread.head_seq,
+                regions,
+                slug: thread.slug,
+                title: thread.title,
+            },
         )),
+    }
+}
+
+async fn rollback(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<RollbackInput>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let (thread, outcome) = synthesis::rollback(&state.pool, user, slug.into_inner(), form.into_inner()).await?;
+    after_restore(&thread.slug, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_page_links_keep_the_filters_and_encode_them() {
+        let q = ChangeQuery { kind: Some("arc".into()), user: Some("a b&c".into()), ..Default::default() };
+        let mut pairs = url_query(&q);
+        pairs.push(("before", "42".into()));
+        assert_eq!(encode(&pairs), "kind=arc&user=a+b%26c&before=42");
     }
 }

@@ -64,7 +64,7 @@ async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<Stri
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let pages = state.clone().into_inner();
     let data = db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug)).await?;
-    let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators);
+    let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators, data.thread.lock().is_some());
     Ok(ok(&ThreadPage::build(Chrome::of(&visitor), &data, can_edit)))
 }
 
@@ -132,6 +132,7 @@ async fn edit_form(
         slug: None,
         status: thread.status.clone(),
         stance: thread.stance.clone(),
+        reason: String::new(),
     };
     let action = format!("/threads/{}/edit", thread.slug);
     Ok(ok(&thread_form(&visitor, action, &input, false).cancel(format!("/threads/{}", thread.slug))))

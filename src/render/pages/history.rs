@@ -1,9 +1,12 @@
-//! History, a single revision, the diff between two, and the edit-conflict page.
+//! A single revision, the diff between two, the blame view, and the conflict pages of saving
+//! and undoing.
 
 use askama::Template;
 
 use super::Chrome;
 use crate::db::revisions::{Revision, RevisionListed};
+use crate::domain::merge::ConflictRegion;
+use crate::ops::synthesis::BlamedParagraph;
 use crate::render::diff::LineDiff;
 use crate::render::{SafeHtml, format};
 
@@ -19,6 +22,7 @@ pub struct HistoryRow {
     pub body_len: i32,
     pub reverted_to_seq: Option<i32>,
     pub minor: bool,
+    pub hidden: bool,
 }
 
 impl From<&RevisionListed> for HistoryRow {
@@ -33,20 +37,9 @@ impl From<&RevisionListed> for HistoryRow {
             body_len: r.meta.body_len,
             reverted_to_seq: r.meta.reverted_to_seq,
             minor: r.meta.minor,
+            hidden: r.hidden,
         }
     }
-}
-
-/// `/threads/{slug}/history`.
-#[derive(Template)]
-#[template(path = "history/list.html")]
-pub struct HistoryPage {
-    pub chrome: Chrome,
-    pub slug: String,
-    pub title: String,
-    pub head_seq: i32,
-    pub rows: Vec<HistoryRow>,
-    pub next_href: Option<String>,
 }
 
 /// `/threads/{slug}/revisions/{seq}`.
@@ -59,15 +52,13 @@ pub struct RevisionPage {
     pub row: HistoryRow,
     pub html: SafeHtml,
     pub head_seq: i32,
+    /// The viewer may revert and undo (curators of the thread, moderators).
     pub can_revert: bool,
-}
-
-impl RevisionPage {
-    /// The page for one revision.
-    pub fn build(chrome: Chrome, slug: String, title: String, rev: Revision, head_seq: i32, can_revert: bool) -> Self {
-        let listed = RevisionListed { meta: rev.meta, author: rev.author };
-        RevisionPage { chrome, slug, title, row: HistoryRow::from(&listed), html: rev.body_html, head_seq, can_revert }
-    }
+    /// The viewer is a moderator: hide and unhide.
+    pub can_moderate: bool,
+    /// The changelog entry of this revision (what hide and patrol act on).
+    pub change_id: i64,
+    pub hidden_reason: String,
 }
 
 /// `/threads/{slug}/diff?from=&to=`.
@@ -80,6 +71,12 @@ pub struct DiffPage {
     pub from: HistoryRow,
     pub to: HistoryRow,
     pub diff: LineDiff,
+    pub side_by_side: bool,
+    /// `/threads/{slug}/diff?from=..&to=..` without the view, for the view switch.
+    pub view_base: String,
+    /// The change before `from` and the one after `to`, one revision at a time.
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
 }
 
 /// The 409 page: the newer revision, the user's own text kept in an editable box, and the diff.
@@ -96,4 +93,46 @@ pub struct ConflictPage {
     pub yours: String,
     pub summary: String,
     pub diff: LineDiff,
+}
+
+/// `/threads/{slug}/blame`: each paragraph with the revision that last changed it.
+#[derive(Template)]
+#[template(path = "history/blame.html")]
+pub struct BlamePage {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub title: String,
+    pub seq: i32,
+    pub head_seq: i32,
+    pub paragraphs: Vec<BlamedRow>,
+}
+
+/// One paragraph of the blame view.
+#[derive(Debug, Clone)]
+pub struct BlamedRow {
+    pub text: String,
+    pub revision: HistoryRow,
+}
+
+impl From<&BlamedParagraph> for BlamedRow {
+    fn from(p: &BlamedParagraph) -> Self {
+        BlamedRow { text: p.text.clone(), revision: HistoryRow::from(&p.revision) }
+    }
+}
+
+/// 409: an undo that later revisions collide with, and where.
+#[derive(Template)]
+#[template(path = "history/undo_conflict.html")]
+pub struct UndoConflictPage {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub title: String,
+    pub seq: i32,
+    pub head_seq: i32,
+    pub regions: Vec<ConflictRegion>,
+}
+
+/// The revision page for `rev`.
+pub fn revision_row(rev: &Revision) -> HistoryRow {
+    HistoryRow::from(&rev.listed())
 }

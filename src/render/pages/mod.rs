@@ -1,6 +1,7 @@
 //! One askama struct per page, built from domain data; templates hold layout and loops only.
 
 pub mod admin;
+pub mod changes;
 pub mod events;
 pub mod forms;
 pub mod history;

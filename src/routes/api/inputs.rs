@@ -95,6 +95,7 @@ impl From<NewThread> for ThreadInput {
             slug: b.slug.map(String::from),
             status: b.status,
             stance: b.stance,
+            reason: String::new(),
         }
     }
 }
@@ -165,6 +166,9 @@ pub struct SectionItemBody {
     /// newer version makes the edit a 409. Ignored on creation.
     #[serde(default)]
     pub base_version: Option<i32>,
+    /// Why; kept in the thread's changelog (up to 300 characters).
+    #[serde(default)]
+    pub reason: Text,
 }
 
 impl From<SectionItemBody> for SectionInput {
@@ -176,6 +180,7 @@ impl From<SectionItemBody> for SectionInput {
             proponents: b.proponents.into(),
             question: b.question.into(),
             base_version: b.base_version,
+            reason: b.reason.into(),
         }
     }
 }
@@ -198,6 +203,9 @@ pub struct EventBody {
     /// Markdown, at most 20 KB.
     #[serde(default)]
     pub body: Text,
+    /// Edits only: why; kept in the changelog (up to 300 characters).
+    #[serde(default)]
+    pub reason: Text,
 }
 
 fn default_significance() -> String {
@@ -212,6 +220,7 @@ impl From<EventBody> for EventInput {
             significance: b.significance,
             url: b.url.map(String::from),
             body: b.body.into(),
+            reason: b.reason.into(),
         }
     }
 }

@@ -148,7 +148,10 @@ fn save_response(slug: &str, outcome: SaveOutcome, yours: Option<String>) -> Htt
     match outcome {
         SaveOutcome::Saved { seq } => HttpResponse::Created()
             .insert_header(("Location", format!("/api/v1/threads/{slug}/revisions/{seq}")))
-            .json(Saved { saved: true, seq }),
+            .json(Saved { saved: true, seq, merged_onto: None }),
+        SaveOutcome::Merged { seq, onto } => HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/threads/{slug}/revisions/{seq}")))
+            .json(Saved { saved: true, seq, merged_onto: Some(onto) }),
         SaveOutcome::Unchanged => {
             HttpResponse::Ok().json(Unchanged { saved: false, reason: "the text is unchanged".to_owned() })
         }
@@ -177,10 +180,11 @@ fn save_response(slug: &str, outcome: SaveOutcome, yours: Option<String>) -> Htt
 )]
 pub async fn revisions(
     state: web::Data<AppState>,
+    visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<BeforeParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, rows, next_before) = synthesis::history(&state.pool, slug.into_inner(), query.before).await?;
+    let (_, rows, next_before) = synthesis::history(&state.pool, visitor.role(), slug.into_inner(), query.before).await?;
     Ok(HttpResponse::Ok()
         .json(RevisionList { revisions: rows.iter().map(RevisionSummary::from).collect(), next_before }))
 }
@@ -202,9 +206,13 @@ pub async fn revisions(
         (status = 404, description = "No such thread or revision", body = ErrorBody),
     )
 )]
-pub async fn revision(state: web::Data<AppState>, path: web::Path<(String, i32)>) -> Result<HttpResponse, ApiError> {
+pub async fn revision(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, ApiError> {
     let (slug, seq) = path.into_inner();
-    let (_, rev) = synthesis::revision(&state.pool, slug, seq).await?;
+    let (_, rev) = synthesis::revision(&state.pool, visitor.role(), slug, seq).await?;
     Ok(HttpResponse::Ok().json(RevisionDetail::from(rev)))
 }
 
@@ -263,10 +271,11 @@ pub async fn revert(
 )]
 pub async fn diff(
     state: web::Data<AppState>,
+    visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<DiffParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, old, new, diff) = synthesis::diff(&state.pool, slug.into_inner(), query.from, query.to).await?;
+    let (_, old, new, diff) = synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), query.from, query.to).await?;
     Ok(HttpResponse::Ok().json(DiffView::new(old.meta.seq, new.meta.seq, diff)))
 }
 
@@ -375,6 +384,6 @@ pub async fn delete_item(
 ) -> Result<HttpResponse, ApiError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
-    sections::delete(&state.pool, require_user(&visitor)?, slug, kind, id).await?;
+    sections::delete(&state.pool, require_user(&visitor)?, slug, kind, id, String::new()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -125,7 +125,7 @@ pub struct RevisionDetail {
 
 impl From<Revision> for RevisionDetail {
     fn from(r: Revision) -> Self {
-        let listed = RevisionListed { meta: r.meta, author: r.author };
+        let listed = r.listed();
         RevisionDetail {
             summary: RevisionSummary::from(&listed),
             body_markdown: r.body_md,
@@ -282,6 +282,10 @@ pub struct Saved {
     pub saved: bool,
     /// The new revision's seq (the new `head_seq`).
     pub seq: i32,
+    /// Set when your base was stale but your edit touched other paragraphs than the revisions
+    /// saved since: it was merged with revision `merged_onto` (then the head) and saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_onto: Option<i32>,
 }
 
 /// 200 from a synthesis save whose text equals the current one: nothing was stored.

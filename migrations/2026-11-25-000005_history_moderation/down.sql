@@ -1,0 +1,14 @@
+DROP TRIGGER revisions_content_fixed ON revisions;
+DROP FUNCTION agora_revisions_content_fixed();
+DROP TRIGGER changes_content_fixed ON changes;
+DROP FUNCTION agora_changes_content_fixed();
+DROP TRIGGER revisions_never_deleted ON revisions;
+DROP TRIGGER changes_never_deleted ON changes;
+DROP TRIGGER moderation_log_append_only ON moderation_log;
+DROP FUNCTION agora_refuse_rewrite();
+ALTER TABLE open_questions DROP COLUMN answer, DROP COLUMN answered_at;
+ALTER TABLE users DROP COLUMN suspension_reason, DROP COLUMN suspended_until, DROP COLUMN suspended_at;
+ALTER TABLE threads DROP COLUMN lock_reason, DROP COLUMN locked_until, DROP COLUMN locked_at;
+DROP TABLE moderation_log;
+DROP TABLE changes;
+ALTER TABLE revisions DROP COLUMN blame, DROP COLUMN other_seq, DROP COLUMN action;

@@ -1,0 +1,287 @@
+//! The typed changelog: one append-only row per change to a thread, synthesis revisions
+//! included, so history, recent changes, contributions and the patrol queue read one table.
+//! Only the moderation columns (patrolled, hidden) ever change, and a trigger enforces that.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::schema::{changes, revisions, threads, users};
+use crate::domain::history::Area;
+use crate::domain::ids::{EventId, ThreadId, UserId};
+
+/// A row of `changes`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = changes)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub thread_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub area: String,
+    pub action: String,
+    pub subject_id: Option<i64>,
+    pub subject: String,
+    pub rev_seq: Option<i32>,
+    pub actor_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub reason: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub minor: bool,
+    pub patrolled_by: Option<i64>,
+    pub patrolled_at: Option<DateTime<Utc>>,
+    pub hidden_by: Option<i64>,
+    pub hidden_at: Option<DateTime<Utc>>,
+    pub hidden_reason: String,
+}
+
+impl ChangeRow {
+    /// The area (the column's CHECK constraint guarantees a known value).
+    pub fn area(&self) -> Area {
+        Area::parse(&self.area).unwrap_or(Area::Details)
+    }
+
+    /// Whether a moderator hid its content.
+    pub fn is_hidden(&self) -> bool {
+        self.hidden_at.is_some()
+    }
+}
+
+/// A listed change with the names a list shows, and for synthesis entries what the revision
+/// list needs (never the body).
+#[derive(Debug, Clone)]
+pub struct ChangeListed {
+    pub row: ChangeRow,
+    pub actor: String,
+    pub thread_slug: Option<String>,
+    pub thread_title: Option<String>,
+    pub parent_seq: Option<i32>,
+    pub body_len: Option<i32>,
+}
+
+/// A change to record.
+#[derive(Debug, Clone)]
+pub struct NewChange<'a> {
+    pub thread: Option<ThreadId>,
+    pub event: Option<EventId>,
+    pub area: Area,
+    pub action: &'a str,
+    pub subject_id: Option<i64>,
+    pub subject: &'a str,
+    pub rev_seq: Option<i32>,
+    pub actor: UserId,
+    pub reason: &'a str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub minor: bool,
+    /// Moderators' own changes need no second look (MediaWiki's "autopatrol").
+    pub autopatrolled: bool,
+}
+
+impl<'a> NewChange<'a> {
+    /// A change of a thread's structure by `actor`, with nothing optional set yet.
+    pub fn on_thread(thread: ThreadId, area: Area, action: &'a str, actor: UserId) -> Self {
+        NewChange {
+            thread: Some(thread),
+            event: None,
+            area,
+            action,
+            subject_id: None,
+            subject: "",
+            rev_seq: None,
+            actor,
+            reason: "",
+            before: None,
+            after: None,
+            minor: false,
+            autopatrolled: false,
+        }
+    }
+}
+
+/// Appends a change; returns its id.
+pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> {
+    let patrolled_by = new.autopatrolled.then_some(new.actor.0);
+    diesel::insert_into(changes::table)
+        .values((
+            changes::thread_id.eq(new.thread.map(|t| t.0)),
+            changes::event_id.eq(new.event.map(|e| e.0)),
+            changes::area.eq(new.area.as_str()),
+            changes::action.eq(new.action),
+            changes::subject_id.eq(new.subject_id),
+            changes::subject.eq(new.subject),
+            changes::rev_seq.eq(new.rev_seq),
+            changes::actor_id.eq(new.actor.0),
+            changes::reason.eq(new.reason),
+            changes::before.eq(&new.before),
+            changes::after.eq(&new.after),
+            changes::minor.eq(new.minor),
+            changes::patrolled_by.eq(patrolled_by),
+            changes::patrolled_at.eq(new.autopatrolled.then(Utc::now)),
+        ))
+        .returning(changes::id)
+        .get_result(conn)
+}
+
+/// Which changes a list shows. Every combination is served by one of the `changes_*` indexes.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFilter {
+    /// One thread's changes, plus edits of the events it links (`thread_events`).
+    pub thread: Option<(ThreadId, Vec<i64>)>,
+    /// One item's changes (`area` must be set too).
+    pub subject: Option<i64>,
+    pub actor: Option<UserId>,
+    pub area: Option<Area>,
+    pub unpatrolled_only: bool,
+}
+
+/// Which way a page runs: newest first below a cursor, or oldest first above one (the queue).
+#[derive(Debug, Clone, Copy)]
+pub enum Seek {
+    Before(Option<i64>),
+    After(Option<i64>),
+}
+
+/// A page of changes, keyset-paged by id (no OFFSET).
+pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i64) -> QueryResult<Vec<ChangeListed>> {
+    let mut query = changes::table
+        .inner_join(users::table.on(users::id.eq(changes::actor_id)))
+        .left_join(threads::table.on(threads::id.nullable().eq(changes::thread_id)))
+        .left_join(
+            revisions::table.on(revisions::thread_id
+                .nullable()
+                .eq(changes::thread_id)
+                .and(revisions::seq.nullable().eq(changes::rev_seq))),
+        )
+        .select((
+            ChangeRow::as_select(),
+            users::username,
+            threads::slug.nullable(),
+            threads::title.nullable(),
+            revisions::parent_seq.nullable(),
+            revisions::body_len.nullable(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some((thread, events)) = &filter.thread {
+        query = if events.is_empty() {
+            query.filter(changes::thread_id.eq(thread.0))
+        } else {
+            query.filter(
+                changes::thread_id
+                    .eq(thread.0)
+                    .or(changes::thread_id.is_null().and(changes::event_id.eq_any(events.clone()))),
+            )
+        };
+    }
+    if let Some(subject) = filter.subject {
+        query = query.filter(changes::subject_id.eq(subject));
+    }
+    if let Some(actor) = filter.actor {
+        query = query.filter(changes::actor_id.eq(actor.0));
+    }
+    if let Some(area) = filter.area {
+        query = query.filter(changes::area.eq(area.as_str()));
+    }
+    if filter.unpatrolled_only {
+        query = query.filter(changes::patrolled_at.is_null());
+    }
+    query = match seek {
+        Seek::Before(before) => {
+            let q = query.order(changes::id.desc());
+            match before {
+                Some(b) => q.filter(changes::id.lt(b)),
+                None => q,
+            }
+        }
+        Seek::After(after) => {
+            let q = query.order(changes::id.asc());
+            match after {
+                Some(a) => q.filter(changes::id.gt(a)),
+                None => q,
+            }
+        }
+    };
+    type Loaded = (ChangeRow, String, Option<String>, Option<String>, Option<i32>, Option<i32>);
+    Ok(query
+        .load::<Loaded>(conn)?
+        .into_iter()
+        .map(|(row, actor, thread_slug, thread_title, parent_seq, body_len)| ChangeListed {
+            row,
+            actor,
+            thread_slug,
+            thread_title,
+            parent_seq,
+            body_len,
+        })
+        .collect())
+}
+
+/// One change.
+pub fn by_id(conn: &mut PgConnection, id: i64) -> QueryResult<ChangeRow> {
+    changes::table.find(id).select(ChangeRow::as_select()).first(conn)
+}
+
+/// The changelog row of a synthesis revision.
+pub fn of_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResult<ChangeRow> {
+    changes::table
+        .filter(changes::thread_id.eq(thread.0).and(changes::rev_seq.eq(seq)))
+        .select(ChangeRow::as_select())
+        .first(conn)
+}
+
+/// The seqs among `seqs` whose revisions a moderator hid.
+pub fn hidden_revisions(conn: &mut PgConnection, thread: ThreadId, seqs: &[i32]) -> QueryResult<Vec<i32>> {
+    changes::table
+        .filter(changes::thread_id.eq(thread.0))
+        .filter(changes::rev_seq.eq_any(seqs))
+        .filter(changes::hidden_at.is_not_null())
+        .select(changes::rev_seq.assume_not_null())
+        .load(conn)
+}
+
+/// Every hidden revision of a thread (there are few).
+pub fn hidden_revision_seqs(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<Vec<i32>> {
+    changes::table
+        .filter(changes::thread_id.eq(thread.0))
+        .filter(changes::rev_seq.is_not_null())
+        .filter(changes::hidden_at.is_not_null())
+        .select(changes::rev_seq.assume_not_null())
+        .load(conn)
+}
+
+/// Marks a change patrolled; false if it already was.
+pub fn patrol(conn: &mut PgConnection, id: i64, by: UserId) -> QueryResult<bool> {
+    let n = diesel::update(changes::table.find(id).filter(changes::patrolled_at.is_null()))
+        .set((changes::patrolled_by.eq(by.0), changes::patrolled_at.eq(diesel::dsl::now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Hides a change's content (`Some(reason)`) or shows it again (`None`); false if it already was so.
+pub fn set_hidden(conn: &mut PgConnection, id: i64, by: UserId, reason: Option<&str>) -> QueryResult<bool> {
+    let n = match reason {
+        Some(reason) => diesel::update(changes::table.find(id).filter(changes::hidden_at.is_null()))
+            .set((
+                changes::hidden_by.eq(by.0),
+                changes::hidden_at.eq(diesel::dsl::now),
+                changes::hidden_reason.eq(reason),
+            ))
+            .execute(conn)?,
+        None => diesel::update(changes::table.find(id).filter(changes::hidden_at.is_not_null()))
+            .set((
+                changes::hidden_by.eq(None::<i64>),
+                changes::hidden_at.eq(None::<DateTime<Utc>>),
+                changes::hidden_reason.eq(""),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// Dates a change (the demo seeder carries real history).
+pub fn backdate_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32, at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(changes::table.filter(changes::thread_id.eq(thread.0).and(changes::rev_seq.eq(seq))))
+        .set(changes::created_at.eq(at))
+        .execute(conn)
+}

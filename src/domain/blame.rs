@@ -1,0 +1,101 @@
+//! Paragraph blame: for each paragraph of a text, the revision that last changed it
+//! substantively. Computed once per save from the parent's blame, never by replaying history.
+
+use similar::{DiffOp, capture_diff_slices};
+
+/// The paragraphs of a Markdown text: blocks separated by blank lines, trimmed.
+pub fn paragraphs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push(text[s..end].trim_end());
+            }
+        } else {
+            start.get_or_insert(offset);
+            end = offset + line.len();
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        out.push(text[s..end].trim_end());
+    }
+    out
+}
+
+/// What counts as the same paragraph: the same words, whatever the case, punctuation or spacing
+/// (so a typo-level touch-up does not take the credit for a paragraph).
+fn words(paragraph: &str) -> String {
+    let mut out = String::with_capacity(paragraph.len());
+    for word in paragraph.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The blame of `new_text` saved as revision `seq` on top of `parent` (its text and blame).
+/// A minor edit keeps the previous attribution of paragraphs it rewrote one for one.
+pub fn next_blame(parent: Option<(&str, &[i32])>, new_text: &str, seq: i32, minor: bool) -> Vec<i32> {
+    let new_paragraphs: Vec<String> = paragraphs(new_text).into_iter().map(words).collect();
+    let Some((old_text, old_blame)) = parent else {
+        return vec![seq; new_paragraphs.len()];
+    };
+    let old_paragraphs: Vec<String> = paragraphs(old_text).into_iter().map(words).collect();
+    if old_paragraphs.len() != old_blame.len() {
+        // A blame that does not fit its text cannot be trusted; start over from this revision.
+        return vec![seq; new_paragraphs.len()];
+    }
+    let mut blame = Vec::with_capacity(new_paragraphs.len());
+    for op in capture_diff_slices(similar::Algorithm::Myers, &old_paragraphs, &new_paragraphs) {
+        match op {
+            DiffOp::Equal { old_index, len, .. } => blame.extend_from_slice(&old_blame[old_index..old_index + len]),
+            DiffOp::Insert { new_len, .. } => blame.extend(std::iter::repeat_n(seq, new_len)),
+            DiffOp::Delete { .. } => {}
+            DiffOp::Replace { old_index, old_len, new_len, .. } => {
+                for i in 0..new_len {
+                    blame.push(if minor && i < old_len { old_blame[old_index + i] } else { seq });
+                }
+            }
+        }
+    }
+    blame
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_blocks_between_blank_lines() {
+        assert_eq!(paragraphs("a\nb\n\n\n  \nc\n"), ["a\nb", "c"]);
+        assert!(paragraphs("").is_empty());
+    }
+
+    #[test]
+    fn unchanged_paragraphs_keep_their_revision_and_changed_ones_take_the_new_one() {
+        let b1 = next_blame(None, "one\n\ntwo", 1, false);
+        assert_eq!(b1, [1, 1]);
+        let b2 = next_blame(Some(("one\n\ntwo", &b1)), "one\n\nTWO changed\n\nthree", 2, false);
+        assert_eq!(b2, [1, 2, 2]);
+        let b3 = next_blame(Some(("one\n\nTWO changed\n\nthree", &b2)), "zero\n\none\n\nthree", 3, false);
+        assert_eq!(b3, [3, 1, 2]);
+    }
+
+    #[test]
+    fn punctuation_case_and_spacing_are_not_substantive() {
+        let b2 = next_blame(Some(("The cat sat.", &[1])), "the  cat sat", 2, false);
+        assert_eq!(b2, [1]);
+    }
+
+    #[test]
+    fn a_minor_rewrite_keeps_the_attribution() {
+        assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, true), [1]);
+        assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, false), [2]);
+    }
+}

@@ -1,0 +1,219 @@
+//! Reading the changelog: a thread's history, one item's versions and their diffs, site-wide
+//! recent changes, the patrol queue and a user's contributions. Every list seeks by id.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::sections::SectionKind;
+use super::{access, visibility};
+use crate::auth::CurrentUser;
+use crate::db::changes::{self, ChangeFilter, ChangeListed, ChangeRow, Seek};
+use crate::db::threads::ThreadRow;
+use crate::db::{self, PgPool, events, users};
+use crate::domain::ids::UserId;
+use crate::domain::roles::{self, Role};
+use crate::error::AppError;
+use crate::render::diff::{LineDiff, line_diff};
+
+/// Entries per page of every changelog list.
+pub const PAGE: i64 = 50;
+
+/// The filters of the history, recent-changes and queue pages (all optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChangeQuery {
+    /// An area name (`synthesis`, `arc`, ...).
+    pub kind: Option<String>,
+    /// A username.
+    pub user: Option<String>,
+    /// Recent changes only: a thread's slug.
+    pub thread: Option<String>,
+    /// "1"/"true"/"on": only changes nobody patrolled yet.
+    pub unpatrolled: Option<String>,
+    /// The keyset cursor: the id of the last entry of the previous page.
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+}
+
+impl ChangeQuery {
+    fn unpatrolled_only(&self) -> bool {
+        matches!(self.unpatrolled.as_deref(), Some("1" | "true" | "on"))
+    }
+}
+
+/// A page of entries and the cursor of the next page.
+pub type ChangePage = (Vec<ChangeListed>, Option<i64>);
+
+fn filter_of(c: &mut diesel::PgConnection, q: &ChangeQuery) -> Result<ChangeFilter, AppError> {
+    let area = super::moderation::area_filter(q.kind.as_deref())?;
+    let actor = match q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        // An unknown name matches nobody: an empty list, not an error.
+        Some(name) => Some(users::by_username(c, name)?.map_or(UserId(0), |u| UserId(u.id))),
+        None => None,
+    };
+    Ok(ChangeFilter { actor, area, unpatrolled_only: q.unpatrolled_only(), ..Default::default() })
+}
+
+fn page(
+    c: &mut diesel::PgConnection,
+    filter: &ChangeFilter,
+    seek: Seek,
+    viewer: Option<Role>,
+) -> Result<ChangePage, AppError> {
+    let mut rows = changes::list(c, filter, seek, PAGE + 1)?;
+    visibility::redact_changes(&mut rows, viewer);
+    Ok(db::keyset_page(rows, PAGE, |r| r.row.id))
+}
+
+/// A thread's history: its revisions and changelog entries (and edits of its events) together,
+/// newest first.
+pub async fn thread_history(
+    pool: &PgPool,
+    viewer: Option<Role>,
+    slug: String,
+    q: ChangeQuery,
+) -> Result<(ThreadRow, ChangePage), AppError> {
+    db::with_conn(pool, move |c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        let mut filter = filter_of(c, &q)?;
+        let linked = events::ids_for_thread(c, thread.thread_id())?;
+        filter.thread = Some((thread.thread_id(), linked));
+        let page = page(c, &filter, Seek::Before(q.before), viewer)?;
+        Ok((thread, page))
+    })
+    .await
+}
+
+/// Site-wide recent changes, newest first, optionally for one thread.
+pub async fn recent(pool: &PgPool, viewer: Option<Role>, q: ChangeQuery) -> Result<ChangePage, AppError> {
+    db::with_conn(pool, move |c| {
+        let mut filter = filter_of(c, &q)?;
+        if let Some(slug) = q.thread.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let thread = access::thread_by_slug(c, slug)?;
+            filter.thread = Some((thread.thread_id(), events::ids_for_thread(c, thread.thread_id())?));
+        }
+        page(c, &filter, Seek::Before(q.before), viewer)
+    })
+    .await
+}
+
+/// The patrol queue: unpatrolled changes, oldest first (moderators only).
+pub async fn queue(pool: &PgPool, user: &CurrentUser, q: ChangeQuery) -> Result<ChangePage, AppError> {
+    if !roles::can_moderate(user.role) {
+        return Err(AppError::Forbidden("only moderators can patrol changes".to_owned()));
+    }
+    let viewer = Some(user.role);
+    db::with_conn(pool, move |c| {
+        let mut filter = filter_of(c, &q)?;
+        filter.unpatrolled_only = true;
+        page(c, &filter, Seek::After(q.after), viewer)
+    })
+    .await
+}
+
+/// A user's contributions across threads, newest first.
+pub async fn contributions(
+    pool: &PgPool,
+    viewer: Option<Role>,
+    username: String,
+    q: ChangeQuery,
+) -> Result<(crate::db::users::User, ChangePage), AppError> {
+    db::with_conn(pool, move |c| {
+        let user: crate::db::users::User = users::by_username(c, &username)?.ok_or(AppError::NotFound)?.into();
+        let area = super::moderation::area_filter(q.kind.as_deref())?;
+        let filter = ChangeFilter { actor: Some(user.id), area, ..Default::default() };
+        let page = page(c, &filter, Seek::Before(q.before), viewer)?;
+        Ok((user, page))
+    })
+    .await
+}
+
+/// The versions of one section item (every changelog entry about it), newest first.
+pub async fn item_history(
+    pool: &PgPool,
+    viewer: Option<Role>,
+    slug: String,
+    kind: SectionKind,
+    item: i64,
+    before: Option<i64>,
+) -> Result<(ThreadRow, ChangePage), AppError> {
+    db::with_conn(pool, move |c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        let filter = ChangeFilter {
+            thread: Some((thread.thread_id(), Vec::new())),
+            area: Some(kind.area()),
+            subject: Some(item),
+            ..Default::default()
+        };
+        let page = page(c, &filter, Seek::Before(before), viewer)?;
+        if page.0.is_empty() && before.is_none() {
+            return Err(AppError::NotFound);
+        }
+        Ok((thread, page))
+    })
+    .await
+}
+
+/// Which bodies of an item to compare: two entries' results, or one entry's before and after.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct ItemDiffQuery {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub entry: Option<i64>,
+}
+
+/// Two versions of an item's body and their diff.
+#[derive(Debug)]
+pub struct ItemDiff {
+    pub thread: ThreadRow,
+    pub from: ChangeRow,
+    pub to: ChangeRow,
+    pub diff: LineDiff,
+    pub subject: String,
+}
+
+/// Compares the body of a section item between two versions.
+pub async fn item_diff(
+    pool: &PgPool,
+    viewer: Option<Role>,
+    slug: String,
+    kind: SectionKind,
+    item: i64,
+    q: ItemDiffQuery,
+) -> Result<ItemDiff, AppError> {
+    if !kind.has_body() {
+        return Err(AppError::NotFound);
+    }
+    db::with_conn(pool, move |c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        let mut entry = |id: i64| -> Result<ChangeRow, AppError> {
+            let row = changes::by_id(c, id)?;
+            let belongs = row.thread_id == Some(thread.id) && row.area() == kind.area() && row.subject_id == Some(item);
+            if !belongs {
+                return Err(AppError::NotFound);
+            }
+            if row.is_hidden() && !viewer.is_some_and(roles::can_see_hidden) {
+                return Err(AppError::Forbidden(format!("change {id} was hidden by a moderator")));
+            }
+            Ok(row)
+        };
+        let (from, to, old, new) = match q {
+            ItemDiffQuery { entry: Some(id), .. } => {
+                let row = entry(id)?;
+                (row.clone(), row.clone(), body(&row.before), body(&row.after))
+            }
+            ItemDiffQuery { from: Some(f), to: Some(t), .. } => {
+                let (from, to) = (entry(f)?, entry(t)?);
+                let (old, new) = (body(&from.after), body(&to.after));
+                (from, to, old, new)
+            }
+            _ => return Err(AppError::BadRequest("give `from` and `to`, or `entry`".to_owned())),
+        };
+        let subject = to.subject.clone();
+        Ok(ItemDiff { thread, diff: line_diff(&old, &new), from, to, subject })
+    })
+    .await
+}
+
+fn body(snapshot: &Option<Value>) -> String {
+    snapshot.as_ref().and_then(|v| v["body"].as_str()).unwrap_or_default().to_owned()
+}

@@ -1,0 +1,264 @@
+//! Moderators' actions on content and threads: patrol, hide and unhide, lock and unlock, and
+//! reading the moderation log. Every action appends to the log in the same transaction.
+
+use chrono::{DateTime, Utc};
+use diesel::{Connection, PgConnection};
+use serde::Deserialize;
+
+use super::{access, synthesis};
+use crate::auth::CurrentUser;
+use crate::db::changes::{self, ChangeRow};
+use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
+use crate::db::revisions::{self, SaveOutcome};
+use crate::db::threads::{self, Lock, ThreadRow};
+use crate::db::{self, PgPool};
+use crate::domain::history::{Area, ModAction, RevisionAction};
+use crate::domain::ids::{ThreadId, UserId};
+use crate::domain::roles;
+use crate::domain::validate;
+use crate::error::AppError;
+
+/// A reason as moderation forms send it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReasonInput {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A lock as its form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LockInput {
+    #[serde(default)]
+    pub reason: String,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (UTC); empty: until unlocked.
+    #[serde(default)]
+    pub until: String,
+}
+
+/// A required reason (hiding, locking and suspending must say why).
+pub fn required_reason(reason: &str, what: &str) -> Result<String, AppError> {
+    validate::required(&format!("a reason for {what}"), reason, 300).map_err(AppError::Invalid)
+}
+
+/// An optional expiry in the future.
+pub fn expiry(until: &str) -> Result<Option<DateTime<Utc>>, AppError> {
+    let until = until.trim();
+    if until.is_empty() {
+        return Ok(None);
+    }
+    let parsed = chrono::NaiveDateTime::parse_from_str(until, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN)))
+        .map_err(|_| AppError::Invalid("the end date must look like 2026-12-31 or 2026-12-31T18:00".to_owned()))?
+        .and_utc();
+    if parsed <= Utc::now() {
+        return Err(AppError::Invalid("the end date must be in the future".to_owned()));
+    }
+    Ok(Some(parsed))
+}
+
+fn log(c: &mut PgConnection, entry: &NewLogEntry<'_>) -> Result<(), AppError> {
+    moderation::append(c, entry)?;
+    Ok(())
+}
+
+fn describe(c: &mut PgConnection, change: &ChangeRow) -> Result<String, AppError> {
+    let thread = match change.thread_id {
+        Some(id) => format!(" on \"{}\"", threads::by_id(c, ThreadId(id))?.title),
+        None => String::new(),
+    };
+    Ok(match change.rev_seq {
+        Some(seq) => format!("revision {seq}{thread}"),
+        None => format!("change {} ({} {}){thread}", change.id, change.area, change.action),
+    })
+}
+
+/// Marks a change patrolled (moderators only); a second patrol is a no-op, not an error.
+pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<(), AppError> {
+    access::require(user, roles::can_moderate, "patrol changes")?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let row = changes::by_id(c, change)?;
+            if changes::patrol(c, change, user.id)? {
+                let target = describe(c, &row)?;
+                log(
+                    c,
+                    &NewLogEntry {
+                        actor: user.id,
+                        action: ModAction::Patrol,
+                        thread: row.thread_id.map(ThreadId),
+                        target_user: Some(UserId(row.actor_id)),
+                        change: Some(change),
+                        target: &target,
+                        reason: "",
+                    },
+                )?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Hides (`hide = true`) or shows again a change's content. Hiding the current revision of a
+/// synthesis first puts back the newest revision that is not hidden, so the page never shows it.
+pub async fn set_hidden(
+    pool: &PgPool,
+    user: &CurrentUser,
+    change: i64,
+    hide: bool,
+    reason: String,
+) -> Result<(ChangeRow, Option<String>), AppError> {
+    access::require(user, roles::can_moderate, "hide content")?;
+    let reason = if hide {
+        required_reason(&reason, "hiding")?
+    } else {
+        validate::optional("the reason", Some(&reason), 300).map_err(AppError::Invalid)?.unwrap_or_default()
+    };
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let row = changes::by_id(c, change)?;
+            if hide && row.is_hidden() {
+                return Err(AppError::Invalid("this content is already hidden".to_owned()));
+            }
+            if !hide && !row.is_hidden() {
+                return Err(AppError::Invalid("this content is not hidden".to_owned()));
+            }
+            if let (true, Some(thread_id), Some(seq)) = (hide, row.thread_id, row.rev_seq) {
+                restore_if_current(c, &user, ThreadId(thread_id), seq)?;
+            }
+            changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
+            let target = describe(c, &row)?;
+            log(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: if hide { ModAction::Hide } else { ModAction::Unhide },
+                    thread: row.thread_id.map(ThreadId),
+                    target_user: Some(UserId(row.actor_id)),
+                    change: Some(change),
+                    target: &target,
+                    reason: &reason,
+                },
+            )?;
+            let slug = row.thread_id.map(|id| threads::by_id(c, ThreadId(id)).map(|t| t.slug)).transpose()?;
+            Ok((row, slug))
+        })
+    })
+    .await
+}
+
+/// The change id of revision `seq` of the thread at `slug` (hiding a revision hides its entry).
+pub async fn change_of_revision(pool: &PgPool, slug: String, seq: i32) -> Result<i64, AppError> {
+    db::with_conn(pool, move |c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        Ok(changes::of_revision(c, thread.thread_id(), seq)?.id)
+    })
+    .await
+}
+
+fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId, seq: i32) -> Result<(), AppError> {
+    let row = threads::by_id(c, thread)?;
+    if row.head_seq != seq {
+        return Ok(());
+    }
+    let hidden = changes::hidden_revision_seqs(c, thread)?;
+    let Some(visible) = (1..seq).rev().find(|s| !hidden.contains(s)) else {
+        return Err(AppError::Invalid(format!(
+            "revision {seq} is the current text and no earlier revision is visible; edit the synthesis first"
+        )));
+    };
+    let old = revisions::by_seq(c, thread, visible)?;
+    let summary = format!("Revision {seq} was hidden by a moderator; restored revision {visible}");
+    match synthesis::restore(c, &row, user, &old, seq, &summary, RevisionAction::Restore)? {
+        SaveOutcome::Saved { .. } => Ok(()),
+        _ => Err(AppError::Conflict("the synthesis changed meanwhile; try again".to_owned())),
+    }
+}
+
+/// Locks a thread (moderators only), optionally until a time.
+pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockInput) -> Result<ThreadRow, AppError> {
+    access::require(user, roles::can_moderate, "lock threads")?;
+    let reason = required_reason(&input.reason, "locking")?;
+    let until = expiry(&input.until)?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let thread = access::thread_by_slug(c, &slug)?;
+            let lock = Lock { until, reason };
+            threads::set_lock(c, thread.thread_id(), Some(&lock))?;
+            log(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: ModAction::Lock,
+                    thread: Some(thread.thread_id()),
+                    target_user: None,
+                    change: None,
+                    target: &format!("\"{}\" {}", thread.title, lock.describe().trim_start_matches("this thread is ")),
+                    reason: &lock.reason,
+                },
+            )?;
+            Ok(thread)
+        })
+    })
+    .await
+}
+
+/// Unlocks a thread (moderators only).
+pub async fn unlock(pool: &PgPool, user: &CurrentUser, slug: String, input: ReasonInput) -> Result<ThreadRow, AppError> {
+    access::require(user, roles::can_moderate, "unlock threads")?;
+    let reason = validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?.unwrap_or_default();
+    let user = user.clone();
+    db::with_conn(pool, move |c| {
+        c.transaction(|c| {
+            let thread = access::thread_by_slug(c, &slug)?;
+            if thread.lock().is_none() {
+                return Err(AppError::Invalid("this thread is not locked".to_owned()));
+            }
+            threads::set_lock(c, thread.thread_id(), None)?;
+            log(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: ModAction::Unlock,
+                    thread: Some(thread.thread_id()),
+                    target_user: None,
+                    change: None,
+                    target: &format!("\"{}\"", thread.title),
+                    reason: &reason,
+                },
+            )?;
+            Ok(thread)
+        })
+    })
+    .await
+}
+
+/// Log entries per page.
+pub const LOG_PAGE: i64 = 50;
+
+/// A page of the moderation log (moderators only), newest first.
+pub async fn log_page(
+    pool: &PgPool,
+    user: &CurrentUser,
+    filter: LogFilter,
+    before: Option<i64>,
+) -> Result<(Vec<LogListed>, Option<i64>), AppError> {
+    if !roles::can_moderate(user.role) {
+        return Err(AppError::Forbidden("only moderators can read the moderation log".to_owned()));
+    }
+    let rows = db::with_conn(pool, move |c| Ok(moderation::list(c, &filter, before, LOG_PAGE + 1)?)).await?;
+    Ok(db::keyset_page(rows, LOG_PAGE, |r| r.row.id))
+}
+
+/// The area of a changelog entry's kind name, for filters ("" = all).
+pub fn area_filter(kind: Option<&str>) -> Result<Option<Area>, AppError> {
+    match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => Area::parse(k)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(format!("there is no kind of change called \"{k}\""))),
+    }
+}

@@ -1,0 +1,59 @@
+//! What a viewer may see of hidden content: moderators see everything (marked as hidden),
+//! everyone else sees that something was hidden and nothing of what it said.
+
+use diesel::PgConnection;
+
+use crate::db::changes::{self, ChangeListed};
+use crate::db::revisions::{self, Revision, RevisionListed};
+use crate::domain::ids::ThreadId;
+use crate::domain::roles::{self, Role};
+use crate::error::AppError;
+use crate::render::SafeHtml;
+
+fn sees_hidden(viewer: Option<Role>) -> bool {
+    viewer.is_some_and(roles::can_see_hidden)
+}
+
+/// Marks the hidden ones among listed revisions and blanks their summaries for this viewer.
+pub fn mark_listed(
+    c: &mut PgConnection,
+    thread: ThreadId,
+    rows: &mut [RevisionListed],
+    viewer: Option<Role>,
+) -> Result<(), AppError> {
+    let seqs: Vec<i32> = rows.iter().map(|r| r.meta.seq).collect();
+    let hidden = changes::hidden_revisions(c, thread, &seqs)?;
+    for row in rows.iter_mut().filter(|r| hidden.contains(&r.meta.seq)) {
+        row.hidden = true;
+        if !sees_hidden(viewer) {
+            row.meta.summary.clear();
+        }
+    }
+    Ok(())
+}
+
+/// One revision, marked if hidden, with its text and summary blanked for this viewer.
+pub fn revision(c: &mut PgConnection, thread: ThreadId, seq: i32, viewer: Option<Role>) -> Result<Revision, AppError> {
+    let mut revision = revisions::by_seq(c, thread, seq)?;
+    revision.hidden = !changes::hidden_revisions(c, thread, &[seq])?.is_empty();
+    if revision.hidden && !sees_hidden(viewer) {
+        revision.meta.summary.clear();
+        revision.body_md.clear();
+        revision.body_html = SafeHtml::from_stored(String::new());
+    }
+    Ok(revision)
+}
+
+/// Blanks the content of hidden changelog entries for this viewer (who did it and when stay).
+pub fn redact_changes(rows: &mut [ChangeListed], viewer: Option<Role>) {
+    if sees_hidden(viewer) {
+        return;
+    }
+    for row in rows.iter_mut().filter(|r| r.row.is_hidden()) {
+        row.row.reason.clear();
+        row.row.before = None;
+        row.row.after = None;
+        row.row.subject.clear();
+        row.row.hidden_reason.clear();
+    }
+}

@@ -1,0 +1,240 @@
+//! Moderators' pages: recent changes (public), the patrol queue, the moderation log, and the
+//! patrol, hide and lock actions.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::synthesis::{encode, url_query};
+use super::{back_to_referer, reshow_if_invalid, see_other};
+use crate::auth::Visitor;
+use crate::db::moderation::LogFilter;
+use crate::domain::history::ModAction;
+use crate::domain::roles;
+use crate::error::AppError;
+use crate::ops::history::{self, ChangeQuery};
+use crate::ops::moderation::{self, LockInput, ReasonInput};
+use crate::render::pages::changes::{ChangeView, Filters, LogPage, LogView, RecentPage, kind_options};
+use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::routes::table::{Routes, at};
+use crate::startup::AppState;
+
+/// Registers the moderation pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    Routes::new(cfg)
+        .add(at("/recent").get(recent))
+        .add(at("/moderation/queue").get(queue))
+        .add(at("/moderation/log").get(log))
+        .add(at("/changes/{id}/patrol").post(patrol))
+        .add(at("/changes/{id}/hide").get(hide_form).post(hide))
+        .add(at("/changes/{id}/unhide").post(unhide))
+        .add(at("/threads/{slug}/lock").get(lock_form).post(lock))
+        .add(at("/threads/{slug}/unlock").post(unlock));
+}
+
+fn filters(q: &ChangeQuery) -> Filters {
+    Filters {
+        kinds: kind_options(q.kind.as_deref()),
+        user: q.user.clone().unwrap_or_default(),
+        thread: q.thread.clone().unwrap_or_default(),
+        unpatrolled: matches!(q.unpatrolled.as_deref(), Some("1" | "true" | "on")),
+    }
+}
+
+async fn recent(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<ChangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let (rows, next) = history::recent(&state.pool, visitor.role(), q.clone()).await?;
+    let mut pairs = url_query(&q);
+    pairs.push(("before", next.map(|n| n.to_string()).unwrap_or_default()));
+    Ok(ok(&RecentPage {
+        chrome: Chrome::of(&visitor),
+        heading: "Recent changes".to_owned(),
+        intro: "Every change to every thread, newest first.".to_owned(),
+        action: "/recent".to_owned(),
+        show_filters: true,
+        can_moderate: visitor.role().is_some_and(roles::can_moderate),
+        filters: filters(&q),
+        rows: rows.iter().map(ChangeView::from).collect(),
+        next_href: next.map(|_| format!("/recent?{}", encode(&pairs))),
+        next_label: "Older changes",
+        profile: None,
+    }))
+}
+
+async fn queue(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<ChangeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let (rows, next) = history::queue(&state.pool, visitor.require_user()?, q.clone()).await?;
+    let mut pairs = url_query(&q);
+    pairs.push(("after", next.map(|n| n.to_string()).unwrap_or_default()));
+    Ok(ok(&RecentPage {
+        chrome: Chrome::of(&visitor),
+        heading: "Review queue".to_owned(),
+        intro: "Changes nobody has patrolled yet, oldest first. Moderators' own changes are patrolled automatically."
+            .to_owned(),
+        action: "/moderation/queue".to_owned(),
+        show_filters: true,
+        can_moderate: true,
+        filters: filters(&q),
+        rows: rows.iter().map(ChangeView::from).collect(),
+        next_href: next.map(|_| format!("/moderation/queue?{}", encode(&pairs))),
+        next_label: "Newer changes",
+        profile: None,
+    }))
+}
+
+/// `?action=&before=` on the moderation log.
+#[derive(Debug, Deserialize)]
+pub struct LogQuery {
+    pub action: Option<String>,
+    pub before: Option<i64>,
+}
+
+/// The log filter of a query; an unknown action is a 400.
+pub fn log_filter(action: Option<&str>) -> Result<LogFilter, AppError> {
+    let action = match action.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => {
+            Some(ModAction::parse(a).ok_or_else(|| AppError::BadRequest(format!("there is no action called \"{a}\"")))?)
+        }
+    };
+    Ok(LogFilter { action, target_user: None })
+}
+
+async fn log(state: web::Data<AppState>, visitor: Visitor, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let filter = log_filter(q.action.as_deref())?;
+    let chosen = filter.action;
+    let (rows, next) = moderation::log_page(&state.pool, visitor.require_user()?, filter, q.before).await?;
+    let action = chosen.map(|a| a.as_str().to_owned()).unwrap_or_default();
+    Ok(ok(&LogPage {
+        chrome: Chrome::of(&visitor),
+        actions: ModAction::ALL.iter().map(|a| (a.as_str(), Some(*a) == chosen)).collect(),
+        rows: rows.iter().map(LogView::from).collect(),
+        next_href: next.map(|n| format!("/moderation/log?{}", encode(&[("action", action), ("before", n.to_string())]))),
+    }))
+}
+
+async fn patrol(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    moderation::patrol(&state.pool, visitor.require_user()?, id.into_inner()).await?;
+    Ok(back_to_referer(&req, "/moderation/queue"))
+}
+
+fn hide_page(visitor: &Visitor, id: i64, reason: &str) -> FormPage {
+    FormPage::new(
+        Chrome::of(visitor),
+        "Hide content",
+        format!("/changes/{id}/hide"),
+        "Hide this content",
+        vec![Field::text("reason", "Reason for hiding", reason).required(true).hint(
+            "Readers will see “content hidden by a moderator”; moderators can still read it. The reason goes to \
+             the moderation log.",
+        )],
+    )
+    .intro(format!(
+        "Change {id}: its text (for a revision, the revision's text and summary) will be hidden from everyone but \
+         moderators. If it is the current revision of a synthesis, the newest visible revision is put back first."
+    ))
+    .cancel("/recent")
+}
+
+async fn hide_form(visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    if !roles::can_moderate(user.role) {
+        return Err(AppError::Forbidden("only moderators can hide content".to_owned()));
+    }
+    Ok(ok(&hide_page(&visitor, id.into_inner(), "")))
+}
+
+async fn hide(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<ReasonInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let reason = form.into_inner().reason;
+    let result = moderation::set_hidden(&state.pool, visitor.require_user()?, id, true, reason.clone()).await;
+    reshow_if_invalid(result, || hide_page(&visitor, id, &reason), |(row, slug)| see_other(&after_hiding(&row, slug)))
+}
+
+async fn unhide(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<ReasonInput>,
+) -> Result<HttpResponse, AppError> {
+    let (row, slug) =
+        moderation::set_hidden(&state.pool, visitor.require_user()?, id.into_inner(), false, form.into_inner().reason)
+            .await?;
+    Ok(see_other(&after_hiding(&row, slug)))
+}
+
+/// Where hiding lands: the revision, the entry in its thread's history, or recent changes.
+fn after_hiding(row: &crate::db::changes::ChangeRow, slug: Option<String>) -> String {
+    match (slug, row.rev_seq) {
+        (Some(slug), Some(seq)) => format!("/threads/{slug}/revisions/{seq}"),
+        (Some(slug), None) => format!("/threads/{slug}/history#change-{}", row.id),
+        (None, _) => format!("/recent#change-{}", row.id),
+    }
+}
+
+fn lock_page(visitor: &Visitor, slug: &str, input: &LockInput) -> FormPage {
+    FormPage::new(
+        Chrome::of(visitor),
+        "Lock this thread",
+        format!("/threads/{slug}/lock"),
+        "Lock thread",
+        vec![
+            Field::text("reason", "Reason for locking", &input.reason)
+                .required(true)
+                .hint("Shown on the thread page and kept in the moderation log."),
+            Field::text("until", "Locked until (optional)", &input.until)
+                .required(false)
+                .hint("A date such as 2026-12-31 or 2026-12-31T18:00 (UTC). Empty: until a moderator unlocks it."),
+        ],
+    )
+    .intro("While a thread is locked only moderators can change it.")
+    .cancel(format!("/threads/{slug}/history"))
+}
+
+async fn lock_form(visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    if !roles::can_moderate(user.role) {
+        return Err(AppError::Forbidden("only moderators can lock threads".to_owned()));
+    }
+    crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
+    Ok(ok(&lock_page(&visitor, &slug, &LockInput::default())))
+}
+
+async fn lock(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<LockInput>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, input) = (slug.into_inner(), form.into_inner());
+    let result = moderation::lock(&state.pool, visitor.require_user()?, slug.clone(), input.clone()).await;
+    reshow_if_invalid(result, || lock_page(&visitor, &slug, &input), |t| see_other(&format!("/threads/{}", t.slug)))
+}
+
+async fn unlock(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<ReasonInput>,
+) -> Result<HttpResponse, AppError> {
+    let thread = moderation::unlock(&state.pool, visitor.require_user()?, slug.into_inner(), form.into_inner()).await?;
+    Ok(see_other(&format!("/threads/{}", thread.slug)))
+}
