@@ -85,6 +85,13 @@ pub async fn load(
             }
         },
     };
+    if let Some(suspension) = user.as_ref().and_then(|u| u.suspension.as_ref())
+        && !req.method().is_safe()
+        && !SUSPENDED_MAY_POST.contains(&req.path())
+    {
+        // One place refuses every write of a suspended account, whatever route it targets.
+        return Err(AppError::Forbidden(suspension.refusal()).for_path(req.path()));
+    }
     req.extensions_mut().insert(Visitor { user, csrf_token });
     let mut res = next.call(req).await?;
     let secure = state.cookie_secure;
@@ -96,6 +103,9 @@ pub async fn load(
     }
     Ok(res)
 }
+
+/// What a suspended user may still send: logging out and in.
+const SUSPENDED_MAY_POST: [&str; 3] = ["/logout", "/login", "/api/v1/session"];
 
 fn looks_like_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())

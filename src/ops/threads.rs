@@ -11,7 +11,6 @@ use crate::db::changes::{self, NewChange};
 use crate::db::threads::{self, ThreadFields, ThreadRow};
 use crate::db::{self, PgPool, users};
 use crate::domain::history::Area;
-use crate::domain::ids::UserId;
 use crate::domain::{roles, validate};
 use crate::error::AppError;
 
@@ -128,15 +127,16 @@ pub async fn set_curator(
         c.transaction(|c| {
             let thread = access::editable_thread(c, &slug, &user)?;
             let id = thread.thread_id();
-            let target = users::by_username(c, username.trim())?
-                .ok_or_else(|| AppError::Invalid(format!("there is no user called \"{}\"", username.trim())))?;
-            let target_id = UserId(target.id);
+            let target: users::User = users::by_username(c, username.trim())?
+                .ok_or_else(|| AppError::Invalid(format!("there is no user called \"{}\"", username.trim())))?
+                .into();
+            let target_id = target.id;
             let is_curator = threads::is_curator(c, id, target_id)?;
             let action = match (add, is_curator) {
                 (true, true) => return Err(AppError::Invalid(format!("{} already curates this thread", target.username))),
                 (false, false) => return Err(AppError::Invalid(format!("{} does not curate this thread", target.username))),
                 (true, false) => {
-                    if !roles::can_create_thread(crate::domain::roles::Role::parse(&target.role).unwrap_or(roles::Role::Reader)) {
+                    if !roles::can_create_thread(target.role) {
                         return Err(AppError::Invalid(format!(
                             "{} is a reader; an admin or moderator must make them a curator first",
                             target.username
@@ -156,7 +156,7 @@ pub async fn set_curator(
             changes::record(
                 c,
                 &NewChange {
-                    subject_id: Some(target.id),
+                    subject_id: Some(target.id.0),
                     subject: &target.username,
                     reason: &reason,
                     autopatrolled: roles::can_moderate(user.role),

@@ -8,9 +8,11 @@ use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db;
 use crate::error::AppError;
-use crate::ops::moderation::ReasonInput;
 use crate::ops::access;
+use crate::ops::history::{self, ItemDiffQuery};
+use crate::ops::moderation::ReasonInput;
 use crate::ops::sections::{self, SectionInput, SectionKind};
+use crate::render::pages::changes::{ChangeView, ItemDiffPage, ItemHistoryPage};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
@@ -22,7 +24,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/{kind}").post(create))
         .add(at("/threads/{slug}/{kind}/{id}/edit").get(edit_form))
         .add(at("/threads/{slug}/{kind}/{id}").post(update))
-        .add(at("/threads/{slug}/{kind}/{id}/delete").post(delete));
+        .add(at("/threads/{slug}/{kind}/{id}/delete").post(delete))
+        .add(at("/threads/{slug}/{kind}/{id}/history").get(item_history))
+        .add(at("/threads/{slug}/{kind}/{id}/diff").get(item_diff))
+        .add(at("/threads/{slug}/{kind}/{id}/answer").get(answer_form).post(answer))
+        .add(at("/threads/{slug}/{kind}/{id}/reopen").post(reopen));
 }
 
 fn kind_of(segment: &str) -> Result<SectionKind, AppError> {
@@ -149,4 +155,144 @@ async fn delete(
     let user = visitor.require_user()?;
     let thread = sections::delete(&state.pool, user, slug, kind, id, form.into_inner().reason).await?;
     Ok(back_to(&thread.slug, kind))
+}
+
+/// `?before=` on an item's history.
+#[derive(Debug, serde::Deserialize)]
+pub struct ItemHistoryQuery {
+    pub before: Option<i64>,
+}
+
+async fn item_history(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+    query: web::Query<ItemHistoryQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let (thread, (rows, next)) =
+        history::item_history(&state.pool, visitor.role(), slug, kind, id, query.before).await?;
+    let rows: Vec<ChangeView> = rows.iter().map(ChangeView::from).collect();
+    Ok(ok(&ItemHistoryPage {
+        chrome: Chrome::of(&visitor),
+        segment: kind.segment(),
+        item: id,
+        noun: kind.noun(),
+        subject: rows.first().map(|r| r.subject.clone()).unwrap_or_default(),
+        has_body: kind.has_body(),
+        next_href: next.map(|n| format!("/threads/{}/{}/{id}/history?before={n}", thread.slug, kind.segment())),
+        rows,
+        slug: thread.slug,
+        title: thread.title,
+    }))
+}
+
+/// `?from=&to=` or `?entry=`, and `&view=side`, on an item's diff.
+#[derive(Debug, serde::Deserialize)]
+pub struct ItemDiffParams {
+    #[serde(flatten)]
+    pub which: ItemDiffQuery,
+    pub view: Option<String>,
+}
+
+async fn item_diff(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+    query: web::Query<ItemDiffParams>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let q = query.into_inner();
+    let d = history::item_diff(&state.pool, visitor.role(), slug, kind, id, q.which).await?;
+    let (from_label, to_label, base) = match q.which.entry {
+        Some(entry) => (format!("before change {entry}"), format!("after change {entry}"), format!("?entry={entry}")),
+        None => (
+            format!("the version after change {}", d.from.id),
+            format!("the version after change {}", d.to.id),
+            format!("?from={}&to={}", d.from.id, d.to.id),
+        ),
+    };
+    Ok(ok(&ItemDiffPage {
+        chrome: Chrome::of(&visitor),
+        segment: kind.segment(),
+        item: id,
+        subject: d.subject,
+        from_label,
+        to_label,
+        side_by_side: q.view.as_deref() == Some("side"),
+        view_base: format!("/threads/{}/{}/{id}/diff{base}", d.thread.slug, kind.segment()),
+        diff: d.diff,
+        slug: d.thread.slug,
+        title: d.thread.title,
+    }))
+}
+
+/// The answer form's fields.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AnswerInput {
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn answer_page(visitor: &Visitor, slug: &str, id: i64, input: &AnswerInput) -> FormPage {
+    FormPage::new(
+        Chrome::of(visitor),
+        "Mark the question answered",
+        format!("/threads/{slug}/questions/{id}/answer"),
+        "Mark answered",
+        vec![
+            Field::area("answer", "Answer", &input.answer, 4).required(true).hint("How the thread settled it."),
+            Field::text("reason", "Reason (optional)", &input.reason).required(false),
+        ],
+    )
+    .intro("An answered question leaves the open list; it can be reopened.")
+    .cancel(format!("/threads/{slug}#questions"))
+}
+
+fn questions_only(kind: &str) -> Result<(), AppError> {
+    if kind_of(kind)? == SectionKind::Question { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+async fn answer_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    questions_only(&kind)?;
+    let user = visitor.require_user()?;
+    let (thread, _) = sections::load_for_edit(&state.pool, user, slug, SectionKind::Question, id).await?;
+    Ok(ok(&answer_page(&visitor, &thread.slug, id, &AnswerInput::default())))
+}
+
+async fn answer(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+    form: web::Form<AnswerInput>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    questions_only(&kind)?;
+    let user = visitor.require_user()?;
+    let input = form.into_inner();
+    let result =
+        sections::set_answer(&state.pool, user, slug.clone(), id, Some(input.answer.clone()), input.reason.clone()).await;
+    reshow_if_invalid(result, || answer_page(&visitor, &slug, id, &input), |t| back_to(&t.slug, SectionKind::Question))
+}
+
+async fn reopen(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+    form: web::Form<ReasonInput>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    questions_only(&kind)?;
+    let user = visitor.require_user()?;
+    let thread = sections::set_answer(&state.pool, user, slug, id, None, form.into_inner().reason).await?;
+    Ok(back_to(&thread.slug, SectionKind::Question))
 }

@@ -19,6 +19,7 @@ use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_optio
 use crate::render::pages::history::{
     BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage, revision_row,
 };
+use crate::render::pages::threads::capitalized;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
@@ -184,12 +185,6 @@ pub fn encode(pairs: &[(&str, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
         .finish()
-}
-
-/// "This thread is locked…" from "this thread is locked…".
-pub fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 async fn revision(

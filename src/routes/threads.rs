@@ -12,7 +12,7 @@ use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::threads::ThreadInput;
-use crate::render::pages::threads::{HomePage, ThreadCard, ThreadPage};
+use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard, ThreadPage};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
@@ -27,7 +27,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/new").get(new_form))
         .add(at("/threads").post(create))
         .add(at("/threads/{slug}").get(show))
-        .add(at("/threads/{slug}/edit").get(edit_form).post(update));
+        .add(at("/threads/{slug}/edit").get(edit_form).post(update))
+        .add(at("/threads/{slug}/curators").get(curators_page).post(add_curator))
+        .add(at("/threads/{slug}/curators/remove").post(remove_curator));
 }
 
 /// `?after=` on index pages.
@@ -65,7 +67,8 @@ async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<Stri
     let pages = state.clone().into_inner();
     let data = db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug)).await?;
     let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators, data.thread.lock().is_some());
-    Ok(ok(&ThreadPage::build(Chrome::of(&visitor), &data, can_edit)))
+    let can_moderate = visitor.role().is_some_and(crate::domain::roles::can_moderate);
+    Ok(ok(&ThreadPage::build(Chrome::of(&visitor), &data, can_edit, can_moderate)))
 }
 
 fn status_options() -> Vec<(&'static str, &'static str)> {
@@ -91,6 +94,13 @@ fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool
     }
     fields.push(Field::select("status", "Status", &input.status, status_options()));
     fields.push(Field::select("stance", "Stance", &input.stance, stance_options()));
+    if !new {
+        fields.push(
+            Field::text("reason", "Reason for the change", &input.reason)
+                .required(false)
+                .hint("Optional; kept in the thread's history."),
+        );
+    }
     let (title, submit) =
         if new { ("Start a thread", "Create thread") } else { ("Edit thread details", "Save details") };
     let key = format!("thread:{action}");
@@ -152,4 +162,74 @@ async fn update(
         || thread_form(&visitor, format!("/threads/{slug}/edit"), &input, false).cancel(format!("/threads/{slug}")),
         |thread| see_other(&format!("/threads/{}", thread.slug)),
     )
+}
+
+/// The curator forms' fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CuratorInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn curators_view(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: String,
+    error: Option<String>,
+) -> Result<CuratorsPage, AppError> {
+    let user = visitor.require_user()?.clone();
+    let (thread, curators) = db::with_conn(&state.pool, move |c| {
+        let thread = access::editable_thread(c, &slug, &user)?;
+        let curators = threads::curators(c, thread.thread_id())?;
+        Ok((thread, curators))
+    })
+    .await?;
+    Ok(CuratorsPage { chrome: Chrome::of(visitor), slug: thread.slug, title: thread.title, curators, error })
+}
+
+async fn curators_page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    Ok(ok(&curators_view(&state, &visitor, slug.into_inner(), None).await?))
+}
+
+async fn change_curator(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: String,
+    input: CuratorInput,
+    add: bool,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let result = crate::ops::threads::set_curator(&state.pool, user, slug.clone(), input.username, add, input.reason).await;
+    match result {
+        Ok(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
+        Err(AppError::Invalid(message)) => {
+            let page = curators_view(&state, &visitor, slug, Some(message)).await?;
+            Ok(crate::render::pages::html_response(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn add_curator(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<CuratorInput>,
+) -> Result<HttpResponse, AppError> {
+    change_curator(state, visitor, slug.into_inner(), form.into_inner(), true).await
+}
+
+async fn remove_curator(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<CuratorInput>,
+) -> Result<HttpResponse, AppError> {
+    change_curator(state, visitor, slug.into_inner(), form.into_inner(), false).await
 }

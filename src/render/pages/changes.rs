@@ -30,6 +30,8 @@ pub struct ChangeView {
     pub area: &'static str,
     /// "edited the arc period “2023: …”", in words.
     pub what: String,
+    /// The item, event or curator it is about, as named at the time.
+    pub subject: String,
     pub thread_slug: Option<String>,
     pub thread_title: Option<String>,
     /// Where the changed thing can be seen (a revision, an item's versions, an event).
@@ -103,6 +105,7 @@ impl From<&ChangeListed> for ChangeView {
             actor: c.actor.clone(),
             area: area.as_str(),
             what,
+            subject: r.subject.clone(),
             thread_slug: slug,
             thread_title: c.thread_title.clone(),
             href,

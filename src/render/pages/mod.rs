@@ -41,6 +41,9 @@ pub struct ChromeUser {
     pub role: &'static str,
     pub can_create_thread: bool,
     pub can_manage_users: bool,
+    pub can_moderate: bool,
+    /// Why every write of theirs is refused, while they are suspended.
+    pub suspended: Option<String>,
 }
 
 impl Chrome {
@@ -52,6 +55,8 @@ impl Chrome {
                 role: u.role.as_str(),
                 can_create_thread: roles::can_create_thread(u.role),
                 can_manage_users: roles::can_manage_users(u.role),
+                can_moderate: roles::can_moderate(u.role),
+                suspended: u.suspension.as_ref().map(|s| threads::capitalized(&s.refusal())),
             }),
             csrf_token: visitor.csrf_token.clone(),
             assets: &ASSETS,

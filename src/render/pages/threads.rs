@@ -90,11 +90,13 @@ pub struct ItemView {
     pub proponents: Vec<String>,
 }
 
-/// An open question.
+/// A question, open or answered.
 #[derive(Debug, Clone)]
 pub struct QuestionView {
     pub id: i64,
     pub text: String,
+    /// Empty while the question is open.
+    pub answer: String,
 }
 
 /// `/threads/{slug}`, in the order of the seed page format.
@@ -118,14 +120,18 @@ pub struct ThreadPage {
     pub arc: Vec<ItemView>,
     pub interpretations: Vec<ItemView>,
     pub questions: Vec<QuestionView>,
+    pub answered: Vec<QuestionView>,
     pub events: Vec<EventItem>,
     pub controversies: Vec<ItemView>,
     pub can_edit: bool,
+    /// "This thread is locked until …", while a lock is in force.
+    pub locked: Option<String>,
+    pub can_moderate: bool,
 }
 
 impl ThreadPage {
     /// Builds the page from the loaded data (no Markdown here: bodies were rendered at save).
-    pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool) -> Self {
+    pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate: bool) -> Self {
         let t = &data.thread;
         let card = ThreadCard::from(t);
         let item = |id: i64, heading: String, html: &str, proponents: Vec<String>| ItemView {
@@ -164,7 +170,8 @@ impl ThreadPage {
                 .iter()
                 .map(|i| item(i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone()))
                 .collect(),
-            questions: data.questions.iter().map(|q| QuestionView { id: q.id, text: q.question.clone() }).collect(),
+            questions: questions(data, false),
+            answered: questions(data, true),
             events: data.events.iter().map(EventItem::from).collect(),
             controversies: data
                 .controversies
@@ -172,6 +179,9 @@ impl ThreadPage {
                 .map(|c| item(c.id, c.title.clone(), &c.body_html, Vec::new()))
                 .collect(),
             can_edit,
+            // Decided per view, not cached: a lock can expire between two views.
+            locked: t.lock().map(|l| capitalized(&l.describe())),
+            can_moderate,
         }
     }
 
@@ -179,4 +189,29 @@ impl ThreadPage {
     pub fn curator_line(&self) -> String {
         self.curators.join(", ")
     }
+}
+
+fn questions(data: &ThreadPageData, answered: bool) -> Vec<QuestionView> {
+    data.questions
+        .iter()
+        .filter(|q| q.answered_at.is_some() == answered)
+        .map(|q| QuestionView { id: q.id, text: q.question.clone(), answer: q.answer.clone() })
+        .collect()
+}
+
+/// "This thread…" from "this thread…".
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// `/threads/{slug}/curators`: who curates the thread, with add and remove forms.
+#[derive(Template)]
+#[template(path = "threads/curators.html")]
+pub struct CuratorsPage {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub title: String,
+    pub curators: Vec<String>,
+    pub error: Option<String>,
 }
