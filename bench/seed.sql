@@ -71,17 +71,28 @@ SELECT s, s, (
 FROM generate_series(1, 100000) AS s;
 
 INSERT INTO revisions (thread_id, seq, parent_seq, author_id, created_at, summary, body_md, body_html,
-                       body_len, body_sha256)
+                       body_len, body_sha256, blame)
 SELECT t.id, b.seq, NULLIF(b.seq - 1, 0), t.created_by,
        now() - t.head_seq * interval '1 minute' + b.seq * interval '1 minute',
        format('Bench edit %s', b.seq),
        b.body_md,
        '<p>' || replace(b.body_md, E'\n\n', E'</p>\n<p>') || '</p>',
        octet_length(b.body_md),
-       encode(sha256(convert_to(b.body_md, 'UTF8')), 'hex')
+       encode(sha256(convert_to(b.body_md, 'UTF8')), 'hex'),
+       -- The paragraph blame the app would have stored: the revision each paragraph names.
+       ARRAY(SELECT greatest(b.seq - ((b.seq - k + 12 * 100000) % 12), 1) FROM generate_series(1, 12) AS k ORDER BY k)
 FROM threads t
 JOIN bench_body b ON b.seq <= t.head_seq
 WHERE t.slug LIKE 'bench-%';
+
+-- Every revision's changelog row (history, recent changes and contributions read these); all
+-- but the newest 200 revisions of each thread count as patrolled, so the review queue has work.
+INSERT INTO changes (thread_id, area, action, rev_seq, actor_id, created_at, reason, patrolled_at)
+SELECT r.thread_id, 'synthesis', 'edit', r.seq, r.author_id, r.created_at, r.summary,
+       CASE WHEN r.seq <= t.head_seq - 200 THEN r.created_at END
+FROM revisions r JOIN threads t ON t.id = r.thread_id
+WHERE t.slug LIKE 'bench-%'
+ORDER BY r.created_at, r.id;
 
 -- 10 000 events over ten years, ten per ordinary thread.
 INSERT INTO events (occurred_on, title, significance, url, body_md, body_html, created_by)

@@ -17,7 +17,10 @@ import { vnuErrors } from '../lib/vnu.mjs';
 
 const DEMO = '/threads/open-vs-closed-weights';
 const PAGES_DIR = path.join(ROOT, 'target/e2e-pages');
-const PAGE_TYPES = ['home', 'thread', 'history', 'revision', 'diff', 'event', 'login', 'signup', 'editor', 'conflict', 'error'];
+const PAGE_TYPES = [
+  'home', 'thread', 'history', 'revision', 'diff', 'blame', 'recent', 'user', 'item-history', 'event', 'login', 'signup',
+  'editor', 'conflict', 'queue', 'log', 'curators', 'error',
+];
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
 
 /** Problems by page type, as readable lines. */
@@ -84,6 +87,10 @@ before(async () => {
   await check(page, 'history', 'anonymous', goto(page, `${DEMO}/history`));
   await check(page, 'revision', 'anonymous', goto(page, `${DEMO}/revisions/2`));
   await check(page, 'diff', 'anonymous', goto(page, `${DEMO}/diff?from=1&to=3`));
+  await check(page, 'diff', 'anonymous-side-by-side', goto(page, `${DEMO}/diff?from=1&to=3&view=side`));
+  await check(page, 'blame', 'anonymous', goto(page, `${DEMO}/blame`));
+  await check(page, 'recent', 'anonymous', goto(page, '/recent'));
+  await check(page, 'user', 'anonymous', goto(page, '/users/terry-tang'));
   await check(page, 'login', 'anonymous', goto(page, '/login'));
   await check(page, 'signup', 'anonymous', goto(page, '/signup'));
   await check(page, 'error', 'anonymous', goto(page, '/threads/no-such-thread'), { status: 404 });
@@ -97,6 +104,20 @@ before(async () => {
   await check(mod, 'thread', 'moderator', goto(mod, DEMO));
   await check(mod, 'history', 'moderator', goto(mod, `${DEMO}/history`));
   await check(mod, 'revision', 'moderator', goto(mod, `${DEMO}/revisions/2`));
+  await check(mod, 'recent', 'moderator', goto(mod, '/recent'));
+  await check(mod, 'queue', 'moderator', goto(mod, '/moderation/queue'));
+  await check(mod, 'log', 'moderator', goto(mod, '/moderation/log'));
+  await check(mod, 'user', 'moderator', goto(mod, '/users/terry-tang'));
+  await check(mod, 'curators', 'moderator', goto(mod, `${DEMO}/curators`));
+  // An item with a history: the moderator renames the first arc period, then opens its versions.
+  await check(mod, 'item-history', 'moderator', async () => {
+    await goto(mod, DEMO)();
+    await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Edit period/ }).first().click();
+    await field(mod, 'Title').fill('A renamed period');
+    await Promise.all([mod.waitForNavigation(), mod.getByRole('button', { name: 'Save' }).click()]);
+    await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^History of period/ }).first().click();
+    return mod.reload();
+  });
   await check(mod, 'error', 'moderator', goto(mod, '/no/such/page'), { status: 404 });
   await check(mod, 'editor', 'moderator', async () => {
     const response = await goto(mod, `${DEMO}/synthesis/edit`)();

@@ -142,17 +142,47 @@ pub enum Seek {
     After(Option<i64>),
 }
 
-/// A page of changes, keyset-paged by id (no OFFSET).
+/// A page of changes, keyset-paged by id (no OFFSET). A thread's page with linked events is two
+/// index-ordered queries merged here: one `OR` across two indexes would have to sort every
+/// matching row of a long history before taking the first page.
 pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i64) -> QueryResult<Vec<ChangeListed>> {
+    let mut rows = match &filter.thread {
+        None => list_scoped(conn, filter, None, seek, limit)?,
+        Some((thread, events)) => {
+            let mut rows = list_scoped(conn, filter, Some(Scope::Thread(*thread)), seek, limit)?;
+            if !events.is_empty() {
+                rows.extend(list_scoped(conn, filter, Some(Scope::EventsOnly(events)), seek, limit)?);
+            }
+            rows
+        }
+    };
+    match seek {
+        Seek::Before(_) => rows.sort_by_key(|r| std::cmp::Reverse(r.row.id)),
+        Seek::After(_) => rows.sort_by_key(|r| r.row.id),
+    }
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
+}
+
+/// Which rows of one query: a thread's own, or the edits of some events outside any thread.
+enum Scope<'a> {
+    Thread(ThreadId),
+    EventsOnly(&'a [i64]),
+}
+
+fn list_scoped(
+    conn: &mut PgConnection,
+    filter: &ChangeFilter,
+    scope: Option<Scope<'_>>,
+    seek: Seek,
+    limit: i64,
+) -> QueryResult<Vec<ChangeListed>> {
     let mut query = changes::table
         .inner_join(users::table.on(users::id.eq(changes::actor_id)))
         .left_join(threads::table.on(threads::id.nullable().eq(changes::thread_id)))
-        .left_join(
-            revisions::table.on(revisions::thread_id
-                .nullable()
-                .eq(changes::thread_id)
-                .and(revisions::seq.nullable().eq(changes::rev_seq))),
-        )
+        .left_join(revisions::table.on(
+            revisions::thread_id.nullable().eq(changes::thread_id).and(revisions::seq.nullable().eq(changes::rev_seq)),
+        ))
         .select((
             ChangeRow::as_select(),
             users::username,
@@ -163,16 +193,12 @@ pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i
         ))
         .limit(limit)
         .into_boxed();
-    if let Some((thread, events)) = &filter.thread {
-        query = if events.is_empty() {
-            query.filter(changes::thread_id.eq(thread.0))
-        } else {
-            query.filter(
-                changes::thread_id
-                    .eq(thread.0)
-                    .or(changes::thread_id.is_null().and(changes::event_id.eq_any(events.clone()))),
-            )
-        };
+    match scope {
+        Some(Scope::Thread(thread)) => query = query.filter(changes::thread_id.eq(thread.0)),
+        Some(Scope::EventsOnly(events)) => {
+            query = query.filter(changes::thread_id.is_null().and(changes::event_id.eq_any(events.to_vec())))
+        }
+        None => {}
     }
     if let Some(subject) = filter.subject {
         query = query.filter(changes::subject_id.eq(subject));

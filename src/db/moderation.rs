@@ -66,7 +66,12 @@ pub struct LogFilter {
 }
 
 /// A page of the log, newest first, below `before` (no OFFSET).
-pub fn list(conn: &mut PgConnection, filter: &LogFilter, before: Option<i64>, limit: i64) -> QueryResult<Vec<LogListed>> {
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &LogFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<LogListed>> {
     let mut query = moderation_log::table
         .inner_join(users::table.on(users::id.eq(moderation_log::actor_id)))
         .order(moderation_log::id.desc())

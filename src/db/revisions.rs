@@ -162,9 +162,18 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
             Some(target) => blame_of(conn, new.thread, target)?.1,
             None if new.base_seq > 0 => {
                 let (parent_md, parent_blame) = blame_of(conn, new.thread, new.base_seq)?;
-                next_blame(Some((&parent_md, &parent_blame)), new.body_md, seq, new.minor)
+                // An undo puts back paragraphs of the undone revision's parent: theirs to keep.
+                let restored = match (new.action, new.other_seq) {
+                    (RevisionAction::Undo, Some(undone)) => match by_seq(conn, new.thread, undone)?.meta.parent_seq {
+                        Some(p) => Some(blame_of(conn, new.thread, p)?),
+                        None => None,
+                    },
+                    _ => None,
+                };
+                let restored = restored.as_ref().map(|(md, b)| (md.as_str(), b.as_slice()));
+                next_blame(Some((&parent_md, &parent_blame)), new.body_md, seq, new.minor, restored)
             }
-            None => next_blame(None, new.body_md, seq, new.minor),
+            None => next_blame(None, new.body_md, seq, new.minor, None),
         };
         diesel::insert_into(revisions::table)
             .values((
@@ -286,7 +295,9 @@ pub fn newest_by_other_author(conn: &mut PgConnection, thread: ThreadId, author:
 /// Computes the blame of revisions saved before blame was stored, oldest first per thread (each
 /// needs its parent's). Runs once after the migration that added the column; later a no-op.
 pub fn fill_missing_blame(conn: &mut PgConnection) -> QueryResult<usize> {
-    let missing: Vec<(i64, i32, Option<i32>, String, bool, Option<i32>)> = revisions::table
+    /// thread, seq, parent, body, minor, reverted_to
+    type Missing = (i64, i32, Option<i32>, String, bool, Option<i32>);
+    let missing: Vec<Missing> = revisions::table
         .filter(revisions::blame.is_null())
         .order((revisions::thread_id, revisions::seq))
         .select((
@@ -304,9 +315,9 @@ pub fn fill_missing_blame(conn: &mut PgConnection) -> QueryResult<usize> {
             (Some(target), _) => blame_of(conn, thread, *target)?.1,
             (None, Some(parent)) => {
                 let (parent_md, parent_blame) = blame_of(conn, thread, *parent)?;
-                next_blame(Some((&parent_md, &parent_blame)), body, *seq, *minor)
+                next_blame(Some((&parent_md, &parent_blame)), body, *seq, *minor, None)
             }
-            (None, None) => next_blame(None, body, *seq, *minor),
+            (None, None) => next_blame(None, body, *seq, *minor, None),
         };
         diesel::update(revisions::table.filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(*seq))))
             .set(revisions::blame.eq(blame.into_iter().map(Some).collect::<Vec<_>>()))

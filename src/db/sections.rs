@@ -354,12 +354,14 @@ pub fn set_question_answer(
     id: i64,
     answer: Option<&str>,
 ) -> Result<(), AppError> {
-    let n = diesel::update(open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))))
-        .set((
-            open_questions::answer.eq(answer.unwrap_or("")),
-            open_questions::answered_at.eq(answer.map(|_| chrono::Utc::now())),
-            open_questions::version.eq(open_questions::version + 1),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        open_questions::table.filter(open_questions::thread_id.eq(thread.0).and(open_questions::id.eq(id))),
+    )
+    .set((
+        open_questions::answer.eq(answer.unwrap_or("")),
+        open_questions::answered_at.eq(answer.map(|_| chrono::Utc::now())),
+        open_questions::version.eq(open_questions::version + 1),
+    ))
+    .execute(conn)?;
     if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
 }

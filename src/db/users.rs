@@ -61,8 +61,7 @@ impl From<UserRow> for User {
             id: UserId(row.id),
             username: row.username,
             role: Role::parse(&row.role).unwrap_or(Role::Reader),
-            suspension: in_force
-                .then(|| Suspension { until: row.suspended_until, reason: row.suspension_reason }),
+            suspension: in_force.then_some(Suspension { until: row.suspended_until, reason: row.suspension_reason }),
         }
     }
 }

@@ -40,8 +40,15 @@ fn words(paragraph: &str) -> String {
 }
 
 /// The blame of `new_text` saved as revision `seq` on top of `parent` (its text and blame).
-/// A minor edit keeps the previous attribution of paragraphs it rewrote one for one.
-pub fn next_blame(parent: Option<(&str, &[i32])>, new_text: &str, seq: i32, minor: bool) -> Vec<i32> {
+/// A minor edit keeps the previous attribution of paragraphs it rewrote one for one. `restored`
+/// is an older text an undo put paragraphs back from: those keep the blame they had there.
+pub fn next_blame(
+    parent: Option<(&str, &[i32])>,
+    new_text: &str,
+    seq: i32,
+    minor: bool,
+    restored: Option<(&str, &[i32])>,
+) -> Vec<i32> {
     let new_paragraphs: Vec<String> = paragraphs(new_text).into_iter().map(words).collect();
     let Some((old_text, old_blame)) = parent else {
         return vec![seq; new_paragraphs.len()];
@@ -51,15 +58,28 @@ pub fn next_blame(parent: Option<(&str, &[i32])>, new_text: &str, seq: i32, mino
         // A blame that does not fit its text cannot be trusted; start over from this revision.
         return vec![seq; new_paragraphs.len()];
     }
+    let restored: Vec<(String, i32)> = match restored {
+        Some((text, blame)) if paragraphs(text).len() == blame.len() => {
+            paragraphs(text).into_iter().map(words).zip(blame.iter().copied()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let fresh = |paragraph: &String| restored.iter().find(|(p, _)| p == paragraph).map_or(seq, |(_, s)| *s);
     let mut blame = Vec::with_capacity(new_paragraphs.len());
     for op in capture_diff_slices(similar::Algorithm::Myers, &old_paragraphs, &new_paragraphs) {
         match op {
             DiffOp::Equal { old_index, len, .. } => blame.extend_from_slice(&old_blame[old_index..old_index + len]),
-            DiffOp::Insert { new_len, .. } => blame.extend(std::iter::repeat_n(seq, new_len)),
+            DiffOp::Insert { new_index, new_len, .. } => {
+                blame.extend(new_paragraphs[new_index..new_index + new_len].iter().map(fresh));
+            }
             DiffOp::Delete { .. } => {}
-            DiffOp::Replace { old_index, old_len, new_len, .. } => {
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
                 for i in 0..new_len {
-                    blame.push(if minor && i < old_len { old_blame[old_index + i] } else { seq });
+                    blame.push(if minor && i < old_len {
+                        old_blame[old_index + i]
+                    } else {
+                        fresh(&new_paragraphs[new_index + i])
+                    });
                 }
             }
         }
@@ -79,23 +99,32 @@ mod tests {
 
     #[test]
     fn unchanged_paragraphs_keep_their_revision_and_changed_ones_take_the_new_one() {
-        let b1 = next_blame(None, "one\n\ntwo", 1, false);
+        let b1 = next_blame(None, "one\n\ntwo", 1, false, None);
         assert_eq!(b1, [1, 1]);
-        let b2 = next_blame(Some(("one\n\ntwo", &b1)), "one\n\nTWO changed\n\nthree", 2, false);
+        let b2 = next_blame(Some(("one\n\ntwo", &b1)), "one\n\nTWO changed\n\nthree", 2, false, None);
         assert_eq!(b2, [1, 2, 2]);
-        let b3 = next_blame(Some(("one\n\nTWO changed\n\nthree", &b2)), "zero\n\none\n\nthree", 3, false);
+        let b3 = next_blame(Some(("one\n\nTWO changed\n\nthree", &b2)), "zero\n\none\n\nthree", 3, false, None);
         assert_eq!(b3, [3, 1, 2]);
     }
 
     #[test]
     fn punctuation_case_and_spacing_are_not_substantive() {
-        let b2 = next_blame(Some(("The cat sat.", &[1])), "the  cat sat", 2, false);
+        let b2 = next_blame(Some(("The cat sat.", &[1])), "the  cat sat", 2, false, None);
         assert_eq!(b2, [1]);
     }
 
     #[test]
+    fn an_undo_gives_restored_paragraphs_back_to_their_authors() {
+        // r1 by A; r2 changed paragraph 2; r3 (an undo of r2) restores r1's paragraph 2.
+        let r1 = "one\n\ntwo";
+        let b2 = next_blame(Some((r1, &[1, 1])), "one\n\nTWO vandalised", 2, false, None);
+        let b3 = next_blame(Some(("one\n\nTWO vandalised", &b2)), r1, 3, false, Some((r1, &[1, 1])));
+        assert_eq!(b3, [1, 1]);
+    }
+
+    #[test]
     fn a_minor_rewrite_keeps_the_attribution() {
-        assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, true), [1]);
-        assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, false), [2]);
+        assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, true, None), [1]);
+        assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, false, None), [2]);
     }
 }

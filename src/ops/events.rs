@@ -63,6 +63,7 @@ pub async fn create(
     input: EventInput,
 ) -> Result<EventId, AppError> {
     access::require(user, roles::can_edit_events, "record events")?;
+    let reason = reason_of(&input.reason)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let fields = input.fields()?;
@@ -70,7 +71,7 @@ pub async fn create(
             let thread = thread_slug.map(|slug| access::editable_thread(c, &slug, &user)).transpose()?;
             let event = events::insert(c, &fields, user.id)?;
             let (title, after) = snapshot(c, event)?;
-            record(c, &user, None, event, "created", &title, "", None, Some(after))?;
+            record(c, &user, None, event, "created", &title, &reason, None, Some(after))?;
             if let Some(thread) = thread {
                 events::link(c, thread.thread_id(), event)?;
                 record(c, &user, Some(thread.thread_id()), event, "linked", &title, "", None, None)?;

@@ -10,7 +10,7 @@ use crate::auth::CurrentUser;
 use crate::db::changes::{self, ChangeFilter, ChangeListed, ChangeRow, Seek};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool, events, users};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::{self, Role};
 use crate::error::AppError;
 use crate::render::diff::{LineDiff, line_diff};
@@ -25,7 +25,7 @@ pub struct ChangeQuery {
     pub kind: Option<String>,
     /// A username.
     pub user: Option<String>,
-    /// Recent changes only: a thread's slug.
+    /// Recent changes and the queue only: a thread's slug.
     pub thread: Option<String>,
     /// "1"/"true"/"on": only changes nobody patrolled yet.
     pub unpatrolled: Option<String>,
@@ -83,20 +83,25 @@ pub async fn thread_history(
     .await
 }
 
+/// The `thread` filter of recent changes and the queue: that thread's changes and the edits of
+/// its events; an unknown slug is a 404.
+fn thread_filter(c: &mut diesel::PgConnection, q: &ChangeQuery) -> Result<Option<(ThreadId, Vec<i64>)>, AppError> {
+    let Some(slug) = q.thread.as_deref().map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let thread = access::thread_by_slug(c, slug)?;
+    Ok(Some((thread.thread_id(), events::ids_for_thread(c, thread.thread_id())?)))
+}
+
 /// Site-wide recent changes, newest first, optionally for one thread.
 pub async fn recent(pool: &PgPool, viewer: Option<Role>, q: ChangeQuery) -> Result<ChangePage, AppError> {
     db::with_conn(pool, move |c| {
         let mut filter = filter_of(c, &q)?;
-        if let Some(slug) = q.thread.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let thread = access::thread_by_slug(c, slug)?;
-            filter.thread = Some((thread.thread_id(), events::ids_for_thread(c, thread.thread_id())?));
-        }
+        filter.thread = thread_filter(c, &q)?;
         page(c, &filter, Seek::Before(q.before), viewer)
     })
     .await
 }
 
-/// The patrol queue: unpatrolled changes, oldest first (moderators only).
+/// The patrol queue: unpatrolled changes, oldest first, optionally for one thread (moderators only).
 pub async fn queue(pool: &PgPool, user: &CurrentUser, q: ChangeQuery) -> Result<ChangePage, AppError> {
     if !roles::can_moderate(user.role) {
         return Err(AppError::Forbidden("only moderators can patrol changes".to_owned()));
@@ -105,6 +110,7 @@ pub async fn queue(pool: &PgPool, user: &CurrentUser, q: ChangeQuery) -> Result<
     db::with_conn(pool, move |c| {
         let mut filter = filter_of(c, &q)?;
         filter.unpatrolled_only = true;
+        filter.thread = thread_filter(c, &q)?;
         page(c, &filter, Seek::After(q.after), viewer)
     })
     .await

@@ -207,9 +207,15 @@ pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockIn
 }
 
 /// Unlocks a thread (moderators only).
-pub async fn unlock(pool: &PgPool, user: &CurrentUser, slug: String, input: ReasonInput) -> Result<ThreadRow, AppError> {
+pub async fn unlock(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: ReasonInput,
+) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "unlock threads")?;
-    let reason = validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?.unwrap_or_default();
+    let reason =
+        validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?.unwrap_or_default();
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {

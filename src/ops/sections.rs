@@ -180,7 +180,9 @@ pub async fn create(
                 SectionFields::Controversy(f) => sections::insert_controversy(c, id, f)?,
             };
             let (subject, after) = snapshot(c, id, kind, item)?;
-            record(c, &user, id, kind, "added", item, &subject, &reason, None, Some(after))?;
+            // Questions are "opened" (then answered, reopened); other items are "added".
+            let action = if kind == SectionKind::Question { "opened" } else { "added" };
+            record(c, &user, id, kind, action, item, &subject, &reason, None, Some(after))?;
             threads::touch(c, id)?;
             Ok((thread, item))
         })
@@ -313,7 +315,12 @@ fn current_values(
 }
 
 /// What an item is called in lists, and its fields as the changelog keeps them.
-fn snapshot(c: &mut diesel::PgConnection, id: ThreadId, kind: SectionKind, item: i64) -> Result<(String, Value), AppError> {
+fn snapshot(
+    c: &mut diesel::PgConnection,
+    id: ThreadId,
+    kind: SectionKind,
+    item: i64,
+) -> Result<(String, Value), AppError> {
     let v = current_values(c, id, kind, item)?;
     Ok(match kind {
         SectionKind::Arc => {
@@ -375,9 +382,7 @@ pub async fn set_answer(
     answer: Option<String>,
     reason: String,
 ) -> Result<ThreadRow, AppError> {
-    let answer = answer
-        .map(|a| validate::required("the answer", &a, 2000).map_err(AppError::Invalid))
-        .transpose()?;
+    let answer = answer.map(|a| validate::required("the answer", &a, 2000).map_err(AppError::Invalid)).transpose()?;
     let reason = reason_of(&reason)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {

@@ -116,6 +116,7 @@ pub async fn revert(
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
         let old = revisions::by_seq(c, thread.thread_id(), seq)?;
+        visibility::refuse_if_any_hidden(c, thread.thread_id(), &[seq], user.role)?;
         if seq == thread.head_seq {
             return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
         }
@@ -153,6 +154,8 @@ pub async fn undo(
         let Some(parent_seq) = target.meta.parent_seq else {
             return Err(AppError::Invalid(format!("revision {seq} is the first one: there is no change to undo")));
         };
+        // Undoing puts the parent's text back, and a collision would quote the revision's own.
+        visibility::refuse_if_any_hidden(c, id, &[seq, parent_seq], user.role)?;
         let parent = revisions::by_seq(c, id, parent_seq)?;
         let head = revisions::by_seq(c, id, thread.head_seq)?;
         let merged = match merge3(&target.body_md, &head.body_md, &parent.body_md) {

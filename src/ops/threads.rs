@@ -133,8 +133,12 @@ pub async fn set_curator(
             let target_id = target.id;
             let is_curator = threads::is_curator(c, id, target_id)?;
             let action = match (add, is_curator) {
-                (true, true) => return Err(AppError::Invalid(format!("{} already curates this thread", target.username))),
-                (false, false) => return Err(AppError::Invalid(format!("{} does not curate this thread", target.username))),
+                (true, true) => {
+                    return Err(AppError::Invalid(format!("{} already curates this thread", target.username)));
+                }
+                (false, false) => {
+                    return Err(AppError::Invalid(format!("{} does not curate this thread", target.username)));
+                }
                 (true, false) => {
                     if !roles::can_create_thread(target.role) {
                         return Err(AppError::Invalid(format!(

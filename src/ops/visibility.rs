@@ -44,6 +44,24 @@ pub fn revision(c: &mut PgConnection, thread: ThreadId, seq: i32, viewer: Option
     Ok(revision)
 }
 
+/// Refuses, unless the viewer is a moderator, an action that would show or put back the text of
+/// any of these revisions when one of them is hidden (a revert to it, an undo that restores it or
+/// whose conflict page would quote it): hidden text returns only by a moderator's hand.
+pub fn refuse_if_any_hidden(
+    c: &mut PgConnection,
+    thread: ThreadId,
+    seqs: &[i32],
+    viewer: Role,
+) -> Result<(), AppError> {
+    if sees_hidden(Some(viewer)) {
+        return Ok(());
+    }
+    match changes::hidden_revisions(c, thread, seqs)?.first() {
+        Some(seq) => Err(AppError::Forbidden(format!("the content of revision {seq} was hidden by a moderator"))),
+        None => Ok(()),
+    }
+}
+
 /// Blanks the content of hidden changelog entries for this viewer (who did it and when stay).
 pub fn redact_changes(rows: &mut [ChangeListed], viewer: Option<Role>) {
     if sees_hidden(viewer) {

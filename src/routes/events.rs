@@ -95,6 +95,9 @@ fn event_form(visitor: &Visitor, title: &str, action: String, input: &EventInput
                 .kind(FieldKind::Url)
                 .required(false),
             Field::markdown("body", "Description", &input.body, 6),
+            Field::text("reason", "Reason for the change", &input.reason)
+                .required(false)
+                .hint("Kept in the history of every thread that has this event."),
         ],
     )
     .editor(key)

@@ -100,14 +100,18 @@ pub struct LogQuery {
 pub fn log_filter(action: Option<&str>) -> Result<LogFilter, AppError> {
     let action = match action.map(str::trim).filter(|a| !a.is_empty()) {
         None => None,
-        Some(a) => {
-            Some(ModAction::parse(a).ok_or_else(|| AppError::BadRequest(format!("there is no action called \"{a}\"")))?)
-        }
+        Some(a) => Some(
+            ModAction::parse(a).ok_or_else(|| AppError::BadRequest(format!("there is no action called \"{a}\"")))?,
+        ),
     };
     Ok(LogFilter { action, target_user: None })
 }
 
-async fn log(state: web::Data<AppState>, visitor: Visitor, query: web::Query<LogQuery>) -> Result<HttpResponse, AppError> {
+async fn log(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<LogQuery>,
+) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let filter = log_filter(q.action.as_deref())?;
     let chosen = filter.action;
@@ -117,7 +121,8 @@ async fn log(state: web::Data<AppState>, visitor: Visitor, query: web::Query<Log
         chrome: Chrome::of(&visitor),
         actions: ModAction::ALL.iter().map(|a| (a.as_str(), Some(*a) == chosen)).collect(),
         rows: rows.iter().map(LogView::from).collect(),
-        next_href: next.map(|n| format!("/moderation/log?{}", encode(&[("action", action), ("before", n.to_string())]))),
+        next_href: next
+            .map(|n| format!("/moderation/log?{}", encode(&[("action", action), ("before", n.to_string())]))),
     }))
 }
 
@@ -200,7 +205,7 @@ fn lock_page(visitor: &Visitor, slug: &str, input: &LockInput) -> FormPage {
             Field::text("reason", "Reason for locking", &input.reason)
                 .required(true)
                 .hint("Shown on the thread page and kept in the moderation log."),
-            Field::text("until", "Locked until (optional)", &input.until)
+            Field::text("until", "Locked until", &input.until)
                 .required(false)
                 .hint("A date such as 2026-12-31 or 2026-12-31T18:00 (UTC). Empty: until a moderator unlocks it."),
         ],

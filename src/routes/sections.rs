@@ -66,7 +66,15 @@ fn form(visitor: &Visitor, slug: &str, kind: SectionKind, item: Option<i64>, inp
         (Some(id), Some(version)) => format!("{id}:{version}"),
         _ => "new".to_owned(),
     };
-    let page = FormPage::new(Chrome::of(visitor), title, action, submit, fields(kind, input))
+    let mut fields = fields(kind, input);
+    if item.is_some() {
+        fields.push(
+            Field::text("reason", "Reason for the change", &input.reason)
+                .required(false)
+                .hint("Kept in the thread's history."),
+        );
+    }
+    let page = FormPage::new(Chrome::of(visitor), title, action, submit, fields)
         .editor(format!("{}:{slug}:{draft}", kind.segment()))
         .cancel(format!("/threads/{slug}#{}", kind.anchor()));
     match input.base_version {
@@ -246,7 +254,7 @@ fn answer_page(visitor: &Visitor, slug: &str, id: i64, input: &AnswerInput) -> F
         "Mark answered",
         vec![
             Field::area("answer", "Answer", &input.answer, 4).required(true).hint("How the thread settled it."),
-            Field::text("reason", "Reason (optional)", &input.reason).required(false),
+            Field::text("reason", "Reason", &input.reason).required(false),
         ],
     )
     .intro("An answered question leaves the open list; it can be reopened.")
@@ -280,7 +288,8 @@ async fn answer(
     let user = visitor.require_user()?;
     let input = form.into_inner();
     let result =
-        sections::set_answer(&state.pool, user, slug.clone(), id, Some(input.answer.clone()), input.reason.clone()).await;
+        sections::set_answer(&state.pool, user, slug.clone(), id, Some(input.answer.clone()), input.reason.clone())
+            .await;
     reshow_if_invalid(result, || answer_page(&visitor, &slug, id, &input), |t| back_to(&t.slug, SectionKind::Question))
 }
 

@@ -11,9 +11,9 @@ use crate::db::revisions::SaveOutcome;
 use crate::db::{self, changes, threads};
 use crate::domain::roles;
 use crate::error::AppError;
+use crate::ops::access;
 use crate::ops::history::{self, ChangeQuery};
 use crate::ops::synthesis::{self, RevertInput, RollbackInput, SynthesisInput, UndoOutcome};
-use crate::ops::access;
 use crate::render::diff::line_diff;
 use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
@@ -125,7 +125,8 @@ async fn history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
     let HistoryQuery { changes: q, merged, onto } = query.into_inner();
-    let (thread, (rows, next)) = history::thread_history(&state.pool, visitor.role(), slug.into_inner(), q.clone()).await?;
+    let (thread, (rows, next)) =
+        history::thread_history(&state.pool, visitor.role(), slug.into_inner(), q.clone()).await?;
     let can_moderate = visitor.role().is_some_and(roles::can_moderate);
     let id = thread.thread_id();
     let head_seq = thread.head_seq;
@@ -195,10 +196,8 @@ async fn revision(
     let (slug, seq) = path.into_inner();
     let (thread, rev) = synthesis::revision(&state.pool, visitor.role(), slug, seq).await?;
     let id = thread.thread_id();
-    let (curators, change) = db::with_conn(&state.pool, move |c| {
-        Ok((threads::curators(c, id)?, changes::of_revision(c, id, seq)?))
-    })
-    .await?;
+    let (curators, change) =
+        db::with_conn(&state.pool, move |c| Ok((threads::curators(c, id)?, changes::of_revision(c, id, seq)?))).await?;
     let can_moderate = visitor.role().is_some_and(roles::can_moderate);
     Ok(ok(&RevisionPage {
         chrome: Chrome::of(&visitor),
@@ -253,7 +252,8 @@ async fn diff(
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let (thread, old, new, diff) = synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
+    let (thread, old, new, diff) =
+        synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
     let side_by_side = q.view.as_deref() == Some("side");
     let view = if side_by_side { "&view=side" } else { "" };
     let slug = thread.slug.clone();
@@ -275,7 +275,7 @@ async fn diff(
 fn after_restore(slug: &str, outcome: SaveOutcome) -> Result<HttpResponse, AppError> {
     match outcome {
         SaveOutcome::Saved { .. } | SaveOutcome::Merged { .. } | SaveOutcome::Unchanged => {
-            Ok(see_other(&format!("/threads/{slug}/history")))
+            Ok(see_other(&format!("/threads/{slug}#synthesis")))
         }
         SaveOutcome::Conflict { .. } => Err(AppError::Conflict(
             "the synthesis changed after you opened this page; review the history and try again".to_owned(),

@@ -98,7 +98,7 @@ fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool
         fields.push(
             Field::text("reason", "Reason for the change", &input.reason)
                 .required(false)
-                .hint("Optional; kept in the thread's history."),
+                .hint("Kept in the thread's history."),
         );
     }
     let (title, submit) =
@@ -205,7 +205,8 @@ async fn change_curator(
     add: bool,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let result = crate::ops::threads::set_curator(&state.pool, user, slug.clone(), input.username, add, input.reason).await;
+    let result =
+        crate::ops::threads::set_curator(&state.pool, user, slug.clone(), input.username, add, input.reason).await;
     match result {
         Ok(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
         Err(AppError::Invalid(message)) => {

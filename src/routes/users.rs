@@ -27,7 +27,8 @@ async fn profile(
     query: web::Query<ChangeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let (user, (rows, next)) = history::contributions(&state.pool, visitor.role(), username.into_inner(), q.clone()).await?;
+    let (user, (rows, next)) =
+        history::contributions(&state.pool, visitor.role(), username.into_inner(), q.clone()).await?;
     let profile = match &visitor.user {
         Some(viewer) if roles::can_manage_users(viewer.role) => {
             let filter = LogFilter { action: None, target_user: Some(user.id) };

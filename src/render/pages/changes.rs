@@ -59,7 +59,7 @@ impl From<&ChangeListed> for ChangeView {
         let noun = match area {
             Area::Arc => "arc period",
             Area::Interpretation => "interpretation",
-            Area::Question => "open question",
+            Area::Question => "question",
             Area::Controversy => "controversy",
             Area::Event => "event",
             _ => "",
@@ -136,12 +136,9 @@ fn field_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChan
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| FieldChange {
-            field: k.replace('_', " "),
-            before: shown(b.get(k)),
-            after: shown(a.get(k)),
-        })
+        // A field absent on one side and null on the other did not change ("—" → "—").
+        .filter(|k| b.get(*k).filter(|v| !v.is_null()) != a.get(*k).filter(|v| !v.is_null()))
+        .map(|k| FieldChange { field: k.replace('_', " "), before: shown(b.get(k)), after: shown(a.get(k)) })
         .collect()
 }
 

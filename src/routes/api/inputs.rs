@@ -124,11 +124,11 @@ impl From<SynthesisBody> for SynthesisInput {
     }
 }
 
-/// A revert, for `POST /api/v1/threads/{slug}/revisions/{seq}/revert`.
+/// A revert or an undo, for `POST /api/v1/threads/{slug}/revisions/{seq}/revert` and `.../undo`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevertBody {
-    /// The head the caller saw; a newer head makes the revert a 409.
+    /// The head the caller saw; a newer head makes the revert or undo a 409.
     pub base_seq: i32,
     /// Why; becomes part of the new revision's summary (up to 300 characters).
     #[serde(default)]

@@ -1,11 +1,18 @@
 //! The JSON API under `/api/v1`, mirroring the pages. Errors are `{"error": "..."}`.
 
+pub mod curation;
 pub mod docs;
 pub mod events;
+pub mod history;
 pub mod inputs;
+pub mod moderation;
+pub mod moderation_inputs;
+pub mod moderation_views;
 pub mod openapi;
 pub mod session;
+pub mod synthesis;
 pub mod threads;
+pub mod users;
 pub mod views;
 
 use actix_web::web;
@@ -21,8 +28,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope(API)
             .configure(openapi::configure)
             .configure(session::configure)
-            // Events first: `/threads/{slug}/events` must win over `/threads/{slug}/{kind}`.
+            // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
+            // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)
+            .configure(synthesis::configure)
+            .configure(history::configure)
+            .configure(moderation::configure)
+            .configure(curation::configure)
+            .configure(users::configure)
             .configure(threads::configure)
             .default_service(web::to(not_found)),
     );

@@ -13,7 +13,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
-use super::{API, docs, events, session, threads};
+use super::{API, curation, docs, events, history, moderation, session, synthesis, threads, users};
 use crate::routes::table::{Routes, at};
 
 /// Registers the document and its page.
@@ -40,19 +40,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         threads::list,
         threads::create,
         threads::detail,
-        threads::save_synthesis,
-        threads::revisions,
-        threads::revision,
-        threads::revert,
-        threads::diff,
+        curation::add_curator,
+        curation::remove_curator,
+        synthesis::save_synthesis,
+        synthesis::revisions,
+        synthesis::revision,
+        synthesis::revert,
+        synthesis::undo,
+        synthesis::rollback,
+        synthesis::diff,
+        synthesis::blame,
         threads::create_item,
         threads::update_item,
         threads::delete_item,
+        curation::answer,
+        curation::reopen,
         events::list,
         events::detail,
         events::create,
         events::create_for_thread,
         events::update,
+        history::thread_changes,
+        history::recent,
+        history::contributions,
+        history::item_history,
+        history::item_diff,
+        moderation::queue,
+        moderation::patrol,
+        moderation::hide,
+        moderation::unhide,
+        moderation::lock,
+        moderation::unlock,
+        moderation::log,
+        users::set_role,
+        users::suspend,
+        users::unsuspend,
         openapi_json,
         docs::page,
     ),
@@ -63,6 +85,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "synthesis", description = "The versioned canonical synthesis of a thread"),
         (name = "sections", description = "Arc periods, interpretations, open questions and controversies"),
         (name = "events", description = "Dated events, shared across threads"),
+        (name = "history", description = "The changelog: what changed, by whom and why, and item versions"),
+        (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
+        (name = "users", description = "Roles and suspensions"),
         (name = "docs", description = "This description"),
     )
 )]

@@ -9,12 +9,13 @@ use crate::db::events::EventRow;
 use crate::db::revisions::{Revision, RevisionListed};
 use crate::db::thread_page::ThreadPageData;
 use crate::db::threads::ThreadRow;
+use crate::domain::history::RevisionAction;
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
-use crate::render::diff::LineDiff;
+use crate::render::diff::{DiffLine, LineDiff};
 
 /// A string that is one of `values` (the domain's own list, so the document cannot drift).
-fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
+pub fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
 }
 
@@ -36,6 +37,13 @@ pub fn significance_schema() -> Object {
 /// A user's role.
 pub fn role_schema() -> Object {
     one_of(Role::ALL.iter().map(|r| r.as_str()))
+}
+
+/// How a revision came about. `RevisionAction` has no list of its variants, so they are named
+/// here; each goes through `as_str`, so only a new variant (not a renamed one) can be missed.
+fn revision_action_schema() -> Object {
+    use RevisionAction::{Edit, Merge, Restore, Revert, Rollback, Undo};
+    one_of([Edit, Merge, Revert, Undo, Rollback, Restore].map(RevisionAction::as_str))
 }
 
 /// Every error: `{"error": "..."}`; a 500 also carries the request id to quote in a report.
@@ -97,6 +105,12 @@ pub struct RevisionSummary {
     pub body_length: i32,
     pub reverted_to_seq: Option<i32>,
     pub minor: bool,
+    /// How the revision came about: written by hand (`edit`), merged with revisions saved
+    /// meanwhile (`merge`), or one of the ways back.
+    #[schema(schema_with = revision_action_schema)]
+    pub action: &'static str,
+    /// A moderator hid its content: for everyone but moderators its summary (and text) are empty.
+    pub hidden: bool,
 }
 
 impl From<&RevisionListed> for RevisionSummary {
@@ -110,6 +124,8 @@ impl From<&RevisionListed> for RevisionSummary {
             body_length: r.meta.body_len,
             reverted_to_seq: r.meta.reverted_to_seq,
             minor: r.meta.minor,
+            action: r.meta.action().as_str(),
+            hidden: r.hidden,
         }
     }
 }
@@ -331,10 +347,30 @@ pub struct DiffLineView {
     #[schema(schema_with = line_change_schema)]
     pub change: &'static str,
     pub text: String,
+    /// `text` cut where words changed: the `changed` segments are the words that differ from the
+    /// other side (a `same` line is one unchanged segment).
+    pub segments: Vec<SegmentView>,
+}
+
+/// A run of a diff line's text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SegmentView {
+    pub text: String,
+    pub changed: bool,
 }
 
 fn line_change_schema() -> Object {
     one_of(["same", "added", "removed"])
+}
+
+impl From<DiffLine> for DiffLineView {
+    fn from(l: DiffLine) -> Self {
+        DiffLineView {
+            change: l.kind(),
+            segments: l.segments.into_iter().map(|s| SegmentView { text: s.text, changed: s.changed }).collect(),
+            text: l.text,
+        }
+    }
 }
 
 impl DiffView {
@@ -345,7 +381,7 @@ impl DiffView {
             to,
             added: diff.added,
             removed: diff.removed,
-            lines: diff.lines.into_iter().map(|l| DiffLineView { change: l.kind(), text: l.text }).collect(),
+            lines: diff.lines.into_iter().map(DiffLineView::from).collect(),
         }
     }
 }

@@ -1,0 +1,115 @@
+// A moderator deals with vandalism on the demo thread: rolls it back, hides the abusive
+// revision, locks the thread and suspends the vandal; readers never see the hidden text.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { clickAndWait, expectVisible, field, launchBrowser, logIn, scenario, unique } from '../lib/browser.mjs';
+import { startServer } from '../lib/server.mjs';
+
+const DEMO = '/threads/open-vs-closed-weights';
+const ABUSE = 'CALL 555-0100 FOR CHEAP WEIGHTS';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Appends a paragraph to the synthesis through the editor. */
+async function vandalise(page, paragraph, summary) {
+  await page.goto(`${server.baseUrl}${DEMO}`);
+  await page.getByRole('link', { name: 'Edit synthesis' }).click();
+  const box = page.getByRole('textbox', { name: /^Synthesis/ });
+  await box.press('Control+End');
+  await page.keyboard.type(`\n\n${paragraph}`);
+  await field(page, 'Edit summary').fill(summary);
+  await expectVisible(page.getByRole('region', { name: 'Preview' }).getByText(paragraph.slice(0, 12)), 'the preview shows the paragraph');
+  await clickAndWait(page, page.getByRole('button', { name: 'Save synthesis' }));
+}
+
+test('a moderator rolls back vandalism, hides it, locks the thread and suspends the vandal', async (t) => {
+  await scenario(browser, t, async (open) => {
+    const [vandal, moderator] = [unique('vandal'), unique('moderator')];
+    await server.createUser(vandal, 'curator');
+    await server.createUser(moderator, 'moderator');
+    await server.addCurator('open-vs-closed-weights', vandal);
+
+    // The vandal makes two edits in a row.
+    const vandalPage = await open();
+    await logIn(vandalPage, server.baseUrl, vandal);
+    await vandalise(vandalPage, ABUSE, 'more sources');
+    await vandalise(vandalPage, 'Closed weights forever, open weights never.', 'balance');
+    const synthesis = (page) => page.getByRole('region', { name: 'Canonical Synthesis' });
+    await expectVisible(synthesis(vandalPage).getByText(ABUSE), 'the vandalism is live');
+
+    // The moderator finds it in the review queue and rolls back both edits at once.
+    const mod = await open();
+    await logIn(mod, server.baseUrl, moderator);
+    await mod.getByRole('link', { name: 'Review queue' }).click();
+    assert.equal(await mod.getByRole('row').filter({ hasText: vandal }).count(), 2, 'both edits wait for review');
+    await mod.goto(`${server.baseUrl}${DEMO}/history`);
+    await field(mod, 'Reason for the rollback').fill('vandalism');
+    await clickAndWait(mod, mod.getByRole('button', { name: `Roll back the latest edits by ${vandal}` }));
+    assert.doesNotMatch(await synthesis(mod).innerText(), /CHEAP WEIGHTS|forever/, 'the rollback removed both edits');
+
+    await mod.getByRole('link', { name: 'History' }).click();
+    const rollbackRow = mod.getByRole('row').filter({ has: mod.getByRole('link', { name: 'Revision 6', exact: true }) });
+    assert.match(await rollbackRow.innerText(), new RegExp(`Rolled back 2 edits by ${vandal} to revision 3 by terry-tang: vandalism`));
+
+    // It hides the revision with the phone number.
+    await mod.getByRole('link', { name: 'Revision 4', exact: true }).click();
+    await mod.getByRole('link', { name: 'Hide revision 4' }).click();
+    await field(mod, 'Reason for hiding').fill('personal data');
+    await clickAndWait(mod, mod.getByRole('button', { name: 'Hide this content' }));
+    await expectVisible(mod.getByText('Content hidden by a moderator.'), 'the revision is marked hidden');
+    await expectVisible(mod.getByText(ABUSE), 'the moderator can still read it');
+
+    // And locks the thread for a while.
+    await mod.goto(`${server.baseUrl}${DEMO}`);
+    await mod.getByRole('navigation', { name: 'Thread tools' }).getByRole('link', { name: 'Lock' }).click();
+    await field(mod, 'Reason for locking').fill('edit war');
+    await field(mod, 'Locked until').fill('2099-01-01');
+    await clickAndWait(mod, mod.getByRole('button', { name: 'Lock thread' }));
+    await expectVisible(mod.getByText(/This thread is locked until 2099-01-01 00:00 UTC \(reason: edit war\)/), 'the page says why and until when');
+
+    // A reader sees neither the hidden text nor a way to it.
+    const reader = await open();
+    await reader.goto(`${server.baseUrl}${DEMO}/revisions/4`);
+    await expectVisible(reader.getByText('Content hidden by a moderator.'), 'readers see that something was hidden');
+    assert.doesNotMatch(await reader.locator('main').innerText(), /555-0100|more sources/, 'the text and summary stay hidden');
+    const diff = await reader.goto(`${server.baseUrl}${DEMO}/diff?from=3&to=4`);
+    assert.equal(diff.status(), 403, 'the diff of a hidden revision is refused');
+    await reader.goto(`${server.baseUrl}${DEMO}/history`);
+    assert.doesNotMatch(await reader.locator('main').innerText(), /555-0100|more sources/, 'the history hides the summary too');
+
+    // The vandal, still a curator, can no longer edit the locked thread.
+    await vandalPage.goto(`${server.baseUrl}${DEMO}`);
+    await expectVisible(vandalPage.getByText(/This thread is locked/), 'the vandal sees the lock');
+    assert.equal(await vandalPage.getByRole('link', { name: 'Edit synthesis' }).count(), 0, 'no edit link while locked');
+    const refused = await vandalPage.goto(`${server.baseUrl}${DEMO}/synthesis/edit`);
+    assert.equal(refused.status(), 403, 'the editor is refused');
+
+    // The moderator suspends the vandal; their session ends at once.
+    await mod.goto(`${server.baseUrl}/users/${vandal}`);
+    await field(mod, 'Reason for suspending').fill('vandalism and personal data');
+    await clickAndWait(mod, mod.getByRole('button', { name: `Suspend ${vandal}` }));
+    await expectVisible(mod.getByRole('note').getByText(/suspended until a moderator lifts it/), 'the account page shows the suspension');
+    await vandalPage.reload();
+    await expectVisible(vandalPage.getByRole('link', { name: 'Log in' }), 'the vandal was logged out');
+
+    // Everything is in the moderation log.
+    await mod.getByRole('link', { name: 'Moderation log' }).click();
+    const log = await mod.getByRole('table').innerText();
+    for (const entry of [/suspended .*vandalism and personal data/, /locked .*edit war/, /hid revision 4 .*personal data/, /rolled back 2 edits .*vandalism/]) {
+      assert.match(log, entry);
+    }
+  });
+});

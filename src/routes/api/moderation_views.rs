@@ -1,0 +1,297 @@
+//! The JSON shapes of history and moderation: changelog entries, the moderation log, blame,
+//! undo conflicts, and the small answers of moderators' actions.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::Object;
+
+use super::views::{DiffLineView, RevisionSummary, SaveConflict, one_of, role_schema};
+use crate::db::changes::ChangeListed;
+use crate::db::moderation::LogListed;
+use crate::domain::history::{Area, ModAction};
+use crate::domain::merge::ConflictRegion;
+use crate::ops::history::ItemDiff;
+use crate::ops::synthesis::BlamedParagraph;
+
+/// The part of a thread a changelog entry is about (also the `kind` filter).
+pub fn area_schema() -> Object {
+    one_of(Area::ALL.iter().map(|a| a.as_str()))
+}
+
+/// What a moderation-log entry records (also the `action` filter).
+pub fn mod_action_schema() -> Object {
+    one_of(ModAction::ALL.iter().map(|a| a.as_str()))
+}
+
+/// One entry of the changelog: a synthesis revision, a section item's change, a curator added
+/// or removed, an event edited. Hidden entries keep who and when; for everyone but moderators
+/// their subject, reason and snapshots are empty.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeView {
+    /// The entry's id (what `patrol`, `hide` and item diffs name).
+    pub id: i64,
+    /// The thread's slug; `null` for an edit of an event, which belongs to no one thread.
+    pub thread: Option<String>,
+    /// Edits of events: the event's id.
+    pub event_id: Option<i64>,
+    #[schema(schema_with = area_schema)]
+    pub kind: &'static str,
+    /// What was done: for the synthesis how the revision came about (`edit`, `merge`, `revert`,
+    /// `undo`, `rollback`, `restore`); for items `added` (questions: `opened`), `edited`,
+    /// `removed`, `answered`, `reopened`; for curators `added` or `removed`; for details the
+    /// field changed.
+    pub action: String,
+    /// The item, event or curator it is about, as named at the time.
+    pub subject: String,
+    pub subject_id: Option<i64>,
+    /// Synthesis entries: the revision's seq.
+    pub revision: Option<i32>,
+    /// Who made the change.
+    pub actor: String,
+    pub created_at: DateTime<Utc>,
+    /// The reason or edit summary given.
+    pub reason: String,
+    /// The item as it was before the change (`null` for a creation, a revision, or hidden).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<Value>,
+    /// The item as the change left it (`null` for a deletion, a revision, or hidden).
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<Value>,
+    pub minor: bool,
+    /// A moderator reviewed it (moderators' own changes are patrolled when made).
+    pub patrolled: bool,
+    /// A moderator hid its content.
+    pub hidden: bool,
+    /// Why it was hidden; empty unless hidden and the viewer is a moderator.
+    pub hidden_reason: String,
+}
+
+impl From<&ChangeListed> for ChangeView {
+    fn from(c: &ChangeListed) -> Self {
+        let r = &c.row;
+        ChangeView {
+            id: r.id,
+            thread: c.thread_slug.clone(),
+            event_id: r.event_id,
+            kind: r.area().as_str(),
+            action: r.action.clone(),
+            subject: r.subject.clone(),
+            subject_id: r.subject_id,
+            revision: r.rev_seq,
+            actor: c.actor.clone(),
+            created_at: r.created_at,
+            reason: r.reason.clone(),
+            before: r.before.clone(),
+            after: r.after.clone(),
+            minor: r.minor,
+            patrolled: r.patrolled_at.is_some(),
+            hidden: r.is_hidden(),
+            hidden_reason: r.hidden_reason.clone(),
+        }
+    }
+}
+
+/// A page of changelog entries, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeList {
+    pub changes: Vec<ChangeView>,
+    /// Pass as `?before=` for the next (older) page; absent on the last page.
+    pub next_before: Option<i64>,
+}
+
+impl ChangeList {
+    /// The page `rows` with its cursor.
+    pub fn new(rows: &[ChangeListed], next_before: Option<i64>) -> Self {
+        ChangeList { changes: rows.iter().map(ChangeView::from).collect(), next_before }
+    }
+}
+
+/// A page of the patrol queue, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueuePage {
+    pub changes: Vec<ChangeView>,
+    /// Pass as `?after=` for the next (newer) page; absent on the last page.
+    pub next_after: Option<i64>,
+}
+
+/// An entry of the moderation log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogEntryView {
+    pub id: i64,
+    #[schema(schema_with = mod_action_schema)]
+    pub action: String,
+    /// The moderator or admin who acted.
+    pub actor: String,
+    /// What was acted on, in words ("revision 3 on \"Open weights\"", "alice until lifted").
+    pub target: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    /// The changelog entry acted on (patrol, hide, unhide).
+    pub change_id: Option<i64>,
+    /// The user acted on (suspensions, roles; for content, its author).
+    pub target_user_id: Option<i64>,
+}
+
+impl From<&LogListed> for LogEntryView {
+    fn from(l: &LogListed) -> Self {
+        LogEntryView {
+            id: l.row.id,
+            action: l.row.action.clone(),
+            actor: l.actor.clone(),
+            target: l.row.target.clone(),
+            reason: l.row.reason.clone(),
+            created_at: l.row.created_at,
+            change_id: l.row.change_id,
+            target_user_id: l.row.target_user_id,
+        }
+    }
+}
+
+/// A page of the moderation log, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogPage {
+    pub entries: Vec<LogEntryView>,
+    /// Pass as `?before=` for the next (older) page; absent on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// The versions of a section item's body compared.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemDiffView {
+    /// The entry whose result is the old text (with `?entry=`, that entry: its text before).
+    pub from: i64,
+    /// The entry whose result is the new text.
+    pub to: i64,
+    /// The item, as the newer entry names it.
+    pub subject: String,
+    /// Lines added.
+    pub added: usize,
+    /// Lines removed.
+    pub removed: usize,
+    pub lines: Vec<DiffLineView>,
+}
+
+impl From<ItemDiff> for ItemDiffView {
+    fn from(d: ItemDiff) -> Self {
+        ItemDiffView {
+            from: d.from.id,
+            to: d.to.id,
+            subject: d.subject,
+            added: d.diff.added,
+            removed: d.diff.removed,
+            lines: d.diff.lines.into_iter().map(DiffLineView::from).collect(),
+        }
+    }
+}
+
+/// Who last changed each paragraph of a revision of the synthesis.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlameView {
+    /// The revision shown (0: the thread has no synthesis yet, and no paragraphs).
+    pub seq: i32,
+    pub paragraphs: Vec<BlamedParagraphView>,
+}
+
+/// A paragraph and the revision that last changed it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlamedParagraphView {
+    pub text: String,
+    pub revision: RevisionSummary,
+}
+
+impl From<&BlamedParagraph> for BlamedParagraphView {
+    fn from(p: &BlamedParagraph) -> Self {
+        BlamedParagraphView { text: p.text.clone(), revision: RevisionSummary::from(&p.revision) }
+    }
+}
+
+/// 409 from an undo: later revisions changed the same paragraphs (`regions`), or someone
+/// saved since `base_seq` (`current`). Nothing was stored either way.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum UndoRefused {
+    Overlaps(UndoConflict),
+    Stale(SaveConflict),
+}
+
+/// Later revisions changed what the undone revision changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UndoConflict {
+    pub error: String,
+    /// Where the two collide.
+    pub regions: Vec<ConflictRegionView>,
+}
+
+/// A region the undo and a later revision both changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictRegionView {
+    /// The text as the undone revision left it.
+    pub ancestor: String,
+    /// The text as the current revision has it.
+    pub ours: String,
+    /// The text as it was before the undone revision (what the undo would put back).
+    pub theirs: String,
+}
+
+impl From<ConflictRegion> for ConflictRegionView {
+    fn from(r: ConflictRegion) -> Self {
+        ConflictRegionView { ancestor: r.ancestor, ours: r.ours, theirs: r.theirs }
+    }
+}
+
+/// 200 from a patrol.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Patrolled {
+    /// The changelog entry.
+    pub id: i64,
+    /// Always `true` (also when someone had patrolled it already).
+    pub patrolled: bool,
+}
+
+/// 200 from hiding or showing again a change's content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HiddenState {
+    /// The changelog entry.
+    pub id: i64,
+    pub hidden: bool,
+}
+
+/// 200 from locking or unlocking a thread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LockState {
+    pub slug: String,
+    pub locked: bool,
+}
+
+/// 200 from a role change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserRole {
+    /// The user's id.
+    pub id: i64,
+    #[schema(schema_with = role_schema)]
+    pub role: &'static str,
+}
+
+/// 200 from suspending a user or lifting a suspension.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuspensionState {
+    /// The user's id.
+    pub id: i64,
+    pub suspended: bool,
+}
+
+/// 200 from adding or removing a curator: the thread's curators now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CuratorList {
+    pub curators: Vec<String>,
+}
+
+/// 200 from answering or reopening an open question.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionState {
+    /// The question's id.
+    pub id: i64,
+    pub answered: bool,
+}
