@@ -115,7 +115,7 @@ before(async () => {
     await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Edit period/ }).first().click();
     await field(mod, 'Title').fill('A renamed period');
     await Promise.all([mod.waitForNavigation(), mod.getByRole('button', { name: 'Save' }).click()]);
-    await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^History of period/ }).first().click();
+    await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Versions of period/ }).first().click();
     return mod.reload();
   });
   await check(mod, 'error', 'moderator', goto(mod, '/no/such/page'), { status: 404 });

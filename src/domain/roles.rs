@@ -26,6 +26,16 @@ impl Role {
         }
     }
 
+    /// "a curator", "an admin": for messages.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Role::Reader => "a reader",
+            Role::Curator => "a curator",
+            Role::Moderator => "a moderator",
+            Role::Admin => "an admin",
+        }
+    }
+
     /// Parses a stored role name.
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)

@@ -57,10 +57,10 @@ pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: 
             let current = users::by_id(c, target)?;
             if !roles::can_set_role(user.role, current.role, role) {
                 return Err(AppError::Forbidden(format!(
-                    "a {} cannot make a {} a {}",
-                    user.role.as_str(),
-                    current.role.as_str(),
-                    role.as_str()
+                    "{} cannot make {} {}",
+                    user.role.with_article(),
+                    current.role.with_article(),
+                    role.with_article()
                 )));
             }
             if current.role == role {
@@ -126,9 +126,9 @@ async fn change_suspension(
             let current = users::by_id(c, target)?;
             if !roles::can_suspend(user.role, current.role) {
                 return Err(AppError::Forbidden(format!(
-                    "a {} cannot suspend a {}",
-                    user.role.as_str(),
-                    current.role.as_str()
+                    "{} cannot suspend {}",
+                    user.role.with_article(),
+                    current.role.with_article()
                 )));
             }
             if suspension.is_none() && current.suspension.is_none() {

@@ -196,11 +196,11 @@ async fn item_history(
     }))
 }
 
-/// `?from=&to=` or `?entry=`, and `&view=side`, on an item's diff.
+/// `&view=side` on an item's diff, read next to its `?from=&to=` or `?entry=` (`ItemDiffQuery`).
+/// A second extractor rather than `#[serde(flatten)]`: flatten hands the inner struct every
+/// value as a string, and the query parser then refuses `entry=3` for an `i64`.
 #[derive(Debug, serde::Deserialize)]
-pub struct ItemDiffParams {
-    #[serde(flatten)]
-    pub which: ItemDiffQuery,
+pub struct ItemDiffView {
     pub view: Option<String>,
 }
 
@@ -208,13 +208,14 @@ async fn item_diff(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, String, i64)>,
-    query: web::Query<ItemDiffParams>,
+    which: web::Query<ItemDiffQuery>,
+    view: web::Query<ItemDiffView>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let q = query.into_inner();
-    let d = history::item_diff(&state.pool, visitor.role(), slug, kind, id, q.which).await?;
-    let (from_label, to_label, base) = match q.which.entry {
+    let which = which.into_inner();
+    let d = history::item_diff(&state.pool, visitor.role(), slug, kind, id, which).await?;
+    let (from_label, to_label, base) = match which.entry {
         Some(entry) => (format!("before change {entry}"), format!("after change {entry}"), format!("?entry={entry}")),
         None => (
             format!("the version after change {}", d.from.id),
@@ -229,7 +230,7 @@ async fn item_diff(
         subject: d.subject,
         from_label,
         to_label,
-        side_by_side: q.view.as_deref() == Some("side"),
+        side_by_side: view.view.as_deref() == Some("side"),
         view_base: format!("/threads/{}/{}/{id}/diff{base}", d.thread.slug, kind.segment()),
         diff: d.diff,
         slug: d.thread.slug,

@@ -109,11 +109,11 @@ async fn save(
     )
 }
 
-/// The history page's query: the changelog filters plus the notice after a merged save.
+/// The notice after a merged save (`?merged=&onto=`), read next to the changelog filters.
+/// A second extractor rather than `#[serde(flatten)]`: flatten hands the inner struct every
+/// value as a string, and the query parser then refuses `before=6` for an `i64`.
 #[derive(Debug, Deserialize)]
-pub struct HistoryQuery {
-    #[serde(flatten)]
-    pub changes: ChangeQuery,
+pub struct MergedQuery {
     pub merged: Option<i32>,
     pub onto: Option<i32>,
 }
@@ -122,9 +122,10 @@ async fn history(
     state: web::Data<AppState>,
     visitor: Visitor,
     slug: web::Path<String>,
-    query: web::Query<HistoryQuery>,
+    query: web::Query<ChangeQuery>,
+    notice: web::Query<MergedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let HistoryQuery { changes: q, merged, onto } = query.into_inner();
+    let (q, MergedQuery { merged, onto }) = (query.into_inner(), notice.into_inner());
     let (thread, (rows, next)) =
         history::thread_history(&state.pool, visitor.role(), slug.into_inner(), q.clone()).await?;
     let can_moderate = visitor.role().is_some_and(roles::can_moderate);
@@ -154,7 +155,7 @@ async fn history(
             unpatrolled: false,
         },
         next_href: next.map(|_| format!("/threads/{}/history?{}", thread.slug, encode(&next_query))),
-        rows: rows.iter().map(ChangeView::from).collect(),
+        rows: with_default_comparison(rows.iter().map(ChangeView::from).collect()),
         head_seq,
         history_href: format!("/threads/{}/history", thread.slug),
         notice: merged.map(|seq| {
@@ -167,6 +168,19 @@ async fn history(
         slug: thread.slug,
         title: thread.title,
     }))
+}
+
+/// Checks "compare from" on the second newest revision and "compare to" on the newest, so the
+/// compare button works without choosing.
+fn with_default_comparison(mut rows: Vec<ChangeView>) -> Vec<ChangeView> {
+    let mut revisions = rows.iter_mut().filter(|r| r.rev_seq.is_some());
+    if let Some(newest) = revisions.next() {
+        newest.compare_to = true;
+    }
+    if let Some(previous) = revisions.next() {
+        previous.compare_from = true;
+    }
+    rows
 }
 
 /// The filters of a changelog query as URL pairs (for "next page" links that keep them).

@@ -3,10 +3,12 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use agora::db::schema::users;
 use agora::domain::roles::Role;
+use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{assert_every_control_labelled, spawn_app, texts};
+use crate::helpers::{TestApp, assert_every_control_labelled, changes_column, spawn_app, texts};
 
 fn run_agora(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
@@ -20,6 +22,22 @@ fn run_agora(database_url: &str, args: &[&str], stdin: &str) -> std::process::Ou
         .expect("run the agora binary");
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// The id of the user called `name`.
+async fn user_id(app: &TestApp, name: &'static str) -> i64 {
+    app.query(move |c| users::table.filter(users::username.eq(name)).select(users::id).first(c).unwrap()).await
+}
+
+/// The stored role of the user called `name`.
+async fn role_of(app: &TestApp, name: &'static str) -> String {
+    app.query(move |c| users::table.filter(users::username.eq(name)).select(users::role).first(c).unwrap()).await
+}
+
+/// Submits the users page's role form for `name`.
+async fn set_role(app: &TestApp, name: &'static str, role: &str) -> reqwest::Response {
+    let id = user_id(app, name).await;
+    app.post_form(&format!("/admin/users/{id}/role"), &[("role", role)]).await
 }
 
 #[tokio::test]
@@ -71,13 +89,7 @@ async fn seed_demo_loads_the_demo_thread_once() {
 async fn an_admin_makes_a_reader_a_curator_who_can_then_start_threads() {
     let app = spawn_app().await;
     app.user("reader1", Role::Reader).await;
-    let reader_id: i64 = app
-        .query(|c| {
-            use agora::db::schema::users::dsl::*;
-            use diesel::prelude::*;
-            users.filter(username.eq("reader1")).select(id).first(c).unwrap()
-        })
-        .await;
+    let reader_id = user_id(&app, "reader1").await;
     app.login_as("boss", Role::Admin).await;
     let page = app.page("/admin/users").await;
     assert_every_control_labelled(&page);
@@ -92,20 +104,50 @@ async fn an_admin_makes_a_reader_a_curator_who_can_then_start_threads() {
 }
 
 #[tokio::test]
-async fn only_admins_see_or_change_roles() {
+async fn moderators_move_users_between_reader_and_curator_only_and_never_change_their_own_role() {
     let app = spawn_app().await;
-    app.login_as("mod", Role::Moderator).await;
-    assert_eq!(app.get("/admin/users").await.status(), StatusCode::FORBIDDEN);
-    let res = app.post_form("/admin/users/1/role", &[("role", "admin")]).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let role: String = app
-        .query(|c| {
-            use agora::db::schema::users::dsl::*;
-            use diesel::prelude::*;
-            users.filter(username.eq("mod")).select(role).first(c).unwrap()
-        })
-        .await;
-    assert_eq!(role, "moderator");
+    for (name, role) in
+        [("rita", Role::Reader), ("carl", Role::Curator), ("mona", Role::Moderator), ("boss", Role::Admin)]
+    {
+        app.user(name, role).await;
+    }
+    app.login_as("maud", Role::Moderator).await;
+    let page = app.page("/admin/users").await;
+    assert_every_control_labelled(&page);
+    assert_eq!(texts(&page, "td a[href^='/users/']"), ["boss", "carl", "maud", "mona", "rita"]);
+
+    let promoted = set_role(&app, "rita", "curator").await;
+    let demoted = set_role(&app, "carl", "reader").await;
+
+    assert_eq!(promoted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(demoted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(role_of(&app, "rita").await, "curator");
+    assert_eq!(role_of(&app, "carl").await, "reader");
+    // Nothing at or above a moderator, neither as the role given nor as the user's current one.
+    for (name, role) in [("rita", "moderator"), ("carl", "admin"), ("mona", "reader"), ("boss", "curator")] {
+        let res = set_role(&app, name, role).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name} → {role}");
+        let alert = texts(&res.text().await.unwrap(), "[role=alert]");
+        assert!(alert.len() == 1 && alert[0].starts_with("a moderator cannot make a"), "{name} → {role}: {alert:?}");
+    }
+    let own = set_role(&app, "maud", "curator").await;
+    assert_eq!(own.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(texts(&own.text().await.unwrap(), "[role=alert]"), ["you cannot change your own role"]);
+    let roles = [
+        role_of(&app, "rita").await,
+        role_of(&app, "carl").await,
+        role_of(&app, "mona").await,
+        role_of(&app, "boss").await,
+    ];
+    assert_eq!(roles, ["curator", "reader", "moderator", "admin"], "the refused changes changed nothing");
+    assert_eq!(role_of(&app, "maud").await, "moderator");
+
+    let log = app.page("/moderation/log?action=role").await;
+    assert_eq!(
+        changes_column(&log, "Action"),
+        ["changed the role of carl: curator → reader", "changed the role of rita: reader → curator"]
+    );
+    assert_eq!(changes_column(&log, "Moderator"), ["maud", "maud"]);
 }
 
 #[tokio::test]

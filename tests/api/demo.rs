@@ -3,7 +3,7 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app, texts};
+use crate::helpers::{TestApp, changes_column, spawn_app, texts};
 
 const DEMO: &str = "/threads/open-vs-closed-weights";
 
@@ -39,6 +39,13 @@ fn shipped_events() -> Vec<(String, String, String)> {
         .collect();
     events.sort_by(|a, b| a.0.cmp(&b.0));
     events
+}
+
+/// The demo's synthesis paragraphs as the shipped JSON has them.
+fn shipped_synthesis_paragraphs() -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("demo/open-vs-closed-weights.json").unwrap()).unwrap();
+    json["synthesis_paragraphs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect()
 }
 
 /// Row counts of every table the demo writes to.
@@ -144,15 +151,29 @@ async fn the_demo_synthesis_has_three_revisions_in_its_history() {
 
     let html = app.page(&format!("{DEMO}/history")).await;
 
+    // The synthesis grew over three saves: two paragraphs, then four, then all of them.
+    let paragraphs = shipped_synthesis_paragraphs();
+    let bytes = |count: usize| paragraphs[..count].join("\n\n").len();
     assert_eq!(
-        texts(&html, "table.history tbody tr td:nth-child(3)"),
-        ["Revision 3 current", "Revision 2", "Revision 1"]
+        changes_column(&html, "Change"),
+        [
+            format!("Revision 3 edited the synthesis ({} bytes)", bytes(paragraphs.len())),
+            format!("Revision 2 edited the synthesis ({} bytes)", bytes(4)),
+            format!("Revision 1 edited the synthesis ({} bytes)", bytes(2)),
+        ],
+        "the three revisions and nothing else"
     );
-    assert_eq!(texts(&html, "table.history tbody tr td:nth-child(4)"), ["terry-tang", "terry-tang", "terry-tang"]);
-    let saved = crate::helpers::attrs(&html, "table.history tbody tr time", "datetime");
+    assert_eq!(changes_column(&html, "Who"), ["terry-tang", "terry-tang", "terry-tang"]);
+    let saved = crate::helpers::attrs(&html, "table.changes tbody tr time", "datetime");
     assert!(saved[0].starts_with("2026-03-08") && saved[2].starts_with("2023-02-01"), "backdated revisions: {saved:?}");
-    let summaries = texts(&html, "table.history tbody tr td:nth-child(7)");
-    assert!(summaries[2].starts_with("First sketch"), "summaries: {summaries:?}");
+    assert_eq!(
+        changes_column(&html, "Summary"),
+        [
+            "“Add the fragmented regulatory landscape” changes",
+            "“Add the spectrum of openness and the safety dimension” changes",
+            "“First sketch: the trajectory towards openness”"
+        ]
+    );
     assert_eq!(app.count("revisions").await, 3);
     let diff = app.page(&format!("{DEMO}/diff?from=1&to=2")).await;
     assert!(!texts(&diff, "table.diff ins").is_empty(), "revision 2 added paragraphs");

@@ -294,6 +294,28 @@ pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
     doc.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
 }
 
+/// The cells under the column headed `header` in the table matching `table`, top row first.
+/// Cells are found by the heading's position, so a moved or renamed column fails loudly rather
+/// than reading its neighbour. Rows without a cell in that position (a full-width row) are skipped.
+pub fn table_column(html: &str, table: &str, header: &str) -> Vec<String> {
+    let headers = texts(html, &format!("{table} thead th"));
+    let Some(index) = headers.iter().position(|h| h == header) else {
+        panic!("no column {header:?} in {headers:?}");
+    };
+    texts(html, &format!("{table} tbody tr > td:nth-child({})", index + 1))
+}
+
+/// The cells under the column headed `header` in a changelog table (a thread's history, recent
+/// changes, the moderation log), top row first.
+pub fn changes_column(html: &str, header: &str) -> Vec<String> {
+    table_column(html, "table.changes", header)
+}
+
+/// The ids of the rows of a changelog table (`change-17` → 17), top first.
+pub fn change_ids(html: &str) -> Vec<i64> {
+    attrs(html, "tr.change", "id").iter().map(|id| id.trim_start_matches("change-").parse().unwrap()).collect()
+}
+
 /// Every form control in the page has a label (by `for`, by nesting, or by aria-label).
 pub fn assert_every_control_labelled(html: &str) {
     let doc = Html::parse_document(html);

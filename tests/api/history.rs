@@ -7,7 +7,9 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+use crate::helpers::{
+    PASSWORD, TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, spawn_app, texts,
+};
 
 /// The synthesis section of a thread page.
 const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
@@ -42,33 +44,19 @@ async fn synthesis_text(app: &TestApp, slug: &str) -> Vec<String> {
     texts(&app.page(&format!("/threads/{slug}")).await, &format!("{SYNTHESIS} .prose"))
 }
 
-/// The cells under the column headed `header` in the changelog table, top row first.
-fn column(html: &str, header: &str) -> Vec<String> {
-    let headers = texts(html, "table.changes thead th");
-    let Some(index) = headers.iter().position(|h| h == header) else {
-        panic!("no column {header:?} in {headers:?}");
-    };
-    texts(html, &format!("table.changes tbody tr > td:nth-child({})", index + 1))
-}
-
 /// What each change of a changelog table was, top row first.
 fn changes(html: &str) -> Vec<String> {
-    column(html, "Change")
+    changes_column(html, "Change")
 }
 
 /// Who made each change of a changelog table, top row first.
 fn whos(html: &str) -> Vec<String> {
-    column(html, "Who")
+    changes_column(html, "Who")
 }
 
 /// The summary cell of each change (reason, field changes, hidden notes), top row first.
 fn summaries(html: &str) -> Vec<String> {
-    column(html, "Summary")
-}
-
-/// The ids of the rows of a changelog table (`change-17` → 17), top first.
-fn change_ids(html: &str) -> Vec<i64> {
-    attrs(html, "tr.change", "id").iter().map(|id| id.trim_start_matches("change-").parse().unwrap()).collect()
+    changes_column(html, "Summary")
 }
 
 /// The id of the only open question of a thread, from its "Mark answered" link.
@@ -166,7 +154,42 @@ async fn the_history_lists_a_section_edit_with_before_and_after_next_to_synthesi
         attrs(&html, "a[aria-label='Changes in revision 2']", "href"),
         [format!("/threads/{slug}/diff?from=1&to=2")]
     );
+    // Only the synthesis rows can be compared.
+    assert_eq!(
+        texts(&html, "table.changes label"),
+        ["Compare from revision 2", "Compare to revision 2", "Compare from revision 1", "Compare to revision 1"]
+    );
     assert_every_control_labelled(&html);
+}
+
+#[tokio::test]
+async fn the_text_changes_link_of_an_item_edit_opens_the_diff_of_its_body() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    let fields = [("title", "Dwarf planets"), ("body", "Is a dwarf planet a planet?")];
+    assert_eq!(app.post_form(&format!("/threads/{slug}/controversies"), &fields).await.status(), StatusCode::SEE_OTHER);
+    let id: i64 = app
+        .query(|c| {
+            use agora::db::schema::controversies;
+            controversies::table.select(controversies::id).first(c).unwrap()
+        })
+        .await;
+    let edit = [("title", "Dwarf planets"), ("body", "Is a dwarf planet a small planet?"), ("base_version", "1")];
+    let res = app.post_form(&format!("/threads/{slug}/controversies/{id}"), &edit).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let history = app.page(&format!("/threads/{slug}/history")).await;
+    let edited = change_ids(&history)[0];
+    let href = attrs(&history, &format!("a[aria-label='Text changes in change {edited}']"), "href");
+    assert_eq!(href, [format!("/threads/{slug}/controversies/{id}/diff?entry={edited}")]);
+
+    let diff = app.page(&href[0]).await;
+
+    assert_eq!(texts(&diff, "h1"), ["Changes to the text of “Dwarf planets”"]);
+    assert_eq!(texts(&diff, "table.diff del.line"), ["Is a dwarf planet a planet?"]);
+    assert_eq!(texts(&diff, "table.diff ins.line"), ["Is a dwarf planet a small planet?"]);
+    assert_eq!(texts(&diff, "table.diff ins mark"), ["small"]);
+    let side = app.page(&format!("{}&view=side", href[0])).await;
+    assert_eq!(texts(&side, "table.side-by-side td ins"), ["small"]);
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+use crate::helpers::{
+    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, spawn_app, table_column, texts,
+};
 
 /// The synthesis section of a thread page.
 const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
@@ -40,9 +42,14 @@ async fn revert(app: &TestApp, slug: &str, seq: i32, base_seq: i32, reason: &str
     app.post_form(&format!("/threads/{slug}/revisions/{seq}/revert"), &[("base_seq", &base), ("reason", reason)]).await
 }
 
-/// The cells of one column of the history table, top row first.
-fn history_column(html: &str, column: usize) -> Vec<String> {
-    texts(html, &format!("table.history tbody tr td:nth-child({column})"))
+/// What each entry of a thread's history says happened, top row first.
+fn history_changes(html: &str) -> Vec<String> {
+    changes_column(html, "Change")
+}
+
+/// The summary cell of each entry of a thread's history (with its "changes" link), top row first.
+fn history_summaries(html: &str) -> Vec<String> {
+    changes_column(html, "Summary")
 }
 
 #[tokio::test]
@@ -145,8 +152,9 @@ async fn saving_identical_text_creates_no_revision() {
     save_ok(&app, &slug, 1, "Unchanging text.  \r\n", "Trailing whitespace only").await;
 
     assert_eq!(app.count("revisions").await, 1);
+    assert_eq!(app.count("changes").await, 1, "an unchanged save writes nothing to the changelog");
     let history = app.page(&format!("/threads/{slug}/history")).await;
-    assert_eq!(history_column(&history, 3), ["Revision 1 current"]);
+    assert_eq!(history_changes(&history), ["Revision 1 edited the synthesis (16 bytes)"]);
 }
 
 #[tokio::test]
@@ -160,37 +168,85 @@ async fn the_history_lists_revisions_newest_first_with_authors_and_summaries() {
 
     let html = app.page(&format!("/threads/{slug}/history")).await;
 
-    assert_eq!(history_column(&html, 3), ["Revision 3 current", "Revision 2", "Revision 1"]);
-    assert_eq!(history_column(&html, 4), ["maud", "alice", "alice"]);
-    assert_eq!(history_column(&html, 7), ["Add three changes", "Add two changes", "Start"]);
+    assert_eq!(texts(&html, "h1"), ["History of Is Pluto a planet?"]);
+    assert_eq!(texts(&html, "table.changes caption"), ["Changes, newest first. Choose two revisions to compare."]);
+    assert_eq!(
+        texts(&html, "table.changes thead th"),
+        ["From", "To", "Change", "Who", "When", "Summary", "Moderation"],
+        "maud is a moderator"
+    );
+    assert_eq!(
+        history_changes(&html),
+        [
+            "Revision 3 edited the synthesis (16 bytes)",
+            "Revision 2 edited the synthesis (9 bytes)",
+            "Revision 1 edited the synthesis (4 bytes)"
+        ]
+    );
+    let revision_links = format!("table.changes a[href^='/threads/{slug}/revisions/']");
+    assert_eq!(texts(&html, &revision_links), ["Revision 3", "Revision 2", "Revision 1"]);
+    assert_eq!(attrs(&html, &revision_links, "href")[0], format!("/threads/{slug}/revisions/3"));
+    assert_eq!(changes_column(&html, "Who"), ["maud", "alice", "alice"]);
+    assert_eq!(
+        attrs(&html, "table.changes a[href^='/users/']", "href"),
+        ["/users/maud", "/users/alice", "/users/alice"]
+    );
+    assert_eq!(history_summaries(&html), ["“Add three” changes", "“Add two” changes", "“Start”"]);
     assert_eq!(
         attrs(&html, "a[aria-label='Changes in revision 3']", "href"),
         [format!("/threads/{slug}/diff?from=2&to=3")]
     );
+    assert_eq!(
+        texts(&html, "table.changes label"),
+        [
+            "Compare from revision 3",
+            "Compare to revision 3",
+            "Compare from revision 2",
+            "Compare to revision 2",
+            "Compare from revision 1",
+            "Compare to revision 1"
+        ]
+    );
     assert!(attrs(&html, "nav a[rel=next]", "href").is_empty(), "one page only");
     assert_every_control_labelled(&html);
+    let anonymous = app.another_browser().page(&format!("/threads/{slug}/history")).await;
+    assert_eq!(texts(&anonymous, "table.changes thead th"), ["From", "To", "Change", "Who", "When", "Summary"]);
+    assert_eq!(changes_column(&anonymous, "Who"), ["maud", "alice", "alice"]);
 }
 
 #[tokio::test]
 async fn the_history_pages_with_a_before_cursor() {
     let app = spawn_app().await;
     let slug = curated_thread(&app).await;
+    // An entry in another thread first, so changelog ids and revision numbers differ by one and
+    // a cursor holding a revision number would be caught.
+    let other = app.create_thread("Is Ceres a planet?").await;
+    let res = app.post_form(&format!("/threads/{other}/questions"), &[("question", "Is Ceres round?")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     for seq in 1..=55 {
         save_ok(&app, &slug, seq - 1, &format!("Text number {seq}."), &format!("Edit {seq}")).await;
     }
 
     let first = app.page(&format!("/threads/{slug}/history")).await;
-    let first_seqs = history_column(&first, 3);
-    assert_eq!(first_seqs.len(), 50);
-    assert_eq!(first_seqs[0], "Revision 55 current");
-    assert_eq!(first_seqs[49], "Revision 6");
-    assert_eq!(texts(&first, "nav a[rel=next]"), ["Older revisions"]);
+    let first_changes = history_changes(&first);
+    assert_eq!(first_changes.len(), 50);
+    assert_eq!(first_changes[0], "Revision 55 edited the synthesis (15 bytes)");
+    assert_eq!(first_changes[49], "Revision 6 edited the synthesis (14 bytes)");
+    let first_ids = change_ids(&first);
+    assert_eq!(texts(&first, "nav a[rel=next]"), ["Older changes"]);
     let next = attrs(&first, "nav a[rel=next]", "href").remove(0);
-    assert_eq!(next, format!("/threads/{slug}/history?before=6"));
+    assert_eq!(next, format!("/threads/{slug}/history?before={}", first_ids[49]), "the last entry's change id");
+    assert_ne!(first_ids[49], 6, "the change id of revision 6 is not 6");
 
     let second = app.page(&next).await;
-    assert_eq!(history_column(&second, 3), ["Revision 5", "Revision 4", "Revision 3", "Revision 2", "Revision 1"]);
+    assert_eq!(
+        history_changes(&second),
+        (1..=5).rev().map(|seq| format!("Revision {seq} edited the synthesis (14 bytes)")).collect::<Vec<_>>()
+    );
     assert!(attrs(&second, "nav a[rel=next]", "href").is_empty());
+    let all: Vec<i64> = first_ids.iter().chain(&change_ids(&second)).copied().collect();
+    assert_eq!(all.len(), 55, "every change once");
+    assert!(all.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats: {all:?}");
 }
 
 #[tokio::test]
@@ -203,10 +259,15 @@ async fn the_diff_page_shows_removed_and_added_lines() {
     let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
 
     assert_eq!(texts(&html, "h1"), ["Changes from revision 1 to revision 2"]);
-    assert_eq!(texts(&html, "table.diff del"), ["Line two"]);
-    assert_eq!(texts(&html, "table.diff ins"), ["Line 2, rewritten", "Line 2b"]);
-    assert_eq!(texts(&html, "table.diff caption"), ["1 lines removed, 2 lines added"]);
-    assert_eq!(texts(&html, "tr.diff-same td:nth-child(2)"), ["Line one", "Line three"]);
+    assert_eq!(texts(&html, "table.diff del.line"), ["Line two"]);
+    assert_eq!(texts(&html, "table.diff ins.line"), ["Line 2, rewritten", "Line 2b"]);
+    assert_eq!(texts(&html, "table.diff caption"), ["1 lines removed, 2 lines added; changed words are marked"]);
+    assert_eq!(
+        table_column(&html, "table.diff", "Text"),
+        ["Line one", "Line two", "Line 2, rewritten", "Line 2b", "Line three"]
+    );
+    assert_eq!(attrs(&html, "table.diff td.sign", "aria-label"), ["same", "removed", "added", "added", "same"]);
+    assert!(texts(&html, "tr.diff-skip").is_empty(), "two lines of context show every unchanged line here");
 }
 
 #[tokio::test]
@@ -219,8 +280,12 @@ async fn appending_a_paragraph_does_not_mark_the_previous_last_one_as_changed() 
     let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
 
     assert_eq!(texts(&html, "table.diff del"), Vec::<String>::new(), "nothing was removed");
-    assert_eq!(texts(&html, "table.diff ins"), ["", "Third paragraph."]);
-    assert_eq!(texts(&html, "tr.diff-same td:nth-child(2)"), ["First paragraph.", "", "Second paragraph."]);
+    assert_eq!(texts(&html, "table.diff ins.line"), ["", "Third paragraph."]);
+    // Two unchanged lines of context before the addition; the first paragraph is collapsed.
+    assert_eq!(texts(&html, "tr.diff-skip"), ["… 1 unchanged lines …"]);
+    assert_eq!(table_column(&html, "table.diff", "Text"), ["", "Second paragraph.", "", "Third paragraph."]);
+    assert_eq!(attrs(&html, "table.diff td.sign", "aria-label"), ["same", "same", "added", "added"]);
+    assert_eq!(texts(&html, "table.diff caption"), ["0 lines removed, 2 lines added; changed words are marked"]);
 }
 
 #[tokio::test]
@@ -245,13 +310,29 @@ async fn a_revision_page_shows_that_revisions_text() {
     assert_eq!(texts(&old, "h1"), ["Revision 1"]);
     assert_eq!(texts(&old, ".prose"), ["The old text."]);
     assert_eq!(texts(&old, ".prose em"), ["old"]);
+    assert_eq!(attrs(&old, "main a[href^='/users/']", "href"), ["/users/alice"]);
+    assert_eq!(
+        attrs(&old, "main a[href*='/blame']", "href"),
+        [format!("/threads/{slug}/blame?rev=1")],
+        "a link to who wrote what in this revision"
+    );
+    assert_eq!(texts(&old, "main a[href*='/blame']"), ["Who wrote what in this revision"]);
+    assert_eq!(texts(&old, "#actions-heading"), ["Go back"]);
+    // Revision 1 changed nothing before it, so there is nothing to undo; it can be reverted to.
     assert_eq!(texts(&old, "main form button"), ["Revert to revision 1"]);
+    assert_eq!(attrs(&old, "main form", "action"), [format!("/threads/{slug}/revisions/1/revert")]);
     assert_every_control_labelled(&old);
 
     let current = app.page(&format!("/threads/{slug}/revisions/2")).await;
     assert_eq!(texts(&current, "h1"), ["Revision 2 (current)"]);
     assert_eq!(texts(&current, ".prose"), ["The new text."]);
-    assert!(texts(&current, "main form button").is_empty(), "no revert offered for the current revision");
+    assert_eq!(
+        texts(&current, "main form button"),
+        ["Undo revision 2"],
+        "the current revision can be undone but not reverted to"
+    );
+    assert_eq!(attrs(&current, "main form", "action"), [format!("/threads/{slug}/revisions/2/undo")]);
+    assert_every_control_labelled(&current);
 }
 
 #[tokio::test]
@@ -271,11 +352,16 @@ async fn reverting_creates_a_new_revision_with_the_old_text_and_keeps_history() 
         [(1, "Good text.".to_owned()), (2, "Vandalised text.".to_owned()), (3, "Good text.".to_owned())]
     );
     let history = app.page(&format!("/threads/{slug}/history")).await;
-    assert_eq!(history_column(&history, 3)[0], "Revision 3 current");
-    assert_eq!(history_column(&history, 4)[0], "maud");
-    let summary = &history_column(&history, 7)[0];
-    assert!(summary.contains("Reverted to revision 1"), "summary: {summary}");
-    assert!(summary.contains("undo vandalism"), "summary: {summary}");
+    assert_eq!(
+        history_changes(&history),
+        [
+            "Revision 3 reverted the synthesis (10 bytes)",
+            "Revision 2 edited the synthesis (16 bytes)",
+            "Revision 1 edited the synthesis (10 bytes)"
+        ]
+    );
+    assert_eq!(changes_column(&history, "Who"), ["maud", "alice", "alice"]);
+    assert_eq!(history_summaries(&history)[0], "“Reverted to revision 1 (written by alice): undo vandalism” changes");
     let page = app.page(&format!("/threads/{slug}")).await;
     assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Good text."]);
 }
@@ -290,8 +376,10 @@ async fn reverting_without_a_reason_still_says_what_was_restored() {
     let res = revert(&app, &slug, 1, 2, "").await;
 
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/threads/{slug}#synthesis"));
     let history = app.page(&format!("/threads/{slug}/history")).await;
-    assert!(history_column(&history, 7)[0].starts_with("Reverted to revision 1"));
+    assert_eq!(history_changes(&history)[0], "Revision 3 reverted the synthesis (10 bytes)");
+    assert_eq!(history_summaries(&history)[0], "“Reverted to revision 1 (written by alice)” changes");
 }
 
 #[tokio::test]

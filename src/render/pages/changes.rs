@@ -48,6 +48,9 @@ pub struct ChangeView {
     pub hidden: bool,
     pub hidden_reason: String,
     pub fields: Vec<FieldChange>,
+    /// History page: the compare radios checked by default (the two newest revisions).
+    pub compare_from: bool,
+    pub compare_to: bool,
 }
 
 impl From<&ChangeListed> for ChangeView {
@@ -119,6 +122,8 @@ impl From<&ChangeListed> for ChangeView {
             hidden: r.is_hidden(),
             hidden_reason: r.hidden_reason.clone(),
             fields: field_changes(r.before.as_ref(), r.after.as_ref()),
+            compare_from: false,
+            compare_to: false,
         }
     }
 }
