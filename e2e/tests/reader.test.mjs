@@ -38,7 +38,7 @@ test('a reader signs up, opens the demo thread and compares two revisions', asyn
     assert.equal(await page.getByRole('link', { name: 'Edit synthesis' }).count(), 0, 'a reader cannot edit the synthesis');
 
     await page.getByRole('link', { name: 'History' }).click();
-    await expectVisible(page.getByRole('heading', { level: 1, name: `History of ${DEMO_TITLE}` }), 'the history opens');
+    await expectVisible(page.getByRole('heading', { level: 1, name: /^History of Open vs\. Closed Weights/ }), 'the history opens');
     assert.equal(await page.getByRole('link', { name: /^Revision \d+$/ }).count(), 3, 'the demo has three revisions');
     await page.getByRole('radio', { name: 'Compare from revision 1' }).check();
     await page.getByRole('radio', { name: 'Compare to revision 3' }).check();

@@ -22,6 +22,12 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// "2026-03-08T14:05:09Z": a `<time datetime>` value (HTML allows at most three digits of a
+/// fraction of a second, so there are none).
+pub fn iso_timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// "Jul 18, 2023", for event dates.
 pub fn event_date(on: NaiveDate) -> String {
     on.format("%b %-d, %Y").to_string()

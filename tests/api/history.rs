@@ -62,7 +62,7 @@ fn summaries(html: &str) -> Vec<String> {
 /// The id of the only open question of a thread, from its "Mark answered" link.
 async fn only_question(app: &TestApp, slug: &str) -> i64 {
     let html = app.page(&format!("/threads/{slug}")).await;
-    let hrefs = attrs(&html, "a[aria-label='Mark question 1 answered']", "href");
+    let hrefs = attrs(&html, "a[aria-label='Mark answered: question 1']", "href");
     assert_eq!(hrefs.len(), 1, "one open question");
     hrefs[0].trim_start_matches(&format!("/threads/{slug}/questions/")).trim_end_matches("/answer").parse().unwrap()
 }
@@ -632,7 +632,7 @@ async fn patrolling_a_change_takes_it_off_the_review_queue() {
     assert_eq!(ids.len(), 2, "the moderator's own change is patrolled already");
     assert!(ids[0] < ids[1], "oldest first");
     assert_eq!(texts(&queue, "tr.change td:nth-child(2)"), ["alice", "alice"]);
-    let button = format!("Mark change {} patrolled", ids[0]);
+    let button = format!("Mark patrolled: change {}", ids[0]);
     assert_eq!(attrs(&queue, &format!("button[aria-label='{button}']"), "type"), ["submit"]);
 
     let res = maud.post_form(&format!("/changes/{}/patrol", ids[0]), &[]).await;

@@ -104,7 +104,7 @@ impl From<&ChangeListed> for ChangeView {
         ChangeView {
             id: r.id,
             at: format::timestamp(r.created_at),
-            at_iso: r.created_at.to_rfc3339(),
+            at_iso: format::iso_timestamp(r.created_at),
             actor: c.actor.clone(),
             area: area.as_str(),
             what,
@@ -278,7 +278,7 @@ impl From<&LogListed> for LogView {
         LogView {
             id: l.row.id,
             at: format::timestamp(l.row.created_at),
-            at_iso: l.row.created_at.to_rfc3339(),
+            at_iso: format::iso_timestamp(l.row.created_at),
             actor: l.actor.clone(),
             action,
             target: l.row.target.clone(),

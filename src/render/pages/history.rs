@@ -32,7 +32,7 @@ impl From<&RevisionListed> for HistoryRow {
             parent_seq: r.meta.parent_seq,
             author: r.author.clone(),
             at: format::timestamp(r.meta.created_at),
-            at_iso: r.meta.created_at.to_rfc3339(),
+            at_iso: format::iso_timestamp(r.meta.created_at),
             summary: r.meta.summary.clone(),
             body_len: r.meta.body_len,
             reverted_to_seq: r.meta.reverted_to_seq,
