@@ -261,7 +261,7 @@ async fn the_diff_page_shows_removed_and_added_lines() {
     assert_eq!(texts(&html, "h1"), ["Changes from revision 1 to revision 2"]);
     assert_eq!(texts(&html, "table.diff del.line"), ["Line two"]);
     assert_eq!(texts(&html, "table.diff ins.line"), ["Line 2, rewritten", "Line 2b"]);
-    assert_eq!(texts(&html, "table.diff caption"), ["1 lines removed, 2 lines added; changed words are marked"]);
+    assert_eq!(texts(&html, "table.diff caption"), ["1 line removed, 2 lines added; changed words are marked"]);
     assert_eq!(
         table_column(&html, "table.diff", "Text"),
         ["Line one", "Line two", "Line 2, rewritten", "Line 2b", "Line three"]
@@ -282,7 +282,7 @@ async fn appending_a_paragraph_does_not_mark_the_previous_last_one_as_changed() 
     assert_eq!(texts(&html, "table.diff del"), Vec::<String>::new(), "nothing was removed");
     assert_eq!(texts(&html, "table.diff ins.line"), ["", "Third paragraph."]);
     // Two unchanged lines of context before the addition; the first paragraph is collapsed.
-    assert_eq!(texts(&html, "tr.diff-skip"), ["… 1 unchanged lines …"]);
+    assert_eq!(texts(&html, "tr.diff-skip"), ["… 1 unchanged line …"]);
     assert_eq!(table_column(&html, "table.diff", "Text"), ["", "Second paragraph.", "", "Third paragraph."]);
     assert_eq!(attrs(&html, "table.diff td.sign", "aria-label"), ["same", "same", "added", "added"]);
     assert_eq!(texts(&html, "table.diff caption"), ["0 lines removed, 2 lines added; changed words are marked"]);
