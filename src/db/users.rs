@@ -66,8 +66,12 @@ impl From<UserRow> for User {
     }
 }
 
-/// Finds a user by name, ignoring case.
+/// Finds a user by name, ignoring case. A name PostgreSQL cannot even compare (one with a NUL,
+/// from a query string or a form) names nobody, rather than failing the request.
 pub fn by_username(conn: &mut PgConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    if username.contains('\0') {
+        return Ok(None);
+    }
     users::table
         .filter(lower(users::username).eq(username.to_lowercase()))
         .select(UserRow::as_select())

@@ -213,3 +213,25 @@ async fn a_question_is_answered_and_reopened() {
         app.post_json(&format!("/api/v1/threads/{slug}/questions/999999/answer"), &json!({ "answer": "x" })).await;
     api_error(elsewhere, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn a_user_filter_with_a_nul_character_matches_nobody_instead_of_failing() {
+    // Found by Schemathesis: PostgreSQL refuses to compare text holding NUL, which was a 500.
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    save(&app, &slug, 0, "Pluto was demoted.", "First draft").await;
+
+    for path in [
+        format!("/api/v1/threads/{slug}/changes?user=%00x"),
+        "/api/v1/changes?user=a%00b".to_owned(),
+        format!("/threads/{slug}/history?user=%00"),
+        "/recent?user=%00".to_owned(),
+    ] {
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let body = res.text().await.unwrap();
+        assert!(!body.contains("Pluto was demoted") && !body.contains("First draft"), "{path} matched someone");
+    }
+    assert_eq!(app.get("/api/v1/users/a%00b/contributions").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/users/a%00b").await.status(), StatusCode::NOT_FOUND);
+}
