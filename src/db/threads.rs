@@ -38,12 +38,17 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// "This thread is locked until …: reason".
-    pub fn describe(&self) -> String {
-        let until = match self.until {
+    /// "until 2026-12-02 00:00 UTC" or "until a moderator unlocks it".
+    pub fn until_text(&self) -> String {
+        match self.until {
             Some(t) => format!("until {}", crate::render::format::timestamp(t)),
             None => "until a moderator unlocks it".to_owned(),
-        };
+        }
+    }
+
+    /// "this thread is locked until … (reason: …)".
+    pub fn describe(&self) -> String {
+        let until = self.until_text();
         if self.reason.is_empty() {
             format!("this thread is locked {until}")
         } else {

@@ -196,7 +196,7 @@ pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockIn
                     thread: Some(thread.thread_id()),
                     target_user: None,
                     change: None,
-                    target: &format!("\"{}\" {}", thread.title, lock.describe().trim_start_matches("this thread is ")),
+                    target: &format!("\"{}\" {}", thread.title, lock.until_text()),
                     reason: &lock.reason,
                 },
             )?;

@@ -146,7 +146,9 @@ async fn history(
         chrome: Chrome::of(&visitor),
         can_edit: access::may_edit(visitor.user.as_ref(), &curators, lock.is_some()),
         locked: lock.map(|l| capitalized(&l.describe())),
-        rollback_user: head_author.filter(|_| can_moderate),
+        // Not one's own latest edit: rolling back one's own rollback would restore the vandalism.
+        rollback_user: head_author
+            .filter(|author| can_moderate && visitor.user.as_ref().is_some_and(|u| &u.username != author)),
         can_moderate,
         filters: Filters {
             kinds: kind_options(q.kind.as_deref()),
