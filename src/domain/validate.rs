@@ -29,6 +29,19 @@ pub fn optional(field: &str, value: Option<&str>, max_chars: usize) -> Result<Op
     }
 }
 
+/// Longest reason a changelog or moderation-log entry keeps.
+pub const MAX_REASON_CHARS: usize = 300;
+
+/// Why a change was made: optional, trimmed, empty when not given.
+pub fn reason(value: &str) -> Result<String, Invalid> {
+    Ok(optional("the reason", Some(value), MAX_REASON_CHARS)?.unwrap_or_default())
+}
+
+/// A reason that must be given (hiding, locking, suspending: `what` names the action).
+pub fn required_reason(value: &str, what: &str) -> Result<String, Invalid> {
+    required(&format!("a reason for {what}"), value, MAX_REASON_CHARS)
+}
+
 fn limited(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid> {
     if value.chars().count() > max_chars {
         return Err(format!("{field} must be at most {max_chars} characters"));

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::access;
-use super::sections::reason_of;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
 use crate::db::events::{self, EventFields};
@@ -63,7 +62,7 @@ pub async fn create(
     input: EventInput,
 ) -> Result<EventId, AppError> {
     access::require(user, roles::can_edit_events, "record events")?;
-    let reason = reason_of(&input.reason)?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let fields = input.fields()?;
@@ -86,7 +85,7 @@ pub async fn create(
 /// Corrects an event (it changes in every thread that has it).
 pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: EventInput) -> Result<(), AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
-    let reason = reason_of(&input.reason)?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let fields = input.fields()?;

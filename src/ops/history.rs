@@ -10,6 +10,7 @@ use crate::auth::CurrentUser;
 use crate::db::changes::{self, ChangeFilter, ChangeListed, ChangeRow, Seek};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool, events, users};
+use crate::domain::history::Area;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::{self, Role};
 use crate::error::AppError;
@@ -44,7 +45,7 @@ impl ChangeQuery {
 pub type ChangePage = (Vec<ChangeListed>, Option<i64>);
 
 fn filter_of(c: &mut diesel::PgConnection, q: &ChangeQuery) -> Result<ChangeFilter, AppError> {
-    let area = super::moderation::area_filter(q.kind.as_deref())?;
+    let area = area_filter(q.kind.as_deref())?;
     let actor = match q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         // An unknown name matches nobody: an empty list, not an error.
         Some(name) => Some(users::by_username(c, name)?.map_or(UserId(0), |u| UserId(u.id))),
@@ -125,7 +126,7 @@ pub async fn contributions(
 ) -> Result<(crate::db::users::User, ChangePage), AppError> {
     db::with_conn(pool, move |c| {
         let user: crate::db::users::User = users::by_username(c, &username)?.ok_or(AppError::NotFound)?.into();
-        let area = super::moderation::area_filter(q.kind.as_deref())?;
+        let area = area_filter(q.kind.as_deref())?;
         let filter = ChangeFilter { actor: Some(user.id), area, ..Default::default() };
         let page = page(c, &filter, Seek::Before(q.before), viewer)?;
         Ok((user, page))
@@ -222,4 +223,14 @@ pub async fn item_diff(
 
 fn body(snapshot: &Option<Value>) -> String {
     snapshot.as_ref().and_then(|v| v["body"].as_str()).unwrap_or_default().to_owned()
+}
+
+/// The area of a changelog entry's kind name, for filters ("" = all).
+fn area_filter(kind: Option<&str>) -> Result<Option<Area>, AppError> {
+    match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => Area::parse(k)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(format!("there is no kind of change called \"{k}\""))),
+    }
 }

@@ -12,7 +12,7 @@ use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, Lock, ThreadRow};
 use crate::db::{self, PgPool};
-use crate::domain::history::{Area, ModAction, RevisionAction};
+use crate::domain::history::{ModAction, RevisionAction};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles;
 use crate::domain::validate;
@@ -33,11 +33,6 @@ pub struct LockInput {
     /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (UTC); empty: until unlocked.
     #[serde(default)]
     pub until: String,
-}
-
-/// A required reason (hiding, locking and suspending must say why).
-pub fn required_reason(reason: &str, what: &str) -> Result<String, AppError> {
-    validate::required(&format!("a reason for {what}"), reason, 300).map_err(AppError::Invalid)
 }
 
 /// An optional expiry in the future.
@@ -111,9 +106,9 @@ pub async fn set_hidden(
 ) -> Result<(ChangeRow, Option<String>), AppError> {
     access::require(user, roles::can_moderate, "hide content")?;
     let reason = if hide {
-        required_reason(&reason, "hiding")?
+        validate::required_reason(&reason, "hiding").map_err(AppError::Invalid)?
     } else {
-        validate::optional("the reason", Some(&reason), 300).map_err(AppError::Invalid)?.unwrap_or_default()
+        validate::reason(&reason).map_err(AppError::Invalid)?
     };
     let user = user.clone();
     db::with_conn(pool, move |c| {
@@ -180,7 +175,7 @@ fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId
 /// Locks a thread (moderators only), optionally until a time.
 pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockInput) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "lock threads")?;
-    let reason = required_reason(&input.reason, "locking")?;
+    let reason = validate::required_reason(&input.reason, "locking").map_err(AppError::Invalid)?;
     let until = expiry(&input.until)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
@@ -214,8 +209,7 @@ pub async fn unlock(
     input: ReasonInput,
 ) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "unlock threads")?;
-    let reason =
-        validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?.unwrap_or_default();
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
@@ -257,14 +251,4 @@ pub async fn log_page(
     }
     let rows = db::with_conn(pool, move |c| Ok(moderation::list(c, &filter, before, LOG_PAGE + 1)?)).await?;
     Ok(db::keyset_page(rows, LOG_PAGE, |r| r.row.id))
-}
-
-/// The area of a changelog entry's kind name, for filters ("" = all).
-pub fn area_filter(kind: Option<&str>) -> Result<Option<Area>, AppError> {
-    match kind.map(str::trim).filter(|k| !k.is_empty()) {
-        None => Ok(None),
-        Some(k) => Area::parse(k)
-            .map(Some)
-            .ok_or_else(|| AppError::BadRequest(format!("there is no kind of change called \"{k}\""))),
-    }
 }

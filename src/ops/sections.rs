@@ -167,7 +167,7 @@ pub async fn create(
     input: SectionInput,
 ) -> Result<(ThreadRow, i64), AppError> {
     let user = user.clone();
-    let reason = reason_of(&input.reason)?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     db::with_conn(pool, move |c| {
         let fields = input.validate(kind)?;
         c.transaction(|c| {
@@ -208,7 +208,7 @@ pub async fn update(
                 AppError::Invalid("base_version is missing: reload the edit form and try again".to_owned())
             })?;
             let fields = input.validate(kind)?;
-            let reason = reason_of(&input.reason)?;
+            let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
             let id = thread.thread_id();
             let (_, before) = snapshot(c, id, kind, item)?;
             match &fields {
@@ -238,7 +238,7 @@ pub async fn delete(
     reason: String,
 ) -> Result<ThreadRow, AppError> {
     let user = user.clone();
-    let reason = reason_of(&reason)?;
+    let reason = validate::reason(&reason).map_err(AppError::Invalid)?;
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
             let thread = access::editable_thread(c, &slug, &user)?;
@@ -368,11 +368,6 @@ fn record(
     Ok(())
 }
 
-/// A validated, optional reason for the changelog.
-pub fn reason_of(reason: &str) -> Result<String, AppError> {
-    Ok(validate::optional("the reason", Some(reason), 300).map_err(AppError::Invalid)?.unwrap_or_default())
-}
-
 /// Marks an open question answered (`Some(answer)`) or reopens it (`None`).
 pub async fn set_answer(
     pool: &PgPool,
@@ -383,7 +378,7 @@ pub async fn set_answer(
     reason: String,
 ) -> Result<ThreadRow, AppError> {
     let answer = answer.map(|a| validate::required("the answer", &a, 2000).map_err(AppError::Invalid)).transpose()?;
-    let reason = reason_of(&reason)?;
+    let reason = validate::reason(&reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {

@@ -59,7 +59,9 @@ pub async fn save(
     if body.trim().is_empty() {
         return Err(AppError::Invalid("the synthesis cannot be empty".to_owned()));
     }
-    let summary = summary_of(&input.summary, "the edit summary")?.unwrap_or_default();
+    let summary = validate::optional("the edit summary", Some(&input.summary), validate::MAX_REASON_CHARS)
+        .map_err(AppError::Invalid)?
+        .unwrap_or_default();
     if input.base_seq < 0 {
         return Err(AppError::Invalid("the base revision is not valid".to_owned()));
     }
@@ -111,7 +113,7 @@ pub async fn revert(
     seq: i32,
     input: RevertInput,
 ) -> Result<(ThreadRow, SaveOutcome), AppError> {
-    let reason = summary_of(&input.reason, "the reason")?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
@@ -120,7 +122,7 @@ pub async fn revert(
         if seq == thread.head_seq {
             return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
         }
-        let summary = with_reason(format!("Reverted to revision {seq} (written by {})", old.author), reason);
+        let summary = with_reason(format!("Reverted to revision {seq} (written by {})", old.author), &reason);
         let outcome = restore(c, &thread, &user, &old, input.base_seq, &summary, RevisionAction::Revert)?;
         Ok((thread, outcome))
     })
@@ -145,7 +147,7 @@ pub async fn undo(
     seq: i32,
     input: RevertInput,
 ) -> Result<(ThreadRow, UndoOutcome), AppError> {
-    let reason = summary_of(&input.reason, "the reason")?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
@@ -170,7 +172,7 @@ pub async fn undo(
         if merged.trim().is_empty() {
             return Err(AppError::Invalid(format!("undoing revision {seq} would leave the synthesis empty")));
         }
-        let summary = with_reason(format!("Undid revision {seq} by {}", target.author), reason);
+        let summary = with_reason(format!("Undid revision {seq} by {}", target.author), &reason);
         let html = render_markdown(&merged);
         let outcome = revisions::save(
             c,
@@ -207,7 +209,7 @@ pub async fn rollback(
     input: RollbackInput,
 ) -> Result<(ThreadRow, SaveOutcome), AppError> {
     access::require(user, roles::can_moderate, "roll back edits")?;
-    let reason = summary_of(&input.reason, "the reason")?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
@@ -234,7 +236,7 @@ pub async fn rollback(
         let edits = if count == 1 { "edit".to_owned() } else { format!("{count} edits") };
         let summary = with_reason(
             format!("Rolled back {edits} by {} to revision {target_seq} by {}", head.author, target.author),
-            reason.clone(),
+            &reason,
         );
         let outcome = restore(c, &thread, &user, &target, thread.head_seq, &summary, RevisionAction::Rollback)?;
         if let SaveOutcome::Saved { seq } = outcome {
@@ -247,7 +249,7 @@ pub async fn rollback(
                     target_user: Some(author),
                     change: None,
                     target: &format!("{edits} by {} on \"{}\" (now revision {seq})", head.author, thread.title),
-                    reason: reason.as_deref().unwrap_or(""),
+                    reason: &reason,
                 },
             )?;
         }
@@ -278,15 +280,9 @@ pub(crate) fn restore(
     )
 }
 
-fn summary_of(text: &str, what: &str) -> Result<Option<String>, AppError> {
-    validate::optional(what, Some(text), 300).map_err(AppError::Invalid)
-}
-
-fn with_reason(summary: String, reason: Option<String>) -> String {
-    match reason {
-        Some(reason) => format!("{summary}: {reason}"),
-        None => summary,
-    }
+/// An automatic summary with the person's reason after it, when they gave one.
+fn with_reason(summary: String, reason: &str) -> String {
+    if reason.is_empty() { summary } else { format!("{summary}: {reason}") }
 }
 
 /// Revisions per history page.

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::access;
-use super::sections::reason_of;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
 use crate::db::threads::{self, ThreadFields, ThreadRow};
@@ -80,7 +79,7 @@ pub async fn update(
     input: ThreadInput,
 ) -> Result<ThreadRow, AppError> {
     let fields = input.fields()?;
-    let reason = reason_of(&input.reason)?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
@@ -121,7 +120,7 @@ pub async fn set_curator(
     add: bool,
     reason: String,
 ) -> Result<ThreadRow, AppError> {
-    let reason = reason_of(&reason)?;
+    let reason = validate::reason(&reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {

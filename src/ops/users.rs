@@ -5,7 +5,7 @@ use diesel::Connection;
 use serde::Deserialize;
 
 use super::access;
-use super::moderation::{expiry, required_reason};
+use super::moderation::expiry;
 use crate::auth::CurrentUser;
 use crate::db::moderation::{self, NewLogEntry};
 use crate::db::users::{self, Suspension, User};
@@ -47,7 +47,7 @@ pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: 
     access::require(user, roles::can_manage_users, "manage users")?;
     let role = Role::parse(input.role.trim())
         .ok_or_else(|| AppError::Invalid("role must be reader, curator, moderator or admin".into()))?;
-    let reason = validate::optional("the reason", Some(&input.reason), 300).map_err(AppError::Invalid)?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     if target == user.id && role != user.role {
         return Err(AppError::Invalid("you cannot change your own role".into()));
     }
@@ -76,7 +76,7 @@ pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: 
                     target_user: Some(target),
                     change: None,
                     target: &format!("{}: {} → {}", current.username, current.role.as_str(), role.as_str()),
-                    reason: reason.as_deref().unwrap_or(""),
+                    reason: &reason,
                 },
             )?;
             Ok(())
@@ -99,7 +99,10 @@ pub struct SuspendInput {
 /// every write is refused.
 pub async fn suspend(pool: &PgPool, user: &CurrentUser, target: UserId, input: SuspendInput) -> Result<(), AppError> {
     access::require(user, roles::can_manage_users, "suspend users")?;
-    let suspension = Suspension { reason: required_reason(&input.reason, "suspending")?, until: expiry(&input.until)? };
+    let suspension = Suspension {
+        reason: validate::required_reason(&input.reason, "suspending").map_err(AppError::Invalid)?,
+        until: expiry(&input.until)?,
+    };
     if target == user.id {
         return Err(AppError::Invalid("you cannot suspend yourself".into()));
     }
@@ -109,7 +112,7 @@ pub async fn suspend(pool: &PgPool, user: &CurrentUser, target: UserId, input: S
 /// Lifts a suspension.
 pub async fn unsuspend(pool: &PgPool, user: &CurrentUser, target: UserId, reason: String) -> Result<(), AppError> {
     access::require(user, roles::can_manage_users, "lift suspensions")?;
-    let reason = validate::optional("the reason", Some(&reason), 300).map_err(AppError::Invalid)?.unwrap_or_default();
+    let reason = validate::reason(&reason).map_err(AppError::Invalid)?;
     change_suspension(pool, user, target, None, reason).await
 }
 
