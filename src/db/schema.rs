@@ -1,5 +1,11 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
     arc_periods (id) {
         id -> Int8,
@@ -50,6 +56,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     events (id) {
         id -> Int8,
         occurred_on -> Date,
@@ -59,6 +68,23 @@ diesel::table! {
         body_md -> Text,
         body_html -> Text,
         created_by -> Int8,
+        created_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    feed_tokens (user_id) {
+        user_id -> Int8,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    follows (user_id, thread_id) {
+        user_id -> Int8,
+        thread_id -> Int8,
         created_at -> Timestamptz,
     }
 }
@@ -94,6 +120,21 @@ diesel::table! {
         target -> Text,
         reason -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        user_id -> Int8,
+        thread_id -> Int8,
+        first_change_id -> Int8,
+        last_change_id -> Int8,
+        change_count -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+        emailed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -136,6 +177,8 @@ diesel::table! {
         action -> Text,
         other_seq -> Nullable<Int4>,
         blame -> Nullable<Array<Nullable<Int4>>>,
+        block_ends -> Nullable<Array<Nullable<Int4>>>,
+        block_paragraphs -> Nullable<Array<Nullable<Int4>>>,
     }
 }
 
@@ -165,6 +208,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    thread_reads (user_id, thread_id) {
+        user_id -> Int8,
+        thread_id -> Int8,
+        change_id -> Int8,
+        seq -> Int4,
+        status -> Text,
+        stance -> Text,
+        read_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     threads (id) {
         id -> Int8,
         slug -> Text,
@@ -180,6 +238,7 @@ diesel::table! {
         locked_at -> Nullable<Timestamptz>,
         locked_until -> Nullable<Timestamptz>,
         lock_reason -> Text,
+        search -> Tsvector,
     }
 }
 
@@ -193,6 +252,9 @@ diesel::table! {
         suspended_at -> Nullable<Timestamptz>,
         suspended_until -> Nullable<Timestamptz>,
         suspension_reason -> Text,
+        email -> Nullable<Text>,
+        digest -> Text,
+        digest_sent_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -201,9 +263,14 @@ diesel::joinable!(changes -> events (event_id));
 diesel::joinable!(changes -> threads (thread_id));
 diesel::joinable!(controversies -> threads (thread_id));
 diesel::joinable!(events -> users (created_by));
+diesel::joinable!(feed_tokens -> users (user_id));
+diesel::joinable!(follows -> threads (thread_id));
+diesel::joinable!(follows -> users (user_id));
 diesel::joinable!(interpretations -> threads (thread_id));
 diesel::joinable!(moderation_log -> changes (change_id));
 diesel::joinable!(moderation_log -> threads (thread_id));
+diesel::joinable!(notifications -> threads (thread_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(open_questions -> threads (thread_id));
 diesel::joinable!(proponents -> interpretations (interpretation_id));
 diesel::joinable!(revisions -> threads (thread_id));
@@ -213,6 +280,8 @@ diesel::joinable!(thread_curators -> threads (thread_id));
 diesel::joinable!(thread_curators -> users (user_id));
 diesel::joinable!(thread_events -> events (event_id));
 diesel::joinable!(thread_events -> threads (thread_id));
+diesel::joinable!(thread_reads -> threads (thread_id));
+diesel::joinable!(thread_reads -> users (user_id));
 diesel::joinable!(threads -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -220,15 +289,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     changes,
     controversies,
     events,
+    feed_tokens,
+    follows,
     interpretations,
     login_failures,
     moderation_log,
+    notifications,
     open_questions,
     proponents,
     revisions,
     sessions,
     thread_curators,
     thread_events,
+    thread_reads,
     threads,
     users,
 );
