@@ -22,6 +22,8 @@ pub struct AppState {
     pub hashing: Semaphore,
     /// Thread pages' data, checked against the thread's version on every view.
     pub thread_pages: ThreadPageCache,
+    /// Where readers reach the site (see `Settings::public_url`).
+    pub public_url: String,
 }
 
 /// A bound, not yet running, server.
@@ -41,6 +43,7 @@ impl Application {
             cookie_secure: settings.cookie_secure,
             hashing: Semaphore::new(cores),
             thread_pages: ThreadPageCache::default(),
+            public_url: settings.public_url.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()
