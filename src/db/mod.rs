@@ -4,7 +4,9 @@
 pub mod changes;
 pub mod demo;
 pub mod events;
+pub mod follows;
 pub mod moderation;
+pub mod reads;
 pub mod revisions;
 pub mod schema;
 pub mod sections;
@@ -57,6 +59,10 @@ pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
     let filled = revisions::fill_missing_blame(conn).context("computing the blame of older revisions")?;
     if filled > 0 {
         tracing::info!(revisions = filled, "computed paragraph blame of revisions saved before it was stored");
+    }
+    let mapped = revisions::fill_missing_blocks(conn).context("mapping the blocks of older revisions")?;
+    if mapped > 0 {
+        tracing::info!(revisions = mapped, "mapped the blocks of revisions saved before maps were stored");
     }
     Ok(())
 }

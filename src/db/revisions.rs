@@ -11,6 +11,7 @@ use crate::domain::history::{Area, RevisionAction};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::error::AppError;
 use crate::render::SafeHtml;
+use crate::render::markdown::{BlockMap, block_map_of};
 
 /// What lists need of a revision (never the body).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -175,6 +176,7 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
             }
             None => next_blame(None, new.body_md, seq, new.minor, None),
         };
+        let blocks = stored_blocks(new.body_md, new.body_html);
         diesel::insert_into(revisions::table)
             .values((
                 revisions::thread_id.eq(new.thread.0),
@@ -191,6 +193,8 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 revisions::action.eq(new.action.as_str()),
                 revisions::other_seq.eq(new.other_seq),
                 revisions::blame.eq(blame.into_iter().map(Some).collect::<Vec<_>>()),
+                revisions::block_ends.eq(Some(blocks.ends)),
+                revisions::block_paragraphs.eq(Some(blocks.paragraphs)),
             ))
             .execute(conn)?;
         changes::record(
@@ -280,6 +284,49 @@ pub fn blame_of(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryRes
         .first(conn)?;
     let blame = blame.unwrap_or_default().into_iter().map(|s| s.unwrap_or(seq)).collect();
     Ok((body, blame))
+}
+
+/// The columns a block map is stored in; an empty map when the HTML has none (so it is not
+/// looked for again), which marks nothing.
+fn stored_blocks(body_md: &str, body_html: &SafeHtml) -> StoredBlocks {
+    let map = block_map_of(body_md, body_html).unwrap_or_default();
+    StoredBlocks {
+        ends: map.ends.into_iter().map(Some).collect(),
+        paragraphs: map.paragraphs.into_iter().map(Some).collect(),
+    }
+}
+
+struct StoredBlocks {
+    ends: Vec<Option<i32>>,
+    paragraphs: Vec<Option<i32>>,
+}
+
+/// What a page needs to mark the paragraphs of a revision that changed after another one: its
+/// paragraph blame and its block map (empty when its HTML has none).
+pub fn paragraph_marks(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResult<(Vec<i32>, BlockMap)> {
+    type Columns = (Option<Vec<Option<i32>>>, Option<Vec<Option<i32>>>, Option<Vec<Option<i32>>>);
+    let (blame, ends, paragraphs): Columns = revisions::table
+        .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq)))
+        .select((revisions::blame, revisions::block_ends, revisions::block_paragraphs))
+        .first(conn)?;
+    let flat = |v: Option<Vec<Option<i32>>>| v.unwrap_or_default().into_iter().map(|x| x.unwrap_or(-1)).collect();
+    Ok((flat(blame), BlockMap { ends: flat(ends), paragraphs: flat(paragraphs) }))
+}
+
+/// Maps the blocks of revisions saved before block maps were stored. Runs once after the
+/// migration that added them; later a no-op.
+pub fn fill_missing_blocks(conn: &mut PgConnection) -> QueryResult<usize> {
+    let missing: Vec<(i64, String, String)> = revisions::table
+        .filter(revisions::block_ends.is_null())
+        .select((revisions::id, revisions::body_md, revisions::body_html))
+        .load(conn)?;
+    for (id, body_md, body_html) in &missing {
+        let blocks = stored_blocks(body_md, &SafeHtml::from_stored(body_html.clone()));
+        diesel::update(revisions::table.find(id))
+            .set((revisions::block_ends.eq(Some(blocks.ends)), revisions::block_paragraphs.eq(Some(blocks.paragraphs))))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
 }
 
 /// The newest revision written by someone other than `author` (what a rollback restores).

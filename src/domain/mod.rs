@@ -6,5 +6,6 @@ pub mod history;
 pub mod ids;
 pub mod merge;
 pub mod roles;
+pub mod since;
 pub mod thread;
 pub mod validate;

@@ -52,13 +52,153 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Renders user Markdown to sanitized HTML. Raw HTML in the source is kept only where ammonia
 /// allows it; scripts, event handlers and `javascript:` URLs never survive.
 pub fn render_markdown(source: &str) -> SafeHtml {
+    render_markdown_blocks(source).0
+}
+
+/// Where each top-level block of a rendered text ends in its HTML (byte offsets), and the first
+/// and last Markdown paragraph (as `blame::paragraphs` counts them) it was rendered from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockMap {
+    pub ends: Vec<i32>,
+    /// Flattened `[first, last]` pairs, one per block; `-1` when a block covers no paragraph.
+    pub paragraphs: Vec<i32>,
+}
+
+/// Put between top-level blocks while rendering and taken out after sanitizing. A private-use
+/// character, removed from the user's own text, so only ours remain.
+const BLOCK_MARK: char = '\u{E000}';
+
+/// Renders like `render_markdown` and also maps the blocks of the result, so a page can mark
+/// some of them without rendering again. The map is `None` when a block's HTML would not stand
+/// on its own (raw HTML left an element open across blocks).
+pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
     // No smart punctuation: the page shows the curator's characters as they typed them.
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-    let mut events: Vec<Event<'_>> = Parser::new_ext(source, options).collect();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut block_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        let event = match event {
+            Event::Text(t) if t.contains(BLOCK_MARK) => Event::Text(t.replace(BLOCK_MARK, "").into()),
+            Event::Html(t) if t.contains(BLOCK_MARK) => Event::Html(t.replace(BLOCK_MARK, "").into()),
+            other => other,
+        };
+        let ends_block = match &event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    block_ranges.push(range);
+                }
+                depth += 1;
+                false
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                depth == 0
+            }
+            _ if depth == 0 => {
+                block_ranges.push(range);
+                true
+            }
+            _ => false,
+        };
+        events.push(event);
+        if ends_block {
+            events.push(Event::Text(CowStr::from(BLOCK_MARK.to_string())));
+        }
+    }
     give_headings_ids(&mut events);
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events.into_iter());
-    SafeHtml(SANITIZER.clean(&unsafe_html).to_string())
+    let marked = SANITIZER.clean(&unsafe_html).to_string();
+    let mut clean = String::with_capacity(marked.len());
+    let mut ends = Vec::with_capacity(block_ranges.len());
+    for (i, piece) in marked.split(BLOCK_MARK).enumerate() {
+        // The HTML writer starts a line after our mark that it would not have started otherwise.
+        clean.push_str(if i == 0 { piece } else { piece.strip_prefix('\n').unwrap_or(piece) });
+        if i < block_ranges.len() {
+            ends.push(i32::try_from(clean.len()).unwrap_or(i32::MAX));
+        }
+    }
+    let map = (ends.len() == block_ranges.len() && blocks_stand_alone(&clean, &ends))
+        .then(|| BlockMap { paragraphs: paragraphs_of_blocks(source, &block_ranges), ends });
+    (SafeHtml(clean), map)
+}
+
+/// The block map of `html` when it is what `source` renders to now (a revision saved by an
+/// older renderer, or copied by a revert, may not be); `None` otherwise.
+pub fn block_map_of(source: &str, html: &SafeHtml) -> Option<BlockMap> {
+    let (rendered, map) = render_markdown_blocks(source);
+    if rendered == *html { map } else { None }
+}
+
+/// Whether every block is well-formed on its own (sanitizing it changes nothing), so wrapping
+/// some of them in an element cannot change how the rest of the text nests.
+fn blocks_stand_alone(html: &str, ends: &[i32]) -> bool {
+    let mut start = 0usize;
+    ends.iter().all(|&end| {
+        let end = usize::try_from(end).unwrap_or(usize::MAX);
+        let Some(block) = html.get(start..end) else { return false };
+        start = end;
+        SANITIZER.clean(block).to_string() == block
+    }) && html.get(start..).is_some_and(|rest| rest.trim().is_empty())
+}
+
+/// For each block's source range, the first and last paragraph it overlaps.
+fn paragraphs_of_blocks(source: &str, blocks: &[std::ops::Range<usize>]) -> Vec<i32> {
+    let paragraphs: Vec<std::ops::Range<usize>> = crate::domain::blame::paragraphs(source)
+        .into_iter()
+        .map(|p| {
+            let start = p.as_ptr() as usize - source.as_ptr() as usize;
+            start..start + p.len()
+        })
+        .collect();
+    let index = |i: usize| i32::try_from(i).unwrap_or(i32::MAX);
+    let mut out = Vec::with_capacity(blocks.len() * 2);
+    for block in blocks {
+        let mut overlapping =
+            paragraphs.iter().enumerate().filter(|(_, p)| p.start < block.end && block.start < p.end).map(|(i, _)| i);
+        let first = overlapping.next();
+        let last = overlapping.next_back().or(first);
+        out.push(first.map_or(-1, index));
+        out.push(last.map_or(-1, index));
+    }
+    out
+}
+
+impl SafeHtml {
+    /// This HTML with the blocks `changed` picks (given their first and last paragraph) wrapped
+    /// in a marked region. Runs of changed blocks share one region. Composes sanitized blocks
+    /// with fixed markup only; a map that does not fit the text leaves it unmarked.
+    pub fn with_marked_blocks(&self, map: &BlockMap, changed: impl Fn(i32, i32) -> bool) -> SafeHtml {
+        let fits = map.paragraphs.len() == map.ends.len() * 2
+            && map.ends.windows(2).all(|w| w[0] <= w[1])
+            && map.ends.iter().all(|&e| usize::try_from(e).is_ok_and(|e| self.0.is_char_boundary(e)));
+        if !fits {
+            return self.clone();
+        }
+        let mut out = String::with_capacity(self.0.len() + 256);
+        let mut start = 0usize;
+        let mut open = false;
+        for (i, &end) in map.ends.iter().enumerate() {
+            let end = usize::try_from(end).unwrap_or_default();
+            let marked = changed(map.paragraphs[2 * i], map.paragraphs[2 * i + 1]);
+            if marked && !open {
+                out.push_str(
+                    "<div class=\"since-changed\"><span class=\"visually-hidden\">Changed since your last visit: </span>",
+                );
+            } else if !marked && open {
+                out.push_str("</div>");
+            }
+            open = marked;
+            out.push_str(&self.0[start..end]);
+            start = end;
+        }
+        if open {
+            out.push_str("</div>");
+        }
+        out.push_str(&self.0[start..]);
+        SafeHtml(out)
+    }
 }
 
 /// Gives every heading an id made from its text ("The EU AI Act" -> `the-eu-ai-act`, then
@@ -120,6 +260,70 @@ mod tests {
         assert!(html.as_str().contains("<h2 id=\"md-the-eu-ai-act\">"), "{html}");
         assert!(html.as_str().contains("<h2 id=\"md-the-eu-ai-act-2\">"), "{html}");
         assert!(!html.as_str().contains("id=\"synthesis\""), "{html}");
+    }
+
+    /// How text rendered before blocks were mapped: the mapping must not change a byte.
+    fn unmapped(source: &str) -> String {
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+        let mut events: Vec<Event<'_>> = Parser::new_ext(source, options).collect();
+        give_headings_ids(&mut events);
+        let mut html = String::new();
+        html::push_html(&mut html, events.into_iter());
+        SANITIZER.clean(&html).to_string()
+    }
+
+    #[test]
+    fn mapping_blocks_changes_nothing_in_the_html() {
+        for source in [
+            "# T\n\npara *em*\n\n- a\n- b\n\n1. x\n\n   y\n\n> quote\n\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "text[^1]\n\n[^1]: note\n\n<div>raw</div>\n\nafter\n\n```\ncode\n\nmore\n```\n",
+        ] {
+            assert_eq!(render_markdown(source).as_str(), unmapped(source));
+        }
+        let demo: serde_json::Value =
+            serde_json::from_str(include_str!("../../demo/open-vs-closed-weights.json")).unwrap();
+        let paragraphs: Vec<&str> =
+            demo["synthesis_paragraphs"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+        assert!(!paragraphs.is_empty(), "the demo has a synthesis");
+        let source = paragraphs.join("\n\n");
+        assert_eq!(render_markdown(&source).as_str(), unmapped(&source));
+    }
+
+    #[test]
+    fn blocks_map_to_the_paragraphs_they_came_from() {
+        let source = "# Title\nFirst paragraph.\n\nSecond\nparagraph.\n\n- a\n\n- b\n\n---\n\nLast.";
+        let (html, map) = render_markdown_blocks(source);
+        assert_eq!(html, render_markdown(source));
+        let map = map.expect("plain Markdown maps");
+        // heading and first paragraph share source paragraph 0; the loose list spans 2 and 3.
+        assert_eq!(map.paragraphs, vec![0, 0, 0, 0, 1, 1, 2, 3, 4, 4, 5, 5]);
+        assert_eq!(map.ends.len(), 6);
+        assert!(!html.as_str().contains(BLOCK_MARK));
+    }
+
+    #[test]
+    fn marking_wraps_runs_of_changed_blocks_and_keeps_the_rest() {
+        let source = "One.\n\nTwo.\n\nThree.\n\nFour.";
+        let (html, map) = render_markdown_blocks(source);
+        let marked = html.with_marked_blocks(&map.unwrap(), |first, _| first == 1 || first == 2);
+        assert_eq!(
+            marked.as_str().replace('\n', ""),
+            "<p>One.</p><div class=\"since-changed\"><span class=\"visually-hidden\">Changed since your last visit: \
+             </span><p>Two.</p><p>Three.</p></div><p>Four.</p>"
+        );
+    }
+
+    #[test]
+    fn users_cannot_forge_block_boundaries_or_leave_elements_open() {
+        let (html, map) = render_markdown_blocks("a\u{E000}b\n\nc");
+        assert_eq!(html.as_str(), "<p>ab</p>\n<p>c</p>\n");
+        assert_eq!(map.unwrap().ends.len(), 2);
+        let (_, map) = render_markdown_blocks("<div>\n\nopen\n\n</div>");
+        if let Some(map) = map {
+            let (html, _) = render_markdown_blocks("<div>\n\nopen\n\n</div>");
+            let marked = html.with_marked_blocks(&map, |_, _| true);
+            assert_eq!(SANITIZER.clean(marked.as_str()).to_string(), marked.as_str());
+        }
     }
 
     #[test]

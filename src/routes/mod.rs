@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod cursor;
 pub mod events;
+pub mod following;
 pub mod health;
 pub mod moderation;
 pub mod preview;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(moderation::configure)
         .configure(users::configure)
         .configure(preview::configure)
+        .configure(following::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

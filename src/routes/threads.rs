@@ -10,8 +10,8 @@ use crate::db::{self, threads};
 use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
-use crate::ops::access;
 use crate::ops::threads::ThreadInput;
+use crate::ops::{access, following};
 use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard, ThreadPage};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
@@ -65,10 +65,21 @@ async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<Stri
     let slug = slug.into_inner();
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let pages = state.clone().into_inner();
-    let data = db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug)).await?;
+    let user = visitor.user.clone();
+    // One connection for the shared page data and the reader's own state.
+    let (data, reader) = db::with_conn(&state.pool, move |c| {
+        let data = pages.thread_pages.load(c, &slug)?;
+        let reader = user.map(|u| following::reader_state(c, &u, &data)).transpose()?;
+        Ok((data, reader))
+    })
+    .await?;
     let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators, data.thread.lock().is_some());
     let can_moderate = visitor.role().is_some_and(crate::domain::roles::can_moderate);
-    Ok(ok(&ThreadPage::build(Chrome::of(&visitor), &data, can_edit, can_moderate)))
+    let page = ThreadPage::build(Chrome::of(&visitor), &data, can_edit, can_moderate);
+    Ok(ok(&match reader {
+        Some(state) => page.with_reader(state),
+        None => page,
+    }))
 }
 
 fn status_options() -> Vec<(&'static str, &'static str)> {

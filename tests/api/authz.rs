@@ -111,6 +111,12 @@ fn matrix() -> Vec<Row> {
         row("POST", "/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/threads/{slug}/events/link", Editor, json!({ "event_id": "{event}" })),
         row("POST", "/threads/{slug}/events/{id}/unlink", Editor, json!({})),
+        row("POST", "/threads/{slug}/follow", LoggedIn, json!({})),
+        row("POST", "/threads/{slug}/unfollow", LoggedIn, json!({})),
+        row("POST", "/threads/{slug}/read", LoggedIn, json!({})),
+        row("PUT", "/api/v1/threads/{slug}/follow", LoggedIn, json!({})),
+        row("DELETE", "/api/v1/threads/{slug}/follow", LoggedIn, json!({})),
+        row("POST", "/api/v1/threads/{slug}/read", LoggedIn, json!({})),
         row("POST", "/events", Curator, event.clone()),
         row("POST", "/events/{id}", Curator, event.clone()),
         // Another title than the form's row, so the first allowed actor creates it (not a 422).

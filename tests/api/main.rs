@@ -9,6 +9,7 @@ mod concurrency;
 mod demo;
 mod editor;
 mod events;
+mod following;
 mod health;
 mod helpers;
 mod history;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod changes;
 pub mod events;
+pub mod following;
 pub mod forms;
 pub mod history;
 pub mod threads;

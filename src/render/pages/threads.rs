@@ -6,6 +6,7 @@ use super::Chrome;
 use crate::db::events::EventRow;
 use crate::db::thread_page::ThreadPageData;
 use crate::db::threads::ThreadRow;
+use crate::ops::following::ReaderState;
 use crate::render::{SafeHtml, format};
 
 /// A thread as the index lists it.
@@ -127,6 +128,26 @@ pub struct ThreadPage {
     /// "This thread is locked until …", while a lock is in force.
     pub locked: Option<String>,
     pub can_moderate: bool,
+    /// The signed-in reader's own state: following, and what changed since they last read.
+    pub reader: Option<ReaderView>,
+}
+
+/// A signed-in reader's own part of a thread page.
+#[derive(Debug, Clone)]
+pub struct ReaderView {
+    pub following: bool,
+    pub since: Option<SinceView>,
+}
+
+/// The "since you last read" summary.
+#[derive(Debug, Clone)]
+pub struct SinceView {
+    pub read_on: String,
+    pub read_iso: String,
+    /// A sentence, capitalized: "The synthesis changed in 2 places and 3 new events".
+    pub summary: String,
+    pub diff_href: Option<String>,
+    pub marked: bool,
 }
 
 impl ThreadPage {
@@ -182,7 +203,29 @@ impl ThreadPage {
             // Decided per view, not cached: a lock can expire between two views.
             locked: t.lock().map(|l| capitalized(&l.describe())),
             can_moderate,
+            reader: None,
         }
+    }
+
+    /// Adds the signed-in reader's state; paragraphs changed since their last visit are marked
+    /// in the synthesis.
+    pub fn with_reader(mut self, state: ReaderState) -> Self {
+        let since = state.since.map(|since| {
+            let marked = since.marked_synthesis.is_some();
+            if let (Some(view), Some(html)) = (self.synthesis.as_mut(), since.marked_synthesis) {
+                view.html = html;
+            }
+            let at_least = if since.at_least { "At least: " } else { "" };
+            SinceView {
+                read_on: format::day(since.read_at),
+                read_iso: format::iso_timestamp(since.read_at),
+                summary: format!("{at_least}{}", capitalized(&since.summary)),
+                diff_href: since.diff.map(|(from, to)| format!("/threads/{}/diff?from={from}&to={to}", self.slug)),
+                marked,
+            }
+        });
+        self.reader = Some(ReaderView { following: state.following, since });
+        self
     }
 
     /// "terry-tang, alice" for the curator line.

@@ -3,6 +3,7 @@
 pub mod curation;
 pub mod docs;
 pub mod events;
+pub mod following;
 pub mod history;
 pub mod inputs;
 pub mod moderation;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)
+            .configure(following::configure)
             .configure(synthesis::configure)
             .configure(history::configure)
             .configure(moderation::configure)

@@ -13,7 +13,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
-use super::{API, curation, docs, events, history, moderation, session, synthesis, threads, users};
+use super::{API, curation, docs, events, following, history, moderation, session, synthesis, threads, users};
 use crate::routes::table::{Routes, at};
 
 /// Registers the document and its page.
@@ -72,6 +72,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         moderation::lock,
         moderation::unlock,
         moderation::log,
+        following::list,
+        following::follow,
+        following::unfollow,
+        following::since,
+        following::mark_read,
         users::set_role,
         users::suspend,
         users::unsuspend,
@@ -88,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "history", description = "The changelog: what changed, by whom and why, and item versions"),
         (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
         (name = "users", description = "Roles and suspensions"),
+        (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "docs", description = "This description"),
     )
 )]

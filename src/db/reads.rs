@@ -1,0 +1,99 @@
+//! What each reader last read of each thread: the baseline of "since your last visit".
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{changes, thread_events, thread_reads};
+use super::threads::ThreadRow;
+use crate::domain::ids::{ThreadId, UserId};
+
+/// The state of a thread a reader last read.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = thread_reads)]
+pub struct ReadRow {
+    /// Changelog entries up to this id had been made.
+    pub change_id: i64,
+    /// The synthesis revision they read (0: none yet).
+    pub seq: i32,
+    pub status: String,
+    pub stance: String,
+    pub read_at: DateTime<Utc>,
+}
+
+/// The reader's baseline for a thread, if they have one.
+pub fn get(conn: &mut PgConnection, user: UserId, thread: ThreadId) -> QueryResult<Option<ReadRow>> {
+    thread_reads::table.find((user.0, thread.0)).select(ReadRow::as_select()).first(conn).optional()
+}
+
+/// Records that `user` has read the thread as it is now. `only_if_new` keeps an existing
+/// baseline (a first visit, or following, sets one; only "Mark as read" moves it).
+pub fn mark(conn: &mut PgConnection, user: UserId, thread: &ThreadRow, only_if_new: bool) -> QueryResult<()> {
+    // Ids come from one sequence, so "every entry up to the newest now" also covers entries
+    // about the thread's events, which are not filed under the thread.
+    let newest: Option<i64> = changes::table.select(diesel::dsl::max(changes::id)).first(conn)?;
+    let values = (
+        thread_reads::user_id.eq(user.0),
+        thread_reads::thread_id.eq(thread.id),
+        thread_reads::change_id.eq(newest.unwrap_or(0)),
+        thread_reads::seq.eq(thread.head_seq),
+        thread_reads::status.eq(&thread.status),
+        thread_reads::stance.eq(&thread.stance),
+        thread_reads::read_at.eq(diesel::dsl::now),
+    );
+    let insert = diesel::insert_into(thread_reads::table).values(values);
+    if only_if_new {
+        insert.on_conflict_do_nothing().execute(conn)?;
+    } else {
+        insert
+            .on_conflict((thread_reads::user_id, thread_reads::thread_id))
+            .do_update()
+            .set((
+                thread_reads::change_id.eq(newest.unwrap_or(0)),
+                thread_reads::seq.eq(thread.head_seq),
+                thread_reads::status.eq(&thread.status),
+                thread_reads::stance.eq(&thread.stance),
+                thread_reads::read_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A changelog entry as the summary counts it: area, action, minor, and whether it is filed
+/// under the thread (false: an edit of a linked event's own fields).
+pub type CountedChange = (String, String, bool, bool);
+
+/// At most this many entries are counted; a summary past it says "at least".
+pub const COUNT_LIMIT: i64 = 1000;
+
+/// Changes to the thread after `after` made by others and not hidden: those filed under the
+/// thread, then edits of its events' own fields. Two index range scans, not one `OR`.
+pub fn changes_since(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    after: i64,
+    reader: UserId,
+) -> QueryResult<Vec<CountedChange>> {
+    let filed: Vec<(String, String, bool)> = changes::table
+        .filter(changes::thread_id.eq(thread.0))
+        .filter(changes::id.gt(after))
+        .filter(changes::actor_id.ne(reader.0))
+        .filter(changes::hidden_at.is_null())
+        .order(changes::id.desc())
+        .limit(COUNT_LIMIT)
+        .select((changes::area, changes::action, changes::minor))
+        .load(conn)?;
+    let linked = thread_events::table.filter(thread_events::thread_id.eq(thread.0)).select(thread_events::event_id);
+    let event_edits: Vec<(String, String, bool)> = changes::table
+        .filter(changes::thread_id.is_null())
+        .filter(changes::event_id.eq_any(linked.nullable()))
+        .filter(changes::id.gt(after))
+        .filter(changes::actor_id.ne(reader.0))
+        .filter(changes::hidden_at.is_null())
+        .order(changes::id.desc())
+        .limit(COUNT_LIMIT)
+        .select((changes::area, changes::action, changes::minor))
+        .load(conn)?;
+    let filed = filed.into_iter().map(|(area, action, minor)| (area, action, minor, true));
+    Ok(filed.chain(event_edits.into_iter().map(|(area, action, minor)| (area, action, minor, false))).collect())
+}

@@ -1,0 +1,69 @@
+//! Following threads: the Follow button, the Following page and "Mark as read".
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::threads::AfterQuery;
+use super::{back_to_referer, cursor, see_other};
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::ops::following;
+use crate::render::pages::following::{FollowedView, FollowingPage};
+use crate::render::pages::{Chrome, ok};
+use crate::routes::table::{Routes, at};
+use crate::startup::AppState;
+
+/// Registers the following pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    Routes::new(cfg)
+        .add(at("/following").get(page))
+        .add(at("/threads/{slug}/follow").post(follow))
+        .add(at("/threads/{slug}/unfollow").post(unfollow))
+        .add(at("/threads/{slug}/read").post(mark_read));
+}
+
+async fn page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<AfterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let after = query.after.as_deref().map(cursor::decode_thread).transpose()?;
+    let (rows, next) = following::following(&state.pool, user, after).await?;
+    Ok(ok(&FollowingPage {
+        chrome: Chrome::of(&visitor),
+        threads: rows.iter().map(FollowedView::from).collect(),
+        next_href: next.map(|n| format!("/following?after={}", cursor::encode_thread(n))),
+    }))
+}
+
+async fn follow(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?.clone();
+    let thread = following::follow(&state.pool, user, slug.into_inner()).await?;
+    Ok(back_to_referer(&req, &format!("/threads/{}", thread.slug)))
+}
+
+async fn unfollow(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?.clone();
+    let thread = following::unfollow(&state.pool, user, slug.into_inner()).await?;
+    Ok(back_to_referer(&req, &format!("/threads/{}", thread.slug)))
+}
+
+async fn mark_read(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?.clone();
+    let thread = following::mark_read(&state.pool, user, slug.into_inner()).await?;
+    Ok(see_other(&format!("/threads/{}", thread.slug)))
+}
