@@ -76,7 +76,16 @@ before(async () => {
   // Only these contexts bypass the app's CSP, so that axe can be injected.
   const anonymous = await browser.newContext({ bypassCSP: true });
   const signedIn = await browser.newContext({ bypassCSP: true });
-  for (const context of [anonymous, signedIn]) context.setDefaultTimeout(TIMEOUT_MS);
+  const readerContext = await browser.newContext({ bypassCSP: true });
+  for (const context of [anonymous, signedIn, readerContext]) context.setDefaultTimeout(TIMEOUT_MS);
+
+  // A reader who follows the demo thread now and comes back after the moderator's edits below.
+  const readerName = unique('reader');
+  await server.createUser(readerName, 'reader');
+  const reader = await readerContext.newPage();
+  await logIn(reader, server.baseUrl, readerName);
+  await goto(reader, DEMO)();
+  await submit(reader, reader.getByRole('button', { name: 'Follow' }))();
 
   // Someone not logged in.
   const page = await anonymous.newPage();
@@ -154,8 +163,16 @@ before(async () => {
     return submit(mod, mod.getByRole('button', { name: 'Save synthesis' }))();
   }, { status: 409 });
 
+  await check(reader, 'thread', 'reader-since-last-visit', async () => {
+    const response = await goto(reader, DEMO)();
+    await reader.getByRole('heading', { name: /^Since you last read/ }).waitFor();
+    return response;
+  });
+  await check(reader, 'following', 'reader', goto(reader, '/following'));
+
   await anonymous.close();
   await signedIn.close();
+  await readerContext.close();
 
   try {
     // One line per distinct message on a page, with every place it occurs.

@@ -183,9 +183,7 @@ impl SafeHtml {
             let end = usize::try_from(end).unwrap_or_default();
             let marked = changed(map.paragraphs[2 * i], map.paragraphs[2 * i + 1]);
             if marked && !open {
-                out.push_str(
-                    "<div class=\"since-changed\"><span class=\"visually-hidden\">Changed since your last visit: </span>",
-                );
+                out.push_str("<div class=\"since-changed\"><p class=\"since-label\">Changed since your last visit</p>");
             } else if !marked && open {
                 out.push_str("</div>");
             }
@@ -308,8 +306,8 @@ mod tests {
         let marked = html.with_marked_blocks(&map.unwrap(), |first, _| first == 1 || first == 2);
         assert_eq!(
             marked.as_str().replace('\n', ""),
-            "<p>One.</p><div class=\"since-changed\"><span class=\"visually-hidden\">Changed since your last visit: \
-             </span><p>Two.</p><p>Three.</p></div><p>Four.</p>"
+            "<p>One.</p><div class=\"since-changed\"><p class=\"since-label\">Changed since your last visit</p>\
+             <p>Two.</p><p>Three.</p></div><p>Four.</p>"
         );
     }
 

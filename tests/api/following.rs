@@ -67,7 +67,7 @@ async fn the_following_page_counts_others_changes_since_the_last_read_newest_act
     }
     assert_eq!(reader.count("follows").await, 2);
     let page = reader.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, ".thread-tools button"), ["Following"]);
+    assert_eq!(texts(&page, ".thread-tools button"), ["Unfollow"]);
 
     // Two edits by the curator: the first thread moves to the top with 2 changes.
     curator.save_synthesis(&slug, 1, "Alpha, rewritten.\n\nBeta paragraph about safety.", "two").await;
@@ -128,7 +128,7 @@ async fn a_returning_reader_sees_what_changed_with_changed_paragraphs_marked_unt
         ),
         "{summary}"
     );
-    let marked = texts(&page, ".prose .since-changed p");
+    let marked = texts(&page, ".prose .since-changed p:not(.since-label)");
     assert_eq!(marked, ["Beta paragraph about safety, now with evals."], "only the rewritten paragraph is marked");
     assert!(attrs(&page, ".since a", "href").contains(&format!("/threads/{slug}/diff?from=1&to=2")));
 
