@@ -5,6 +5,7 @@ pub mod changes;
 pub mod demo;
 pub mod events;
 pub mod moderation;
+pub mod notifications;
 pub mod revisions;
 pub mod schema;
 pub mod sections;

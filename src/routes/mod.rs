@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod events;
 pub mod health;
 pub mod moderation;
+pub mod notifications;
 pub mod preview;
 pub mod sections;
 pub mod synthesis;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(account::configure)
         .configure(admin::configure)
         .configure(moderation::configure)
+        .configure(notifications::configure)
         .configure(users::configure)
         .configure(preview::configure)
         .configure(threads::configure)

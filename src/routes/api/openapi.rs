@@ -13,7 +13,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
-use super::{API, curation, docs, events, history, moderation, session, synthesis, threads, users};
+use super::{API, curation, docs, events, history, moderation, notifications, session, synthesis, threads, users};
 use crate::routes::table::{Routes, at};
 
 /// Registers the document and its page.
@@ -75,6 +75,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         users::set_role,
         users::suspend,
         users::unsuspend,
+        notifications::list,
+        notifications::mark_read,
+        notifications::digest_settings,
+        notifications::save_digest_settings,
         openapi_json,
         docs::page,
     ),
@@ -88,6 +92,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "history", description = "The changelog: what changed, by whom and why, and item versions"),
         (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
         (name = "users", description = "Roles and suspensions"),
+        (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
         (name = "docs", description = "This description"),
     )
 )]
