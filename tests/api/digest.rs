@@ -243,3 +243,22 @@ async fn an_invalid_address_is_refused_keeping_what_was_typed() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body, json!({ "email": "rita@example.org", "digest": "weekly", "email_enabled": false }));
 }
+
+#[tokio::test]
+async fn two_senders_running_at_once_send_each_reader_one_digest() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app().await;
+    let readers = [("ann", "daily"), ("bob", "daily"), ("cyd", "weekly"), ("dot", "daily")];
+    let (first, _) = two_followed_threads(&app, &readers).await;
+    edit_synthesis(&app, &first, 0, 1).await;
+
+    // Two instances' rounds at the same moment, over separate connections of the pool.
+    let (one, two) = (mailer(&sink.url), mailer(&sink.url));
+    let now = Utc::now();
+    let (a, b) = tokio::join!(send_due(&app.pool, &one, now), send_due(&app.pool, &two, now));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, 4, "{a:?} {b:?}");
+    let mut to: Vec<String> = sink.messages().into_iter().flat_map(|m| m.to).collect();
+    to.sort();
+    assert_eq!(to, ["ann@example.org", "bob@example.org", "cyd@example.org", "dot@example.org"]);
+}
