@@ -1,5 +1,7 @@
 //! Settings: defaults, then environment, then CLI flags. Passed down, never global.
 
+use std::time::Duration;
+
 use crate::cli::{Cli, Command};
 
 /// Everything the application needs to start.
@@ -15,7 +17,18 @@ pub struct Settings {
     /// `http://` + the bind address): absolute links and stable ids in feeds and e-mail, which
     /// have no request to take a host from.
     pub public_url: String,
+    /// The SMTP server for e-mail digests (`AGORA_SMTP_URL`): `smtp://host:25` (no TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465`.
+    /// Unset: e-mail is off, and nothing else changes.
+    pub smtp_url: Option<String>,
+    /// The sender of digests (`AGORA_MAIL_FROM`), e.g. `Agora <agora@example.org>`.
+    pub mail_from: String,
+    /// How often due digests are looked for and sent (`AGORA_DIGEST_INTERVAL_SECS`, default 300).
+    pub digest_interval: Duration,
 }
+
+/// The sender when `AGORA_MAIL_FROM` is unset.
+pub const DEFAULT_MAIL_FROM: &str = "Agora <agora@localhost>";
 
 impl Settings {
     /// Settings for the given command line, reading `AGORA_*` variables for the rest.
@@ -34,6 +47,19 @@ impl Settings {
             cookie_secure: env_flag("AGORA_COOKIE_SECURE"),
             pool_size: std::env::var("AGORA_POOL_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(16),
             public_url,
+            smtp_url: std::env::var("AGORA_SMTP_URL").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
+            mail_from: std::env::var("AGORA_MAIL_FROM")
+                .ok()
+                .map(|f| f.trim().to_owned())
+                .filter(|f| !f.is_empty())
+                .unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            digest_interval: Duration::from_secs(
+                std::env::var("AGORA_DIGEST_INTERVAL_SECS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|s| *s > 0)
+                    .unwrap_or(300),
+            ),
         }
     }
 
@@ -45,6 +71,9 @@ impl Settings {
             cookie_secure: false,
             pool_size: 4,
             public_url: "http://agora.test".to_owned(),
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            digest_interval: Duration::from_secs(300),
         }
     }
 }

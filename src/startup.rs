@@ -1,6 +1,8 @@
 //! Building and running the HTTP server.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
@@ -12,6 +14,7 @@ use crate::auth::{csrf, visitor};
 use crate::config::Settings;
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
+use crate::ops::digest::{self, Mailer};
 use crate::routes;
 
 /// What every handler can reach.
@@ -24,12 +27,23 @@ pub struct AppState {
     pub thread_pages: ThreadPageCache,
     /// Where readers reach the site (see `Settings::public_url`).
     pub public_url: String,
+    /// Whether SMTP is configured, so readers can get e-mail digests.
+    pub mail_enabled: bool,
 }
 
 /// A bound, not yet running, server.
 pub struct Application {
     port: u16,
     server: Server,
+    /// The digest sender to start with the server: only when SMTP is configured.
+    digests: Option<DigestSender>,
+}
+
+/// What the digest sender runs with.
+struct DigestSender {
+    pool: PgPool,
+    mailer: Arc<Mailer>,
+    interval: Duration,
 }
 
 impl Application {
@@ -38,12 +52,18 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let digests = Mailer::from_settings(settings)?.map(|mailer| DigestSender {
+            pool: pool.clone(),
+            mailer: Arc::new(mailer),
+            interval: settings.digest_interval,
+        });
         let state = web::Data::new(AppState {
             pool,
             cookie_secure: settings.cookie_secure,
             hashing: Semaphore::new(cores),
             thread_pages: ThreadPageCache::default(),
             public_url: settings.public_url.clone(),
+            mail_enabled: digests.is_some(),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -64,7 +84,20 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server })
+        Ok(Application { port, server, digests })
+    }
+
+    /// Whether this server sends e-mail digests (SMTP is configured).
+    pub fn sends_digests(&self) -> bool {
+        self.digests.is_some()
+    }
+
+    /// Starts the digest sender, if any, on the current runtime; it ends with the runtime.
+    fn start_digests(&mut self) {
+        if let Some(d) = self.digests.take() {
+            tracing::info!(interval_secs = d.interval.as_secs(), "e-mail digests are on");
+            digest::spawn_sender(d.pool, d.mailer, d.interval);
+        }
     }
 
     /// The port actually bound.
@@ -73,12 +106,14 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (actix drains in-flight requests on shutdown).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        self.start_digests();
         self.server.await
     }
 
-    /// The server future, for tests that spawn it.
-    pub fn into_server(self) -> Server {
+    /// The server future, for tests that spawn it (the digest sender, if any, starts now).
+    pub fn into_server(mut self) -> Server {
+        self.start_digests();
         self.server
     }
 }

@@ -19,7 +19,7 @@ const DEMO = '/threads/open-vs-closed-weights';
 const PAGES_DIR = path.join(ROOT, 'target/e2e-pages');
 const PAGE_TYPES = [
   'home', 'thread', 'history', 'revision', 'diff', 'blame', 'recent', 'user', 'item-history', 'event', 'login', 'signup',
-  'editor', 'conflict', 'queue', 'log', 'curators', 'error',
+  'editor', 'conflict', 'queue', 'log', 'curators', 'error', 'notifications', 'digest',
 ];
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
 
@@ -116,6 +116,8 @@ before(async () => {
   await check(mod, 'recent', 'moderator', goto(mod, '/recent'));
   await check(mod, 'queue', 'moderator', goto(mod, '/moderation/queue'));
   await check(mod, 'log', 'moderator', goto(mod, '/moderation/log'));
+  await check(mod, 'notifications', 'moderator', goto(mod, '/notifications'));
+  await check(mod, 'digest', 'moderator', goto(mod, '/account/digest'));
   await check(mod, 'user', 'moderator', goto(mod, '/users/terry-tang'));
   await check(mod, 'curators', 'moderator', goto(mod, `${DEMO}/curators`));
   // An item with a history: the moderator renames the first arc period, then opens its versions.

@@ -22,6 +22,8 @@ pub type CurrentUser = User;
 pub struct Visitor {
     pub user: Option<CurrentUser>,
     pub csrf_token: String,
+    /// The user's unread notifications (0 for anonymous visitors), loaded with the session.
+    pub unread_notifications: i64,
 }
 
 impl Visitor {
@@ -74,14 +76,14 @@ pub async fn load(
         forget_session_cookie = session.is_none();
     }
     let mut new_csrf_cookie = None;
-    let (user, csrf_token) = match session {
-        Some((user, csrf)) => (Some(user), csrf),
+    let (user, csrf_token, unread_notifications) = match session {
+        Some(found) => (Some(found.user), found.csrf_token, found.unread_notifications),
         None => match req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|t| looks_like_token(t)) {
-            Some(token) => (None, token),
+            Some(token) => (None, token, 0),
             None => {
                 let token = new_token();
                 new_csrf_cookie = Some(token.clone());
-                (None, token)
+                (None, token, 0)
             }
         },
     };
@@ -92,7 +94,7 @@ pub async fn load(
         // One place refuses every write of a suspended account, whatever route it targets.
         return Err(AppError::Forbidden(suspension.refusal()).for_path(req.path()));
     }
-    req.extensions_mut().insert(Visitor { user, csrf_token });
+    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications });
     let mut res = next.call(req).await?;
     let secure = state.cookie_secure;
     if let Some(token) = new_csrf_cookie {

@@ -99,10 +99,11 @@ impl<'a> NewChange<'a> {
     }
 }
 
-/// Appends a change; returns its id.
+/// Appends a change and notifies the followers of what it touched, in the caller's transaction
+/// (so a change and its notifications commit or roll back together); returns its id.
 pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> {
     let patrolled_by = new.autopatrolled.then_some(new.actor.0);
-    diesel::insert_into(changes::table)
+    let id = diesel::insert_into(changes::table)
         .values((
             changes::thread_id.eq(new.thread.map(|t| t.0)),
             changes::event_id.eq(new.event.map(|e| e.0)),
@@ -120,7 +121,9 @@ pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> 
             changes::patrolled_at.eq(new.autopatrolled.then(Utc::now)),
         ))
         .returning(changes::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    super::notifications::fan_out(conn, id, new.thread, new.event, new.actor, new.minor)?;
+    Ok(id)
 }
 
 /// Which changes a list shows. Every combination is served by one of the `changes_*` indexes.

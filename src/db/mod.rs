@@ -6,6 +6,7 @@ pub mod demo;
 pub mod events;
 pub mod follows;
 pub mod moderation;
+pub mod notifications;
 pub mod reads;
 pub mod revisions;
 pub mod schema;

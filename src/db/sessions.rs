@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::schema::{sessions, users};
 use super::users::{User, UserRow};
@@ -26,16 +27,34 @@ pub fn insert(
     Ok(())
 }
 
-/// The user and CSRF token of a live session.
-pub fn find(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<(User, String)>> {
-    let found: Option<(UserRow, String)> = sessions::table
+/// What a live session resolves to on every request.
+#[derive(Debug, Clone)]
+pub struct SessionFound {
+    pub user: User,
+    pub csrf_token: String,
+    /// How many unread notifications the user has (the header shows it on every page).
+    pub unread_notifications: i64,
+}
+
+/// The user, CSRF token and unread notification count of a live session, in one query: the
+/// count is a scalar subquery answered from the partial index `notifications_open_key`, so the
+/// header costs no extra round trip.
+pub fn find(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<SessionFound>> {
+    let unread = diesel::dsl::sql::<BigInt>(
+        "(SELECT count(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL)",
+    );
+    let found: Option<(UserRow, String, i64)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(diesel::dsl::now))
-        .select((UserRow::as_select(), sessions::csrf_token))
+        .select((UserRow::as_select(), sessions::csrf_token, unread))
         .first(conn)
         .optional()?;
-    Ok(found.map(|(row, csrf)| (row.into(), csrf)))
+    Ok(found.map(|(row, csrf_token, unread_notifications)| SessionFound {
+        user: row.into(),
+        csrf_token,
+        unread_notifications,
+    }))
 }
 
 /// Ends one session (logout).

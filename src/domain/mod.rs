@@ -2,6 +2,7 @@
 //! thread, and validation of user input.
 
 pub mod blame;
+pub mod digest;
 pub mod history;
 pub mod ids;
 pub mod merge;

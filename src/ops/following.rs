@@ -2,11 +2,12 @@
 //! visit" — what changed between the state a reader last read and now.
 
 use chrono::{DateTime, Utc};
-use diesel::PgConnection;
+use diesel::{Connection, PgConnection};
 
 use super::access;
 use crate::auth::CurrentUser;
 use crate::db::follows::{self, FollowedThread};
+use crate::db::notifications;
 use crate::db::reads::{self, COUNT_LIMIT};
 use crate::db::revisions;
 use crate::db::thread_page::ThreadPageData;
@@ -124,12 +125,16 @@ pub async fn unfollow(pool: &PgPool, user: CurrentUser, slug: String) -> Result<
     .await
 }
 
-/// Records the thread at `slug`, as it is now, as read by `user`: the summary starts over.
+/// Records the thread at `slug`, as it is now, as read by `user`: the summary starts over,
+/// and the thread's unread notification (which told them about the same changes) is read too.
 pub async fn mark_read(pool: &PgPool, user: CurrentUser, slug: String) -> Result<ThreadRow, AppError> {
     db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        reads::mark(c, user.id, &thread, false)?;
-        Ok(thread)
+        c.transaction(|c| {
+            let thread = access::thread_by_slug(c, &slug)?;
+            reads::mark(c, user.id, &thread, false)?;
+            notifications::mark_thread_read(c, user.id, thread.thread_id())?;
+            Ok(thread)
+        })
     })
     .await
 }

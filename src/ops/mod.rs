@@ -2,10 +2,12 @@
 //! the queries in one blocking call. Handlers only parse the request and pick a response.
 
 pub mod access;
+pub mod digest;
 pub mod events;
 pub mod following;
 pub mod history;
 pub mod moderation;
+pub mod notifications;
 pub mod sections;
 pub mod synthesis;
 pub mod threads;

@@ -1,4 +1,5 @@
 //! `/account/password`: changing one's password ends every other session.
+//! `/account/digest`: the e-mail address and how often notifications are e-mailed.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -6,15 +7,75 @@ use serde::Deserialize;
 
 use crate::auth::Visitor;
 use crate::auth::login;
+use crate::domain::digest::Frequency;
 use crate::error::AppError;
+use crate::ops::digest;
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
+use crate::routes::{reshow_if_invalid, see_other};
 use crate::startup::AppState;
 
 /// Registers the account pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    Routes::new(cfg).add(at("/account/password").get(form).post(change));
+    Routes::new(cfg)
+        .add(at("/account/password").get(form).post(change))
+        .add(at("/account/digest").get(digest_form).post(save_digest));
+}
+
+/// The digest form's fields.
+#[derive(Debug, Deserialize)]
+pub struct DigestForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub digest: String,
+}
+
+fn digest_page(visitor: &Visitor, mail_enabled: bool, email: &str, frequency: &str) -> FormPage {
+    let intro = if mail_enabled {
+        "Get one e-mail listing the followed threads that changed since you last read them. \
+         Nothing is sent while there is nothing new."
+    } else {
+        "E-mail digests are off on this server: you can save your choice, but no e-mail is sent \
+         until the administrator configures e-mail."
+    };
+    FormPage::new(
+        Chrome::of(visitor),
+        "E-mail digests",
+        "/account/digest",
+        "Save e-mail settings",
+        vec![
+            Field::text("email", "E-mail address", email)
+                .kind(FieldKind::Email)
+                .required(false)
+                .hint("Needed for digests; only used to send them."),
+            Field::select("digest", "How often", frequency, Frequency::OPTIONS.to_vec()),
+        ],
+    )
+    .intro(intro)
+    .cancel("/notifications")
+    .footer_link("/account/password", "Change your password")
+}
+
+async fn digest_form(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let current = digest::settings(&state.pool, user).await?;
+    Ok(ok(&digest_page(&visitor, state.mail_enabled, &current.email, current.frequency.as_str())))
+}
+
+async fn save_digest(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    input: web::Form<DigestForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let saved = digest::save_settings(&state.pool, user, &input.email, &input.digest).await;
+    reshow_if_invalid(
+        saved,
+        || digest_page(&visitor, state.mail_enabled, &input.email, &input.digest),
+        |_| see_other("/account/digest"),
+    )
 }
 
 /// The password form's fields.
@@ -39,6 +100,7 @@ fn page(visitor: &Visitor) -> FormPage {
     )
     .intro("Changing it logs you out everywhere else.")
     .cancel("/")
+    .footer_link("/account/digest", "E-mail digests of your notifications")
 }
 
 async fn form(visitor: Visitor) -> Result<HttpResponse, AppError> {

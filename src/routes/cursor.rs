@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::events::EventCursor;
+use crate::db::notifications::NotificationCursor;
 use crate::db::threads::ThreadCursor;
 use crate::error::AppError;
 
@@ -31,6 +32,17 @@ pub fn decode_event(raw: &str) -> Result<EventCursor, AppError> {
     let occurred_on = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
     in_range(occurred_on)?;
     Ok(EventCursor { occurred_on, id })
+}
+
+/// Encodes where a reader's notifications continue.
+pub fn encode_notification(c: NotificationCursor) -> String {
+    format!("{}_{}", c.updated_at.timestamp_micros(), c.id)
+}
+
+/// Decodes a notification cursor; a malformed one is a 400.
+pub fn decode_notification(raw: &str) -> Result<NotificationCursor, AppError> {
+    let t = decode_thread(raw)?;
+    Ok(NotificationCursor { updated_at: t.updated_at, id: t.id })
 }
 
 fn split(raw: &str) -> Result<(&str, i64), AppError> {

@@ -10,6 +10,7 @@ pub mod events;
 pub mod following;
 pub mod health;
 pub mod moderation;
+pub mod notifications;
 pub mod preview;
 pub mod sections;
 pub mod synthesis;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(account::configure)
         .configure(admin::configure)
         .configure(moderation::configure)
+        .configure(notifications::configure)
         .configure(users::configure)
         .configure(preview::configure)
         .configure(following::configure)

@@ -140,6 +140,11 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/api/v1/events", Curator, event.clone()),
         row("PUT", "/api/v1/events/{id}", Curator, event),
+        row("POST", "/notifications/{id}/read", LoggedIn, json!({})),
+        row("POST", "/notifications/read-all", LoggedIn, json!({})),
+        row("POST", "/api/v1/notifications/read", LoggedIn, json!({ "all": true })),
+        row("POST", "/account/digest", LoggedIn, json!({ "email": "me@example.org", "digest": "daily" })),
+        row("PUT", "/api/v1/account/digest", LoggedIn, json!({ "email": "me@example.org", "digest": "weekly" })),
         row("POST", "/account/password", LoggedIn, json!({ "current_password": PASSWORD, "new_password": PASSWORD })),
         // Each row's target user is a fresh reader, so moderators may manage them too.
         row("POST", "/admin/users/{id}/role", Moderator, promote.clone()),
@@ -364,6 +369,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "thread_events",
         "changes",
         "moderation_log",
+        "notifications",
     ] {
         counts.push(app.count(table).await);
     }
@@ -375,6 +381,8 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         ("users", "suspended_at IS NOT NULL"),
         ("users", "role <> 'reader'"),
         ("open_questions", "answered_at IS NOT NULL"),
+        ("notifications", "read_at IS NOT NULL"),
+        ("users", "email IS NOT NULL OR digest <> 'off'"),
     ] {
         counts.push(count_where(app, table, condition).await);
     }

@@ -83,9 +83,13 @@ async fn the_following_page_counts_others_changes_since_the_last_read_newest_act
     assert_eq!(api["threads"][0]["new_changes"], 2);
     assert_eq!(api["threads"][1]["new_changes"], 0);
 
-    // Marking as read sets the count back to zero; unfollowing drops the thread.
+    assert_eq!(reader.get_json("/api/v1/notifications", StatusCode::OK).await["unread"], 1);
+
+    // Marking as read sets the count back to zero, and reads the thread's notification too;
+    // unfollowing drops the thread.
     reader.post_form(&format!("/threads/{slug}/read"), &[]).await;
     assert_eq!(reader.get_json("/api/v1/following", StatusCode::OK).await["threads"][0]["new_changes"], 0);
+    assert_eq!(reader.get_json("/api/v1/notifications", StatusCode::OK).await["unread"], 0);
     let res = reader.post_form(&format!("/threads/{slug}/unfollow"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(texts(&reader.page("/following").await, ".following-list h2"), ["Compute governance"]);

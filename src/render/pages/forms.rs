@@ -25,6 +25,7 @@ pub enum FieldKind {
     Password,
     Date,
     Url,
+    Email,
     /// A textarea with this many rows.
     TextArea(u32),
     /// A checkbox; checked when the value is "true".
@@ -130,6 +131,7 @@ impl Field {
             FieldKind::Password => "password",
             FieldKind::Date => "date",
             FieldKind::Url => "url",
+            FieldKind::Email => "email",
             _ => "text",
         }
     }
@@ -156,6 +158,7 @@ impl Field {
             ("username", _) => "username",
             ("password", FieldKind::Password) if self.hint.is_empty() => "current-password",
             (_, FieldKind::Password) => "new-password",
+            (_, FieldKind::Email) => "email",
             _ => "off",
         }
     }

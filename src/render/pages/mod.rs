@@ -6,6 +6,7 @@ pub mod events;
 pub mod following;
 pub mod forms;
 pub mod history;
+pub mod notifications;
 pub mod threads;
 
 use actix_web::HttpResponse;
@@ -45,6 +46,8 @@ pub struct ChromeUser {
     pub can_moderate: bool,
     /// Why every write of theirs is refused, while they are suspended.
     pub suspended: Option<String>,
+    /// Unread notifications, shown next to the header's "Notifications" link.
+    pub unread_notifications: i64,
 }
 
 impl Chrome {
@@ -58,6 +61,7 @@ impl Chrome {
                 can_manage_users: roles::can_manage_users(u.role),
                 can_moderate: roles::can_moderate(u.role),
                 suspended: u.suspension.as_ref().map(|s| threads::capitalized(&s.refusal())),
+                unread_notifications: visitor.unread_notifications,
             }),
             csrf_token: visitor.csrf_token.clone(),
             assets: &ASSETS,

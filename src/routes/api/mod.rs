@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod moderation;
 pub mod moderation_inputs;
 pub mod moderation_views;
+pub mod notifications;
 pub mod openapi;
 pub mod session;
 pub mod synthesis;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(moderation::configure)
             .configure(curation::configure)
             .configure(users::configure)
+            .configure(notifications::configure)
             .configure(threads::configure)
             .default_service(web::to(not_found)),
     );

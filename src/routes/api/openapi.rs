@@ -13,7 +13,9 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
-use super::{API, curation, docs, events, following, history, moderation, session, synthesis, threads, users};
+use super::{
+    API, curation, docs, events, following, history, moderation, notifications, session, synthesis, threads, users,
+};
 use crate::routes::table::{Routes, at};
 
 /// Registers the document and its page.
@@ -80,6 +82,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         users::set_role,
         users::suspend,
         users::unsuspend,
+        notifications::list,
+        notifications::mark_read,
+        notifications::digest_settings,
+        notifications::save_digest_settings,
         openapi_json,
         docs::page,
     ),
@@ -94,6 +100,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
+        (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
         (name = "docs", description = "This description"),
     )
 )]

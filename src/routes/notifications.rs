@@ -1,0 +1,61 @@
+//! `/notifications`: a reader's notifications, and marking them read.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::cursor::{decode_notification, encode_notification};
+use super::{back_to_referer, see_other};
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::ops::notifications::{self, MarkRead};
+use crate::render::pages::notifications::{NotificationView, NotificationsPage};
+use crate::render::pages::{Chrome, ok};
+use crate::routes::table::{Routes, at};
+use crate::startup::AppState;
+
+/// Registers the notification pages.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    Routes::new(cfg)
+        .add(at("/notifications").get(index))
+        .add(at("/notifications/read-all").post(read_all))
+        .add(at("/notifications/{id}/read").post(read_one));
+}
+
+/// `?after=` on the list.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub after: Option<String>,
+}
+
+async fn index(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let after = query.after.as_deref().filter(|a| !a.is_empty()).map(decode_notification).transpose()?;
+    let (rows, next) = notifications::list(&state.pool, user, after).await?;
+    let rows: Vec<NotificationView> = rows.iter().map(NotificationView::from).collect();
+    Ok(ok(&NotificationsPage {
+        chrome: Chrome::of(&visitor),
+        // The header's count covers every page, this one only the rows shown.
+        any_unread: visitor.unread_notifications > 0 || rows.iter().any(|r| r.unread),
+        rows,
+        next_href: next.map(|n| format!("/notifications?after={}", encode_notification(n))),
+    }))
+}
+
+async fn read_one(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    notifications::mark_read(&state.pool, visitor.require_user()?, id.into_inner()).await?;
+    Ok(back_to_referer(&req, "/notifications"))
+}
+
+async fn read_all(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    notifications::mark(&state.pool, visitor.require_user()?, MarkRead::All).await?;
+    Ok(see_other("/notifications"))
+}
