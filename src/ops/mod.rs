@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod events;
+pub mod feeds;
 pub mod history;
 pub mod moderation;
 pub mod sections;

@@ -39,6 +39,8 @@ fn page(visitor: &Visitor) -> FormPage {
     )
     .intro("Changing it logs you out everywhere else.")
     .cancel("/")
+    // The other account setting: the secret URL of the private feed of followed threads.
+    .footer_link("/account/feed", "Your private feed of followed threads")
 }
 
 async fn form(visitor: Visitor) -> Result<HttpResponse, AppError> {

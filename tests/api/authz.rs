@@ -134,6 +134,10 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/api/v1/events", Curator, event.clone()),
         row("PUT", "/api/v1/events/{id}", Curator, event),
+        row("POST", "/account/feed", LoggedIn, json!({})),
+        row("POST", "/account/feed/revoke", LoggedIn, json!({})),
+        row("POST", "/api/v1/account/feed-token", LoggedIn, json!({})),
+        row("DELETE", "/api/v1/account/feed-token", LoggedIn, json!({})),
         row("POST", "/account/password", LoggedIn, json!({ "current_password": PASSWORD, "new_password": PASSWORD })),
         // Each row's target user is a fresh reader, so moderators may manage them too.
         row("POST", "/admin/users/{id}/role", Moderator, promote.clone()),
@@ -358,6 +362,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "thread_events",
         "changes",
         "moderation_log",
+        "feed_tokens",
     ] {
         counts.push(app.count(table).await);
     }

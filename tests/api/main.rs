@@ -9,6 +9,7 @@ mod concurrency;
 mod demo;
 mod editor;
 mod events;
+mod feeds;
 mod health;
 mod helpers;
 mod history;
