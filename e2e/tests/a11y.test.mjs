@@ -19,7 +19,7 @@ const DEMO = '/threads/open-vs-closed-weights';
 const PAGES_DIR = path.join(ROOT, 'target/e2e-pages');
 const PAGE_TYPES = [
   'home', 'thread', 'history', 'revision', 'diff', 'blame', 'recent', 'user', 'item-history', 'event', 'login', 'signup',
-  'editor', 'conflict', 'queue', 'log', 'curators', 'error',
+  'editor', 'conflict', 'queue', 'log', 'curators', 'error', 'account-feed',
 ];
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
 
@@ -109,6 +109,8 @@ before(async () => {
   await check(mod, 'log', 'moderator', goto(mod, '/moderation/log'));
   await check(mod, 'user', 'moderator', goto(mod, '/users/terry-tang'));
   await check(mod, 'curators', 'moderator', goto(mod, `${DEMO}/curators`));
+  await check(mod, 'account-feed', 'moderator', goto(mod, '/account/feed'));
+  await check(mod, 'account-feed', 'moderator-new-url', submit(mod, mod.getByRole('button', { name: 'Create feed URL' })));
   // An item with a history: the moderator renames the first arc period, then opens its versions.
   await check(mod, 'item-history', 'moderator', async () => {
     await goto(mod, DEMO)();

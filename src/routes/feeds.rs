@@ -108,7 +108,10 @@ fn respond(req: &HttpRequest, doc: &AtomDoc, audience: Audience) -> HttpResponse
         .insert_header((header::LAST_MODIFIED, HttpDate::from(last_modified).to_string()))
         .insert_header((header::CACHE_CONTROL, cache));
     if audience == Audience::Private {
-        res.insert_header(("X-Robots-Tag", "noindex, nofollow"));
+        // The address is the secret: keep it out of indexes and out of Referer headers (the
+        // site-wide default policy is only added where a response sets none).
+        res.insert_header(("X-Robots-Tag", "noindex, nofollow"))
+            .insert_header((header::REFERRER_POLICY, "no-referrer"));
     }
     if fresh { res.finish() } else { res.content_type(ATOM).body(doc.body.clone()) }
 }

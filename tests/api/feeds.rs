@@ -348,6 +348,7 @@ async fn the_private_feed_lists_only_the_followed_threads_changes_and_is_private
     assert!(all.contains(&"Is Pluto a planet?: Revision 1 by alice: pluto".to_owned()), "{all:?}");
     assert!(all.iter().all(|t| t.starts_with("Is Pluto a planet?: ")), "only followed threads: {all:?}");
     assert!(header(&headers, "cache-control").starts_with("private"));
+    assert_eq!(header(&headers, "referrer-policy"), "no-referrer", "the secret URL is not sent on");
     assert!(headers.get("set-cookie").is_none(), "a feed sets no cookie");
     let (_, newest_at) = newest_change(&app, &followed).await;
     assert_eq!(private.updated.with_timezone(&Utc), newest_at);
@@ -454,4 +455,42 @@ async fn pages_advertise_their_feeds_in_the_head_and_link_them_visibly() {
     // Pages built from the same template without a feed advertise none.
     let html = app.page("/users/alice").await;
     assert!(attrs(&html, "link[type=\"application/atom+xml\"]", "href").is_empty());
+}
+
+#[tokio::test]
+async fn the_private_feed_has_edits_of_followed_threads_events_and_hides_what_moderators_hid() {
+    let app = spawn_app().await;
+    let followed = curated_thread(&app).await;
+    let res =
+        app.post_json("/api/v1/threads", &json!({ "title": "Is Ceres a planet?", "framing_question": "?" })).await;
+    let unfollowed = expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
+    let event = |title: &str| json!({ "date": "2006-08-24", "title": title, "significance": "major" });
+    let mut ids = Vec::new();
+    for (slug, title) in [(&followed, "IAU vote"), (&unfollowed, "Dawn arrives")] {
+        let res = app.post_json(&format!("/api/v1/threads/{slug}/events"), &event(title)).await;
+        let id = expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
+        let edit = json!({ "date": "2006-08-24", "title": format!("{title}, corrected"), "significance": "major" });
+        let res = app.send_json(reqwest::Method::PUT, &format!("/api/v1/events/{id}"), &edit).await;
+        assert!(res.status().is_success(), "{}", res.status());
+        ids.push(id);
+    }
+    save(&app, &followed, 0, "SECRET-BODY", "SECRET-SUMMARY").await;
+    save(&app, &followed, 1, "Fine text.", "cleaned up").await;
+    let change = change_of_revision(&app, &followed, 1).await;
+    let moderator = browser_as(&app, "maud", Role::Moderator).await;
+    let hide = moderator.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "doxxing" })).await;
+    assert_eq!(hide.status(), StatusCode::OK);
+    // The moderator follows the thread: their private feed is still an anonymous view.
+    follow(&app, "maud", &followed).await;
+    let path = feed_path(&moderator).await;
+
+    let res = app.another_browser().get(&path).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.unwrap();
+
+    assert!(!body.contains("SECRET") && !body.contains("doxxing"), "hidden content leaked:\n{body}");
+    let all = titles(&Feed::read_from(body.as_bytes()).unwrap());
+    assert!(all.contains(&"alice edited event “IAU vote, corrected”".to_owned()), "{all:?}");
+    assert!(!all.iter().any(|t| t.contains("Dawn")), "an event of an unfollowed thread: {all:?}");
+    assert!(all.contains(&"Is Pluto a planet?: Revision 1 by alice (hidden by a moderator)".to_owned()), "{all:?}");
 }
