@@ -390,7 +390,7 @@ async fn a_revoked_or_unknown_feed_url_is_404_alike() {
 
 /// The URL shown on the account page after making one.
 fn shown_url(html: &str) -> String {
-    attrs(html, "input#feed-url", "value").pop().expect("the new URL is shown")
+    texts(html, "textarea#feed-url").pop().expect("the new URL is shown")
 }
 
 #[tokio::test]
@@ -399,7 +399,7 @@ async fn the_account_page_makes_replaces_and_revokes_the_feed_url() {
     app.login_as("rita", Role::Reader).await;
     let page = app.page("/account/feed").await;
     assert!(texts(&page, "button").contains(&"Create feed URL".to_owned()));
-    assert!(attrs(&page, "input#feed-url", "value").is_empty());
+    assert!(texts(&page, "#feed-url").is_empty());
     assert!(app.page("/account/password").await.contains("href=\"/account/feed\""), "linked from the account page");
 
     let made = app.post_form("/account/feed", &[]).await;
@@ -411,7 +411,7 @@ async fn the_account_page_makes_replaces_and_revokes_the_feed_url() {
     let old = shown_url(&made).replace("http://agora.test", "");
     assert_eq!(app.get(&old).await.status(), StatusCode::OK);
     let reload = app.page("/account/feed").await;
-    assert!(attrs(&reload, "input#feed-url", "value").is_empty(), "the secret is shown once only");
+    assert!(texts(&reload, "#feed-url").is_empty(), "the secret is shown once only");
     assert!(texts(&reload, "button").contains(&"Replace feed URL".to_owned()));
 
     let replaced = app.post_form("/account/feed", &[]).await.text().await.unwrap();
