@@ -19,7 +19,8 @@ const DEMO = '/threads/open-vs-closed-weights';
 const PAGES_DIR = path.join(ROOT, 'target/e2e-pages');
 const PAGE_TYPES = [
   'home', 'thread', 'history', 'revision', 'diff', 'blame', 'recent', 'user', 'item-history', 'event', 'login', 'signup',
-  'editor', 'conflict', 'queue', 'log', 'curators', 'error', 'notifications', 'digest',
+  'editor', 'conflict', 'queue', 'log', 'curators', 'error', 'notifications', 'digest', 'account-feed',
+  'following',
 ];
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
 
@@ -120,6 +121,8 @@ before(async () => {
   await check(mod, 'digest', 'moderator', goto(mod, '/account/digest'));
   await check(mod, 'user', 'moderator', goto(mod, '/users/terry-tang'));
   await check(mod, 'curators', 'moderator', goto(mod, `${DEMO}/curators`));
+  await check(mod, 'account-feed', 'moderator', goto(mod, '/account/feed'));
+  await check(mod, 'account-feed', 'moderator-new-url', submit(mod, mod.getByRole('button', { name: 'Create feed URL' })));
   // An item with a history: the moderator renames the first arc period, then opens its versions.
   await check(mod, 'item-history', 'moderator', async () => {
     await goto(mod, DEMO)();

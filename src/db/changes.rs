@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::schema::{changes, revisions, threads, users};
+use super::schema::{changes, follows, revisions, thread_events, threads, users};
 use crate::domain::history::Area;
 use crate::domain::ids::{EventId, ThreadId, UserId};
 
@@ -131,6 +131,9 @@ pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> 
 pub struct ChangeFilter {
     /// One thread's changes, plus edits of the events it links (`thread_events`).
     pub thread: Option<(ThreadId, Vec<i64>)>,
+    /// The threads this reader follows (`follows`), plus edits of the events those threads link:
+    /// the private feed. Ignored when `thread` is set.
+    pub followed_by: Option<UserId>,
     /// One item's changes (`area` must be set too).
     pub subject: Option<i64>,
     pub actor: Option<UserId>,
@@ -150,7 +153,14 @@ pub enum Seek {
 /// matching row of a long history before taking the first page.
 pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i64) -> QueryResult<Vec<ChangeListed>> {
     let mut rows = match &filter.thread {
-        None => list_scoped(conn, filter, None, seek, limit)?,
+        None => match filter.followed_by {
+            None => list_scoped(conn, filter, None, seek, limit)?,
+            Some(reader) => {
+                let mut rows = list_scoped(conn, filter, Some(Scope::Followed(reader)), seek, limit)?;
+                rows.extend(list_scoped(conn, filter, Some(Scope::FollowedEvents(reader)), seek, limit)?);
+                rows
+            }
+        },
         Some((thread, events)) => {
             let mut rows = list_scoped(conn, filter, Some(Scope::Thread(*thread)), seek, limit)?;
             if !events.is_empty() {
@@ -167,10 +177,13 @@ pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i
     Ok(rows)
 }
 
-/// Which rows of one query: a thread's own, or the edits of some events outside any thread.
+/// Which rows of one query: a thread's own, or the edits of some events outside any thread;
+/// the same two for every thread a reader follows.
 enum Scope<'a> {
     Thread(ThreadId),
     EventsOnly(&'a [i64]),
+    Followed(UserId),
+    FollowedEvents(UserId),
 }
 
 fn list_scoped(
@@ -200,6 +213,17 @@ fn list_scoped(
         Some(Scope::Thread(thread)) => query = query.filter(changes::thread_id.eq(thread.0)),
         Some(Scope::EventsOnly(events)) => {
             query = query.filter(changes::thread_id.is_null().and(changes::event_id.eq_any(events.to_vec())))
+        }
+        Some(Scope::Followed(reader)) => {
+            let followed = follows::table.filter(follows::user_id.eq(reader.0)).select(follows::thread_id.nullable());
+            query = query.filter(changes::thread_id.eq_any(followed))
+        }
+        Some(Scope::FollowedEvents(reader)) => {
+            let followed = follows::table.filter(follows::user_id.eq(reader.0)).select(follows::thread_id);
+            let linked = thread_events::table
+                .filter(thread_events::thread_id.eq_any(followed))
+                .select(thread_events::event_id.nullable());
+            query = query.filter(changes::thread_id.is_null().and(changes::event_id.eq_any(linked)))
         }
         None => {}
     }

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod demo;
 pub mod events;
+pub mod feeds;
 pub mod follows;
 pub mod moderation;
 pub mod notifications;

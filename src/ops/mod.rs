@@ -4,6 +4,7 @@
 pub mod access;
 pub mod digest;
 pub mod events;
+pub mod feeds;
 pub mod following;
 pub mod history;
 pub mod moderation;

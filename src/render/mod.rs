@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod diff;
+pub mod feeds;
 pub mod format;
 pub mod markdown;
 pub mod pages;

@@ -100,7 +100,9 @@ fn page(visitor: &Visitor) -> FormPage {
     )
     .intro("Changing it logs you out everywhere else.")
     .cancel("/")
+    // The other account settings.
     .footer_link("/account/digest", "E-mail digests of your notifications")
+    .footer_link("/account/feed", "Your private feed of followed threads")
 }
 
 async fn form(visitor: Visitor) -> Result<HttpResponse, AppError> {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod cursor;
 pub mod events;
+pub mod feeds;
 pub mod following;
 pub mod health;
 pub mod moderation;
@@ -26,9 +27,10 @@ use crate::auth::csrf::BODY_LIMIT;
 use crate::error::AppError;
 use crate::render::pages::{FormPage, html_response};
 
-/// Routes that need no visitor: health checks and static assets.
+/// Routes that need no visitor: health checks, static assets and the Atom feeds.
 pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
-    cfg.configure(health::configure).configure(assets::configure);
+    // Feeds are anonymous, read-only views: no session lookup and no CSRF cookie on them.
+    cfg.configure(health::configure).configure(assets::configure).configure(feeds::configure_public);
 }
 
 /// Everything else; runs behind the visitor and CSRF middleware. Order matters where paths
@@ -37,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::configure)
         .configure(accounts::configure)
         .configure(account::configure)
+        .configure(feeds::configure)
         .configure(admin::configure)
         .configure(moderation::configure)
         .configure(notifications::configure)

@@ -13,7 +13,7 @@ use crate::domain::roles;
 use crate::error::AppError;
 use crate::ops::history::{self, ChangeQuery};
 use crate::ops::moderation::{self, LockInput, ReasonInput};
-use crate::render::pages::changes::{ChangeView, Filters, LogPage, LogView, RecentPage, kind_options};
+use crate::render::pages::changes::{ChangeView, FeedLink, Filters, LogPage, LogView, RecentPage, kind_options};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
@@ -61,6 +61,7 @@ async fn recent(
         next_href: next.map(|_| format!("/recent?{}", encode(&pairs))),
         next_label: "Older changes",
         profile: None,
+        feed: Some(FeedLink { title: "Recent changes (Atom)", href: "/recent.atom" }),
     }))
 }
 
@@ -86,6 +87,7 @@ async fn queue(
         next_href: next.map(|_| format!("/moderation/queue?{}", encode(&pairs))),
         next_label: "Newer changes",
         profile: None,
+        feed: None,
     }))
 }
 

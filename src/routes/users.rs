@@ -57,5 +57,6 @@ async fn profile(
         next_href: next.map(|_| format!("/users/{}?{}", user.username, encode(&pairs))),
         next_label: "Older contributions",
         profile,
+        feed: None,
     }))
 }

@@ -145,6 +145,10 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/notifications/read", LoggedIn, json!({ "all": true })),
         row("POST", "/account/digest", LoggedIn, json!({ "email": "me@example.org", "digest": "daily" })),
         row("PUT", "/api/v1/account/digest", LoggedIn, json!({ "email": "me@example.org", "digest": "weekly" })),
+        row("POST", "/account/feed", LoggedIn, json!({})),
+        row("POST", "/account/feed/revoke", LoggedIn, json!({})),
+        row("POST", "/api/v1/account/feed-token", LoggedIn, json!({})),
+        row("DELETE", "/api/v1/account/feed-token", LoggedIn, json!({})),
         row("POST", "/account/password", LoggedIn, json!({ "current_password": PASSWORD, "new_password": PASSWORD })),
         // Each row's target user is a fresh reader, so moderators may manage them too.
         row("POST", "/admin/users/{id}/role", Moderator, promote.clone()),
@@ -370,6 +374,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "changes",
         "moderation_log",
         "notifications",
+        "feed_tokens",
     ] {
         counts.push(app.count(table).await);
     }

@@ -10,6 +10,7 @@ mod demo;
 mod digest;
 mod editor;
 mod events;
+mod feeds;
 mod following;
 mod health;
 mod helpers;

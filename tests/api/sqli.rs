@@ -361,6 +361,8 @@ const GET_ROUTES: &[&str] = &[
     "/threads/{slug}/arc/{p}/edit",
     "/threads/{slug}/questions/{p}/edit",
     "/threads/{slug}/history?before={p}",
+    "/threads/{p}/feed.atom",
+    "/feeds/following/{p}.atom",
     "/threads/{slug}/revisions/{p}",
     "/threads/{slug}/diff?from={p}&to=2",
     "/threads/{slug}/diff?from=1&to={p}",

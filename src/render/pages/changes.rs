@@ -219,6 +219,15 @@ pub struct RecentPage {
     pub next_label: &'static str,
     /// On a user's page: the account and what managers may do with it.
     pub profile: Option<Profile>,
+    /// The Atom feed of the same rows, where there is one (`/recent`).
+    pub feed: Option<FeedLink>,
+}
+
+/// A page's Atom feed: autodiscovered from `<head>` and linked in the page.
+#[derive(Debug, Clone)]
+pub struct FeedLink {
+    pub title: &'static str,
+    pub href: &'static str,
 }
 
 /// The account part of a user's page.

@@ -178,7 +178,7 @@ pub struct FormPage {
     pub error: Option<String>,
     pub cancel_href: Option<String>,
     /// Links under the form, e.g. "No account? Sign up" (href, text).
-    pub footer_link: Option<(String, String)>,
+    pub footer_links: Vec<(String, String)>,
     /// Set on editor forms: the browser keeps drafts under this key and previews Markdown.
     /// Never set on forms with passwords.
     pub draft_key: Option<String>,
@@ -203,7 +203,7 @@ impl FormPage {
             hidden: Vec::new(),
             error: None,
             cancel_href: None,
-            footer_link: None,
+            footer_links: Vec::new(),
             draft_key: None,
         }
     }
@@ -240,7 +240,7 @@ impl FormPage {
 
     /// Adds a link under the form.
     pub fn footer_link(mut self, href: impl Into<String>, text: impl Into<String>) -> Self {
-        self.footer_link = Some((href.into(), text.into()));
+        self.footer_links.push((href.into(), text.into()));
         self
     }
 }

@@ -1,5 +1,6 @@
 //! One askama struct per page, built from domain data; templates hold layout and loops only.
 
+pub mod account;
 pub mod admin;
 pub mod changes;
 pub mod events;

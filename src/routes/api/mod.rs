@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, mirroring the pages. Errors are `{"error": "..."}`.
 
+pub mod account;
 pub mod curation;
 pub mod docs;
 pub mod events;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope(API)
             .configure(openapi::configure)
             .configure(session::configure)
+            .configure(account::configure)
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)

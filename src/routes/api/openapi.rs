@@ -14,7 +14,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, curation, docs, events, following, history, moderation, notifications, session, synthesis, threads, users,
+    API, account, curation, docs, events, following, history, moderation, notifications, session, synthesis, threads,
+    users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -39,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         session::current,
         session::log_in,
         session::log_out,
+        account::issue,
+        account::revoke,
         threads::list,
         threads::create,
         threads::detail,
@@ -92,6 +95,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     modifiers(&NoLicense, &Security, &ServerErrors),
     tags(
         (name = "session", description = "Logging in and out; the CSRF token for writes"),
+        (name = "account", description = "Your own account: the private feed URL of the threads you follow"),
         (name = "threads", description = "Contested topic threads"),
         (name = "synthesis", description = "The versioned canonical synthesis of a thread"),
         (name = "sections", description = "Arc periods, interpretations, open questions and controversies"),

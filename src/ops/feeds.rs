@@ -1,0 +1,128 @@
+//! The Atom feeds: a thread's changelog, site-wide recent changes, events, and a reader's private
+//! feed of the threads they follow (behind a secret URL they can replace or revoke). Every feed
+//! is an anonymous view: hidden content is redacted as for a visitor who is not logged in, even
+//! in a moderator's private feed, since a feed URL ends up in feed readers and services.
+
+use chrono::{DateTime, Utc};
+
+use super::history::{self, ChangeQuery, PAGE};
+use super::{access, visibility};
+use crate::auth::CurrentUser;
+use crate::auth::session::{new_token, token_hash};
+use crate::db::changes::{self, ChangeFilter, Seek};
+use crate::db::{self, PgPool, feeds};
+use crate::error::AppError;
+use crate::render::feeds::{AtomDoc, FeedHead, Site, change_item, event_item, render};
+
+/// What an empty site-wide feed gives as `updated`: a fixed instant, so that it stays the same
+/// document (and keeps answering 304) until something happens.
+fn epoch() -> DateTime<Utc> {
+    DateTime::UNIX_EPOCH
+}
+
+/// `/threads/{slug}/feed.atom`: the thread's newest changes (revisions, section and detail
+/// changes, edits of its events), the same rows as its history page.
+pub async fn thread(pool: &PgPool, site: Site, slug: String) -> Result<AtomDoc, AppError> {
+    let (thread, (rows, _)) = history::thread_history(pool, None, slug, ChangeQuery::default()).await?;
+    let items: Vec<_> = rows.iter().map(|c| change_item(&site, c, false)).collect();
+    let head = FeedHead {
+        id: site.tag(&format!("thread/{}/changes", thread.id)),
+        title: format!("{}: changes", thread.title),
+        subtitle: format!("Every change to the thread “{}”, newest first.", thread.title),
+        page: site.url(&format!("/threads/{}/history", thread.slug)),
+        self_url: site.url(&format!("/threads/{}/feed.atom", thread.slug)),
+        updated_when_empty: thread.created_at,
+    };
+    Ok(render(&head, &items)?)
+}
+
+/// `/recent.atom`: every thread's newest changes, the rows of `/recent`.
+pub async fn recent(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
+    let (rows, _) = history::recent(pool, None, ChangeQuery::default()).await?;
+    let items: Vec<_> = rows.iter().map(|c| change_item(&site, c, true)).collect();
+    let head = FeedHead {
+        id: site.tag("recent"),
+        title: "Agora: recent changes".to_owned(),
+        subtitle: "Every change to every thread, newest first.".to_owned(),
+        page: site.url("/recent"),
+        self_url: site.url("/recent.atom"),
+        updated_when_empty: epoch(),
+    };
+    Ok(render(&head, &items)?)
+}
+
+/// `/events.atom`: the most recently recorded or edited events.
+pub async fn events(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
+    let rows = db::with_conn(pool, |c| Ok(feeds::recently_written_events(c, PAGE)?)).await?;
+    let items: Vec<_> = rows.iter().map(|e| event_item(&site, e)).collect();
+    let head = FeedHead {
+        id: site.tag("events"),
+        title: "Agora: events".to_owned(),
+        subtitle: "Dated events, latest recorded or corrected first.".to_owned(),
+        page: site.url("/events"),
+        self_url: site.url("/events.atom"),
+        updated_when_empty: epoch(),
+    };
+    Ok(render(&head, &items)?)
+}
+
+/// `/feeds/following/{token}.atom`: changes to the threads the token's owner follows. An unknown
+/// or revoked token is a 404 like any missing page: nothing tells whether it ever existed.
+pub async fn following(pool: &PgPool, site: Site, token: String) -> Result<AtomDoc, AppError> {
+    let hash = token_hash(&token);
+    let (reader, since, rows) = db::with_conn(pool, move |c| {
+        let (reader, since) = feeds::owner_of(c, &hash)?.ok_or(AppError::NotFound)?;
+        let filter = ChangeFilter { followed_by: Some(reader), ..Default::default() };
+        let mut rows = changes::list(c, &filter, Seek::Before(None), PAGE)?;
+        visibility::redact_changes(&mut rows, None);
+        Ok((reader, since, rows))
+    })
+    .await?;
+    let items: Vec<_> = rows.iter().map(|c| change_item(&site, c, true)).collect();
+    let head = FeedHead {
+        // The reader's, not the token's: replacing the URL keeps the same feed in their reader.
+        id: site.tag(&format!("following/{reader}")),
+        title: "Agora: threads you follow".to_owned(),
+        subtitle: "Every change to the threads you follow, newest first. This feed's address is private.".to_owned(),
+        page: site.url("/"),
+        self_url: feed_url(&site, &token),
+        updated_when_empty: since,
+    };
+    Ok(render(&head, &items)?)
+}
+
+/// The private feed's address for a secret.
+fn feed_url(site: &Site, token: &str) -> String {
+    site.url(&format!("/feeds/following/{token}.atom"))
+}
+
+/// A freshly made private feed URL: shown once, since only its hash is kept.
+#[derive(Debug, Clone)]
+pub struct NewFeedUrl {
+    pub url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Makes the reader a new private feed URL, replacing (and so disabling) any earlier one.
+pub async fn issue_token(pool: &PgPool, site: &Site, user: &CurrentUser) -> Result<NewFeedUrl, AppError> {
+    access::refuse_if_suspended(user)?;
+    let token = new_token();
+    let hash = token_hash(&token);
+    let reader = user.id;
+    let created_at = db::with_conn(pool, move |c| Ok(feeds::replace_token(c, reader, &hash)?)).await?;
+    Ok(NewFeedUrl { url: feed_url(site, &token), created_at })
+}
+
+/// Deletes the reader's private feed URL; 404 if they had none.
+pub async fn revoke_token(pool: &PgPool, user: &CurrentUser) -> Result<(), AppError> {
+    access::refuse_if_suspended(user)?;
+    let reader = user.id;
+    let revoked = db::with_conn(pool, move |c| Ok(feeds::revoke_token(c, reader)?)).await?;
+    if revoked { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// When the reader's current private feed URL was made, if they have one.
+pub async fn token_created(pool: &PgPool, user: &CurrentUser) -> Result<Option<DateTime<Utc>>, AppError> {
+    let reader = user.id;
+    db::with_conn(pool, move |c| Ok(feeds::token_created(c, reader)?)).await
+}

@@ -1,0 +1,171 @@
+//! Atom feeds over HTTP, with conditional GET (ETag / If-None-Match, Last-Modified /
+//! If-Modified-Since → 304), and the account page that manages the private feed's URL.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header::{self, EntityTag, HttpDate, IfModifiedSince, IfNoneMatch};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::see_other;
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::ops::feeds;
+use crate::render::feeds::{AtomDoc, Site};
+use crate::render::format;
+use crate::render::pages::account::FeedTokenPage;
+use crate::render::pages::{Chrome, ok};
+use crate::routes::table::{Routes, at};
+use crate::startup::AppState;
+
+/// The media type of every feed.
+pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+
+/// Registers the feeds. They need no visitor: anonymous views, read-only, no cookies.
+pub fn configure_public(cfg: &mut web::ServiceConfig) {
+    Routes::new(cfg)
+        .add(at("/threads/{slug}/feed.atom").get(thread_feed))
+        .add(at("/recent.atom").get(recent_feed))
+        .add(at("/events.atom").get(events_feed))
+        .add(at("/feeds/following/{token}.atom").get(following_feed));
+}
+
+/// Registers the private feed's account page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    Routes::new(cfg)
+        .add(at("/account/feed").get(token_page).post(issue_token))
+        .add(at("/account/feed/revoke").post(revoke_token));
+}
+
+fn site(state: &AppState) -> Site {
+    Site::new(&state.public_url)
+}
+
+async fn thread_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let doc = feeds::thread(&state.pool, site(&state), slug.into_inner()).await?;
+    Ok(respond(&req, &doc, Audience::Public))
+}
+
+async fn recent_feed(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let doc = feeds::recent(&state.pool, site(&state)).await?;
+    Ok(respond(&req, &doc, Audience::Public))
+}
+
+async fn events_feed(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let doc = feeds::events(&state.pool, site(&state)).await?;
+    Ok(respond(&req, &doc, Audience::Public))
+}
+
+async fn following_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let doc = feeds::following(&state.pool, site(&state), token.into_inner()).await?;
+    Ok(respond(&req, &doc, Audience::Private))
+}
+
+/// Who may keep a copy: anyone's cache, or only the reader's own client.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Audience {
+    Public,
+    Private,
+}
+
+/// 200 with the feed, or 304 when the client's copy is current. If-None-Match decides when it
+/// is sent (RFC 9110 §13.1.3: If-Modified-Since is then ignored); If-Modified-Since has second
+/// precision, so clients that send both get the exact answer from the ETag.
+fn respond(req: &HttpRequest, doc: &AtomDoc, audience: Audience) -> HttpResponse {
+    // Weak: the Compress middleware may re-encode the body, and only the content matters here.
+    let etag = EntityTag::new_weak(doc.etag.clone());
+    let modified_secs = doc.updated.timestamp().max(0);
+    let last_modified = UNIX_EPOCH + Duration::from_secs(modified_secs.unsigned_abs());
+    let fresh = if req.headers().contains_key(header::IF_NONE_MATCH) {
+        match req.get_header::<IfNoneMatch>() {
+            Some(IfNoneMatch::Any) => true,
+            Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
+            None => false,
+        }
+    } else {
+        req.get_header::<IfModifiedSince>().is_some_and(|IfModifiedSince(since)| {
+            SystemTime::from(since)
+                .duration_since(UNIX_EPOCH)
+                .is_ok_and(|d| d.as_secs() >= modified_secs.unsigned_abs())
+        })
+    };
+    let cache = match audience {
+        // Readers poll; a minute of reuse spares the database without hiding changes for long.
+        Audience::Public => "public, max-age=60",
+        // The URL is a secret: no shared cache may keep it.
+        Audience::Private => "private, max-age=60",
+    };
+    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, etag.to_string()))
+        .insert_header((header::LAST_MODIFIED, HttpDate::from(last_modified).to_string()))
+        .insert_header((header::CACHE_CONTROL, cache));
+    if audience == Audience::Private {
+        // The address is the secret: keep it out of indexes and out of Referer headers (the
+        // site-wide default policy is only added where a response sets none).
+        res.insert_header(("X-Robots-Tag", "noindex, nofollow"))
+            .insert_header((header::REFERRER_POLICY, "no-referrer"));
+    }
+    if fresh { res.finish() } else { res.content_type(ATOM).body(doc.body.clone()) }
+}
+
+/// `?done=revoked` after revoking.
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
+async fn token_page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let created = feeds::token_created(&state.pool, user).await?;
+    let notice = match query.done.as_deref() {
+        Some("revoked") => Some("Your private feed URL was revoked: it no longer works."),
+        _ => None,
+    };
+    Ok(page(&visitor, created, None, notice))
+}
+
+async fn issue_token(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let new = feeds::issue_token(&state.pool, &site(&state), user).await?;
+    // Shown in this response and never again (no redirect: the secret must not travel in a URL
+    // of ours or sit in a session).
+    Ok(page(&visitor, Some(new.created_at), Some(new.url), None))
+}
+
+async fn revoke_token(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    match feeds::revoke_token(&state.pool, user).await {
+        // Revoking what is already gone leaves the reader where they wanted to be.
+        Ok(()) | Err(AppError::NotFound) => Ok(see_other("/account/feed?done=revoked")),
+        Err(other) => Err(other),
+    }
+}
+
+fn page(
+    visitor: &Visitor,
+    created: Option<chrono::DateTime<chrono::Utc>>,
+    new_url: Option<String>,
+    notice: Option<&'static str>,
+) -> HttpResponse {
+    let mut res = ok(&FeedTokenPage {
+        chrome: Chrome::of(visitor),
+        created: created.map(|at| (format::timestamp(at), format::iso_timestamp(at))),
+        new_url,
+        notice,
+    });
+    // The page may carry the secret: no cache keeps it.
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res
+}
