@@ -5,5 +5,6 @@ pub mod diff;
 pub mod format;
 pub mod markdown;
 pub mod pages;
+pub mod timeline;
 
 pub use markdown::SafeHtml;
