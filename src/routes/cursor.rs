@@ -25,7 +25,9 @@ pub fn decode_thread(raw: &str, sort: ThreadSort) -> Result<ThreadCursor, AppErr
             in_range(at.date_naive())?;
             ThreadKey::Time(at)
         }
-        // Any text is a title; a forged one only moves where the page starts.
+        // Any text is a title (a forged one only moves where the page starts), except what a
+        // `text` value cannot hold.
+        ThreadSort::Title if head.contains('\0') => return Err(bad()),
         ThreadSort::Title => ThreadKey::Title(head.to_owned()),
     };
     Ok(ThreadCursor { key, id })
@@ -74,6 +76,7 @@ mod tests {
         assert_eq!(decode_event(&encode_event(e)).unwrap(), e);
         assert!(decode_thread("1' OR 1=1", ThreadSort::Activity).is_err());
         assert!(decode_thread("abc_1", ThreadSort::Created).is_err());
+        assert!(decode_thread("a\0b_1", ThreadSort::Title).is_err());
         assert!(decode_event("yesterday_1").is_err());
         assert!(decode_event("-5000-01-01_1").is_err());
         assert!(decode_thread("-220000000000000000_1", ThreadSort::Activity).is_err());

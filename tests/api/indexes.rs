@@ -214,6 +214,7 @@ async fn unknown_thread_filters_and_orders_are_bad_requests_that_say_why() {
         ("stance=maybe", "there is no stance called \"maybe\""),
         ("sort=oldest", "there is no sort called \"oldest\"; use one of: activity, created, title"),
         ("sort=created&after=abc_1", "the page cursor is not valid"),
+        ("sort=title&after=a%00b_1", "the page cursor is not valid"),
     ] {
         let res = app.get(&format!("/?{query}")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "/?{query}");
