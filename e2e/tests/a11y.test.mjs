@@ -100,6 +100,10 @@ before(async () => {
   await check(page, 'diff', 'anonymous-side-by-side', goto(page, `${DEMO}/diff?from=1&to=3&view=side`));
   await check(page, 'blame', 'anonymous', goto(page, `${DEMO}/blame`));
   await check(page, 'recent', 'anonymous', goto(page, '/recent'));
+  await check(page, 'home', 'anonymous-filtered', goto(page, '/?status=active&stance=contested&sort=title'));
+  await check(page, 'events', 'anonymous', goto(page, '/events'));
+  await check(page, 'events', 'anonymous-filtered', goto(page, '/events?significance=landmark&year=2024'));
+  await check(page, 'events', 'anonymous-unknown-thread', goto(page, '/events?thread=no-such-thread'), { status: 404 });
   await check(page, 'user', 'anonymous', goto(page, '/users/terry-tang'));
   await check(page, 'login', 'anonymous', goto(page, '/login'));
   await check(page, 'signup', 'anonymous', goto(page, '/signup'));

@@ -150,17 +150,55 @@ pub fn threads_of(conn: &mut PgConnection, event: EventId) -> QueryResult<Vec<(S
         .load(conn)
 }
 
-/// A page of events, newest first, seeking past `after`.
-pub fn list_page(conn: &mut PgConnection, after: Option<EventCursor>, limit: i64) -> QueryResult<Vec<EventRow>> {
+/// What the events index shows: optional filters and a cursor.
+#[derive(Debug, Clone, Default)]
+pub struct EventListQuery {
+    pub significance: Option<Significance>,
+    /// Events on or after Jan 1 of this year and before Jan 1 of the next.
+    pub year: Option<i32>,
+    /// Only the events of this thread.
+    pub thread: Option<ThreadId>,
+    pub after: Option<EventCursor>,
+}
+
+/// A page of events, newest first, filtered, seeking past `q.after` (no OFFSET).
+pub fn list_page(conn: &mut PgConnection, q: &EventListQuery, limit: i64) -> QueryResult<Vec<EventRow>> {
     let mut query = events::table
         .order((events::occurred_on.desc(), events::id.desc()))
         .limit(limit)
         .select(EventRow::as_select())
         .into_boxed();
-    if let Some(c) = after {
+    if let Some(significance) = q.significance {
+        query = query.filter(events::significance.eq(significance.as_str()));
+    }
+    if let Some((first, next)) = q.year.and_then(year_bounds) {
+        query = query.filter(events::occurred_on.ge(first).and(events::occurred_on.lt(next)));
+    }
+    if let Some(thread) = q.thread {
+        query = query.filter(events::id.eq_any(
+            thread_events::table.filter(thread_events::thread_id.eq(thread.0)).select(thread_events::event_id),
+        ));
+    }
+    if let Some(c) = q.after {
         query = query.filter(
             events::occurred_on.lt(c.occurred_on).or(events::occurred_on.eq(c.occurred_on).and(events::id.lt(c.id))),
         );
     }
     query.load(conn)
+}
+
+/// Jan 1 of `year` and of the next year; `None` past the calendar chrono knows.
+pub fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?))
+}
+
+/// The threads of each of `events` — (event id, slug, title), by title — in one query, so a
+/// list page links every event to all its threads without a query per row.
+pub fn threads_of_many(conn: &mut PgConnection, events: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+    thread_events::table
+        .inner_join(threads::table)
+        .filter(thread_events::event_id.eq_any(events))
+        .order((thread_events::event_id, threads::title, threads::id))
+        .select((thread_events::event_id, threads::slug, threads::title))
+        .load(conn)
 }

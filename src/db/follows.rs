@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{changes, follows, thread_reads, threads};
-use super::threads::ThreadCursor;
+use super::threads::{ThreadCursor, ThreadKey};
 use crate::domain::ids::{ThreadId, UserId};
 
 /// Follows a thread (following twice is following once).
@@ -76,7 +76,8 @@ pub fn list(
         .order((threads::updated_at.desc(), threads::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some(ThreadCursor { updated_at, id }) = before {
+    // The list is ordered by activity, so its cursors carry a time (see `routes::cursor`).
+    if let Some(ThreadCursor { key: ThreadKey::Time(updated_at), id }) = before {
         query = query
             .filter(threads::updated_at.lt(updated_at).or(threads::updated_at.eq(updated_at).and(threads::id.lt(id))));
     }

@@ -254,6 +254,26 @@ pub fn history(
         .collect())
 }
 
+/// When a revision was saved, for the thread page's timeline (no body, no author).
+#[derive(Debug, Clone, Queryable)]
+pub struct RevisionDate {
+    pub seq: i32,
+    pub created_at: DateTime<Utc>,
+    pub minor: bool,
+}
+
+/// The newest `limit` revisions' dates, in seq order (an index range scan on `(thread_id, seq)`).
+pub fn dates(conn: &mut PgConnection, thread: ThreadId, limit: i64) -> QueryResult<Vec<RevisionDate>> {
+    let mut rows: Vec<RevisionDate> = revisions::table
+        .filter(revisions::thread_id.eq(thread.0))
+        .order(revisions::seq.desc())
+        .limit(limit)
+        .select((revisions::seq, revisions::created_at, revisions::minor))
+        .load(conn)?;
+    rows.reverse();
+    Ok(rows)
+}
+
 /// The list views of some revisions of a thread (for blame), in seq order.
 pub fn metas(conn: &mut PgConnection, thread: ThreadId, seqs: &[i32]) -> QueryResult<Vec<RevisionListed>> {
     Ok(revisions::table

@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use diesel::prelude::*;
 
 use super::events::{self, EventRow};
-use super::revisions::{self, Revision};
+use super::revisions::{self, Revision, RevisionDate};
 use super::sections::{self, ArcPeriodRow, ControversyRow, InterpretationRow, QuestionRow};
 use super::threads::{self, ThreadRow};
 use crate::error::AppError;
@@ -29,9 +29,11 @@ pub struct ThreadPageData {
     pub questions: Vec<QuestionRow>,
     pub events: Vec<EventRow>,
     pub controversies: Vec<ControversyRow>,
+    /// The dates of the newest revisions (at most `timeline::MAX_REVISIONS`), for the timeline.
+    pub revision_dates: Vec<RevisionDate>,
 }
 
-/// Loads a thread page by slug: nine queries whatever the thread's size, in a read-only,
+/// Loads a thread page by slug: ten queries whatever the thread's size, in a read-only,
 /// repeatable-read transaction so the sections agree with each other.
 pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppError> {
     conn.build_transaction().read_only().repeatable_read().run(|conn| {
@@ -62,6 +64,7 @@ pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppEr
             questions: sections::question::list(conn, id)?,
             events: events::for_thread(conn, id)?,
             controversies: sections::controversy::list(conn, id)?,
+            revision_dates: revisions::dates(conn, id, crate::render::timeline::MAX_REVISIONS as i64)?,
             thread,
         })
     })

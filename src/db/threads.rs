@@ -89,12 +89,75 @@ pub struct ThreadFields {
     pub stance: Stance,
 }
 
-/// Where the next page of the thread index starts: (updated_at, id) of the last row shown.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How the thread index is ordered; each order has its own index and its own keyset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThreadSort {
+    /// Newest activity first (`threads_updated_at_id_idx`).
+    #[default]
+    Activity,
+    /// Newest first (`threads_created_at_id_idx`).
+    Created,
+    /// A to Z, ignoring case (`threads_title_id_idx` on `lower(title), id`).
+    Title,
+}
+
+impl ThreadSort {
+    /// Every order, as the filter form lists them.
+    pub const ALL: &'static [ThreadSort] = &[ThreadSort::Activity, ThreadSort::Created, ThreadSort::Title];
+
+    /// The value of `?sort=`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreadSort::Activity => "activity",
+            ThreadSort::Created => "created",
+            ThreadSort::Title => "title",
+        }
+    }
+
+    /// The form's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ThreadSort::Activity => "Recent activity",
+            ThreadSort::Created => "Newest first",
+            ThreadSort::Title => "Title (A–Z)",
+        }
+    }
+
+    /// Parses `?sort=`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == s)
+    }
+}
+
+/// The sort key of the last row shown: a time for the two date orders, `lower(title)` for title.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ThreadKey {
+    /// `updated_at` or `created_at`, by the order.
+    Time(DateTime<Utc>),
+    /// `lower(title)`, as PostgreSQL computed it.
+    Title(String),
+}
+
+/// Where the next page of the thread index starts: the sort key and id of the last row shown.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadCursor {
-    pub updated_at: DateTime<Utc>,
+    pub key: ThreadKey,
     pub id: i64,
 }
+
+/// What the thread index shows: optional status and stance filters, an order and a cursor.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadListQuery {
+    pub status: Option<Status>,
+    pub stance: Option<Stance>,
+    pub sort: ThreadSort,
+    pub after: Option<ThreadCursor>,
+}
+
+diesel::define_sql_function!(
+    /// `lower(text)`, the key of the title index.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
 
 /// A thread by slug, or 404.
 pub fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<ThreadRow, AppError> {
@@ -111,19 +174,52 @@ pub fn slug_exists(conn: &mut PgConnection, slug: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(threads::table.filter(threads::slug.eq(slug)))).get_result(conn)
 }
 
-/// One page of threads, newest activity first, seeking past `after` (no OFFSET).
-pub fn list_page(conn: &mut PgConnection, after: Option<ThreadCursor>, limit: i64) -> QueryResult<Vec<ThreadRow>> {
-    let mut query = threads::table
-        .order((threads::updated_at.desc(), threads::id.desc()))
-        .select(ThreadRow::as_select())
-        .limit(limit)
-        .into_boxed();
-    if let Some(c) = after {
-        query = query.filter(
-            threads::updated_at.lt(c.updated_at).or(threads::updated_at.eq(c.updated_at).and(threads::id.lt(c.id))),
-        );
+/// One page of threads in `q.sort` order, filtered, seeking past `q.after` (no OFFSET), each
+/// with its sort key (the title order's key is `lower(title)`, computed by PostgreSQL so the
+/// cursor compares exactly as the index does).
+pub fn list_page(conn: &mut PgConnection, q: &ThreadListQuery, limit: i64) -> QueryResult<Vec<(ThreadRow, ThreadKey)>> {
+    let mut query = threads::table.select((ThreadRow::as_select(), lower(threads::title))).limit(limit).into_boxed();
+    if let Some(status) = q.status {
+        query = query.filter(threads::status.eq(status.as_str()));
     }
-    query.load(conn)
+    if let Some(stance) = q.stance {
+        query = query.filter(threads::stance.eq(stance.as_str()));
+    }
+    query = match q.sort {
+        ThreadSort::Activity => query.order((threads::updated_at.desc(), threads::id.desc())),
+        ThreadSort::Created => query.order((threads::created_at.desc(), threads::id.desc())),
+        ThreadSort::Title => query.order((lower(threads::title).asc(), threads::id.asc())),
+    };
+    match (q.sort, q.after.as_ref()) {
+        (_, None) => {}
+        (ThreadSort::Activity, Some(ThreadCursor { key: ThreadKey::Time(t), id })) => {
+            query = query.filter(threads::updated_at.lt(*t).or(threads::updated_at.eq(*t).and(threads::id.lt(*id))));
+        }
+        (ThreadSort::Created, Some(ThreadCursor { key: ThreadKey::Time(t), id })) => {
+            query = query.filter(threads::created_at.lt(*t).or(threads::created_at.eq(*t).and(threads::id.lt(*id))));
+        }
+        (ThreadSort::Title, Some(ThreadCursor { key: ThreadKey::Title(title), id })) => {
+            query = query.filter(
+                lower(threads::title)
+                    .gt(title.clone())
+                    .or(lower(threads::title).eq(title.clone()).and(threads::id.gt(*id))),
+            );
+        }
+        // The route decodes the cursor for the order asked for, so a mismatch cannot arrive.
+        (_, Some(_)) => return Ok(Vec::new()),
+    }
+    let rows: Vec<(ThreadRow, String)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, title)| {
+            let key = match q.sort {
+                ThreadSort::Activity => ThreadKey::Time(row.updated_at),
+                ThreadSort::Created => ThreadKey::Time(row.created_at),
+                ThreadSort::Title => ThreadKey::Title(title),
+            };
+            (row, key)
+        })
+        .collect())
 }
 
 /// Creates a thread with its creator as first curator.

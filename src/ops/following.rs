@@ -11,7 +11,7 @@ use crate::db::notifications;
 use crate::db::reads::{self, COUNT_LIMIT};
 use crate::db::revisions;
 use crate::db::thread_page::ThreadPageData;
-use crate::db::threads::{ThreadCursor, ThreadRow};
+use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow};
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
 use crate::domain::since::{SinceCounts, changed_places, sentence};
@@ -147,5 +147,5 @@ pub async fn following(
 ) -> Result<(Vec<FollowedThread>, Option<ThreadCursor>), AppError> {
     let user_id = user.id;
     let rows = db::with_conn(pool, move |c| Ok(follows::list(c, user_id, after, PAGE_SIZE + 1)?)).await?;
-    Ok(db::keyset_page(rows, PAGE_SIZE, |t| ThreadCursor { updated_at: t.updated_at, id: t.id }))
+    Ok(db::keyset_page(rows, PAGE_SIZE, |t| ThreadCursor { key: ThreadKey::Time(t.updated_at), id: t.id }))
 }

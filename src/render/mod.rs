@@ -6,5 +6,6 @@ pub mod feeds;
 pub mod format;
 pub mod markdown;
 pub mod pages;
+pub mod timeline;
 
 pub use markdown::SafeHtml;

@@ -1,24 +1,44 @@
-//! Opaque keyset cursors for `?after=` parameters ("<micros>_<id>" and "<date>_<id>").
+//! Opaque keyset cursors for `?after=` parameters ("<micros>_<id>", "<lower title>_<id>" and
+//! "<date>_<id>"). A thread cursor is read for the order the request asks for.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::events::EventCursor;
 use crate::db::notifications::NotificationCursor;
-use crate::db::threads::ThreadCursor;
+use crate::db::threads::{ThreadCursor, ThreadKey, ThreadSort};
 use crate::error::AppError;
 
-/// Encodes where the thread index continues.
-pub fn encode_thread(c: ThreadCursor) -> String {
-    format!("{}_{}", c.updated_at.timestamp_micros(), c.id)
+/// `?after=` on a keyset-paged page: the cursor of the previous page's last row.
+#[derive(Debug, serde::Deserialize)]
+pub struct AfterQuery {
+    pub after: Option<String>,
 }
 
-/// Decodes a thread cursor; a malformed one is a 400.
-pub fn decode_thread(raw: &str) -> Result<ThreadCursor, AppError> {
-    let (micros, id) = split(raw)?;
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let updated_at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?;
-    in_range(updated_at.date_naive())?;
-    Ok(ThreadCursor { updated_at, id })
+/// Encodes where the thread index continues.
+pub fn encode_thread(c: &ThreadCursor) -> String {
+    match &c.key {
+        ThreadKey::Time(t) => format!("{}_{}", t.timestamp_micros(), c.id),
+        ThreadKey::Title(title) => format!("{title}_{}", c.id),
+    }
+}
+
+/// Decodes a thread cursor for `sort`; a malformed one is a 400.
+pub fn decode_thread(raw: &str, sort: ThreadSort) -> Result<ThreadCursor, AppError> {
+    match sort {
+        ThreadSort::Activity | ThreadSort::Created => {
+            let (at, id) = decode_time(raw)?;
+            Ok(ThreadCursor { key: ThreadKey::Time(at), id })
+        }
+        ThreadSort::Title => {
+            let (title, id) = split(raw)?;
+            // Any text is a title (a forged one only moves where the page starts), except what
+            // a `text` value cannot hold.
+            if title.contains('\0') {
+                return Err(bad());
+            }
+            Ok(ThreadCursor { key: ThreadKey::Title(title.to_owned()), id })
+        }
+    }
 }
 
 /// Encodes where the events index continues.
@@ -41,8 +61,17 @@ pub fn encode_notification(c: NotificationCursor) -> String {
 
 /// Decodes a notification cursor; a malformed one is a 400.
 pub fn decode_notification(raw: &str) -> Result<NotificationCursor, AppError> {
-    let t = decode_thread(raw)?;
-    Ok(NotificationCursor { updated_at: t.updated_at, id: t.id })
+    let (updated_at, id) = decode_time(raw)?;
+    Ok(NotificationCursor { updated_at, id })
+}
+
+/// "<micros>_<id>": a time key and an id.
+fn decode_time(raw: &str) -> Result<(DateTime<Utc>, i64), AppError> {
+    let (head, id) = split(raw)?;
+    let micros: i64 = head.parse().map_err(|_| bad())?;
+    let at = DateTime::<Utc>::from_timestamp_micros(micros).ok_or_else(bad)?;
+    in_range(at.date_naive())?;
+    Ok((at, id))
 }
 
 fn split(raw: &str) -> Result<(&str, i64), AppError> {
@@ -66,14 +95,18 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c =
-            ThreadCursor { updated_at: DateTime::<Utc>::from_timestamp_micros(1_709_900_000_123_456).unwrap(), id: 42 };
-        assert_eq!(decode_thread(&encode_thread(c)).unwrap(), c);
+        let at = DateTime::<Utc>::from_timestamp_micros(1_709_900_000_123_456).unwrap();
+        let c = ThreadCursor { key: ThreadKey::Time(at), id: 42 };
+        assert_eq!(decode_thread(&encode_thread(&c), ThreadSort::Activity).unwrap(), c);
+        let t = ThreadCursor { key: ThreadKey::Title("why_not? a_b".to_owned()), id: 7 };
+        assert_eq!(decode_thread(&encode_thread(&t), ThreadSort::Title).unwrap(), t);
         let e = EventCursor { occurred_on: NaiveDate::from_ymd_opt(2024, 7, 23).unwrap(), id: 7 };
         assert_eq!(decode_event(&encode_event(e)).unwrap(), e);
-        assert!(decode_thread("1' OR 1=1").is_err());
+        assert!(decode_thread("1' OR 1=1", ThreadSort::Activity).is_err());
+        assert!(decode_thread("abc_1", ThreadSort::Created).is_err());
+        assert!(decode_thread("a\0b_1", ThreadSort::Title).is_err());
         assert!(decode_event("yesterday_1").is_err());
         assert!(decode_event("-5000-01-01_1").is_err());
-        assert!(decode_thread("-220000000000000000_1").is_err());
+        assert!(decode_thread("-220000000000000000_1", ThreadSort::Activity).is_err());
     }
 }

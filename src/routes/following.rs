@@ -2,9 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::threads::AfterQuery;
-use super::{back_to_referer, cursor, see_other};
+use super::cursor::{self, AfterQuery};
+use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
+use crate::db::threads::ThreadSort;
 use crate::error::AppError;
 use crate::ops::following;
 use crate::render::pages::following::{FollowedView, FollowingPage};
@@ -27,12 +28,12 @@ async fn page(
     query: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let after = query.after.as_deref().map(cursor::decode_thread).transpose()?;
+    let after = query.after.as_deref().map(|a| cursor::decode_thread(a, ThreadSort::Activity)).transpose()?;
     let (rows, next) = following::following(&state.pool, user, after).await?;
     Ok(ok(&FollowingPage {
         chrome: Chrome::of(&visitor),
         threads: rows.iter().map(FollowedView::from).collect(),
-        next_href: next.map(|n| format!("/following?after={}", cursor::encode_thread(n))),
+        next_href: next.map(|n| format!("/following?after={}", cursor::encode_thread(&n))),
     }))
 }
 

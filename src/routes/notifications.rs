@@ -1,9 +1,8 @@
 //! `/notifications`: a reader's notifications, and marking them read.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 
-use super::cursor::{decode_notification, encode_notification};
+use super::cursor::{AfterQuery, decode_notification, encode_notification};
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
 use crate::error::AppError;
@@ -21,16 +20,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/notifications/{id}/read").post(read_one));
 }
 
-/// `?after=` on the list.
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    pub after: Option<String>,
-}
-
 async fn index(
     state: web::Data<AppState>,
     visitor: Visitor,
-    query: web::Query<ListQuery>,
+    query: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let after = query.after.as_deref().filter(|a| !a.is_empty()).map(decode_notification).transpose()?;

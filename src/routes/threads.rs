@@ -3,15 +3,17 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::synthesis::encode;
 use super::{cursor, reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::threads::ThreadCursor;
+use crate::db::threads::{ThreadCursor, ThreadListQuery, ThreadSort};
 use crate::db::{self, threads};
 use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::ops::threads::ThreadInput;
 use crate::ops::{access, following};
+use crate::render::pages::changes::KindOption;
 use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard, ThreadPage};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
@@ -32,32 +34,101 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/curators/remove").post(remove_curator));
 }
 
-/// `?after=` on index pages.
-#[derive(Debug, Deserialize)]
-pub struct AfterQuery {
+/// `?status=&stance=&sort=&after=` on the thread index (HTML and JSON); empty means "any".
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ThreadIndexQuery {
+    pub status: Option<String>,
+    pub stance: Option<String>,
+    pub sort: Option<String>,
     pub after: Option<String>,
+}
+
+/// A query value, or `None` when it is absent or blank (a form's "any" choice).
+pub fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl ThreadIndexQuery {
+    /// The validated query; an unknown status, stance or order, or a bad cursor, is a 400.
+    pub fn parse(&self) -> Result<ThreadListQuery, AppError> {
+        let status = given(self.status.as_deref())
+            .map(|s| Status::parse(s).ok_or_else(|| unknown("status", s, Status::ALL.iter().map(|v| v.as_str()))))
+            .transpose()?;
+        let stance = given(self.stance.as_deref())
+            .map(|s| Stance::parse(s).ok_or_else(|| unknown("stance", s, Stance::ALL.iter().map(|v| v.as_str()))))
+            .transpose()?;
+        let sort = given(self.sort.as_deref())
+            .map(|s| ThreadSort::parse(s).ok_or_else(|| unknown("sort", s, ThreadSort::ALL.iter().map(|v| v.as_str()))))
+            .transpose()?
+            .unwrap_or_default();
+        let after = given(self.after.as_deref()).map(|raw| cursor::decode_thread(raw, sort)).transpose()?;
+        Ok(ThreadListQuery { status, stance, sort, after })
+    }
+}
+
+/// "there is no status called "x"; use one of: active, dormant, resolved".
+pub fn unknown<'a>(what: &str, value: &str, allowed: impl Iterator<Item = &'a str>) -> AppError {
+    let allowed: Vec<&str> = allowed.collect();
+    AppError::BadRequest(format!("there is no {what} called \"{value}\"; use one of: {}", allowed.join(", ")))
+}
+
+/// The query string that keeps `q`'s filters, for links to other pages of the same list.
+pub fn filter_pairs(q: &ThreadListQuery) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    if let Some(s) = q.status {
+        pairs.push(("status", s.as_str().to_owned()));
+    }
+    if let Some(s) = q.stance {
+        pairs.push(("stance", s.as_str().to_owned()));
+    }
+    if q.sort != ThreadSort::default() {
+        pairs.push(("sort", q.sort.as_str().to_owned()));
+    }
+    pairs
 }
 
 /// One page of the thread index and the cursor of the next, if there is one.
 pub async fn index_page(
     state: &AppState,
-    after: Option<&str>,
+    q: ThreadListQuery,
 ) -> Result<(Vec<threads::ThreadRow>, Option<String>), AppError> {
-    let after = after.map(cursor::decode_thread).transpose()?;
-    let rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, after, PAGE_SIZE + 1)?)).await?;
-    Ok(db::keyset_page(rows, PAGE_SIZE, |t| cursor::encode_thread(ThreadCursor { updated_at: t.updated_at, id: t.id })))
+    let rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, &q, PAGE_SIZE + 1)?)).await?;
+    let (rows, next) = db::keyset_page(rows, PAGE_SIZE, |(t, key)| {
+        cursor::encode_thread(&ThreadCursor { key: key.clone(), id: t.id })
+    });
+    Ok((rows.into_iter().map(|(t, _)| t).collect(), next))
 }
 
 async fn index(
     state: web::Data<AppState>,
     visitor: Visitor,
-    query: web::Query<AfterQuery>,
+    query: web::Query<ThreadIndexQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (rows, next) = index_page(&state, query.after.as_deref()).await?;
+    let q = query.parse()?;
+    let mut pairs = filter_pairs(&q);
+    let filtered = q.status.is_some() || q.stance.is_some();
+    let (status, stance, sort) = (q.status, q.stance, q.sort);
+    let (rows, next) = index_page(&state, q).await?;
     Ok(ok(&HomePage {
         chrome: Chrome::of(&visitor),
         threads: rows.iter().map(ThreadCard::from).collect(),
-        next_href: next.map(|n| format!("/?after={n}")),
+        next_href: next.map(|n| {
+            pairs.push(("after", n));
+            format!("/?{}", encode(&pairs))
+        }),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| KindOption { value: s.as_str(), label: s.label(), selected: Some(*s) == status })
+            .collect(),
+        stances: Stance::ALL
+            .iter()
+            .map(|s| KindOption { value: s.as_str(), label: s.label(), selected: Some(*s) == stance })
+            .collect(),
+        sorts: ThreadSort::ALL
+            .iter()
+            .map(|s| KindOption { value: s.as_str(), label: s.label(), selected: *s == sort })
+            .collect(),
+        filtered,
     }))
 }
 

@@ -88,6 +88,7 @@ async fn the_demo_thread_loads_with_every_section_of_the_page_format() {
         texts(&html, "main h2"),
         [
             "Canonical Synthesis",
+            "Timeline",
             "The Arc",
             "Interpretations",
             "Open Questions",

@@ -11,7 +11,8 @@ const THREAD_EVENTS: &str = "section[aria-labelledby=events] ol.events li";
 /// An event as a list shows it: (date, title, significance badge).
 fn listed_events(html: &str, items: &str) -> Vec<(String, String, String)> {
     let dates = texts(html, &format!("{items} time"));
-    let titles = texts(html, &format!("{items} a"));
+    // The event's own link: the events index also links each event's threads.
+    let titles = texts(html, &format!("{items} > a"));
     let badges = texts(html, &format!("{items} .badge"));
     assert_eq!((dates.len(), badges.len()), (titles.len(), titles.len()), "every listed event has a date and a badge");
     dates.into_iter().zip(titles).zip(badges).map(|((d, t), b)| (d, t, b)).collect()

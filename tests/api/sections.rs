@@ -272,6 +272,7 @@ async fn the_sections_appear_in_the_order_of_the_page_format() {
         texts(&html, "main h2"),
         [
             "Canonical Synthesis",
+            "Timeline",
             "The Arc",
             "Interpretations",
             "Open Questions",

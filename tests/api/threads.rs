@@ -14,11 +14,11 @@ fn index_titles(html: &str) -> Vec<String> {
     texts(html, ".thread-card h2 a")
 }
 
-/// The "Older threads" link of an index page, if there is one.
+/// The "Next page" link of an index page, if there is one.
 fn older_threads_link(html: &str) -> Option<String> {
     let links = attrs(html, "nav a[rel=next]", "href");
     let labels = texts(html, "nav a[rel=next]");
-    assert!(labels.iter().all(|l| l == "Older threads"), "unexpected next link {labels:?}");
+    assert!(labels.iter().all(|l| l == "Next page"), "unexpected next link {labels:?}");
     links.into_iter().next()
 }
 
@@ -51,7 +51,7 @@ async fn insert_threads(app: &TestApp, n: usize) -> Vec<String> {
     .await
 }
 
-/// Walks the index from `/` through every "Older threads" link; returns all titles in order.
+/// Walks the index from `/` through every "Next page" link; returns all titles in order.
 async fn walk_index(app: &TestApp) -> (Vec<String>, usize) {
     let mut path = "/".to_owned();
     let mut seen = Vec::new();

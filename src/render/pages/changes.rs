@@ -156,7 +156,7 @@ fn shown(v: Option<&Value>) -> String {
     }
 }
 
-/// A kind filter option.
+/// An option of a filter's `<select>` (kind of change, and the index pages' status, stance, order...).
 #[derive(Debug, Clone)]
 pub struct KindOption {
     pub value: &'static str,

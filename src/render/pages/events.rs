@@ -3,6 +3,7 @@
 use askama::Template;
 
 use super::Chrome;
+use super::changes::KindOption;
 use super::threads::EventItem;
 use crate::render::SafeHtml;
 
@@ -19,12 +20,30 @@ pub struct EventPage {
     pub can_edit: bool,
 }
 
-/// `/events`.
+/// An event of the index with every thread it belongs to.
+#[derive(Debug, Clone)]
+pub struct EventListItem {
+    pub event: EventItem,
+    /// (slug, title), by title.
+    pub threads: Vec<(String, String)>,
+}
+
+/// `/events`: filtered by significance, year and thread, newest first.
 #[derive(Template)]
 #[template(path = "events/index.html")]
 pub struct EventsIndexPage {
     pub chrome: Chrome,
-    pub events: Vec<EventItem>,
+    pub events: Vec<EventListItem>,
+    /// The next page, keeping the filters.
     pub next_href: Option<String>,
     pub can_create: bool,
+    pub significances: Vec<KindOption>,
+    /// The year filter as typed back into the form ("" for any).
+    pub year: String,
+    /// The thread filter's slug ("" for any).
+    pub thread: String,
+    /// The thread filter names no thread (the page is a 404 that keeps the form).
+    pub unknown_thread: bool,
+    /// Some filter is on (an empty list then means "none match").
+    pub filtered: bool,
 }

@@ -3,10 +3,12 @@
 use askama::Template;
 
 use super::Chrome;
+use super::changes::KindOption;
 use crate::db::events::EventRow;
 use crate::db::thread_page::ThreadPageData;
 use crate::db::threads::ThreadRow;
 use crate::ops::following::ReaderState;
+use crate::render::timeline::{self, Timeline};
 use crate::render::{SafeHtml, format};
 
 /// A thread as the index lists it.
@@ -39,13 +41,19 @@ impl From<&ThreadRow> for ThreadCard {
     }
 }
 
-/// `/`: threads, newest activity first.
+/// `/`: threads, filtered by status and stance, by activity, creation or title.
 #[derive(Template)]
 #[template(path = "threads/index.html")]
 pub struct HomePage {
     pub chrome: Chrome,
     pub threads: Vec<ThreadCard>,
+    /// The next page, keeping the filters and order.
     pub next_href: Option<String>,
+    pub statuses: Vec<KindOption>,
+    pub stances: Vec<KindOption>,
+    pub sorts: Vec<KindOption>,
+    /// A status or stance filter is on (an empty list then means "none match", not "none yet").
+    pub filtered: bool,
 }
 
 /// An event as a list shows it.
@@ -130,6 +138,8 @@ pub struct ThreadPage {
     pub can_moderate: bool,
     /// The signed-in reader's own state: following, and what changed since they last read.
     pub reader: Option<ReaderView>,
+    /// The timeline picture; `None` when the thread has nothing dated to show.
+    pub timeline: Option<Timeline>,
 }
 
 /// A signed-in reader's own part of a thread page.
@@ -204,6 +214,7 @@ impl ThreadPage {
             locked: t.lock().map(|l| capitalized(&l.describe())),
             can_moderate,
             reader: None,
+            timeline: timeline_of(data),
         }
     }
 
@@ -232,6 +243,35 @@ impl ThreadPage {
     pub fn curator_line(&self) -> String {
         self.curators.join(", ")
     }
+}
+
+/// The timeline of the thread's periods, events and synthesis revisions.
+fn timeline_of(data: &ThreadPageData) -> Option<Timeline> {
+    let periods: Vec<timeline::PeriodInput> = data
+        .arc
+        .iter()
+        .map(|p| timeline::PeriodInput { id: p.id, label: p.label.clone(), title: p.title.clone() })
+        .collect();
+    let events: Vec<timeline::EventInput> = data
+        .events
+        .iter()
+        .map(|e| timeline::EventInput {
+            id: e.id,
+            date: e.occurred_on,
+            title: e.title.clone(),
+            significance: e.significance(),
+        })
+        .collect();
+    let revisions: Vec<timeline::RevisionInput> = data
+        .revision_dates
+        .iter()
+        .map(|r| timeline::RevisionInput { seq: r.seq, date: r.created_at.date_naive(), minor: r.minor })
+        .collect();
+    let mut picture = timeline::build(&periods, &events, &revisions)?;
+    // Only the newest revisions were loaded; seqs count every revision, so the rest are older.
+    let total = usize::try_from(data.thread.head_seq).unwrap_or(0);
+    picture.revisions_omitted = total.saturating_sub(revisions.len()).max(picture.revisions_omitted);
+    Some(picture)
 }
 
 fn questions(data: &ThreadPageData, answered: bool) -> Vec<QuestionView> {

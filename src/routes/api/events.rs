@@ -3,9 +3,9 @@
 use actix_web::{HttpResponse, web};
 
 use super::API;
-use super::inputs::{AfterParam, EventBody, Slug};
+use super::inputs::{EventBody, EventListParams, Slug};
 use super::require_user;
-use super::views::{ErrorBody, EventDetail, EventList, EventSummary, ItemId, ThreadLink};
+use super::views::{ErrorBody, EventDetail, EventList, EventListed, EventSummary, ItemId, ThreadLink};
 use crate::auth::Visitor;
 use crate::db::{self, events};
 use crate::domain::ids::EventId;
@@ -24,21 +24,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// List events
 ///
-/// Most recent date first, 50 to a page; follow `next_cursor` for the next page.
+/// Most recent date first, optionally only those of a significance, a year or a thread, each
+/// with every thread it belongs to; 50 to a page; follow `next_cursor` for the next page.
 #[utoipa::path(
     get,
     path = "/api/v1/events",
     operation_id = "list_events",
     tag = "events",
-    params(AfterParam),
+    params(EventListParams),
     responses(
         (status = 200, description = "A page of events", body = EventList),
-        (status = 400, description = "The cursor is not one this server made", body = ErrorBody),
+        (status = 400, description = "An unknown significance, a year that is not a number from 1 to 9999, or a cursor this server did not make", body = ErrorBody),
+        (status = 404, description = "No thread has the `thread` slug", body = ErrorBody),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: web::Query<AfterParam>) -> Result<HttpResponse, ApiError> {
-    let (rows, next_cursor) = crate::routes::events::index_page(&state, query.after.as_deref()).await?;
-    Ok(HttpResponse::Ok().json(EventList { events: rows.iter().map(EventSummary::from).collect(), next_cursor }))
+pub async fn list(state: web::Data<AppState>, query: web::Query<EventListParams>) -> Result<HttpResponse, ApiError> {
+    let page = crate::routes::events::index_page(&state, &query.into_inner().into()).await?;
+    let events = page
+        .events
+        .iter()
+        .map(|(e, threads)| EventListed {
+            summary: EventSummary::from(e),
+            threads: threads
+                .iter()
+                .map(|(slug, title)| ThreadLink { slug: slug.clone(), title: title.clone() })
+                .collect(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(EventList { events, next_cursor: page.next }))
 }
 
 /// Get an event

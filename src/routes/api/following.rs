@@ -12,6 +12,7 @@ use super::{API, require_user};
 use crate::auth::Visitor;
 use crate::db;
 use crate::db::follows::FollowedThread;
+use crate::db::threads::ThreadSort;
 use crate::error::ApiError;
 use crate::ops::following::{self, ReaderState};
 use crate::routes::cursor;
@@ -112,11 +113,11 @@ pub async fn list(
     query: web::Query<AfterParam>,
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
-    let after = query.after.as_deref().map(cursor::decode_thread).transpose()?;
+    let after = query.after.as_deref().map(|a| cursor::decode_thread(a, ThreadSort::Activity)).transpose()?;
     let (rows, next) = following::following(&state.pool, user, after).await?;
     Ok(HttpResponse::Ok().json(FollowedList {
         threads: rows.into_iter().map(Followed::from).collect(),
-        next_cursor: next.map(cursor::encode_thread),
+        next_cursor: next.as_ref().map(cursor::encode_thread),
     }))
 }
 

@@ -257,6 +257,7 @@ impl utoipa::PartialSchema for Slug {
 
 impl ToSchema for Slug {}
 
+/// `?before=`: where the history continues.
 /// `?after=`: where a list continues.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -266,7 +267,6 @@ pub struct AfterParam {
     pub after: Option<String>,
 }
 
-/// `?before=`: where the history continues.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BeforeParam {
@@ -282,4 +282,90 @@ pub struct DiffParams {
     pub from: i32,
     /// The newer revision's seq.
     pub to: i32,
+}
+
+/// A list filter's value published as one of a fixed set (the domain's own list); anything
+/// else is a 400 with the allowed values.
+macro_rules! named_values {
+    ($(#[$doc:meta])* $name:ident => $schema:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                $schema.into()
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+named_values!(
+    /// The `?status=` filter.
+    StatusName => super::views::status_schema()
+);
+named_values!(
+    /// The `?stance=` filter.
+    StanceName => super::views::stance_schema()
+);
+named_values!(
+    /// The `?significance=` filter.
+    SignificanceName => super::views::significance_schema()
+);
+named_values!(
+    /// The `?sort=` order of the thread list.
+    ThreadSortName => super::views::one_of(crate::db::threads::ThreadSort::ALL.iter().map(|s| s.as_str()))
+);
+
+/// `?status=&stance=&sort=&after=` on the thread list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThreadListParams {
+    /// Only threads with this status.
+    #[param(value_type = Option<StatusName>, inline)]
+    pub status: Option<String>,
+    /// Only threads with this stance.
+    #[param(value_type = Option<StanceName>, inline)]
+    pub stance: Option<String>,
+    /// `activity` (newest activity first, the default), `created` (newest first) or `title` (A–Z).
+    #[param(value_type = Option<ThreadSortName>, inline)]
+    pub sort: Option<String>,
+    /// The `next_cursor` of the previous page, made for the same `sort`; absent for the first page.
+    #[param(min_length = 1)]
+    pub after: Option<String>,
+}
+
+impl From<ThreadListParams> for crate::routes::threads::ThreadIndexQuery {
+    fn from(p: ThreadListParams) -> Self {
+        crate::routes::threads::ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after }
+    }
+}
+
+/// `?significance=&year=&thread=&after=` on the event list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventListParams {
+    /// Only events of this significance.
+    #[param(value_type = Option<SignificanceName>, inline)]
+    pub significance: Option<String>,
+    /// Only events of this calendar year, e.g. 2024.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 9999)]
+    pub year: Option<String>,
+    /// Only the events of the thread with this slug (an unknown slug is a 404).
+    pub thread: Option<String>,
+    /// The `next_cursor` of the previous page; absent for the first page.
+    #[param(min_length = 1)]
+    pub after: Option<String>,
+}
+
+impl From<EventListParams> for crate::routes::events::EventIndexQuery {
+    fn from(p: EventListParams) -> Self {
+        crate::routes::events::EventIndexQuery {
+            significance: p.significance,
+            year: p.year,
+            thread: p.thread,
+            after: p.after,
+        }
+    }
 }

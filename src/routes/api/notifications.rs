@@ -3,10 +3,10 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::API;
-use super::inputs::Text;
+use super::inputs::{AfterParam, Text};
 use super::require_user;
 use super::views::ErrorBody;
 use crate::auth::Visitor;
@@ -84,14 +84,6 @@ pub struct NotificationList {
     pub next_cursor: Option<String>,
 }
 
-/// `?after=` on the list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct NotificationParams {
-    /// The `next_cursor` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Your notifications
 ///
 /// Followed threads that changed, newest activity first, 30 to a page. Changes made while a
@@ -101,7 +93,7 @@ pub struct NotificationParams {
     path = "/api/v1/notifications",
     operation_id = "list_notifications",
     tag = "notifications",
-    params(NotificationParams),
+    params(AfterParam),
     responses(
         (status = 200, description = "A page of notifications", body = NotificationList),
         (status = 400, description = "`after` is not a cursor from this API", body = ErrorBody),
@@ -112,7 +104,7 @@ pub struct NotificationParams {
 pub async fn list(
     state: web::Data<AppState>,
     visitor: Visitor,
-    query: web::Query<NotificationParams>,
+    query: web::Query<AfterParam>,
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
     let after = query.after.as_deref().filter(|a| !a.is_empty()).map(decode_notification).transpose()?;

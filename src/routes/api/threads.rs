@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::API;
-use super::inputs::{AfterParam, NewThread, SectionItemBody, SectionSegment, Slug};
+use super::inputs::{NewThread, SectionItemBody, SectionSegment, Slug, ThreadListParams};
 use super::require_user;
 use super::views::{ErrorBody, ItemId, ThreadDetail, ThreadList, ThreadSummary};
 use crate::auth::Visitor;
@@ -24,20 +24,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// List threads
 ///
-/// Newest activity first, 30 to a page; follow `next_cursor` for the next page.
+/// Newest activity first (or newest, or by title, with `sort`), optionally only those of a
+/// status and stance; 30 to a page; follow `next_cursor` for the next page.
 #[utoipa::path(
     get,
     path = "/api/v1/threads",
     operation_id = "list_threads",
     tag = "threads",
-    params(AfterParam),
+    params(ThreadListParams),
     responses(
         (status = 200, description = "A page of threads", body = ThreadList),
-        (status = 400, description = "The cursor is not one this server made", body = ErrorBody),
+        (status = 400, description = "An unknown status, stance or sort, or a cursor this server did not make", body = ErrorBody),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: web::Query<AfterParam>) -> Result<HttpResponse, ApiError> {
-    let (rows, next_cursor) = crate::routes::threads::index_page(&state, query.after.as_deref()).await?;
+pub async fn list(state: web::Data<AppState>, query: web::Query<ThreadListParams>) -> Result<HttpResponse, ApiError> {
+    let q = crate::routes::threads::ThreadIndexQuery::from(query.into_inner()).parse()?;
+    let (rows, next_cursor) = crate::routes::threads::index_page(&state, q).await?;
     Ok(HttpResponse::Ok().json(ThreadList { threads: rows.iter().map(ThreadSummary::from).collect(), next_cursor }))
 }
 

@@ -218,10 +218,20 @@ pub struct EventDetail {
     pub threads: Vec<ThreadLink>,
 }
 
+/// An event in a list, with every thread it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventListed {
+    #[serde(flatten)]
+    pub summary: EventSummary,
+    /// By title.
+    pub threads: Vec<ThreadLink>,
+}
+
 /// A page of events.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventList {
-    pub events: Vec<EventSummary>,
+    pub events: Vec<EventListed>,
+    /// Pass as `?after=` (with the same filters) for the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
 

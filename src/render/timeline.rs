@@ -1,0 +1,757 @@
+//! The timeline picture of a thread page: pure geometry (no HTML) for an SVG drawn by
+//! `templates/threads/timeline.html`, so scale, placement and labels are unit-tested here.
+//!
+//! Three lanes share one time axis: the arc's periods as bands behind the events, the events
+//! as circles sized by significance, and the synthesis revisions as ticks below them.
+//!
+//! **Period dates.** A period's range is read from its label: the 4-digit years in it ("2023",
+//! "2024–2025"), each narrowed by the word before it — a month ("March 2024", "Mar 2024"), a
+//! quarter ("Q3 2024"), a half ("H1 2024"), or "early" (Jan–Apr), "mid" (May–Aug), "late"
+//! (Sep–Dec). The range runs from the start of the first to the end of the last. A label with no
+//! year ("The DeepSeek moment") is placed by its order in the arc: from the end of the previous
+//! dated period (or the start of the picture) to the start of the next one (or the end of the
+//! picture); when no period has a date, the periods share the time of the events and revisions
+//! equally, in order. Such bands are marked approximate (dashed, and said so in their text), and
+//! one that would have no width is left out of the picture (it is still in the arc below).
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::domain::thread::Significance;
+use crate::render::format;
+
+/// The viewBox width. With `.timeline-svg { min-width: 560px }` in the stylesheet, 13-unit text
+/// is never drawn below 11.4 CSS px (a narrow screen scrolls the picture sideways instead).
+pub const WIDTH: f64 = 640.0;
+/// Where the plot starts and ends inside the viewBox.
+const LEFT: f64 = 12.0;
+const RIGHT: f64 = WIDTH - 12.0;
+/// Every text's size, in viewBox units.
+pub const FONT: f64 = 13.0;
+/// A rough average glyph width of the sans-serif face, as a share of the font size (wide
+/// enough that estimated boxes hold real text, so labels that fit do not touch).
+const GLYPH: f64 = 0.58;
+/// Labels longer than this are shortened with "…" (the full title is in the mark's text).
+const LABEL_CHARS: usize = 24;
+/// Label rows above the events lane.
+const LABEL_ROWS: usize = 4;
+const ROW_HEIGHT: f64 = 20.0;
+/// Space kept between two labels of one row.
+const LABEL_GAP: f64 = 10.0;
+/// The band header's text baseline.
+const BAND_TEXT_Y: f64 = 19.0;
+/// The events lane's centre line.
+pub const EVENT_Y: f64 = 138.0;
+/// Bands run from the top to just below the events.
+const BAND_BOTTOM: f64 = EVENT_Y + 22.0;
+/// The revisions lane's centre line.
+pub const REVISION_Y: f64 = 182.0;
+/// The axis line, and its labels' baseline.
+pub const AXIS_Y: f64 = 206.0;
+const AXIS_TEXT_Y: f64 = AXIS_Y + 20.0;
+/// The viewBox height.
+pub const HEIGHT: f64 = AXIS_TEXT_Y + 8.0;
+/// The width of the invisible pointer target of a revision tick.
+const HIT: f64 = 12.0;
+/// At most this many of the newest revisions are drawn (each is a link).
+pub const MAX_REVISIONS: usize = 500;
+
+/// A period of the arc, as the page lists it.
+#[derive(Debug, Clone)]
+pub struct PeriodInput {
+    pub id: i64,
+    pub label: String,
+    pub title: String,
+}
+
+/// An event of the thread.
+#[derive(Debug, Clone)]
+pub struct EventInput {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub title: String,
+    pub significance: Significance,
+}
+
+/// A revision of the synthesis (no body).
+#[derive(Debug, Clone)]
+pub struct RevisionInput {
+    pub seq: i32,
+    pub date: NaiveDate,
+    pub minor: bool,
+}
+
+/// A period's band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub id: i64,
+    pub x: f64,
+    pub width: f64,
+    pub height: f64,
+    /// The header text that fits the band ("2023 · The Year Open…", or just "2023"), if any.
+    pub text: Option<String>,
+    pub text_x: f64,
+    pub text_y: f64,
+    /// Alternates 0/1 so neighbouring bands can be told apart.
+    pub shade: usize,
+    /// The dates are not in the label (placed by order).
+    pub approximate: bool,
+    /// "Period 2023: The Year Open Became Real (Jan 1, 2023 to Dec 31, 2023)".
+    pub description: String,
+}
+
+/// An event's label, joined to its mark by a leader line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkLabel {
+    pub text: String,
+    pub x: f64,
+    pub y: f64,
+    /// `start` or `end`: the text runs right of the leader, or left of it near the right edge.
+    pub anchor: &'static str,
+    /// The leader runs from the mark's top up to just below the text.
+    pub leader_top: f64,
+    pub leader_bottom: f64,
+}
+
+/// An event's mark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub id: i64,
+    pub cx: f64,
+    pub cy: f64,
+    pub r: f64,
+    pub significance: &'static str,
+    pub label: Option<MarkLabel>,
+    /// "Landmark event: Title, Mar 8, 2026".
+    pub description: String,
+    pub title: String,
+    pub date: String,
+    pub date_iso: String,
+    pub significance_label: &'static str,
+}
+
+/// A revision's tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    pub seq: i32,
+    pub x: f64,
+    /// A wider, invisible target around the thin tick, so it is easy to point at.
+    pub hit_x: f64,
+    pub hit_width: f64,
+    pub top: f64,
+    pub bottom: f64,
+    pub minor: bool,
+    /// "Synthesis revision 3, Mar 8, 2026 (minor edit)".
+    pub description: String,
+    pub date: String,
+    pub date_iso: String,
+}
+
+/// A labelled place on the time axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxisTick {
+    pub x: f64,
+    pub text: String,
+    pub text_x: f64,
+}
+
+/// The whole picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The viewBox size.
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub event_y: f64,
+    pub revision_y: f64,
+    pub axis_y: f64,
+    pub axis_text_y: f64,
+    /// Where the axis' year ticks end.
+    pub axis_tick_bottom: f64,
+    pub font: f64,
+    /// The radius of the invisible target around each event mark.
+    pub hit_radius: f64,
+    pub bands: Vec<Band>,
+    pub marks: Vec<Mark>,
+    pub ticks: Vec<AxisTick>,
+    pub revisions: Vec<Tick>,
+    /// Revisions left out of the picture (older than the newest `MAX_REVISIONS`).
+    pub revisions_omitted: usize,
+    /// The sentence under the picture about when the synthesis was last revised.
+    pub caption: String,
+    /// The `<desc>`: what the picture holds, in words.
+    pub summary: String,
+}
+
+/// A linear map from days to viewBox x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Scale {
+    /// The x of a date (the start of its day), rounded to a tenth of a unit.
+    pub fn x(&self, date: NaiveDate) -> f64 {
+        let span = (self.end - self.start).num_days().max(1) as f64;
+        let days = (date - self.start).num_days() as f64;
+        round(LEFT + (RIGHT - LEFT) * days / span)
+    }
+}
+
+fn round(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn jan1(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 1, 1)
+}
+
+fn month_start(year: i32, month: u32) -> Option<NaiveDate> {
+    if month > 12 { jan1(year + 1) } else { NaiveDate::from_ymd_opt(year, month, 1) }
+}
+
+/// The months (first, one past the last) a qualifier word selects within its year.
+fn qualified_months(word: &str) -> Option<(u32, u32)> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.to_lowercase();
+    // "March", "Mar" and "Sept" name a month.
+    let month = MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september"));
+    if let Some(i) = month {
+        let m = i as u32 + 1;
+        return Some((m, m + 1));
+    }
+    match w.as_str() {
+        "q1" => Some((1, 4)),
+        "q2" => Some((4, 7)),
+        "q3" => Some((7, 10)),
+        "q4" => Some((10, 13)),
+        "h1" => Some((1, 7)),
+        "h2" => Some((7, 13)),
+        "early" => Some((1, 5)),
+        "mid" | "middle" => Some((5, 9)),
+        "late" => Some((9, 13)),
+        _ => None,
+    }
+}
+
+/// The dates a period label names: [start, end). `None` when it names no year.
+pub fn label_range(label: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let words: Vec<&str> = label.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let mut ranges = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let is_year = word.len() == 4 && word.chars().all(|c| c.is_ascii_digit());
+        let Some(year) = is_year.then(|| word.parse::<i32>().ok()).flatten().filter(|y| *y >= 1) else {
+            continue;
+        };
+        let months = i.checked_sub(1).and_then(|p| qualified_months(words[p])).unwrap_or((1, 13));
+        ranges.push((month_start(year, months.0)?, month_start(year, months.1)?));
+    }
+    let start = ranges.iter().map(|r| r.0).min()?;
+    let end = ranges.iter().map(|r| r.1).max()?;
+    Some((start, end))
+}
+
+/// The [start, end) of each period, `None` for one that gets no width; and whether each is
+/// approximate. `domain` is the time of everything else in the picture.
+fn period_ranges(
+    periods: &[PeriodInput],
+    domain: Option<(NaiveDate, NaiveDate)>,
+) -> Vec<(Option<(NaiveDate, NaiveDate)>, bool)> {
+    let parsed: Vec<Option<(NaiveDate, NaiveDate)>> = periods.iter().map(|p| label_range(&p.label)).collect();
+    let dated: Vec<(NaiveDate, NaiveDate)> = parsed.iter().flatten().copied().collect();
+    let first = dated.iter().map(|r| r.0).chain(domain.map(|d| d.0)).min();
+    let last = dated.iter().map(|r| r.1).chain(domain.map(|d| d.1)).max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return parsed.iter().map(|_| (None, true)).collect();
+    };
+    if dated.is_empty() {
+        // No period has a date: they share the picture's time equally, in order.
+        let n = periods.len().max(1) as i64;
+        let days = (last - first).num_days();
+        return (0..periods.len() as i64)
+            .map(|i| {
+                let start = first + chrono::Duration::days(days * i / n);
+                let end = first + chrono::Duration::days(days * (i + 1) / n);
+                ((start < end).then_some((start, end)), true)
+            })
+            .collect();
+    }
+    parsed
+        .iter()
+        .enumerate()
+        .map(|(i, range)| match range {
+            Some(r) => (Some(*r), false),
+            None => {
+                let start = parsed[..i].iter().rev().flatten().next().map_or(first, |r| r.1);
+                let end = parsed[i + 1..].iter().flatten().next().map_or(last, |r| r.0);
+                ((start < end).then_some((start, end)), true)
+            }
+        })
+        .collect()
+}
+
+/// The estimated width of a text in viewBox units.
+pub fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * FONT * GLYPH
+}
+
+/// `text`, shortened to `LABEL_CHARS` characters with "…".
+pub fn shortened(text: &str) -> String {
+    if text.chars().count() <= LABEL_CHARS {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(LABEL_CHARS - 1).collect();
+    format!("{}…", kept.trim_end())
+}
+
+/// The band header that fits `room`: "label · title", shortened with "…" while a few words of
+/// the title still show, else the label alone, else nothing.
+pub fn band_text(full: &str, label: &str, room: f64) -> Option<String> {
+    if text_width(full) <= room {
+        return Some(full.to_owned());
+    }
+    let fits = (room / (FONT * GLYPH)).floor() as usize;
+    if fits >= label.chars().count() + 8 {
+        let kept: String = full.chars().take(fits - 1).collect();
+        return Some(format!("{}…", kept.trim_end()));
+    }
+    (text_width(label) <= room).then(|| label.to_owned())
+}
+
+/// The size of an event's circle.
+pub fn radius(significance: Significance) -> f64 {
+    match significance {
+        Significance::Landmark => 9.0,
+        Significance::Major => 6.0,
+        Significance::Notable => 3.5,
+    }
+}
+
+/// Places labels greedily: landmarks first, then major events, each in date order, at the
+/// lowest row (and, within a row, to the right of the mark before to its left) where its box
+/// overlaps no placed label. A leader may pass behind a higher label: the template draws every
+/// leader first and the labels with a halo of the background over them. Labels that fit nowhere
+/// are left out; the mark still names its event in its text alternative and in the list under
+/// the picture.
+fn place_labels(marks: &mut [Mark], sources: &[EventInput]) {
+    let mut order: Vec<usize> =
+        (0..marks.len()).filter(|&i| sources[i].significance != Significance::Notable).collect();
+    order.sort_by_key(|&i| (sources[i].significance != Significance::Landmark, sources[i].date, sources[i].id));
+    // Per row, the [from, to) spans taken.
+    let mut rows: Vec<Vec<(f64, f64)>> = vec![Vec::new(); LABEL_ROWS];
+    let clear =
+        |spans: &[(f64, f64)], a: f64, b: f64| spans.iter().all(|&(s, e)| b + LABEL_GAP <= s || a >= e + LABEL_GAP);
+    for i in order {
+        let text = shortened(&sources[i].title);
+        let width = text_width(&text);
+        let x = marks[i].cx;
+        let sides = [(x - 4.0, x - 4.0 + width, "start"), (x + 4.0 - width, x + 4.0, "end")];
+        let spot = (0..LABEL_ROWS).find_map(|row| {
+            sides
+                .iter()
+                .copied()
+                // Labels may use the margins, not beyond the picture.
+                .find(|&(from, to, _)| from >= 2.0 && to <= WIDTH - 2.0 && clear(&rows[row], from, to))
+                .map(|side| (row, side))
+        });
+        let Some((row, (from, to, anchor))) = spot else { continue };
+        rows[row].push((from, to));
+        let y = EVENT_Y - 16.0 - ROW_HEIGHT * row as f64;
+        marks[i].label = Some(MarkLabel {
+            text,
+            x: round(if anchor == "start" { from } else { to }),
+            y,
+            anchor,
+            leader_top: y + 4.0,
+            leader_bottom: EVENT_Y - marks[i].r,
+        });
+    }
+}
+
+/// Axis ticks at year boundaries (every `step` years so at most about ten are labelled), each
+/// year's label centred on its span when years are one apart.
+fn axis(scale: &Scale) -> Vec<AxisTick> {
+    let (first, last) = (scale.start.year(), scale.end.year());
+    let years = (last - first).max(1);
+    let step = ((years + 9) / 10).max(1);
+    let mut ticks = Vec::new();
+    let mut year = first;
+    while year <= last {
+        let Some(at) = jan1(year) else { break };
+        let x = scale.x(at);
+        let text_x = if step == 1 { jan1(year + 1).map_or(x, |next| round((x + scale.x(next)) / 2.0)) } else { x };
+        let labelled = year < last || step > 1;
+        ticks.push(AxisTick { x, text: if labelled { year.to_string() } else { String::new() }, text_x });
+        year += step;
+    }
+    ticks
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn days(n: i64) -> String {
+    plural(n.unsigned_abs() as usize, "day", "days")
+}
+
+/// The sentence about when the synthesis was last revised, next to the latest landmark (or,
+/// without landmarks, the latest event). The last revision that is not a minor edit counts
+/// (a typo fix does not revise the synthesis), unless all are minor.
+pub fn caption(events: &[EventInput], revisions: &[RevisionInput]) -> Option<String> {
+    let last = revisions
+        .iter()
+        .filter(|r| !r.minor)
+        .max_by_key(|r| (r.date, r.seq))
+        .or_else(|| revisions.iter().max_by_key(|r| (r.date, r.seq)));
+    let landmark = events.iter().filter(|e| e.significance == Significance::Landmark).max_by_key(|e| (e.date, e.id));
+    let (event, kind) = match landmark {
+        Some(e) => (Some(e), "landmark"),
+        None => (events.iter().max_by_key(|e| (e.date, e.id)), "event"),
+    };
+    let last = last?;
+    let revised = format::event_date(last.date);
+    let Some(event) = event else {
+        return Some(format!("The synthesis was last revised on {revised}."));
+    };
+    let named = format!("the latest {kind}, “{}” ({})", event.title, format::event_date(event.date));
+    let gap = (last.date - event.date).num_days();
+    Some(match gap {
+        0 => format!("The synthesis was last revised on {revised}, the day of {named}."),
+        g if g > 0 => format!("The synthesis was last revised on {revised}, {} after {named}.", days(g)),
+        g => format!("The synthesis was last revised on {revised}, {} before {named}.", days(g)),
+    })
+}
+
+/// The picture, or `None` when there is nothing to draw (no events, no revisions, and no
+/// period with a date).
+pub fn build(periods: &[PeriodInput], events: &[EventInput], revisions: &[RevisionInput]) -> Option<Timeline> {
+    let point_dates = events.iter().map(|e| e.date).chain(revisions.iter().map(|r| r.date));
+    let points = point_dates.clone().min().zip(point_dates.max()).map(|(a, b)| (a, b.succ_opt().unwrap_or(b)));
+    let ranges = period_ranges(periods, points);
+    let all_starts = ranges.iter().filter_map(|r| r.0.map(|r| r.0)).chain(points.map(|p| p.0));
+    let all_ends = ranges.iter().filter_map(|r| r.0.map(|r| r.1)).chain(points.map(|p| p.1));
+    let (first, last) = (all_starts.min()?, all_ends.max()?);
+    // Whole years, so the axis reads in years and nothing sits on the edge.
+    let start = jan1(first.year())?;
+    let end_year = if last == jan1(last.year())? { last.year() } else { last.year() + 1 };
+    let scale = Scale { start, end: jan1(end_year)? };
+
+    let mut bands = Vec::new();
+    for (period, (range, approximate)) in periods.iter().zip(&ranges) {
+        let Some((from, to)) = range else { continue };
+        let (x, x2) = (scale.x(*from), scale.x(*to));
+        let width = round(x2 - x);
+        let full = format!("{} · {}", period.label, period.title);
+        let room = width - 12.0;
+        let text = band_text(&full, &period.label, room);
+        let last_day = to.pred_opt().unwrap_or(*to);
+        let when = format!("{} to {}", format::event_date(*from), format::event_date(last_day));
+        let description = if *approximate {
+            format!(
+                "Period {}: {} (no dates in its label; placed by its order, about {when})",
+                period.label, period.title
+            )
+        } else {
+            format!("Period {}: {} ({when})", period.label, period.title)
+        };
+        bands.push(Band {
+            id: period.id,
+            x,
+            width,
+            height: BAND_BOTTOM,
+            text,
+            text_x: round(x + 6.0),
+            text_y: BAND_TEXT_Y,
+            shade: bands.len() % 2,
+            approximate: *approximate,
+            description,
+        });
+    }
+
+    let mut marks: Vec<Mark> = events
+        .iter()
+        .map(|e| {
+            let date = format::event_date(e.date);
+            Mark {
+                id: e.id,
+                cx: scale.x(e.date),
+                cy: EVENT_Y,
+                r: radius(e.significance),
+                significance: e.significance.as_str(),
+                label: None,
+                description: format!("{} event: {}, {date}", e.significance.label(), e.title),
+                title: e.title.clone(),
+                date,
+                date_iso: e.date.to_string(),
+                significance_label: e.significance.label(),
+            }
+        })
+        .collect();
+    place_labels(&mut marks, events);
+
+    let mut newest: Vec<&RevisionInput> = revisions.iter().collect();
+    newest.sort_by_key(|r| r.seq);
+    let omitted = newest.len().saturating_sub(MAX_REVISIONS);
+    let drawn: Vec<Tick> = newest[omitted..]
+        .iter()
+        .map(|r| {
+            let date = format::event_date(r.date);
+            let half = if r.minor { 6.0 } else { 11.0 };
+            Tick {
+                seq: r.seq,
+                x: scale.x(r.date),
+                hit_x: round(scale.x(r.date) - HIT / 2.0),
+                hit_width: HIT,
+                top: REVISION_Y - half,
+                bottom: REVISION_Y + half,
+                minor: r.minor,
+                description: format!(
+                    "Synthesis revision {}, {date}{}",
+                    r.seq,
+                    if r.minor { " (minor edit)" } else { "" }
+                ),
+                date,
+                date_iso: r.date.to_string(),
+            }
+        })
+        .collect();
+
+    let landmarks = events.iter().filter(|e| e.significance == Significance::Landmark).count();
+    let summary = format!(
+        "A timeline from {} to {}: {}, {} ({} landmark) and {} of the synthesis, on one time axis.",
+        scale.start.year(),
+        scale.end.year() - 1,
+        plural(bands.len(), "period of the arc as a band", "periods of the arc as bands"),
+        plural(events.len(), "event as a circle sized by significance", "events as circles sized by significance"),
+        landmarks,
+        plural(revisions.len(), "revision as a tick", "revisions as ticks"),
+    );
+    Some(Timeline {
+        width: WIDTH,
+        height: HEIGHT,
+        left: LEFT,
+        right: RIGHT,
+        event_y: EVENT_Y,
+        revision_y: REVISION_Y,
+        axis_y: AXIS_Y,
+        axis_text_y: AXIS_TEXT_Y,
+        axis_tick_bottom: AXIS_Y + 6.0,
+        font: FONT,
+        hit_radius: HIT / 2.0 + 2.0,
+        bands,
+        marks,
+        ticks: axis(&scale),
+        revisions: drawn,
+        revisions_omitted: omitted,
+        caption: caption(events, revisions).unwrap_or_else(|| "The synthesis has not been written yet.".to_owned()),
+        summary,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn event(id: i64, date: NaiveDate, title: &str, significance: Significance) -> EventInput {
+        EventInput { id, date, title: title.to_owned(), significance }
+    }
+
+    fn period(id: i64, label: &str) -> PeriodInput {
+        PeriodInput { id, label: label.to_owned(), title: format!("Title {id}") }
+    }
+
+    fn revision(seq: i32, date: NaiveDate) -> RevisionInput {
+        RevisionInput { seq, date, minor: false }
+    }
+
+    #[test]
+    fn labels_name_years_ranges_and_parts_of_years() {
+        assert_eq!(label_range("2023"), Some((d(2023, 1, 1), d(2024, 1, 1))));
+        assert_eq!(label_range("2024–2025"), Some((d(2024, 1, 1), d(2026, 1, 1))));
+        assert_eq!(label_range("Early 2024"), Some((d(2024, 1, 1), d(2024, 5, 1))));
+        assert_eq!(label_range("Late 2023 - Early 2024"), Some((d(2023, 9, 1), d(2024, 5, 1))));
+        assert_eq!(label_range("Q4 2024"), Some((d(2024, 10, 1), d(2025, 1, 1))));
+        assert_eq!(label_range("March 2025"), Some((d(2025, 3, 1), d(2025, 4, 1))));
+        assert_eq!(label_range("Dec 2025"), Some((d(2025, 12, 1), d(2026, 1, 1))));
+        assert_eq!(label_range("The DeepSeek moment"), None);
+        assert_eq!(label_range("GPT-4 and 12345 tokens"), None, "only 4-digit years count");
+    }
+
+    #[test]
+    fn the_scale_maps_the_range_onto_the_plot() {
+        let s = Scale { start: d(2023, 1, 1), end: d(2025, 1, 1) };
+        assert_eq!(s.x(d(2023, 1, 1)), LEFT);
+        assert_eq!(s.x(d(2025, 1, 1)), RIGHT);
+        let mid = s.x(d(2024, 1, 1));
+        assert!((mid - (LEFT + RIGHT) / 2.0).abs() < 1.0, "{mid}");
+    }
+
+    #[test]
+    fn bands_follow_their_labels_and_undated_periods_fill_the_gaps() {
+        let periods = [period(1, "2023"), period(2, "An interlude"), period(3, "2025")];
+        let t = build(&periods, &[event(1, d(2024, 6, 1), "Something", Significance::Major)], &[]).unwrap();
+        assert_eq!(t.bands.len(), 3);
+        let [a, b, c] = [&t.bands[0], &t.bands[1], &t.bands[2]];
+        assert_eq!(a.x, LEFT);
+        assert!(!a.approximate && b.approximate && !c.approximate);
+        assert_eq!(b.x, round(a.x + a.width), "the undated period starts where 2023 ends");
+        assert_eq!(c.x, round(b.x + b.width), "and ends where 2025 starts");
+        assert_eq!(round(c.x + c.width), RIGHT);
+        assert!(b.description.contains("placed by its order"), "{}", b.description);
+        assert_eq!(a.shade, 0);
+        assert_eq!(b.shade, 1);
+    }
+
+    #[test]
+    fn undated_periods_share_the_time_of_the_events() {
+        let periods = [period(1, "Before"), period(2, "After")];
+        let events =
+            [event(1, d(2024, 1, 1), "A", Significance::Major), event(2, d(2024, 12, 30), "B", Significance::Major)];
+        let t = build(&periods, &events, &[]).unwrap();
+        assert_eq!(t.bands.len(), 2);
+        assert!(t.bands.iter().all(|b| b.approximate));
+        assert!((t.bands[0].width - t.bands[1].width).abs() < 4.0, "a day apart at most");
+    }
+
+    #[test]
+    fn marks_are_sized_by_significance() {
+        assert!(radius(Significance::Landmark) > radius(Significance::Major));
+        assert!(radius(Significance::Major) > radius(Significance::Notable));
+        let events = [
+            event(1, d(2024, 1, 10), "Small", Significance::Notable),
+            event(2, d(2024, 5, 10), "Big", Significance::Landmark),
+        ];
+        let t = build(&[], &events, &[]).unwrap();
+        assert_eq!(t.marks[0].r, radius(Significance::Notable));
+        assert_eq!(t.marks[1].r, radius(Significance::Landmark));
+        assert!(t.marks[0].label.is_none(), "notable events are not labelled");
+        assert_eq!(t.marks[1].label.as_ref().unwrap().text, "Big");
+        assert_eq!(t.marks[1].description, "Landmark event: Big, May 10, 2024");
+    }
+
+    #[test]
+    fn labels_never_overlap_and_landmarks_come_first() {
+        // Ten events a day apart: their labels cannot share a row.
+        let mut events: Vec<EventInput> = (0..10)
+            .map(|i| event(i, d(2024, 3, 1 + i as u32), &format!("Major event number {i}"), Significance::Major))
+            .collect();
+        events.push(event(99, d(2024, 3, 20), "The landmark that matters", Significance::Landmark));
+        let t = build(&[], &events, &[]).unwrap();
+        let placed: Vec<&MarkLabel> = t.marks.iter().filter_map(|m| m.label.as_ref()).collect();
+        assert!(placed.len() <= LABEL_ROWS, "{} labels in {LABEL_ROWS} rows", placed.len());
+        assert!(t.marks.iter().find(|m| m.id == 99).unwrap().label.is_some(), "the landmark is labelled");
+        for (i, a) in placed.iter().enumerate() {
+            for b in &placed[i + 1..] {
+                if a.y == b.y {
+                    let span = |l: &MarkLabel| {
+                        let w = text_width(&l.text);
+                        if l.anchor == "start" { (l.x, l.x + w) } else { (l.x - w, l.x) }
+                    };
+                    let ((a0, a1), (b0, b1)) = (span(a), span(b));
+                    assert!(a1 <= b0 || b1 <= a0, "labels overlap: {a:?} {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_near_the_right_edge_runs_leftwards() {
+        let events = [
+            event(1, d(2024, 1, 2), "Start", Significance::Major),
+            event(2, d(2024, 12, 30), "A long title at the very end", Significance::Landmark),
+        ];
+        let t = build(&[], &events, &[]).unwrap();
+        let label = t.marks[1].label.as_ref().unwrap();
+        assert_eq!(label.anchor, "end");
+        assert!(label.x - text_width(&label.text) >= 2.0 && label.x <= WIDTH - 2.0);
+    }
+
+    #[test]
+    fn band_headers_shorten_to_fit() {
+        let full = "2023 · The Year Open Became Real";
+        assert_eq!(band_text(full, "2023", 1000.0).as_deref(), Some(full));
+        let short = band_text(full, "2023", text_width("2023 · The Year Op…")).unwrap();
+        assert!(short.ends_with('…') && text_width(&short) <= text_width("2023 · The Year Op…"), "{short}");
+        assert_eq!(band_text(full, "2023", text_width("2023 · T")).as_deref(), Some("2023"));
+        assert_eq!(band_text(full, "2023", 10.0), None);
+    }
+
+    #[test]
+    fn long_titles_are_shortened() {
+        let s = shortened("Meta Releases Llama 3.1 405B, Largest Open-Weight Model");
+        assert!(s.ends_with('…') && s.chars().count() <= LABEL_CHARS, "{s}");
+        assert_eq!(shortened("Short"), "Short");
+    }
+
+    #[test]
+    fn the_caption_counts_days_from_the_latest_landmark() {
+        let events = [
+            event(1, d(2026, 2, 27), "DeepSeek R2", Significance::Landmark),
+            event(2, d(2026, 3, 5), "A later major event", Significance::Major),
+            event(3, d(2024, 1, 1), "Old landmark", Significance::Landmark),
+        ];
+        let revisions = [revision(1, d(2025, 1, 1)), revision(2, d(2026, 3, 8))];
+        assert_eq!(
+            caption(&events, &revisions).unwrap(),
+            "The synthesis was last revised on Mar 8, 2026, 9 days after the latest landmark, “DeepSeek R2” (Feb 27, 2026)."
+        );
+        let stale = [revision(1, d(2026, 2, 26))];
+        assert_eq!(
+            caption(&events, &stale).unwrap(),
+            "The synthesis was last revised on Feb 26, 2026, 1 day before the latest landmark, “DeepSeek R2” (Feb 27, 2026)."
+        );
+        let minor_after = [revision(1, d(2026, 2, 27)), RevisionInput { seq: 2, date: d(2026, 3, 20), minor: true }];
+        assert!(
+            caption(&events, &minor_after).unwrap().contains("on Feb 27, 2026, the day of"),
+            "minor edits do not count"
+        );
+        assert_eq!(caption(&[], &revisions).unwrap(), "The synthesis was last revised on Mar 8, 2026.");
+        assert_eq!(caption(&events, &[]), None);
+        let no_landmark = [event(5, d(2026, 3, 1), "Only major", Significance::Major)];
+        assert!(caption(&no_landmark, &revisions).unwrap().contains("7 days after the latest event, “Only major”"));
+    }
+
+    #[test]
+    fn revisions_are_ticks_on_their_own_lane() {
+        let revisions = [revision(1, d(2024, 2, 1)), RevisionInput { seq: 2, date: d(2024, 8, 1), minor: true }];
+        let t = build(&[], &[], &revisions).unwrap();
+        assert_eq!(t.revisions.len(), 2);
+        assert!(t.revisions.iter().all(|r| r.top < REVISION_Y && r.bottom > REVISION_Y && r.top > EVENT_Y));
+        assert!(t.revisions[1].bottom - t.revisions[1].top < t.revisions[0].bottom - t.revisions[0].top);
+        assert_eq!(t.revisions[1].description, "Synthesis revision 2, Aug 1, 2024 (minor edit)");
+    }
+
+    #[test]
+    fn nothing_to_draw_is_no_picture() {
+        assert_eq!(build(&[period(1, "Someday")], &[], &[]), None);
+        assert!(build(&[period(1, "2024")], &[], &[]).is_some());
+    }
+
+    #[test]
+    fn the_axis_is_in_years() {
+        let t = build(&[period(1, "2023"), period(2, "2025")], &[], &[]).unwrap();
+        let labels: Vec<&str> = t.ticks.iter().map(|t| t.text.as_str()).filter(|t| !t.is_empty()).collect();
+        assert_eq!(labels, ["2023", "2024", "2025"]);
+    }
+}
