@@ -7,6 +7,7 @@ pub mod events;
 pub mod moderation;
 pub mod revisions;
 pub mod schema;
+pub mod search;
 pub mod sections;
 pub mod sessions;
 pub mod thread_page;
@@ -57,6 +58,10 @@ pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
     let filled = revisions::fill_missing_blame(conn).context("computing the blame of older revisions")?;
     if filled > 0 {
         tracing::info!(revisions = filled, "computed paragraph blame of revisions saved before it was stored");
+    }
+    let indexed = search::fill_missing(conn).context("building the search documents of threads")?;
+    if indexed > 0 {
+        tracing::info!(threads = indexed, "built the search documents of threads that had none");
     }
     Ok(())
 }

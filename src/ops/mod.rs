@@ -5,6 +5,7 @@ pub mod access;
 pub mod events;
 pub mod history;
 pub mod moderation;
+pub mod search;
 pub mod sections;
 pub mod synthesis;
 pub mod threads;

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod diff;
 pub mod format;
+pub mod highlight;
 pub mod markdown;
 pub mod pages;
 

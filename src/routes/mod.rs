@@ -10,6 +10,7 @@ pub mod events;
 pub mod health;
 pub mod moderation;
 pub mod preview;
+pub mod search;
 pub mod sections;
 pub mod synthesis;
 pub mod table;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(moderation::configure)
         .configure(users::configure)
         .configure(preview::configure)
+        .configure(search::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

@@ -15,6 +15,7 @@ mod history;
 mod history_api;
 mod moderation_api;
 mod openapi;
+mod search;
 mod sections;
 mod security;
 mod sqli;

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod events;
 pub mod forms;
 pub mod history;
+pub mod search;
 pub mod threads;
 
 use actix_web::HttpResponse;

@@ -9,6 +9,7 @@ pub mod moderation;
 pub mod moderation_inputs;
 pub mod moderation_views;
 pub mod openapi;
+pub mod search;
 pub mod session;
 pub mod synthesis;
 pub mod threads;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope(API)
             .configure(openapi::configure)
             .configure(session::configure)
+            .configure(search::configure)
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)

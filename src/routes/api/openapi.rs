@@ -13,7 +13,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
-use super::{API, curation, docs, events, history, moderation, session, synthesis, threads, users};
+use super::{API, curation, docs, events, history, moderation, search, session, synthesis, threads, users};
 use crate::routes::table::{Routes, at};
 
 /// Registers the document and its page.
@@ -75,6 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         users::set_role,
         users::suspend,
         users::unsuspend,
+        search::search,
         openapi_json,
         docs::page,
     ),
@@ -88,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "history", description = "The changelog: what changed, by whom and why, and item versions"),
         (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
         (name = "users", description = "Roles and suspensions"),
+        (name = "search", description = "Full-text search over threads and events"),
         (name = "docs", description = "This description"),
     )
 )]
