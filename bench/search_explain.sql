@@ -8,7 +8,7 @@
 SET plan_cache_mode = force_custom_plan;
 
 PREPARE search(text, bool, bool, text, text, real, int, bigint, bigint) AS
-WITH hits AS (
+WITH hits AS MATERIALIZED (
     SELECT 0 AS kind, t.id, ts_rank('{0.05, 0.2, 0.4, 1.0}', t.search, websearch_to_tsquery('english', $1)) AS rank
     FROM threads t
     WHERE $2 AND t.search @@ websearch_to_tsquery('english', $1)

@@ -215,8 +215,10 @@ macro_rules! headline_options {
     };
 }
 
+/// The search. `hits` is materialized so each hit's rank is computed once: inlined, the keyset
+/// condition of a later page would compute `ts_rank` a second time for every hit.
 const SEARCH_SQL: &str = concat!(
-    "WITH hits AS (
+    "WITH hits AS MATERIALIZED (
         SELECT 0 AS kind, t.id, ",
     rank!("t.search"),
     " AS rank
