@@ -137,10 +137,13 @@ pub struct SearchFilter {
 /// words that matched (see `render::highlight`).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Hit {
+    /// `HitKind::ordinal`: 0 a thread, 1 an event.
     #[diesel(sql_type = Integer)]
     pub kind: i32,
+    /// The thread's or event's id.
     #[diesel(sql_type = BigInt)]
     pub id: i64,
+    /// `ts_rank` of the document: higher is better.
     #[diesel(sql_type = Float4)]
     pub rank: f32,
     /// Threads: the slug ('' for events).
@@ -148,14 +151,18 @@ pub struct Hit {
     pub slug: String,
     #[diesel(sql_type = Text)]
     pub title: String,
+    /// Threads: the stored status and stance.
     #[diesel(sql_type = Nullable<Text>)]
     pub status: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub stance: Option<String>,
+    /// Events: the date and the stored significance.
     #[diesel(sql_type = Nullable<Date>)]
     pub occurred_on: Option<NaiveDate>,
     #[diesel(sql_type = Nullable<Text>)]
     pub significance: Option<String>,
+    /// `ts_headline` of the text (threads: framing question, synthesis and sections; events:
+    /// the description), with the highlight markers.
     #[diesel(sql_type = Text)]
     pub snippet: String,
 }

@@ -10,6 +10,7 @@ use crate::db::search::{HIGHLIGHT_END, HIGHLIGHT_START};
 /// A run of snippet text, highlighted when it matched the search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Segment {
+    /// Plain text (escape it before putting it into HTML).
     pub text: String,
     /// Whether these words matched the search.
     pub highlight: bool,

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::API;
 use super::views::ErrorBody;
-use crate::db::search::Hit;
+use crate::db::search::{Hit, HitKind};
 use crate::error::{ApiError, AppError};
 use crate::ops::search::{self as search_ops, SearchOutcome, SearchParams};
 use crate::render::highlight::{Segment, segments};
@@ -27,6 +27,7 @@ pub struct SearchHit {
     /// `thread` or `event`.
     #[schema(schema_with = kind_schema)]
     pub kind: &'static str,
+    /// The thread's or event's title (plain text).
     pub title: String,
     /// Its page: `/threads/{slug}` or `/events/{id}`.
     pub url: String,
@@ -58,7 +59,7 @@ fn kind_schema() -> utoipa::openapi::Object {
 
 impl From<&Hit> for SearchHit {
     fn from(h: &Hit) -> Self {
-        let thread = h.kind == 0;
+        let thread = h.kind() == HitKind::Thread;
         SearchHit {
             kind: h.kind().as_str(),
             title: h.title.clone(),
