@@ -20,7 +20,7 @@ const PAGES_DIR = path.join(ROOT, 'target/e2e-pages');
 const PAGE_TYPES = [
   'home', 'thread', 'history', 'revision', 'diff', 'blame', 'recent', 'user', 'item-history', 'event', 'login', 'signup',
   'editor', 'conflict', 'queue', 'log', 'curators', 'error', 'notifications', 'digest', 'account-feed',
-  'following',
+  'following', 'search',
 ];
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
 
@@ -108,6 +108,10 @@ before(async () => {
   await check(page, 'login', 'anonymous', goto(page, '/login'));
   await check(page, 'signup', 'anonymous', goto(page, '/signup'));
   await check(page, 'error', 'anonymous', goto(page, '/threads/no-such-thread'), { status: 404 });
+  await check(page, 'search', 'anonymous', goto(page, '/search?q=open+weights'));
+  await check(page, 'search', 'anonymous-empty', goto(page, '/search'));
+  await check(page, 'search', 'anonymous-no-words', goto(page, '/search?q=the'));
+  await check(page, 'search', 'anonymous-too-long', goto(page, `/search?q=${'x'.repeat(201)}`), { status: 422 });
 
   // A moderator, who sees every editing control.
   const moderator = unique('moderator');

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{PgPool, events, revisions, sections, threads, users};
+use super::{PgPool, events, revisions, search, sections, threads, users};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
@@ -91,6 +91,8 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
             events::link(conn, id, event_id)?;
         }
         threads::set_dates(conn, id, midnight(demo.since), midnight(demo.updated))?;
+        // The sections above were inserted directly, around `threads::touch`.
+        search::refresh(conn, id)?;
         Ok(true)
     })?;
     if loaded {

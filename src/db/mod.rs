@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod reads;
 pub mod revisions;
 pub mod schema;
+pub mod search;
 pub mod sections;
 pub mod sessions;
 pub mod thread_page;
@@ -65,6 +66,10 @@ pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
     let mapped = revisions::fill_missing_blocks(conn).context("mapping the blocks of older revisions")?;
     if mapped > 0 {
         tracing::info!(revisions = mapped, "mapped the blocks of revisions saved before maps were stored");
+    }
+    let indexed = search::fill_missing(conn).context("building the search documents of threads")?;
+    if indexed > 0 {
+        tracing::info!(threads = indexed, "built the search documents of threads that had none");
     }
     Ok(())
 }

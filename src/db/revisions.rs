@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::changes::{self, NewChange};
 use super::schema::{revisions, threads, users};
+use super::search;
 use crate::domain::blame::next_blame;
 use crate::domain::history::{Area, RevisionAction};
 use crate::domain::ids::{ThreadId, UserId};
@@ -197,6 +198,8 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 revisions::block_paragraphs.eq(Some(blocks.paragraphs)),
             ))
             .execute(conn)?;
+        // The head moved: the thread's search document follows it (the row is locked above).
+        search::refresh(conn, new.thread)?;
         changes::record(
             conn,
             &NewChange {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{thread_curators, threads, users};
+use super::search;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
@@ -246,13 +247,14 @@ pub fn create(
                 other => other,
             })?;
         add_curator(conn, row.thread_id(), creator)?;
+        search::refresh(conn, row.thread_id())?;
         Ok(row)
     })
 }
 
-/// Updates title, framing question, status and stance.
+/// Updates title, framing question, status and stance (and the search document).
 pub fn update_fields(conn: &mut PgConnection, id: ThreadId, fields: &ThreadFields) -> QueryResult<usize> {
-    diesel::update(threads::table.find(id.0))
+    let n = diesel::update(threads::table.find(id.0))
         .set((
             threads::title.eq(&fields.title),
             threads::framing_question.eq(&fields.framing_question),
@@ -261,14 +263,19 @@ pub fn update_fields(conn: &mut PgConnection, id: ThreadId, fields: &ThreadField
             threads::updated_at.eq(diesel::dsl::now),
             threads::version.eq(threads::version + 1),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    search::refresh(conn, id)?;
+    Ok(n)
 }
 
-/// Marks the thread as just updated (any change to its sections counts as activity).
+/// Marks the thread as just updated (any change to its sections counts as activity) and
+/// rewrites its search document: every section write ends here, after its own changes.
 pub fn touch(conn: &mut PgConnection, id: ThreadId) -> QueryResult<usize> {
-    diesel::update(threads::table.find(id.0))
+    let n = diesel::update(threads::table.find(id.0))
         .set((threads::updated_at.eq(diesel::dsl::now), threads::version.eq(threads::version + 1)))
-        .execute(conn)
+        .execute(conn)?;
+    search::refresh(conn, id)?;
+    Ok(n)
 }
 
 /// The version of the thread at `slug`, if there is one: the one lookup a cached page view makes.

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod diff;
 pub mod feeds;
 pub mod format;
+pub mod highlight;
 pub mod markdown;
 pub mod pages;
 pub mod timeline;

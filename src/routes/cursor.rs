@@ -1,10 +1,12 @@
-//! Opaque keyset cursors for `?after=` parameters ("<micros>_<id>", "<lower title>_<id>" and
-//! "<date>_<id>"). A thread cursor is read for the order the request asks for.
+//! Opaque keyset cursors for `?after=` parameters ("<micros>_<id>", "<lower title>_<id>",
+//! "<date>_<id>" and, for search, "<rank>_<kind>_<id>"). A thread cursor is read for the order
+//! the request asks for.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::events::EventCursor;
 use crate::db::notifications::NotificationCursor;
+use crate::db::search::{HitKind, SearchCursor};
 use crate::db::threads::{ThreadCursor, ThreadKey, ThreadSort};
 use crate::error::AppError;
 
@@ -74,6 +76,24 @@ fn decode_time(raw: &str) -> Result<(DateTime<Utc>, i64), AppError> {
     Ok((at, id))
 }
 
+/// Encodes where search results continue: the rank prints exactly (Rust's shortest round-trip
+/// form of an `f32`), so the next page seeks past exactly the last hit shown.
+pub fn encode_search(c: SearchCursor) -> String {
+    format!("{}_{}_{}", c.rank, c.kind.ordinal(), c.id)
+}
+
+/// Decodes a search cursor; a malformed one is a 400.
+pub fn decode_search(raw: &str) -> Result<SearchCursor, AppError> {
+    let (head, id) = split(raw)?;
+    let (rank, kind) = head.rsplit_once('_').ok_or_else(bad)?;
+    let rank: f32 = rank.parse().map_err(|_| bad())?;
+    let kind = kind.parse().ok().and_then(HitKind::from_ordinal).ok_or_else(bad)?;
+    if !rank.is_finite() || rank < 0.0 || id < 0 {
+        return Err(bad());
+    }
+    Ok(SearchCursor { rank, kind, id })
+}
+
 fn split(raw: &str) -> Result<(&str, i64), AppError> {
     let (head, id) = raw.rsplit_once('_').ok_or_else(bad)?;
     Ok((head, id.parse().map_err(|_| bad())?))
@@ -108,5 +128,12 @@ mod tests {
         assert!(decode_event("yesterday_1").is_err());
         assert!(decode_event("-5000-01-01_1").is_err());
         assert!(decode_thread("-220000000000000000_1", ThreadSort::Activity).is_err());
+        let s = SearchCursor { rank: 0.607_927_1, kind: HitKind::Event, id: 12 };
+        assert_eq!(decode_search(&encode_search(s)).unwrap(), s);
+        let tiny = SearchCursor { rank: 1e-30, kind: HitKind::Thread, id: 1 };
+        assert_eq!(decode_search(&encode_search(tiny)).unwrap(), tiny);
+        for garbage in ["", "0.5_1", "NaN_0_1", "inf_0_1", "0.5_2_1", "0.5_0_x", "-1_0_1", "0.5_0_-3", "a_b_c"] {
+            assert!(decode_search(garbage).is_err(), "{garbage}");
+        }
     }
 }

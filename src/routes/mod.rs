@@ -13,6 +13,7 @@ pub mod health;
 pub mod moderation;
 pub mod notifications;
 pub mod preview;
+pub mod search;
 pub mod sections;
 pub mod synthesis;
 pub mod table;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(users::configure)
         .configure(preview::configure)
         .configure(following::configure)
+        .configure(search::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

@@ -20,6 +20,7 @@ mod indexes;
 mod moderation_api;
 mod notifications;
 mod openapi;
+mod search;
 mod sections;
 mod security;
 mod smtp_sink;

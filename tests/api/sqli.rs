@@ -386,6 +386,12 @@ const GET_ROUTES: &[&str] = &[
     "/api/v1/threads/{slug}/diff?from=1&to={p}",
     "/api/v1/events?after={p}",
     "/api/v1/events/{p}",
+    "/search?q={p}",
+    "/search?q=open&type={p}&status={p}&stance={p}",
+    "/search?q=open&after={p}",
+    "/api/v1/search?q={p}",
+    "/api/v1/search?q=open&type={p}&status={p}&stance={p}",
+    "/api/v1/search?q=open&after={p}",
 ];
 
 #[tokio::test]

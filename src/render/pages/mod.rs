@@ -8,6 +8,7 @@ pub mod following;
 pub mod forms;
 pub mod history;
 pub mod notifications;
+pub mod search;
 pub mod threads;
 
 use actix_web::HttpResponse;

@@ -12,6 +12,7 @@ pub mod moderation_inputs;
 pub mod moderation_views;
 pub mod notifications;
 pub mod openapi;
+pub mod search;
 pub mod session;
 pub mod synthesis;
 pub mod threads;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(openapi::configure)
             .configure(session::configure)
             .configure(account::configure)
+            .configure(search::configure)
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)

@@ -14,8 +14,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, moderation, notifications, session, synthesis, threads,
-    users,
+    API, account, curation, docs, events, following, history, moderation, notifications, search, session, synthesis,
+    threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -89,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         notifications::mark_read,
         notifications::digest_settings,
         notifications::save_digest_settings,
+        search::search,
         openapi_json,
         docs::page,
     ),
@@ -105,6 +106,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
+        (name = "search", description = "Full-text search over threads and events"),
         (name = "docs", description = "This description"),
     )
 )]

@@ -1,0 +1,207 @@
+//! Searching threads and events: the query parameters, their validation, and one page of hits.
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::db::search::{self, Hit, SearchCursor, SearchFilter};
+use crate::db::{self, PgPool};
+use crate::domain::thread::{Stance, Status};
+use crate::error::AppError;
+
+/// Longest search text accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// Hits per page.
+pub const PAGE_SIZE: i64 = 20;
+
+/// `?q=&type=&status=&stance=&after=`, as the search form and the API send them. Empty values
+/// mean "any" (the form's first option sends one).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The words to look for, as on a web search engine: `"a phrase"`, `or`, `-excluded`.
+    /// At most 200 characters.
+    pub q: Option<String>,
+    /// `all` (default), `threads` or `events`.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub scope: Option<String>,
+    /// Threads with this status only (`active`, `dormant`, `resolved`); leaves events out.
+    pub status: Option<String>,
+    /// Threads with this stance only (`contested`, `emerging_consensus`, `settled`); leaves events out.
+    pub stance: Option<String>,
+    /// The `next_cursor` of the previous page; absent for the first page.
+    pub after: Option<String>,
+}
+
+/// What to search: all kinds, threads only or events only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Threads,
+    Events,
+}
+
+impl Scope {
+    /// Every scope, in the order the form offers them.
+    pub const ALL: [Scope; 3] = [Scope::All, Scope::Threads, Scope::Events];
+
+    /// The value in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::Threads => "threads",
+            Scope::Events => "events",
+        }
+    }
+
+    /// The human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::All => "Threads and events",
+            Scope::Threads => "Threads",
+            Scope::Events => "Events",
+        }
+    }
+}
+
+/// The parameters, checked: the text (trimmed, maybe empty) and the filters.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub text: String,
+    pub scope: Scope,
+    pub status: Option<Status>,
+    pub stance: Option<Stance>,
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl SearchParams {
+    /// Checks the parameters (not the cursor, which belongs to the route that made it): an
+    /// unknown type, status or stance, or a control character in the text, is a 400; a text
+    /// over `MAX_QUERY_CHARS` a 422.
+    pub fn validate(&self) -> Result<SearchRequest, AppError> {
+        let raw = self.q.as_deref().unwrap_or_default();
+        if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+            return Err(AppError::BadRequest("the search text contains control characters".to_owned()));
+        }
+        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::Invalid(format!(
+                "the search text is too long: at most {MAX_QUERY_CHARS} characters, please"
+            )));
+        }
+        let scope = match given(&self.scope) {
+            None => Scope::All,
+            Some(s) => Scope::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+                AppError::BadRequest(format!("there is no type \"{s}\" to search: use all, threads or events"))
+            })?,
+        };
+        let status = given(&self.status)
+            .map(|s| {
+                Status::parse(s).ok_or_else(|| {
+                    AppError::BadRequest(format!("there is no status \"{s}\": use active, dormant or resolved"))
+                })
+            })
+            .transpose()?;
+        let stance = given(&self.stance)
+            .map(|s| {
+                Stance::parse(s).ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "there is no stance \"{s}\": use contested, emerging_consensus or settled"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(SearchRequest { text, scope, status, stance })
+    }
+}
+
+/// What a search found.
+#[derive(Debug)]
+pub enum SearchOutcome {
+    /// Nothing was typed.
+    NoText,
+    /// The text has nothing to look up: only very common words, punctuation or excluded words.
+    NoTerms,
+    /// A page of hits, best first, and the cursor of the next page.
+    Hits { hits: Vec<Hit>, next: Option<SearchCursor> },
+}
+
+/// The message for `SearchOutcome::NoTerms`.
+pub fn no_terms_message(text: &str) -> String {
+    format!(
+        "“{text}” has no words to search for: very common words (such as “the” or “of”) and punctuation are \
+         ignored, and a search needs at least one word that is not excluded with “-”."
+    )
+}
+
+/// Runs a search: one page of hits after `after`.
+pub async fn search(
+    pool: &PgPool,
+    request: SearchRequest,
+    after: Option<SearchCursor>,
+) -> Result<SearchOutcome, AppError> {
+    if request.text.is_empty() {
+        return Ok(SearchOutcome::NoText);
+    }
+    db::with_conn(pool, move |c| {
+        if !search::has_terms(c, &request.text)? {
+            return Ok(SearchOutcome::NoTerms);
+        }
+        let filter = SearchFilter {
+            threads: request.scope != Scope::Events,
+            events: request.scope != Scope::Threads,
+            text: request.text,
+            status: request.status,
+            stance: request.stance,
+        };
+        let rows = search::page(c, &filter, after, PAGE_SIZE + 1)?;
+        let (hits, next) = db::keyset_page(rows, PAGE_SIZE, Hit::cursor);
+        Ok(SearchOutcome::Hits { hits, next })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str) -> SearchParams {
+        SearchParams { q: Some(q.to_owned()), ..SearchParams::default() }
+    }
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(params("  open \n weights ").validate().unwrap().text, "open weights");
+        assert_eq!(SearchParams::default().validate().unwrap().text, "");
+        assert!(params(&"x".repeat(MAX_QUERY_CHARS)).validate().is_ok());
+        assert!(matches!(params(&"x".repeat(MAX_QUERY_CHARS + 1)).validate(), Err(AppError::Invalid(_))));
+        assert!(matches!(params("a\u{0}b").validate(), Err(AppError::BadRequest(_))));
+        assert!(matches!(params("a\u{2}b").validate(), Err(AppError::BadRequest(_))));
+    }
+
+    #[test]
+    fn filters_parse_and_unknown_values_are_bad_requests() {
+        let ok = SearchParams {
+            scope: Some("events".to_owned()),
+            status: Some("".to_owned()),
+            stance: Some("settled".to_owned()),
+            ..params("x")
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.scope, Scope::Events);
+        assert_eq!(ok.status, None);
+        assert_eq!(ok.stance, Some(Stance::Settled));
+        for bad in [
+            SearchParams { scope: Some("people".to_owned()), ..params("x") },
+            SearchParams { status: Some("asleep".to_owned()), ..params("x") },
+            SearchParams { stance: Some("' OR 1=1".to_owned()), ..params("x") },
+        ] {
+            assert!(matches!(bad.validate(), Err(AppError::BadRequest(_))), "{bad:?}");
+        }
+    }
+}

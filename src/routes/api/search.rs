@@ -1,0 +1,116 @@
+//! `GET /api/v1/search`: the search page as JSON.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::API;
+use super::views::ErrorBody;
+use crate::db::search::{Hit, HitKind};
+use crate::error::{ApiError, AppError};
+use crate::ops::search::{self as search_ops, SearchOutcome, SearchParams};
+use crate::render::highlight::{Segment, segments};
+use crate::render::pages::search::hit_href;
+use crate::routes::cursor;
+use crate::routes::table::{Routes, at};
+use crate::startup::AppState;
+
+/// Registers the search endpoint.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    Routes::under(cfg, API).add(at("/search").get(search));
+}
+
+/// One thread or event that matched.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// `thread` or `event`.
+    #[schema(schema_with = kind_schema)]
+    pub kind: &'static str,
+    /// The thread's or event's title (plain text).
+    pub title: String,
+    /// Its page: `/threads/{slug}` or `/events/{id}`.
+    pub url: String,
+    /// How well it matched (higher first); a match in the title outranks any match in the text.
+    pub rank: f32,
+    /// Words around the matches, in order; `highlight` marks the words that matched. Plain text:
+    /// escape it before putting it into HTML.
+    pub snippet: Vec<Segment>,
+    /// Threads: the slug.
+    pub slug: Option<String>,
+    /// Events: the id.
+    pub id: Option<i64>,
+    /// Threads: `active`, `dormant` or `resolved`.
+    pub status: Option<String>,
+    /// Threads: `contested`, `emerging_consensus` or `settled`.
+    pub stance: Option<String>,
+    /// Events: when it happened.
+    pub date: Option<NaiveDate>,
+    /// Events: `landmark`, `major` or `notable`.
+    pub significance: Option<String>,
+}
+
+fn kind_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["thread", "event"]))
+        .build()
+}
+
+impl From<&Hit> for SearchHit {
+    fn from(h: &Hit) -> Self {
+        let thread = h.kind() == HitKind::Thread;
+        SearchHit {
+            kind: h.kind().as_str(),
+            title: h.title.clone(),
+            url: hit_href(h),
+            rank: h.rank,
+            snippet: segments(&h.snippet),
+            slug: thread.then(|| h.slug.clone()),
+            id: (!thread).then_some(h.id),
+            status: h.status.clone(),
+            stance: h.stance.clone(),
+            date: h.occurred_on,
+            significance: h.significance.clone(),
+        }
+    }
+}
+
+/// A page of search results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    /// Best first.
+    pub results: Vec<SearchHit>,
+    /// Pass as `?after=` (with the same `q` and filters) for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Search threads and events
+///
+/// Full-text search (English stemming) over thread titles, framing questions, current
+/// syntheses, interpretations, questions, controversies and the arc, and over event titles and
+/// descriptions; 20 results to a page, best first, each with a highlighted snippet.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    operation_id = "search",
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of results (possibly empty)", body = SearchResults),
+        (status = 400, description = "`q` is missing or empty, holds control characters, a filter has an unknown value, or the cursor is not one this server made", body = ErrorBody),
+        (status = 422, description = "`q` is over 200 characters, or has no words to search for (only very common words, punctuation or excluded words)", body = ErrorBody),
+    )
+)]
+pub async fn search(state: web::Data<AppState>, query: web::Query<SearchParams>) -> Result<HttpResponse, ApiError> {
+    let (request, after) = crate::routes::search::request(&query)?;
+    let text = request.text.clone();
+    match search_ops::search(&state.pool, request, after).await? {
+        SearchOutcome::NoText => Err(AppError::BadRequest("give the words to search for in q".to_owned()).into()),
+        SearchOutcome::NoTerms => Err(AppError::Invalid(search_ops::no_terms_message(&text)).into()),
+        SearchOutcome::Hits { hits, next } => Ok(HttpResponse::Ok().json(SearchResults {
+            results: hits.iter().map(SearchHit::from).collect(),
+            next_cursor: next.map(cursor::encode_search),
+        })),
+    }
+}
