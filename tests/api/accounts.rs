@@ -192,9 +192,9 @@ async fn login_and_signup_forms_label_every_control() {
     let app = spawn_app().await;
     for path in ["/login", "/signup"] {
         let page = app.page(path).await;
-        assert_eq!(attrs(&page, "input:not([type=hidden])", "name"), ["username", "password"], "{path}");
+        assert_eq!(attrs(&page, "main input:not([type=hidden])", "name"), ["username", "password"], "{path}");
         assert_every_control_labelled(&page);
-        assert_eq!(texts(&page, "label"), ["Username", "Password"], "{path}");
+        assert_eq!(texts(&page, "main label"), ["Username", "Password"], "{path}");
     }
 }
 

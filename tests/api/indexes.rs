@@ -187,7 +187,7 @@ async fn the_thread_filter_form_is_labelled_and_shows_the_chosen_filters() {
     let html = app.page("/?status=active&stance=settled&sort=title").await;
 
     assert_every_control_labelled(&html);
-    assert_eq!(texts(&html, "form[role=search] button"), ["Apply"]);
+    assert_eq!(texts(&html, "main form[role=search] button"), ["Apply"]);
     assert_eq!(attrs(&html, "#filter-status option[selected]", "value"), ["active"]);
     assert_eq!(attrs(&html, "#filter-stance option[selected]", "value"), ["settled"]);
     assert_eq!(attrs(&html, "#filter-sort option[selected]", "value"), ["title"]);
@@ -384,7 +384,7 @@ async fn the_events_filter_form_is_labelled_and_keeps_its_values() {
     let html = app.page("/events?significance=major&year=2023&thread=t1").await;
 
     assert_every_control_labelled(&html);
-    assert_eq!(texts(&html, "form[role=search] button"), ["Apply"]);
+    assert_eq!(texts(&html, "main form[role=search] button"), ["Apply"]);
     assert_eq!(attrs(&html, "#filter-significance option[selected]", "value"), ["major"]);
     assert_eq!(attrs(&html, "#filter-year", "value"), ["2023"]);
     assert_eq!(attrs(&html, "#filter-thread", "value"), ["t1"]);
