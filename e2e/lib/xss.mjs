@@ -210,7 +210,9 @@ export async function installHooks(context, onHit) {
  * govern) after one more frame: everything active that user text could have
  * smuggled in, whether or not it ran. Returns findings as strings (none on a safe page).
  * Allowed: the app's own scripts and stylesheets under /static/, the `data:,` favicon, forms
- * posting to this site.
+ * posting to this site, Atom feed links to this site's `.atom` paths, and the thread page's own
+ * timeline picture (one `svg.timeline-svg` outside user content, with nothing scriptable in it
+ * and links only to this site's paths or to anchors on the page).
  */
 export async function auditDom() {
   // The editor previews Markdown through POST /preview and innerHTML (its section is aria-busy
@@ -241,18 +243,30 @@ export async function auditDom() {
     'style', 'svg', 'math', 'isindex', 'bgsound', 'handler', 'listener', 'xmp', 'plaintext', 'noembed',
     'noframes', 'marquee', 'keygen',
   ]);
+  const sitePath = (value) => value.startsWith('/') && !value.startsWith('//');
+  const ownTimeline = (el) =>
+    el.classList.contains('timeline-svg') &&
+    el.closest('.timeline-section') !== null &&
+    el.closest('.prose') === null &&
+    el.querySelector('script, foreignObject, iframe, style, use, animate, set') === null &&
+    [...el.querySelectorAll('a')].every((a) => {
+      const href = a.getAttribute('href') ?? '';
+      return sitePath(href) || /^#[\w-]+$/.test(href);
+    });
+  if (document.querySelectorAll('svg').length > 1) findings.push('more than one <svg> on the page');
   if (document.querySelector('[aria-busy="true"]')) findings.push('the editor preview never finished');
   if (document.title === 'XSS') findings.push('document.title is "XSS"');
   if (window.__xssLate) findings.push(...window.__xssLate.map(([k, d]) => `late ${k}: ${d}`));
   for (const el of document.querySelectorAll('*')) {
     const tag = el.localName.toLowerCase();
     if (tag === 'script' && !sameSiteStatic(el.getAttribute('src') ?? '')) findings.push(`script: ${describe(el)}`);
-    if (FORBIDDEN.has(tag)) findings.push(`<${tag}>: ${describe(el)}`);
+    if (FORBIDDEN.has(tag) && !(tag === 'svg' && ownTimeline(el))) findings.push(`<${tag}>: ${describe(el)}`);
     if (tag === 'meta' && el.hasAttribute('http-equiv')) findings.push(`meta http-equiv: ${describe(el)}`);
     if (tag === 'link') {
       const rel = (el.getAttribute('rel') ?? '').toLowerCase();
       const href = el.getAttribute('href') ?? '';
-      const ok = (rel === 'stylesheet' && sameSiteStatic(href)) || (rel === 'icon' && href === 'data:,');
+      const feed = rel === 'alternate' && el.getAttribute('type') === 'application/atom+xml' && sitePath(href) && href.endsWith('.atom');
+      const ok = (rel === 'stylesheet' && sameSiteStatic(href)) || (rel === 'icon' && href === 'data:,') || feed;
       if (!ok) findings.push(`link: ${describe(el)}`);
     }
     if (tag === 'form') {
