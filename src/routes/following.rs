@@ -43,9 +43,7 @@ async fn follow(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let user = visitor.require_user()?.clone();
-    let thread = following::follow(&state.pool, user, slug.into_inner()).await?;
-    Ok(back_to_referer(&req, &format!("/threads/{}", thread.slug)))
+    set_following(&state, &visitor, slug.into_inner(), &req, true).await
 }
 
 async fn unfollow(
@@ -54,9 +52,24 @@ async fn unfollow(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
+    set_following(&state, &visitor, slug.into_inner(), &req, false).await
+}
+
+/// Follows or unfollows, then goes back to the page the button was on.
+async fn set_following(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: String,
+    req: &HttpRequest,
+    follow: bool,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?.clone();
-    let thread = following::unfollow(&state.pool, user, slug.into_inner()).await?;
-    Ok(back_to_referer(&req, &format!("/threads/{}", thread.slug)))
+    let thread = if follow {
+        following::follow(&state.pool, user, slug).await?
+    } else {
+        following::unfollow(&state.pool, user, slug).await?
+    };
+    Ok(back_to_referer(req, &format!("/threads/{}", thread.slug)))
 }
 
 async fn mark_read(
