@@ -57,6 +57,10 @@ pub struct ChangeListed {
     pub thread_title: Option<String>,
     pub parent_seq: Option<i32>,
     pub body_len: Option<i32>,
+    /// When the version in `before` (the item's version when this change was made, which also
+    /// named it) was hidden: it is the result of an earlier entry of the same item, and when a
+    /// moderator hid that entry, this copy of its text is hidden too.
+    pub before_hidden_at: Option<DateTime<Utc>>,
 }
 
 /// A change to record.
@@ -174,8 +178,94 @@ pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i
         Seek::After(_) => rows.sort_by_key(|r| r.row.id),
     }
     rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let ids: Vec<i64> = rows.iter().map(|r| r.row.id).collect();
+    let hidden = hidden_befores(conn, &ids)?;
+    for row in &mut rows {
+        row.before_hidden_at = hidden.iter().find(|(id, _)| *id == row.row.id).map(|(_, at)| *at);
+    }
     Ok(rows)
 }
+
+#[derive(QueryableByName)]
+struct HiddenBefore {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    hidden_at: DateTime<Utc>,
+}
+
+/// Which of these entries have a hidden version as their `before`, and when it was hidden: the
+/// one rule for every copy of a version. A version is the `after` of the entry that produced it
+/// and the `before` of the next entry of the same item, so the `before` of an entry is hidden
+/// when the latest earlier entry of that item with an `after` is (an entry without snapshots,
+/// such as linking an event, names the item as that version called it). One statement for a whole page:
+/// a lateral look-up of each entry's predecessor, by `changes_item_versions_idx` for items and
+/// events and by `changes_thread_area_idx` for a thread's details (one field = one item).
+pub fn hidden_befores(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<(i64, DateTime<Utc>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<HiddenBefore> = diesel::sql_query(
+        "SELECT c.id, COALESCE(item.hidden_at, detail.hidden_at) AS hidden_at FROM changes c \
+         LEFT JOIN LATERAL (SELECT p.hidden_at FROM changes p \
+             WHERE c.subject_id IS NOT NULL AND p.area = c.area AND p.subject_id = c.subject_id \
+               AND p.after IS NOT NULL AND p.id < c.id \
+             ORDER BY p.id DESC LIMIT 1) item ON true \
+         LEFT JOIN LATERAL (SELECT p.hidden_at FROM changes p \
+             WHERE c.area = 'details' AND p.thread_id = c.thread_id AND p.area = 'details' \
+               AND p.action = c.action AND p.id < c.id \
+             ORDER BY p.id DESC LIMIT 1) detail ON true \
+         WHERE c.id = ANY($1) AND COALESCE(item.hidden_at, detail.hidden_at) IS NOT NULL",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.id, r.hidden_at)).collect())
+}
+
+/// What an item or event should show after one of its entries was hidden or shown again.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShownVersion {
+    /// It was removed: nothing to show, nothing to put back.
+    Removed,
+    /// This snapshot: the newest visible version a person saved, or the item's state from before
+    /// the changelog existed (the `before` of its first entry).
+    Snapshot(Value),
+    /// Every version it had is hidden.
+    NoneVisible,
+}
+
+/// The version an item or event (`area`, `subject`) shows: its newest visible version made by a
+/// person's change. Versions that hiding put back (`restored`) do not count, so unhiding an entry
+/// brings its version back unless someone changed the item since. Three indexed look-ups.
+pub fn shown_version(conn: &mut PgConnection, area: Area, subject: i64) -> QueryResult<ShownVersion> {
+    let of_item = changes::area.eq(area.as_str()).and(changes::subject_id.eq(subject));
+    let removed: bool =
+        diesel::select(diesel::dsl::exists(changes::table.filter(of_item).filter(changes::action.eq("removed"))))
+            .get_result(conn)?;
+    if removed {
+        return Ok(ShownVersion::Removed);
+    }
+    let visible: Option<Option<Value>> = changes::table
+        .filter(of_item)
+        .filter(changes::after.is_not_null().and(changes::hidden_at.is_null()))
+        .filter(changes::action.ne(RESTORED))
+        .order(changes::id.desc())
+        .select(changes::after)
+        .first(conn)
+        .optional()?;
+    if let Some(Some(after)) = visible {
+        return Ok(ShownVersion::Snapshot(after));
+    }
+    let first: Option<Option<Value>> =
+        changes::table.filter(of_item).order(changes::id.asc()).select(changes::before).first(conn).optional()?;
+    Ok(match first {
+        Some(Some(before)) => ShownVersion::Snapshot(before),
+        _ => ShownVersion::NoneVisible,
+    })
+}
+
+/// The action of the entry that records a version put back by hiding or unhiding another entry.
+pub const RESTORED: &str = "restored";
 
 /// Which rows of one query: a thread's own, or the edits of some events outside any thread;
 /// the same two for every thread a reader follows.
@@ -266,6 +356,7 @@ fn list_scoped(
             thread_title,
             parent_seq,
             body_len,
+            before_hidden_at: None,
         })
         .collect())
 }

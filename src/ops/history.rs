@@ -192,24 +192,27 @@ pub async fn item_diff(
     }
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
-        let mut entry = |id: i64| -> Result<ChangeRow, AppError> {
-            let row = changes::by_id(c, id)?;
+        let mut entry = |id: i64| -> Result<(ChangeRow, bool), AppError> {
+            let mut row = changes::by_id(c, id)?;
             let belongs = row.thread_id == Some(thread.id) && row.area() == kind.area() && row.subject_id == Some(item);
             if !belongs {
                 return Err(AppError::NotFound);
             }
-            if row.is_hidden() && !viewer.is_some_and(roles::can_see_hidden) {
-                return Err(AppError::Forbidden(format!("change {id} was hidden by a moderator")));
-            }
-            Ok(row)
+            let before_hidden = visibility::entry(c, &mut row, viewer)?;
+            Ok((row, before_hidden))
         };
         let (from, to, old, new) = match q {
             ItemDiffQuery { entry: Some(id), .. } => {
-                let row = entry(id)?;
+                let (row, before_hidden) = entry(id)?;
+                if before_hidden && row.before.is_none() {
+                    return Err(AppError::Forbidden(format!(
+                        "the version before change {id} was hidden by a moderator"
+                    )));
+                }
                 (row.clone(), row.clone(), body(&row.before), body(&row.after))
             }
             ItemDiffQuery { from: Some(f), to: Some(t), .. } => {
-                let (from, to) = (entry(f)?, entry(t)?);
+                let (from, to) = (entry(f)?.0, entry(t)?.0);
                 let (old, new) = (body(&from.after), body(&to.after));
                 (from, to, old, new)
             }

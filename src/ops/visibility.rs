@@ -3,7 +3,7 @@
 
 use diesel::PgConnection;
 
-use crate::db::changes::{self, ChangeListed};
+use crate::db::changes::{self, ChangeListed, ChangeRow};
 use crate::db::revisions::{self, Revision, RevisionListed};
 use crate::domain::ids::ThreadId;
 use crate::domain::roles::{self, Role};
@@ -62,16 +62,45 @@ pub fn refuse_if_any_hidden(
     }
 }
 
-/// Blanks the content of hidden changelog entries for this viewer (who did it and when stay).
+/// Blanks the content of hidden changelog entries for this viewer (who did it and when stay),
+/// and every other copy of a hidden version: the `before` of the entry after a hidden one
+/// (`ChangeListed::before_hidden_at`, which `changes::list` fills). Moderators see it all,
+/// marked.
 pub fn redact_changes(rows: &mut [ChangeListed], viewer: Option<Role>) {
     if sees_hidden(viewer) {
         return;
     }
-    for row in rows.iter_mut().filter(|r| r.row.is_hidden()) {
-        row.row.reason.clear();
-        row.row.before = None;
-        row.row.after = None;
-        row.row.subject.clear();
-        row.row.hidden_reason.clear();
+    for row in rows.iter_mut() {
+        if row.row.is_hidden() {
+            row.row.reason.clear();
+            row.row.before = None;
+            row.row.after = None;
+            row.row.subject.clear();
+            row.row.hidden_reason.clear();
+        } else if row.before_hidden_at.is_some() {
+            redact_before(&mut row.row);
+        }
     }
+}
+
+/// Blanks an entry's `before` (a hidden version), and its subject when the name came from that
+/// version (a removal names what it removed; a change that left a name keeps the visible one).
+fn redact_before(row: &mut ChangeRow) {
+    row.before = None;
+    if row.after.is_none() {
+        row.subject.clear();
+    }
+}
+
+/// One changelog entry for this viewer, refused when it is hidden; its `before` blanked when that
+/// version is hidden (the same rule as the lists). Returns whether its `before` is a hidden version.
+pub fn entry(c: &mut PgConnection, row: &mut ChangeRow, viewer: Option<Role>) -> Result<bool, AppError> {
+    if row.is_hidden() && !sees_hidden(viewer) {
+        return Err(AppError::Forbidden(format!("change {} was hidden by a moderator", row.id)));
+    }
+    let before_hidden = !changes::hidden_befores(c, &[row.id])?.is_empty();
+    if before_hidden && !sees_hidden(viewer) {
+        redact_before(row);
+    }
+    Ok(before_hidden)
 }

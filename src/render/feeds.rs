@@ -213,7 +213,8 @@ pub fn change_item(site: &Site, c: &ChangeListed, with_thread: bool) -> FeedItem
         title,
         // Hiding removes what the entry said: readers that keep entries by id replace theirs
         // when `updated` moves.
-        updated: r.hidden_at.unwrap_or(r.created_at).max(r.created_at),
+        // The same when the version in its `before` is hidden.
+        updated: r.hidden_at.into_iter().chain(c.before_hidden_at).fold(r.created_at, DateTime::max),
         published: r.created_at,
         author: c.actor.clone(),
         author_uri: site.url(&format!("/users/{}", c.actor)),

@@ -47,6 +47,8 @@ pub struct ChangeView {
     pub patrolled: bool,
     pub hidden: bool,
     pub hidden_reason: String,
+    /// The version before this change was hidden by a moderator (shown to moderators, marked).
+    pub before_hidden: bool,
     pub fields: Vec<FieldChange>,
     /// History page: the compare radios checked by default (the two newest revisions).
     pub compare_from: bool,
@@ -95,8 +97,12 @@ impl From<&ChangeListed> for ChangeView {
             _ => None,
         };
         let has_body_diff = r.action == "edited" && area != Area::Question && area != Area::Event;
+        // A redacted `before` (a hidden version) is not "nothing": it must not read as a creation.
+        let before_redacted = c.before_hidden_at.is_some() && r.before.is_none();
         let diff_href = match (&slug, segment, r.subject_id) {
-            (Some(s), Some(seg), Some(id)) if has_body_diff && body_changed(r.before.as_ref(), r.after.as_ref()) => {
+            (Some(s), Some(seg), Some(id))
+                if has_body_diff && !before_redacted && body_changed(r.before.as_ref(), r.after.as_ref()) =>
+            {
                 Some(format!("/threads/{s}/{seg}/{id}/diff?entry={}", r.id))
             }
             _ => None,
@@ -121,7 +127,12 @@ impl From<&ChangeListed> for ChangeView {
             patrolled: r.patrolled_at.is_some(),
             hidden: r.is_hidden(),
             hidden_reason: r.hidden_reason.clone(),
-            fields: field_changes(r.before.as_ref(), r.after.as_ref()),
+            before_hidden: c.before_hidden_at.is_some(),
+            fields: if before_redacted {
+                hidden_before_fields(r.after.as_ref())
+            } else {
+                field_changes(r.before.as_ref(), r.after.as_ref())
+            },
             compare_from: false,
             compare_to: false,
         }
@@ -146,6 +157,20 @@ fn field_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChan
         .map(|k| FieldChange { field: k.replace('_', " "), before: shown(b.get(k)), after: shown(a.get(k)) })
         .collect()
 }
+
+/// The fields of a change whose earlier version is hidden: the new values, the old ones withheld.
+fn hidden_before_fields(after: Option<&Value>) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let a = after.and_then(Value::as_object).unwrap_or(&empty);
+    let mut keys: Vec<&String> = a.keys().filter(|k| k.as_str() != "body").collect();
+    keys.sort();
+    keys.into_iter()
+        .map(|k| FieldChange { field: k.replace('_', " "), before: HIDDEN_VERSION.to_owned(), after: shown(a.get(k)) })
+        .collect()
+}
+
+/// What stands for a value of a version a moderator hid.
+pub const HIDDEN_VERSION: &str = "(hidden by a moderator)";
 
 fn shown(v: Option<&Value>) -> String {
     match v {

@@ -40,7 +40,8 @@ pub struct ChangeView {
     pub kind: &'static str,
     /// What was done: for the synthesis how the revision came about (`edit`, `merge`, `revert`,
     /// `undo`, `rollback`, `restore`); for items `added` (questions: `opened`), `edited`,
-    /// `removed`, `answered`, `reopened`; for curators `added` or `removed`; for details the
+    /// `removed`, `answered`, `reopened`, `restored` (hiding or unhiding the entry that made its current
+    /// version put back the newest visible one); for curators `added` or `removed`; for details the
     /// field changed.
     pub action: String,
     /// The item, event or curator it is about, as named at the time.
@@ -66,6 +67,9 @@ pub struct ChangeView {
     pub hidden: bool,
     /// Why it was hidden; empty unless hidden and the viewer is a moderator.
     pub hidden_reason: String,
+    /// A moderator hid the entry that made the version in `before`: it is `null` for everyone
+    /// but moderators (and `subject` is empty when it named that version, as for a removal).
+    pub before_hidden: bool,
 }
 
 impl From<&ChangeListed> for ChangeView {
@@ -89,6 +93,7 @@ impl From<&ChangeListed> for ChangeView {
             patrolled: r.patrolled_at.is_some(),
             hidden: r.is_hidden(),
             hidden_reason: r.hidden_reason.clone(),
+            before_hidden: c.before_hidden_at.is_some(),
         }
     }
 }
