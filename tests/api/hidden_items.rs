@@ -287,3 +287,46 @@ async fn hiding_the_only_version_of_an_interpretation_leaves_a_placeholder_until
 async fn hiding_the_only_version_of_an_event_leaves_a_placeholder_until_unhidden() {
     hidden_only_version_leaves_a_placeholder(EVENT).await;
 }
+
+/// A thread's details follow the same rule: each field is an item of its own.
+#[tokio::test]
+async fn a_hidden_framing_question_is_not_shown_as_the_next_changes_before() {
+    let app = spawn_app().await;
+    let slug = curated_thread(&app).await;
+    for question in [format!("Is it {SECRET}?"), format!("Is it {FINAL}?")] {
+        let fields = [("title", "Is Pluto a planet?"), ("framing_question", question.as_str())];
+        let res = app
+            .post_form(
+                &format!("/threads/{slug}/edit"),
+                &[&fields[..], &[("status", "active"), ("stance", "contested")]].concat(),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let body = app.get_json(&format!("/api/v1/threads/{slug}/changes?kind=details"), StatusCode::OK).await;
+    let entries = body["changes"].as_array().unwrap();
+    let (last, secret_edit) = (entries[0]["id"].as_i64().unwrap(), entries[1]["id"].as_i64().unwrap());
+    assert!(entries[1]["after"].to_string().contains(SECRET), "{entries:?}");
+    let moderator = browser_as(&app, "maud", Role::Moderator).await;
+    set_hidden(&moderator, secret_edit, true).await;
+
+    let anonymous = app.another_browser();
+    let paths = [
+        format!("/api/v1/threads/{slug}/changes"),
+        format!("/threads/{slug}/history"),
+        format!("/threads/{slug}/feed.atom"),
+        "/recent.atom".to_owned(),
+    ];
+    assert_nowhere(&anonymous, "anonymous", &paths, SECRET).await;
+    assert_shown(&anonymous, "anonymous", &format!("/threads/{slug}/history"), FINAL).await;
+    let html = moderator.page(&format!("/threads/{slug}/history")).await;
+    assert!(html.contains(SECRET) && html.contains("The earlier version was hidden by a moderator."), "{html}");
+    let seen = thread_entry(&moderator, &slug, last).await;
+    assert!(seen["before_hidden"] == true && seen["before"].to_string().contains(SECRET), "{seen}");
+}
+
+/// The entry `id` of the thread's changelog as `app` sees it.
+async fn thread_entry(app: &TestApp, slug: &str, id: i64) -> Value {
+    let body = app.get_json(&format!("/api/v1/threads/{slug}/changes"), StatusCode::OK).await;
+    body["changes"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone()
+}
