@@ -97,7 +97,9 @@ pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<()
 }
 
 /// Hides (`hide = true`) or shows again a change's content. Hiding the current revision of a
-/// synthesis first puts back the newest revision that is not hidden, so the page never shows it.
+/// synthesis first puts back the newest revision that is not hidden, so the page never shows it;
+/// for a section item or an event, the version it should show is put back after the change of
+/// state (`show_visible_version`), in the same transaction, so unhiding restores it too.
 pub async fn set_hidden(
     pool: &PgPool,
     user: &CurrentUser,

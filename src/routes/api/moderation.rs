@@ -115,8 +115,10 @@ pub async fn patrol(
 /// Hide a change's content
 ///
 /// Moderators: everyone else sees that something was hidden, and nothing of what it said (for
-/// a revision, its text and summary). Hiding the current revision of a synthesis first puts
-/// back the newest visible one.
+/// a revision, its text and summary; for an item's version, also where it is the next entry's
+/// `before`). Hiding the current revision of a synthesis first puts back the newest visible one;
+/// hiding the entry that made an item's or event's current version puts back its newest visible
+/// version (or a placeholder without text), recorded as a `restored` entry.
 #[utoipa::path(
     post,
     path = "/api/v1/changes/{id}/hide",
@@ -149,7 +151,8 @@ pub async fn hide(
 
 /// Show a change's content again
 ///
-/// Moderators: undoes a hide.
+/// Moderators: undoes a hide. An item or event whose current version hiding had replaced gets
+/// that version back, unless someone changed it since.
 #[utoipa::path(
     post,
     path = "/api/v1/changes/{id}/unhide",
