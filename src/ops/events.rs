@@ -12,7 +12,6 @@ use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
 use crate::domain::ids::{EventId, ThreadId};
-use crate::domain::thread::Significance;
 use crate::domain::{roles, validate};
 use crate::error::AppError;
 use crate::render::markdown::render_markdown;
@@ -104,7 +103,7 @@ pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: Event
 }
 
 /// An event's title and its fields as the changelog keeps them.
-fn snapshot(c: &mut PgConnection, id: EventId) -> Result<(String, Value), AppError> {
+pub(super) fn snapshot(c: &mut PgConnection, id: EventId) -> Result<(String, Value), AppError> {
     let row = events::by_id(c, id)?;
     let value = json!({
         "date": row.occurred_on.to_string(),
@@ -116,51 +115,9 @@ fn snapshot(c: &mut PgConnection, id: EventId) -> Result<(String, Value), AppErr
     Ok((row.title, value))
 }
 
-/// Puts an event back to `to`, a version from its changelog (or, when `None`, a placeholder
-/// without text that keeps its date and significance), after hiding or unhiding one of its
-/// entries changed which version it shows; recorded as `restored`, in the caller's transaction.
-/// `events::update` marks the pages of its threads stale; its search document is a generated
-/// column. The text was accepted when it was saved: it is rendered again, not validated again.
-pub(super) fn restore(
-    c: &mut PgConnection,
-    user: &CurrentUser,
-    id: EventId,
-    to: Option<&Value>,
-    reason: &str,
-) -> Result<(), AppError> {
-    let (_, before) = snapshot(c, id)?;
-    let to = to.cloned().unwrap_or_else(|| {
-        json!({
-            "date": before["date"],
-            "title": super::sections::HIDDEN_PLACEHOLDER,
-            "significance": before["significance"],
-            "url": null,
-            "body": "",
-        })
-    });
-    if before == to {
-        return Ok(());
-    }
-    let current = events::by_id(c, id)?;
-    let text = |field: &str| to[field].as_str().unwrap_or_default().to_owned();
-    let body_md = text("body");
-    let fields = EventFields {
-        occurred_on: text("date").parse().unwrap_or(current.occurred_on),
-        title: text("title"),
-        significance: Significance::parse(&text("significance")).unwrap_or(Significance::Notable),
-        url: to["url"].as_str().map(str::to_owned),
-        body_html: render_markdown(&body_md),
-        body_md,
-    };
-    events::update(c, id, &fields)?;
-    let (title, after) = snapshot(c, id)?;
-    record(c, user, None, id, changes::RESTORED, &title, reason, Some(before), Some(after))?;
-    Ok(())
-}
-
 /// Appends a changelog entry about an event (`thread` when it is about its link to one).
 #[expect(clippy::too_many_arguments, reason = "one entry has this many parts; a struct would only rename them")]
-fn record(
+pub(super) fn record(
     c: &mut PgConnection,
     user: &CurrentUser,
     thread: Option<ThreadId>,

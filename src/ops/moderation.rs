@@ -5,16 +5,15 @@ use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 use serde::Deserialize;
 
-use super::sections::{self, SectionKind};
-use super::{access, events, synthesis};
+use super::{access, restore, synthesis};
 use crate::auth::CurrentUser;
-use crate::db::changes::{self, ChangeRow, ShownVersion};
+use crate::db::changes::{self, ChangeRow};
 use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, Lock, ThreadRow};
 use crate::db::{self, PgPool};
-use crate::domain::history::{Area, ModAction, RevisionAction};
-use crate::domain::ids::{EventId, ThreadId, UserId};
+use crate::domain::history::{ModAction, RevisionAction};
+use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -99,7 +98,7 @@ pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<()
 /// Hides (`hide = true`) or shows again a change's content. Hiding the current revision of a
 /// synthesis first puts back the newest revision that is not hidden, so the page never shows it;
 /// for a section item or an event, the version it should show is put back after the change of
-/// state (`show_visible_version`), in the same transaction, so unhiding restores it too.
+/// state (`restore::show_visible_version`), in the same transaction, so unhiding restores it too.
 pub async fn set_hidden(
     pool: &PgPool,
     user: &CurrentUser,
@@ -127,7 +126,7 @@ pub async fn set_hidden(
                 restore_if_current(c, &user, ThreadId(thread_id), seq)?;
             }
             changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
-            show_visible_version(c, &user, &row, hide)?;
+            restore::show_visible_version(c, &user, &row, hide)?;
             let target = describe(c, &row)?;
             log(
                 c,
@@ -173,38 +172,6 @@ fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId
     match synthesis::restore(c, &row, user, &old, seq, &summary, RevisionAction::Restore)? {
         SaveOutcome::Saved { .. } => Ok(()),
         _ => Err(AppError::Conflict("the synthesis changed meanwhile; try again".to_owned())),
-    }
-}
-
-/// After an entry of a section item or an event was hidden or shown again: puts the item to the
-/// version it should now show (`changes::shown_version`), as `restore_if_current` does for the
-/// synthesis. A no-op when that is already its state (the entry was not its current version).
-fn show_visible_version(c: &mut PgConnection, user: &CurrentUser, row: &ChangeRow, hide: bool) -> Result<(), AppError> {
-    let Some(item) = row.subject_id else { return Ok(()) };
-    let area = row.area();
-    let kind = match area {
-        Area::Arc => Some(SectionKind::Arc),
-        Area::Interpretation => Some(SectionKind::Interpretation),
-        Area::Question => Some(SectionKind::Question),
-        Area::Controversy => Some(SectionKind::Controversy),
-        Area::Event => None,
-        _ => return Ok(()),
-    };
-    let to = match changes::shown_version(c, area, item)? {
-        ShownVersion::Removed => return Ok(()),
-        ShownVersion::Snapshot(version) => Some(version),
-        ShownVersion::NoneVisible => None,
-    };
-    // Everyone reads this entry: it says what happened, not the moderator's reason.
-    let reason = if hide {
-        "A moderator hid a version; the newest visible one is shown"
-    } else {
-        "A moderator showed a hidden version again"
-    };
-    match (kind, row.thread_id) {
-        (Some(kind), Some(thread)) => sections::restore(c, user, ThreadId(thread), kind, item, to.as_ref(), reason),
-        (None, _) => events::restore(c, user, EventId(item), to.as_ref(), reason),
-        (Some(_), None) => Ok(()),
     }
 }
 

@@ -275,7 +275,7 @@ pub async fn load_for_edit(
     .await
 }
 
-fn current_values(
+pub(super) fn current_values(
     c: &mut diesel::PgConnection,
     id: ThreadId,
     kind: SectionKind,
@@ -315,7 +315,7 @@ fn current_values(
 }
 
 /// What an item is called in lists, and its fields as the changelog keeps them.
-fn snapshot(
+pub(super) fn snapshot(
     c: &mut diesel::PgConnection,
     id: ThreadId,
     kind: SectionKind,
@@ -341,7 +341,7 @@ fn snapshot(
 
 /// Appends a changelog entry for an item.
 #[expect(clippy::too_many_arguments, reason = "one entry has this many parts; a struct would only rename them")]
-fn record(
+pub(super) fn record(
     c: &mut diesel::PgConnection,
     user: &CurrentUser,
     id: ThreadId,
@@ -399,64 +399,4 @@ pub async fn set_answer(
         })
     })
     .await
-}
-
-/// What an item shows when every version it had is hidden: its text fields say so, nothing else.
-pub const HIDDEN_PLACEHOLDER: &str = "Hidden by a moderator";
-
-/// Puts an item back to `to`, a version from its changelog (or, when `None`, a placeholder
-/// without text), after hiding or unhiding one of its entries changed which version it shows;
-/// recorded as `restored` by the moderator, in the caller's transaction. Like the restore that
-/// hiding a synthesis head makes, the item's row always holds what it shows, so the thread page
-/// (its cache follows the thread's version), the API and search need no rule of their own. The
-/// text was accepted when it was saved: it is rendered again, not validated again.
-pub(super) fn restore(
-    c: &mut diesel::PgConnection,
-    user: &CurrentUser,
-    id: ThreadId,
-    kind: SectionKind,
-    item: i64,
-    to: Option<&Value>,
-    reason: &str,
-) -> Result<(), AppError> {
-    let (_, before) = snapshot(c, id, kind, item)?;
-    let to = to.cloned().unwrap_or_else(|| match kind {
-        SectionKind::Arc => json!({"label": "—", "title": HIDDEN_PLACEHOLDER, "body": ""}),
-        SectionKind::Interpretation => json!({"title": HIDDEN_PLACEHOLDER, "body": "", "proponents": []}),
-        SectionKind::Question => json!({"question": HIDDEN_PLACEHOLDER, "answer": null}),
-        SectionKind::Controversy => json!({"title": HIDDEN_PLACEHOLDER, "body": ""}),
-    });
-    if before == to {
-        return Ok(());
-    }
-    let text = |field: &str| to[field].as_str().unwrap_or_default().to_owned();
-    let body_md = text("body");
-    let body_html = render_markdown(&body_md);
-    let base = current_values(c, id, kind, item)?.base_version.unwrap_or_default();
-    match kind {
-        SectionKind::Arc => {
-            let f = ArcFields { label: text("label"), title: text("title"), body_md, body_html };
-            sections::update_arc(c, id, item, base, &f)?
-        }
-        SectionKind::Interpretation => {
-            let names = to["proponents"].as_array().map(Vec::as_slice).unwrap_or_default();
-            let proponents = names.iter().filter_map(Value::as_str).map(str::to_owned).collect();
-            let f = InterpretationFields { title: text("title"), body_md, body_html, proponents };
-            sections::update_interpretation(c, id, item, base, &f)?
-        }
-        SectionKind::Question => {
-            sections::update_question(c, id, item, base, &text("question"))?;
-            if to["answer"] != before["answer"] {
-                sections::set_question_answer(c, id, item, to["answer"].as_str())?;
-            }
-        }
-        SectionKind::Controversy => {
-            let f = ControversyFields { title: text("title"), body_md, body_html };
-            sections::update_controversy(c, id, item, base, &f)?
-        }
-    }
-    let (subject, after) = snapshot(c, id, kind, item)?;
-    record(c, user, id, kind, changes::RESTORED, item, &subject, reason, Some(before), Some(after))?;
-    threads::touch(c, id)?;
-    Ok(())
 }
