@@ -12,7 +12,7 @@ use agora::ops::sections::SectionKind;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, fixture_hash, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, changed_tables, fixture_hash, route_table, spawn_app, table_checksums};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -283,9 +283,9 @@ fn matrix() -> Vec<Row> {
 
 #[tokio::test]
 async fn the_matrix_lists_every_route() {
-    let _app = spawn_app().await; // building the app fills the route table
+    let app = spawn_app().await;
     let registered: BTreeSet<(String, String)> =
-        agora::routes::table::registered().into_iter().map(|(m, p)| (m.to_owned(), p)).collect();
+        route_table(&app).await.into_iter().map(|(m, p)| (m.to_owned(), p)).collect();
     let listed: BTreeSet<(String, String)> =
         matrix().iter().map(|r| (r.method.to_owned(), r.pattern.to_owned())).collect();
     assert_eq!(registered, listed, "every route needs a row in the matrix, and every row a route");
@@ -555,7 +555,7 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
             let targets = fresh_targets(&app, n, row.pattern).await;
             let path = concrete(&row, kind, &targets);
             let mut first_allowed = true;
-            let mut tables = checksums(&app).await;
+            let mut tables = table_checksums(&app).await;
             for (actor, browser) in &browsers {
                 let res = send(browser, row.method, &path, &row.body, &targets).await;
                 let status = res.status();
@@ -572,13 +572,13 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
                 }
                 first_allowed &= !expected_allowed;
                 if refused(&res) {
-                    let after = checksums(&app).await;
+                    let after = table_checksums(&app).await;
                     for changed in changed_tables(&tables, &after) {
                         problems.push(format!("{} {path} as {actor} was refused but changed {changed}", row.method));
                     }
                     tables = after;
                 } else {
-                    tables = checksums(&app).await;
+                    tables = table_checksums(&app).await;
                 }
             }
         }
@@ -587,59 +587,6 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
     assert_eq!(checked, expected_checks);
     let every_kind: BTreeSet<&str> = SectionKind::ALL.iter().map(|k| k.segment()).collect();
     assert_eq!(kinds_seen, every_kind, "every kind of section item went through the matrix");
-}
-
-/// Tables a request may touch without changing anything anyone sees: who is logged in, the
-/// login throttle, and what each reader last read.
-fn bookkeeping(table: &str) -> bool {
-    matches!(table, "sessions" | "login_failures" | "thread_reads") || table.contains("throttle")
-}
-
-/// A checksum of every app table (listed from the catalog, so a new table is covered), by name.
-async fn checksums(app: &TestApp) -> BTreeMap<String, String> {
-    #[derive(diesel::QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
-    #[derive(diesel::QueryableByName)]
-    struct Sum {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        sum: String,
-    }
-    app.query(|c| {
-        use diesel::RunQueryDsl;
-        let tables: Vec<String> = diesel::sql_query(
-            "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' \
-             AND tablename NOT LIKE '\\_\\_diesel%' ORDER BY tablename",
-        )
-        .load::<Name>(c)
-        .unwrap()
-        .into_iter()
-        .map(|t| t.name)
-        .filter(|t| !bookkeeping(t))
-        .collect();
-        // Names from the catalog, quoted as identifiers; nothing here comes from a request.
-        let query = tables
-            .iter()
-            .map(|t| {
-                format!(
-                    "SELECT '{t}'::text AS name, coalesce((SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) \
-                     FROM \"{t}\" x), '') AS sum"
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        diesel::sql_query(query).load::<Sum>(c).unwrap().into_iter().map(|s| (s.name, s.sum)).collect()
-    })
-    .await
-}
-
-/// The tables whose checksum differs.
-fn changed_tables(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<String> {
-    after.iter().filter(|(t, sum)| before.get(*t) != Some(sum)).map(|(t, _)| t.clone()).collect()
 }
 
 #[tokio::test]
@@ -651,7 +598,7 @@ async fn every_state_changing_route_refuses_a_request_without_the_csrf_token_and
     let admin = app.another_browser();
     assert_eq!(admin.login("adam", PASSWORD).await.status(), StatusCode::SEE_OTHER);
     let targets = fresh_targets(&app, 0, "").await;
-    let before = checksums(&app).await;
+    let before = table_checksums(&app).await;
 
     let mut problems = Vec::new();
     for row in matrix() {
@@ -673,6 +620,6 @@ async fn every_state_changing_route_refuses_a_request_without_the_csrf_token_and
         }
     }
     assert!(problems.is_empty(), "requests without a CSRF token were not refused:\n{}", problems.join("\n"));
-    assert_eq!(changed_tables(&before, &checksums(&app).await), Vec::<String>::new(), "no table changed");
+    assert_eq!(changed_tables(&before, &table_checksums(&app).await), Vec::<String>::new(), "no table changed");
     assert_eq!(admin.get_json("/api/v1/session", StatusCode::OK).await["user"]["username"], "adam");
 }
