@@ -14,6 +14,7 @@ mod feeds;
 mod following;
 mod health;
 mod helpers;
+mod hidden_probe;
 mod history;
 mod history_api;
 mod indexes;
