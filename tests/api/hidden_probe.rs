@@ -323,7 +323,9 @@ async fn hidden_text_appears_on_no_readable_route_feed_or_digest() {
     let mut requested = BTreeSet::new();
     let (mut requests, mut ok) = (0, 0);
     let anonymous = app.another_browser();
-    for (method, pattern) in route_table(&app).await {
+    let routes = route_table(&app).await;
+    let readable: BTreeSet<String> = routes.iter().filter(|(m, _)| *m == "GET").map(|(_, p)| p.clone()).collect();
+    for (method, pattern) in routes {
         if method != "GET" {
             continue;
         }
@@ -361,6 +363,7 @@ async fn hidden_text_appears_on_no_readable_route_feed_or_digest() {
     }
 
     assert!(unfillable.is_empty(), "routes the probe cannot read:\n{}", unfillable.join("\n"));
+    assert_eq!(requested, readable, "every GET route of the route table was read");
     assert!(requests > 300 && ok > requests / 2, "the probe read real pages: {ok} of {requests} answered 200");
     // Only the pages that leak, with the secrets each shows.
     let mut by_route: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
