@@ -1,25 +1,30 @@
-//! The authorization matrix: every state-changing route of the real app × every kind of actor.
-//! The route list comes from the app's own route table, so a new route without a row here
-//! fails `the_matrix_lists_every_state_changing_route`.
+//! The authorization matrix: every route of the real app (reads and writes) × every kind of
+//! actor. The route list comes from the app's own route table, so a new route without a row here
+//! fails `the_matrix_lists_every_route`; rows with `{kind}` run once per kind of section item the
+//! app knows (`SectionKind::ALL`). For each route the first actor who may use it must succeed
+//! (2xx, or the redirect a form answers with), and every refused request leaves every table
+//! unchanged (a checksum per table, read from the catalog, before and after it).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use agora::domain::roles::Role;
+use agora::ops::sections::SectionKind;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, fixture_hash, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, changed_tables, fixture_hash, route_table, spawn_app, table_checksums};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Policy {
-    /// Anyone (log in, sign up, log out).
+    /// Anyone (reading public pages, log in, sign up, log out).
     Public,
     /// Any logged-in user.
     LoggedIn,
     /// Curators, moderators, admins.
     Curator,
-    /// The thread's curators, moderators, admins.
+    /// The thread's curators, moderators, admins (for an event: the curators of a thread it is
+    /// linked to, moderators, admins).
     Editor,
     /// Moderators and admins (patrol, hide, lock, roll back, manage readers and curators).
     Moderator,
@@ -27,8 +32,8 @@ enum Policy {
     Admin,
 }
 
-/// The actors, weakest first. `otto` is a curator, but not of the fixture thread; `sue` curates
-/// it but is suspended (and logged in again after the suspension).
+/// The actors, weakest first. `otto` curates a thread of his own, but not the fixture thread;
+/// `sue` curates it but is suspended (and logged in again after the suspension).
 const ACTORS: [(&str, Option<Role>); 7] = [
     ("anonymous", None),
     ("rita", Some(Role::Reader)),
@@ -42,9 +47,14 @@ const ACTORS: [(&str, Option<Role>); 7] = [
 /// What a suspended account may still send, whatever its role.
 const SUSPENDED_MAY_POST: [&str; 3] = ["/login", "/logout", "/api/v1/session"];
 
-fn allowed(policy: Policy, pattern: &str, actor: &str) -> bool {
+fn allowed(method: &str, policy: Policy, pattern: &str, actor: &str) -> bool {
     if actor == "sue" {
-        return policy == Policy::Public && SUSPENDED_MAY_POST.contains(&pattern);
+        // A suspended account reads what anyone logged in reads, but is refused the forms it
+        // could not send and every write but logging in and out.
+        return match method {
+            "GET" => matches!(policy, Policy::Public | Policy::LoggedIn),
+            _ => policy == Policy::Public && SUSPENDED_MAY_POST.contains(&pattern),
+        };
     }
     match policy {
         Policy::Public => true,
@@ -56,21 +66,53 @@ fn allowed(policy: Policy, pattern: &str, actor: &str) -> bool {
     }
 }
 
-/// One row: method, path pattern as registered, who may call it, and a valid body.
+/// One row: method, path pattern as registered, who may call it, a valid body (writes) and a
+/// query string (reads that need one).
 struct Row {
     method: &'static str,
     pattern: &'static str,
     policy: Policy,
     body: serde_json::Value,
+    query: &'static str,
 }
 
 fn row(method: &'static str, pattern: &'static str, policy: Policy, body: serde_json::Value) -> Row {
-    Row { method, pattern, policy, body }
+    Row { method, pattern, policy, body, query: "" }
+}
+
+fn get(pattern: &'static str, policy: Policy) -> Row {
+    row("GET", pattern, policy, json!({}))
+}
+
+impl Row {
+    fn query(self, query: &'static str) -> Row {
+        Row { query, ..self }
+    }
+}
+
+/// The kinds of section item a row runs for: every kind the app knows for `{kind}` routes,
+/// narrowed where the route only exists for some (answers are for questions; diffs compare
+/// bodies, which questions do not have).
+fn kinds_of(row: &Row) -> Vec<SectionKind> {
+    if !row.pattern.contains("{kind}") {
+        return vec![SectionKind::Question];
+    }
+    SectionKind::ALL
+        .into_iter()
+        .filter(|k| {
+            !(row.pattern.ends_with("/answer") || row.pattern.ends_with("/reopen")) || *k == SectionKind::Question
+        })
+        .filter(|k| !row.pattern.ends_with("/diff") || k.has_body())
+        .collect()
 }
 
 fn matrix() -> Vec<Row> {
     use Policy::*;
-    let question = json!({ "question": "Is it?", "base_version": 1 });
+    // One body for every kind of section item: each kind reads the fields it has.
+    let item = json!({
+        "label": "2024", "title": "A title", "body": "A body.", "proponents": "Someone",
+        "question": "Is it?", "base_version": 1
+    });
     let event = json!({ "date": "2024-07-23", "title": "An event", "significance": "major", "body": "" });
     let thread =
         json!({ "title": "A new thread", "framing_question": "Why?", "status": "active", "stance": "contested" });
@@ -86,9 +128,78 @@ fn matrix() -> Vec<Row> {
     let make_moderator = json!({ "role": "moderator", "reason": "trusted" });
     let suspend = json!({ "reason": "spam" });
     let lift = json!({ "reason": "appeal" });
-    // Rows run in this order against one app: rows that change who an actor is (password,
-    // role, logging in or out) come last.
+    // Rows run in this order against one app: reads first, then writes; rows that change who an
+    // actor is (password, role, logging in or out) come last.
     vec![
+        // Pages.
+        get("/", Public),
+        get("/healthz", Public),
+        get("/static/{name}", Public),
+        get("/login", Public),
+        get("/signup", Public),
+        get("/search", Public).query("?q=matrix"),
+        get("/recent", Public),
+        get("/recent.atom", Public),
+        get("/events", Public),
+        get("/events.atom", Public),
+        get("/events/{id}", Public),
+        get("/users/{username}", Public),
+        get("/threads/{slug}", Public),
+        get("/threads/{slug}/history", Public),
+        get("/threads/{slug}/blame", Public),
+        get("/threads/{slug}/revisions/{seq}", Public),
+        get("/threads/{slug}/diff", Public).query("?from=1&to=2"),
+        get("/threads/{slug}/feed.atom", Public),
+        get("/threads/{slug}/{kind}/{id}/history", Public),
+        get("/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),
+        // A capability URL: whoever holds it reads the owner's feed.
+        get("/feeds/following/{token}.atom", Public),
+        get("/following", LoggedIn),
+        get("/notifications", LoggedIn),
+        get("/account/password", LoggedIn),
+        get("/account/digest", LoggedIn),
+        get("/account/feed", LoggedIn),
+        get("/threads/new", Curator),
+        get("/events/new", Curator),
+        get("/threads/{slug}/edit", Editor),
+        get("/threads/{slug}/curators", Editor),
+        get("/threads/{slug}/synthesis/edit", Editor),
+        get("/threads/{slug}/events/new", Editor),
+        get("/threads/{slug}/{kind}/new", Editor),
+        get("/threads/{slug}/{kind}/{id}/edit", Editor),
+        get("/threads/{slug}/{kind}/{id}/answer", Editor),
+        // Issue 15 item 5: an event is edited by the curators of a thread it is linked to.
+        get("/events/{id}/edit", Editor),
+        get("/threads/{slug}/lock", Moderator),
+        get("/changes/{id}/hide", Moderator),
+        get("/moderation/queue", Moderator),
+        get("/moderation/log", Moderator),
+        get("/admin/users", Moderator),
+        // API reads.
+        get("/api/v1/session", Public),
+        get("/api/v1/openapi.json", Public),
+        get("/api/v1/docs", Public),
+        get("/api/v1/threads", Public),
+        get("/api/v1/threads/{slug}", Public),
+        get("/api/v1/threads/{slug}/revisions", Public),
+        get("/api/v1/threads/{slug}/revisions/{seq}", Public),
+        get("/api/v1/threads/{slug}/diff", Public).query("?from=1&to=2"),
+        get("/api/v1/threads/{slug}/blame", Public),
+        get("/api/v1/threads/{slug}/changes", Public),
+        get("/api/v1/threads/{slug}/{kind}/{id}/history", Public),
+        get("/api/v1/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),
+        get("/api/v1/changes", Public),
+        get("/api/v1/users/{username}/contributions", Public),
+        get("/api/v1/events", Public),
+        get("/api/v1/events/{id}", Public),
+        get("/api/v1/search", Public).query("?q=matrix"),
+        get("/api/v1/following", LoggedIn),
+        get("/api/v1/threads/{slug}/since", LoggedIn),
+        get("/api/v1/notifications", LoggedIn),
+        get("/api/v1/account/digest", LoggedIn),
+        get("/api/v1/moderation/queue", Moderator),
+        get("/api/v1/moderation/log", Moderator),
+        // Writes.
         row("POST", "/preview", LoggedIn, json!({ "body": "**x**" })),
         row("POST", "/threads", Curator, thread.clone()),
         row("POST", "/threads/{slug}/edit", Editor, thread),
@@ -103,8 +214,8 @@ fn matrix() -> Vec<Row> {
         row("POST", "/changes/{id}/patrol", Moderator, json!({})),
         row("POST", "/changes/{id}/hide", Moderator, reason.clone()),
         row("POST", "/changes/{id}/unhide", Moderator, json!({})),
-        row("POST", "/threads/{slug}/{kind}", Editor, question.clone()),
-        row("POST", "/threads/{slug}/{kind}/{id}", Editor, question.clone()),
+        row("POST", "/threads/{slug}/{kind}", Editor, item.clone()),
+        row("POST", "/threads/{slug}/{kind}/{id}", Editor, item.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/delete", Editor, reason.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/answer", Editor, answer.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/reopen", Editor, reopen.clone()),
@@ -118,7 +229,9 @@ fn matrix() -> Vec<Row> {
         row("DELETE", "/api/v1/threads/{slug}/follow", LoggedIn, json!({})),
         row("POST", "/api/v1/threads/{slug}/read", LoggedIn, json!({})),
         row("POST", "/events", Curator, event.clone()),
-        row("POST", "/events/{id}", Curator, event.clone()),
+        // Issue 15 item 5: the event is linked to the fixture thread, so its curators (not a
+        // curator of another thread) edit it.
+        row("POST", "/events/{id}", Editor, event.clone()),
         // Another title than the form's row, so the first allowed actor creates it (not a 422).
         row("POST", "/api/v1/threads", Curator, json!({ "title": "An API thread", "framing_question": "Why?" })),
         row("POST", "/api/v1/threads/{slug}/synthesis", Editor, save),
@@ -134,12 +247,12 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/changes/{id}/unhide", Moderator, json!({})),
         row("POST", "/api/v1/threads/{slug}/questions/{id}/answer", Editor, answer),
         row("POST", "/api/v1/threads/{slug}/questions/{id}/reopen", Editor, reopen),
-        row("POST", "/api/v1/threads/{slug}/{kind}", Editor, question.clone()),
-        row("PUT", "/api/v1/threads/{slug}/{kind}/{id}", Editor, question),
+        row("POST", "/api/v1/threads/{slug}/{kind}", Editor, item.clone()),
+        row("PUT", "/api/v1/threads/{slug}/{kind}/{id}", Editor, item),
         row("DELETE", "/api/v1/threads/{slug}/{kind}/{id}", Editor, json!({})),
         row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/api/v1/events", Curator, event.clone()),
-        row("PUT", "/api/v1/events/{id}", Curator, event),
+        row("PUT", "/api/v1/events/{id}", Editor, event),
         row("POST", "/notifications/{id}/read", LoggedIn, json!({})),
         row("POST", "/notifications/read-all", LoggedIn, json!({})),
         row("POST", "/api/v1/notifications/read", LoggedIn, json!({ "all": true })),
@@ -169,22 +282,23 @@ fn matrix() -> Vec<Row> {
 }
 
 #[tokio::test]
-async fn the_matrix_lists_every_state_changing_route() {
-    let _app = spawn_app().await; // building the app fills the route table
-    let registered: BTreeSet<(String, String)> = agora::routes::table::registered()
-        .into_iter()
-        .filter(|(method, _)| *method != "GET")
-        .map(|(m, p)| (m.to_owned(), p))
-        .collect();
+async fn the_matrix_lists_every_route() {
+    let app = spawn_app().await;
+    let registered: BTreeSet<(String, String)> =
+        route_table(&app).await.into_iter().map(|(m, p)| (m.to_owned(), p)).collect();
     let listed: BTreeSet<(String, String)> =
         matrix().iter().map(|r| (r.method.to_owned(), r.pattern.to_owned())).collect();
-    assert_eq!(registered, listed, "every state-changing route needs a row in the matrix, and every row a route");
+    assert_eq!(registered, listed, "every route needs a row in the matrix, and every row a route");
 }
+
+/// The feed URL token of `rita` in every fixture (only its hash is stored).
+const FEED_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// Ids a row's path and body refer to.
 struct Targets {
     slug: String,
-    question: i64,
+    /// One item of each kind, by URL segment, and the changelog entry that added it.
+    items: BTreeMap<&'static str, (i64, i64)>,
     event: i64,
     /// The changelog entry of revision 2 (by `cora`, unpatrolled).
     change: i64,
@@ -192,114 +306,204 @@ struct Targets {
     hidden_change: i64,
     /// A reader made for this row, for the user-management routes (for unsuspend: suspended).
     user: i64,
+    /// A notification of `rita`'s (for marking it read).
+    notification: i64,
 }
 
 /// A fresh thread curated by `cora` and `sue`, with two revisions (1 by `adam`, 2 by `cora`),
-/// one open question, one event, a hidden changelog entry and a fresh reader, written straight
-/// to the database (the rows that log actors out must not break fixtures). Rows that need the
-/// thread locked, the question answered or the reader suspended get that too.
+/// one item of every kind (added through the app's own operation, so each has its changelog
+/// entry), one event, a hidden changelog entry and a fresh reader, written straight to the
+/// database (the rows that log actors out must not break fixtures). Rows that need the thread
+/// locked, the question answered or the reader suspended get that too. `otto` curates a thread
+/// of his own.
 async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Targets {
-    app.query(move |c| {
-        use agora::db::changes::{self, NewChange};
-        use agora::db::{events, revisions, sections, threads, users};
-        use agora::domain::history::Area;
-        use agora::domain::ids::UserId;
-        use agora::domain::thread::{Significance, Stance, Status};
-        use agora::render::markdown::render_markdown;
-        let user = |c: &mut diesel::PgConnection, name: &str, role: Role| {
-            let id = match users::by_username(c, name).unwrap() {
-                Some(row) => row.id,
-                None => users::insert(c, name, fixture_hash(), role).unwrap().id.0,
+    let (slug, adam, event, change, hidden_change, user) = app
+        .query(move |c| {
+            use agora::db::changes::{self, NewChange};
+            use agora::db::{events, revisions, threads, users};
+            use agora::domain::history::Area;
+            use agora::domain::ids::UserId;
+            use agora::domain::thread::{Significance, Stance, Status};
+            use agora::render::markdown::render_markdown;
+            let user = |c: &mut diesel::PgConnection, name: &str, role: Role| {
+                let id = match users::by_username(c, name).unwrap() {
+                    Some(row) => row.id,
+                    None => users::insert(c, name, fixture_hash(), role).unwrap().id.0,
+                };
+                UserId(id)
             };
-            UserId(id)
+            let (cora, sue, adam, otto, rita) = (
+                user(c, "cora", Role::Curator),
+                user(c, "sue", Role::Curator),
+                user(c, "adam", Role::Admin),
+                user(c, "otto", Role::Curator),
+                user(c, "rita", Role::Reader),
+            );
+            let target = user(c, &format!("target{n}"), Role::Reader);
+            let fields = |title: String| threads::ThreadFields {
+                title,
+                framing_question: "Why?".into(),
+                status: Status::Active,
+                stance: Stance::Contested,
+            };
+            if !threads::slug_exists(c, "otto-s-own").unwrap() {
+                threads::create(c, "otto-s-own", &fields("Otto's own".into()), otto).unwrap();
+            }
+            let slug = format!("matrix-row-{n}");
+            let thread = threads::create(c, &slug, &fields(format!("Matrix row {n}")), cora).unwrap().thread_id();
+            threads::add_curator(c, thread, sue).unwrap();
+            for (base, author, text) in [(0, adam, "One."), (1, cora, "Two.")] {
+                let html = render_markdown(text);
+                revisions::save(c, &revisions::NewRevision::edit(thread, base, author, text, &html)).unwrap();
+            }
+            let change = changes::of_revision(c, thread, 2).unwrap().id;
+            let hidden_change =
+                changes::record(c, &NewChange::on_thread(thread, Area::Details, "title", cora)).unwrap();
+            changes::set_hidden(c, hidden_change, adam, Some("spam")).unwrap();
+            let event = events::EventFields {
+                occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                title: "E".into(),
+                significance: Significance::Major,
+                url: None,
+                body_md: String::new(),
+                body_html: render_markdown(""),
+            };
+            let event = events::insert(c, &event, cora).unwrap();
+            events::link(c, thread, event).unwrap();
+            agora::db::feeds::replace_token(c, rita, &agora::auth::session::token_hash(FEED_TOKEN)).unwrap();
+            if pattern.ends_with("/unsuspend") {
+                let suspension = users::Suspension { until: None, reason: "spam".into() };
+                users::set_suspension(c, target, Some(&suspension)).unwrap();
+            }
+            (slug, adam, event.0, change, hidden_change, target.0)
+        })
+        .await;
+    // Items through the operation the routes call, as the admin: each gets its changelog entry.
+    let admin = app.query(move |c| agora::db::users::by_id(c, adam).unwrap()).await;
+    let mut items = BTreeMap::new();
+    for kind in SectionKind::ALL {
+        let input = agora::ops::sections::SectionInput {
+            label: "2023".into(),
+            title: format!("A {}", kind.noun()),
+            body: "Its text.".into(),
+            proponents: "Someone".into(),
+            question: "Why?".into(),
+            ..Default::default()
         };
-        let (cora, sue, adam) =
-            (user(c, "cora", Role::Curator), user(c, "sue", Role::Curator), user(c, "adam", Role::Admin));
-        let target = user(c, &format!("target{n}"), Role::Reader);
-        let fields = threads::ThreadFields {
-            title: format!("Matrix row {n}"),
-            framing_question: "Why?".into(),
-            status: Status::Active,
-            stance: Stance::Contested,
-        };
-        let slug = format!("matrix-row-{n}");
-        let thread = threads::create(c, &slug, &fields, cora).unwrap().thread_id();
-        threads::add_curator(c, thread, sue).unwrap();
-        for (base, author, text) in [(0, adam, "One."), (1, cora, "Two.")] {
-            let html = render_markdown(text);
-            revisions::save(c, &revisions::NewRevision::edit(thread, base, author, text, &html)).unwrap();
-        }
-        let change = changes::of_revision(c, thread, 2).unwrap().id;
-        let hidden_change = changes::record(c, &NewChange::on_thread(thread, Area::Details, "title", cora)).unwrap();
-        changes::set_hidden(c, hidden_change, adam, Some("spam")).unwrap();
-        let question = sections::insert_question(c, thread, "Q?").unwrap();
-        let event = events::EventFields {
-            occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            title: "E".into(),
-            significance: Significance::Major,
-            url: None,
-            body_md: String::new(),
-            body_html: render_markdown(""),
-        };
-        let event = events::insert(c, &event, cora).unwrap();
-        events::link(c, thread, event).unwrap();
-        if pattern.ends_with("/unlock") {
-            let lock = threads::Lock { until: None, reason: "edit war".into() };
-            threads::set_lock(c, thread, Some(&lock)).unwrap();
-        }
-        if pattern.ends_with("/reopen") {
-            sections::set_question_answer(c, thread, question, Some("Yes.")).unwrap();
-        }
-        if pattern.ends_with("/unsuspend") {
-            let suspension = users::Suspension { until: None, reason: "spam".into() };
-            users::set_suspension(c, target, Some(&suspension)).unwrap();
-        }
-        Targets { slug, question, event: event.0, change, hidden_change, user: target.0 }
-    })
-    .await
+        let (_, id) = agora::ops::sections::create(&app.pool, &admin, slug.clone(), kind, input).await.unwrap();
+        let entry = app
+            .query(move |c| {
+                use agora::db::schema::changes::dsl as ch;
+                use diesel::prelude::*;
+                ch::changes
+                    .filter(ch::subject_id.eq(id).and(ch::area.eq(kind.area().as_str())))
+                    .select(ch::id)
+                    .first::<i64>(c)
+                    .unwrap()
+            })
+            .await;
+        items.insert(kind.segment(), (id, entry));
+    }
+    // `rita` follows the thread and hears of a change to it (for the notification rows).
+    let notification = {
+        let slug = slug.clone();
+        app.query(move |c| {
+            use agora::db::schema::{notifications, users};
+            use diesel::prelude::*;
+            let thread = agora::db::threads::by_slug(c, &slug).unwrap();
+            let rita: i64 = users::table.filter(users::username.eq("rita")).select(users::id).first(c).unwrap();
+            agora::db::follows::follow(c, agora::domain::ids::UserId(rita), thread.thread_id()).unwrap();
+            diesel::insert_into(notifications::table)
+                .values((
+                    notifications::user_id.eq(rita),
+                    notifications::thread_id.eq(thread.id),
+                    notifications::first_change_id.eq(change),
+                    notifications::last_change_id.eq(change),
+                    notifications::change_count.eq(1),
+                ))
+                .returning(notifications::id)
+                .get_result::<i64>(c)
+                .unwrap()
+        })
+        .await
+    };
+    let question = items["questions"].0;
+    {
+        let slug = slug.clone();
+        app.query(move |c| {
+            use agora::db::{sections, threads};
+            let thread = threads::by_slug(c, &slug).unwrap().thread_id();
+            if pattern.ends_with("/unlock") {
+                let lock = threads::Lock { until: None, reason: "edit war".into() };
+                threads::set_lock(c, thread, Some(&lock)).unwrap();
+            }
+            if pattern.ends_with("/reopen") {
+                sections::set_question_answer(c, thread, question, Some("Yes.")).unwrap();
+            }
+        })
+        .await;
+    }
+    Targets { slug, items, event, change, hidden_change, user, notification }
 }
 
-fn concrete(pattern: &str, t: &Targets) -> String {
+/// The concrete path (with its query) of a row for one kind of section item.
+fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
+    let pattern = row.pattern;
+    let (item, entry) = t.items[kind.segment()];
     let id = if pattern.starts_with("/admin/") || pattern.starts_with("/api/v1/users/") {
         t.user
     } else if pattern.ends_with("/unhide") {
         t.hidden_change
     } else if pattern.contains("/changes/") {
         t.change
+    } else if pattern.contains("/notifications/") {
+        t.notification
     } else if pattern.contains("{kind}") || pattern.contains("/questions/") {
-        t.question
+        if pattern.contains("/questions/") { t.items["questions"].0 } else { item }
     } else {
         t.event
     };
     // Undo takes out revision 2 (revision 1 has nothing before it); revert goes back to 1.
     let seq = if pattern.ends_with("/undo") { "2" } else { "1" };
-    pattern
+    format!("{pattern}{}", row.query)
         .replace("{slug}", &t.slug)
-        .replace("{kind}", "questions")
+        .replace("{kind}", kind.segment())
         .replace("{seq}", seq)
         .replace("{id}", &id.to_string())
+        .replace("{entry}", &entry.to_string())
         .replace("{username}", "sue")
+        .replace("{name}", agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/"))
+        .replace("{token}", FEED_TOKEN)
 }
 
 async fn send(browser: &TestApp, method: &str, path: &str, body: &serde_json::Value, t: &Targets) -> reqwest::Response {
-    let token = browser.csrf_token().await;
     let url = format!("{}{path}", browser.address);
+    if method == "GET" {
+        return browser.client.get(url).send().await.unwrap();
+    }
+    let token = browser.csrf_token().await;
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     let request = browser.client.request(method, url);
     let request = if path.starts_with("/api/") {
         request.header("X-CSRF-Token", token).json(body)
     } else {
-        let mut fields: Vec<(String, String)> = body
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
-            .map(|(k, v)| (k, v.replace("{event}", &t.event.to_string())))
-            .collect();
+        let mut fields = form_fields(body);
+        for (_, v) in &mut fields {
+            *v = v.replace("{event}", &t.event.to_string());
+        }
         fields.push(("csrf_token".to_owned(), token));
         request.form(&fields)
     };
     request.send().await.unwrap()
+}
+
+/// A JSON body as form fields (numbers as their text).
+fn form_fields(body: &serde_json::Value) -> Vec<(String, String)> {
+    body.as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .collect()
 }
 
 /// A refusal: 401, 403, or (for pages) the redirect to the login form.
@@ -309,8 +513,13 @@ fn refused(res: &reqwest::Response) -> bool {
     matches!(res.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || to_login
 }
 
+/// Success: 2xx, or the 303 a form (or login, logout) answers with — anywhere but the login form.
+fn succeeded(res: &reqwest::Response) -> bool {
+    res.status().is_success() || (res.status() == StatusCode::SEE_OTHER && !refused(res))
+}
+
 #[tokio::test]
-async fn every_state_changing_route_refuses_whoever_may_not_use_it() {
+async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_without_a_trace() {
     let app = spawn_app().await;
     let mut browsers = Vec::new();
     for (name, role) in ACTORS {
@@ -334,81 +543,50 @@ async fn every_state_changing_route_refuses_whoever_may_not_use_it() {
     assert_eq!(sue.login("sue", PASSWORD).await.status(), StatusCode::SEE_OTHER, "log in sue again");
 
     let mut problems = Vec::new();
-    let mut checked = 0;
-    for (n, row) in matrix().into_iter().enumerate() {
-        let targets = fresh_targets(&app, n, row.pattern).await;
-        let path = concrete(row.pattern, &targets);
-        for (actor, browser) in &browsers {
-            let res = send(browser, row.method, &path, &row.body, &targets).await;
-            let status = res.status();
-            let expected_allowed = allowed(row.policy, row.pattern, actor);
-            checked += 1;
-            if status.is_server_error() {
-                problems.push(format!("{} {path} as {actor}: {status}", row.method));
-            } else if expected_allowed == refused(&res) {
-                let want = if expected_allowed { "allowed" } else { "refused" };
-                problems.push(format!("{} {path} as {actor}: {status}, expected {want}", row.method));
+    let (mut checked, mut expected_checks, mut kinds_seen) = (0, 0, BTreeSet::new());
+    let mut n = 0;
+    for row in matrix() {
+        for kind in kinds_of(&row) {
+            n += 1;
+            expected_checks += ACTORS.len();
+            if row.pattern.contains("{kind}") {
+                kinds_seen.insert(kind.segment());
+            }
+            let targets = fresh_targets(&app, n, row.pattern).await;
+            let path = concrete(&row, kind, &targets);
+            let mut first_allowed = true;
+            let mut tables = table_checksums(&app).await;
+            for (actor, browser) in &browsers {
+                let res = send(browser, row.method, &path, &row.body, &targets).await;
+                let status = res.status();
+                let expected_allowed = allowed(row.method, row.policy, row.pattern, actor);
+                checked += 1;
+                let what = format!("{} {path} as {actor}: {status}", row.method);
+                if status.is_server_error() {
+                    problems.push(what);
+                } else if expected_allowed == refused(&res) {
+                    let want = if expected_allowed { "allowed" } else { "refused" };
+                    problems.push(format!("{what}, expected {want}"));
+                } else if expected_allowed && first_allowed && !succeeded(&res) {
+                    problems.push(format!("{what}, expected the first allowed actor to succeed"));
+                }
+                first_allowed &= !expected_allowed;
+                if refused(&res) {
+                    let after = table_checksums(&app).await;
+                    for changed in changed_tables(&tables, &after) {
+                        problems.push(format!("{} {path} as {actor} was refused but changed {changed}", row.method));
+                    }
+                    tables = after;
+                } else {
+                    tables = table_checksums(&app).await;
+                }
             }
         }
     }
     assert!(problems.is_empty(), "authorization mismatches:\n{}", problems.join("\n"));
-    assert_eq!(checked, matrix().len() * ACTORS.len());
-}
-
-/// Row counts of every table a write can touch, to show a refused sweep changed nothing.
-async fn snapshot(app: &TestApp) -> Vec<i64> {
-    let mut counts = Vec::new();
-    for table in [
-        "users",
-        "sessions",
-        "threads",
-        "thread_curators",
-        "revisions",
-        "arc_periods",
-        "interpretations",
-        "proponents",
-        "open_questions",
-        "controversies",
-        "events",
-        "thread_events",
-        "changes",
-        "moderation_log",
-        "notifications",
-        "feed_tokens",
-    ] {
-        counts.push(app.count(table).await);
-    }
-    // Moderation state lives in columns, not rows.
-    for (table, condition) in [
-        ("changes", "patrolled_at IS NOT NULL"),
-        ("changes", "hidden_at IS NOT NULL"),
-        ("threads", "locked_at IS NOT NULL"),
-        ("users", "suspended_at IS NOT NULL"),
-        ("users", "role <> 'reader'"),
-        ("open_questions", "answered_at IS NOT NULL"),
-        ("notifications", "read_at IS NOT NULL"),
-        ("users", "email IS NOT NULL OR digest <> 'off'"),
-    ] {
-        counts.push(count_where(app, table, condition).await);
-    }
-    counts
-}
-
-/// How many rows of `table` match `condition` (fixed SQL from the test, never user input).
-async fn count_where(app: &TestApp, table: &'static str, condition: &'static str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    app.query(move |c| {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!("SELECT count(*) AS n FROM {table} WHERE {condition}"))
-            .get_result::<Count>(c)
-            .unwrap()
-            .n
-    })
-    .await
+    assert_eq!(checked, expected_checks);
+    let every_kind: BTreeSet<&str> = SectionKind::ALL.iter().map(|k| k.segment()).collect();
+    assert_eq!(kinds_seen, every_kind, "every kind of section item went through the matrix");
 }
 
 #[tokio::test]
@@ -420,51 +598,28 @@ async fn every_state_changing_route_refuses_a_request_without_the_csrf_token_and
     let admin = app.another_browser();
     assert_eq!(admin.login("adam", PASSWORD).await.status(), StatusCode::SEE_OTHER);
     let targets = fresh_targets(&app, 0, "").await;
-    let before = snapshot(&app).await;
-    let versions_before: Vec<i64> = app
-        .query(|c| {
-            use agora::db::schema::threads::dsl::*;
-            use diesel::prelude::*;
-            threads.order(id).select(version).load(c).unwrap()
-        })
-        .await;
+    let before = table_checksums(&app).await;
 
     let mut problems = Vec::new();
     for row in matrix() {
         // JSON login carries no cookie authority yet, so it is the one route without the check.
-        if (row.method, row.pattern) == ("POST", "/api/v1/session") {
+        if row.method == "GET" || (row.method, row.pattern) == ("POST", "/api/v1/session") {
             continue;
         }
-        let path = concrete(row.pattern, &targets);
-        let url = format!("{}{path}", admin.address);
-        let method = reqwest::Method::from_bytes(row.method.as_bytes()).unwrap();
-        let request = admin.client.request(method, url);
-        let request = if path.starts_with("/api/") {
-            request.json(&row.body)
-        } else {
-            let fields: Vec<(String, String)> = row
-                .body
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
-                .collect();
-            request.form(&fields)
-        };
-        let status = request.send().await.unwrap().status();
-        if status != StatusCode::FORBIDDEN {
-            problems.push(format!("{} {path} without a token: {status}", row.method));
+        for kind in kinds_of(&row) {
+            let path = concrete(&row, kind, &targets);
+            let url = format!("{}{path}", admin.address);
+            let method = reqwest::Method::from_bytes(row.method.as_bytes()).unwrap();
+            let request = admin.client.request(method, url);
+            let request =
+                if path.starts_with("/api/") { request.json(&row.body) } else { request.form(&form_fields(&row.body)) };
+            let status = request.send().await.unwrap().status();
+            if status != StatusCode::FORBIDDEN {
+                problems.push(format!("{} {path} without a token: {status}", row.method));
+            }
         }
     }
     assert!(problems.is_empty(), "requests without a CSRF token were not refused:\n{}", problems.join("\n"));
-    assert_eq!(snapshot(&app).await, before, "no table changed");
-    let versions_after: Vec<i64> = app
-        .query(|c| {
-            use agora::db::schema::threads::dsl::*;
-            use diesel::prelude::*;
-            threads.order(id).select(version).load(c).unwrap()
-        })
-        .await;
-    assert_eq!(versions_after, versions_before, "no thread changed");
+    assert_eq!(changed_tables(&before, &table_checksums(&app).await), Vec::<String>::new(), "no table changed");
     assert_eq!(admin.get_json("/api/v1/session", StatusCode::OK).await["user"]["username"], "adam");
 }

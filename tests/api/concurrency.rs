@@ -77,12 +77,15 @@ async fn fifty_api_saves_from_one_base_make_one_revision_and_return_every_text()
         }
     });
     let results = join_all(saves).await;
-    assert_eq!(results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count(), 1);
-    for (i, (status, body)) in results.iter().enumerate() {
-        if *status == StatusCode::CONFLICT {
-            assert_eq!(body["yours"], format!("Text {i}"));
-            assert_eq!(body["current"]["seq"], 1);
-        }
+    let winners: Vec<usize> =
+        results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::CREATED).map(|(i, _)| i).collect();
+    assert_eq!(winners.len(), 1, "exactly one save wins");
+    // Every other answer is a conflict that hands the loser's own text back, not merely "not a win".
+    for (i, (status, body)) in results.iter().enumerate().filter(|(i, _)| *i != winners[0]) {
+        assert_eq!(*status, StatusCode::CONFLICT, "editor {i} lost with a conflict: {body}");
+        assert_eq!(body["yours"], format!("Text {i}"), "editor {i} keeps their text");
+        assert_eq!(body["current"]["seq"], 1, "editor {i} sees the winning revision");
+        assert_eq!(body["current"]["body_markdown"], format!("Text {}", winners[0]), "editor {i}");
     }
     assert_eq!(app.count("revisions").await, 1);
 }

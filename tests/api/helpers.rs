@@ -327,3 +327,69 @@ pub fn assert_every_control_labelled(html: &str) {
         assert!(labelled, "control without a label: {}", control.html());
     }
 }
+
+/// Every (method, path pattern) the running app registered. The server's workers build the app
+/// (and so fill the route table) after `spawn_app` returns; one answered request shows they have.
+pub async fn route_table(app: &TestApp) -> Vec<(&'static str, String)> {
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK, "the app answers");
+    agora::routes::table::registered()
+}
+
+/// Tables a request may write without changing anything anyone sees: who is logged in, the
+/// login throttle, and what each reader last read.
+fn bookkeeping(table: &str) -> bool {
+    matches!(table, "sessions" | "login_failures" | "thread_reads") || table.contains("throttle")
+}
+
+/// A checksum of every app table but the bookkeeping ones, by name. The tables are listed from
+/// the catalog, so a table added later is covered without a change here.
+pub async fn table_checksums(app: &TestApp) -> std::collections::BTreeMap<String, String> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    #[derive(QueryableByName)]
+    struct Sum {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sum: String,
+    }
+    app.query(|c| {
+        let tables: Vec<String> = diesel::sql_query(
+            "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' \
+             AND tablename NOT LIKE '\\_\\_diesel%' ORDER BY tablename",
+        )
+        .load::<Name>(c)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .filter(|t| !bookkeeping(t))
+        .collect();
+        // Names from the catalog, quoted as identifiers; nothing here comes from a request.
+        let query = tables
+            .iter()
+            .map(|t| {
+                // Row count and the sum of a 64-bit hash of each row's text: any changed, added or
+                // removed row changes it, without sorting the table as an aggregated md5 would.
+                format!(
+                    "SELECT '{t}'::text AS name, (SELECT count(*) || ':' || coalesce(sum(hashtextextended(x::text, 0)), 0) \
+                     FROM \"{t}\" x) AS sum"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        diesel::sql_query(query).load::<Sum>(c).unwrap().into_iter().map(|s| (s.name, s.sum)).collect()
+    })
+    .await
+}
+
+/// The tables whose checksum differs between two `table_checksums`.
+pub fn changed_tables(
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    names.into_iter().filter(|t| before.get(*t) != after.get(*t)).cloned().collect()
+}

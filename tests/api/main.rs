@@ -15,6 +15,7 @@ mod following;
 mod health;
 mod helpers;
 mod hidden_items;
+mod hidden_probe;
 mod history;
 mod history_api;
 mod indexes;

@@ -1,9 +1,13 @@
-//! SQL injection: classic payloads through every path segment and query parameter of every GET
-//! route, and through the fields of writes (login and sign-up usernames, thread titles, the event
-//! number of "link an event", and the other fields of thread, event, section and synthesis
-//! writes). No request may fail with a 5xx or run long enough for a `pg_sleep` to have run, and
-//! afterwards the tables still exist with exactly the rows the accepted writes account for.
+//! SQL injection: classic payloads through every path parameter of every route and every query
+//! parameter of every GET route — the routes from the app's route table, the query parameters
+//! from its OpenAPI document (`every_route_parameter_and_documented_filter_is_in_the_probe_plan`
+//! fails when one is not probed) — and through the fields of writes (login and sign-up
+//! usernames, thread titles, the event number of "link an event", and the other fields of
+//! thread, event, section and synthesis writes). No request may fail with a 5xx, show a
+//! database error or run long enough for a `pg_sleep` to have run, and afterwards the tables
+//! still exist with exactly the rows the accepted writes account for.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use agora::domain::roles::Role;
@@ -11,7 +15,7 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, changed_tables, route_table, spawn_app, table_checksums};
 
 /// How long the time-based payloads ask PostgreSQL to sleep, in seconds.
 const SLEEP_SECS: u64 = 30;
@@ -235,6 +239,9 @@ fn failures(outcomes: &[Outcome]) -> Vec<String> {
         .filter_map(|o| match o.status {
             None => Some(format!("{}: no answer ({})", o.what, o.body.chars().take(200).collect::<String>())),
             Some(s) if s.is_server_error() => Some(format!("{}: HTTP {s}", o.what)),
+            Some(_) if SQL_ERROR_TEXT.iter().any(|t| o.body.contains(t)) => {
+                Some(format!("{}: database error text in the body", o.what))
+            }
             Some(_) if o.what.contains("pg_sleep") && o.elapsed > SLOW => {
                 Some(format!("{}: took {:?}", o.what, o.elapsed))
             }
@@ -343,87 +350,344 @@ async fn app_with_data() -> (TestApp, Data) {
     (app, Data { slug, event, reader })
 }
 
-/// Every GET route, with `{p}` where a payload goes (already percent-encoded) and `{slug}` for
-/// the existing thread.
-const GET_ROUTES: &[&str] = &[
-    "/?after={p}",
-    "/threads/{p}",
-    "/threads/{p}/history",
-    "/threads/{p}/revisions/1",
-    "/threads/{p}/diff?from=1&to=2",
-    "/threads/{p}/edit",
-    "/threads/{p}/synthesis/edit",
-    "/threads/{p}/events/new",
-    "/threads/{p}/arc/new",
-    "/threads/{p}/arc/1/edit",
-    "/threads/{slug}/{p}/new",
-    "/threads/{slug}/{p}/1/edit",
-    "/threads/{slug}/arc/{p}/edit",
-    "/threads/{slug}/questions/{p}/edit",
-    "/threads/{slug}/history?before={p}",
-    "/threads/{p}/feed.atom",
-    "/feeds/following/{p}.atom",
-    "/threads/{slug}/revisions/{p}",
-    "/threads/{slug}/diff?from={p}&to=2",
-    "/threads/{slug}/diff?from=1&to={p}",
-    "/threads/{slug}/diff?from={p}&to={p}",
-    "/events?after={p}",
-    "/events/{p}",
-    "/events/{p}/edit",
-    "/admin/users?after={p}",
-    "/admin/users?saved={p}",
-    "/static/{p}",
-    "/{p}",
-    "/?{p}={p}",
-    "/api/v1/threads?after={p}",
-    "/api/v1/threads/{p}",
-    "/api/v1/threads/{p}/revisions",
-    "/api/v1/threads/{p}/revisions/1",
-    "/api/v1/threads/{p}/diff?from=1&to=2",
-    "/api/v1/threads/{slug}/revisions?before={p}",
-    "/api/v1/threads/{slug}/revisions/{p}",
-    "/api/v1/threads/{slug}/diff?from={p}&to=2",
-    "/api/v1/threads/{slug}/diff?from=1&to={p}",
-    "/api/v1/events?after={p}",
-    "/api/v1/events/{p}",
-    "/search?q={p}",
-    "/search?q=open&type={p}&status={p}&stance={p}",
-    "/search?q=open&after={p}",
-    "/api/v1/search?q={p}",
-    "/api/v1/search?q=open&type={p}&status={p}&stance={p}",
-    "/api/v1/search?q=open&after={p}",
-];
+/// The payloads sent through parameters probed widely (every query name on every page, the
+/// path parameters of writes): one of each family, so breadth does not multiply the full list.
+fn compact_payloads() -> Vec<String> {
+    [
+        "' OR 1=1--",
+        "1 UNION SELECT NULL--",
+        "1'; SELECT pg_sleep(30); --",
+        "%27",
+        "9223372036854775808",
+        "1709900000123456_1' OR '1'='1",
+        "ʼ OR ʼ1ʼ=ʼ1",
+        "\0",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([noise(4_000)])
+    .collect()
+}
 
-#[tokio::test]
-async fn injection_in_any_path_segment_or_query_parameter_of_a_get_route_fails_cleanly_and_changes_nothing() {
-    let (app, Data { slug, .. }) = app_with_data().await;
-    let before = snapshot(&app).await;
-    let anonymous = app.another_browser();
+/// Query parameters the HTML pages read that no API operation shares (a sample, named as one:
+/// every page is also probed with every query name of the OpenAPI document).
+const HTML_ONLY_QUERY: &[&str] = &["saved", "view", "action", "page", "type"];
 
-    let mut probes = Vec::new();
-    for payload in payloads() {
-        let p = enc(&payload);
-        for route in GET_ROUTES {
-            let path = route.replace("{slug}", &slug).replace("{p}", &p);
-            if path.len() > 65_000 {
-                continue; // no HTTP client can send it (routes with the payload twice)
+/// Filters and cursors the probes must reach somewhere (issue 13 item 12).
+const MUST_PROBE: &[&str] =
+    &["status", "stance", "sort", "significance", "year", "thread", "kind", "user", "rev", "after", "before"];
+
+/// Which payloads a parameter gets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Payloads {
+    Full,
+    Compact,
+}
+
+/// Where a probe puts its payload.
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    Path(String),
+    Query(String),
+    /// `?{payload}={payload}`: a name the route does not know.
+    Unknown,
+}
+
+/// One parameter of one route to probe.
+#[derive(Debug, Clone)]
+struct Planned {
+    method: &'static str,
+    pattern: String,
+    slot: Slot,
+    payloads: Payloads,
+}
+
+/// The `{name}`s of a route pattern.
+fn path_params(pattern: &str) -> Vec<String> {
+    pattern.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}
+
+/// The query parameter names of the GET operation at `path` in the OpenAPI document.
+fn documented_query(doc: &Value, path: &str) -> Vec<String> {
+    doc["paths"][path]["get"]["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Every query name of every operation of the document.
+fn every_documented_query(doc: &Value) -> BTreeSet<String> {
+    doc["paths"].as_object().unwrap().keys().flat_map(|path| documented_query(doc, path)).collect()
+}
+
+/// The probe plan: every route of the route table, every path parameter, every query parameter
+/// the OpenAPI document names (API routes: their own; pages: all of them and `HTML_ONLY_QUERY`),
+/// and an unknown name. Reads get the full payload list through their own parameters; writes
+/// (their path parameters) and the broad page sweep get the compact one.
+fn plan(routes: &[(&'static str, String)], doc: &Value) -> Vec<Planned> {
+    let every_query = every_documented_query(doc);
+    let mut planned = Vec::new();
+    for (method, pattern) in routes {
+        let mut add = |slot: Slot, payloads: Payloads| {
+            planned.push(Planned { method, pattern: pattern.clone(), slot, payloads });
+        };
+        let read = *method == "GET";
+        for name in path_params(pattern) {
+            add(Slot::Path(name), if read { Payloads::Full } else { Payloads::Compact });
+        }
+        if !read {
+            continue;
+        }
+        add(Slot::Unknown, Payloads::Compact);
+        if pattern.starts_with("/api/") {
+            for name in documented_query(doc, pattern) {
+                add(Slot::Query(name), Payloads::Full);
             }
-            for (who, browser) in [("admin", &app), ("anonymous", &anonymous)] {
-                probes.push(Probe {
-                    what: format!("GET {} as {who} with {}", route.replace("{slug}", &slug), shown(&payload)),
-                    request: browser.client.get(format!("{}{path}", app.address)),
-                });
+        } else {
+            for name in every_query.iter().map(String::as_str).chain(HTML_ONLY_QUERY.iter().copied()) {
+                add(Slot::Query(name.to_owned()), Payloads::Compact);
             }
         }
     }
+    planned
+}
+
+/// What `app_with_data` made, for the parameters that are not probed in a request.
+struct Samples {
+    slug: String,
+    event: i64,
+    reader: i64,
+    /// An interpretation and the changelog entry that added it.
+    item: i64,
+    entry: i64,
+    change: i64,
+}
+
+/// A valid value for a path parameter, so the probe reaches the one that carries the payload;
+/// `None` for a parameter this test does not know yet (the plan test then fails).
+fn sample(pattern: &str, name: &str, s: &Samples) -> Option<String> {
+    Some(match name {
+        "slug" => s.slug.clone(),
+        "kind" => "interpretations".to_owned(),
+        "seq" => "1".to_owned(),
+        "username" => "someone".to_owned(),
+        "name" => agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/").to_owned(),
+        "token" => FEED_TOKEN.to_owned(),
+        "id" if pattern.starts_with("/admin/users/") || pattern.starts_with("/api/v1/users/") => s.reader.to_string(),
+        "id" if pattern.contains("/changes/") => s.change.to_string(),
+        "id" if pattern.contains("{kind}") || pattern.contains("/questions/") => s.item.to_string(),
+        "id" if pattern.contains("/events/") => s.event.to_string(),
+        "id" if pattern.starts_with("/notifications/") => "1".to_owned(),
+        _ => return None,
+    })
+}
+
+/// Query values every probe of a route carries (the ones it needs to do anything).
+fn base_query(pattern: &str, s: &Samples) -> Vec<(String, String)> {
+    let pairs: Vec<(&str, String)> = if pattern.ends_with("/{id}/diff") {
+        vec![("from", s.entry.to_string()), ("to", s.entry.to_string())]
+    } else if pattern.ends_with("/diff") {
+        vec![("from", "1".to_owned()), ("to", "2".to_owned())]
+    } else if pattern.ends_with("/search") {
+        vec![("q", "open".to_owned())]
+    } else {
+        Vec::new()
+    };
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// The feed token of `root` in `app_with_data` (only its hash is stored).
+const FEED_TOKEN: &str = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+/// The concrete path and query of one planned probe with one payload.
+fn target(p: &Planned, payload: &str, s: &Samples) -> Result<String, String> {
+    let mut path = p.pattern.clone();
+    for name in path_params(&p.pattern) {
+        let value = if p.slot == Slot::Path(name.clone()) {
+            enc(payload)
+        } else {
+            sample(&p.pattern, &name, s).ok_or_else(|| format!("no sample value for {{{name}}} in {}", p.pattern))?
+        };
+        path = path.replace(&format!("{{{name}}}"), &value);
+    }
+    let mut query = base_query(&p.pattern, s);
+    match &p.slot {
+        Slot::Query(name) => {
+            query.retain(|(k, _)| k != name);
+            query.push((name.clone(), payload.to_owned()));
+        }
+        Slot::Unknown => query.push((payload.to_owned(), payload.to_owned())),
+        Slot::Path(_) => {}
+    }
+    if !query.is_empty() {
+        let q: Vec<String> = query.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+        path = format!("{path}?{}", q.join("&"));
+    }
+    Ok(path)
+}
+
+/// Marks of a database error reaching the client.
+const SQL_ERROR_TEXT: &[&str] = &[
+    "syntax error at or near",
+    "SQLSTATE",
+    "DatabaseError",
+    "diesel::",
+    "unterminated quoted",
+    "invalid input syntax for",
+    "current transaction is aborted",
+    "postgres://",
+];
+
+/// The samples `app_with_data`'s thread offers, and a feed token for `root`.
+async fn samples(app: &TestApp, data: &Data) -> Samples {
+    let (slug, event, reader) = (data.slug.clone(), data.event, data.reader);
+    let (item, entry, change) = app
+        .query(|c| {
+            use agora::db::schema::{changes, interpretations, users};
+            let item: i64 = interpretations::table.select(interpretations::id).first(c).unwrap();
+            let entry: i64 = changes::table
+                .filter(changes::subject_id.eq(item).and(changes::area.eq("interpretation")))
+                .select(changes::id)
+                .first(c)
+                .unwrap();
+            let change: i64 = changes::table.select(changes::id).order(changes::id).first(c).unwrap();
+            let root: i64 = users::table.filter(users::username.eq("root")).select(users::id).first(c).unwrap();
+            let hash = agora::auth::session::token_hash(FEED_TOKEN);
+            agora::db::feeds::replace_token(c, agora::domain::ids::UserId(root), &hash).unwrap();
+            (item, entry, change)
+        })
+        .await;
+    Samples { slug, event, reader, item, entry, change }
+}
+
+#[tokio::test]
+async fn every_route_parameter_and_documented_filter_is_in_the_probe_plan() {
+    let app = spawn_app().await;
+    let routes = route_table(&app).await;
+    let doc = serde_json::to_value(agora::routes::api::openapi::document()).unwrap();
+    let planned = plan(&routes, &doc);
+    let s = Samples { slug: "s".into(), event: 1, reader: 1, item: 1, entry: 1, change: 1 };
+    let mut problems = BTreeSet::new();
+    for (method, pattern) in &routes {
+        let mine: Vec<&Planned> = planned.iter().filter(|p| p.method == *method && p.pattern == *pattern).collect();
+        for name in path_params(pattern) {
+            if !mine.iter().any(|p| p.slot == Slot::Path(name.clone())) {
+                problems.insert(format!("{method} {pattern}: {{{name}}} is not probed"));
+            }
+        }
+        if *method == "GET" && mine.is_empty() {
+            problems.insert(format!("GET {pattern} is not probed"));
+        }
+        if pattern.starts_with("/api/") && *method == "GET" {
+            for name in documented_query(&doc, pattern) {
+                if !mine.iter().any(|p| p.slot == Slot::Query(name.clone()) && p.payloads == Payloads::Full) {
+                    problems.insert(format!("GET {pattern}?{name} is not probed with every payload"));
+                }
+            }
+        }
+        for p in mine {
+            if let Err(e) = target(p, "x", &s) {
+                problems.insert(e);
+            }
+        }
+    }
+    for name in MUST_PROBE {
+        if !planned.iter().any(|p| p.slot == Slot::Query((*name).to_owned()) && p.payloads == Payloads::Full) {
+            problems.insert(format!("the filter `{name}` is not probed with every payload on any route"));
+        }
+    }
+    // Every documented operation is a route of the table (so it is in the plan above).
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if !routes.iter().any(|(m, p)| m.eq_ignore_ascii_case(method) && p == path) {
+                problems.insert(format!("{method} {path} is documented but not in the route table"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "routes or parameters without probes:\n{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[tokio::test]
+async fn injection_in_any_path_segment_or_query_parameter_of_a_get_route_fails_cleanly_and_changes_nothing() {
+    let (app, data) = app_with_data().await;
+    let s = samples(&app, &data).await;
+    let routes = route_table(&app).await;
+    let doc = serde_json::to_value(agora::routes::api::openapi::document()).unwrap();
+    let before = snapshot(&app).await;
+    let tables_before = table_checksums(&app).await;
+    let (full, compact) = (payloads(), compact_payloads());
+
+    let mut probes = Vec::new();
+    for p in plan(&routes, &doc).into_iter().filter(|p| p.method == "GET") {
+        let list = if p.payloads == Payloads::Full { &full } else { &compact };
+        for payload in list {
+            let path = target(&p, payload, &s).unwrap();
+            if path.len() > 65_000 {
+                continue; // no HTTP client can send it (the payload as name and value)
+            }
+            let slot = match &p.slot {
+                Slot::Path(name) => format!("{{{name}}}"),
+                Slot::Query(name) => format!("?{name}"),
+                Slot::Unknown => "an unknown parameter".to_owned(),
+            };
+            probes.push(Probe {
+                what: format!("GET {} {slot} with {}", p.pattern, shown(payload)),
+                request: app.client.get(format!("{}{path}", app.address)),
+            });
+        }
+    }
+    let count = probes.len();
     let outcomes = send_all(probes).await;
 
     assert_no_failures(&outcomes);
+    assert_eq!(outcomes.len(), count);
     assert_eq!(snapshot(&app).await, before, "no GET changed any data");
+    assert_eq!(changed_tables(&tables_before, &table_checksums(&app).await), Vec::<String>::new(), "no table changed");
     // The thread is still there, whole.
+    let slug = &data.slug;
     let thread: Value = app.get_json(&format!("/api/v1/threads/{slug}"), StatusCode::OK).await;
     assert_eq!(thread["title"], "Open weights");
     assert_eq!(thread["synthesis"]["body_markdown"], "Second text.");
+}
+
+#[tokio::test]
+async fn injection_in_the_path_parameters_of_every_write_route_fails_cleanly_and_changes_nothing() {
+    let (app, data) = app_with_data().await;
+    let s = samples(&app, &data).await;
+    let routes = route_table(&app).await;
+    let doc = serde_json::to_value(agora::routes::api::openapi::document()).unwrap();
+    // A reader with a valid token: each request reaches its route and loads what it names.
+    let reader = app.another_browser();
+    assert_eq!(reader.login("someone", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let token = reader.csrf_token().await;
+    let tables_before = table_checksums(&app).await;
+
+    let mut probes = Vec::new();
+    for p in plan(&routes, &doc).into_iter().filter(|p| p.method != "GET") {
+        for payload in compact_payloads() {
+            let path = target(&p, &payload, &s).unwrap();
+            let url = format!("{}{path}", app.address);
+            let method = reqwest::Method::from_bytes(p.method.as_bytes()).unwrap();
+            let request = if path.starts_with("/api/") {
+                reader.client.request(method, url).header("X-CSRF-Token", &token).json(&json!({}))
+            } else {
+                reader.client.request(method, url).form(&[("csrf_token", &token)])
+            };
+            probes.push(Probe { what: format!("{} {} with {}", p.method, p.pattern, shown(&payload)), request });
+        }
+    }
+    assert!(!probes.is_empty());
+    let outcomes = send_all(probes).await;
+
+    assert_no_failures(&outcomes);
+    assert_eq!(changed_tables(&tables_before, &table_checksums(&app).await), Vec::<String>::new(), "no table changed");
 }
 
 #[tokio::test]
