@@ -120,10 +120,12 @@ async fn change(
     let client = super::client_address(&req);
     match login::change_password(&state, user, &input.current_password, &input.new_password, &client).await {
         Ok(session) => super::accounts::session_started(&state, &req, session).await,
-        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests(_))) => {
             let status =
                 if matches!(e, AppError::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { e.status_code() };
-            Ok(html_response(status, &page(&visitor).with_error(Some(e.to_string()))))
+            let mut response = html_response(status, &page(&visitor).with_error(Some(e.to_string())));
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }

@@ -77,9 +77,11 @@ async fn log_in(
     let client = super::client_address(&req);
     match login::log_in(&state, &form.username, &form.password, &client).await {
         Ok(session) => session_started(&state, &req, session).await,
-        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests)) => {
+        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_))) => {
             let page = login_page(&visitor, &form.username).with_error(Some(e.to_string()));
-            Ok(html_response(actix_web::ResponseError::status_code(&e), &page))
+            let mut response = html_response(actix_web::ResponseError::status_code(&e), &page);
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }
@@ -91,11 +93,18 @@ async fn sign_up(
     req: HttpRequest,
     form: web::Form<Credentials>,
 ) -> Result<HttpResponse, AppError> {
-    match login::sign_up(&state, &form.username, &form.password).await {
+    let client = super::client_address(&req);
+    match login::sign_up(&state, &form.username, &form.password, &client).await {
         Ok(session) => session_started(&state, &req, session).await,
         Err(AppError::Invalid(message)) => {
             let page = signup_page(&visitor, &form.username).with_error(Some(message));
             Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e @ AppError::TooManyRequests(_)) => {
+            let page = signup_page(&visitor, &form.username).with_error(Some(e.to_string()));
+            let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, &page);
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }
