@@ -121,6 +121,30 @@ fn refuse_if_locked(user: &CurrentUser, linked: &[ThreadRow]) -> Result<(), AppE
     Ok(())
 }
 
+/// An event, the threads it belongs to (slug, title) and whether `user` may edit it: what its
+/// page shows, in one blocking call.
+pub async fn page(
+    pool: &PgPool,
+    user: Option<&CurrentUser>,
+    id: EventId,
+) -> Result<(events::EventRow, Vec<(String, String)>, bool), AppError> {
+    let user = user.cloned();
+    db::with_conn(pool, move |c| {
+        let event = events::by_id(c, id)?;
+        let threads = events::threads_of(c, id)?;
+        let can_edit = match user {
+            Some(user) if roles::can_edit_events(user.role) => match check_event_editable(c, &user, id) {
+                Ok(()) => true,
+                Err(AppError::Forbidden(_)) => false,
+                Err(other) => return Err(other),
+            },
+            _ => false,
+        };
+        Ok((event, threads, can_edit))
+    })
+    .await
+}
+
 /// Corrects an event (it changes in every thread that has it).
 pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: EventInput) -> Result<(), AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;

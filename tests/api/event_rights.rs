@@ -161,3 +161,16 @@ async fn any_curator_edits_an_event_that_belongs_to_no_thread() {
     rita.login_as("rita", Role::Reader).await;
     assert_eq!(edit_by_api(&rita, event, "By a reader").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_event_page_offers_the_edit_link_only_to_who_may_edit() {
+    let app = spawn_app().await;
+    let (alice, bob, open, _regulation, event) = shared_event(&app).await;
+    let edit_links = |html: String| crate::helpers::attrs(&html, "main a[href$='/edit']", "href");
+    let path = format!("/events/{event}");
+
+    assert_eq!(edit_links(alice.page(&path).await), [format!("/events/{event}/edit")]);
+    assert!(edit_links(bob.page(&path).await).is_empty(), "a curator of another thread");
+    lock(&app, &open).await;
+    assert!(edit_links(alice.page(&path).await).is_empty(), "its thread is locked");
+}
