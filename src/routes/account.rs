@@ -95,7 +95,9 @@ fn page(visitor: &Visitor) -> FormPage {
         "Change password",
         vec![
             Field::text("current_password", "Current password", "").kind(FieldKind::Password),
-            Field::text("new_password", "New password", "").kind(FieldKind::Password).hint("At least 12 characters."),
+            Field::text("new_password", "New password", "")
+                .kind(FieldKind::Password)
+                .hint("At least 12 characters, not a common password."),
         ],
     )
     .intro("Changing it logs you out everywhere else.")

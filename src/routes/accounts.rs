@@ -53,7 +53,9 @@ fn signup_page(visitor: &Visitor, username: &str) -> FormPage {
         "Create account",
         vec![
             Field::text("username", "Username", username).hint("3-32 letters, digits, '-' or '_'."),
-            Field::text("password", "Password", "").kind(FieldKind::Password).hint("At least 12 characters."),
+            Field::text("password", "Password", "")
+                .kind(FieldKind::Password)
+                .hint("At least 12 characters, not a common password."),
         ],
     )
     .intro("Readers follow threads; curators are appointed by an administrator.")
