@@ -29,8 +29,9 @@ pub enum AppError {
     Conflict(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
-    #[error("too many attempts; wait a few minutes and try again")]
-    TooManyRequests,
+    /// Throttled (429); the number is the seconds to wait, sent as `Retry-After`.
+    #[error("too many attempts; try again in {}", wait_text(*.0))]
+    TooManyRequests(i64),
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
     #[error(transparent)]
@@ -52,10 +53,28 @@ impl AppError {
         }
     }
 
+    /// Adds `Retry-After` to a throttled response.
+    pub fn add_retry_after(&self, response: &mut HttpResponse) {
+        if let AppError::TooManyRequests(secs) = self
+            && let Ok(value) = header::HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+
     fn log_if_internal(&self) {
         if let AppError::Internal(cause) = self {
             tracing::error!(error = ?cause, "internal error");
         }
+    }
+}
+
+/// "a second", "40 seconds", "3 minutes": how long a throttled client waits.
+fn wait_text(secs: i64) -> String {
+    match secs {
+        ..=1 => "a second".to_owned(),
+        2..=119 => format!("{secs} seconds"),
+        _ => format!("{} minutes", (secs + 59) / 60),
     }
 }
 
@@ -69,7 +88,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -82,7 +101,9 @@ impl ResponseError for AppError {
             return HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish();
         }
         let page = ErrorPage::new(self.status_code(), self.public_message());
-        crate::render::pages::html_response(self.status_code(), &page)
+        let mut response = crate::render::pages::html_response(self.status_code(), &page);
+        self.add_retry_after(&mut response);
+        response
     }
 }
 
@@ -109,9 +130,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         self.0.log_if_internal();
-        HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code())
             .content_type(ContentType::json())
-            .json(serde_json::json!({ "error": self.0.public_message() }))
+            .json(serde_json::json!({ "error": self.0.public_message() }));
+        self.0.add_retry_after(&mut response);
+        response
     }
 }
 

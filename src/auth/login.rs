@@ -11,8 +11,49 @@ use crate::domain::validate;
 use crate::error::AppError;
 use crate::startup::AppState;
 
-/// Failed logins per (address, username) before further attempts wait for the window to pass.
+/// Login attempts per (address, username) in a window of `WINDOW_SECS`.
 pub const MAX_FAILURES: i32 = 10;
+/// Failed logins per address across accounts in a window (good ones are taken back).
+pub const MAX_ADDRESS_FAILURES: i32 = 10;
+/// The window of the per-address and per-pair counts.
+pub const WINDOW_SECS: i32 = 15 * 60;
+/// Failed logins on one account, from any address, before each further attempt waits
+/// 2^(n - FREE) seconds, at most `MAX_ACCOUNT_WAIT_SECS`.
+pub const FREE_ACCOUNT_FAILURES: i32 = 10;
+/// The longest wait between two attempts on one account.
+pub const MAX_ACCOUNT_WAIT_SECS: i32 = 15 * 60;
+/// Sign-ups per address per hour.
+pub const MAX_SIGNUPS_PER_HOUR: i32 = 10;
+
+/// The three counts a login attempt goes through: per address (across accounts), per address
+/// and account, and per account (across addresses, slowing rather than locking out).
+fn login_keys(client: &str, username: &str) -> [throttle::Key; 3] {
+    let account = username.trim().to_lowercase();
+    let window = throttle::Rule::Window { limit: MAX_FAILURES, window_secs: WINDOW_SECS };
+    [
+        throttle::Key {
+            key: format!("login-address|{client}"),
+            rule: throttle::Rule::Window { limit: MAX_ADDRESS_FAILURES, window_secs: WINDOW_SECS },
+        },
+        throttle::Key { key: format!("login-pair|{client}|{account}"), rule: window },
+        throttle::Key {
+            key: format!("login-account|{account}"),
+            rule: throttle::Rule::Backoff {
+                free: FREE_ACCOUNT_FAILURES,
+                cap_secs: MAX_ACCOUNT_WAIT_SECS,
+                memory_secs: 24 * 60 * 60,
+            },
+        },
+    ]
+}
+
+/// Counts an attempt on `keys` before the work it guards; 429 with the wait when over a limit.
+pub async fn count_attempt(state: &AppState, keys: Vec<throttle::Key>) -> Result<(), AppError> {
+    match db::with_conn(&state.pool, move |c| Ok(throttle::take(c, &keys)?)).await? {
+        None => Ok(()),
+        Some(wait) => Err(AppError::TooManyRequests(wait)),
+    }
+}
 
 /// A fresh session: the cookie token (only its hash is stored) and its CSRF token.
 #[derive(Debug, Clone)]
@@ -22,20 +63,16 @@ pub struct NewSession {
     pub user: users::User,
 }
 
-/// Checks credentials and opens a session. Throttled per client address and username, before
-/// any hashing, so a guessing run costs the server almost nothing and never locks the real
-/// user out for longer than the window.
+/// Checks credentials and opens a session. Every attempt is counted before any hashing (per
+/// address, per address and account, per account), so a guessing run, however concurrent,
+/// gets no more checks than the limits allow and costs the server almost nothing.
 pub async fn log_in(state: &AppState, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
     if validate::username(username).is_err() {
         // No account can have this name (and it may be megabytes long): nothing to throttle or check.
         return Err(AppError::Unauthorized("wrong username or password".to_owned()));
     }
-    let key = format!("{client}|{}", username.trim().to_lowercase());
-    let throttle_key = key.clone();
-    let failures = db::with_conn(&state.pool, move |c| Ok(throttle::recent_failures(c, &throttle_key)?)).await?;
-    if failures >= MAX_FAILURES {
-        return Err(AppError::TooManyRequests);
-    }
+    let [address, pair, account] = login_keys(client, username);
+    count_attempt(state, vec![address.clone(), pair.clone(), account.clone()]).await?;
     let name = username.trim().to_owned();
     let row = db::with_conn(&state.pool, move |c| Ok(users::by_username(c, &name)?)).await?;
     let password = password.to_owned();
@@ -50,20 +87,29 @@ pub async fn log_in(state: &AppState, username: &str, password: &str, client: &s
     .await?;
     match row {
         Some(row) if matches => {
-            db::with_conn(&state.pool, move |c| Ok(throttle::clear(c, &key)?)).await?;
+            let release = [
+                (address, throttle::Release::Undo),
+                (pair, throttle::Release::Forget),
+                (account, throttle::Release::Forget),
+            ];
+            db::with_conn(&state.pool, move |c| Ok(throttle::release(c, &release)?)).await?;
             start_session(state, row.into()).await
         }
-        _ => {
-            db::with_conn(&state.pool, move |c| Ok(throttle::record_failure(c, &key)?)).await?;
-            Err(AppError::Unauthorized("wrong username or password".to_owned()))
-        }
+        // The failure was counted before the check.
+        _ => Err(AppError::Unauthorized("wrong username or password".to_owned())),
     }
 }
 
 /// Creates a reader account and logs it in.
-pub async fn sign_up(state: &AppState, username: &str, password: &str) -> Result<NewSession, AppError> {
+/// Valid sign-ups are counted per address before anything is hashed (`MAX_SIGNUPS_PER_HOUR`).
+pub async fn sign_up(state: &AppState, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
     let username = validate::username(username).map_err(AppError::Invalid)?;
     validate::password(password).map_err(AppError::Invalid)?;
+    let key = throttle::Key {
+        key: format!("signup-address|{client}"),
+        rule: throttle::Rule::Window { limit: MAX_SIGNUPS_PER_HOUR, window_secs: 60 * 60 },
+    };
+    count_attempt(state, vec![key]).await?;
     let password = password.to_owned();
     let hash = off_executor_hashing(state, move || hash_password(&password)).await??;
     let user = db::with_conn(&state.pool, move |c| users::insert(c, &username, &hash, Role::Reader)).await?;

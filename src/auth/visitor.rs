@@ -89,7 +89,7 @@ pub async fn load(
     };
     if let Some(suspension) = user.as_ref().and_then(|u| u.suspension.as_ref())
         && !req.method().is_safe()
-        && !SUSPENDED_MAY_POST.contains(&req.path())
+        && !suspended_may_send(req.method(), req.path())
     {
         // One place refuses every write of a suspended account, whatever route it targets.
         return Err(AppError::Forbidden(suspension.refusal()).for_path(req.path()));
@@ -106,8 +106,14 @@ pub async fn load(
     Ok(res)
 }
 
-/// What a suspended user may still send: logging out and in.
-const SUSPENDED_MAY_POST: [&str; 3] = ["/logout", "/login", "/api/v1/session"];
+/// What a suspended user may still send: logging out and in, and securing their own account
+/// (a new password, revoking the private feed URL). Issuing a feed URL stays refused.
+fn suspended_may_send(method: &actix_web::http::Method, path: &str) -> bool {
+    use actix_web::http::Method;
+    const POST: [&str; 5] = ["/logout", "/login", "/api/v1/session", "/account/password", "/account/feed/revoke"];
+    const DELETE: [&str; 2] = ["/api/v1/session", "/api/v1/account/feed-token"];
+    (method == Method::POST && POST.contains(&path)) || (method == Method::DELETE && DELETE.contains(&path))
+}
 
 fn looks_like_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())

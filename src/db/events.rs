@@ -150,6 +150,16 @@ pub fn threads_of(conn: &mut PgConnection, event: EventId) -> QueryResult<Vec<(S
         .load(conn)
 }
 
+/// The threads an event belongs to, as rows (for the permission and lock checks of an edit).
+pub fn linked_threads(conn: &mut PgConnection, event: EventId) -> QueryResult<Vec<super::threads::ThreadRow>> {
+    thread_events::table
+        .inner_join(threads::table)
+        .filter(thread_events::event_id.eq(event.0))
+        .order(threads::id)
+        .select(super::threads::ThreadRow::as_select())
+        .load(conn)
+}
+
 /// What the events index shows: optional filters and a cursor.
 #[derive(Debug, Clone, Default)]
 pub struct EventListQuery {

@@ -106,6 +106,7 @@ diesel::table! {
         throttle_key -> Text,
         failures -> Int4,
         window_start -> Timestamptz,
+        last_at -> Timestamptz,
     }
 }
 

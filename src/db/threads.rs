@@ -298,6 +298,17 @@ pub fn is_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> Qu
     diesel::select(diesel::dsl::exists(thread_curators::table.find((thread.0, user.0)))).get_result(conn)
 }
 
+/// Whether `user` curates any of `threads`.
+pub fn curates_any(conn: &mut PgConnection, threads: &[ThreadId], user: UserId) -> QueryResult<bool> {
+    let ids: Vec<i64> = threads.iter().map(|t| t.0).collect();
+    diesel::select(diesel::dsl::exists(
+        thread_curators::table
+            .filter(thread_curators::user_id.eq(user.0))
+            .filter(thread_curators::thread_id.eq_any(ids)),
+    ))
+    .get_result(conn)
+}
+
 /// Adds a curator (nothing happens if they already are one).
 pub fn add_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> QueryResult<usize> {
     diesel::insert_into(thread_curators::table)

@@ -102,6 +102,20 @@ pub fn by_id(conn: &mut PgConnection, id: UserId) -> Result<User, AppError> {
     Ok(users::table.find(id.0).select(UserRow::as_select()).first(conn)?.into())
 }
 
+/// Locks the rows of the active administrators (admin role, no suspension in force) until the
+/// transaction ends, in id order, and returns their ids. A role change or suspension that takes
+/// this lock first sees every concurrent one committed, so "one admin remains" cannot race.
+pub fn lock_active_admins(conn: &mut PgConnection) -> QueryResult<Vec<UserId>> {
+    let ids: Vec<i64> = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::suspended_at.is_null().or(users::suspended_until.le(Utc::now())))
+        .order(users::id)
+        .select(users::id)
+        .for_update()
+        .load(conn)?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
 /// Suspends a user (`Some`) or lifts their suspension (`None`).
 pub fn set_suspension(conn: &mut PgConnection, id: UserId, suspension: Option<&Suspension>) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))

@@ -60,9 +60,16 @@ pub fn can_edit_thread(actor: Actor) -> bool {
     actor.role >= Role::Moderator || (actor.role >= Role::Curator && actor.curates_thread)
 }
 
-/// Events are shared across threads, so any curator may record or correct one.
+/// Events are shared across threads, so any curator may record one.
 pub fn can_edit_events(role: Role) -> bool {
     role >= Role::Curator
+}
+
+/// Who may change an existing event (its fields or its links): moderators and admins any; a
+/// curator one that belongs to a thread they curate, or one that belongs to no thread yet. The
+/// locks of its threads apply on top (`can_edit_locked_thread`), checked for every one of them.
+pub fn can_edit_event(role: Role, linked_threads: usize, curates_a_linked_thread: bool) -> bool {
+    role >= Role::Moderator || (role >= Role::Curator && (linked_threads == 0 || curates_a_linked_thread))
 }
 
 /// Moderators and admins open the user list, suspend, and set roles below their own.
@@ -95,6 +102,12 @@ pub fn can_set_role(actor: Role, current: Role, new: Role) -> bool {
 /// but another admin.
 pub fn can_suspend(actor: Role, target: Role) -> bool {
     can_manage_users(actor) && (actor > target || actor == Role::Admin)
+}
+
+/// Whether taking one user out of the active administrators (there are `active_admins`;
+/// `target_is_one` says whether the user is one of them) still leaves at least one.
+pub fn leaves_an_admin(active_admins: usize, target_is_one: bool) -> bool {
+    !target_is_one || active_admins > 1
 }
 
 /// While a thread is locked only moderators and admins change it.
@@ -140,6 +153,24 @@ mod tests {
         assert!(!can_suspend(Role::Moderator, Role::Moderator));
         assert!(can_suspend(Role::Admin, Role::Admin));
         assert!(!can_suspend(Role::Curator, Role::Reader));
+    }
+
+    #[test]
+    fn events_are_edited_by_curators_of_their_threads_and_moderators() {
+        assert!(can_edit_event(Role::Curator, 2, true), "a curator of one of its threads");
+        assert!(!can_edit_event(Role::Curator, 1, false), "a curator of another thread");
+        assert!(can_edit_event(Role::Curator, 0, false), "an event on no thread: any curator");
+        assert!(!can_edit_event(Role::Reader, 0, false));
+        assert!(!can_edit_event(Role::Reader, 1, true), "a demoted curator");
+        assert!(can_edit_event(Role::Moderator, 3, false));
+        assert!(can_edit_event(Role::Admin, 1, false));
+    }
+
+    #[test]
+    fn the_last_active_admin_stays() {
+        assert!(!leaves_an_admin(1, true));
+        assert!(leaves_an_admin(2, true));
+        assert!(leaves_an_admin(1, false));
     }
 
     #[test]

@@ -73,13 +73,46 @@ pub fn username(value: &str) -> Result<String, Invalid> {
     if ok { Ok(value.to_owned()) } else { Err("a username is 3-32 letters, digits, '-' or '_'".to_owned()) }
 }
 
-/// Passwords: 12-128 characters (OWASP ASVS 2.1.1 and 2.1.2); any characters allowed.
+/// Passwords: 12-128 characters (OWASP ASVS 2.1.1 and 2.1.2), any characters allowed, but not
+/// blank, not one of the most common passwords (ASVS 2.1.7) and not a plain run of one key or
+/// of consecutive digits, which guessing lists try first whatever their length.
 pub fn password(value: &str) -> Result<(), Invalid> {
-    match value.chars().count() {
-        n if n < 12 => Err("a password needs at least 12 characters".to_owned()),
-        n if n > 128 => Err("a password may have at most 128 characters".to_owned()),
-        _ => Ok(()),
+    if value.trim().is_empty() {
+        return Err("a password cannot be blank or only spaces".to_owned());
     }
+    match value.chars().count() {
+        n if n < 12 => return Err("a password needs at least 12 characters".to_owned()),
+        n if n > 128 => return Err("a password may have at most 128 characters".to_owned()),
+        _ => {}
+    }
+    if is_common_password(value) || is_keyboard_run(value) {
+        return Err("this password is one of the most common ones and is guessed first: choose another".to_owned());
+    }
+    Ok(())
+}
+
+/// The 10 000 most common passwords (lowercase), one a line: the head of the frequency list that
+/// the zxcvbn package (MIT, Dropbox) ships, itself drawn from leaked password sets.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Whether `value` (ignoring case and surrounding spaces) is on the common-password list.
+fn is_common_password(value: &str) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| COMMON_PASSWORDS.lines().map(str::trim).filter(|l| !l.is_empty()).collect());
+    SET.contains(value.trim().to_lowercase().as_str())
+}
+
+/// One character repeated ("aaaaaaaaaaaa") or a run of consecutive digits up or down, wrapping
+/// after 9 ("123456789012", "987654321098").
+fn is_keyboard_run(value: &str) -> bool {
+    let chars: Vec<char> = value.trim().chars().collect();
+    let steps = |step: u32| {
+        chars.windows(2).all(|w| match (w[0].to_digit(10), w[1].to_digit(10)) {
+            (Some(a), Some(b)) => (a + step) % 10 == b,
+            _ => false,
+        })
+    };
+    chars.windows(2).all(|w| w[0] == w[1]) || steps(1) || steps(9)
 }
 
 /// A thread's slug: lowercase letters, digits and single hyphens, 1-80 characters.
@@ -193,6 +226,35 @@ mod tests {
     fn passwords_need_twelve_characters() {
         assert!(password("short").is_err());
         assert!(password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn blank_common_and_run_passwords_are_refused_with_a_reason() {
+        for (value, says) in [
+            ("", "blank"),
+            ("   ", "blank"),
+            ("            ", "blank"),
+            ("password", "12 characters"),
+            ("123456789012", "most common"),
+            ("987654321098", "most common"),
+            ("aaaaaaaaaaaaaa", "most common"),
+            ("qwerty123456", "most common"),
+            ("QWERTY123456", "most common"),
+            ("1qaz2wsx3edc", "most common"),
+        ] {
+            let message = password(value).expect_err(value);
+            assert!(message.contains(says), "{value:?}: {message}");
+        }
+        assert!(password("1234 correct horse").is_ok());
+    }
+
+    #[test]
+    fn the_common_password_list_is_the_top_ten_thousand() {
+        let entries: Vec<&str> = COMMON_PASSWORDS.lines().collect();
+        assert_eq!(entries.len(), 10_000);
+        assert_eq!(entries[0], "123456");
+        assert!(is_common_password("PassWord"));
+        assert!(!is_common_password("correct horse battery staple"));
     }
 
     #[test]

@@ -82,6 +82,69 @@ pub async fn create(
     .await
 }
 
+/// Refuses a change to event `id` that `user` may not make: `roles::can_edit_event` over the
+/// threads it belongs to, then the lock of every one of them (moderators excepted), so a lock
+/// cannot be bypassed through an event shared with another thread. 404 when there is no event.
+fn check_event_editable(c: &mut PgConnection, user: &CurrentUser, id: EventId) -> Result<(), AppError> {
+    access::refuse_if_suspended(user)?;
+    events::by_id(c, id)?;
+    let linked = events::linked_threads(c, id)?;
+    let ids: Vec<ThreadId> = linked.iter().map(ThreadRow::thread_id).collect();
+    let curates = !ids.is_empty() && threads::curates_any(c, &ids, user.id)?;
+    if !roles::can_edit_event(user.role, linked.len(), curates) {
+        return Err(AppError::Forbidden(if roles::can_edit_events(user.role) {
+            "only curators of a thread this event belongs to, and moderators, can change it".to_owned()
+        } else {
+            "your role cannot edit events".to_owned()
+        }));
+    }
+    refuse_if_locked(user, &linked)
+}
+
+/// Linking and unlinking change the event's place in every thread that has it: each one's lock
+/// applies (on top of the thread being linked to, which `access::editable_thread` checks).
+fn refuse_if_a_linked_thread_is_locked(c: &mut PgConnection, user: &CurrentUser, id: EventId) -> Result<(), AppError> {
+    let linked = events::linked_threads(c, id)?;
+    refuse_if_locked(user, &linked)
+}
+
+fn refuse_if_locked(user: &CurrentUser, linked: &[ThreadRow]) -> Result<(), AppError> {
+    if !roles::can_edit_locked_thread(user.role)
+        && let Some((thread, lock)) = linked.iter().find_map(|t| t.lock().map(|lock| (t, lock)))
+    {
+        return Err(AppError::Forbidden(format!(
+            "this event belongs to “{}”, and {}; only moderators can change it",
+            thread.title,
+            lock.describe()
+        )));
+    }
+    Ok(())
+}
+
+/// An event, the threads it belongs to (slug, title) and whether `user` may edit it: what its
+/// page shows, in one blocking call.
+pub async fn page(
+    pool: &PgPool,
+    user: Option<&CurrentUser>,
+    id: EventId,
+) -> Result<(events::EventRow, Vec<(String, String)>, bool), AppError> {
+    let user = user.cloned();
+    db::with_conn(pool, move |c| {
+        let event = events::by_id(c, id)?;
+        let threads = events::threads_of(c, id)?;
+        let can_edit = match user {
+            Some(user) if roles::can_edit_events(user.role) => match check_event_editable(c, &user, id) {
+                Ok(()) => true,
+                Err(AppError::Forbidden(_)) => false,
+                Err(other) => return Err(other),
+            },
+            _ => false,
+        };
+        Ok((event, threads, can_edit))
+    })
+    .await
+}
+
 /// Corrects an event (it changes in every thread that has it).
 pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: EventInput) -> Result<(), AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
@@ -90,6 +153,7 @@ pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: Event
     db::with_conn(pool, move |c| {
         let fields = input.fields()?;
         c.transaction(|c| {
+            check_event_editable(c, &user, id)?;
             let (_, before) = snapshot(c, id)?;
             events::update(c, id, &fields)?;
             let (title, after) = snapshot(c, id)?;
@@ -152,7 +216,12 @@ pub(super) fn record(
 /// The event's current values, for its edit form.
 pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, id: EventId) -> Result<EventInput, AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
-    let row = db::with_conn(pool, move |c| events::by_id(c, id)).await?;
+    let user = user.clone();
+    let row = db::with_conn(pool, move |c| {
+        check_event_editable(c, &user, id)?;
+        events::by_id(c, id)
+    })
+    .await?;
     Ok(EventInput {
         date: row.occurred_on.to_string(),
         title: row.title,
@@ -171,6 +240,7 @@ pub async fn link(pool: &PgPool, user: &CurrentUser, slug: String, event: EventI
             let thread = access::editable_thread(c, &slug, &user)?;
             let row =
                 events::by_id(c, event).map_err(|_| AppError::Invalid(format!("there is no event number {event}")))?;
+            refuse_if_a_linked_thread_is_locked(c, &user, event)?;
             if events::link(c, thread.thread_id(), event)? > 0 {
                 record(c, &user, Some(thread.thread_id()), event, "linked", &row.title, "", None, None)?;
             }
@@ -188,6 +258,7 @@ pub async fn unlink(pool: &PgPool, user: &CurrentUser, slug: String, event: Even
         c.transaction(|c| {
             let thread = access::editable_thread(c, &slug, &user)?;
             let title = events::by_id(c, event)?.title;
+            refuse_if_a_linked_thread_is_locked(c, &user, event)?;
             events::unlink(c, thread.thread_id(), event)?;
             record(c, &user, Some(thread.thread_id()), event, "unlinked", &title, "", None, None)?;
             threads::touch(c, thread.thread_id())?;

@@ -113,9 +113,9 @@ pub async fn issue_token(pool: &PgPool, site: &Site, user: &CurrentUser) -> Resu
     Ok(NewFeedUrl { url: feed_url(site, &token), created_at })
 }
 
-/// Deletes the reader's private feed URL; 404 if they had none.
+/// Deletes the reader's private feed URL; 404 if they had none. A suspended reader may still
+/// revoke theirs: it only takes a secret out of circulation.
 pub async fn revoke_token(pool: &PgPool, user: &CurrentUser) -> Result<(), AppError> {
-    access::refuse_if_suspended(user)?;
     let reader = user.id;
     let revoked = db::with_conn(pool, move |c| Ok(feeds::revoke_token(c, reader)?)).await?;
     if revoked { Ok(()) } else { Err(AppError::NotFound) }

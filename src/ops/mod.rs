@@ -9,6 +9,7 @@ pub mod following;
 pub mod history;
 pub mod moderation;
 pub mod notifications;
+pub mod rate;
 pub mod restore;
 pub mod search;
 pub mod sections;

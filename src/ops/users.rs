@@ -42,7 +42,8 @@ pub struct RoleInput {
 }
 
 /// Gives a user a role. Admins give any; moderators only reader or curator, to users below
-/// them; an admin cannot demote themselves, so one admin always remains.
+/// them; an admin cannot demote themselves, and nobody demotes the last active admin (checked
+/// under a lock on the admins' rows, so two admins demoting each other at once leave one).
 pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: RoleInput) -> Result<(), AppError> {
     access::require(user, roles::can_manage_users, "manage users")?;
     let role = Role::parse(input.role.trim())
@@ -54,6 +55,10 @@ pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: 
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
+            let admins = users::lock_active_admins(c)?;
+            // Who the actor is now, after any change that committed while we waited for the lock.
+            let user = users::by_id(c, user.id)?;
+            access::refuse_if_suspended(&user)?;
             let current = users::by_id(c, target)?;
             if !roles::can_set_role(user.role, current.role, role) {
                 return Err(AppError::Forbidden(format!(
@@ -65,6 +70,9 @@ pub async fn set_role(pool: &PgPool, user: &CurrentUser, target: UserId, input: 
             }
             if current.role == role {
                 return Ok(());
+            }
+            if role != Role::Admin {
+                refuse_removing_last_admin(&admins, &current)?;
             }
             users::set_role(c, target, role)?;
             moderation::append(
@@ -126,6 +134,9 @@ async fn change_suspension(
     let user = user.clone();
     db::with_conn(pool, move |c| {
         c.transaction(|c| {
+            let admins = users::lock_active_admins(c)?;
+            let user = users::by_id(c, user.id)?;
+            access::refuse_if_suspended(&user)?;
             let current = users::by_id(c, target)?;
             if !roles::can_suspend(user.role, current.role) {
                 return Err(AppError::Forbidden(format!(
@@ -133,6 +144,9 @@ async fn change_suspension(
                     user.role.with_article(),
                     current.role.with_article()
                 )));
+            }
+            if suspension.is_some() {
+                refuse_removing_last_admin(&admins, &current)?;
             }
             if suspension.is_none() && current.suspension.is_none() {
                 return Err(AppError::Invalid(format!("{} is not suspended", current.username)));
@@ -164,4 +178,17 @@ async fn change_suspension(
         })
     })
     .await
+}
+
+/// Refuses a change that would take `target` out of the active administrators (`admins`, locked
+/// by the caller's transaction) when no other would remain.
+fn refuse_removing_last_admin(admins: &[UserId], target: &User) -> Result<(), AppError> {
+    if roles::leaves_an_admin(admins.len(), admins.contains(&target.id)) {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(format!(
+            "{} is the last active administrator: make someone else an admin first",
+            target.username
+        )))
+    }
 }

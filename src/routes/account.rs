@@ -95,7 +95,9 @@ fn page(visitor: &Visitor) -> FormPage {
         "Change password",
         vec![
             Field::text("current_password", "Current password", "").kind(FieldKind::Password),
-            Field::text("new_password", "New password", "").kind(FieldKind::Password).hint("At least 12 characters."),
+            Field::text("new_password", "New password", "")
+                .kind(FieldKind::Password)
+                .hint("At least 12 characters, not a common password."),
         ],
     )
     .intro("Changing it logs you out everywhere else.")
@@ -120,10 +122,12 @@ async fn change(
     let client = super::client_address(&req);
     match login::change_password(&state, user, &input.current_password, &input.new_password, &client).await {
         Ok(session) => super::accounts::session_started(&state, &req, session).await,
-        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests(_))) => {
             let status =
                 if matches!(e, AppError::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { e.status_code() };
-            Ok(html_response(status, &page(&visitor).with_error(Some(e.to_string()))))
+            let mut response = html_response(status, &page(&visitor).with_error(Some(e.to_string())));
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }

@@ -53,7 +53,9 @@ fn signup_page(visitor: &Visitor, username: &str) -> FormPage {
         "Create account",
         vec![
             Field::text("username", "Username", username).hint("3-32 letters, digits, '-' or '_'."),
-            Field::text("password", "Password", "").kind(FieldKind::Password).hint("At least 12 characters."),
+            Field::text("password", "Password", "")
+                .kind(FieldKind::Password)
+                .hint("At least 12 characters, not a common password."),
         ],
     )
     .intro("Readers follow threads; curators are appointed by an administrator.")
@@ -77,9 +79,11 @@ async fn log_in(
     let client = super::client_address(&req);
     match login::log_in(&state, &form.username, &form.password, &client).await {
         Ok(session) => session_started(&state, &req, session).await,
-        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests)) => {
+        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_))) => {
             let page = login_page(&visitor, &form.username).with_error(Some(e.to_string()));
-            Ok(html_response(actix_web::ResponseError::status_code(&e), &page))
+            let mut response = html_response(actix_web::ResponseError::status_code(&e), &page);
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }
@@ -91,11 +95,18 @@ async fn sign_up(
     req: HttpRequest,
     form: web::Form<Credentials>,
 ) -> Result<HttpResponse, AppError> {
-    match login::sign_up(&state, &form.username, &form.password).await {
+    let client = super::client_address(&req);
+    match login::sign_up(&state, &form.username, &form.password, &client).await {
         Ok(session) => session_started(&state, &req, session).await,
         Err(AppError::Invalid(message)) => {
             let page = signup_page(&visitor, &form.username).with_error(Some(message));
             Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e @ AppError::TooManyRequests(_)) => {
+            let page = signup_page(&visitor, &form.username).with_error(Some(e.to_string()));
+            let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, &page);
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }

@@ -175,15 +175,14 @@ async fn index(
 
 async fn show(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = EventId(id.into_inner());
-    let (event, threads) =
-        db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
+    let (event, threads, can_edit) = event_ops::page(&state.pool, visitor.user.as_ref(), id).await?;
     Ok(ok(&EventPage {
         chrome: Chrome::of(&visitor),
         event: EventItem::from(&event),
         url: event.url,
         html: SafeHtml::from_stored(event.body_html),
         threads,
-        can_edit: visitor.role().is_some_and(roles::can_edit_events),
+        can_edit,
     }))
 }
 

@@ -8,8 +8,10 @@ use serde::Deserialize;
 use crate::auth::Visitor;
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::ops::rate;
 use crate::render::markdown::render_markdown;
 use crate::routes::table::{Routes, at};
+use crate::startup::AppState;
 
 /// Registers the preview endpoint.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -23,11 +25,16 @@ pub struct PreviewForm {
     pub body: String,
 }
 
-async fn preview(visitor: Visitor, form: web::Form<PreviewForm>) -> Result<HttpResponse, AppError> {
+async fn preview(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: web::Form<PreviewForm>,
+) -> Result<HttpResponse, AppError> {
     // Only people who can log in may spend the server's CPU on rendering; a script gets 401, not a redirect.
-    if visitor.user.is_none() {
+    let Some(user) = &visitor.user else {
         return Err(AppError::Unauthorized("log in to preview".to_owned()));
-    }
+    };
+    rate::check_preview_rate(&state.pool, user).await?;
     let body = validate::markdown("the text", &form.into_inner().body, validate::MAX_SYNTHESIS_BYTES)
         .map_err(AppError::Invalid)?;
     let html = web::block(move || render_markdown(&body)).await?;

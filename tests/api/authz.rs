@@ -44,16 +44,25 @@ const ACTORS: [(&str, Option<Role>); 7] = [
     ("adam", Some(Role::Admin)),
 ];
 
-/// What a suspended account may still send, whatever its role.
-const SUSPENDED_MAY_POST: [&str; 3] = ["/login", "/logout", "/api/v1/session"];
+/// What a suspended account may still send, whatever its role: logging in and out, and
+/// securing the account (a new password, revoking the private feed URL).
+const SUSPENDED_MAY_SEND: [(&str, &str); 7] = [
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+    ("POST", "/account/password"),
+    ("POST", "/account/feed/revoke"),
+    ("DELETE", "/api/v1/account/feed-token"),
+];
 
 fn allowed(method: &str, policy: Policy, pattern: &str, actor: &str) -> bool {
     if actor == "sue" {
         // A suspended account reads what anyone logged in reads, but is refused the forms it
-        // could not send and every write but logging in and out.
+        // could not send and every write but logging in and out and securing the account.
         return match method {
             "GET" => matches!(policy, Policy::Public | Policy::LoggedIn),
-            _ => policy == Policy::Public && SUSPENDED_MAY_POST.contains(&pattern),
+            _ => SUSPENDED_MAY_SEND.contains(&(method, pattern)),
         };
     }
     match policy {

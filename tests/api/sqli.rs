@@ -743,12 +743,18 @@ async fn injection_in_login_and_signup_usernames_fails_cleanly_and_changes_no_ac
     assert!(logged_in.is_empty(), "no payload logged anyone in: {logged_in:?}");
     // A payload that happens to be a valid name ("current_user", "2147483647") makes an ordinary
     // reader account with exactly that name; nothing else may appear or change.
-    let mut signed_up: Vec<(String, String)> = payloads()
-        .into_iter()
-        .filter(|p| agora::domain::validate::username(p).is_ok_and(|name| name == *p))
-        .map(|name| (name, "reader".to_owned()))
-        .collect();
+    // Sign-ups are throttled per address (issue 13 item 6): a valid name answered 429 made none.
+    let throttled = |name: &str| {
+        let what = format!("POST /signup with username {}", shown(name));
+        outcomes.iter().any(|o| o.what == what && o.status == Some(StatusCode::TOO_MANY_REQUESTS))
+    };
+    let valid_names: Vec<String> =
+        payloads().into_iter().filter(|p| agora::domain::validate::username(p).is_ok_and(|name| name == *p)).collect();
+    let mut signed_up: Vec<(String, String)> =
+        valid_names.iter().filter(|name| !throttled(name)).map(|name| (name.clone(), "reader".to_owned())).collect();
     signed_up.sort();
+    let limit = agora::auth::login::MAX_SIGNUPS_PER_HOUR as usize;
+    assert_eq!(signed_up.len(), valid_names.len().min(limit), "only the sign-up throttle refused valid names");
     let after = snapshot(&app).await;
     assert_eq!(after.users, before.users + signed_up.len() as i64, "only valid names made accounts");
     assert_eq!((after.threads, after.revisions, after.events), (before.threads, before.revisions, before.events));

@@ -54,7 +54,7 @@ pub async fn issue(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpR
 
 /// Revoke the private feed URL
 ///
-/// The URL stops working at once.
+/// The URL stops working at once. A suspended account may still revoke its URL.
 #[utoipa::path(
     delete,
     path = "/api/v1/account/feed-token",
@@ -63,7 +63,7 @@ pub async fn issue(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpR
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Missing or wrong CSRF token, cross-site, or your account is suspended", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, or cross-site", body = ErrorBody),
         (status = 404, description = "You have no private feed URL", body = ErrorBody),
     ),
     security(("session_cookie" = [], "csrf_token" = []))

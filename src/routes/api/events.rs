@@ -144,7 +144,9 @@ pub async fn create_for_thread(
 
 /// Correct an event
 ///
-/// The change shows in every thread that has the event.
+/// The change shows in every thread that has the event. Curators of a thread that has it (any
+/// curator while it has none), moderators and admins; refused while any of its threads is locked
+/// (moderators excepted).
 #[utoipa::path(
     put,
     path = "/api/v1/events/{id}",
@@ -156,7 +158,7 @@ pub async fn create_for_thread(
         (status = 200, description = "Saved", body = ItemId),
         (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Missing or wrong CSRF token, cross-site, a reader, or your account is suspended", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, cross-site, a reader, not a curator of a thread that has the event, one of its threads is locked, or your account is suspended", body = ErrorBody),
         (status = 404, description = "No such event", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),

@@ -58,7 +58,8 @@ pub async fn current(visitor: Visitor) -> HttpResponse {
 ///
 /// Sets the `agora_session` cookie and returns the session's CSRF token. Needs no token itself
 /// (a cross-site page cannot send JSON without a preflight this server never grants).
-/// Repeated failures for one name from one address are refused for a while (429).
+/// Attempts are counted before the password is checked: per address, per address and name, and
+/// per name from any address (slowing down after 10 failures); over a limit: 429 with `Retry-After`.
 #[utoipa::path(
     post,
     path = "/api/v1/session",
@@ -72,7 +73,8 @@ pub async fn current(visitor: Visitor) -> HttpResponse {
         (status = 401, description = "Wrong username or password", body = ErrorBody),
         (status = 403, description = "Not sent as `application/json`: then it counts as a form and needs a CSRF token", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
-        (status = 429, description = "Too many failed attempts; wait a few minutes", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts; wait the `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait before the next attempt"))),
     )
 )]
 pub async fn log_in(
