@@ -1,0 +1,46 @@
+//! CPU-heavy work (rendering Markdown, diffing) on the blocking pool, with a deadline, and
+//! skipped when nobody waits for it any more.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::error::AppError;
+
+/// Runs `work` on the blocking pool and waits at most `budget` for it. `what` names the work in
+/// the 422 a timeout answers ("rendering the text").
+///
+/// A timeout only stops the waiting: a blocking thread cannot be interrupted, so the work runs
+/// to its end. What caps its CPU is the bound on the input (the nesting depth and size checks
+/// in `validate::markdown`, the caps and deadline inside `render::diff`); the budget keeps the
+/// request from hanging if those ever fall short. When the request's future is dropped (the
+/// client went away) before the job leaves the pool's queue, the job does nothing.
+pub async fn bounded<T, F>(budget: Duration, what: &str, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let wanted = Arc::new(AtomicBool::new(true));
+    let _guard = Unwanted(wanted.clone());
+    let span = tracing::Span::current();
+    let job = actix_web::web::block(move || wanted.load(Ordering::Acquire).then(|| span.in_scope(work)));
+    match tokio::time::timeout(budget, job).await {
+        Ok(done) => done?.ok_or_else(|| AppError::Internal(anyhow::anyhow!("work skipped while awaited"))),
+        Err(_) => {
+            tracing::warn!(what, budget_ms = budget.as_millis() as u64, "work went over its time budget");
+            Err(AppError::Invalid(format!(
+                "{what} took longer than {} seconds; try a shorter or simpler text",
+                budget.as_secs_f32()
+            )))
+        }
+    }
+}
+
+/// Clears the flag when the waiting future is dropped (finished, timed out or cancelled).
+struct Unwanted(Arc<AtomicBool>);
+
+impl Drop for Unwanted {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
