@@ -117,7 +117,7 @@ impl Scan {
                 continue;
             }
             if let Some(width) = list_marker(&bytes[p..]) {
-                self.items.retain(|&item| item <= c);
+                self.close_items_after(c);
                 let (after, after_col) = skip_blank(bytes, p + width, c + width);
                 let spaces = after_col - (c + width);
                 let content = if after >= bytes.len() || spaces > 4 { c + width + 1 } else { after_col };
@@ -129,7 +129,7 @@ impl Scan {
                 }
                 continue;
             }
-            self.items.retain(|&item| item <= c);
+            self.close_items_after(c);
             let depth_here = quotes + self.items.len();
             let rest = &line[p..];
             if let Some(fence) = fence_start(rest.as_bytes()) {
@@ -137,6 +137,14 @@ impl Scan {
                 return depth_here + self.open_total;
             }
             return depth_here + self.html(rest.as_bytes(), limit.saturating_sub(depth_here));
+        }
+    }
+
+    /// Closes the list items whose content starts right of column `c` (the columns only grow
+    /// along the stack, so they are at its top).
+    fn close_items_after(&mut self, c: usize) {
+        while self.items.last().is_some_and(|&item| item > c) {
+            self.items.pop();
         }
     }
 

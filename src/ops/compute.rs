@@ -44,3 +44,13 @@ impl Drop for Unwanted {
         self.0.store(false, Ordering::Release);
     }
 }
+
+/// How long a diff request may wait for its diff (the diff's own deadline is much shorter; this
+/// covers a busy blocking pool).
+pub const DIFF_BUDGET: Duration = Duration::from_secs(5);
+
+/// Diffs two texts on the blocking pool, within `render::diff`'s limits; call it after the
+/// database connection that loaded them has been given back.
+pub async fn line_diff(old: String, new: String) -> Result<crate::render::diff::LineDiff, AppError> {
+    bounded(DIFF_BUDGET, "comparing the texts", move || crate::render::diff::line_diff(&old, &new)).await
+}

@@ -16,7 +16,7 @@ use crate::domain::merge::{ConflictRegion, merge3};
 use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::render::diff::{LineDiff, line_diff};
+use crate::render::diff::LineDiff;
 use crate::render::markdown::render_markdown;
 
 /// A synthesis save as a form or JSON body sends it.
@@ -336,7 +336,7 @@ pub async fn diff(
     from: i32,
     to: i32,
 ) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
-    db::with_conn(pool, move |c| {
+    let (thread, old, new) = db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
         let old = visibility::revision(c, thread.thread_id(), from, viewer)?;
         let new = visibility::revision(c, thread.thread_id(), to, viewer)?;
@@ -348,10 +348,12 @@ pub async fn diff(
                 )));
             }
         }
-        let diff = line_diff(&old.body_md, &new.body_md);
-        Ok((thread, old, new, diff))
+        Ok((thread, old, new))
     })
-    .await
+    .await?;
+    // The connection is back in the pool before the diff starts.
+    let diff = super::compute::line_diff(old.body_md.clone(), new.body_md.clone()).await?;
+    Ok((thread, old, new, diff))
 }
 
 /// The current text of the synthesis and the seq to save on top of, for the editor.

@@ -89,7 +89,7 @@ fn matrix() -> Vec<Row> {
     // Rows run in this order against one app: rows that change who an actor is (password,
     // role, logging in or out) come last.
     vec![
-        row("POST", "/preview", LoggedIn, json!({ "body": "**x**" })),
+        row("POST", "/preview", Curator, json!({ "body": "**x**" })),
         row("POST", "/threads", Curator, thread.clone()),
         row("POST", "/threads/{slug}/edit", Editor, thread),
         row("POST", "/threads/{slug}/synthesis", Editor, save.clone()),
