@@ -134,6 +134,15 @@ mod tests {
     }
 
     #[test]
+    fn restored_paragraphs_are_found_by_their_words_in_large_texts() {
+        let old: String = (0..5_000).map(|i| format!("p{i}\n\n")).collect();
+        let blame: Vec<i32> = (0..5_000).map(|i| i % 7).collect();
+        let vandalised: String = (0..5_000).map(|i| format!("x{i}\n\n")).collect();
+        let b = next_blame(Some((&vandalised, &vec![9; 5_000])), &old, 10, false, Some((&old, &blame)));
+        assert_eq!(b, blame);
+    }
+
+    #[test]
     fn a_minor_rewrite_keeps_the_attribution() {
         assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, true, None), [1]);
         assert_eq!(next_blame(Some(("teh cat", &[1])), "the cat", 2, false, None), [2]);

@@ -339,6 +339,28 @@ mod tests {
     }
 
     #[test]
+    fn repeated_headings_count_up_past_ids_already_taken() {
+        let html = render_markdown("## A 2\n\n## A\n\n## A\n\n## A");
+        let ids: Vec<&str> = html.as_str().split("id=\"md-").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+        assert_eq!(ids, ["a-2", "a", "a-3", "a-4"]);
+        // Thousands of the same heading: each id once, in order (the count is linear).
+        let source = "# Same\n\n".repeat(3_000);
+        let html = render_markdown(&source);
+        assert!(html.as_str().contains("id=\"md-same-3000\""));
+        assert_eq!(html.as_str().matches("id=\"md-same").count(), 3_000);
+    }
+
+    #[test]
+    fn many_tiny_paragraphs_map_one_block_each() {
+        let source = "a\n\n".repeat(20_000);
+        let (_, map) = render_markdown_blocks(source.trim_end());
+        let map = map.expect("plain paragraphs map");
+        assert_eq!(map.ends.len(), 20_000);
+        let expected: Vec<i32> = (0..20_000).flat_map(|i| [i, i]).collect();
+        assert_eq!(map.paragraphs, expected);
+    }
+
+    #[test]
     fn svg_and_iframes_are_removed() {
         let html = render_markdown("<svg onload=alert(1)><circle/></svg><iframe src=\"https://evil\"></iframe>");
         assert!(!html.as_str().contains("<svg"));
