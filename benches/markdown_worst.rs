@@ -123,8 +123,27 @@ fn main() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let one_line = |tag: &str| (0..SIZE / 8).map(|i| format!("{tag}{i} ")).collect::<String>()[..SIZE].to_owned();
+    let one_line = |tag: &str| (0..SIZE / 4).map(|i| format!("{tag}{i} ")).collect::<String>()[..SIZE].to_owned();
+    // Lines of words drawn from a small vocabulary (many equal words, few anchors: Myers' worst
+    // case), in blocks split by an unchanged line so each block is one word diff of its own.
+    let random_words = |seed: u64| {
+        let vocabulary = ["the", "open", "model", "weights", "law", "safety", "risk", "data", "court", "vote"];
+        let mut state = seed;
+        let mut text = String::new();
+        let mut line = 0;
+        while text.len() < SIZE {
+            for _ in 0..12 {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(vocabulary[(state >> 33) as usize % vocabulary.len()]);
+                text.push(' ');
+            }
+            line += 1;
+            text.push_str(if line % 100 == 0 { "\nunchanged line\n" } else { "\n" });
+        }
+        text
+    };
     let pairs = [
+        ("random words, blocks split by equal lines", random_words(1), random_words(2)),
         ("paragraphs all changed", many_lines("old"), many_lines("new")),
         ("lines all changed by one word", word_lines("old"), word_lines("new")),
         ("one 190 KB line each", one_line("o"), one_line("n")),
