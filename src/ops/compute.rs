@@ -54,3 +54,18 @@ pub const DIFF_BUDGET: Duration = Duration::from_secs(5);
 pub async fn line_diff(old: String, new: String) -> Result<crate::render::diff::LineDiff, AppError> {
     bounded(DIFF_BUDGET, "comparing the texts", move || crate::render::diff::line_diff(&old, &new)).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn work_over_its_budget_answers_a_clear_422() {
+        let err = bounded(Duration::from_millis(10), "rendering the text", || {
+            std::thread::sleep(Duration::from_millis(200));
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(&err, AppError::Invalid(m) if m.starts_with("rendering the text took longer than")), "{err}");
+    }
+}
