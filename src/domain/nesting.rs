@@ -338,6 +338,15 @@ mod tests {
     }
 
     #[test]
+    fn every_xss_payload_is_within_the_bound() {
+        // The stored-XSS suite must reach the sanitizer, not a 422.
+        let payloads = include_str!("../../tests/xss-payloads.txt");
+        for payload in payloads.lines().filter(|l| !l.starts_with('#')) {
+            assert!(depth(payload, MAX_DEPTH) <= MAX_DEPTH, "{payload}");
+        }
+    }
+
+    #[test]
     fn counting_stops_past_the_limit() {
         assert_eq!(depth(&">".repeat(200_000), MAX_DEPTH), MAX_DEPTH + 1);
         assert_eq!(depth(&"<div>".repeat(40_000), MAX_DEPTH), MAX_DEPTH + 1);
