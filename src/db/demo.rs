@@ -10,7 +10,7 @@ use super::{PgPool, events, revisions, search, sections, threads, users};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
-use crate::render::markdown::render_markdown;
+use crate::render::markdown::{SafeHtml, render_markdown};
 
 const DEMO_JSON: &str = include_str!("../../demo/open-vs-closed-weights.json");
 
@@ -83,7 +83,7 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
                         significance,
                         url: None,
                         body_md: String::new(),
-                        body_html: render_markdown(""),
+                        body_html: demo_html("")?,
                     },
                     curator,
                 )?,
@@ -99,6 +99,13 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
         tracing::info!(slug = %demo.slug, "loaded the demo thread");
     }
     Ok(loaded)
+}
+
+/// Renders demo text after the same nesting check as anything typed (the demo file can be
+/// replaced).
+fn demo_html(body: &str) -> anyhow::Result<SafeHtml> {
+    crate::domain::validate::nested_at_most("a demo text", body).map_err(anyhow::Error::msg)?;
+    Ok(render_markdown(body))
 }
 
 /// The demo curator: a real account that cannot log in until an admin sets a password.
@@ -131,7 +138,7 @@ fn save_synthesis_history(
     ];
     for (seq, (count, date, summary)) in (1..).zip(steps) {
         let body = paragraphs[..count].join("\n\n");
-        let html = render_markdown(&body);
+        let html = demo_html(&body)?;
         let outcome = revisions::save(
             conn,
             &revisions::NewRevision {
@@ -157,7 +164,7 @@ fn add_sections(conn: &mut PgConnection, id: ThreadId, demo: &DemoThread) -> any
                 label: period.label.clone(),
                 title: period.title.clone(),
                 body_md: period.body.clone(),
-                body_html: render_markdown(&period.body),
+                body_html: demo_html(&period.body)?,
             },
         )?;
     }
@@ -168,7 +175,7 @@ fn add_sections(conn: &mut PgConnection, id: ThreadId, demo: &DemoThread) -> any
             &sections::InterpretationFields {
                 title: reading.title.clone(),
                 body_md: reading.body.clone(),
-                body_html: render_markdown(&reading.body),
+                body_html: demo_html(&reading.body)?,
                 proponents: reading.proponents.clone(),
             },
         )?;

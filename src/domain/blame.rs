@@ -1,7 +1,14 @@
 //! Paragraph blame: for each paragraph of a text, the revision that last changed it
 //! substantively. Computed once per save from the parent's blame, never by replaying history.
 
-use similar::{DiffOp, capture_diff_slices};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use similar::{DiffOp, capture_diff_slices_deadline};
+
+/// How long the paragraph diff of one save may search for the smallest diff. Past it, Myers
+/// settles for a larger one: some paragraphs may be credited to the new revision.
+pub const DIFF_DEADLINE: Duration = Duration::from_millis(200);
 
 /// The paragraphs of a Markdown text: blocks separated by blank lines, trimmed.
 pub fn paragraphs(text: &str) -> Vec<&str> {
@@ -58,15 +65,19 @@ pub fn next_blame(
         // A blame that does not fit its text cannot be trusted; start over from this revision.
         return vec![seq; new_paragraphs.len()];
     }
-    let restored: Vec<(String, i32)> = match restored {
-        Some((text, blame)) if paragraphs(text).len() == blame.len() => {
-            paragraphs(text).into_iter().map(words).zip(blame.iter().copied()).collect()
+    // The first restored paragraph with given words wins, as a search from the top would find.
+    let mut restored_by_words: HashMap<String, i32> = HashMap::new();
+    if let Some((text, blame)) = restored
+        && paragraphs(text).len() == blame.len()
+    {
+        for (p, s) in paragraphs(text).into_iter().map(words).zip(blame.iter().copied()) {
+            restored_by_words.entry(p).or_insert(s);
         }
-        _ => Vec::new(),
-    };
-    let fresh = |paragraph: &String| restored.iter().find(|(p, _)| p == paragraph).map_or(seq, |(_, s)| *s);
+    }
+    let fresh = |paragraph: &String| restored_by_words.get(paragraph).copied().unwrap_or(seq);
     let mut blame = Vec::with_capacity(new_paragraphs.len());
-    for op in capture_diff_slices(similar::Algorithm::Myers, &old_paragraphs, &new_paragraphs) {
+    let deadline = Some(Instant::now() + DIFF_DEADLINE);
+    for op in capture_diff_slices_deadline(similar::Algorithm::Myers, &old_paragraphs, &new_paragraphs, deadline) {
         match op {
             DiffOp::Equal { old_index, len, .. } => blame.extend_from_slice(&old_blame[old_index..old_index + len]),
             DiffOp::Insert { new_index, new_len, .. } => {
@@ -120,6 +131,15 @@ mod tests {
         let b2 = next_blame(Some((r1, &[1, 1])), "one\n\nTWO vandalised", 2, false, None);
         let b3 = next_blame(Some(("one\n\nTWO vandalised", &b2)), r1, 3, false, Some((r1, &[1, 1])));
         assert_eq!(b3, [1, 1]);
+    }
+
+    #[test]
+    fn restored_paragraphs_are_found_by_their_words_in_large_texts() {
+        let old: String = (0..5_000).map(|i| format!("p{i}\n\n")).collect();
+        let blame: Vec<i32> = (0..5_000).map(|i| i % 7).collect();
+        let vandalised: String = (0..5_000).map(|i| format!("x{i}\n\n")).collect();
+        let b = next_blame(Some((&vandalised, &vec![9; 5_000])), &old, 10, false, Some((&old, &blame)));
+        assert_eq!(b, blame);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod digest;
 pub mod history;
 pub mod ids;
 pub mod merge;
+pub mod nesting;
 pub mod roles;
 pub mod since;
 pub mod thread;

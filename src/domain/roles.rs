@@ -72,6 +72,12 @@ pub fn can_edit_event(role: Role, linked_threads: usize, curates_a_linked_thread
     role >= Role::Moderator || (role >= Role::Curator && (linked_threads == 0 || curates_a_linked_thread))
 }
 
+/// Previews cost the server a render, so they are for people who can edit something: curators
+/// (their threads, any event, a new thread), moderators and admins.
+pub fn can_preview(role: Role) -> bool {
+    role >= Role::Curator
+}
+
 /// Moderators and admins open the user list, suspend, and set roles below their own.
 pub fn can_manage_users(role: Role) -> bool {
     role >= Role::Moderator

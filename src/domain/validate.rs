@@ -52,7 +52,8 @@ fn limited(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid
     Ok(value.to_owned())
 }
 
-/// A Markdown body: may be empty, keeps its inner whitespace, bounded in bytes.
+/// A Markdown body: may be empty, keeps its inner whitespace, bounded in bytes and in nesting
+/// depth (what bounds the cost of rendering it: see `nesting`).
 pub fn markdown(field: &str, value: &str, max_bytes: usize) -> Result<String, Invalid> {
     if value.contains('\0') {
         return Err(format!("{field} contains a NUL character"));
@@ -62,7 +63,19 @@ pub fn markdown(field: &str, value: &str, max_bytes: usize) -> Result<String, In
     if value.len() > max_bytes {
         return Err(format!("{field} must be at most {} KB", max_bytes / 1000));
     }
+    nested_at_most(field, value)?;
     Ok(value.to_owned())
+}
+
+/// Refuses a text nested deeper than `nesting::MAX_DEPTH`. Texts made by merging saved ones
+/// (a merge, an undo) are checked again before they are rendered.
+pub fn nested_at_most(field: &str, value: &str) -> Result<(), Invalid> {
+    let max = super::nesting::MAX_DEPTH;
+    // Measured to the end (still linear) so the message can say how deep the text goes.
+    match super::nesting::depth(value, usize::MAX) {
+        d if d > max => Err(format!("{field} nests quotes/lists/HTML {d} levels deep; at most {max} are allowed")),
+        _ => Ok(()),
+    }
 }
 
 /// Usernames: 3-32 letters, digits, '-' or '_' (they appear in URLs and credits).
@@ -255,6 +268,14 @@ mod tests {
         assert_eq!(entries[0], "123456");
         assert!(is_common_password("PassWord"));
         assert!(!is_common_password("correct horse battery staple"));
+    }
+
+    #[test]
+    fn deeply_nested_markdown_is_refused_with_the_limit() {
+        let err = markdown("the text", &">".repeat(60_000), MAX_SYNTHESIS_BYTES).unwrap_err();
+        assert_eq!(err, "the text nests quotes/lists/HTML 60000 levels deep; at most 32 are allowed");
+        assert!(markdown("the text", &">".repeat(32), MAX_SYNTHESIS_BYTES).is_ok());
+        assert!(markdown("the text", &"<div>".repeat(33), MAX_SYNTHESIS_BYTES).is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::domain::history::Area;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::{self, Role};
 use crate::error::AppError;
-use crate::render::diff::{LineDiff, line_diff};
+use crate::render::diff::LineDiff;
 
 /// Entries per page of every changelog list.
 pub const PAGE: i64 = 50;
@@ -190,7 +190,7 @@ pub async fn item_diff(
     if !kind.has_body() {
         return Err(AppError::NotFound);
     }
-    db::with_conn(pool, move |c| {
+    let (thread, from, to, old, new) = db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
         let mut entry = |id: i64| -> Result<(ChangeRow, bool), AppError> {
             let mut row = changes::by_id(c, id)?;
@@ -218,10 +218,13 @@ pub async fn item_diff(
             }
             _ => return Err(AppError::BadRequest("give `from` and `to`, or `entry`".to_owned())),
         };
-        let subject = to.subject.clone();
-        Ok(ItemDiff { thread, diff: line_diff(&old, &new), from, to, subject })
+        Ok((thread, from, to, old, new))
     })
-    .await
+    .await?;
+    // The connection is back in the pool before the diff starts.
+    let diff = super::compute::line_diff(old, new).await?;
+    let subject = to.subject.clone();
+    Ok(ItemDiff { thread, diff, from, to, subject })
 }
 
 fn body(snapshot: &Option<Value>) -> String {

@@ -2,11 +2,13 @@
 //! the queries in one blocking call. Handlers only parse the request and pick a response.
 
 pub mod access;
+pub mod compute;
 pub mod digest;
 pub mod events;
 pub mod feeds;
 pub mod following;
 pub mod history;
+pub mod markdown;
 pub mod moderation;
 pub mod notifications;
 pub mod rate;

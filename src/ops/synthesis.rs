@@ -16,7 +16,7 @@ use crate::domain::merge::{ConflictRegion, merge3};
 use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::render::diff::{LineDiff, line_diff};
+use crate::render::diff::LineDiff;
 use crate::render::markdown::render_markdown;
 
 /// A synthesis save as a form or JSON body sends it.
@@ -65,10 +65,11 @@ pub async fn save(
     if input.base_seq < 0 {
         return Err(AppError::Invalid("the base revision is not valid".to_owned()));
     }
+    // Rendered before a connection is taken, within the render budget.
+    let html = super::markdown::render(body.clone()).await?;
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
-        let html = render_markdown(&body);
         let new = NewRevision {
             summary: &summary,
             minor: input.minor,
@@ -83,6 +84,11 @@ pub async fn save(
                 seq => revisions::by_seq(c, thread.thread_id(), seq)?.body_md,
             };
             let Ok(merged) = merge3(&ancestor, &current.body_md, &body) else { break };
+            // Two texts within the depth bound can merge into one beyond it (raw HTML left
+            // open in one, nested in the other): such a merge is refused as a conflict.
+            if validate::nested_at_most("the merged synthesis", &merged).is_err() {
+                break;
+            }
             let onto = current.meta.seq;
             let merged_html = render_markdown(&merged);
             outcome = match revisions::save(
@@ -172,6 +178,8 @@ pub async fn undo(
         if merged.trim().is_empty() {
             return Err(AppError::Invalid(format!("undoing revision {seq} would leave the synthesis empty")));
         }
+        validate::nested_at_most(&format!("undoing revision {seq} gives a text that"), &merged)
+            .map_err(AppError::Invalid)?;
         let summary = with_reason(format!("Undid revision {seq} by {}", target.author), &reason);
         let html = render_markdown(&merged);
         let outcome = revisions::save(
@@ -328,7 +336,7 @@ pub async fn diff(
     from: i32,
     to: i32,
 ) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
-    db::with_conn(pool, move |c| {
+    let (thread, old, new) = db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
         let old = visibility::revision(c, thread.thread_id(), from, viewer)?;
         let new = visibility::revision(c, thread.thread_id(), to, viewer)?;
@@ -340,10 +348,12 @@ pub async fn diff(
                 )));
             }
         }
-        let diff = line_diff(&old.body_md, &new.body_md);
-        Ok((thread, old, new, diff))
+        Ok((thread, old, new))
     })
-    .await
+    .await?;
+    // The connection is back in the pool before the diff starts.
+    let diff = super::compute::line_diff(old.body_md.clone(), new.body_md.clone()).await?;
+    Ok((thread, old, new, diff))
 }
 
 /// The current text of the synthesis and the seq to save on top of, for the editor.

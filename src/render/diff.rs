@@ -1,9 +1,63 @@
 //! Diffs between two texts for the diff views, the edit-conflict page and the API: line by line
 //! (a synthesis paragraph is a line), with the changed words inside a changed line marked, and
 //! grouped into hunks so long unchanged stretches collapse.
+//!
+//! A diff's cost grows faster than its input, so every diff runs within `DiffLimits`: a deadline
+//! for the line and word diffs, caps on the lines compared and the text shown, and word marks
+//! only on lines short enough. Past a limit the diff falls back to plain lines, or to the
+//! beginning of the texts, and says so (`DiffDetail`).
+
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
+use similar::{Algorithm, ChangeTag, DiffOp, DiffTag, TextDiff};
+
+/// Bounds on the work and the output of one diff.
+#[derive(Debug, Clone, Copy)]
+pub struct DiffLimits {
+    /// Lines compared per side; the rest of a longer text is left out.
+    pub max_lines: usize,
+    /// Text shown (both sides together, in bytes); the diff stops there.
+    pub max_output_bytes: usize,
+    /// Changed words are marked only inside lines shorter than this (bytes).
+    pub max_word_line_bytes: usize,
+    /// Time for the whole diff; once it has passed, no more words are marked and the line diff
+    /// settles for a larger (still correct) diff.
+    pub deadline: Duration,
+}
+
+impl DiffLimits {
+    /// The limits of every diff the app shows.
+    pub const DEFAULT: DiffLimits = DiffLimits {
+        max_lines: 5_000,
+        max_output_bytes: 400_000,
+        max_word_line_bytes: 10_000,
+        deadline: Duration::from_millis(300),
+    };
+}
+
+/// How much of a diff is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffDetail {
+    /// Every line, with the changed words marked.
+    Words,
+    /// Every line, but some changed lines without word marks (too large to show word by word).
+    Lines,
+    /// Only the beginning of the texts: too large to compare whole.
+    Truncated,
+}
+
+impl DiffDetail {
+    /// The name the API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiffDetail::Words => "words",
+            DiffDetail::Lines => "lines",
+            DiffDetail::Truncated => "truncated",
+        }
+    }
+}
 
 /// Unchanged lines shown around each change.
 const CONTEXT: usize = 2;
@@ -68,7 +122,7 @@ pub struct Hunk {
     pub rows: Vec<SideRow>,
 }
 
-/// A whole diff and its counts.
+/// A whole diff and its counts (the default: no lines, nothing changed).
 #[derive(Debug, Clone, Serialize)]
 pub struct LineDiff {
     /// Every line, in order (the API's view).
@@ -79,42 +133,134 @@ pub struct LineDiff {
     pub skipped_after: usize,
     pub added: usize,
     pub removed: usize,
+    /// Whether a limit left words unmarked or the end of the texts out.
+    pub detail: DiffDetail,
 }
 
-/// Diffs `old` against `new` line by line, marking changed words inside changed lines.
+impl Default for LineDiff {
+    fn default() -> Self {
+        LineDiff {
+            lines: Vec::new(),
+            hunks: Vec::new(),
+            skipped_after: 0,
+            added: 0,
+            removed: 0,
+            detail: DiffDetail::Words,
+        }
+    }
+}
+
+impl LineDiff {
+    /// What a page says above a diff that hit a limit.
+    pub fn notice(&self) -> Option<&'static str> {
+        match self.detail {
+            DiffDetail::Words => None,
+            DiffDetail::Lines => Some("These texts are too large to show word by word: changed lines are shown whole."),
+            DiffDetail::Truncated => {
+                Some("These texts are too large to compare whole: only their beginning is shown, without word marks.")
+            }
+        }
+    }
+}
+
+/// Diffs `old` against `new` line by line, marking changed words inside changed lines, within
+/// the default limits.
 pub fn line_diff(old: &str, new: &str) -> LineDiff {
+    line_diff_within(old, new, &DiffLimits::DEFAULT)
+}
+
+/// `line_diff` within `limits`.
+pub fn line_diff_within(old: &str, new: &str, limits: &DiffLimits) -> LineDiff {
+    let deadline = Instant::now() + limits.deadline;
+    let (old, old_cut) = first_lines(old, limits.max_lines);
+    let (new, new_cut) = first_lines(new, limits.max_lines);
+    let mut detail = if old_cut || new_cut { DiffDetail::Truncated } else { DiffDetail::Words };
     // Saved texts carry no final newline; without one, appending a paragraph would show the
     // old last line as removed and added again.
     let (old, new) = (with_final_newline(old), with_final_newline(new));
-    let diff = TextDiff::from_lines(&old, &new);
+    let diff = TextDiff::configure().algorithm(Algorithm::Myers).deadline(deadline).diff_lines(&old, &new);
     let mut lines = Vec::new();
-    for op in diff.ops() {
-        for change in diff.iter_inline_changes(op) {
-            let kind = match change.tag() {
-                ChangeTag::Equal => LineChange::Same,
-                ChangeTag::Insert => LineChange::Added,
-                ChangeTag::Delete => LineChange::Removed,
-            };
-            let mut segments: Vec<Segment> = Vec::new();
-            for (changed, text) in change.iter_strings_lossy() {
-                let text = text.trim_end_matches('\n');
-                if text.is_empty() {
-                    continue;
-                }
-                let changed = changed && kind != LineChange::Same;
-                match segments.last_mut() {
-                    Some(last) if last.changed == changed => last.text.push_str(text),
-                    _ => segments.push(Segment { text: text.to_owned(), changed }),
-                }
+    let mut shown = 0usize;
+    let mut marked_any = false;
+    'ops: for op in diff.ops() {
+        let words = op.tag() == DiffTag::Replace
+            && detail != DiffDetail::Truncated
+            && Instant::now() < deadline
+            && short_lines(&diff, op, limits.max_word_line_bytes);
+        if op.tag() == DiffTag::Replace && !words && detail == DiffDetail::Words {
+            detail = DiffDetail::Lines;
+        }
+        marked_any |= words;
+        let changes: Box<dyn Iterator<Item = similar::InlineChange<'_, str>>> = if words {
+            Box::new(diff.iter_inline_changes_deadline(op, Some(deadline)))
+        } else {
+            Box::new(diff.iter_changes(op).map(similar::InlineChange::from))
+        };
+        for change in changes {
+            let line = diff_line(&change);
+            shown += line.text.len();
+            if shown > limits.max_output_bytes {
+                detail = DiffDetail::Truncated;
+                break 'ops;
             }
-            let text = segments.iter().map(|s| s.text.as_str()).collect();
-            lines.push(DiffLine { change: kind, text, segments });
+            lines.push(line);
+        }
+    }
+    // A deadline that passed during the last word diff may have left its marks coarse.
+    if detail == DiffDetail::Words && marked_any && Instant::now() >= deadline {
+        detail = DiffDetail::Lines;
+    }
+    if detail == DiffDetail::Truncated {
+        // What is shown of a cut diff is not marked word by word.
+        for line in &mut lines {
+            if line.segments.len() > 1 {
+                line.segments = vec![Segment { text: line.text.clone(), changed: line.change != LineChange::Same }];
+            }
         }
     }
     let added = lines.iter().filter(|l| l.change == LineChange::Added).count();
     let removed = lines.iter().filter(|l| l.change == LineChange::Removed).count();
     let (hunks, skipped_after) = hunks(&lines);
-    LineDiff { lines, hunks, skipped_after, added, removed }
+    LineDiff { lines, hunks, skipped_after, added, removed, detail }
+}
+
+/// One line of the diff from one of similar's changes.
+fn diff_line(change: &similar::InlineChange<'_, str>) -> DiffLine {
+    let kind = match change.tag() {
+        ChangeTag::Equal => LineChange::Same,
+        ChangeTag::Insert => LineChange::Added,
+        ChangeTag::Delete => LineChange::Removed,
+    };
+    let mut segments: Vec<Segment> = Vec::new();
+    for (changed, text) in change.iter_strings_lossy() {
+        let text = text.trim_end_matches('\n');
+        if text.is_empty() {
+            continue;
+        }
+        let changed = changed && kind != LineChange::Same;
+        match segments.last_mut() {
+            Some(last) if last.changed == changed => last.text.push_str(text),
+            _ => segments.push(Segment { text: text.to_owned(), changed }),
+        }
+    }
+    let text = segments.iter().map(|s| s.text.as_str()).collect();
+    DiffLine { change: kind, text, segments }
+}
+
+/// Whether every line an op touches is shorter than `max` bytes.
+fn short_lines(diff: &TextDiff<'_, '_, '_, str>, op: &DiffOp, max: usize) -> bool {
+    let (old, new) = (op.old_range(), op.new_range());
+    diff.old_slices()[old].iter().chain(&diff.new_slices()[new]).all(|line| line.len() < max)
+}
+
+/// The first `max` lines of `text`, and whether there were more.
+fn first_lines(text: &str, max: usize) -> (&str, bool) {
+    match text.match_indices('\n').nth(max.saturating_sub(1)) {
+        Some((at, _)) if max > 0 && at + 1 < text.len() => (&text[..at + 1], true),
+        Some(_) => (text, false),
+        None if max == 0 && !text.is_empty() => ("", true),
+        None => (text, false),
+    }
 }
 
 /// Groups lines into hunks of changes with `CONTEXT` unchanged lines around them.
@@ -208,6 +354,71 @@ mod tests {
     fn appending_after_a_last_line_without_newline_only_adds() {
         let d = line_diff("one\n\ntwo", "one\n\ntwo\n\nthree");
         assert_eq!((d.added, d.removed), (2, 0));
+    }
+
+    /// Two texts that differ in every word of every line.
+    fn everywhere(lines: usize) -> (String, String) {
+        let old: Vec<String> = (0..lines).map(|i| format!("old words {i} of a line that changes")).collect();
+        let new: Vec<String> = (0..lines).map(|i| format!("new text {i} of a line that changed")).collect();
+        (old.join("\n"), new.join("\n"))
+    }
+
+    #[test]
+    fn a_diff_within_its_limits_marks_words() {
+        let (old, new) = everywhere(20);
+        let d = line_diff(&old, &new);
+        assert_eq!(d.detail, DiffDetail::Words);
+        assert!(d.notice().is_none());
+        assert!(d.lines.iter().any(|l| l.segments.len() > 1), "some words are marked");
+    }
+
+    #[test]
+    fn a_passed_deadline_falls_back_to_whole_lines() {
+        let (old, new) = everywhere(20);
+        let limits = DiffLimits { deadline: Duration::ZERO, ..DiffLimits::DEFAULT };
+        let d = line_diff_within(&old, &new, &limits);
+        assert_eq!(d.detail, DiffDetail::Lines);
+        assert!(d.notice().unwrap().contains("too large to show word by word"));
+        assert!(d.lines.iter().all(|l| l.segments.len() == 1), "no word marks");
+        // Still a complete diff: every old line removed, every new line added.
+        assert_eq!((d.removed, d.added), (20, 20));
+    }
+
+    #[test]
+    fn long_lines_are_not_marked_word_by_word() {
+        let (old, new) = everywhere(3);
+        let limits = DiffLimits { max_word_line_bytes: 10, ..DiffLimits::DEFAULT };
+        let d = line_diff_within(&old, &new, &limits);
+        assert_eq!(d.detail, DiffDetail::Lines);
+        assert!(d.lines.iter().all(|l| l.segments.len() == 1));
+    }
+
+    #[test]
+    fn the_line_cap_compares_only_the_beginning() {
+        let (old, new) = everywhere(10);
+        let limits = DiffLimits { max_lines: 4, ..DiffLimits::DEFAULT };
+        let d = line_diff_within(&old, &new, &limits);
+        assert_eq!(d.detail, DiffDetail::Truncated);
+        assert_eq!((d.removed, d.added), (4, 4));
+        assert!(d.notice().unwrap().contains("too large to compare whole"));
+    }
+
+    #[test]
+    fn the_output_cap_stops_the_diff() {
+        let (old, new) = everywhere(100);
+        let limits = DiffLimits { max_output_bytes: 500, ..DiffLimits::DEFAULT };
+        let d = line_diff_within(&old, &new, &limits);
+        assert_eq!(d.detail, DiffDetail::Truncated);
+        assert!(d.lines.iter().map(|l| l.text.len()).sum::<usize>() <= 500);
+        assert!(!d.lines.is_empty());
+    }
+
+    #[test]
+    fn first_lines_cuts_after_the_last_line_kept() {
+        assert_eq!(first_lines("a\nb\nc", 2), ("a\nb\n", true));
+        assert_eq!(first_lines("a\nb\n", 2), ("a\nb\n", false));
+        assert_eq!(first_lines("a\nb", 2), ("a\nb", false));
+        assert_eq!(first_lines("a", 5), ("a", false));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Markdown -> HTML -> ammonia. The one place the sanitizer is configured, and the only
 //! way to make a `SafeHtml`, the one type templates emit unescaped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
@@ -154,13 +154,17 @@ fn paragraphs_of_blocks(source: &str, blocks: &[std::ops::Range<usize>]) -> Vec<
         .collect();
     let index = |i: usize| i32::try_from(i).unwrap_or(i32::MAX);
     let mut out = Vec::with_capacity(blocks.len() * 2);
+    // Paragraphs are sorted and disjoint, so the ones a block overlaps are a run found by two
+    // binary searches: O(blocks × log paragraphs), not blocks × paragraphs.
     for block in blocks {
-        let mut overlapping =
-            paragraphs.iter().enumerate().filter(|(_, p)| p.start < block.end && block.start < p.end).map(|(i, _)| i);
-        let first = overlapping.next();
-        let last = overlapping.next_back().or(first);
-        out.push(first.map_or(-1, index));
-        out.push(last.map_or(-1, index));
+        let first = paragraphs.partition_point(|p| p.end <= block.start);
+        let end = paragraphs.partition_point(|p| p.start < block.end);
+        if first < end {
+            out.push(index(first));
+            out.push(index(end - 1));
+        } else {
+            out.extend([-1, -1]);
+        }
     }
     out
 }
@@ -203,29 +207,39 @@ impl SafeHtml {
 /// `-2`, `-3` for repeats), so any part of a synthesis can be linked to.
 fn give_headings_ids(events: &mut [Event<'_>]) {
     let mut used: HashSet<String> = HashSet::new();
-    for start in 0..events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[start] else { continue };
-        let text: String = events[start + 1..]
-            .iter()
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
+    // The last suffix tried for each base: every smaller one is taken already, so a thousand
+    // headings with the same text cost a thousand tries, not half a million.
+    let mut last_tried: HashMap<String, usize> = HashMap::new();
+    let mut start = 0;
+    while start < events.len() {
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[start] else {
+            start += 1;
+            continue;
+        };
+        let mut text = String::new();
+        let mut end = start + 1;
+        while end < events.len() && !matches!(events[end], Event::End(TagEnd::Heading(_))) {
+            if let Event::Text(t) | Event::Code(t) = &events[end] {
+                text.push_str(t);
+            }
+            end += 1;
+        }
         let base = match slug::slugify(&text) {
             s if s.is_empty() => "section".to_owned(),
             s => s,
         };
-        let mut candidate = base.clone();
-        let mut n = 1;
-        while !used.insert(candidate.clone()) {
-            n += 1;
-            candidate = format!("{base}-{n}");
-        }
+        let n = last_tried.entry(base.clone()).or_insert(0);
+        let candidate = loop {
+            *n += 1;
+            let candidate = if *n == 1 { base.clone() } else { format!("{base}-{n}") };
+            if used.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
             *id = Some(CowStr::from(candidate));
         }
+        start = end;
     }
 }
 
@@ -322,6 +336,28 @@ mod tests {
             let marked = html.with_marked_blocks(&map, |_, _| true);
             assert_eq!(SANITIZER.clean(marked.as_str()).to_string(), marked.as_str());
         }
+    }
+
+    #[test]
+    fn repeated_headings_count_up_past_ids_already_taken() {
+        let html = render_markdown("## A 2\n\n## A\n\n## A\n\n## A");
+        let ids: Vec<&str> = html.as_str().split("id=\"md-").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+        assert_eq!(ids, ["a-2", "a", "a-3", "a-4"]);
+        // Thousands of the same heading: each id once, in order (the count is linear).
+        let source = "# Same\n\n".repeat(3_000);
+        let html = render_markdown(&source);
+        assert!(html.as_str().contains("id=\"md-same-3000\""));
+        assert_eq!(html.as_str().matches("id=\"md-same").count(), 3_000);
+    }
+
+    #[test]
+    fn many_tiny_paragraphs_map_one_block_each() {
+        let source = "a\n\n".repeat(20_000);
+        let (_, map) = render_markdown_blocks(source.trim_end());
+        let map = map.expect("plain paragraphs map");
+        assert_eq!(map.ends.len(), 20_000);
+        let expected: Vec<i32> = (0..20_000).flat_map(|i| [i, i]).collect();
+        assert_eq!(map.paragraphs, expected);
     }
 
     #[test]

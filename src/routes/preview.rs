@@ -6,10 +6,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::auth::Visitor;
-use crate::domain::validate;
 use crate::error::AppError;
-use crate::ops::rate;
-use crate::render::markdown::render_markdown;
+use crate::ops::markdown;
 use crate::routes::table::{Routes, at};
 use crate::startup::AppState;
 
@@ -30,14 +28,7 @@ async fn preview(
     visitor: Visitor,
     form: web::Form<PreviewForm>,
 ) -> Result<HttpResponse, AppError> {
-    // Only people who can log in may spend the server's CPU on rendering; a script gets 401, not a redirect.
-    let Some(user) = &visitor.user else {
-        return Err(AppError::Unauthorized("log in to preview".to_owned()));
-    };
-    rate::check_preview_rate(&state.pool, user).await?;
-    let body = validate::markdown("the text", &form.into_inner().body, validate::MAX_SYNTHESIS_BYTES)
-        .map_err(AppError::Invalid)?;
-    let html = web::block(move || render_markdown(&body)).await?;
+    let html = markdown::preview(&state.pool, visitor.user.as_ref(), &form.into_inner().body).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -11,10 +11,9 @@ use crate::db::revisions::SaveOutcome;
 use crate::db::{self, changes, threads};
 use crate::domain::roles;
 use crate::error::AppError;
-use crate::ops::access;
 use crate::ops::history::{self, ChangeQuery};
 use crate::ops::synthesis::{self, RevertInput, RollbackInput, SynthesisInput, UndoOutcome};
-use crate::render::diff::line_diff;
+use crate::ops::{access, compute};
 use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
     BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage, revision_row,
@@ -78,6 +77,14 @@ async fn save(
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = synthesis::save(&state.pool, user, slug.clone(), input.clone()).await;
+    // A conflict shows the current text against the editor's, diffed off the executor.
+    let conflict_diff = match &result {
+        Ok((_, SaveOutcome::Conflict { current })) => {
+            let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
+            Some(compute::line_diff(current_md, input.body.clone()).await?)
+        }
+        _ => None,
+    };
     let form_input = input.clone();
     reshow_if_invalid(
         result,
@@ -96,7 +103,7 @@ async fn save(
                     chrome: Chrome::of(&visitor),
                     slug: thread.slug,
                     title: thread.title,
-                    diff: line_diff(&current_md, &input.body),
+                    diff: conflict_diff.unwrap_or_default(),
                     current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
                     current: current.as_ref().map(revision_row),
                     current_md,

@@ -354,6 +354,7 @@ async fn the_diff_counts_added_and_removed_lines() {
     assert_eq!((diff["from"].as_i64(), diff["to"].as_i64()), (Some(1), Some(2)));
     assert_eq!(diff["removed"], 1);
     assert_eq!(diff["added"], 2);
+    assert_eq!(diff["detail"], "words", "a small diff is marked word by word");
     let changed: Vec<(String, String)> = diff["lines"]
         .as_array()
         .unwrap()

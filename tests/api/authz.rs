@@ -209,7 +209,7 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/moderation/queue", Moderator),
         get("/api/v1/moderation/log", Moderator),
         // Writes.
-        row("POST", "/preview", LoggedIn, json!({ "body": "**x**" })),
+        row("POST", "/preview", Curator, json!({ "body": "**x**" })),
         row("POST", "/threads", Curator, thread.clone()),
         row("POST", "/threads/{slug}/edit", Editor, thread),
         row("POST", "/threads/{slug}/synthesis", Editor, save.clone()),

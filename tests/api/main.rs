@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod api;
 mod authz;
+mod bounded;
 mod concurrency;
 mod demo;
 mod digest;

@@ -7,7 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::Object;
 
-use super::views::{DiffLineView, RevisionSummary, SaveConflict, one_of, role_schema};
+use super::views::{DiffLineView, RevisionSummary, SaveConflict, diff_detail_schema, one_of, role_schema};
 use crate::db::changes::ChangeListed;
 use crate::db::moderation::LogListed;
 use crate::domain::history::{Area, ModAction};
@@ -175,6 +175,10 @@ pub struct ItemDiffView {
     pub added: usize,
     /// Lines removed.
     pub removed: usize,
+    /// How much of the diff is shown: `words`, `lines` (too large to show word by word) or
+    /// `truncated` (only the beginning of the texts), as in a revision diff.
+    #[schema(schema_with = diff_detail_schema)]
+    pub detail: &'static str,
     pub lines: Vec<DiffLineView>,
 }
 
@@ -186,6 +190,7 @@ impl From<ItemDiff> for ItemDiffView {
             subject: d.subject,
             added: d.diff.added,
             removed: d.diff.removed,
+            detail: d.diff.detail.as_str(),
             lines: d.diff.lines.into_iter().map(DiffLineView::from).collect(),
         }
     }

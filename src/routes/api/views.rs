@@ -12,7 +12,7 @@ use crate::db::threads::ThreadRow;
 use crate::domain::history::RevisionAction;
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
-use crate::render::diff::{DiffLine, LineDiff};
+use crate::render::diff::{DiffDetail, DiffLine, LineDiff};
 
 /// A string that is one of `values` (the domain's own list, so the document cannot drift).
 pub fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
@@ -348,7 +348,17 @@ pub struct DiffView {
     pub added: usize,
     /// Lines removed.
     pub removed: usize,
+    /// `words`: every line, changed words marked. `lines`: too large to show word by word, so
+    /// some changed lines have no word marks. `truncated`: too large to compare whole; `lines`
+    /// holds the diff of the beginning of the texts only, without word marks.
+    #[schema(schema_with = diff_detail_schema)]
+    pub detail: &'static str,
     pub lines: Vec<DiffLineView>,
+}
+
+/// The values of a diff's `detail`.
+pub fn diff_detail_schema() -> Object {
+    one_of([DiffDetail::Words, DiffDetail::Lines, DiffDetail::Truncated].map(DiffDetail::as_str))
 }
 
 /// One line of a diff.
@@ -391,6 +401,7 @@ impl DiffView {
             to,
             added: diff.added,
             removed: diff.removed,
+            detail: diff.detail.as_str(),
             lines: diff.lines.into_iter().map(DiffLineView::from).collect(),
         }
     }
