@@ -35,7 +35,10 @@ impl std::fmt::Display for SafeHtml {
     }
 }
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(configured);
+
+/// The sanitizer's rules, shared by the page sanitizer and the feed one.
+fn configured() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         builder.add_tag_attributes(heading, &["id"]);
@@ -47,7 +50,39 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         // User links must not pass referrers or ranking to whatever they point at.
         .link_rel(Some("noopener noreferrer nofollow ugc"));
     builder
-});
+}
+
+/// Stored HTML as it goes into Atom feeds. Feed readers show it without this site's
+/// Content-Security-Policy, so an image from another site would be fetched by every reader
+/// and tell its owner who reads what, and when: such an `<img>` loses its `src` (its `alt`
+/// text stays). Images of this site keep theirs.
+pub struct FeedSanitizer(ammonia::Builder<'static>);
+
+impl FeedSanitizer {
+    /// The sanitizer for feeds of the site at `public_url`.
+    pub fn new(public_url: &str) -> Self {
+        let site = url::Url::parse(public_url).ok();
+        let mut builder = configured();
+        builder.attribute_filter(move |element, attribute, value| {
+            if (element, attribute) != ("img", "src") {
+                return Some(value.into());
+            }
+            // Resolved the way a reader resolves it, so `//host` and `/\host` count as elsewhere.
+            let target = site.as_ref().and_then(|s| s.join(value).ok());
+            let same_site = match (&site, target) {
+                (Some(site), Some(target)) => target.origin() == site.origin(),
+                _ => false,
+            };
+            same_site.then(|| value.into())
+        });
+        FeedSanitizer(builder)
+    }
+
+    /// `html` with the images of other sites dropped.
+    pub fn clean(&self, html: &SafeHtml) -> SafeHtml {
+        SafeHtml(self.0.clean(html.as_str()).to_string())
+    }
+}
 
 /// Renders user Markdown to sanitized HTML. Raw HTML in the source is kept only where ammonia
 /// allows it; scripts, event handlers and `javascript:` URLs never survive.

@@ -33,6 +33,6 @@ async fn preview(visitor: Visitor, form: web::Form<PreviewForm>) -> Result<HttpR
     let html = web::block(move || render_markdown(&body)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, crate::auth::privacy::PRIVATE))
         .body(html.into_string()))
 }
