@@ -54,8 +54,10 @@ pub async fn recent(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
 /// `/events.atom`: the most recently recorded or edited events.
 pub async fn events(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
     let rows = db::with_conn(pool, |c| Ok(feeds::recently_written_events(c, PAGE)?)).await?;
-    // Off the executor: every description is sanitized again for feed readers.
+    // Off the executor (in the request's span): every description is sanitized again for readers.
+    let span = tracing::Span::current();
     actix_web::web::block(move || {
+        let _entered = span.enter();
         let images = site.images();
         let items: Vec<_> = rows.iter().map(|e| event_item(&site, &images, e)).collect();
         let head = FeedHead {

@@ -269,6 +269,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn feeds_keep_only_this_site_s_images_and_leave_the_rest_of_the_html_alone() {
+        let feed = FeedSanitizer::new("https://agora.example");
+        let src = |html: &str| {
+            let clean = feed.clean(&render_markdown(html));
+            let kept = clean.as_str().contains("src=");
+            (kept, clean)
+        };
+        for outside in [
+            "![x](https://evil.example/t.png)",
+            "![x](//evil.example/t.png)",
+            "![x](http://agora.example/t.png)",
+            "![x](https://agora.example:8443/t.png)",
+            "<img src=\"/\\evil.example/t.png\">",
+            "<img src=\"\\\\evil.example/t.png\">",
+        ] {
+            let (kept, clean) = src(outside);
+            assert!(!kept, "{outside} -> {clean}");
+            assert!(clean.as_str().contains("<img"), "{clean}");
+        }
+        for inside in ["![x](/static/a.png)", "![x](https://agora.example/static/a.png)", "![x](a.png)"] {
+            let (kept, clean) = src(inside);
+            assert!(kept, "{inside} -> {clean}");
+        }
+        let text = render_markdown("# Head\n\nA [link](https://evil.example/) and *more*.");
+        assert_eq!(feed.clean(&text), text, "cleaning twice changes nothing else");
+    }
+
+    #[test]
     fn markdown_becomes_html() {
         let html = render_markdown("# Title\n\nSome *emphasis* and a [link](https://example.org).");
         assert!(html.as_str().contains("<h1 id=\"md-title\">Title</h1>"), "{html}");
