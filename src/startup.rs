@@ -10,7 +10,7 @@ use actix_web::{App, HttpServer, web};
 use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::{csrf, visitor};
+use crate::auth::{csrf, privacy, visitor};
 use crate::config::Settings;
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
@@ -72,13 +72,19 @@ impl Application {
                 .app_data(routes::json_config())
                 .app_data(routes::query_config())
                 .app_data(routes::path_config())
-                .wrap(security_headers())
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::error::attach_request_id))
+                // Outside every layer that answers on its own (the request-id page of a 500, the
+                // CSRF and visitor middleware's refusals), so no response goes out without them.
+                .wrap(security_headers())
                 .wrap(TracingLogger::default())
                 .configure(routes::configure_unauthenticated)
                 .service(
-                    web::scope("").wrap(from_fn(csrf::guard)).wrap(from_fn(visitor::load)).configure(routes::configure),
+                    web::scope("")
+                        .wrap(from_fn(csrf::guard))
+                        .wrap(from_fn(visitor::load))
+                        .wrap(from_fn(privacy::mark_private))
+                        .configure(routes::configure),
                 )
         })
         .listen(listener)?

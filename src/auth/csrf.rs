@@ -2,8 +2,8 @@
 //! must be this site, and the visitor's token must come back in the `X-CSRF-Token` header or the
 //! form's `csrf_token` field.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{RequestHead, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
@@ -20,23 +20,30 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 
 /// Refuses unsafe requests that are cross-site or lack the visitor's token.
+///
+/// A refusal is answered here, as a response rather than an `Err`, so the layers outside (the
+/// security headers, the cache policy) apply to it like to any page.
 pub async fn guard(
     mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_exempt(&req) {
-        return next.call(req).await;
+        return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let path = req.path().to_owned();
-    let refuse = |why: &str| AppError::Forbidden(why.to_owned()).for_path(&path);
+    let refuse =
+        |req: ServiceRequest, why: &str| Ok(req.error_response(AppError::Forbidden(why.to_owned()).for_path(&path)));
     if !same_origin(&req) {
-        return Err(refuse("cross-site request refused"));
+        return refuse(req, "cross-site request refused");
     }
     let expected = req.extensions().get::<Visitor>().map(|v| v.csrf_token.clone());
     let presented = match req.headers().get(CSRF_HEADER) {
         Some(value) => value.to_str().ok().map(str::to_owned),
         None if req.content_type() == mime_form() => {
-            let body = read_body(&mut req).await.map_err(|e| e.for_path(&path))?;
+            let body = match read_body(&mut req).await {
+                Ok(body) => body,
+                Err(e) => return Ok(req.error_response(e.for_path(&path))),
+            };
             let field = url::form_urlencoded::parse(&body).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
             req.set_payload(actix_http::Payload::from(body));
             field
@@ -47,9 +54,9 @@ pub async fn guard(
         (Some(expected), Some(presented))
             if constant_time_eq::constant_time_eq(expected.as_bytes(), presented.as_bytes()) =>
         {
-            next.call(req).await
+            Ok(next.call(req).await?.map_into_boxed_body())
         }
-        _ => Err(refuse("the form expired or came from another site; reload the page and try again")),
+        _ => refuse(req, "the form expired or came from another site; reload the page and try again"),
     }
 }
 
@@ -65,20 +72,32 @@ fn mime_form() -> &'static str {
 
 /// An Origin or Referer, when the browser sends one, must name this host.
 fn same_origin(req: &ServiceRequest) -> bool {
-    let host = req.connection_info().host().to_owned();
     let source = req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER));
     match source.and_then(|v| v.to_str().ok()) {
         None => true,
-        Some(origin) => url::Url::parse(origin)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| match u.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_owned(),
-                })
-            })
-            .is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(&host)),
+        Some(origin) => url::Url::parse(origin).is_ok_and(|u| names_this_host(req.head(), &u)),
     }
+}
+
+/// The host (and port) the client addressed: the `Host` header, or the URI's authority (HTTP/2).
+/// Never `X-Forwarded-Host` or `Forwarded`, which any client can send (only a trusted proxy's
+/// could be believed, and this server trusts none).
+pub fn request_host(head: &RequestHead) -> Option<&str> {
+    match head.headers.get(header::HOST) {
+        Some(host) => host.to_str().ok(),
+        None => head.uri.authority().map(|a| a.as_str()),
+    }
+}
+
+/// Whether `url` (a Referer or Origin) is on the host this request addressed.
+pub fn names_this_host(head: &RequestHead, url: &url::Url) -> bool {
+    let Some(host) = request_host(head) else { return false };
+    let authority = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        (None, _) => return false,
+    };
+    authority.eq_ignore_ascii_case(host)
 }
 
 async fn read_body(req: &mut ServiceRequest) -> Result<bytes::Bytes, AppError> {

@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod login;
 pub mod password;
+pub mod privacy;
 pub mod session;
 pub mod visitor;
 

@@ -3,7 +3,7 @@
 
 use std::future::{Ready, ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
@@ -57,22 +57,27 @@ impl FromRequest for Visitor {
 }
 
 /// Resolves the session cookie (one indexed query, only when the cookie is present) and gives
-/// anonymous visitors a CSRF cookie for the login and signup forms.
+/// anonymous visitors a CSRF cookie for the login and signup forms. Its refusals are answered
+/// here, as responses, so the layers outside (security headers, cache policy) apply to them.
 pub async fn load(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path()))?;
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        let err = AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path());
+        return Ok(req.error_response(err));
+    };
     let mut session = None;
     let mut forget_session_cookie = false;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = token_hash(&token);
-        session = db::with_conn(&state.pool, move |c| Ok(sessions::find(c, &hash)?))
-            .await
-            .map_err(|e| e.for_path(req.path()))?;
+        match db::with_conn(&state.pool, move |c| Ok(sessions::find(c, &hash)?)).await {
+            Ok(found) => session = found,
+            Err(e) => {
+                let err = e.for_path(req.path());
+                return Ok(req.error_response(err));
+            }
+        }
         forget_session_cookie = session.is_none();
     }
     let mut new_csrf_cookie = None;
@@ -87,23 +92,31 @@ pub async fn load(
             }
         },
     };
-    if let Some(suspension) = user.as_ref().and_then(|u| u.suspension.as_ref())
-        && !req.method().is_safe()
-        && !suspended_may_send(req.method(), req.path())
-    {
-        // One place refuses every write of a suspended account, whatever route it targets.
-        return Err(AppError::Forbidden(suspension.refusal()).for_path(req.path()));
-    }
+    let refusal = user
+        .as_ref()
+        .and_then(|u| u.suspension.as_ref())
+        .filter(|_| !req.method().is_safe() && !suspended_may_send(req.method(), req.path()))
+        .map(|suspension| suspension.refusal());
+    // Inserted before any refusal, so the cache policy knows whom the refusal was for.
     req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications });
-    let mut res = next.call(req).await?;
+    if let Some(refusal) = refusal {
+        // One place refuses every write of a suspended account, whatever route it targets.
+        let err = AppError::Forbidden(refusal).for_path(req.path());
+        return Ok(req.error_response(err));
+    }
+    let mut res = next.call(req).await?.map_into_boxed_body();
     let secure = state.cookie_secure;
+    let mut added = Ok(());
     if let Some(token) = new_csrf_cookie {
-        res.response_mut().add_cookie(&cookie(CSRF_COOKIE, token, secure, 365)).map_err(anyhow_err)?;
+        added = res.response_mut().add_cookie(&cookie(CSRF_COOKIE, token, secure, 365));
     }
-    if forget_session_cookie && !res.response().cookies().any(|c| c.name() == SESSION_COOKIE) {
-        res.response_mut().add_cookie(&removal(SESSION_COOKIE, secure)).map_err(anyhow_err)?;
+    if added.is_ok() && forget_session_cookie && !res.response().cookies().any(|c| c.name() == SESSION_COOKIE) {
+        added = res.response_mut().add_cookie(&removal(SESSION_COOKIE, secure));
     }
-    Ok(res)
+    Ok(match added {
+        Ok(()) => res,
+        Err(e) => res.error_response(AppError::Internal(anyhow::anyhow!("setting a cookie: {e}"))),
+    })
 }
 
 /// What a suspended user may still send: logging out and in, and securing their own account
@@ -117,8 +130,4 @@ fn suspended_may_send(method: &actix_web::http::Method, path: &str) -> bool {
 
 fn looks_like_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn anyhow_err(e: impl std::fmt::Display) -> Error {
-    AppError::Internal(anyhow::anyhow!("setting a cookie: {e}")).into()
 }

@@ -54,16 +54,23 @@ pub async fn recent(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
 /// `/events.atom`: the most recently recorded or edited events.
 pub async fn events(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
     let rows = db::with_conn(pool, |c| Ok(feeds::recently_written_events(c, PAGE)?)).await?;
-    let items: Vec<_> = rows.iter().map(|e| event_item(&site, e)).collect();
-    let head = FeedHead {
-        id: site.tag("events"),
-        title: "Agora: events".to_owned(),
-        subtitle: "Dated events, latest recorded or corrected first.".to_owned(),
-        page: site.url("/events"),
-        self_url: site.url("/events.atom"),
-        updated_when_empty: epoch(),
-    };
-    Ok(render(&head, &items)?)
+    // Off the executor (in the request's span): every description is sanitized again for readers.
+    let span = tracing::Span::current();
+    actix_web::web::block(move || {
+        let _entered = span.enter();
+        let images = site.images();
+        let items: Vec<_> = rows.iter().map(|e| event_item(&site, &images, e)).collect();
+        let head = FeedHead {
+            id: site.tag("events"),
+            title: "Agora: events".to_owned(),
+            subtitle: "Dated events, latest recorded or corrected first.".to_owned(),
+            page: site.url("/events"),
+            self_url: site.url("/events.atom"),
+            updated_when_empty: epoch(),
+        };
+        Ok(render(&head, &items)?)
+    })
+    .await?
 }
 
 /// `/feeds/following/{token}.atom`: changes to the threads the token's owner follows. An unknown

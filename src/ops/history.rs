@@ -44,7 +44,12 @@ impl ChangeQuery {
 /// A page of entries and the cursor of the next page.
 pub type ChangePage = (Vec<ChangeListed>, Option<i64>);
 
-fn filter_of(c: &mut diesel::PgConnection, q: &ChangeQuery) -> Result<ChangeFilter, AppError> {
+/// The filters of `q`. Patrol status is moderators' business, like the queue: anyone else
+/// asking for unpatrolled changes is refused (403), not silently shown everything.
+fn filter_of(c: &mut diesel::PgConnection, q: &ChangeQuery, viewer: Option<Role>) -> Result<ChangeFilter, AppError> {
+    if q.unpatrolled_only() && !viewer.is_some_and(roles::can_moderate) {
+        return Err(AppError::Forbidden("only moderators can filter by patrol status".to_owned()));
+    }
     let area = area_filter(q.kind.as_deref())?;
     let actor = match q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         // An unknown name matches nobody: an empty list, not an error.
@@ -75,7 +80,7 @@ pub async fn thread_history(
 ) -> Result<(ThreadRow, ChangePage), AppError> {
     db::with_conn(pool, move |c| {
         let thread = access::thread_by_slug(c, &slug)?;
-        let mut filter = filter_of(c, &q)?;
+        let mut filter = filter_of(c, &q, viewer)?;
         let linked = events::ids_for_thread(c, thread.thread_id())?;
         filter.thread = Some((thread.thread_id(), linked));
         let page = page(c, &filter, Seek::Before(q.before), viewer)?;
@@ -95,7 +100,7 @@ fn thread_filter(c: &mut diesel::PgConnection, q: &ChangeQuery) -> Result<Option
 /// Site-wide recent changes, newest first, optionally for one thread.
 pub async fn recent(pool: &PgPool, viewer: Option<Role>, q: ChangeQuery) -> Result<ChangePage, AppError> {
     db::with_conn(pool, move |c| {
-        let mut filter = filter_of(c, &q)?;
+        let mut filter = filter_of(c, &q, viewer)?;
         filter.thread = thread_filter(c, &q)?;
         page(c, &filter, Seek::Before(q.before), viewer)
     })
@@ -109,7 +114,7 @@ pub async fn queue(pool: &PgPool, user: &CurrentUser, q: ChangeQuery) -> Result<
     }
     let viewer = Some(user.role);
     db::with_conn(pool, move |c| {
-        let mut filter = filter_of(c, &q)?;
+        let mut filter = filter_of(c, &q, viewer)?;
         filter.unpatrolled_only = true;
         filter.thread = thread_filter(c, &q)?;
         page(c, &filter, Seek::After(q.after), viewer)

@@ -9,6 +9,7 @@ use crate::db::changes::ChangeListed;
 use crate::db::feeds::FeedEvent;
 use crate::render::SafeHtml;
 use crate::render::format;
+use crate::render::markdown::FeedSanitizer;
 use crate::render::pages::changes::ChangeView;
 
 /// The date of every `tag:` id. Fixed forever: changing it would change every id (RFC 4151 asks
@@ -37,6 +38,11 @@ impl Site {
     /// The absolute URL of a path of ours.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// What keeps other sites' images out of this site's feeds.
+    pub fn images(&self) -> FeedSanitizer {
+        FeedSanitizer::new(&self.base)
     }
 
     /// A stable id: `tag:host,2026:<specific>`.
@@ -225,8 +231,9 @@ pub fn change_item(site: &Site, c: &ChangeListed, with_thread: bool) -> FeedItem
     }
 }
 
-/// An event as a feed entry: its description is the stored, sanitized HTML.
-pub fn event_item(site: &Site, e: &FeedEvent) -> FeedItem {
+/// An event as a feed entry: its description is the stored, sanitized HTML, without images
+/// from other sites (`images`, from `Site::images`).
+pub fn event_item(site: &Site, images: &FeedSanitizer, e: &FeedEvent) -> FeedItem {
     let event = &e.row;
     let date = format::event_date(event.occurred_on);
     let mut summary = format!("{} event on {date}.", event.significance().label());
@@ -236,7 +243,7 @@ pub fn event_item(site: &Site, e: &FeedEvent) -> FeedItem {
     let content = if event.body_html.trim().is_empty() {
         ItemContent::Text(summary.clone())
     } else {
-        ItemContent::Html(SafeHtml::from_stored(event.body_html.clone()))
+        ItemContent::Html(images.clean(&SafeHtml::from_stored(event.body_html.clone())))
     };
     FeedItem {
         id: site.tag(&format!("event/{}", event.id)),

@@ -166,6 +166,6 @@ fn page(
         notice,
     });
     // The page may carry the secret: no cache keeps it.
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(crate::auth::privacy::PRIVATE));
     res
 }

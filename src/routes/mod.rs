@@ -71,12 +71,22 @@ pub fn back_to_referer(req: &actix_web::HttpRequest, fallback: &str) -> HttpResp
         .get(actix_web::http::header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| url::Url::parse(r).ok())
-        .filter(|u| Some(u.host_str().unwrap_or_default()) == req.connection_info().host().split(':').next())
+        .filter(|u| crate::auth::csrf::names_this_host(req.head(), u))
         .map(|u| match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
+            Some(q) => format!("{}?{q}", local_path(u.path())),
+            None => local_path(u.path()),
         });
     see_other(from.as_deref().unwrap_or(fallback))
+}
+
+/// A path of ours to send a browser to. `//host/...` and `/\host` are read by browsers as
+/// another site's address, so they become `/`.
+pub fn local_path(path: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
 }
 
 /// Shows the form again, with the user's values and the message, when input is invalid

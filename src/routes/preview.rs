@@ -31,6 +31,6 @@ async fn preview(
     let html = markdown::preview(&state.pool, visitor.user.as_ref(), &form.into_inner().body).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, crate::auth::privacy::PRIVATE))
         .body(html.into_string()))
 }

@@ -20,7 +20,7 @@ async fn the_preview_is_the_sanitized_html_a_save_would_store() {
     app.login_as("curie", Role::Curator).await;
     let res = preview(&app, "Some **bold** text <script>alert(1)</script> [x](javascript:alert(1))", true).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
     let html = res.text().await.unwrap();
     assert_eq!(texts(&html, "strong"), ["bold"]);
     assert!(!html.to_lowercase().contains("<script"));

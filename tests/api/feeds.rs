@@ -305,7 +305,7 @@ async fn the_events_feed_puts_the_latest_written_event_first_dated_by_its_last_e
 /// Makes `browser`'s private feed URL through the API; returns its path on the test server.
 async fn feed_path(browser: &TestApp) -> String {
     let res = browser.send_json(reqwest::Method::POST, "/api/v1/account/feed-token", &json!({})).await;
-    assert_eq!(header(res.headers(), "cache-control"), "no-store");
+    assert_eq!(header(res.headers(), "cache-control"), "private, no-store");
     let url = expect(res, StatusCode::CREATED).await["url"].as_str().unwrap().to_owned();
     let path = url.strip_prefix("http://agora.test").unwrap_or_else(|| panic!("not absolute: {url}")).to_owned();
     assert!(path.starts_with("/feeds/following/") && path.ends_with(".atom"), "{path}");
@@ -404,7 +404,7 @@ async fn the_account_page_makes_replaces_and_revokes_the_feed_url() {
 
     let made = app.post_form("/account/feed", &[]).await;
     assert_eq!(made.status(), StatusCode::OK);
-    assert_eq!(header(made.headers(), "cache-control"), "no-store");
+    assert_eq!(header(made.headers(), "cache-control"), "private, no-store");
     let made = made.text().await.unwrap();
     assert_every_control_labelled(&made);
     assert!(made.contains("shown only this once"));

@@ -48,7 +48,7 @@ pub async fn issue(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpR
     let user = require_user(&visitor)?;
     let new = feeds::issue_token(&state.pool, &Site::new(&state.public_url), user).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, crate::auth::privacy::PRIVATE))
         .json(FeedTokenView { url: new.url, created_at: new.created_at }))
 }
 

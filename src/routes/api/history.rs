@@ -57,7 +57,8 @@ pub async fn thread_changes(
 
 /// Recent changes
 ///
-/// Every change to every thread, newest first, 50 to a page.
+/// Every change to every thread, newest first, 50 to a page. Only moderators may ask for
+/// `unpatrolled=true`.
 #[utoipa::path(
     get,
     path = "/api/v1/changes",
@@ -67,6 +68,7 @@ pub async fn thread_changes(
     responses(
         (status = 200, description = "A page of changes", body = ChangeList),
         (status = 400, description = "An unknown `kind`, or a malformed `unpatrolled` or `before`", body = ErrorBody),
+        (status = 403, description = "`unpatrolled=true` from someone who is not a moderator", body = ErrorBody),
         (status = 404, description = "No thread has the slug given as `thread`", body = ErrorBody),
     )
 )]

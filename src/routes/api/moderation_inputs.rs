@@ -66,7 +66,7 @@ pub struct RecentChangesParams {
     pub user: Option<String>,
     /// Only this thread's changes (its slug; an unknown one is a 404).
     pub thread: Option<String>,
-    /// Only changes no moderator has patrolled yet.
+    /// Only changes no moderator has patrolled yet (moderators only: anyone else gets 403).
     pub unpatrolled: Option<bool>,
     /// The `next_before` of the previous page.
     pub before: Option<i64>,
