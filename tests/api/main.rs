@@ -20,6 +20,7 @@ mod indexes;
 mod moderation_api;
 mod notifications;
 mod openapi;
+mod openapi_links;
 mod search;
 mod sections;
 mod security;
