@@ -29,10 +29,18 @@ export function loadPayloads(file = PAYLOAD_FILE) {
 /** Length in Unicode scalar values, as the server's validation counts (`str::chars`). */
 export const chars = (s) => [...s].length;
 
+/** `p` cut to at most `max` characters (Unicode scalar values), and to `maxBytes` UTF-8 bytes if given. */
+export function cut(p, max, maxBytes = Number.POSITIVE_INFINITY) {
+  let out = [...p].slice(0, max);
+  while (Buffer.byteLength(out.join('')) > maxBytes) out = out.slice(0, -1);
+  return out.join('');
+}
+
 /**
  * Packs payloads (in order) into groups whose values, joined by `separator`, stay within `max`
- * characters; a payload longer than `max` is left out. Returns `{ members, value }` per group, so
- * single-line fields with a length limit still carry every payload that fits, in few records.
+ * characters; a payload longer than `max` is cut to fit and goes alone. Returns
+ * `{ members, value }` per group (members are the payloads as listed, whole), so single-line
+ * fields with a length limit carry every payload, in few records.
  */
 export function pack(payloads, max, separator = ' ') {
   const groups = [];
@@ -40,18 +48,21 @@ export function pack(payloads, max, separator = ' ') {
   let length = 0;
   for (const p of payloads) {
     const n = chars(p);
-    if (n > max) continue;
+    if (n > max) {
+      groups.push({ members: [p], value: cut(p, max) });
+      continue;
+    }
     const extra = current.length === 0 ? n : chars(separator) + n;
     if (current.length > 0 && length + extra > max) {
-      groups.push(current);
+      groups.push({ members: current, value: current.join(separator) });
       current = [];
       length = 0;
     }
     length += current.length === 0 ? n : chars(separator) + n;
     current.push(p);
   }
-  if (current.length > 0) groups.push(current);
-  return groups.map((members) => ({ members, value: members.join(separator) }));
+  if (current.length > 0) groups.push({ members: current, value: current.join(separator) });
+  return groups;
 }
 
 /** `n` items spread evenly over `list` (all of them when `n` is at least its length). */

@@ -5,23 +5,56 @@
 // axe checks the page as the browser shows it (after any script ran); vnu checks the HTML as the
 // server sent it, saved under target/e2e-pages/.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { axeViolations } from '../lib/a11y.mjs';
 import { TIMEOUT_MS, captureFailure, field, launchBrowser, logIn, unique } from '../lib/browser.mjs';
-import { ROOT, startServer } from '../lib/server.mjs';
+import { PASSWORD, ROOT, startServer } from '../lib/server.mjs';
 import { vnuErrors } from '../lib/vnu.mjs';
 
 const DEMO = '/threads/open-vs-closed-weights';
 const PAGES_DIR = path.join(ROOT, 'target/e2e-pages');
-const PAGE_TYPES = [
-  'home', 'thread', 'history', 'revision', 'diff', 'blame', 'recent', 'user', 'item-history', 'event', 'login', 'signup',
-  'editor', 'conflict', 'queue', 'log', 'curators', 'error', 'notifications', 'digest', 'account-feed',
-  'following', 'search',
-];
+const TEMPLATES_DIR = path.join(ROOT, 'templates');
+/**
+ * Each page type and the template (under templates/) that renders it. The test below walks
+ * templates/ and fails when a template is neither rendered by a checked page nor pulled in by one
+ * (through `{% extends %}`, `{% include %}` or `{% import %}`), so a new template needs a visit.
+ */
+const TEMPLATE_OF = {
+  home: 'threads/index.html',
+  thread: 'threads/show.html',
+  event: 'events/show.html',
+  events: 'events/index.html',
+  history: 'changes/history.html',
+  revision: 'history/revision.html',
+  diff: 'history/diff.html',
+  blame: 'history/blame.html',
+  recent: 'changes/recent.html',
+  user: 'changes/recent.html',
+  'item-history': 'changes/item_history.html',
+  'item-diff': 'changes/item_diff.html',
+  login: 'form.html',
+  signup: 'form.html',
+  editor: 'form.html',
+  form: 'form.html',
+  conflict: 'history/conflict.html',
+  'undo-conflict': 'history/undo_conflict.html',
+  queue: 'changes/recent.html',
+  log: 'changes/log.html',
+  curators: 'threads/curators.html',
+  error: 'error.html',
+  notifications: 'notifications/index.html',
+  digest: 'form.html',
+  'account-feed': 'account/feed.html',
+  following: 'following/index.html',
+  search: 'search/index.html',
+  'admin-users': 'admin/users.html',
+  'api-docs': 'api/docs.html',
+};
+const PAGE_TYPES = Object.keys(TEMPLATE_OF);
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
 
 /** Problems by page type, as readable lines. */
@@ -136,6 +169,7 @@ before(async () => {
     await goto(mod, DEMO)();
     await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Edit period/ }).first().click();
     await field(mod, 'Title').fill('A renamed period');
+    await mod.locator('main textarea[name=body]').fill('A rewritten description of the period.');
     await Promise.all([mod.waitForNavigation(), mod.getByRole('button', { name: 'Save' }).click()]);
     await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Versions of period/ }).first().click();
     return mod.reload();
@@ -174,6 +208,71 @@ before(async () => {
     await mod.getByRole('textbox', { name: /^Synthesis/ }).fill('Saved second: this conflicts.');
     await field(mod, 'Edit summary').fill('conflicting');
     return submit(mod, mod.getByRole('button', { name: 'Save synthesis' }))();
+  }, { status: 409 });
+
+  // Undoing a revision whose lines a later revision changed again: the undo conflict page.
+  const slug = unique('undo');
+  const token = (await (await mod.request.get(`${server.baseUrl}/api/v1/session`)).json()).csrf_token;
+  const api = async (pathname, data) => {
+    const res = await mod.request.post(`${server.baseUrl}${pathname}`, { data, headers: { 'x-csrf-token': token } });
+    if (res.status() !== 201) throw new Error(`POST ${pathname}: HTTP ${res.status()} ${await res.text()}`);
+    return res.json();
+  };
+  await api('/api/v1/threads', { title: 'Undo conflict', framing_question: 'Which line wins?', slug, status: 'active', stance: 'contested' });
+  for (const [seq, line] of [[0, 'first'], [1, 'second'], [2, 'third']]) {
+    await api(`/api/v1/threads/${slug}/synthesis`, { base_seq: seq, body: `One.\n\nThe ${line} line.\n\nThree.`, summary: line });
+  }
+  // The demo thread has no controversy: one to edit, in this thread.
+  const controversy = await api(`/api/v1/threads/${slug}/controversies`, { title: 'A dispute', body: 'What is disputed.' });
+  // Every variant of the shared form template, as the moderator sees it.
+  const hrefs = async (pattern) =>
+    (await mod.evaluate(() => [...document.querySelectorAll('main a[href]')].map((a) => a.getAttribute('href')))).filter((h) =>
+      new RegExp(pattern).test(h),
+    );
+  await goto(mod, DEMO)();
+  const itemEdits = await hrefs('^/threads/[^/]+/(interpretations|arc|questions|controversies)/\\d+/edit$');
+  const answerHref = (await hrefs('/questions/\\d+/answer$'))[0];
+  const eventId = await server.sql('SELECT min(id) FROM events;');
+  await check(mod, 'form', 'new-thread', goto(mod, '/threads/new'));
+  await check(mod, 'form', 'thread-details', goto(mod, `${DEMO}/edit`));
+  await check(mod, 'form', 'new-event', goto(mod, '/events/new'));
+  await check(mod, 'form', 'new-thread-event', goto(mod, `${DEMO}/events/new`));
+  await check(mod, 'form', 'edit-event', goto(mod, `/events/${eventId}/edit`));
+  for (const kind of ['interpretations', 'arc', 'questions', 'controversies']) {
+    await check(mod, 'form', `new-${kind}`, goto(mod, `${DEMO}/${kind}/new`));
+    const edit = itemEdits.find((h) => h.includes(`/${kind}/`)) ?? (kind === 'controversies' ? `/threads/${slug}/controversies/${controversy.id}/edit` : null);
+    if (edit) await check(mod, 'form', `edit-${kind}`, goto(mod, edit));
+    else problems.get('form').push(`edit-${kind}: the demo thread shows no item of this kind to edit`);
+  }
+  await check(mod, 'form', 'answer', goto(mod, answerHref));
+  await check(mod, 'form', 'lock', goto(mod, `${DEMO}/lock`));
+  const changeId = await server.sql('SELECT max(id) FROM changes;');
+  await check(mod, 'form', 'hide', goto(mod, `/changes/${changeId}/hide`));
+  await check(mod, 'form', 'password', goto(mod, '/account/password'));
+  await check(mod, 'form', 'password-refused', async () => {
+    await goto(mod, '/account/password')();
+    // The right current password (a wrong one would count against the login throttle), a short new one.
+    await field(mod, 'Current password').fill(PASSWORD);
+    await field(mod, 'New password').fill('short');
+    return submit(mod, mod.getByRole('button', { name: 'Change password' }))();
+  }, { status: 422 });
+  await check(mod, 'admin-users', 'moderator', goto(mod, '/admin/users'));
+  await check(page, 'api-docs', 'anonymous', goto(page, '/api/v1/docs'));
+  // The versions of the arc period rewritten above, compared after a second rewrite.
+  await check(mod, 'item-diff', 'moderator', async () => {
+    await goto(mod, DEMO)();
+    await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Edit period/ }).first().click();
+    await mod.locator('main textarea[name=body]').fill('The description, rewritten again.');
+    await Promise.all([mod.waitForNavigation(), mod.getByRole('button', { name: 'Save' }).click()]);
+    await mod.getByRole('region', { name: 'The Arc' }).getByRole('link', { name: /^Versions of period/ }).first().click();
+    await mod.waitForLoadState();
+    return submit(mod, mod.getByRole('button', { name: 'Compare versions' }))();
+  });
+  await check(mod, 'item-diff', 'moderator-side-by-side', () => goto(mod, `${new URL(mod.url()).pathname}${new URL(mod.url()).search}&view=side`)());
+
+  await check(mod, 'undo-conflict', 'moderator', async () => {
+    await goto(mod, `/threads/${slug}/revisions/2`)();
+    return submit(mod, mod.getByRole('button', { name: 'Undo revision 2' }))();
   }, { status: 409 });
 
   await check(reader, 'thread', 'reader-since-last-visit', async () => {
@@ -221,3 +320,31 @@ for (const type of PAGE_TYPES) {
     }
   });
 }
+
+/** `{% extends %}`, `{% include %}` and `{% import %}` targets of a template. */
+function pulledIn(template) {
+  const text = readFileSync(path.join(TEMPLATES_DIR, template), 'utf8');
+  return [...text.matchAll(/{%-?\s*(?:extends|include|import)\s+"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/** Every file under templates/, relative to it. */
+function allTemplates(dir = TEMPLATES_DIR) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allTemplates(path.join(dir, e.name)) : [path.relative(TEMPLATES_DIR, path.join(dir, e.name))],
+  );
+}
+
+test('every template in templates/ is rendered by a checked page, or pulled in by one', () => {
+  const templates = allTemplates().sort();
+  const unknown = Object.values(TEMPLATE_OF).filter((t) => !templates.includes(t));
+  assert.deepEqual(unknown, [], 'TEMPLATE_OF names templates that do not exist');
+  const covered = new Set();
+  const visit = (t) => {
+    if (covered.has(t)) return;
+    covered.add(t);
+    pulledIn(t).forEach(visit);
+  };
+  for (const type of new Set(files.map((f) => f.type))) visit(TEMPLATE_OF[type]);
+  const missing = templates.filter((t) => !covered.has(t));
+  assert.deepEqual(missing, [], `templates no checked page renders (add a visit and a TEMPLATE_OF entry): ${missing.join(', ')}`);
+});

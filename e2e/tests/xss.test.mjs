@@ -6,12 +6,18 @@
 // The pages are rendered twice: with the app's Content-Security-Policy in force, and with it
 // bypassed, to show that sanitizing (ammonia) and escaping (askama) hold on their own.
 //
-// To stay fast, data is written through the JSON API, Markdown bodies carry payloads both one per
-// item (each sanitized alone) and all together, and length-limited single-line fields carry as
-// many whole payloads as fit, joined by spaces. Pages that show one record per page and only
-// repeat a template context that other pages show every payload in (edit forms, event pages,
-// revisions, diffs, conflicts, a thread's history) are rendered for a spread sample;
-// XSS_FULL=1 renders every one of them (~2 500 renders per pass instead of ~250: minutes).
+// Every field: the text inputs and textareas of the forms on every rendered page and the string
+// properties of the request bodies in /api/v1/openapi.json (lib/fields.mjs); a test fails when one
+// of them did not get every payload (a form field is covered by the API operation it shares, if
+// any), so a new field cannot be missed. Payloads longer than a field allows are cut to fit.
+// Fields whose rules refuse payloads (slugs, dates, usernames, e-mail) must refuse them without a
+// 5xx; refused form values shown again on the form are rendered too.
+//
+// To stay fast, data is written through the JSON API (forms only where there is no API), Markdown
+// bodies carry payloads both one per item (each sanitized alone) and all together, and
+// length-limited single-line fields carry as many whole payloads as fit, joined by spaces. Every
+// record of every page type is rendered (XSS_SAMPLE=1 renders a spread sample of the pages that
+// repeat one template per record, for a quicker local run).
 // A summary goes to stdout and target/e2e-logs/xss-summary.json.
 
 import assert from 'node:assert/strict';
@@ -21,9 +27,12 @@ import { after, before, test } from 'node:test';
 
 import { TIMEOUT_MS, captureFailure, launchBrowser } from '../lib/browser.mjs';
 import { PASSWORD, ROOT, startServer } from '../lib/server.mjs';
-import { apiClient, auditDom, chars, installHooks, loadPayloads, mapLimit, pack, spread } from '../lib/xss.mjs';
+import { TEXT_INPUT_TYPES, apiTextFields, apiTwin, formFieldName, formFieldsInPage } from '../lib/fields.mjs';
+import { apiClient, auditDom, chars, cut, installHooks, loadPayloads, mapLimit, pack, spread } from '../lib/xss.mjs';
 
-const FULL = process.env.XSS_FULL === '1';
+// The full run (every record of every page type) is the default, as in CI; XSS_SAMPLE=1 renders a
+// spread sample of the pages that repeat one template per record, for a quicker local run.
+const FULL = process.env.XSS_SAMPLE !== '1';
 /** How many records of each sampled page type are rendered. */
 const SAMPLE = FULL ? Number.POSITIVE_INFINITY : 5;
 /** Browser tabs rendering at once, per pass and context (the two passes run side by side). */
@@ -34,10 +43,14 @@ const NAVIGATION_MS = 30_000;
 const ACTION_MS = 4 * TIMEOUT_MS;
 
 const CURATOR = 'xss-curator';
+const MODERATOR = 'xss-moderator';
+const READER = 'xss-reader';
+const VICTIM = 'xss-victim';
 const PAYLOADS = loadPayloads();
 const ALL = PAYLOADS.join('\n\n');
 const SECTION_BODY_MAX_BYTES = 20_000;
 const KINDS = ['interpretations', 'arc', 'questions', 'controversies'];
+const SYN = '/api/v1/threads/{slug}/synthesis';
 
 let server;
 let browser;
@@ -48,6 +61,8 @@ const passes = [];
 
 /** Which payloads went into which field (only counted once the server stored them). */
 const coverage = new Map();
+/** Every form text field seen on a rendered page, by name (see lib/fields.mjs). */
+const scraped = new Set();
 function cover(field, members) {
   if (!coverage.has(field)) coverage.set(field, new Set());
   for (const m of members) coverage.get(field).add(m);
@@ -75,12 +90,12 @@ async function seedData() {
   };
   for (const p of synthesis.summaryPacks) {
     await save(p.members.join('\n\n'), p.value);
-    cover('edit summary', p.members);
-    cover('synthesis', p.members);
+    cover(`POST ${SYN} summary`, p.members);
+    cover(`POST ${SYN} body`, p.members);
   }
   const packsCount = synthesis.summaryPacks.length;
   synthesis.allSeq = await save(ALL, 'Every payload in one body');
-  cover('synthesis', PAYLOADS);
+  cover(`POST ${SYN} body`, PAYLOADS);
   synthesis.revertSeqs = [];
   for (const [j, p] of synthesis.reasonPacks.entries()) {
     const target = (j % packsCount) + 1;
@@ -92,7 +107,7 @@ async function seedData() {
     );
     head = res.data.seq;
     synthesis.revertSeqs.push(head);
-    cover('revert reason', p.members);
+    cover('POST /api/v1/threads/{slug}/revisions/{seq}/revert reason', p.members);
   }
   synthesis.headSeq = await save(ALL, 'Every payload again');
 
@@ -103,7 +118,7 @@ async function seedData() {
   const titlePacks = pack(PAYLOADS, 200);
   const labelPacks = pack(PAYLOADS, 40);
   const items = [
-    ...PAYLOADS.map((p) => ({ kind: 'interpretations', body: { title: p, body: p, proponents: chars(p) <= 120 ? p : '' } })),
+    ...PAYLOADS.map((p) => ({ kind: 'interpretations', body: { title: p, body: p, proponents: cut(p, 120) } })),
     ...Array.from({ length: Math.max(titlePacks.length, labelPacks.length) }, (_, i) => {
       const title = titlePacks[i % titlePacks.length];
       const label = labelPacks[i % labelPacks.length];
@@ -112,22 +127,40 @@ async function seedData() {
     ...titlePacks.map((p) => ({ kind: 'controversies', body: { title: p.value, body: p.members.join('\n\n') } })),
     ...pack(PAYLOADS, 1000).map((p) => ({ kind: 'questions', body: { question: p.value } })),
   ];
+  // Every item carries a reason too (kept in the changelog): the packs of 300 characters, in turn.
+  const reasonPacks = pack(PAYLOADS, 300);
+  const reasonCount = Object.fromEntries(KINDS.map((k) => [k, 0]));
+  for (const item of items) {
+    const i = reasonCount[item.kind];
+    reasonCount[item.kind] += 1;
+    if (i < reasonPacks.length) item.body.reason = reasonPacks[i].value;
+  }
+  // Kinds with fewer items than reason packs (questions) get more items, to carry the rest.
+  for (const kind of KINDS) {
+    for (let i = reasonCount[kind]; i < reasonPacks.length; i += 1) {
+      const carrier = { questions: { question: `Reason carrier ${i}?` }, arc: { label: `${i}`, title: `Carrier ${i}`, body: 'Carries a reason.' } }[kind] ?? { title: `Carrier ${i}`, body: 'Carries a reason.' };
+      items.push({ kind, body: { ...carrier, reason: reasonPacks[i].value } });
+    }
+    reasonCount[kind] = Math.max(reasonCount[kind], reasonPacks.length);
+  }
   await mapLimit(items, 6, async (item) => {
     const res = await api.json('POST', `/api/v1/threads/${sections.slug}/${item.kind}`, item.body, [201]);
     item.id = res.data.id;
   });
   for (const kind of KINDS) sections.ids[kind] = items.filter((i) => i.kind === kind).map((i) => i.id);
-  cover('interpretation title', PAYLOADS);
-  cover('interpretation body', PAYLOADS);
-  cover('interpretation proponents', PAYLOADS.filter((p) => chars(p) <= 120));
-  cover('arc label', labelPacks.flatMap((p) => p.members));
-  cover('arc title', titlePacks.flatMap((p) => p.members));
-  cover('arc body', titlePacks.flatMap((p) => p.members));
-  cover('question', PAYLOADS);
-  cover('controversy title', titlePacks.flatMap((p) => p.members));
-  cover('controversy body', titlePacks.flatMap((p) => p.members));
+  const ITEMS = '/api/v1/threads/{slug}';
+  for (const f of ['title', 'body', 'proponents']) cover(`POST ${ITEMS}/interpretations ${f}`, PAYLOADS);
+  cover(`POST ${ITEMS}/arc label`, labelPacks.flatMap((p) => p.members));
+  cover(`POST ${ITEMS}/arc title`, titlePacks.flatMap((p) => p.members));
+  cover(`POST ${ITEMS}/arc body`, titlePacks.flatMap((p) => p.members));
+  cover(`POST ${ITEMS}/questions question`, PAYLOADS);
+  cover(`POST ${ITEMS}/controversies title`, titlePacks.flatMap((p) => p.members));
+  cover(`POST ${ITEMS}/controversies body`, titlePacks.flatMap((p) => p.members));
+  for (const kind of KINDS) {
+    cover(`POST ${ITEMS}/${kind} reason`, reasonPacks.slice(0, reasonCount[kind]).flatMap((p) => p.members));
+  }
 
-  const events = { packed: [], all: [], urlAccepted: [], urlRejected: 0 };
+  const events = { packed: [], all: [], standalone: [], urlAccepted: [], urlRejected: 0 };
   const eventPacks = pack(PAYLOADS, 300);
   await mapLimit(eventPacks, 6, async (p, j) => {
     const res = await api.json(
@@ -139,13 +172,16 @@ async function seedData() {
         significance: ['landmark', 'major', 'notable'][j % 3],
         url: `https://example.org/?q=${p.value}`,
         body: p.members.join('\n\n'),
+        reason: p.value,
       },
       [201],
     );
     events.packed[j] = res.data.id;
   });
-  cover('event title', PAYLOADS.filter((p) => chars(p) <= 300));
-  cover('event body', PAYLOADS);
+  cover('POST /api/v1/threads/{slug}/events title', PAYLOADS);
+  cover('POST /api/v1/threads/{slug}/events url', PAYLOADS);
+  cover('POST /api/v1/threads/{slug}/events body', PAYLOADS);
+  cover('POST /api/v1/threads/{slug}/events reason', PAYLOADS);
   // Every payload in event descriptions at once, in as few events as the size limit allows.
   const allChunks = [];
   let chunk = [];
@@ -172,7 +208,13 @@ async function seedData() {
     if (res.status === 201) events.urlAccepted.push(res.data.id);
     else events.urlRejected += 1;
   });
-  cover('event url', PAYLOADS);
+  cover('POST /api/v1/events url', PAYLOADS);
+  await mapLimit(pack(PAYLOADS, 300), 6, async (p, k) => {
+    const body = { date: day(810), title: p.value, reason: p.value, body: p.members.join('\n\n'), url: `https://example.org/${k}` };
+    const res = await api.json('POST', '/api/v1/events', body, [201]);
+    events.standalone.push(res.data.id);
+    for (const f of ['title', 'reason', 'body']) cover(`POST /api/v1/events ${f}`, p.members);
+  });
 
   // Threads whose titles (and framing questions) are packs of payloads, each with two revisions
   // and the first "every payload" event, so every page that names a thread can be shown for it.
@@ -192,9 +234,192 @@ async function seedData() {
     const link = await api.form(`/threads/${t.slug}/events/link`, { event_id: String(events.all[0]) });
     assert.equal(link.status, 303, `link event to ${t.slug}: ${link.text.slice(0, 200)}`);
   });
-  cover('thread title', titlePacks.flatMap((p) => p.members));
-  cover('framing question', framingPacks.flatMap((p) => p.members));
+  cover('POST /api/v1/threads title', titlePacks.flatMap((p) => p.members));
+  cover('POST /api/v1/threads framing_question', framingPacks.flatMap((p) => p.members));
   return { synthesis, sections, events, titled };
+}
+
+/**
+ * The fields the first seed does not reach: every edit (PUT) of items and events, moderation
+ * (hide, unhide, lock, unlock), answers, curators, roles and suspensions, undo and rollback,
+ * digest settings, and fields whose rules refuse payloads (slugs, dates, usernames, e-mail).
+ * A reader follows the threads first, so that their notifications and following pages name them.
+ */
+async function seedMore(first) {
+  const { titled } = first;
+  await server.createUser(MODERATOR, 'moderator');
+  await server.createUser(READER, 'reader');
+  await server.createUser(VICTIM, 'curator');
+  const cur = apiClient(server.baseUrl);
+  await cur.login(CURATOR, PASSWORD);
+  const mod = apiClient(server.baseUrl);
+  await mod.login(MODERATOR, PASSWORD);
+  const reader = apiClient(server.baseUrl);
+  await reader.login(READER, PASSWORD);
+  const P300 = pack(PAYLOADS, 300);
+  const P200 = pack(PAYLOADS, 200);
+  const P1000 = pack(PAYLOADS, 1000);
+  const P2000 = pack(PAYLOADS, 2000);
+  const P40 = pack(PAYLOADS, 40);
+  const newThread = (slug, title) =>
+    cur.json('POST', '/api/v1/threads', { title, framing_question: 'Does it run?', slug, status: 'active', stance: 'contested' }, [201]);
+
+  // The reader follows every thread; each titled thread then changes once more.
+  const edits = 'xss-edits';
+  const undo = 'xss-undo';
+  await newThread(edits, 'XSS edits');
+  await newThread(undo, 'XSS undo');
+  const followed = [edits, undo, first.synthesis.slug, first.sections.slug, ...titled.map((t) => t.slug)];
+  await mapLimit(followed, 6, (slug) => reader.json('PUT', `/api/v1/threads/${slug}/follow`, undefined, [200, 201, 204]));
+  await mapLimit(titled, 6, (t) =>
+    cur.json('POST', `/api/v1/threads/${t.slug}/synthesis`, { base_seq: 2, body: 'third', summary: t.pack.value }, [201]),
+  );
+
+  // Each kind of item and an event, edited once per pack of each of its fields.
+  const itemFields = {
+    arc: { label: P40, title: P200, body: P300, reason: P300 },
+    interpretations: { title: P200, body: P300, proponents: pack(PAYLOADS, 120, '\n'), reason: P300 },
+    questions: { question: P1000, reason: P300 },
+    controversies: { title: P200, body: P300, reason: P300 },
+  };
+  const edited = {};
+  await mapLimit(Object.entries(itemFields), 4, async ([kind, fields]) => {
+    const start = Object.fromEntries(Object.keys(fields).filter((f) => f !== 'reason').map((f) => [f, 'start']));
+    const res = await cur.json('POST', `/api/v1/threads/${edits}/${kind}`, start, [201]);
+    const id = res.data.id;
+    const form = await cur.get(`/threads/${edits}/${kind}/${id}/edit`);
+    let version = Number(/name="base_version" value="(\d+)"/.exec(form.text)[1]);
+    const rounds = Math.max(...Object.values(fields).map((packs) => packs.length));
+    for (let r = 0; r < rounds; r += 1) {
+      const body = { base_version: version };
+      for (const [f, packs] of Object.entries(fields)) {
+        const p = packs[r % packs.length];
+        body[f] = f === 'body' ? p.members.join('\n\n') : p.value;
+      }
+      await cur.json('PUT', `/api/v1/threads/${edits}/${kind}/${id}`, body, [200]);
+      version += 1;
+    }
+    for (const [f, packs] of Object.entries(fields)) cover(`PUT /api/v1/threads/{slug}/${kind}/{id} ${f}`, packs.flatMap((p) => p.members));
+    edited[kind] = { id, versions: rounds + 1 };
+  });
+  const eventRes = await cur.json('POST', `/api/v1/threads/${edits}/events`, { date: day(900), title: 'An edited event', significance: 'major' }, [201]);
+  const eventId = eventRes.data.id;
+  for (const [r, p] of P300.entries()) {
+    const body = { date: day(900), title: p.value, body: p.members.join('\n\n'), reason: p.value, url: `https://example.org/?q=${p.value}` };
+    await cur.json('PUT', `/api/v1/events/${eventId}`, body, [200]);
+    if (r === P300.length - 1) break;
+  }
+  for (const f of ['title', 'body', 'reason', 'url']) cover(`PUT /api/v1/events/{id} ${f}`, PAYLOADS);
+
+  // Answers and reopenings of the edited question.
+  const question = edited.questions.id;
+  for (const [r, p] of P2000.entries()) {
+    const reason = P300[r % P300.length];
+    await mod.json('POST', `/api/v1/threads/${edits}/questions/${question}/answer`, { answer: p.value, reason: reason.value }, [200, 201]);
+    cover('POST /api/v1/threads/{slug}/questions/{id}/answer answer', p.members);
+    cover('POST /api/v1/threads/{slug}/questions/{id}/answer reason', reason.members);
+    if (r < P2000.length - 1) {
+      await mod.json('POST', `/api/v1/threads/${edits}/questions/${question}/reopen`, { reason: reason.value }, [200, 201]);
+      cover('POST /api/v1/threads/{slug}/questions/{id}/reopen reason', reason.members);
+    }
+  }
+  for (const p of P300.slice(P2000.length - 1)) {
+    await mod.json('POST', `/api/v1/threads/${edits}/questions/${question}/reopen`, { reason: p.value }, [200, 201, 409, 422]);
+    await mod.json('POST', `/api/v1/threads/${edits}/questions/${question}/answer`, { answer: 'again', reason: p.value }, [200, 201]);
+    cover('POST /api/v1/threads/{slug}/questions/{id}/answer reason', p.members);
+    cover('POST /api/v1/threads/{slug}/questions/{id}/reopen reason', p.members);
+  }
+
+  // Undo and rollback on their own thread: each round saves a paragraph and takes it back.
+  let head = 0;
+  const save = async (api, body) => {
+    head = (await api.json('POST', `/api/v1/threads/${undo}/synthesis`, { base_seq: head, body, summary: 'a round' }, [201])).data.seq;
+  };
+  await save(cur, 'The first paragraph.');
+  for (const p of P300) {
+    await save(cur, `The first paragraph.\n\nA second one for ${head}.`);
+    const undone = await mod.json('POST', `/api/v1/threads/${undo}/revisions/${head}/undo`, { base_seq: head, reason: p.value }, [200, 201]);
+    head = undone.data.seq;
+    await save(cur, `The first paragraph.\n\nAnother for ${head}.`);
+    const rolled = await mod.json('POST', `/api/v1/threads/${undo}/rollback`, { username: CURATOR, base_seq: head, reason: p.value }, [200, 201]);
+    head = rolled.data.seq;
+    cover('POST /api/v1/threads/{slug}/revisions/{seq}/undo reason', p.members);
+    cover('POST /api/v1/threads/{slug}/rollback reason', p.members);
+  }
+
+  // Moderation: hide and unhide changes of the undo thread, lock and unlock it, curators added
+  // and removed, role changes and suspensions of one user: one reason pack each time.
+  const changes = (await mod.get(`/api/v1/threads/${undo}/changes`)).data.changes.map((c) => c.id);
+  for (const [r, p] of P300.entries()) {
+    const change = changes[r % changes.length];
+    await mod.json('POST', `/api/v1/changes/${change}/hide`, { reason: p.value }, [200, 201, 204]);
+    await mod.json('POST', `/api/v1/changes/${change}/unhide`, { reason: p.value }, [200, 201, 204]);
+    await mod.json('POST', `/api/v1/threads/${undo}/lock`, { reason: p.value }, [200, 201]);
+    await mod.json('POST', `/api/v1/threads/${undo}/unlock`, { reason: p.value }, [200, 201]);
+    await mod.json('POST', `/api/v1/threads/${undo}/curators`, { username: VICTIM, reason: p.value }, [200, 201]);
+    await mod.json('DELETE', `/api/v1/threads/${undo}/curators/${VICTIM}`, undefined, [200, 201, 204]);
+  }
+  for (const f of ['changes/{id}/hide', 'changes/{id}/unhide', 'threads/{slug}/lock', 'threads/{slug}/unlock', 'threads/{slug}/curators']) {
+    cover(`POST /api/v1/${f} reason`, PAYLOADS);
+  }
+  // The last hide stays, so the moderation log and the queue show a hidden change.
+  await mod.json('POST', `/api/v1/changes/${changes[0]}/hide`, { reason: P300[0].value }, [200, 201, 204]);
+  const victim = await server.sql(`SELECT id FROM users WHERE username = :'name';`, { name: VICTIM });
+  for (const [r, p] of P300.entries()) {
+    await mod.json('POST', `/api/v1/users/${victim}/role`, { role: r % 2 === 0 ? 'reader' : 'curator', reason: p.value }, [200, 201, 204]);
+    await mod.json('POST', `/api/v1/users/${victim}/suspend`, { reason: p.value }, [200, 201, 204]);
+    await mod.json('POST', `/api/v1/users/${victim}/unsuspend`, { reason: p.value }, [200, 201, 204]);
+  }
+  for (const f of ['role', 'suspend', 'unsuspend']) cover(`POST /api/v1/users/{id}/${f} reason`, PAYLOADS);
+
+  // Fields whose rules refuse payloads: each payload alone (cut to the field's limit) must be
+  // answered with a 4xx, never stored, never a 5xx.
+  const refused = [];
+  const refuse = async (name, send) => {
+    await mapLimit(PAYLOADS, 6, async (p) => {
+      const res = await send(p);
+      if (res.status >= 500) refused.push(`${name}: HTTP ${res.status} for ${p}`);
+    });
+    cover(name, PAYLOADS);
+  };
+  const ok = null; // any status: only a 5xx is wrong, checked above
+  await refuse('POST /api/v1/threads slug', (p) =>
+    cur.json('POST', '/api/v1/threads', { title: 'Slug attempt', framing_question: 'Slug?', slug: cut(p, 80) }, ok),
+  );
+  await refuse('POST /api/v1/threads/{slug}/lock until', (p) => mod.json('POST', `/api/v1/threads/${undo}/lock`, { reason: 'until', until: p }, ok));
+  await refuse('POST /api/v1/users/{id}/suspend until', (p) => mod.json('POST', `/api/v1/users/${victim}/suspend`, { reason: 'until', until: p }, ok));
+  await refuse('POST /api/v1/threads/{slug}/curators username', (p) => mod.json('POST', `/api/v1/threads/${undo}/curators`, { username: p }, ok));
+  await refuse('POST /api/v1/threads/{slug}/rollback username', (p) =>
+    mod.json('POST', `/api/v1/threads/${undo}/rollback`, { username: p, base_seq: head }, ok),
+  );
+  await refuse('PUT /api/v1/account/digest email', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: 'daily', email: p }, ok));
+  await refuse('PUT /api/v1/account/digest digest', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: p, email: 'r@example.org' }, ok));
+  await refuse('POST /threads/{slug}/events/link event_id', (p) => cur.form(`/threads/${edits}/events/link`, { event_id: p }));
+  // One login with every payload as the username (each failed login counts against the throttle).
+  const login = await fetch(`${server.baseUrl}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: PAYLOADS.join(' '), password: PASSWORD }),
+  });
+  if (login.status >= 500) refused.push(`POST /api/v1/session username: HTTP ${login.status}`);
+  cover('POST /api/v1/session username', PAYLOADS);
+
+  // The thread details form (no API twin): each titled thread saved again with its title, framing
+  // question and a reason pack, through the form.
+  await mapLimit(titled, 6, async (t, j) => {
+    const reason = P300[j % P300.length];
+    const res = await cur.form(`/threads/${t.slug}/edit`, { title: t.pack.value, framing_question: t.framing.value, reason: reason.value });
+    if (res.status !== 303) refused.push(`POST /threads/${t.slug}/edit: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+    else cover('POST /threads/{slug}/edit reason', reason.members);
+  });
+  cover('POST /threads/{slug}/edit title', titled.flatMap((t) => t.pack.members));
+  cover('POST /threads/{slug}/edit framing_question', titled.flatMap((t) => t.framing.members));
+  // Reasons beyond the titled threads' count go to the edits thread.
+  for (const p of P300.slice(titled.length)) {
+    const res = await cur.form(`/threads/${edits}/edit`, { title: 'XSS edits', framing_question: 'Does it run?', reason: p.value });
+    if (res.status === 303) cover('POST /threads/{slug}/edit reason', p.members);
+  }
+  return { edits, undo, edited, eventId, refused, victim };
 }
 
 /** A pass: every page type rendered in fresh contexts with `contextOptions`; resolves to the tally. */
@@ -248,7 +473,10 @@ async function renderPass(label, contextOptions) {
     result.renders += 1;
     result.byType[type] = (result.byType[type] ?? 0) + 1;
     const where = page.url().replace(base, '');
-    if (response?.status() !== status) result.statuses.push(`${type} ${where}: HTTP ${response?.status()}, expected ${status}`);
+    const got = response?.status();
+    const fine = status === 'any' ? got !== undefined && got < 500 : Array.isArray(status) ? status.includes(got) : got === status;
+    if (!fine) result.statuses.push(`${type} ${where}: HTTP ${got}, expected ${status}`);
+    for (const f of await page.evaluate(formFieldsInPage, TEXT_INPUT_TYPES)) scraped.add(formFieldName(f));
     for (const finding of await page.evaluate(auditDom)) result.findings.push(`${type} ${where}: ${finding}`);
     result.msByType[type] = (result.msByType[type] ?? 0) + (Date.now() - started);
   }
@@ -303,7 +531,7 @@ async function renderPass(label, contextOptions) {
     return response;
   }
 
-  const { synthesis: S, sections: X, events: E, titled: T } = seed;
+  const { synthesis: S, sections: X, events: E, titled: T, more: M } = seed;
   // Tasks run in the curator's context unless they are marked as someone not logged in's.
   const tasks = [];
   const task = (name, fn, as = 'curator') => tasks.push({ name, fn, as });
@@ -376,6 +604,104 @@ async function renderPass(label, contextOptions) {
     });
   }
 
+  const P300 = pack(PAYLOADS, 300);
+  const P2000 = pack(PAYLOADS, 2000);
+  // Pages that list changes, people and moderation, in the roles that see them.
+  task('recent', (page) => visitAll(page, 'recent', '/recent'));
+  for (const user of [CURATOR, MODERATOR, VICTIM]) task(`user ${user}`, (page) => visitAll(page, 'user', `/users/${user}`));
+  task('queue', (page) => visitAll(page, 'queue', '/moderation/queue'), 'moderator');
+  task('log', (page) => visitAll(page, 'log', '/moderation/log'), 'moderator');
+  task('admin users', (page) => visitAll(page, 'admin users', '/admin/users'), 'moderator');
+  task('notifications', (page) => visitAll(page, 'notifications', '/notifications'), 'reader');
+  task('following', (page) => visitAll(page, 'following', '/following'), 'reader');
+  for (const slug of [S.slug, M.undo, M.edits]) task(`blame ${slug}`, (page) => visit(page, 'blame', `/threads/${slug}/blame`));
+  for (const t of spread(T, SAMPLE)) task(`blame ${t.slug}`, (page) => visit(page, 'blame', `/threads/${t.slug}/blame`));
+  task('edits thread', (page) => visit(page, 'thread', `/threads/${M.edits}`));
+  task('undo thread history', (page) => visitAll(page, 'history', `/threads/${M.undo}/history`));
+  task('edited event', async (page) => {
+    await visit(page, 'event', `/events/${M.eventId}`);
+    await visit(page, 'event edit form', `/events/${M.eventId}/edit`);
+  });
+  for (const id of E.standalone) task(`event ${id}`, (page) => visit(page, 'event', `/events/${id}`));
+  // Each edited item: its form, every page of its versions, and its diffs (all of them in a full run).
+  for (const [kind, { id }] of Object.entries(M.edited)) {
+    task(`${kind} versions`, async (page) => {
+      const item = `/threads/${M.edits}/${kind}/${id}`;
+      await visit(page, `${kind} edit form`, `${item}/edit`);
+      const diffs = [];
+      let next = `${item}/history`;
+      while (next) {
+        await visit(page, 'item history', next);
+        diffs.push(...(await page.evaluate(() => [...document.querySelectorAll('main a[href*="/diff?"]')].map((a) => a.getAttribute('href')))));
+        next = await page.evaluate(() => document.querySelector('a[rel=next]')?.getAttribute('href') ?? null);
+      }
+      // Items with a text (all but questions) link a diff of each change to it.
+      const own = [...new Set(diffs)].filter((h) => h.startsWith(`${item}/diff?`));
+      if (own.length === 0 && kind !== 'questions') throw new Error(`${item}/history links no diff`);
+      // The newest diffs, one per pack of the text field (the edits cycle through the packs, so
+      // these show every payload in a diff), or a sample.
+      const diffCount = P300.length + 1;
+      for (const href of FULL ? own.slice(0, diffCount) : spread(own, SAMPLE)) await visit(page, 'item diff', href);
+      if (own.length > 0) await visit(page, 'item diff', `${own[0]}&view=side`);
+    });
+  }
+  // Forms that are not shown elsewhere; the form pages of refused values show the value again.
+  task('forms', async (page) => {
+    for (const href of ['/threads/new', '/events/new', `/threads/${M.edits}/edit`, `/threads/${M.undo}/curators`, `/threads/${M.edits}/events/new`]) {
+      await visit(page, 'form', href);
+    }
+  });
+  task('moderator forms', async (page) => {
+    await visit(page, 'form', `/threads/${M.undo}/lock`);
+    await visit(page, 'form', `/changes/${await server.sql('SELECT max(id) FROM changes;')}/hide`);
+    await visit(page, 'form', `/threads/${M.edits}/questions/${M.edited.questions.id}/answer`);
+    await visit(page, 'form', '/account/password');
+  }, 'moderator');
+  task('reader forms', async (page) => {
+    await visit(page, 'form', '/account/digest');
+    await visit(page, 'form', '/account/feed');
+  }, 'reader');
+  task('lock form refusals', async (page) => {
+    await visit(page, 'form', `/threads/${M.undo}/lock`);
+    // Packs of 2 000 characters: too long for a reason and no date, so refused, and shown again.
+    for (const p of P2000) {
+      const started = Date.now();
+      const response = await postFrom(page, `/threads/${M.undo}/lock`, { reason: p.value, until: p.value });
+      await settle(page, 'form refused', response, 422, started);
+    }
+    cover('POST /threads/{slug}/lock until', PAYLOADS);
+  }, 'moderator');
+  task('digest form refusals', async (page) => {
+    await visit(page, 'form', '/account/digest');
+    for (const p of P2000) {
+      const started = Date.now();
+      const response = await postFrom(page, '/account/digest', { email: p.value, frequency: 'daily' });
+      await settle(page, 'form refused', response, 'any', started);
+    }
+  }, 'reader');
+  // What people type into the GET forms (search, filters) is shown back on the page.
+  const getForms = [
+    ['GET /search q', (v) => `/search?q=${encodeURIComponent(v)}`],
+    ['GET /recent user', (v) => `/recent?user=${encodeURIComponent(v)}`],
+    ['GET /recent thread', (v) => `/recent?thread=${encodeURIComponent(v)}`],
+    ['GET /moderation/queue user', (v) => `/moderation/queue?user=${encodeURIComponent(v)}`, 'moderator'],
+    ['GET /moderation/queue thread', (v) => `/moderation/queue?thread=${encodeURIComponent(v)}`, 'moderator'],
+    ['GET /events year', (v) => `/events?year=${encodeURIComponent(v)}`],
+    ['GET /events thread', (v) => `/events?thread=${encodeURIComponent(v)}`],
+    ['GET /threads/{slug}/history user', (v) => `/threads/${M.undo}/history?user=${encodeURIComponent(v)}`],
+  ];
+  // Packs of 2 000 characters: filters show them back; a search query over 200 characters is a
+  // 422 that shows it back in the search form.
+  for (const [name, href, as] of getForms) {
+    task(name, async (page) => {
+      for (const p of P2000) {
+        await visit(page, name.split(' ').slice(0, 2).join(' '), href(p.value), 'any');
+        if (label === 'CSP enforced') cover(name, p.members);
+      }
+    }, as ?? 'curator');
+  }
+  for (const q of ['alert', 'script', 'onerror', 'javascript']) task(`search ${q}`, (page) => visit(page, 'search', `/search?q=${q}`));
+
   // Someone not logged in types payloads as a username: the refusal shows the form again with
   // the value in it (all payloads at once, and a few alone); the login form does the same.
   const packedName = PAYLOADS.join(' ');
@@ -436,7 +762,13 @@ async function renderPass(label, contextOptions) {
     const login = await curator.request.post(`${base}/api/v1/session`, { data: { username: CURATOR, password: PASSWORD } });
     assert.equal(login.status(), 200, 'the curator logs in');
     const anonymous = await newContext();
-    await run({ curator, anonymous });
+    const moderator = await newContext();
+    const reader = await newContext();
+    for (const [context, username] of [[moderator, MODERATOR], [reader, READER]]) {
+      const res = await context.request.post(`${base}/api/v1/session`, { data: { username, password: PASSWORD } });
+      assert.equal(res.status(), 200, `${username} logs in`);
+    }
+    await run({ curator, anonymous, moderator, reader });
   } finally {
     for (const context of contexts) await context.close().catch(() => {});
   }
@@ -464,6 +796,9 @@ function assertClean(result) {
   assert.deepEqual(result.findings, [], `${result.label}: active content survived:\n${show(result.findings)}`);
   assert.deepEqual(result.errors, [], `${result.label}: rendering failed:\n${show(result.errors)}`);
   assert.deepEqual(result.statuses, [], `${result.label}: unexpected HTTP statuses:\n${show(result.statuses)}`);
+  assert.deepEqual(result.pageErrors, [], `${result.label}: uncaught errors in pages:\n${show(result.pageErrors)}`);
+  const csp = result.console.filter((line) => /Content Security Policy|Refused to/i.test(line));
+  assert.deepEqual(csp, [], `${result.label}: the console reports CSP violations:\n${show(csp)}`);
   assert.ok(result.renders > 0);
 }
 
@@ -472,6 +807,7 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   seed = await seedData();
+  seed.more = await seedMore(seed);
   console.log(`seeded ${PAYLOADS.length} payloads in ${Date.now() - started} ms`);
   const start = (label, options) => {
     const pass = renderPass(label, options);
@@ -509,7 +845,7 @@ test('sign-up refuses every payload as a username with 422 and creates no accoun
     const res = await anonymous.form('/signup', { username, password: PASSWORD });
     if (res.status !== 422) wrong.push(`${res.status} for ${username}`);
   });
-  cover('username', PAYLOADS);
+  cover('POST /signup username', PAYLOADS);
   assert.deepEqual(wrong, [], 'every payload-like username is refused with 422');
   assert.equal(await server.sql('SELECT count(*) FROM users;'), users, 'no account was created');
 });
@@ -534,6 +870,7 @@ test('a refused login shows a username of every payload at once again, escaped, 
     assert.deepEqual([dialogs, hits, findings], [[], [], []], 'nothing ran and nothing active is on the page');
     assert.equal(response.status(), 401, 'a long unknown username is refused like any other, not with a server error');
     assert.equal(await page.getByLabel('Username', { exact: true }).inputValue(), PAYLOADS.join(' '), 'the form shows it again');
+    cover('POST /login username', PAYLOADS);
   } catch (error) {
     await captureFailure(t.name, [page]);
     throw error;
@@ -548,4 +885,28 @@ test('no payload runs on any page, with the Content-Security-Policy in force', a
 
 test('no payload runs with the CSP bypassed: sanitizing and escaping hold on their own', async () => {
   assertClean(await running.bypassed);
+});
+
+test('every text field of the forms and of the API got every payload, and none answered 5xx', async () => {
+  await Promise.allSettled([running.enforced, running.bypassed]);
+  const doc = await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json();
+  const api = apiTextFields(doc);
+  const apiNames = new Set(api.map((f) => f.name));
+  // Each field the app accepts, and the coverage entry that stands for it: a form field that
+  // posts to an operation with an API twin is stored by the same code, so the twin's entry.
+  const required = new Map(api.map((f) => [f.name, 'OpenAPI']));
+  for (const name of scraped) {
+    const twin = apiTwin(name, apiNames);
+    required.set(twin ?? name, twin ? `form ${name}` : 'form');
+  }
+  assert.ok(scraped.size >= 30, `only ${scraped.size} form fields were scraped: ${[...scraped].join(', ')}`);
+  const missing = [];
+  for (const [name, from] of required) {
+    const got = coverage.get(name)?.size ?? 0;
+    if (got < PAYLOADS.length) missing.push(`${name} (${from}): ${got} of ${PAYLOADS.length} payloads`);
+  }
+  assert.deepEqual(missing, [], 'fields the run did not send every payload through');
+  const stale = [...coverage.keys()].filter((name) => !required.has(name) && !scraped.has(name));
+  assert.deepEqual(stale, [], 'the run names fields the app does not have (renamed or removed?)');
+  assert.deepEqual(seed.more.refused, [], 'fields answered a payload with a server error');
 });

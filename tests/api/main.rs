@@ -26,6 +26,7 @@ mod last_admin;
 mod moderation_api;
 mod notifications;
 mod openapi;
+mod openapi_links;
 mod origins;
 mod passwords;
 mod search;

@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 use actix_web::HttpResponse;
 use actix_web::http::header::{self, ContentType};
 use actix_web::web;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
@@ -93,7 +95,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         openapi_json,
         docs::page,
     ),
-    modifiers(&NoLicense, &Security, &ServerErrors),
+    modifiers(&NoLicense, &Security, &ServerErrors, &Links),
     tags(
         (name = "session", description = "Logging in and out; the CSRF token for writes"),
         (name = "account", description = "Your own account: the private feed URL of the threads you follow"),
@@ -172,6 +174,61 @@ impl Modify for ServerErrors {
                 for (status, name, _) in errors {
                     let reference = Ref::new(format!("#/components/responses/{name}"));
                     operation.responses.responses.insert(status.to_owned(), RefOr::Ref(reference));
+                }
+            }
+        }
+    }
+}
+
+/// OpenAPI links: where the value a creation answers with (a thread's slug, a revision's seq, an
+/// item's or event's id) can be used next. Clients and stateful testers (Schemathesis) follow them
+/// to chain calls: create a thread, then save its synthesis, then read that revision.
+struct Links;
+
+/// (operation, status, link name, target operation, parameters as runtime expressions)
+type LinkSpec = (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const NEW_SLUG: &[(&str, &str)] = &[("slug", "$response.body#/slug")];
+const SAME_SLUG_SEQ: &[(&str, &str)] = &[("slug", "$request.path.slug"), ("seq", "$response.body#/seq")];
+const SAME_ITEM: &[(&str, &str)] =
+    &[("slug", "$request.path.slug"), ("kind", "$request.path.kind"), ("id", "$response.body#/id")];
+const NEW_ID: &[(&str, &str)] = &[("id", "$response.body#/id")];
+
+const LINKS: &[LinkSpec] = &[
+    ("create_thread", "201", "GetThread", "get_thread", NEW_SLUG),
+    ("create_thread", "201", "SaveSynthesis", "save_synthesis", NEW_SLUG),
+    ("create_thread", "201", "CreateThreadEvent", "create_thread_event", NEW_SLUG),
+    ("create_thread", "201", "ListRevisions", "list_revisions", NEW_SLUG),
+    ("create_thread", "201", "ListThreadChanges", "list_thread_changes", NEW_SLUG),
+    ("create_thread", "201", "FollowThread", "follow_thread", NEW_SLUG),
+    ("save_synthesis", "201", "GetRevision", "get_revision", SAME_SLUG_SEQ),
+    ("save_synthesis", "201", "UndoRevision", "undo_revision", SAME_SLUG_SEQ),
+    ("create_section_item", "201", "UpdateSectionItem", "update_section_item", SAME_ITEM),
+    ("create_section_item", "201", "ListItemChanges", "list_item_changes", SAME_ITEM),
+    ("create_section_item", "201", "DeleteSectionItem", "delete_section_item", SAME_ITEM),
+    ("create_event", "201", "GetEvent", "get_event", NEW_ID),
+    ("create_event", "201", "UpdateEvent", "update_event", NEW_ID),
+    ("create_thread_event", "201", "GetEvent", "get_event", NEW_ID),
+    ("create_thread_event", "201", "UpdateEvent", "update_event", NEW_ID),
+];
+
+impl Modify for Links {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                let Some(id) = operation.operation_id.clone() else { continue };
+                for (_, status, name, target, parameters) in LINKS.iter().filter(|l| l.0 == id) {
+                    let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status) else { continue };
+                    // utoipa 5.5 writes `LinkBuilder::operation_id` as "operation_id" (its Link
+                    // lacks camelCase renaming), which no OpenAPI reader knows: the field goes in
+                    // through the flattened extensions, under its name in the specification.
+                    let link = parameters
+                        .iter()
+                        .fold(LinkBuilder::new(), |b, (p, v)| b.parameter(*p, *v))
+                        .extensions(Some(Extensions::from_iter([("operationId", *target)])))
+                        .build();
+                    response.links.insert((*name).to_owned(), RefOr::T(link));
                 }
             }
         }
