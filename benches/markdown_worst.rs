@@ -45,14 +45,15 @@ fn main() {
         return;
     }
     const SIZE: usize = 190_000;
-    let deep_quote = format!("{} x\n\n", ">".repeat(32));
-    let deep_list = format!("{}x\n\n", "- ".repeat(32));
-    let deep_div = format!("{}x{}\n\n", "<div>".repeat(32), "</div>".repeat(32));
+    let max = agora::domain::nesting::MAX_DEPTH;
+    let deep_quote = format!("{} x\n\n", ">".repeat(max));
+    let deep_list = format!("{}x\n\n", "- ".repeat(max));
+    let deep_div = format!("{}x{}\n\n", "<div>".repeat(max), "</div>".repeat(max));
     let shapes: Vec<(&str, String)> = vec![
         ("tiny paragraphs", fill("a\n\n", SIZE)),
-        ("quotes 32 deep, repeated", fill(&deep_quote, SIZE)),
-        ("lists 32 deep, repeated", fill(&deep_list, SIZE)),
-        ("divs 32 deep, repeated", fill(&deep_div, SIZE)),
+        ("quotes MAX_DEPTH deep, repeated", fill(&deep_quote, SIZE)),
+        ("lists MAX_DEPTH deep, repeated", fill(&deep_list, SIZE)),
+        ("divs MAX_DEPTH deep, repeated", fill(&deep_div, SIZE)),
         ("headings with the same text", fill("# Same\n\n", SIZE)),
         ("list items", fill("- item\n", SIZE)),
         ("a mix of all of these", {

@@ -273,9 +273,10 @@ mod tests {
     #[test]
     fn deeply_nested_markdown_is_refused_with_the_limit() {
         let err = markdown("the text", &">".repeat(60_000), MAX_SYNTHESIS_BYTES).unwrap_err();
-        assert_eq!(err, "the text nests quotes/lists/HTML 60000 levels deep; at most 32 are allowed");
-        assert!(markdown("the text", &">".repeat(32), MAX_SYNTHESIS_BYTES).is_ok());
-        assert!(markdown("the text", &"<div>".repeat(33), MAX_SYNTHESIS_BYTES).is_err());
+        assert_eq!(err, "the text nests quotes/lists/HTML 60000 levels deep; at most 100 are allowed");
+        let max = crate::domain::nesting::MAX_DEPTH;
+        assert!(markdown("the text", &">".repeat(max), MAX_SYNTHESIS_BYTES).is_ok());
+        assert!(markdown("the text", &"<div>".repeat(max + 1), MAX_SYNTHESIS_BYTES).is_err());
     }
 
     #[test]

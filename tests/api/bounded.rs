@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use crate::helpers::{TestApp, location, spawn_app, texts};
 
 /// The message that names the limit.
-const LIMIT: &str = "levels deep; at most 32 are allowed";
+const LIMIT: &str = "levels deep; at most 100 are allowed";
 
 /// Refusing a deep text must not take the quadratic render it prevents (44 s for 60 000 `>`):
 /// a generous bound that only a render would exceed.
@@ -49,9 +49,10 @@ async fn deeply_nested_previews_are_refused_with_the_limit() {
         assert!(text.contains(LIMIT), "{shape}: {text}");
     }
     // Deep but within the bound, and code that looks deep, still preview.
-    let res = preview(&app, &format!("{} x\n\n```\n{}\n```", ">".repeat(32), ">".repeat(5_000))).await;
+    let max = agora::domain::nesting::MAX_DEPTH;
+    let res = preview(&app, &format!("{} x\n\n```\n{}\n```", ">".repeat(max), ">".repeat(5_000))).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.text().await.unwrap().matches("<blockquote>").count(), 32);
+    assert_eq!(res.text().await.unwrap().matches("<blockquote>").count(), max);
 }
 
 #[tokio::test]
