@@ -85,7 +85,7 @@ async fn a_deeply_nested_synthesis_is_refused_and_the_form_keeps_the_text() {
 
     let res = quickly(app.post_json(
         &format!("/api/v1/threads/{slug}/synthesis"),
-        &serde_json::json!({ "base_seq": 0, "body": "<div>".repeat(100), "summary": "" }),
+        &serde_json::json!({ "base_seq": 0, "body": "<div>".repeat(agora::domain::nesting::MAX_DEPTH + 1), "summary": "" }),
     ))
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
