@@ -161,6 +161,11 @@ impl LineDiff {
             }
         }
     }
+
+    /// Whether changed words are marked inside changed lines (the tables' captions say so only then).
+    pub fn words_marked(&self) -> bool {
+        self.detail == DiffDetail::Words
+    }
 }
 
 /// Diffs `old` against `new` line by line, marking changed words inside changed lines, within

@@ -161,6 +161,8 @@ async fn diffs_of_large_texts_that_differ_everywhere_fall_back_and_say_so() {
 
     let notice = texts(&page, "main .diff-notice").join(" ");
     assert!(notice.contains("too large to"), "{notice}");
+    let caption = texts(&page, "main table.diff caption").join(" ");
+    assert!(!caption.contains("changed words are marked"), "the caption claims no marks: {caption}");
     let removed = texts(&page, "main tr.diff-removed td:last-child");
     assert!(
         removed.iter().any(|l| l == "Paragraph 0 of the first text argues something else entirely."),
