@@ -13,4 +13,5 @@ pub mod ops;
 pub mod render;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

@@ -16,20 +16,7 @@ use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
 use crate::routes;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: PgPool,
-    pub cookie_secure: bool,
-    /// One argon2 hash per core at a time (see `auth::login`).
-    pub hashing: Semaphore,
-    /// Thread pages' data, checked against the thread's version on every view.
-    pub thread_pages: ThreadPageCache,
-    /// Where readers reach the site (see `Settings::public_url`).
-    pub public_url: String,
-    /// Whether SMTP is configured, so readers can get e-mail digests.
-    pub mail_enabled: bool,
-}
+use crate::state::AppState;
 
 /// A bound, not yet running, server.
 pub struct Application {

@@ -9,7 +9,7 @@ use crate::db::{self, sessions, throttle, users};
 use crate::domain::roles::Role;
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Login attempts per (address, username) in a window of `WINDOW_SECS`.
 pub const MAX_FAILURES: i32 = 10;

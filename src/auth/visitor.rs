@@ -12,7 +12,7 @@ use super::session::{CSRF_COOKIE, SESSION_COOKIE, cookie, new_token, removal, to
 use crate::db::{self, sessions, users::User};
 use crate::domain::roles::{Actor, Role};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A logged-in user.
 pub type CurrentUser = User;

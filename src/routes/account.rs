@@ -14,7 +14,7 @@ use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::routes::{reshow_if_invalid, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the account pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -13,7 +13,7 @@ use crate::ops::users::{self, RoleInput, SuspendInput};
 use crate::render::pages::admin::UsersPage;
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the admin pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

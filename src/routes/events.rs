@@ -22,7 +22,7 @@ use crate::render::pages::forms::FieldKind;
 use crate::render::pages::threads::EventItem;
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Events per index page.
 pub const PAGE_SIZE: i64 = 50;

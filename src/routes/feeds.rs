@@ -16,7 +16,7 @@ use crate::render::format;
 use crate::render::pages::account::FeedTokenPage;
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The media type of every feed.
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";

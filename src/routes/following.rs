@@ -11,7 +11,7 @@ use crate::ops::following;
 use crate::render::pages::following::{FollowedView, FollowingPage};
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the following pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -5,7 +5,7 @@ use diesel::RunQueryDsl;
 
 use crate::db;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the health check.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -16,7 +16,7 @@ use crate::ops::moderation::{self, LockInput, ReasonInput};
 use crate::render::pages::changes::{ChangeView, FeedLink, Filters, LogPage, LogView, RecentPage, kind_options};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the moderation pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

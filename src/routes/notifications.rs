@@ -10,7 +10,7 @@ use crate::ops::notifications::{self, MarkRead};
 use crate::render::pages::notifications::{NotificationView, NotificationsPage};
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the notification pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -9,7 +9,7 @@ use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::ops::markdown;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the preview endpoint.
 pub fn configure(cfg: &mut web::ServiceConfig) {

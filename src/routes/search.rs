@@ -12,7 +12,7 @@ use crate::ops::search::{self, Scope, SearchOutcome, SearchParams, SearchRequest
 use crate::render::pages::search::{ResultView, SearchPage, choices};
 use crate::render::pages::{Chrome, html_response, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the search page.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -15,7 +15,7 @@ use crate::ops::sections::{self, SectionInput, SectionKind};
 use crate::render::pages::changes::{ChangeView, ItemDiffPage, ItemHistoryPage};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the section routes (after every more specific `/threads/{slug}/...` route).
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -21,7 +21,7 @@ use crate::render::pages::history::{
 use crate::render::pages::threads::capitalized;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the synthesis pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -17,7 +17,7 @@ use crate::render::pages::changes::KindOption;
 use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard, ThreadPage};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Threads per index page.
 pub const PAGE_SIZE: i64 = 30;

@@ -13,7 +13,7 @@ use crate::ops::moderation;
 use crate::render::pages::changes::{ChangeView, Filters, Profile, RecentPage, kind_options};
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the user pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {

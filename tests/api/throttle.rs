@@ -5,7 +5,7 @@
 use agora::auth::login::{self, FREE_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, MAX_FAILURES, MAX_SIGNUPS_PER_HOUR};
 use agora::domain::roles::Role;
 use agora::error::AppError;
-use agora::startup::AppState;
+use agora::state::AppState;
 use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 

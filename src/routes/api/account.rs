@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::ops::feeds;
 use crate::render::feeds::Site;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the account endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

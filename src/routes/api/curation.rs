@@ -14,7 +14,7 @@ use crate::db::{self, threads::ThreadRow};
 use crate::error::ApiError;
 use crate::ops::sections;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the curator and answer endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -12,7 +12,7 @@ use crate::domain::ids::EventId;
 use crate::error::ApiError;
 use crate::ops::events as event_ops;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the event endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

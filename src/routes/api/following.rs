@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::ops::following::{self, ReaderState};
 use crate::routes::cursor;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the following endpoints (before the generic `/threads/{slug}/{kind}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -16,7 +16,7 @@ use crate::auth::Visitor;
 use crate::error::ApiError;
 use crate::ops::history;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the changelog endpoints (before the generic `/threads/{slug}/{kind}` routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::ops::history;
 use crate::ops::moderation;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the moderation endpoints (before the generic `/threads/{slug}/{kind}` routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -17,7 +17,7 @@ use crate::ops::notifications::{self, MarkRead};
 use crate::render::format;
 use crate::routes::cursor::{decode_notification, encode_notification};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the notification and digest-settings endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

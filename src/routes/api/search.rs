@@ -14,7 +14,7 @@ use crate::render::highlight::{Segment, segments};
 use crate::render::pages::search::hit_href;
 use crate::routes::cursor;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the search endpoint.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -12,7 +12,7 @@ use crate::auth::login;
 use crate::auth::session::{SESSION_COOKIE, SESSION_DAYS, cookie, removal};
 use crate::error::ApiError;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the session endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

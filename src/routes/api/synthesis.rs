@@ -16,7 +16,7 @@ use crate::db::revisions::{Revision, SaveOutcome};
 use crate::error::{ApiError, AppError};
 use crate::ops::synthesis::{self, UndoOutcome};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the synthesis endpoints (before the generic `/threads/{slug}/{kind}` routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -11,7 +11,7 @@ use crate::db;
 use crate::error::{ApiError, AppError};
 use crate::ops::sections::{self, SectionKind};
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the thread endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

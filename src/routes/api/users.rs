@@ -14,7 +14,7 @@ use crate::domain::roles::Role;
 use crate::error::{ApiError, AppError};
 use crate::ops::users;
 use crate::routes::table::{Routes, at};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Registers the user-management endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,0 +1,23 @@
+//! What every handler can reach: the pool, the page cache and the settings requests need.
+//!
+//! It sits beside `config` rather than in `startup` so that `auth` (whose extractors read the
+//! session) and `routes` can name it without depending on how the server is assembled.
+
+use tokio::sync::Semaphore;
+
+use crate::db::PgPool;
+use crate::db::thread_page::ThreadPageCache;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: PgPool,
+    pub cookie_secure: bool,
+    /// One argon2 hash per core at a time (see `auth::login`).
+    pub hashing: Semaphore,
+    /// Thread pages' data, checked against the thread's version on every view.
+    pub thread_pages: ThreadPageCache,
+    /// Where readers reach the site (see `Settings::public_url`).
+    pub public_url: String,
+    /// Whether SMTP is configured, so readers can get e-mail digests.
+    pub mail_enabled: bool,
+}
