@@ -10,7 +10,8 @@ use super::{PgPool, events, revisions, search, sections, threads, users};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
-use crate::render::markdown::{SafeHtml, render_markdown};
+use crate::domain::html::SafeHtml;
+use crate::render::markdown::render_markdown;
 
 const DEMO_JSON: &str = include_str!("../../demo/open-vs-closed-weights.json");
 

@@ -4,10 +4,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::{events, thread_events, threads};
+use crate::domain::html::SafeHtml;
 use crate::domain::ids::{EventId, ThreadId, UserId};
 use crate::domain::thread::Significance;
 use crate::error::AppError;
-use crate::render::SafeHtml;
 
 /// A row of `events`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -66,7 +66,7 @@ pub fn insert(conn: &mut PgConnection, f: &EventFields, by: UserId) -> QueryResu
             events::significance.eq(f.significance.as_str()),
             events::url.eq(&f.url),
             events::body_md.eq(&f.body_md),
-            events::body_html.eq(f.body_html.as_str()),
+            events::body_html.eq(&f.body_html),
             events::created_by.eq(by.0),
         ))
         .returning(events::id)
@@ -83,7 +83,7 @@ pub fn update(conn: &mut PgConnection, id: EventId, f: &EventFields) -> Result<(
             events::significance.eq(f.significance.as_str()),
             events::url.eq(&f.url),
             events::body_md.eq(&f.body_md),
-            events::body_html.eq(f.body_html.as_str()),
+            events::body_html.eq(&f.body_html),
         ))
         .execute(conn)?;
     if n == 0 {

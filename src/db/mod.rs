@@ -6,6 +6,7 @@ pub mod demo;
 pub mod events;
 pub mod feeds;
 pub mod follows;
+pub mod html;
 pub mod moderation;
 pub mod notifications;
 pub mod reads;

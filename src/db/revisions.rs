@@ -9,10 +9,11 @@ use super::schema::{revisions, threads, users};
 use super::search;
 use crate::domain::blame::next_blame;
 use crate::domain::history::{Area, RevisionAction};
+use crate::domain::html::BlockMap;
+use crate::domain::html::SafeHtml;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::error::AppError;
-use crate::render::SafeHtml;
-use crate::render::markdown::{BlockMap, block_map_of};
+use crate::render::markdown::block_map_of;
 
 /// What lists need of a revision (never the body).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -186,7 +187,7 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 revisions::author_id.eq(new.author.0),
                 revisions::summary.eq(new.summary),
                 revisions::body_md.eq(new.body_md),
-                revisions::body_html.eq(new.body_html.as_str()),
+                revisions::body_html.eq(new.body_html),
                 revisions::body_len.eq(i32::try_from(new.body_md.len()).unwrap_or(i32::MAX)),
                 revisions::body_sha256.eq(&sha),
                 revisions::reverted_to_seq.eq(new.reverted_to_seq),
@@ -229,8 +230,8 @@ pub fn by_seq(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResul
         .inner_join(users::table)
         .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq)))
         .select((RevisionMeta::as_select(), users::username, revisions::body_md, revisions::body_html))
-        .first::<(RevisionMeta, String, String, String)>(conn)?;
-    Ok(Revision { meta, author, body_md, body_html: SafeHtml::from_stored(body_html), hidden: false })
+        .first::<(RevisionMeta, String, String, SafeHtml)>(conn)?;
+    Ok(Revision { meta, author, body_md, body_html, hidden: false })
 }
 
 /// A page of history, newest first, seeking below `before` (no OFFSET).

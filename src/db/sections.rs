@@ -5,9 +5,9 @@
 use diesel::prelude::*;
 
 use super::schema::{arc_periods, controversies, interpretations, open_questions, proponents};
+use crate::domain::html::SafeHtml;
 use crate::domain::ids::ThreadId;
 use crate::error::AppError;
-use crate::render::SafeHtml;
 
 /// Generates the queries every section shares: list in order, fetch one, delete one, and the
 /// position a new item takes (after the last).
@@ -168,7 +168,7 @@ pub fn insert_arc(conn: &mut PgConnection, thread: ThreadId, f: &ArcFields) -> Q
             arc_periods::label.eq(&f.label),
             arc_periods::title.eq(&f.title),
             arc_periods::body_md.eq(&f.body_md),
-            arc_periods::body_html.eq(f.body_html.as_str()),
+            arc_periods::body_html.eq(&f.body_html),
         ))
         .returning(arc_periods::id)
         .get_result(conn)
@@ -189,7 +189,7 @@ pub fn update_arc(
         arc_periods::label.eq(&f.label),
         arc_periods::title.eq(&f.title),
         arc_periods::body_md.eq(&f.body_md),
-        arc_periods::body_html.eq(f.body_html.as_str()),
+        arc_periods::body_html.eq(&f.body_html),
         arc_periods::version.eq(arc_periods::version + 1),
     ))
     .execute(conn)?;
@@ -206,7 +206,7 @@ pub fn insert_interpretation(conn: &mut PgConnection, thread: ThreadId, f: &Inte
                 interpretations::position.eq(position),
                 interpretations::title.eq(&f.title),
                 interpretations::body_md.eq(&f.body_md),
-                interpretations::body_html.eq(f.body_html.as_str()),
+                interpretations::body_html.eq(&f.body_html),
             ))
             .returning(interpretations::id)
             .get_result(conn)?;
@@ -235,7 +235,7 @@ pub fn update_interpretation(
         .set((
             interpretations::title.eq(&f.title),
             interpretations::body_md.eq(&f.body_md),
-            interpretations::body_html.eq(f.body_html.as_str()),
+            interpretations::body_html.eq(&f.body_html),
             interpretations::version.eq(interpretations::version + 1),
         ))
         .execute(conn)?;
@@ -314,7 +314,7 @@ pub fn insert_controversy(conn: &mut PgConnection, thread: ThreadId, f: &Controv
             controversies::position.eq(position),
             controversies::title.eq(&f.title),
             controversies::body_md.eq(&f.body_md),
-            controversies::body_html.eq(f.body_html.as_str()),
+            controversies::body_html.eq(&f.body_html),
         ))
         .returning(controversies::id)
         .get_result(conn)
@@ -339,7 +339,7 @@ pub fn update_controversy(
     .set((
         controversies::title.eq(&f.title),
         controversies::body_md.eq(&f.body_md),
-        controversies::body_html.eq(f.body_html.as_str()),
+        controversies::body_html.eq(&f.body_html),
         controversies::version.eq(controversies::version + 1),
     ))
     .execute(conn)?;

@@ -4,6 +4,7 @@
 pub mod blame;
 pub mod digest;
 pub mod history;
+pub mod html;
 pub mod ids;
 pub mod merge;
 pub mod nesting;

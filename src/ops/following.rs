@@ -14,10 +14,10 @@ use crate::db::thread_page::ThreadPageData;
 use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow};
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
+use crate::domain::html::SafeHtml;
 use crate::domain::since::{SinceCounts, changed_places, sentence};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
-use crate::render::SafeHtml;
 
 /// Followed threads per page.
 pub const PAGE_SIZE: i64 = 50;

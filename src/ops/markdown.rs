@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use crate::auth::CurrentUser;
 use crate::db::PgPool;
+use crate::domain::html::SafeHtml;
 use crate::domain::{roles, validate};
 use crate::error::AppError;
-use crate::render::markdown::{SafeHtml, render_markdown};
+use crate::render::markdown::render_markdown;
 
 use super::{access, compute, rate};
 

@@ -5,10 +5,10 @@ use diesel::PgConnection;
 
 use crate::db::changes::{self, ChangeListed, ChangeRow};
 use crate::db::revisions::{self, Revision, RevisionListed};
+use crate::domain::html::SafeHtml;
 use crate::domain::ids::ThreadId;
 use crate::domain::roles::{self, Role};
 use crate::error::AppError;
-use crate::render::SafeHtml;
 
 fn sees_hidden(viewer: Option<Role>) -> bool {
     viewer.is_some_and(roles::can_see_hidden)

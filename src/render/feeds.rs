@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::changes::ChangeListed;
 use crate::db::feeds::FeedEvent;
-use crate::render::SafeHtml;
+use crate::domain::html::SafeHtml;
 use crate::render::format;
 use crate::render::markdown::FeedSanitizer;
 use crate::render::pages::changes::ChangeView;

@@ -1,39 +1,11 @@
 //! Markdown -> HTML -> ammonia. The one place the sanitizer is configured, and the only
-//! way to make a `SafeHtml`, the one type templates emit unescaped.
+//! maker of `SafeHtml` (`domain::html`), the one type templates emit unescaped.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use crate::domain::html::{BlockMap, SafeHtml};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
-
-/// HTML that went through the sanitizer when it was saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct SafeHtml(String);
-
-impl SafeHtml {
-    /// HTML read back from a `*_html` column, which only `render_markdown` writes.
-    pub fn from_stored(html: String) -> Self {
-        SafeHtml(html)
-    }
-
-    /// The markup, for storing or emitting.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The markup, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl std::fmt::Display for SafeHtml {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(configured);
 
@@ -80,7 +52,7 @@ impl FeedSanitizer {
 
     /// `html` with the images of other sites dropped.
     pub fn clean(&self, html: &SafeHtml) -> SafeHtml {
-        SafeHtml(self.0.clean(html.as_str()).to_string())
+        SafeHtml::from_sanitizer(self.0.clean(html.as_str()).to_string())
     }
 }
 
@@ -88,15 +60,6 @@ impl FeedSanitizer {
 /// allows it; scripts, event handlers and `javascript:` URLs never survive.
 pub fn render_markdown(source: &str) -> SafeHtml {
     render_markdown_blocks(source).0
-}
-
-/// Where each top-level block of a rendered text ends in its HTML (byte offsets), and the first
-/// and last Markdown paragraph (as `blame::paragraphs` counts them) it was rendered from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BlockMap {
-    pub ends: Vec<i32>,
-    /// Flattened `[first, last]` pairs, one per block; `-1` when a block covers no paragraph.
-    pub paragraphs: Vec<i32>,
 }
 
 /// Put between top-level blocks while rendering and taken out after sanitizing. A private-use
@@ -156,7 +119,7 @@ pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
     }
     let map = (ends.len() == block_ranges.len() && blocks_stand_alone(&clean, &ends))
         .then(|| BlockMap { paragraphs: paragraphs_of_blocks(source, &block_ranges), ends });
-    (SafeHtml(clean), map)
+    (SafeHtml::from_sanitizer(clean), map)
 }
 
 /// The block map of `html` when it is what `source` renders to now (a revision saved by an
@@ -209,13 +172,14 @@ impl SafeHtml {
     /// in a marked region. Runs of changed blocks share one region. Composes sanitized blocks
     /// with fixed markup only; a map that does not fit the text leaves it unmarked.
     pub fn with_marked_blocks(&self, map: &BlockMap, changed: impl Fn(i32, i32) -> bool) -> SafeHtml {
+        let html = self.as_str();
         let fits = map.paragraphs.len() == map.ends.len() * 2
             && map.ends.windows(2).all(|w| w[0] <= w[1])
-            && map.ends.iter().all(|&e| usize::try_from(e).is_ok_and(|e| self.0.is_char_boundary(e)));
+            && map.ends.iter().all(|&e| usize::try_from(e).is_ok_and(|e| html.is_char_boundary(e)));
         if !fits {
             return self.clone();
         }
-        let mut out = String::with_capacity(self.0.len() + 256);
+        let mut out = String::with_capacity(html.len() + 256);
         let mut start = 0usize;
         let mut open = false;
         for (i, &end) in map.ends.iter().enumerate() {
@@ -227,14 +191,14 @@ impl SafeHtml {
                 out.push_str("</div>");
             }
             open = marked;
-            out.push_str(&self.0[start..end]);
+            out.push_str(&html[start..end]);
             start = end;
         }
         if open {
             out.push_str("</div>");
         }
-        out.push_str(&self.0[start..]);
-        SafeHtml(out)
+        out.push_str(&html[start..]);
+        SafeHtml::from_sanitizer(out)
     }
 }
 

@@ -8,5 +8,3 @@ pub mod highlight;
 pub mod markdown;
 pub mod pages;
 pub mod timeline;
-
-pub use markdown::SafeHtml;

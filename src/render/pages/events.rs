@@ -5,7 +5,7 @@ use askama::Template;
 use super::Chrome;
 use super::changes::KindOption;
 use super::threads::EventItem;
-use crate::render::SafeHtml;
+use crate::domain::html::SafeHtml;
 
 /// `/events/{id}`.
 #[derive(Template)]

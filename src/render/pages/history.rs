@@ -5,10 +5,11 @@ use askama::Template;
 
 use super::Chrome;
 use crate::db::revisions::{Revision, RevisionListed};
+use crate::domain::html::SafeHtml;
 use crate::domain::merge::ConflictRegion;
 use crate::ops::synthesis::BlamedParagraph;
 use crate::render::diff::LineDiff;
-use crate::render::{SafeHtml, format};
+use crate::render::format;
 
 /// A line of the history list.
 #[derive(Debug, Clone)]

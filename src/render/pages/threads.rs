@@ -7,9 +7,10 @@ use super::changes::KindOption;
 use crate::db::events::EventRow;
 use crate::db::thread_page::ThreadPageData;
 use crate::db::threads::ThreadRow;
+use crate::domain::html::SafeHtml;
 use crate::ops::following::ReaderState;
+use crate::render::format;
 use crate::render::timeline::{self, Timeline};
-use crate::render::{SafeHtml, format};
 
 /// A thread as the index lists it.
 #[derive(Debug, Clone)]
