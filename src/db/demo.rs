@@ -7,10 +7,10 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::{PgPool, events, revisions, search, sections, threads, users};
+use crate::domain::html::SafeHtml;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
-use crate::domain::html::SafeHtml;
 use crate::render::markdown::render_markdown;
 
 const DEMO_JSON: &str = include_str!("../../demo/open-vs-closed-weights.json");

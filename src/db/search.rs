@@ -133,8 +133,8 @@ pub struct SearchFilter {
     pub stance: Option<Stance>,
 }
 
-/// One result with its snippet, which carries `HIGHLIGHT_START` / `HIGHLIGHT_END` around the
-/// words that matched (see `render::highlight`).
+/// One result with its snippet, which carries `domain::search::HIGHLIGHT_START` / `HIGHLIGHT_END`
+/// around the words that matched (see `render::highlight`).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Hit {
     /// `HitKind::ordinal`: 0 a thread, 1 an event.
@@ -178,12 +178,6 @@ impl Hit {
         SearchCursor { rank: self.rank, kind: self.kind(), id: self.id }
     }
 }
-
-/// Marks the start of a matched word in snippets: a control character, which validated text
-/// cannot hold in titles and which `page` strips from bodies before highlighting.
-pub const HIGHLIGHT_START: char = '\u{2}';
-/// Marks the end of a matched word in snippets.
-pub const HIGHLIGHT_END: char = '\u{3}';
 
 /// Whether the words give PostgreSQL something to look up: not only stop words or punctuation
 /// (an empty query), and not only excluded words (`-fox` would match nearly everything and

@@ -29,13 +29,15 @@ pub struct ThreadPageData {
     pub questions: Vec<QuestionRow>,
     pub events: Vec<EventRow>,
     pub controversies: Vec<ControversyRow>,
-    /// The dates of the newest revisions (at most `timeline::MAX_REVISIONS`), for the timeline.
+    /// The dates of the newest revisions (at most the `revision_dates` the caller asked for:
+    /// as many as the timeline draws), for the timeline.
     pub revision_dates: Vec<RevisionDate>,
 }
 
-/// Loads a thread page by slug: ten queries whatever the thread's size, in a read-only,
-/// repeatable-read transaction so the sections agree with each other.
-pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppError> {
+/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: ten
+/// queries whatever the thread's size, in a read-only, repeatable-read transaction so the
+/// sections agree with each other.
+pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Result<ThreadPageData, AppError> {
     conn.build_transaction().read_only().repeatable_read().run(|conn| {
         let thread = threads::by_slug(conn, slug)?;
         let id = thread.thread_id();
@@ -64,7 +66,7 @@ pub fn load(conn: &mut PgConnection, slug: &str) -> Result<ThreadPageData, AppEr
             questions: sections::question::list(conn, id)?,
             events: events::for_thread(conn, id)?,
             controversies: sections::controversy::list(conn, id)?,
-            revision_dates: revisions::dates(conn, id, crate::render::timeline::MAX_REVISIONS as i64)?,
+            revision_dates: revisions::dates(conn, id, i64::try_from(revision_dates).unwrap_or(i64::MAX))?,
             thread,
         })
     })
@@ -82,13 +84,19 @@ pub struct ThreadPageCache {
 const CACHE_CAPACITY: usize = 1024;
 
 impl ThreadPageCache {
-    /// The page data of `slug`, from memory when its version is current.
-    pub fn load(&self, conn: &mut PgConnection, slug: &str) -> Result<Arc<ThreadPageData>, AppError> {
+    /// The page data of `slug`, from memory when its version is current. Every caller passes
+    /// the same `revision_dates` (the timeline's limit), so a cached entry fits any of them.
+    pub fn load(
+        &self,
+        conn: &mut PgConnection,
+        slug: &str,
+        revision_dates: usize,
+    ) -> Result<Arc<ThreadPageData>, AppError> {
         let version = threads::version_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
         if let Some(hit) = self.read().get(slug).filter(|d| d.thread.version == version) {
             return Ok(Arc::clone(hit));
         }
-        let fresh = Arc::new(load(conn, slug)?);
+        let fresh = Arc::new(load(conn, slug, revision_dates)?);
         let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= CACHE_CAPACITY {
             entries.clear();

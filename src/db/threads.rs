@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{thread_curators, threads, users};
 use super::search;
 use crate::domain::ids::{ThreadId, UserId};
+use crate::domain::restriction::Lock;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 
@@ -28,34 +29,6 @@ pub struct ThreadRow {
     pub locked_at: Option<DateTime<Utc>>,
     pub locked_until: Option<DateTime<Utc>>,
     pub lock_reason: String,
-}
-
-/// A lock in force: only moderators change the thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lock {
-    /// `None`: until a moderator unlocks it.
-    pub until: Option<DateTime<Utc>>,
-    pub reason: String,
-}
-
-impl Lock {
-    /// "until 2026-12-02 00:00 UTC" or "until a moderator unlocks it".
-    pub fn until_text(&self) -> String {
-        match self.until {
-            Some(t) => format!("until {}", crate::render::format::timestamp(t)),
-            None => "until a moderator unlocks it".to_owned(),
-        }
-    }
-
-    /// "this thread is locked until … (reason: …)".
-    pub fn describe(&self) -> String {
-        let until = self.until_text();
-        if self.reason.is_empty() {
-            format!("this thread is locked {until}")
-        } else {
-            format!("this thread is locked {until} (reason: {})", self.reason)
-        }
-    }
 }
 
 impl ThreadRow {

@@ -6,6 +6,7 @@ use diesel::sql_types::Text;
 
 use super::schema::users;
 use crate::domain::ids::UserId;
+use crate::domain::restriction::Suspension;
 use crate::domain::roles::Role;
 use crate::error::AppError;
 
@@ -23,25 +24,6 @@ pub struct UserRow {
     pub suspended_at: Option<DateTime<Utc>>,
     pub suspended_until: Option<DateTime<Utc>>,
     pub suspension_reason: String,
-}
-
-/// A suspension in force: the user reads, and every write is refused with this.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suspension {
-    /// `None`: until a moderator lifts it.
-    pub until: Option<DateTime<Utc>>,
-    pub reason: String,
-}
-
-impl Suspension {
-    /// The refusal a suspended user's writes get.
-    pub fn refusal(&self) -> String {
-        let until = match self.until {
-            Some(t) => format!("until {}", crate::render::format::timestamp(t)),
-            None => "until a moderator lifts it".to_owned(),
-        };
-        format!("your account is suspended {until} (reason: {}); you can read but not change anything", self.reason)
-    }
 }
 
 /// A user as the rest of the application sees one (no password hash).

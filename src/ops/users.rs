@@ -8,10 +8,11 @@ use super::access;
 use super::moderation::expiry;
 use crate::auth::CurrentUser;
 use crate::db::moderation::{self, NewLogEntry};
-use crate::db::users::{self, Suspension, User};
+use crate::db::users::{self, User};
 use crate::db::{self, PgPool, sessions};
 use crate::domain::history::ModAction;
 use crate::domain::ids::UserId;
+use crate::domain::restriction::Suspension;
 use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
@@ -155,10 +156,7 @@ async fn change_suspension(
             let (action, target_text, reason) = match &suspension {
                 Some(s) => {
                     sessions::delete_for_user(c, target)?;
-                    let until = s.until.map_or("until lifted".to_owned(), |t| {
-                        format!("until {}", crate::render::format::timestamp(t))
-                    });
-                    (ModAction::Suspend, format!("{} {until}", current.username), s.reason.as_str())
+                    (ModAction::Suspend, format!("{} {}", current.username, s.until_text()), s.reason.as_str())
                 }
                 None => (ModAction::Unsuspend, current.username.clone(), lift_reason.as_str()),
             };

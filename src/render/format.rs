@@ -17,10 +17,9 @@ pub fn iso_date(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d").to_string()
 }
 
-/// "2026-03-08 14:05 UTC", for revision lists.
-pub fn timestamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
+/// "2026-03-08 14:05 UTC", for revision lists: the one way a moment is written, in pages and
+/// in domain messages alike.
+pub use crate::domain::time::timestamp;
 
 /// "2026-03-08T14:05:09Z": a `<time datetime>` value (HTML allows at most three digits of a
 /// fraction of a second, so there are none).

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::search::{HIGHLIGHT_END, HIGHLIGHT_START};
+use crate::domain::search::{HIGHLIGHT_END, HIGHLIGHT_START};
 
 /// A run of snippet text, highlighted when it matched the search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

@@ -139,7 +139,7 @@ async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<Stri
     let user = visitor.user.clone();
     // One connection for the shared page data and the reader's own state.
     let (data, reader) = db::with_conn(&state.pool, move |c| {
-        let data = pages.thread_pages.load(c, &slug)?;
+        let data = pages.thread_pages.load(c, &slug, crate::render::timeline::MAX_REVISIONS)?;
         let reader = user.map(|u| following::reader_state(c, &u, &data)).transpose()?;
         Ok((data, reader))
     })

@@ -381,7 +381,7 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
             events::link(c, thread, event).unwrap();
             agora::db::feeds::replace_token(c, rita, &agora::auth::session::token_hash(FEED_TOKEN)).unwrap();
             if pattern.ends_with("/unsuspend") {
-                let suspension = users::Suspension { until: None, reason: "spam".into() };
+                let suspension = agora::domain::restriction::Suspension { until: None, reason: "spam".into() };
                 users::set_suspension(c, target, Some(&suspension)).unwrap();
             }
             (slug, adam, event.0, change, hidden_change, target.0)
@@ -443,7 +443,7 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
             use agora::db::{sections, threads};
             let thread = threads::by_slug(c, &slug).unwrap().thread_id();
             if pattern.ends_with("/unlock") {
-                let lock = threads::Lock { until: None, reason: "edit war".into() };
+                let lock = agora::domain::restriction::Lock { until: None, reason: "edit war".into() };
                 threads::set_lock(c, thread, Some(&lock)).unwrap();
             }
             if pattern.ends_with("/reopen") {

@@ -63,7 +63,7 @@ async fn lock(app: &TestApp, slug: &str) {
     let slug = slug.to_owned();
     app.query(move |c| {
         let thread = agora::db::threads::by_slug(c, &slug).unwrap().thread_id();
-        let lock = agora::db::threads::Lock { until: None, reason: "edit war".into() };
+        let lock = agora::domain::restriction::Lock { until: None, reason: "edit war".into() };
         agora::db::threads::set_lock(c, thread, Some(&lock)).unwrap();
     })
     .await;

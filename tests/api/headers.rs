@@ -198,7 +198,7 @@ async fn errors_from_middleware_extractors_and_routing_carry_the_headers_of_a_no
     let token = sue.csrf_token().await;
     app.query(|c| {
         let id = agora::db::users::by_username(c, "sue").unwrap().unwrap().id;
-        let suspension = agora::db::users::Suspension { until: None, reason: "spam".into() };
+        let suspension = agora::domain::restriction::Suspension { until: None, reason: "spam".into() };
         agora::db::users::set_suspension(c, agora::domain::ids::UserId(id), Some(&suspension)).unwrap();
     })
     .await;

@@ -69,7 +69,7 @@ async fn suspended_alice(app: &TestApp) {
     assert!(issued.status().is_success(), "a feed URL before the suspension: {}", issued.status());
     app.query(|c| {
         let id = agora::domain::ids::UserId(agora::db::users::by_username(c, "alice").unwrap().unwrap().id);
-        let suspension = agora::db::users::Suspension { until: None, reason: "spam".into() };
+        let suspension = agora::domain::restriction::Suspension { until: None, reason: "spam".into() };
         agora::db::users::set_suspension(c, id, Some(&suspension)).unwrap();
     })
     .await;

@@ -200,7 +200,7 @@ pub async fn since(
     crate::domain::validate::slug(&slug).map_err(|_| crate::error::AppError::NotFound)?;
     let pages = state.clone().into_inner();
     let (slug, ReaderState { following, since }) = db::with_conn(&state.pool, move |c| {
-        let data = pages.thread_pages.load(c, &slug)?;
+        let data = pages.thread_pages.load(c, &slug, crate::render::timeline::MAX_REVISIONS)?;
         Ok((data.thread.slug.clone(), following::reader_state(c, &user, &data)?))
     })
     .await?;

@@ -93,7 +93,9 @@ pub async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Resu
     let slug = slug.into_inner();
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let pages = state.clone().into_inner();
-    let data = db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug)).await?;
+    let data =
+        db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug, crate::render::timeline::MAX_REVISIONS))
+            .await?;
     Ok(HttpResponse::Ok().json(ThreadDetail::from(&*data)))
 }
 
