@@ -8,6 +8,7 @@ use agora::db;
 use agora::db::thread_page::{self, ThreadPageCache};
 use agora::render::pages::Chrome;
 use agora::render::pages::threads::ThreadPage;
+use agora::render::timeline::MAX_REVISIONS;
 use askama::Template;
 
 const SLUG: &str = "open-vs-closed-weights";
@@ -35,20 +36,21 @@ fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/agora_bench".into());
     let pool = db::build_pool(&url, 2)?;
     let mut conn = pool.get()?;
-    let data = thread_page::load(&mut conn, SLUG).map_err(|e| anyhow::anyhow!("{e}: run `agora seed-demo` first"))?;
+    let data = thread_page::load(&mut conn, SLUG, MAX_REVISIONS)
+        .map_err(|e| anyhow::anyhow!("{e}: run `agora seed-demo` first"))?;
 
     let (memory, n1) = time_per_op(|| {
         let html = ThreadPage::build(Chrome::default(), &data, false, false).render().unwrap();
         std::hint::black_box(html);
     });
     let (loaded, n2) = time_per_op(|| {
-        let fresh = thread_page::load(&mut conn, SLUG).unwrap();
+        let fresh = thread_page::load(&mut conn, SLUG, MAX_REVISIONS).unwrap();
         let html = ThreadPage::build(Chrome::default(), &fresh, false, false).render().unwrap();
         std::hint::black_box(html);
     });
     let cache = ThreadPageCache::default();
     let (cached, n3) = time_per_op(|| {
-        let data = cache.load(&mut conn, SLUG).unwrap();
+        let data = cache.load(&mut conn, SLUG, MAX_REVISIONS).unwrap();
         let html = ThreadPage::build(Chrome::default(), &data, false, false).render().unwrap();
         std::hint::black_box(html);
     });

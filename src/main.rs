@@ -1,6 +1,6 @@
 use agora::cli::{Cli, Command};
 use agora::config::Settings;
-use agora::{db, startup, telemetry};
+use agora::{db, ops, startup, telemetry};
 use clap::Parser;
 use std::io::Read;
 
@@ -26,16 +26,17 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::from_env(&cli);
     let pool = db::connect_and_migrate(&settings)?;
+    ops::backfill::run(&mut *pool.get()?)?;
     match cli.command {
         Command::Serve { demo, .. } => {
             if demo {
-                db::demo::seed_if_absent(&pool)?;
+                ops::demo::seed_if_absent(&pool)?;
             }
             startup::Application::build(&settings, pool)?.run_until_stopped().await?;
         }
         Command::Migrate => tracing::info!("migrations are up to date"),
         Command::SeedDemo => {
-            let loaded = db::demo::seed_if_absent(&pool)?;
+            let loaded = ops::demo::seed_if_absent(&pool)?;
             println!("{}", if loaded { "demo thread loaded" } else { "demo thread already present" });
         }
         Command::CreateAdmin { username, password_stdin } => {
@@ -43,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
-            db::users::create_admin_blocking(&pool, &username, password)?;
+            ops::create_admin::run(&pool, &username, password)?;
             println!("admin {username} is ready");
         }
     }

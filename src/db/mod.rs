@@ -2,7 +2,6 @@
 //! request handlers reach PostgreSQL (on the blocking pool, inside the caller's tracing span).
 
 pub mod changes;
-pub mod demo;
 pub mod events;
 pub mod feeds;
 pub mod follows;
@@ -57,21 +56,10 @@ pub fn build_pool(database_url: &str, size: u32) -> anyhow::Result<PgPool> {
         .with_context(|| format!("opening a connection pool to {}", redact(database_url)))
 }
 
-/// Runs the embedded migrations that have not run yet.
+/// Runs the embedded migrations that have not run yet. What older versions did not store
+/// (blame, block maps, search documents) is filled by `ops::backfill::run` right after.
 pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
     conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
-    let filled = revisions::fill_missing_blame(conn).context("computing the blame of older revisions")?;
-    if filled > 0 {
-        tracing::info!(revisions = filled, "computed paragraph blame of revisions saved before it was stored");
-    }
-    let mapped = revisions::fill_missing_blocks(conn).context("mapping the blocks of older revisions")?;
-    if mapped > 0 {
-        tracing::info!(revisions = mapped, "mapped the blocks of revisions saved before maps were stored");
-    }
-    let indexed = search::fill_missing(conn).context("building the search documents of threads")?;
-    if indexed > 0 {
-        tracing::info!(threads = indexed, "built the search documents of threads that had none");
-    }
     Ok(())
 }
 

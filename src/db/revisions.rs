@@ -13,7 +13,6 @@ use crate::domain::html::BlockMap;
 use crate::domain::html::SafeHtml;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::error::AppError;
-use crate::render::markdown::block_map_of;
 
 /// What lists need of a revision (never the body).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -77,6 +76,9 @@ pub struct NewRevision<'a> {
     pub author: UserId,
     pub body_md: &'a str,
     pub body_html: &'a SafeHtml,
+    /// The blocks of `body_html` (`render::markdown::block_map_of`); empty when its HTML has
+    /// none, which is stored as is (so it is not looked for again) and marks nothing.
+    pub blocks: &'a BlockMap,
     pub summary: &'a str,
     pub reverted_to_seq: Option<i32>,
     pub minor: bool,
@@ -88,13 +90,21 @@ pub struct NewRevision<'a> {
 
 impl<'a> NewRevision<'a> {
     /// A plain edit on top of `base_seq`.
-    pub fn edit(thread: ThreadId, base_seq: i32, author: UserId, body_md: &'a str, body_html: &'a SafeHtml) -> Self {
+    pub fn edit(
+        thread: ThreadId,
+        base_seq: i32,
+        author: UserId,
+        body_md: &'a str,
+        body_html: &'a SafeHtml,
+        blocks: &'a BlockMap,
+    ) -> Self {
         NewRevision {
             thread,
             base_seq,
             author,
             body_md,
             body_html,
+            blocks,
             summary: "",
             reverted_to_seq: None,
             minor: false,
@@ -178,7 +188,7 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
             }
             None => next_blame(None, new.body_md, seq, new.minor, None),
         };
-        let blocks = stored_blocks(new.body_md, new.body_html);
+        let blocks = StoredBlocks::of(new.blocks);
         diesel::insert_into(revisions::table)
             .values((
                 revisions::thread_id.eq(new.thread.0),
@@ -310,19 +320,19 @@ pub fn blame_of(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryRes
     Ok((body, blame))
 }
 
-/// The columns a block map is stored in; an empty map when the HTML has none (so it is not
-/// looked for again), which marks nothing.
-fn stored_blocks(body_md: &str, body_html: &SafeHtml) -> StoredBlocks {
-    let map = block_map_of(body_md, body_html).unwrap_or_default();
-    StoredBlocks {
-        ends: map.ends.into_iter().map(Some).collect(),
-        paragraphs: map.paragraphs.into_iter().map(Some).collect(),
-    }
-}
-
+/// A block map as its columns hold it.
 struct StoredBlocks {
     ends: Vec<Option<i32>>,
     paragraphs: Vec<Option<i32>>,
+}
+
+impl StoredBlocks {
+    fn of(map: &BlockMap) -> Self {
+        StoredBlocks {
+            ends: map.ends.iter().copied().map(Some).collect(),
+            paragraphs: map.paragraphs.iter().copied().map(Some).collect(),
+        }
+    }
 }
 
 /// What a page needs to mark the paragraphs of a revision that changed after another one: its
@@ -337,20 +347,22 @@ pub fn paragraph_marks(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> Q
     Ok((flat(blame), BlockMap { ends: flat(ends), paragraphs: flat(paragraphs) }))
 }
 
-/// Maps the blocks of revisions saved before block maps were stored. Runs once after the
-/// migration that added them; later a no-op.
-pub fn fill_missing_blocks(conn: &mut PgConnection) -> QueryResult<usize> {
-    let missing: Vec<(i64, String, String)> = revisions::table
+/// Revisions saved before block maps were stored: id, Markdown and HTML (for
+/// `ops::backfill`, which maps their blocks).
+pub fn without_blocks(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String, SafeHtml)>> {
+    revisions::table
         .filter(revisions::block_ends.is_null())
         .select((revisions::id, revisions::body_md, revisions::body_html))
-        .load(conn)?;
-    for (id, body_md, body_html) in &missing {
-        let blocks = stored_blocks(body_md, &SafeHtml::from_stored(body_html.clone()));
-        diesel::update(revisions::table.find(id))
-            .set((revisions::block_ends.eq(Some(blocks.ends)), revisions::block_paragraphs.eq(Some(blocks.paragraphs))))
-            .execute(conn)?;
-    }
-    Ok(missing.len())
+        .load(conn)
+}
+
+/// Stores the block map of revision `id` (an empty one when its HTML has none, so it is not
+/// looked for again).
+pub fn set_blocks(conn: &mut PgConnection, id: i64, map: &BlockMap) -> QueryResult<usize> {
+    let blocks = StoredBlocks::of(map);
+    diesel::update(revisions::table.find(id))
+        .set((revisions::block_ends.eq(Some(blocks.ends)), revisions::block_paragraphs.eq(Some(blocks.paragraphs))))
+        .execute(conn)
 }
 
 /// The newest revision written by someone other than `author` (what a rollback restores).
@@ -364,7 +376,8 @@ pub fn newest_by_other_author(conn: &mut PgConnection, thread: ThreadId, author:
 }
 
 /// Computes the blame of revisions saved before blame was stored, oldest first per thread (each
-/// needs its parent's). Runs once after the migration that added the column; later a no-op.
+/// needs its parent's). `ops::backfill` runs it after migrations: once after the migration that
+/// added the column did anything; later a no-op.
 pub fn fill_missing_blame(conn: &mut PgConnection) -> QueryResult<usize> {
     /// thread, seq, parent, body, minor, reverted_to
     type Missing = (i64, i32, Option<i32>, String, bool, Option<i32>);

@@ -114,22 +114,20 @@ pub fn set_password_hash(conn: &mut PgConnection, id: UserId, password_hash: &st
     diesel::update(users::table.find(id.0)).set(users::password_hash.eq(password_hash)).execute(conn)
 }
 
-/// `agora create-admin`: creates the account, or makes an existing one admin with the new password.
-pub fn create_admin_blocking(pool: &super::PgPool, username: &str, password: &str) -> anyhow::Result<()> {
-    let username = crate::domain::validate::username(username).map_err(anyhow::Error::msg)?;
-    crate::domain::validate::password(password).map_err(anyhow::Error::msg)?;
-    let hash = crate::auth::password::hash_password(password)?;
-    let mut conn = pool.get()?;
-    conn.transaction(|conn| -> anyhow::Result<()> {
-        match by_username(conn, &username)? {
+/// Makes `username` an administrator with the given password hash: creates the account, or
+/// promotes an existing one, sets its hash and ends its sessions (`agora create-admin`, through
+/// `ops::create_admin`). One transaction.
+pub fn make_admin(conn: &mut PgConnection, username: &str, password_hash: &str) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        match by_username(conn, username)? {
             Some(existing) => {
                 let id = UserId(existing.id);
                 set_role(conn, id, Role::Admin)?;
-                set_password_hash(conn, id, &hash)?;
+                set_password_hash(conn, id, password_hash)?;
                 super::sessions::delete_for_user(conn, id)?;
             }
             None => {
-                insert(conn, &username, &hash, Role::Admin).map_err(|e| anyhow::anyhow!("{e}"))?;
+                insert(conn, username, password_hash, Role::Admin)?;
             }
         }
         Ok(())

@@ -2,7 +2,10 @@
 //! the queries in one blocking call. Handlers only parse the request and pick a response.
 
 pub mod access;
+pub mod backfill;
 pub mod compute;
+pub mod create_admin;
+pub mod demo;
 pub mod digest;
 pub mod events;
 pub mod feeds;

@@ -17,7 +17,7 @@ use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::diff::LineDiff;
-use crate::render::markdown::render_markdown;
+use crate::render::markdown::{block_map_of, render_markdown_blocks};
 
 /// A synthesis save as a form or JSON body sends it.
 #[derive(Debug, Clone, Deserialize)]
@@ -70,11 +70,12 @@ pub async fn save(
     let user = user.clone();
     db::with_conn(pool, move |c| {
         let thread = access::editable_thread(c, &slug, &user)?;
+        let blocks = block_map_of(&body, &html).unwrap_or_default();
         let new = NewRevision {
             summary: &summary,
             minor: input.minor,
             autopatrolled: roles::can_moderate(user.role),
-            ..NewRevision::edit(thread.thread_id(), input.base_seq, user.id, &body, &html)
+            ..NewRevision::edit(thread.thread_id(), input.base_seq, user.id, &body, &html, &blocks)
         };
         let mut outcome = revisions::save(c, &new)?;
         for _ in 0..MERGE_ATTEMPTS {
@@ -90,13 +91,15 @@ pub async fn save(
                 break;
             }
             let onto = current.meta.seq;
-            let merged_html = render_markdown(&merged);
+            let (merged_html, merged_blocks) = render_markdown_blocks(&merged);
+            let merged_blocks = merged_blocks.unwrap_or_default();
             outcome = match revisions::save(
                 c,
                 &NewRevision {
                     base_seq: onto,
                     body_md: &merged,
                     body_html: &merged_html,
+                    blocks: &merged_blocks,
                     action: RevisionAction::Merge,
                     other_seq: Some(input.base_seq),
                     ..new
@@ -181,7 +184,8 @@ pub async fn undo(
         validate::nested_at_most(&format!("undoing revision {seq} gives a text that"), &merged)
             .map_err(AppError::Invalid)?;
         let summary = with_reason(format!("Undid revision {seq} by {}", target.author), &reason);
-        let html = render_markdown(&merged);
+        let (html, blocks) = render_markdown_blocks(&merged);
+        let blocks = blocks.unwrap_or_default();
         let outcome = revisions::save(
             c,
             &NewRevision {
@@ -189,7 +193,7 @@ pub async fn undo(
                 action: RevisionAction::Undo,
                 other_seq: Some(seq),
                 autopatrolled: roles::can_moderate(user.role),
-                ..NewRevision::edit(id, input.base_seq, user.id, &merged, &html)
+                ..NewRevision::edit(id, input.base_seq, user.id, &merged, &html, &blocks)
             },
         )?;
         Ok((thread, UndoOutcome::Done(outcome)))
@@ -276,6 +280,7 @@ pub(crate) fn restore(
     summary: &str,
     action: RevisionAction,
 ) -> Result<SaveOutcome, AppError> {
+    let blocks = block_map_of(&old.body_md, &old.body_html).unwrap_or_default();
     revisions::save(
         c,
         &NewRevision {
@@ -283,7 +288,7 @@ pub(crate) fn restore(
             reverted_to_seq: Some(old.meta.seq),
             action,
             autopatrolled: roles::can_moderate(user.role),
-            ..NewRevision::edit(thread.thread_id(), base_seq, user.id, &old.body_md, &old.body_html)
+            ..NewRevision::edit(thread.thread_id(), base_seq, user.id, &old.body_md, &old.body_html, &blocks)
         },
     )
 }

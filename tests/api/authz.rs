@@ -333,7 +333,7 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
             use agora::domain::history::Area;
             use agora::domain::ids::UserId;
             use agora::domain::thread::{Significance, Stance, Status};
-            use agora::render::markdown::render_markdown;
+            use agora::render::markdown::{render_markdown, render_markdown_blocks};
             let user = |c: &mut diesel::PgConnection, name: &str, role: Role| {
                 let id = match users::by_username(c, name).unwrap() {
                     Some(row) => row.id,
@@ -362,8 +362,9 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
             let thread = threads::create(c, &slug, &fields(format!("Matrix row {n}")), cora).unwrap().thread_id();
             threads::add_curator(c, thread, sue).unwrap();
             for (base, author, text) in [(0, adam, "One."), (1, cora, "Two.")] {
-                let html = render_markdown(text);
-                revisions::save(c, &revisions::NewRevision::edit(thread, base, author, text, &html)).unwrap();
+                let (html, blocks) = render_markdown_blocks(text);
+                let blocks = blocks.unwrap_or_default();
+                revisions::save(c, &revisions::NewRevision::edit(thread, base, author, text, &html, &blocks)).unwrap();
             }
             let change = changes::of_revision(c, thread, 2).unwrap().id;
             let hidden_change =

@@ -10,7 +10,7 @@ const DEMO: &str = "/threads/open-vs-closed-weights";
 /// Loads the demo thread; returns whether anything was loaded.
 async fn seed(app: &TestApp) -> bool {
     let pool = app.pool.clone();
-    tokio::task::spawn_blocking(move || agora::db::demo::seed_if_absent(&pool))
+    tokio::task::spawn_blocking(move || agora::ops::demo::seed_if_absent(&pool))
         .await
         .unwrap()
         .expect("seeding the demo")

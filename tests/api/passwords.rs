@@ -53,9 +53,7 @@ async fn create_admin_refuses_blank_short_and_common_passwords() {
     for (password, says) in REFUSED {
         let pool = app.pool.clone();
         let result =
-            tokio::task::spawn_blocking(move || agora::db::users::create_admin_blocking(&pool, "root", password))
-                .await
-                .unwrap();
+            tokio::task::spawn_blocking(move || agora::ops::create_admin::run(&pool, "root", password)).await.unwrap();
         let message = result.expect_err(password).to_string();
         assert!(message.contains(says), "{password:?}: {message}");
     }

@@ -234,7 +234,7 @@ async fn section_items_are_searchable_when_added_edited_answered_and_removed() {
 async fn the_demo_seeder_and_the_start_up_backfill_build_documents() {
     let app = spawn_app().await;
     let pool = app.pool.clone();
-    tokio::task::spawn_blocking(move || agora::db::demo::seed_if_absent(&pool).unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || agora::ops::demo::seed_if_absent(&pool).unwrap()).await.unwrap();
     const DEMO: &str = "Open vs. Closed Weights: The Battle for AI's Architecture";
     // A proponent and an open question: sections the seeder inserts around `threads::touch`.
     for words in ["\"closed weights\"", "yann lecun", "cross-subsidization"] {
@@ -248,7 +248,7 @@ async fn the_demo_seeder_and_the_start_up_backfill_build_documents() {
     })
     .await;
     assert!(found(&app, "yann lecun").await.is_empty());
-    app.query(|c| agora::db::run_migrations(c).unwrap()).await;
+    app.query(|c| agora::ops::backfill::run(c).unwrap()).await;
     assert_eq!(found(&app, "yann lecun").await, [DEMO], "the backfill");
 }
 

@@ -1,17 +1,20 @@
 //! The demo thread ("Open vs. Closed Weights"), loaded by `seed-demo` and `serve --demo`.
-//! Its content ships in `demo/` so a fresh checkout needs nothing else.
+//! Its content ships in `demo/` so a fresh checkout needs nothing else. It is an operation: it
+//! renders the Markdown and hashes the curator's unusable password here, and inserts through the
+//! same `db` functions as everything else.
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{PgPool, events, revisions, search, sections, threads, users};
-use crate::domain::html::SafeHtml;
+use crate::auth::{password, session};
+use crate::db::{PgPool, events, revisions, search, sections, threads, users};
+use crate::domain::html::{BlockMap, SafeHtml};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::thread::{Significance, Stance, Status};
-use crate::render::markdown::render_markdown;
+use crate::render::markdown::render_markdown_blocks;
 
 const DEMO_JSON: &str = include_str!("../../demo/open-vs-closed-weights.json");
 
@@ -105,8 +108,14 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
 /// Renders demo text after the same nesting check as anything typed (the demo file can be
 /// replaced).
 fn demo_html(body: &str) -> anyhow::Result<SafeHtml> {
+    Ok(demo_rendered(body)?.0)
+}
+
+/// `demo_html` with the block map a revision stores.
+fn demo_rendered(body: &str) -> anyhow::Result<(SafeHtml, BlockMap)> {
     crate::domain::validate::nested_at_most("a demo text", body).map_err(anyhow::Error::msg)?;
-    Ok(render_markdown(body))
+    let (html, blocks) = render_markdown_blocks(body);
+    Ok((html, blocks.unwrap_or_default()))
 }
 
 /// The demo curator: a real account that cannot log in until an admin sets a password.
@@ -114,8 +123,8 @@ fn demo_curator(conn: &mut PgConnection, username: &str) -> anyhow::Result<UserI
     if let Some(row) = users::by_username(conn, username)? {
         return Ok(UserId(row.id));
     }
-    let unusable = crate::auth::session::new_token();
-    let hash = crate::auth::password::hash_password(&unusable)?;
+    let unusable = session::new_token();
+    let hash = password::hash_password(&unusable)?;
     let user = users::insert(conn, username, &hash, Role::Curator).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(user.id)
 }
@@ -139,14 +148,14 @@ fn save_synthesis_history(
     ];
     for (seq, (count, date, summary)) in (1..).zip(steps) {
         let body = paragraphs[..count].join("\n\n");
-        let html = demo_html(&body)?;
+        let (html, blocks) = demo_rendered(&body)?;
         let outcome = revisions::save(
             conn,
             &revisions::NewRevision {
                 summary,
                 // Demo history is curated content, not something to review.
                 autopatrolled: true,
-                ..revisions::NewRevision::edit(id, seq - 1, author, &body, &html)
+                ..revisions::NewRevision::edit(id, seq - 1, author, &body, &html, &blocks)
             },
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;
