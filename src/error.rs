@@ -1,12 +1,14 @@
 //! One error type for the whole application, rendered as an HTML page (`AppError`) or as JSON
 //! (`ApiError`). Internal causes go to the log once; users see a generic message and a reference.
+//!
+//! The JSON rendering is here; the HTML one is a page like any other, so `AppError`'s
+//! `ResponseError` impl (and that of `InternalErrorReport`) lives with the page, in
+//! `render::pages::error`.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-
-use crate::render::pages::ErrorPage;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,22 @@ impl AppError {
         AppError::Forbidden("you do not have permission to do that".to_owned())
     }
 
+    /// The HTTP status of this error, in HTML and JSON alike.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::LoginRequired | AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// The text shown to the user; never internal details.
     pub fn public_message(&self) -> String {
         match self {
@@ -62,7 +80,8 @@ impl AppError {
         }
     }
 
-    fn log_if_internal(&self) {
+    /// Logs the cause of an internal error (once, by whichever rendering answers).
+    pub fn log_if_internal(&self) {
         if let AppError::Internal(cause) = self {
             tracing::error!(error = ?cause, "internal error");
         }
@@ -75,35 +94,6 @@ fn wait_text(secs: i64) -> String {
         ..=1 => "a second".to_owned(),
         2..=119 => format!("{secs} seconds"),
         _ => format!("{} minutes", (secs + 59) / 60),
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::LoginRequired | AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.log_if_internal();
-        if matches!(self, AppError::LoginRequired) {
-            // A browser is sent to the login form rather than shown a bare 401.
-            return HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish();
-        }
-        let page = ErrorPage::new(self.status_code(), self.public_message());
-        let mut response = crate::render::pages::html_response(self.status_code(), &page);
-        self.add_retry_after(&mut response);
-        response
     }
 }
 
@@ -125,7 +115,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.0.status_code()
+        self.0.status()
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -177,6 +167,20 @@ impl AppError {
     }
 }
 
+/// A 500 as a browser is shown it: the generic message and the request id to quote. Its
+/// `ResponseError` impl (the page) is in `render::pages::error`.
+#[derive(Debug)]
+pub struct InternalErrorReport {
+    /// The request id, as the log lines of the request carry it.
+    pub request_id: Option<String>,
+}
+
+impl std::fmt::Display for InternalErrorReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("internal error")
+    }
+}
+
 /// Middleware: gives every 500 the request id (as "Reference" on the page, `request_id` in
 /// JSON), so a report can be matched with the log line that holds the cause.
 pub async fn attach_request_id(
@@ -194,9 +198,7 @@ pub async fn attach_request_id(
     let replacement = if api {
         HttpResponse::InternalServerError().json(serde_json::json!({ "error": message, "request_id": request_id }))
     } else {
-        let mut page = ErrorPage::new(StatusCode::INTERNAL_SERVER_ERROR, message);
-        page.reference = request_id;
-        crate::render::pages::html_response(StatusCode::INTERNAL_SERVER_ERROR, &page)
+        InternalErrorReport { request_id }.error_response()
     };
     Ok(res.into_response(replacement))
 }

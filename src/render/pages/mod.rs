@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod changes;
+pub mod error;
 pub mod events;
 pub mod following;
 pub mod forms;
