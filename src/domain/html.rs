@@ -1,5 +1,5 @@
 //! Sanitized HTML as a value: what every layer passes around and stores, made only by the
-//! sanitizer in `render::markdown` (or read back from a column only it writes).
+//! sanitizer in `render` (or read back from a column only it writes).
 //!
 //! The type lives here, below `db` and `render`, so the database can store it and pages can
 //! show it without either depending on the other. Its SQL mapping (a `Text` column) is in
@@ -11,14 +11,15 @@ use serde::Serialize;
 /// unescaped.
 ///
 /// There is no `From<String>`: the only constructors are `from_sanitizer`, called by the
-/// sanitizer in `render::markdown` alone, and `from_stored`, for HTML read back from a `*_html`
-/// column (which only the sanitizer's output is written to).
+/// sanitizer alone (`render::markdown` and `render::sanitize`), and `from_stored`, for HTML read
+/// back from a `*_html` column (which only the sanitizer's output is written to).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct SafeHtml(String);
 
 impl SafeHtml {
-    /// The sanitizer's output. Only `render::markdown` calls this, on HTML it has just cleaned.
+    /// The sanitizer's output. Only `render::markdown` and `render::sanitize` call this, on HTML
+    /// they have just cleaned (or composed from cleaned blocks and fixed markup).
     pub fn from_sanitizer(html: String) -> Self {
         SafeHtml(html)
     }

@@ -9,8 +9,8 @@ use crate::db::changes::ChangeListed;
 use crate::db::feeds::FeedEvent;
 use crate::domain::html::SafeHtml;
 use crate::render::format;
-use crate::render::markdown::FeedSanitizer;
 use crate::render::pages::changes::ChangeView;
+use crate::render::sanitize::FeedSanitizer;
 
 /// The date of every `tag:` id. Fixed forever: changing it would change every id (RFC 4151 asks
 /// for a date on which the minter held the authority name).

@@ -1,60 +1,12 @@
-//! Markdown -> HTML -> ammonia. The one place the sanitizer is configured, and the only
-//! maker of `SafeHtml` (`domain::html`), the one type templates emit unescaped.
+//! Markdown -> HTML -> ammonia (configured in `render::sanitize`): the only maker of `SafeHtml`
+//! (`domain::html`), the one type templates emit unescaped.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
-use crate::domain::html::{BlockMap, SafeHtml};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(configured);
-
-/// The sanitizer's rules, shared by the page sanitizer and the feed one.
-fn configured() -> ammonia::Builder<'static> {
-    let mut builder = ammonia::Builder::default();
-    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
-        builder.add_tag_attributes(heading, &["id"]);
-    }
-    builder
-        // Headings are linkable; the prefix keeps user ids from clashing with the page's own.
-        .id_prefix(Some("md-"))
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        // User links must not pass referrers or ranking to whatever they point at.
-        .link_rel(Some("noopener noreferrer nofollow ugc"));
-    builder
-}
-
-/// Stored HTML as it goes into Atom feeds. Feed readers show it without this site's
-/// Content-Security-Policy, so an image from another site would be fetched by every reader
-/// and tell its owner who reads what, and when: such an `<img>` loses its `src` (its `alt`
-/// text stays). Images of this site keep theirs.
-pub struct FeedSanitizer(ammonia::Builder<'static>);
-
-impl FeedSanitizer {
-    /// The sanitizer for feeds of the site at `public_url`.
-    pub fn new(public_url: &str) -> Self {
-        let site = url::Url::parse(public_url).ok();
-        let mut builder = configured();
-        builder.attribute_filter(move |element, attribute, value| {
-            if (element, attribute) != ("img", "src") {
-                return Some(value.into());
-            }
-            // Resolved the way a reader resolves it, so `//host` and `/\host` count as elsewhere.
-            let target = site.as_ref().and_then(|s| s.join(value).ok());
-            let same_site = match (&site, target) {
-                (Some(site), Some(target)) => target.origin() == site.origin(),
-                _ => false,
-            };
-            same_site.then(|| value.into())
-        });
-        FeedSanitizer(builder)
-    }
-
-    /// `html` with the images of other sites dropped.
-    pub fn clean(&self, html: &SafeHtml) -> SafeHtml {
-        SafeHtml::from_sanitizer(self.0.clean(html.as_str()).to_string())
-    }
-}
+use super::sanitize;
+use crate::domain::html::{BlockMap, SafeHtml};
 
 /// Renders user Markdown to sanitized HTML. Raw HTML in the source is kept only where ammonia
 /// allows it; scripts, event handlers and `javascript:` URLs never survive.
@@ -107,7 +59,7 @@ pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
     give_headings_ids(&mut events);
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events.into_iter());
-    let marked = SANITIZER.clean(&unsafe_html).to_string();
+    let marked = sanitize::clean(&unsafe_html);
     let mut clean = String::with_capacity(marked.len());
     let mut ends = Vec::with_capacity(block_ranges.len());
     for (i, piece) in marked.split(BLOCK_MARK).enumerate() {
@@ -137,7 +89,7 @@ fn blocks_stand_alone(html: &str, ends: &[i32]) -> bool {
         let end = usize::try_from(end).unwrap_or(usize::MAX);
         let Some(block) = html.get(start..end) else { return false };
         start = end;
-        SANITIZER.clean(block).to_string() == block
+        sanitize::clean(block) == block
     }) && html.get(start..).is_some_and(|rest| rest.trim().is_empty())
 }
 
@@ -247,34 +199,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn feeds_keep_only_this_site_s_images_and_leave_the_rest_of_the_html_alone() {
-        let feed = FeedSanitizer::new("https://agora.example");
-        let src = |html: &str| {
-            let clean = feed.clean(&render_markdown(html));
-            let kept = clean.as_str().contains("src=");
-            (kept, clean)
-        };
-        for outside in [
-            "![x](https://evil.example/t.png)",
-            "![x](//evil.example/t.png)",
-            "![x](http://agora.example/t.png)",
-            "![x](https://agora.example:8443/t.png)",
-            "<img src=\"/\\evil.example/t.png\">",
-            "<img src=\"\\\\evil.example/t.png\">",
-        ] {
-            let (kept, clean) = src(outside);
-            assert!(!kept, "{outside} -> {clean}");
-            assert!(clean.as_str().contains("<img"), "{clean}");
-        }
-        for inside in ["![x](/static/a.png)", "![x](https://agora.example/static/a.png)", "![x](a.png)"] {
-            let (kept, clean) = src(inside);
-            assert!(kept, "{inside} -> {clean}");
-        }
-        let text = render_markdown("# Head\n\nA [link](https://evil.example/) and *more*.");
-        assert_eq!(feed.clean(&text), text, "cleaning twice changes nothing else");
-    }
-
-    #[test]
     fn markdown_becomes_html() {
         let html = render_markdown("# Title\n\nSome *emphasis* and a [link](https://example.org).");
         assert!(html.as_str().contains("<h1 id=\"md-title\">Title</h1>"), "{html}");
@@ -308,7 +232,7 @@ mod tests {
         give_headings_ids(&mut events);
         let mut html = String::new();
         html::push_html(&mut html, events.into_iter());
-        SANITIZER.clean(&html).to_string()
+        sanitize::clean(&html)
     }
 
     #[test]
@@ -361,7 +285,7 @@ mod tests {
         if let Some(map) = map {
             let (html, _) = render_markdown_blocks("<div>\n\nopen\n\n</div>");
             let marked = html.with_marked_blocks(&map, |_, _| true);
-            assert_eq!(SANITIZER.clean(marked.as_str()).to_string(), marked.as_str());
+            assert_eq!(sanitize::clean(marked.as_str()), marked.as_str());
         }
     }
 

@@ -7,4 +7,5 @@ pub mod format;
 pub mod highlight;
 pub mod markdown;
 pub mod pages;
+pub mod sanitize;
 pub mod timeline;
