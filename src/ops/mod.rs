@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod compute;
+pub mod cursor;
 pub mod digest;
 pub mod events;
 pub mod feeds;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::synthesis::encode;
 use super::threads::{given, unknown};
-use super::{cursor, reshow_if_invalid, see_other};
+use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db::events::{self, EventCursor, EventListQuery, EventRow};
 use crate::db::{self};
@@ -14,6 +14,7 @@ use crate::domain::roles;
 use crate::domain::thread::Significance;
 use crate::error::AppError;
 use crate::ops::access;
+use crate::ops::cursor;
 use crate::ops::events::{self as event_ops, EventInput};
 use crate::render::SafeHtml;
 use crate::render::pages::changes::KindOption;

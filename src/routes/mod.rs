@@ -5,7 +5,6 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod assets;
-pub mod cursor;
 pub mod events;
 pub mod feeds;
 pub mod following;
