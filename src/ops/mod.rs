@@ -2,6 +2,7 @@
 //! the queries in one blocking call. Handlers only parse the request and pick a response.
 
 pub mod access;
+pub mod changelog;
 pub mod compute;
 pub mod cursor;
 pub mod digest;

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 use serde::Deserialize;
 
-use super::{access, restore, synthesis};
+use super::{access, changelog, restore, synthesis};
 use crate::auth::CurrentUser;
-use crate::db::changes::{self, ChangeRow};
+use crate::db::changes;
 use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, Lock, ThreadRow};
@@ -17,6 +17,10 @@ use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::render::pages::changes::ModLogEntryView;
+
+/// A changelog row, as hiding returns it.
+pub use crate::db::changes::ChangeRow;
 
 /// A reason as moderation forms send it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -51,7 +55,7 @@ pub fn expiry(until: &str) -> Result<Option<DateTime<Utc>>, AppError> {
     Ok(Some(parsed))
 }
 
-fn log(c: &mut PgConnection, entry: &NewLogEntry<'_>) -> Result<(), AppError> {
+fn append_log(c: &mut PgConnection, entry: &NewLogEntry<'_>) -> Result<(), AppError> {
     moderation::append(c, entry)?;
     Ok(())
 }
@@ -76,7 +80,7 @@ pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<()
             let row = changes::by_id(c, change)?;
             if changes::patrol(c, change, user.id)? {
                 let target = describe(c, &row)?;
-                log(
+                append_log(
                     c,
                     &NewLogEntry {
                         actor: user.id,
@@ -128,7 +132,7 @@ pub async fn set_hidden(
             changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
             restore::show_visible_version(c, &user, &row, hide)?;
             let target = describe(c, &row)?;
-            log(
+            append_log(
                 c,
                 &NewLogEntry {
                     actor: user.id,
@@ -186,7 +190,7 @@ pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockIn
             let thread = access::thread_by_slug(c, &slug)?;
             let lock = Lock { until, reason };
             threads::set_lock(c, thread.thread_id(), Some(&lock))?;
-            log(
+            append_log(
                 c,
                 &NewLogEntry {
                     actor: user.id,
@@ -221,7 +225,7 @@ pub async fn unlock(
                 return Err(AppError::Invalid("this thread is not locked".to_owned()));
             }
             threads::set_lock(c, thread.thread_id(), None)?;
-            log(
+            append_log(
                 c,
                 &NewLogEntry {
                     actor: user.id,
@@ -242,16 +246,78 @@ pub async fn unlock(
 /// Log entries per page.
 pub const LOG_PAGE: i64 = 50;
 
-/// A page of the moderation log (moderators only), newest first.
-pub async fn log_page(
-    pool: &PgPool,
+/// The log filter of an `?action=` value (empty: every action); an unknown action is a 400.
+pub fn log_filter(action: Option<&str>) -> Result<LogFilter, AppError> {
+    let action = match action.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(
+            ModAction::parse(a).ok_or_else(|| AppError::BadRequest(format!("there is no action called \"{a}\"")))?,
+        ),
+    };
+    Ok(LogFilter { action, target_user: None })
+}
+
+/// A page of the moderation log: entries as listed (`LogListed`) or as the page shows them.
+#[derive(Debug)]
+pub struct ModerationLog<E = LogListed> {
+    /// Newest first.
+    pub entries: Vec<E>,
+    /// The id the next page continues before.
+    pub next_before: Option<i64>,
+    /// The action the log is filtered by, if any.
+    pub action: Option<ModAction>,
+}
+
+/// A page of the moderation log (moderators only), newest first, before entry `before`.
+pub fn log_in(
+    conn: &mut PgConnection,
     user: &CurrentUser,
-    filter: LogFilter,
+    filter: &LogFilter,
     before: Option<i64>,
 ) -> Result<(Vec<LogListed>, Option<i64>), AppError> {
     if !roles::can_moderate(user.role) {
         return Err(AppError::Forbidden("only moderators can read the moderation log".to_owned()));
     }
-    let rows = db::with_conn(pool, move |c| Ok(moderation::list(c, &filter, before, LOG_PAGE + 1)?)).await?;
+    let rows = moderation::list(conn, filter, before, LOG_PAGE + 1)?;
     Ok(db::keyset_page(rows, LOG_PAGE, |r| r.row.id))
+}
+
+/// The moderation log filtered by `?action=`: an unknown action is a 400 (before anything
+/// else), no user a 401, and anyone but a moderator a 403.
+pub async fn log(
+    pool: &PgPool,
+    user: Option<&CurrentUser>,
+    action: Option<String>,
+    before: Option<i64>,
+) -> Result<ModerationLog, AppError> {
+    let filter = log_filter(action.as_deref())?;
+    let user = user.ok_or(AppError::LoginRequired)?.clone();
+    if !roles::can_moderate(user.role) {
+        return Err(AppError::Forbidden("only moderators can read the moderation log".to_owned()));
+    }
+    let chosen = filter.action;
+    let (entries, next_before) = db::with_conn(pool, move |c| log_in(c, &user, &filter, before)).await?;
+    Ok(ModerationLog { entries, next_before, action: chosen })
+}
+
+/// `/moderation/log`: [`log`], with the entries as the page shows them.
+pub async fn log_page(
+    pool: &PgPool,
+    user: Option<&CurrentUser>,
+    action: Option<String>,
+    before: Option<i64>,
+) -> Result<ModerationLog<ModLogEntryView>, AppError> {
+    let log = log(pool, user, action, before).await?;
+    Ok(ModerationLog {
+        entries: log.entries.iter().map(changelog::log_entry_view).collect(),
+        next_before: log.next_before,
+        action: log.action,
+    })
+}
+
+/// The first page of the log entries `filter` selects (a user's page shows those about them).
+pub async fn log_about(pool: &PgPool, user: &CurrentUser, filter: LogFilter) -> Result<Vec<LogListed>, AppError> {
+    let user = user.clone();
+    let (entries, _) = db::with_conn(pool, move |c| log_in(c, &user, &filter, None)).await?;
+    Ok(entries)
 }

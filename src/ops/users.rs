@@ -1,7 +1,7 @@
 //! Managing users: roles and suspensions (moderators for users below them, admins for all).
 //! Every change goes to the moderation log.
 
-use diesel::Connection;
+use diesel::{Connection, PgConnection};
 use serde::Deserialize;
 
 use super::access;
@@ -15,22 +15,41 @@ use crate::domain::ids::UserId;
 use crate::domain::roles::{self, Role};
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::render::pages::admin::AccountView;
 
 /// Users per page of the admin list.
 pub const PAGE_SIZE: i64 = 100;
 
-/// A page of users (moderators and admins) and the cursor of the next.
+/// A page of users (moderators and admins) after the username `after`, as the users list
+/// shows them, and the cursor of the next.
+pub fn list_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    after: Option<&str>,
+) -> Result<(Vec<AccountView>, Option<String>), AppError> {
+    access::require(user, roles::can_manage_users, "manage users")?;
+    if let Some(after) = after {
+        validate::username(after).map_err(|_| AppError::BadRequest("the page cursor is not valid".to_owned()))?;
+    }
+    let rows = users::list_page(conn, after, PAGE_SIZE + 1)?;
+    let (rows, next) = db::keyset_page(rows, PAGE_SIZE, |u| u.username.to_lowercase());
+    Ok((rows.into_iter().map(account_view).collect(), next))
+}
+
+/// See [`list_in`].
 pub async fn list(
     pool: &PgPool,
     user: &CurrentUser,
     after: Option<String>,
-) -> Result<(Vec<User>, Option<String>), AppError> {
+) -> Result<(Vec<AccountView>, Option<String>), AppError> {
+    // Refused before a connection is taken.
     access::require(user, roles::can_manage_users, "manage users")?;
-    if let Some(after) = &after {
-        validate::username(after).map_err(|_| AppError::BadRequest("the page cursor is not valid".to_owned()))?;
-    }
-    let rows = db::with_conn(pool, move |c| Ok(users::list_page(c, after.as_deref(), PAGE_SIZE + 1)?)).await?;
-    Ok(db::keyset_page(rows, PAGE_SIZE, |u| u.username.to_lowercase()))
+    let user = user.clone();
+    db::with_conn(pool, move |c| list_in(c, &user, after.as_deref())).await
+}
+
+fn account_view(user: User) -> AccountView {
+    AccountView { id: user.id, username: user.username, role: user.role, suspended: user.suspension.is_some() }
 }
 
 /// A role change as its form sends it.
