@@ -4,6 +4,7 @@
 //! in a moderator's private feed, since a feed URL ends up in feed readers and services.
 
 use chrono::{DateTime, Utc};
+use diesel::PgConnection;
 
 use super::history::{self, ChangeQuery, PAGE};
 use super::{access, changelog, visibility};
@@ -12,6 +13,7 @@ use crate::auth::session::{new_token, token_hash};
 use crate::db::changes::{self, ChangeFilter, ChangeListed, Seek};
 use crate::db::feeds::FeedEvent;
 use crate::db::{self, PgPool, feeds};
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::render::SafeHtml;
 use crate::render::feeds::{AtomDoc, FeedHead, FeedItem, ItemContent, Site, render};
@@ -77,18 +79,25 @@ pub async fn events(pool: &PgPool, site: Site) -> Result<AtomDoc, AppError> {
     .await?
 }
 
+/// The private feed's owner, when their feed starts, and its newest changes, redacted as for
+/// an anonymous reader. An unknown or revoked token is a 404.
+pub fn following_rows_in(
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<(UserId, DateTime<Utc>, Vec<ChangeListed>), AppError> {
+    let (reader, since) = feeds::owner_of(conn, &token_hash(token))?.ok_or(AppError::NotFound)?;
+    let filter = ChangeFilter { followed_by: Some(reader), ..Default::default() };
+    let mut rows = changes::list(conn, &filter, Seek::Before(None), PAGE)?;
+    visibility::redact_changes(&mut rows, None);
+    Ok((reader, since, rows))
+}
+
 /// `/feeds/following/{token}.atom`: changes to the threads the token's owner follows. An unknown
 /// or revoked token is a 404 like any missing page: nothing tells whether it ever existed.
 pub async fn following(pool: &PgPool, site: Site, token: String) -> Result<AtomDoc, AppError> {
-    let hash = token_hash(&token);
-    let (reader, since, rows) = db::with_conn(pool, move |c| {
-        let (reader, since) = feeds::owner_of(c, &hash)?.ok_or(AppError::NotFound)?;
-        let filter = ChangeFilter { followed_by: Some(reader), ..Default::default() };
-        let mut rows = changes::list(c, &filter, Seek::Before(None), PAGE)?;
-        visibility::redact_changes(&mut rows, None);
-        Ok((reader, since, rows))
-    })
-    .await?;
+    // The rows on a connection, then the document without holding it.
+    let secret = token.clone();
+    let (reader, since, rows) = db::with_conn(pool, move |c| following_rows_in(c, &secret)).await?;
     let items: Vec<_> = rows.iter().map(|c| change_item(&site, c, true)).collect();
     let head = FeedHead {
         // The reader's, not the token's: replacing the URL keeps the same feed in their reader.
@@ -210,25 +219,38 @@ pub struct NewFeedUrl {
 }
 
 /// Makes the reader a new private feed URL, replacing (and so disabling) any earlier one.
-pub async fn issue_token(pool: &PgPool, site: &Site, user: &CurrentUser) -> Result<NewFeedUrl, AppError> {
+pub fn issue_token_in(conn: &mut PgConnection, site: &Site, user: &CurrentUser) -> Result<NewFeedUrl, AppError> {
     access::refuse_if_suspended(user)?;
     let token = new_token();
-    let hash = token_hash(&token);
-    let reader = user.id;
-    let created_at = db::with_conn(pool, move |c| Ok(feeds::replace_token(c, reader, &hash)?)).await?;
+    let created_at = feeds::replace_token(conn, user.id, &token_hash(&token))?;
     Ok(NewFeedUrl { url: feed_url(site, &token), created_at })
+}
+
+/// See [`issue_token_in`].
+pub async fn issue_token(pool: &PgPool, site: &Site, user: &CurrentUser) -> Result<NewFeedUrl, AppError> {
+    let (site, user) = (site.clone(), user.clone());
+    db::with_conn(pool, move |c| issue_token_in(c, &site, &user)).await
 }
 
 /// Deletes the reader's private feed URL; 404 if they had none. A suspended reader may still
 /// revoke theirs: it only takes a secret out of circulation.
+pub fn revoke_token_in(conn: &mut PgConnection, user: &CurrentUser) -> Result<(), AppError> {
+    if feeds::revoke_token(conn, user.id)? { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// See [`revoke_token_in`].
 pub async fn revoke_token(pool: &PgPool, user: &CurrentUser) -> Result<(), AppError> {
-    let reader = user.id;
-    let revoked = db::with_conn(pool, move |c| Ok(feeds::revoke_token(c, reader)?)).await?;
-    if revoked { Ok(()) } else { Err(AppError::NotFound) }
+    let user = user.clone();
+    db::with_conn(pool, move |c| revoke_token_in(c, &user)).await
 }
 
 /// When the reader's current private feed URL was made, if they have one.
+pub fn token_created_in(conn: &mut PgConnection, user: &CurrentUser) -> Result<Option<DateTime<Utc>>, AppError> {
+    Ok(feeds::token_created(conn, user.id)?)
+}
+
+/// See [`token_created_in`].
 pub async fn token_created(pool: &PgPool, user: &CurrentUser) -> Result<Option<DateTime<Utc>>, AppError> {
-    let reader = user.id;
-    db::with_conn(pool, move |c| Ok(feeds::token_created(c, reader)?)).await
+    let user = user.clone();
+    db::with_conn(pool, move |c| token_created_in(c, &user)).await
 }

@@ -72,39 +72,41 @@ fn describe(c: &mut PgConnection, change: &ChangeRow) -> Result<String, AppError
 }
 
 /// Marks a change patrolled (moderators only); a second patrol is a no-op, not an error.
-pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<(), AppError> {
+pub fn patrol_in(conn: &mut PgConnection, user: &CurrentUser, change: i64) -> Result<(), AppError> {
     access::require(user, roles::can_moderate, "patrol changes")?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let row = changes::by_id(c, change)?;
-            if changes::patrol(c, change, user.id)? {
-                let target = describe(c, &row)?;
-                append_log(
-                    c,
-                    &NewLogEntry {
-                        actor: user.id,
-                        action: ModAction::Patrol,
-                        thread: row.thread_id.map(ThreadId),
-                        target_user: Some(UserId(row.actor_id)),
-                        change: Some(change),
-                        target: &target,
-                        reason: "",
-                    },
-                )?;
-            }
-            Ok(())
-        })
+    conn.transaction(|c| {
+        let row = changes::by_id(c, change)?;
+        if changes::patrol(c, change, user.id)? {
+            let target = describe(c, &row)?;
+            append_log(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: ModAction::Patrol,
+                    thread: row.thread_id.map(ThreadId),
+                    target_user: Some(UserId(row.actor_id)),
+                    change: Some(change),
+                    target: &target,
+                    reason: "",
+                },
+            )?;
+        }
+        Ok(())
     })
-    .await
+}
+
+/// See [`patrol_in`].
+pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<(), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| patrol_in(c, &user, change)).await
 }
 
 /// Hides (`hide = true`) or shows again a change's content. Hiding the current revision of a
 /// synthesis first puts back the newest revision that is not hidden, so the page never shows it;
 /// for a section item or an event, the version it should show is put back after the change of
 /// state (`restore::show_visible_version`), in the same transaction, so unhiding restores it too.
-pub async fn set_hidden(
-    pool: &PgPool,
+pub fn set_hidden_in(
+    conn: &mut PgConnection,
     user: &CurrentUser,
     change: i64,
     hide: bool,
@@ -116,48 +118,58 @@ pub async fn set_hidden(
     } else {
         validate::reason(&reason).map_err(AppError::Invalid)?
     };
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let row = changes::by_id(c, change)?;
-            if hide && row.is_hidden() {
-                return Err(AppError::Invalid("this content is already hidden".to_owned()));
-            }
-            if !hide && !row.is_hidden() {
-                return Err(AppError::Invalid("this content is not hidden".to_owned()));
-            }
-            if let (true, Some(thread_id), Some(seq)) = (hide, row.thread_id, row.rev_seq) {
-                restore_if_current(c, &user, ThreadId(thread_id), seq)?;
-            }
-            changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
-            restore::show_visible_version(c, &user, &row, hide)?;
-            let target = describe(c, &row)?;
-            append_log(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: if hide { ModAction::Hide } else { ModAction::Unhide },
-                    thread: row.thread_id.map(ThreadId),
-                    target_user: Some(UserId(row.actor_id)),
-                    change: Some(change),
-                    target: &target,
-                    reason: &reason,
-                },
-            )?;
-            let slug = row.thread_id.map(|id| threads::by_id(c, ThreadId(id)).map(|t| t.slug)).transpose()?;
-            Ok((row, slug))
-        })
+    conn.transaction(|c| {
+        let row = changes::by_id(c, change)?;
+        if hide && row.is_hidden() {
+            return Err(AppError::Invalid("this content is already hidden".to_owned()));
+        }
+        if !hide && !row.is_hidden() {
+            return Err(AppError::Invalid("this content is not hidden".to_owned()));
+        }
+        if let (true, Some(thread_id), Some(seq)) = (hide, row.thread_id, row.rev_seq) {
+            restore_if_current(c, user, ThreadId(thread_id), seq)?;
+        }
+        changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
+        restore::show_visible_version(c, user, &row, hide)?;
+        let target = describe(c, &row)?;
+        append_log(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: if hide { ModAction::Hide } else { ModAction::Unhide },
+                thread: row.thread_id.map(ThreadId),
+                target_user: Some(UserId(row.actor_id)),
+                change: Some(change),
+                target: &target,
+                reason: &reason,
+            },
+        )?;
+        let slug = row.thread_id.map(|id| threads::by_id(c, ThreadId(id)).map(|t| t.slug)).transpose()?;
+        Ok((row, slug))
     })
-    .await
+}
+
+/// See [`set_hidden_in`].
+pub async fn set_hidden(
+    pool: &PgPool,
+    user: &CurrentUser,
+    change: i64,
+    hide: bool,
+    reason: String,
+) -> Result<(ChangeRow, Option<String>), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| set_hidden_in(c, &user, change, hide, reason)).await
 }
 
 /// The change id of revision `seq` of the thread at `slug` (hiding a revision hides its entry).
+pub fn change_of_revision_in(conn: &mut PgConnection, slug: &str, seq: i32) -> Result<i64, AppError> {
+    let thread = access::thread_by_slug(conn, slug)?;
+    Ok(changes::of_revision(conn, thread.thread_id(), seq)?.id)
+}
+
+/// See [`change_of_revision_in`].
 pub async fn change_of_revision(pool: &PgPool, slug: String, seq: i32) -> Result<i64, AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        Ok(changes::of_revision(c, thread.thread_id(), seq)?.id)
-    })
-    .await
+    db::with_conn(pool, move |c| change_of_revision_in(c, &slug, seq)).await
 }
 
 fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId, seq: i32) -> Result<(), AppError> {
@@ -180,67 +192,81 @@ fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId
 }
 
 /// Locks a thread (moderators only), optionally until a time.
-pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockInput) -> Result<ThreadRow, AppError> {
+pub fn lock_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: String,
+    input: LockInput,
+) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "lock threads")?;
     let reason = validate::required_reason(&input.reason, "locking").map_err(AppError::Invalid)?;
     let until = expiry(&input.until)?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::thread_by_slug(c, &slug)?;
-            let lock = Lock { until, reason };
-            threads::set_lock(c, thread.thread_id(), Some(&lock))?;
-            append_log(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: ModAction::Lock,
-                    thread: Some(thread.thread_id()),
-                    target_user: None,
-                    change: None,
-                    target: &format!("\"{}\" {}", thread.title, lock.until_text()),
-                    reason: &lock.reason,
-                },
-            )?;
-            Ok(thread)
-        })
+    conn.transaction(|c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        let lock = Lock { until, reason };
+        threads::set_lock(c, thread.thread_id(), Some(&lock))?;
+        append_log(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: ModAction::Lock,
+                thread: Some(thread.thread_id()),
+                target_user: None,
+                change: None,
+                target: &format!("\"{}\" {}", thread.title, lock.until_text()),
+                reason: &lock.reason,
+            },
+        )?;
+        Ok(thread)
     })
-    .await
+}
+
+/// See [`lock_in`].
+pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockInput) -> Result<ThreadRow, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| lock_in(c, &user, slug, input)).await
 }
 
 /// Unlocks a thread (moderators only).
-pub async fn unlock(
-    pool: &PgPool,
+pub fn unlock_in(
+    conn: &mut PgConnection,
     user: &CurrentUser,
     slug: String,
     input: ReasonInput,
 ) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "unlock threads")?;
     let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::thread_by_slug(c, &slug)?;
-            if thread.lock().is_none() {
-                return Err(AppError::Invalid("this thread is not locked".to_owned()));
-            }
-            threads::set_lock(c, thread.thread_id(), None)?;
-            append_log(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: ModAction::Unlock,
-                    thread: Some(thread.thread_id()),
-                    target_user: None,
-                    change: None,
-                    target: &format!("\"{}\"", thread.title),
-                    reason: &reason,
-                },
-            )?;
-            Ok(thread)
-        })
+    conn.transaction(|c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        if thread.lock().is_none() {
+            return Err(AppError::Invalid("this thread is not locked".to_owned()));
+        }
+        threads::set_lock(c, thread.thread_id(), None)?;
+        append_log(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: ModAction::Unlock,
+                thread: Some(thread.thread_id()),
+                target_user: None,
+                change: None,
+                target: &format!("\"{}\"", thread.title),
+                reason: &reason,
+            },
+        )?;
+        Ok(thread)
     })
-    .await
+}
+
+/// See [`unlock_in`].
+pub async fn unlock(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: ReasonInput,
+) -> Result<ThreadRow, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| unlock_in(c, &user, slug, input)).await
 }
 
 /// Log entries per page.

@@ -1,7 +1,5 @@
 //! HTTP only: parse the request, call one operation in `ops`, pick a page or JSON.
 
-pub mod account;
-pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod assets;
@@ -14,6 +12,8 @@ pub mod notifications;
 pub mod preview;
 pub mod search;
 pub mod sections;
+pub mod settings;
+pub mod sign_in;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
@@ -38,8 +38,8 @@ pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
 /// overlap: thread events before the generic `/threads/{slug}/{section}` routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::configure)
-        .configure(accounts::configure)
-        .configure(account::configure)
+        .configure(sign_in::configure)
+        .configure(settings::configure)
         .configure(feeds::configure)
         .configure(admin::configure)
         .configure(moderation::configure)
