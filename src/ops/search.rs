@@ -122,7 +122,7 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 impl SearchParams {
-    /// Checks the parameters (not the cursor, which belongs to the route that made it): an
+    /// Checks the parameters (not the cursor: `request` checks both): an
     /// unknown type, status or stance, or a control character in the text, is a 400; a text
     /// over `MAX_QUERY_CHARS` a 422.
     pub fn validate(&self) -> Result<SearchRequest, AppError> {
