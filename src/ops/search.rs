@@ -122,6 +122,12 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 impl SearchParams {
+    /// The filters alone, checked as if nothing were typed: what the form shows again when the
+    /// text is refused (none when a filter is not valid either).
+    pub fn filters(&self) -> Option<SearchRequest> {
+        SearchParams { q: None, ..self.clone() }.validate().ok()
+    }
+
     /// Checks the parameters (not the cursor: `request` checks both): an
     /// unknown type, status or stance, or a control character in the text, is a 400; a text
     /// over `MAX_QUERY_CHARS` a 422.

@@ -42,7 +42,7 @@ async fn page(
         Ok(found) => found,
         // Too long: the form again, with their text, saying why (nothing typed is lost).
         Err(AppError::Invalid(message)) => {
-            let filters = SearchParams { q: None, ..params.clone() }.validate().ok();
+            let filters = params.filters();
             let page = SearchPage {
                 error: Some(message),
                 ..empty_page(&visitor, params.q.unwrap_or_default(), filters.as_ref())
