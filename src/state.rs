@@ -21,3 +21,10 @@ pub struct AppState {
     /// Whether SMTP is configured, so readers can get e-mail digests.
     pub mail_enabled: bool,
 }
+
+impl AsRef<ThreadPageCache> for AppState {
+    /// Lets operations that read thread pages take the state without naming it.
+    fn as_ref(&self) -> &ThreadPageCache {
+        &self.thread_pages
+    }
+}

@@ -76,7 +76,7 @@ pub fn list(
         .order((threads::updated_at.desc(), threads::id.desc()))
         .limit(limit)
         .into_boxed();
-    // The list is ordered by activity, so its cursors carry a time (see `routes::cursor`).
+    // The list is ordered by activity, so its cursors carry a time (see `ops::cursor`).
     if let Some(ThreadCursor { key: ThreadKey::Time(updated_at), id }) = before {
         query = query
             .filter(threads::updated_at.lt(updated_at).or(threads::updated_at.eq(updated_at).and(threads::id.lt(id))));

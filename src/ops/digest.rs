@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
+use diesel::{Connection, PgConnection};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{Message, SmtpTransport, Transport};
@@ -172,25 +172,40 @@ pub struct DigestView {
 }
 
 /// The reader's current settings.
-pub async fn settings(pool: &PgPool, user: &CurrentUser) -> Result<DigestView, AppError> {
-    let user = user.id;
-    let stored = db::with_conn(pool, move |c| Ok(queries::digest_settings(c, user)?)).await?;
+pub fn settings_in(conn: &mut PgConnection, user: UserId) -> Result<DigestView, AppError> {
+    let stored = queries::digest_settings(conn, user)?;
     Ok(DigestView {
         email: stored.email.unwrap_or_default(),
         frequency: Frequency::parse(&stored.digest).unwrap_or(Frequency::Off),
     })
 }
 
+/// See [`settings_in`].
+pub async fn settings(pool: &PgPool, user: &CurrentUser) -> Result<DigestView, AppError> {
+    let user = user.id;
+    db::with_conn(pool, move |c| settings_in(c, user)).await
+}
+
 /// Validates and stores the reader's settings (422 with the reason when invalid).
+pub fn save_settings_in(
+    conn: &mut PgConnection,
+    user: UserId,
+    email: &str,
+    frequency: &str,
+) -> Result<DigestView, AppError> {
+    let DigestChoice { email, frequency } = digest::validate(email, frequency).map_err(AppError::Invalid)?;
+    let stored = DigestSettings { email: email.clone(), digest: frequency.as_str().to_owned() };
+    queries::set_digest_settings(conn, user, &stored)?;
+    Ok(DigestView { email: email.unwrap_or_default(), frequency })
+}
+
+/// See [`save_settings_in`].
 pub async fn save_settings(
     pool: &PgPool,
     user: &CurrentUser,
     email: &str,
     frequency: &str,
 ) -> Result<DigestView, AppError> {
-    let DigestChoice { email, frequency } = digest::validate(email, frequency).map_err(AppError::Invalid)?;
-    let user = user.id;
-    let stored = DigestSettings { email: email.clone(), digest: frequency.as_str().to_owned() };
-    db::with_conn(pool, move |c| Ok(queries::set_digest_settings(c, user, &stored)?)).await?;
-    Ok(DigestView { email: email.unwrap_or_default(), frequency })
+    let (user, email, frequency) = (user.id, email.to_owned(), frequency.to_owned());
+    db::with_conn(pool, move |c| save_settings_in(c, user, &email, &frequency)).await
 }

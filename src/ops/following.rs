@@ -1,23 +1,31 @@
 //! Readers following threads: follow and unfollow, the Following list, and "since your last
 //! visit" — what changed between the state a reader last read and now.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 
 use super::access;
+use super::cursor::{decode_thread, encode_thread};
 use crate::auth::CurrentUser;
-use crate::db::follows::{self, FollowedThread};
+use crate::db::follows;
 use crate::db::notifications;
 use crate::db::reads::{self, COUNT_LIMIT};
 use crate::db::revisions;
-use crate::db::thread_page::ThreadPageData;
-use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow};
+use crate::db::thread_page::{ThreadPageCache, ThreadPageData};
+use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow, ThreadSort};
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
 use crate::domain::html::SafeHtml;
 use crate::domain::since::{SinceCounts, changed_places, sentence};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
+use crate::render::format;
+use crate::render::pages::following::FollowedView;
+
+/// A followed thread as the list query returns it (the API serializes its fields).
+pub use crate::db::follows::FollowedThread;
 
 /// Followed threads per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -103,49 +111,127 @@ fn changed<T: PartialEq>(then: Option<T>, now: Option<T>) -> Option<(T, T)> {
 
 /// Follows the thread at `slug` and, if they have none, records what they see now as read
 /// (so the Following list counts from here).
+pub fn follow_in(conn: &mut PgConnection, user: &CurrentUser, slug: &str) -> Result<ThreadRow, AppError> {
+    let thread = access::thread_by_slug(conn, slug)?;
+    follows::follow(conn, user.id, thread.thread_id())?;
+    reads::mark(conn, user.id, &thread, true)?;
+    Ok(thread)
+}
+
+/// See [`follow_in`].
 pub async fn follow(pool: &PgPool, user: CurrentUser, slug: String) -> Result<ThreadRow, AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        follows::follow(c, user.id, thread.thread_id())?;
-        reads::mark(c, user.id, &thread, true)?;
-        Ok(thread)
-    })
-    .await
+    db::with_conn(pool, move |c| follow_in(c, &user, &slug)).await
 }
 
 /// Stops following the thread at `slug`; 404 when they did not follow it.
+pub fn unfollow_in(conn: &mut PgConnection, user: &CurrentUser, slug: &str) -> Result<ThreadRow, AppError> {
+    let thread = access::thread_by_slug(conn, slug)?;
+    if !follows::unfollow(conn, user.id, thread.thread_id())? {
+        return Err(AppError::NotFound);
+    }
+    Ok(thread)
+}
+
+/// See [`unfollow_in`].
 pub async fn unfollow(pool: &PgPool, user: CurrentUser, slug: String) -> Result<ThreadRow, AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        if !follows::unfollow(c, user.id, thread.thread_id())? {
-            return Err(AppError::NotFound);
-        }
-        Ok(thread)
-    })
-    .await
+    db::with_conn(pool, move |c| unfollow_in(c, &user, &slug)).await
 }
 
 /// Records the thread at `slug`, as it is now, as read by `user`: the summary starts over,
 /// and the thread's unread notification (which told them about the same changes) is read too.
-pub async fn mark_read(pool: &PgPool, user: CurrentUser, slug: String) -> Result<ThreadRow, AppError> {
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::thread_by_slug(c, &slug)?;
-            reads::mark(c, user.id, &thread, false)?;
-            notifications::mark_thread_read(c, user.id, thread.thread_id())?;
-            Ok(thread)
-        })
+pub fn mark_read_in(conn: &mut PgConnection, user: &CurrentUser, slug: &str) -> Result<ThreadRow, AppError> {
+    conn.transaction(|c| {
+        let thread = access::thread_by_slug(c, slug)?;
+        reads::mark(c, user.id, &thread, false)?;
+        notifications::mark_thread_read(c, user.id, thread.thread_id())?;
+        Ok(thread)
     })
-    .await
 }
 
-/// A page of the threads `user` follows, newest activity first, and the next page's cursor.
-pub async fn following(
+/// See [`mark_read_in`].
+pub async fn mark_read(pool: &PgPool, user: CurrentUser, slug: String) -> Result<ThreadRow, AppError> {
+    db::with_conn(pool, move |c| mark_read_in(c, &user, &slug)).await
+}
+
+/// A page of the threads `user` follows, newest activity first, after the cursor `after` (a
+/// malformed one is a 400), and the encoded cursor of the next page.
+pub fn list_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    after: Option<&str>,
+) -> Result<(Vec<FollowedThread>, Option<String>), AppError> {
+    // The list is ordered by activity, so its cursors carry a time.
+    let after = after.map(|a| decode_thread(a, ThreadSort::Activity)).transpose()?;
+    let rows = follows::list(conn, user.id, after, PAGE_SIZE + 1)?;
+    let (rows, next) =
+        db::keyset_page(rows, PAGE_SIZE, |t| ThreadCursor { key: ThreadKey::Time(t.updated_at), id: t.id });
+    Ok((rows, next.as_ref().map(encode_thread)))
+}
+
+/// See [`list_in`].
+pub async fn list(
     pool: &PgPool,
     user: &CurrentUser,
-    after: Option<ThreadCursor>,
-) -> Result<(Vec<FollowedThread>, Option<ThreadCursor>), AppError> {
-    let user_id = user.id;
-    let rows = db::with_conn(pool, move |c| Ok(follows::list(c, user_id, after, PAGE_SIZE + 1)?)).await?;
-    Ok(db::keyset_page(rows, PAGE_SIZE, |t| ThreadCursor { key: ThreadKey::Time(t.updated_at), id: t.id }))
+    after: Option<String>,
+) -> Result<(Vec<FollowedThread>, Option<String>), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| list_in(c, &user, after.as_deref())).await
+}
+
+/// The Following page's rows and the encoded cursor of its next page.
+pub async fn page(
+    pool: &PgPool,
+    user: &CurrentUser,
+    after: Option<String>,
+) -> Result<(Vec<FollowedView>, Option<String>), AppError> {
+    let (rows, next) = list(pool, user, after).await?;
+    Ok((rows.iter().map(followed_view).collect(), next))
+}
+
+/// A followed thread as the Following page shows it.
+fn followed_view(t: &FollowedThread) -> FollowedView {
+    // The columns' CHECK constraints guarantee known values.
+    let status = Status::parse(&t.status).unwrap_or(Status::Active);
+    let stance = Stance::parse(&t.stance).unwrap_or(Stance::Contested);
+    FollowedView {
+        slug: t.slug.clone(),
+        title: t.title.clone(),
+        status: status.as_str(),
+        status_label: status.label(),
+        stance: stance.as_str(),
+        stance_label: stance.label(),
+        new_changes: t.new_changes,
+        new_changes_text: if t.new_changes == 1 { "1 change".to_owned() } else { format!("{} changes", t.new_changes) },
+        read_on: format::day(t.read_at),
+        read_iso: format::iso_timestamp(t.read_at),
+        updated: format::day(t.updated_at),
+        updated_iso: format::iso_date(t.updated_at),
+    }
+}
+
+/// What changed since `user` last read the thread at `slug`, with its slug as stored; a first
+/// visit records what they see now as read. The thread's data comes through `pages`, the
+/// cache the thread page reads too.
+pub fn since_in(
+    conn: &mut PgConnection,
+    pages: &ThreadPageCache,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(String, ReaderState), AppError> {
+    crate::domain::validate::slug(slug).map_err(|_| AppError::NotFound)?;
+    let data = pages.load(conn, slug, crate::render::timeline::MAX_REVISIONS)?;
+    Ok((data.thread.slug.clone(), reader_state(conn, user, &data)?))
+}
+
+/// See [`since_in`]; `pages` is whatever holds the application's thread page cache.
+pub async fn since<P>(
+    pool: &PgPool,
+    pages: Arc<P>,
+    user: CurrentUser,
+    slug: String,
+) -> Result<(String, ReaderState), AppError>
+where
+    P: AsRef<ThreadPageCache> + Send + Sync + 'static,
+{
+    db::with_conn(pool, move |c| since_in(c, pages.as_ref().as_ref(), &user, &slug)).await
 }

@@ -3,8 +3,10 @@
 
 pub mod access;
 pub mod backfill;
+pub mod changelog;
 pub mod compute;
 pub mod create_admin;
+pub mod cursor;
 pub mod demo;
 pub mod digest;
 pub mod events;

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 use serde::Deserialize;
 
-use super::{access, restore, synthesis};
+use super::{access, changelog, restore, synthesis};
 use crate::auth::CurrentUser;
-use crate::db::changes::{self, ChangeRow};
+use crate::db::changes;
 use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, ThreadRow};
@@ -18,6 +18,10 @@ use crate::domain::restriction::Lock;
 use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::render::pages::changes::ModLogEntryView;
+
+/// A changelog row, as hiding returns it.
+pub use crate::db::changes::ChangeRow;
 
 /// A reason as moderation forms send it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -52,7 +56,7 @@ pub fn expiry(until: &str) -> Result<Option<DateTime<Utc>>, AppError> {
     Ok(Some(parsed))
 }
 
-fn log(c: &mut PgConnection, entry: &NewLogEntry<'_>) -> Result<(), AppError> {
+fn append_log(c: &mut PgConnection, entry: &NewLogEntry<'_>) -> Result<(), AppError> {
     moderation::append(c, entry)?;
     Ok(())
 }
@@ -69,39 +73,41 @@ fn describe(c: &mut PgConnection, change: &ChangeRow) -> Result<String, AppError
 }
 
 /// Marks a change patrolled (moderators only); a second patrol is a no-op, not an error.
-pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<(), AppError> {
+pub fn patrol_in(conn: &mut PgConnection, user: &CurrentUser, change: i64) -> Result<(), AppError> {
     access::require(user, roles::can_moderate, "patrol changes")?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let row = changes::by_id(c, change)?;
-            if changes::patrol(c, change, user.id)? {
-                let target = describe(c, &row)?;
-                log(
-                    c,
-                    &NewLogEntry {
-                        actor: user.id,
-                        action: ModAction::Patrol,
-                        thread: row.thread_id.map(ThreadId),
-                        target_user: Some(UserId(row.actor_id)),
-                        change: Some(change),
-                        target: &target,
-                        reason: "",
-                    },
-                )?;
-            }
-            Ok(())
-        })
+    conn.transaction(|c| {
+        let row = changes::by_id(c, change)?;
+        if changes::patrol(c, change, user.id)? {
+            let target = describe(c, &row)?;
+            append_log(
+                c,
+                &NewLogEntry {
+                    actor: user.id,
+                    action: ModAction::Patrol,
+                    thread: row.thread_id.map(ThreadId),
+                    target_user: Some(UserId(row.actor_id)),
+                    change: Some(change),
+                    target: &target,
+                    reason: "",
+                },
+            )?;
+        }
+        Ok(())
     })
-    .await
+}
+
+/// See [`patrol_in`].
+pub async fn patrol(pool: &PgPool, user: &CurrentUser, change: i64) -> Result<(), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| patrol_in(c, &user, change)).await
 }
 
 /// Hides (`hide = true`) or shows again a change's content. Hiding the current revision of a
 /// synthesis first puts back the newest revision that is not hidden, so the page never shows it;
 /// for a section item or an event, the version it should show is put back after the change of
 /// state (`restore::show_visible_version`), in the same transaction, so unhiding restores it too.
-pub async fn set_hidden(
-    pool: &PgPool,
+pub fn set_hidden_in(
+    conn: &mut PgConnection,
     user: &CurrentUser,
     change: i64,
     hide: bool,
@@ -113,48 +119,58 @@ pub async fn set_hidden(
     } else {
         validate::reason(&reason).map_err(AppError::Invalid)?
     };
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let row = changes::by_id(c, change)?;
-            if hide && row.is_hidden() {
-                return Err(AppError::Invalid("this content is already hidden".to_owned()));
-            }
-            if !hide && !row.is_hidden() {
-                return Err(AppError::Invalid("this content is not hidden".to_owned()));
-            }
-            if let (true, Some(thread_id), Some(seq)) = (hide, row.thread_id, row.rev_seq) {
-                restore_if_current(c, &user, ThreadId(thread_id), seq)?;
-            }
-            changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
-            restore::show_visible_version(c, &user, &row, hide)?;
-            let target = describe(c, &row)?;
-            log(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: if hide { ModAction::Hide } else { ModAction::Unhide },
-                    thread: row.thread_id.map(ThreadId),
-                    target_user: Some(UserId(row.actor_id)),
-                    change: Some(change),
-                    target: &target,
-                    reason: &reason,
-                },
-            )?;
-            let slug = row.thread_id.map(|id| threads::by_id(c, ThreadId(id)).map(|t| t.slug)).transpose()?;
-            Ok((row, slug))
-        })
+    conn.transaction(|c| {
+        let row = changes::by_id(c, change)?;
+        if hide && row.is_hidden() {
+            return Err(AppError::Invalid("this content is already hidden".to_owned()));
+        }
+        if !hide && !row.is_hidden() {
+            return Err(AppError::Invalid("this content is not hidden".to_owned()));
+        }
+        if let (true, Some(thread_id), Some(seq)) = (hide, row.thread_id, row.rev_seq) {
+            restore_if_current(c, user, ThreadId(thread_id), seq)?;
+        }
+        changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
+        restore::show_visible_version(c, user, &row, hide)?;
+        let target = describe(c, &row)?;
+        append_log(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: if hide { ModAction::Hide } else { ModAction::Unhide },
+                thread: row.thread_id.map(ThreadId),
+                target_user: Some(UserId(row.actor_id)),
+                change: Some(change),
+                target: &target,
+                reason: &reason,
+            },
+        )?;
+        let slug = row.thread_id.map(|id| threads::by_id(c, ThreadId(id)).map(|t| t.slug)).transpose()?;
+        Ok((row, slug))
     })
-    .await
+}
+
+/// See [`set_hidden_in`].
+pub async fn set_hidden(
+    pool: &PgPool,
+    user: &CurrentUser,
+    change: i64,
+    hide: bool,
+    reason: String,
+) -> Result<(ChangeRow, Option<String>), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| set_hidden_in(c, &user, change, hide, reason)).await
 }
 
 /// The change id of revision `seq` of the thread at `slug` (hiding a revision hides its entry).
+pub fn change_of_revision_in(conn: &mut PgConnection, slug: &str, seq: i32) -> Result<i64, AppError> {
+    let thread = access::thread_by_slug(conn, slug)?;
+    Ok(changes::of_revision(conn, thread.thread_id(), seq)?.id)
+}
+
+/// See [`change_of_revision_in`].
 pub async fn change_of_revision(pool: &PgPool, slug: String, seq: i32) -> Result<i64, AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        Ok(changes::of_revision(c, thread.thread_id(), seq)?.id)
-    })
-    .await
+    db::with_conn(pool, move |c| change_of_revision_in(c, &slug, seq)).await
 }
 
 fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId, seq: i32) -> Result<(), AppError> {
@@ -177,82 +193,155 @@ fn restore_if_current(c: &mut PgConnection, user: &CurrentUser, thread: ThreadId
 }
 
 /// Locks a thread (moderators only), optionally until a time.
-pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockInput) -> Result<ThreadRow, AppError> {
+pub fn lock_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: String,
+    input: LockInput,
+) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "lock threads")?;
     let reason = validate::required_reason(&input.reason, "locking").map_err(AppError::Invalid)?;
     let until = expiry(&input.until)?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::thread_by_slug(c, &slug)?;
-            let lock = Lock { until, reason };
-            threads::set_lock(c, thread.thread_id(), Some(&lock))?;
-            log(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: ModAction::Lock,
-                    thread: Some(thread.thread_id()),
-                    target_user: None,
-                    change: None,
-                    target: &format!("\"{}\" {}", thread.title, lock.until_text()),
-                    reason: &lock.reason,
-                },
-            )?;
-            Ok(thread)
-        })
+    conn.transaction(|c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        let lock = Lock { until, reason };
+        threads::set_lock(c, thread.thread_id(), Some(&lock))?;
+        append_log(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: ModAction::Lock,
+                thread: Some(thread.thread_id()),
+                target_user: None,
+                change: None,
+                target: &format!("\"{}\" {}", thread.title, lock.until_text()),
+                reason: &lock.reason,
+            },
+        )?;
+        Ok(thread)
     })
-    .await
+}
+
+/// See [`lock_in`].
+pub async fn lock(pool: &PgPool, user: &CurrentUser, slug: String, input: LockInput) -> Result<ThreadRow, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| lock_in(c, &user, slug, input)).await
 }
 
 /// Unlocks a thread (moderators only).
-pub async fn unlock(
-    pool: &PgPool,
+pub fn unlock_in(
+    conn: &mut PgConnection,
     user: &CurrentUser,
     slug: String,
     input: ReasonInput,
 ) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_moderate, "unlock threads")?;
     let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::thread_by_slug(c, &slug)?;
-            if thread.lock().is_none() {
-                return Err(AppError::Invalid("this thread is not locked".to_owned()));
-            }
-            threads::set_lock(c, thread.thread_id(), None)?;
-            log(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: ModAction::Unlock,
-                    thread: Some(thread.thread_id()),
-                    target_user: None,
-                    change: None,
-                    target: &format!("\"{}\"", thread.title),
-                    reason: &reason,
-                },
-            )?;
-            Ok(thread)
-        })
+    conn.transaction(|c| {
+        let thread = access::thread_by_slug(c, &slug)?;
+        if thread.lock().is_none() {
+            return Err(AppError::Invalid("this thread is not locked".to_owned()));
+        }
+        threads::set_lock(c, thread.thread_id(), None)?;
+        append_log(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: ModAction::Unlock,
+                thread: Some(thread.thread_id()),
+                target_user: None,
+                change: None,
+                target: &format!("\"{}\"", thread.title),
+                reason: &reason,
+            },
+        )?;
+        Ok(thread)
     })
-    .await
+}
+
+/// See [`unlock_in`].
+pub async fn unlock(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: ReasonInput,
+) -> Result<ThreadRow, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| unlock_in(c, &user, slug, input)).await
 }
 
 /// Log entries per page.
 pub const LOG_PAGE: i64 = 50;
 
-/// A page of the moderation log (moderators only), newest first.
-pub async fn log_page(
-    pool: &PgPool,
+/// The log filter of an `?action=` value (empty: every action); an unknown action is a 400.
+pub fn log_filter(action: Option<&str>) -> Result<LogFilter, AppError> {
+    let action = match action.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(
+            ModAction::parse(a).ok_or_else(|| AppError::BadRequest(format!("there is no action called \"{a}\"")))?,
+        ),
+    };
+    Ok(LogFilter { action, target_user: None })
+}
+
+/// A page of the moderation log: entries as listed (`LogListed`) or as the page shows them.
+#[derive(Debug)]
+pub struct ModerationLog<E = LogListed> {
+    /// Newest first.
+    pub entries: Vec<E>,
+    /// The id the next page continues before.
+    pub next_before: Option<i64>,
+    /// The action the log is filtered by, if any.
+    pub action: Option<ModAction>,
+}
+
+/// A page of the moderation log (moderators only), newest first, before entry `before`.
+pub fn log_in(
+    conn: &mut PgConnection,
     user: &CurrentUser,
-    filter: LogFilter,
+    filter: &LogFilter,
     before: Option<i64>,
 ) -> Result<(Vec<LogListed>, Option<i64>), AppError> {
     if !roles::can_moderate(user.role) {
         return Err(AppError::Forbidden("only moderators can read the moderation log".to_owned()));
     }
-    let rows = db::with_conn(pool, move |c| Ok(moderation::list(c, &filter, before, LOG_PAGE + 1)?)).await?;
+    let rows = moderation::list(conn, filter, before, LOG_PAGE + 1)?;
     Ok(db::keyset_page(rows, LOG_PAGE, |r| r.row.id))
+}
+
+/// The moderation log filtered by `?action=`: an unknown action is a 400 (before anything
+/// else), no user a 401, and anyone but a moderator a 403.
+pub async fn log(
+    pool: &PgPool,
+    user: Option<&CurrentUser>,
+    action: Option<String>,
+    before: Option<i64>,
+) -> Result<ModerationLog, AppError> {
+    let filter = log_filter(action.as_deref())?;
+    let user = user.ok_or(AppError::LoginRequired)?.clone();
+    let chosen = filter.action;
+    let (entries, next_before) = db::with_conn(pool, move |c| log_in(c, &user, &filter, before)).await?;
+    Ok(ModerationLog { entries, next_before, action: chosen })
+}
+
+/// `/moderation/log`: [`log`], with the entries as the page shows them.
+pub async fn log_page(
+    pool: &PgPool,
+    user: Option<&CurrentUser>,
+    action: Option<String>,
+    before: Option<i64>,
+) -> Result<ModerationLog<ModLogEntryView>, AppError> {
+    let log = log(pool, user, action, before).await?;
+    Ok(ModerationLog {
+        entries: log.entries.iter().map(changelog::log_entry_view).collect(),
+        next_before: log.next_before,
+        action: log.action,
+    })
+}
+
+/// The first page of the log entries `filter` selects (a user's page shows those about them).
+pub async fn log_about(pool: &PgPool, user: &CurrentUser, filter: LogFilter) -> Result<Vec<LogListed>, AppError> {
+    let user = user.clone();
+    let (entries, _) = db::with_conn(pool, move |c| log_in(c, &user, &filter, None)).await?;
+    Ok(entries)
 }

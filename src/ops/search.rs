@@ -1,12 +1,20 @@
 //! Searching threads and events: the query parameters, their validation, and one page of hits.
 
+use diesel::PgConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::db::search::{self, Hit, SearchCursor, SearchFilter};
+use super::cursor::{decode_search, encode_search};
+use crate::db::search::{self, SearchCursor, SearchFilter};
 use crate::db::{self, PgPool};
-use crate::domain::thread::{Stance, Status};
+use crate::domain::thread::{Significance, Stance, Status};
 use crate::error::AppError;
+use crate::render::format;
+use crate::render::highlight::segments;
+use crate::render::pages::search::{Badge, Choice, ResultView};
+
+/// A hit as the search query returns it, and its kind (the API serializes their fields).
+pub use crate::db::search::{Hit, HitKind};
 
 /// Longest search text accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -74,12 +82,53 @@ pub struct SearchRequest {
     pub stance: Option<Stance>,
 }
 
+impl SearchRequest {
+    /// The query string of the next page: the same search, continuing after `cursor` (the
+    /// `next` of a page of hits).
+    pub fn next_query(&self, cursor: &str) -> String {
+        let pairs = [
+            ("q", self.text.clone()),
+            ("type", if self.scope == Scope::All { String::new() } else { self.scope.as_str().to_owned() }),
+            ("status", self.status.map(|s| s.as_str().to_owned()).unwrap_or_default()),
+            ("stance", self.stance.map(|s| s.as_str().to_owned()).unwrap_or_default()),
+            ("after", cursor.to_owned()),
+        ];
+        // Empty values are left out, as the form's "any" options leave them.
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+            .finish()
+    }
+
+    /// The form's options for scope, status and stance, with this request's marked (for no
+    /// request: the defaults).
+    pub fn choices(request: Option<&SearchRequest>) -> [Vec<Choice>; 3] {
+        let (scope, status, stance) = request.map_or((Scope::All, None, None), |r| (r.scope, r.status, r.stance));
+        [
+            Scope::ALL.iter().map(|s| Choice { value: s.as_str(), label: s.label(), selected: *s == scope }).collect(),
+            Status::ALL
+                .iter()
+                .map(|s| Choice { value: s.as_str(), label: s.label(), selected: Some(*s) == status })
+                .collect(),
+            Stance::ALL
+                .iter()
+                .map(|s| Choice { value: s.as_str(), label: s.label(), selected: Some(*s) == stance })
+                .collect(),
+        ]
+    }
+}
+
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 impl SearchParams {
-    /// Checks the parameters (not the cursor, which belongs to the route that made it): an
+    /// The filters alone, checked as if nothing were typed: what the form shows again when the
+    /// text is refused (none when a filter is not valid either).
+    pub fn filters(&self) -> Option<SearchRequest> {
+        SearchParams { q: None, ..self.clone() }.validate().ok()
+    }
+
+    /// Checks the parameters (not the cursor: `request` checks both): an
     /// unknown type, status or stance, or a control character in the text, is a 400; a text
     /// over `MAX_QUERY_CHARS` a 422.
     pub fn validate(&self) -> Result<SearchRequest, AppError> {
@@ -119,15 +168,15 @@ impl SearchParams {
     }
 }
 
-/// What a search found.
+/// What a search found: hits as the query returns them (`Hit`), or as the page shows them.
 #[derive(Debug)]
-pub enum SearchOutcome {
+pub enum SearchOutcome<H = Hit> {
     /// Nothing was typed.
     NoText,
     /// The text has nothing to look up: only very common words, punctuation or excluded words.
     NoTerms,
-    /// A page of hits, best first, and the cursor of the next page.
-    Hits { hits: Vec<Hit>, next: Option<SearchCursor> },
+    /// A page of hits, best first, and the encoded cursor of the next page.
+    Hits { hits: Vec<H>, next: Option<String> },
 }
 
 /// The message for `SearchOutcome::NoTerms`.
@@ -138,31 +187,98 @@ pub fn no_terms_message(text: &str) -> String {
     )
 }
 
-/// Runs a search: one page of hits after `after`.
-pub async fn search(
-    pool: &PgPool,
-    request: SearchRequest,
+/// Checks the parameters and the cursor: an unknown filter value or a malformed cursor is a 400,
+/// a text over `MAX_QUERY_CHARS` a 422.
+pub fn request(params: &SearchParams) -> Result<(SearchRequest, Option<SearchCursor>), AppError> {
+    let request = params.validate()?;
+    let after = params.after.as_deref().filter(|a| !a.is_empty()).map(decode_search).transpose()?;
+    Ok((request, after))
+}
+
+/// One page of hits for a checked request, after `after`.
+pub fn search_in(
+    conn: &mut PgConnection,
+    request: &SearchRequest,
     after: Option<SearchCursor>,
 ) -> Result<SearchOutcome, AppError> {
     if request.text.is_empty() {
         return Ok(SearchOutcome::NoText);
     }
+    if !search::has_terms(conn, &request.text)? {
+        return Ok(SearchOutcome::NoTerms);
+    }
+    let filter = SearchFilter {
+        threads: request.scope != Scope::Events,
+        events: request.scope != Scope::Threads,
+        text: request.text.clone(),
+        status: request.status,
+        stance: request.stance,
+    };
+    let rows = search::page(conn, &filter, after, PAGE_SIZE + 1)?;
+    let (hits, next) = db::keyset_page(rows, PAGE_SIZE, Hit::cursor);
+    Ok(SearchOutcome::Hits { hits, next: next.map(encode_search) })
+}
+
+/// Runs a search from its parameters: the checked request and one page of hits.
+pub async fn search(pool: &PgPool, params: SearchParams) -> Result<(SearchRequest, SearchOutcome), AppError> {
+    let (request, after) = request(&params)?;
+    if request.text.is_empty() {
+        // Nothing to look up: no connection needed.
+        return Ok((request, SearchOutcome::NoText));
+    }
     db::with_conn(pool, move |c| {
-        if !search::has_terms(c, &request.text)? {
-            return Ok(SearchOutcome::NoTerms);
-        }
-        let filter = SearchFilter {
-            threads: request.scope != Scope::Events,
-            events: request.scope != Scope::Threads,
-            text: request.text,
-            status: request.status,
-            stance: request.stance,
-        };
-        let rows = search::page(c, &filter, after, PAGE_SIZE + 1)?;
-        let (hits, next) = db::keyset_page(rows, PAGE_SIZE, Hit::cursor);
-        Ok(SearchOutcome::Hits { hits, next })
+        let outcome = search_in(c, &request, after)?;
+        Ok((request, outcome))
     })
     .await
+}
+
+/// The search page's results: [`search`], with the hits as the page shows them.
+pub async fn page(pool: &PgPool, params: SearchParams) -> Result<(SearchRequest, SearchOutcome<ResultView>), AppError> {
+    let (request, outcome) = search(pool, params).await?;
+    let outcome = match outcome {
+        SearchOutcome::NoText => SearchOutcome::NoText,
+        SearchOutcome::NoTerms => SearchOutcome::NoTerms,
+        SearchOutcome::Hits { hits, next } => {
+            SearchOutcome::Hits { hits: hits.iter().map(result_view).collect(), next }
+        }
+    };
+    Ok((request, outcome))
+}
+
+/// A hit as the results page shows it.
+fn result_view(h: &Hit) -> ResultView {
+    let kind = h.kind();
+    let mut badges = Vec::new();
+    if let Some(s) = h.status.as_deref().and_then(Status::parse) {
+        badges.push(Badge { class: format!("status-{}", s.as_str()), label: s.label() });
+    }
+    if let Some(s) = h.stance.as_deref().and_then(Stance::parse) {
+        badges.push(Badge { class: format!("stance-{}", s.as_str()), label: s.label() });
+    }
+    if let Some(s) = h.significance.as_deref().and_then(Significance::parse) {
+        badges.push(Badge { class: format!("significance-{}", s.as_str()), label: s.label() });
+    }
+    ResultView {
+        kind: kind.as_str(),
+        kind_label: match kind {
+            HitKind::Thread => "Thread",
+            HitKind::Event => "Event",
+        },
+        title: h.title.clone(),
+        href: hit_href(h),
+        snippet: segments(&h.snippet),
+        badges,
+        date: h.occurred_on.map(|d| (format::event_date(d), d.to_string())),
+    }
+}
+
+/// The page a hit links to: `/threads/{slug}` or `/events/{id}`.
+pub fn hit_href(h: &Hit) -> String {
+    match h.kind() {
+        HitKind::Thread => format!("/threads/{}", h.slug),
+        HitKind::Event => format!("/events/{}", h.id),
+    }
 }
 
 #[cfg(test)]

@@ -1,15 +1,12 @@
 //! Atom feeds (RFC 4287) of changes and events, written by `atom_syndication` (which escapes
 //! every text and attribute), with ids that never change: `tag:` URIs (RFC 4151) minted from the
 //! site's public host and a fixed date, so an entry keeps its id across fetches and feeds.
+//! `ops::feeds` turns changelog rows and events into the entries written here.
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::db::changes::ChangeListed;
-use crate::db::feeds::FeedEvent;
 use crate::domain::html::SafeHtml;
-use crate::render::format;
-use crate::render::pages::changes::ChangeView;
 use crate::render::sanitize::FeedSanitizer;
 
 /// The date of every `tag:` id. Fixed forever: changing it would change every id (RFC 4151 asks
@@ -162,101 +159,6 @@ pub fn render(head: &FeedHead, items: &[FeedItem]) -> anyhow::Result<AtomDoc> {
     let body = feed.write_to(Vec::new())?;
     let etag = hex::encode(&Sha256::digest(&body)[..16]);
     Ok(AtomDoc { body, updated, etag })
-}
-
-/// A changelog entry as a feed entry. `with_thread` names the thread in the title (feeds across
-/// threads). The row must already be redacted for anonymous readers (`visibility`): a hidden
-/// entry says who and when, and that a moderator hid it, nothing of what it said.
-pub fn change_item(site: &Site, c: &ChangeListed, with_thread: bool) -> FeedItem {
-    let view = ChangeView::from(c);
-    let r = &c.row;
-    let hidden = r.is_hidden();
-    let mut title = match r.rev_seq {
-        Some(seq) if r.reason.is_empty() => format!("Revision {seq} by {}", c.actor),
-        Some(seq) => format!("Revision {seq} by {}: {}", c.actor, r.reason),
-        None => format!("{} {}", c.actor, view.what),
-    };
-    if hidden {
-        title.push_str(" (hidden by a moderator)");
-    }
-    if with_thread && let Some(thread) = &c.thread_title {
-        title = format!("{thread}: {title}");
-    }
-    let mut lines = Vec::new();
-    if hidden {
-        lines.push("Content hidden by a moderator.".to_owned());
-    }
-    if r.rev_seq.is_some() {
-        lines.push(format!("{} {}.", c.actor, view.what));
-        if let Some(len) = c.body_len {
-            lines.push(format!("The synthesis is now {len} bytes long."));
-        }
-    } else if !r.reason.is_empty() {
-        lines.push(format!("Reason: {}", r.reason));
-    }
-    for f in &view.fields {
-        lines.push(format!("{}: {} → {}", f.field, f.before, f.after));
-    }
-    if r.minor {
-        lines.push("Minor edit.".to_owned());
-    }
-    if lines.is_empty() {
-        lines.push(format!("{} {}.", c.actor, view.what));
-    }
-    let fallback = match &c.thread_slug {
-        Some(slug) => format!("/threads/{slug}/history"),
-        None => "/recent".to_owned(),
-    };
-    let related = match (&c.thread_slug, r.rev_seq, c.parent_seq) {
-        _ if hidden => None,
-        (Some(slug), Some(seq), Some(parent)) if parent > 0 => {
-            Some(site.url(&format!("/threads/{slug}/diff?from={parent}&to={seq}")))
-        }
-        _ => view.diff_href.as_deref().map(|href| site.url(href)),
-    };
-    FeedItem {
-        id: site.tag(&format!("change/{}", r.id)),
-        title,
-        // Hiding removes what the entry said: readers that keep entries by id replace theirs
-        // when `updated` moves.
-        // The same when the version in its `before` is hidden.
-        updated: r.hidden_at.into_iter().chain(c.before_hidden_at).fold(r.created_at, DateTime::max),
-        published: r.created_at,
-        author: c.actor.clone(),
-        author_uri: site.url(&format!("/users/{}", c.actor)),
-        link: site.url(view.href.as_deref().unwrap_or(&fallback)),
-        related,
-        summary: None,
-        content: ItemContent::Text(lines.join("\n")),
-    }
-}
-
-/// An event as a feed entry: its description is the stored, sanitized HTML, without images
-/// from other sites (`images`, from `Site::images`).
-pub fn event_item(site: &Site, images: &FeedSanitizer, e: &FeedEvent) -> FeedItem {
-    let event = &e.row;
-    let date = format::event_date(event.occurred_on);
-    let mut summary = format!("{} event on {date}.", event.significance().label());
-    if let Some(url) = &event.url {
-        summary.push_str(&format!(" Source: {url}"));
-    }
-    let content = if event.body_html.trim().is_empty() {
-        ItemContent::Text(summary.clone())
-    } else {
-        ItemContent::Html(images.clean(&SafeHtml::from_stored(event.body_html.clone())))
-    };
-    FeedItem {
-        id: site.tag(&format!("event/{}", event.id)),
-        title: format!("{date}: {}", event.title),
-        updated: e.updated,
-        published: e.created_at,
-        author: e.author.clone(),
-        author_uri: site.url(&format!("/users/{}", e.author)),
-        link: site.url(&format!("/events/{}", event.id)),
-        related: None,
-        summary: Some(summary),
-        content,
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::synthesis::encode;
 use super::threads::{given, unknown};
-use super::{cursor, reshow_if_invalid, see_other};
+use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db::events::{self, EventCursor, EventListQuery, EventRow};
 use crate::db::{self};
@@ -15,6 +15,7 @@ use crate::domain::roles;
 use crate::domain::thread::Significance;
 use crate::error::AppError;
 use crate::ops::access;
+use crate::ops::cursor;
 use crate::ops::events::{self as event_ops, EventInput};
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::events::{EventListItem, EventPage, EventsIndexPage};

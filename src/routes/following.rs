@@ -2,13 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::cursor::{self, AfterQuery};
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
-use crate::db::threads::ThreadSort;
 use crate::error::AppError;
+use crate::ops::cursor::AfterQuery;
 use crate::ops::following;
-use crate::render::pages::following::{FollowedView, FollowingPage};
+use crate::render::pages::following::FollowingPage;
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
@@ -28,12 +27,11 @@ async fn page(
     query: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let after = query.after.as_deref().map(|a| cursor::decode_thread(a, ThreadSort::Activity)).transpose()?;
-    let (rows, next) = following::following(&state.pool, user, after).await?;
+    let (threads, next) = following::page(&state.pool, user, query.into_inner().after).await?;
     Ok(ok(&FollowingPage {
         chrome: Chrome::of(&visitor),
-        threads: rows.iter().map(FollowedView::from).collect(),
-        next_href: next.map(|n| format!("/following?after={}", cursor::encode_thread(&n))),
+        threads,
+        next_href: next.map(|n| format!("/following?after={n}")),
     }))
 }
 

@@ -1,11 +1,8 @@
-//! HTTP only: parse the request, call `ops`/`db`, pick a page or JSON.
+//! HTTP only: parse the request, call one operation in `ops`, pick a page or JSON.
 
-pub mod account;
-pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod assets;
-pub mod cursor;
 pub mod events;
 pub mod feeds;
 pub mod following;
@@ -15,6 +12,8 @@ pub mod notifications;
 pub mod preview;
 pub mod search;
 pub mod sections;
+pub mod settings;
+pub mod sign_in;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
@@ -24,9 +23,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, error, web};
 
+use crate::auth::Visitor;
 use crate::auth::csrf::BODY_LIMIT;
 use crate::error::AppError;
-use crate::render::pages::{FormPage, html_response};
+use crate::render::pages::{FormPage, SignedInView, VisitorView, html_response};
 
 /// Routes that need no visitor: health checks, static assets and the Atom feeds.
 pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
@@ -38,8 +38,8 @@ pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
 /// overlap: thread events before the generic `/threads/{slug}/{section}` routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::configure)
-        .configure(accounts::configure)
-        .configure(account::configure)
+        .configure(sign_in::configure)
+        .configure(settings::configure)
         .configure(feeds::configure)
         .configure(admin::configure)
         .configure(moderation::configure)
@@ -53,6 +53,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(events::configure)
         .configure(sections::configure)
         .default_service(web::to(not_found));
+}
+
+impl From<&Visitor> for VisitorView {
+    /// What a page's frame shows of the session: built here, where pages are rendered.
+    fn from(visitor: &Visitor) -> Self {
+        VisitorView {
+            user: visitor.user.as_ref().map(|u| SignedInView {
+                username: u.username.clone(),
+                role: u.role,
+                suspension_refusal: u.suspension.as_ref().map(|s| s.refusal()),
+            }),
+            csrf_token: visitor.csrf_token.clone(),
+            unread_notifications: visitor.unread_notifications,
+        }
+    }
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {

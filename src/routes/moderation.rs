@@ -7,13 +7,13 @@ use serde::Deserialize;
 use super::synthesis::{encode, url_query};
 use super::{back_to_referer, reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::moderation::LogFilter;
 use crate::domain::history::ModAction;
 use crate::domain::roles;
 use crate::error::AppError;
-use crate::ops::history::{self, ChangeQuery};
+use crate::ops::changelog;
+use crate::ops::history::ChangeQuery;
 use crate::ops::moderation::{self, LockInput, ReasonInput};
-use crate::render::pages::changes::{ChangeView, FeedLink, Filters, LogPage, LogView, RecentPage, kind_options};
+use crate::render::pages::changes::{FeedLink, Filters, ModerationLogPage, RecentPage, kind_options};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
@@ -46,7 +46,7 @@ async fn recent(
     query: web::Query<ChangeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let (rows, next) = history::recent(&state.pool, visitor.role(), q.clone()).await?;
+    let (rows, next) = changelog::recent(&state.pool, visitor.role(), q.clone()).await?;
     let mut pairs = url_query(&q);
     pairs.push(("before", next.map(|n| n.to_string()).unwrap_or_default()));
     Ok(ok(&RecentPage {
@@ -57,7 +57,7 @@ async fn recent(
         show_filters: true,
         can_moderate: visitor.role().is_some_and(roles::can_moderate),
         filters: filters(&q),
-        rows: rows.iter().map(ChangeView::from).collect(),
+        rows,
         next_href: next.map(|_| format!("/recent?{}", encode(&pairs))),
         next_label: "Older changes",
         profile: None,
@@ -71,7 +71,7 @@ async fn queue(
     query: web::Query<ChangeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let (rows, next) = history::queue(&state.pool, visitor.require_user()?, q.clone()).await?;
+    let (rows, next) = changelog::queue(&state.pool, visitor.require_user()?, q.clone()).await?;
     let mut pairs = url_query(&q);
     pairs.push(("after", next.map(|n| n.to_string()).unwrap_or_default()));
     Ok(ok(&RecentPage {
@@ -83,7 +83,7 @@ async fn queue(
         show_filters: true,
         can_moderate: true,
         filters: filters(&q),
-        rows: rows.iter().map(ChangeView::from).collect(),
+        rows,
         next_href: next.map(|_| format!("/moderation/queue?{}", encode(&pairs))),
         next_label: "Newer changes",
         profile: None,
@@ -98,32 +98,21 @@ pub struct LogQuery {
     pub before: Option<i64>,
 }
 
-/// The log filter of a query; an unknown action is a 400.
-pub fn log_filter(action: Option<&str>) -> Result<LogFilter, AppError> {
-    let action = match action.map(str::trim).filter(|a| !a.is_empty()) {
-        None => None,
-        Some(a) => Some(
-            ModAction::parse(a).ok_or_else(|| AppError::BadRequest(format!("there is no action called \"{a}\"")))?,
-        ),
-    };
-    Ok(LogFilter { action, target_user: None })
-}
-
 async fn log(
     state: web::Data<AppState>,
     visitor: Visitor,
     query: web::Query<LogQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let filter = log_filter(q.action.as_deref())?;
-    let chosen = filter.action;
-    let (rows, next) = moderation::log_page(&state.pool, visitor.require_user()?, filter, q.before).await?;
+    let log = moderation::log_page(&state.pool, visitor.user.as_ref(), q.action, q.before).await?;
+    let chosen = log.action;
     let action = chosen.map(|a| a.as_str().to_owned()).unwrap_or_default();
-    Ok(ok(&LogPage {
+    Ok(ok(&ModerationLogPage {
         chrome: Chrome::of(&visitor),
         actions: ModAction::ALL.iter().map(|a| (a.as_str(), Some(*a) == chosen)).collect(),
-        rows: rows.iter().map(LogView::from).collect(),
-        next_href: next
+        rows: log.entries,
+        next_href: log
+            .next_before
             .map(|n| format!("/moderation/log?{}", encode(&[("action", action), ("before", n.to_string())]))),
     }))
 }
@@ -189,7 +178,7 @@ async fn unhide(
 }
 
 /// Where hiding lands: the revision, the entry in its thread's history, or recent changes.
-fn after_hiding(row: &crate::db::changes::ChangeRow, slug: Option<String>) -> String {
+fn after_hiding(row: &moderation::ChangeRow, slug: Option<String>) -> String {
     match (slug, row.rev_seq) {
         (Some(slug), Some(seq)) => format!("/threads/{slug}/revisions/{seq}"),
         (Some(slug), None) => format!("/threads/{slug}/history#change-{}", row.id),

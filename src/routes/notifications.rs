@@ -2,12 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::cursor::{AfterQuery, decode_notification, encode_notification};
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
 use crate::error::AppError;
+use crate::ops::cursor::AfterQuery;
 use crate::ops::notifications::{self, MarkRead};
-use crate::render::pages::notifications::{NotificationView, NotificationsPage};
+use crate::render::pages::notifications::NotificationsPage;
 use crate::render::pages::{Chrome, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
@@ -26,15 +26,13 @@ async fn index(
     query: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let after = query.after.as_deref().filter(|a| !a.is_empty()).map(decode_notification).transpose()?;
-    let (rows, next) = notifications::list(&state.pool, user, after).await?;
-    let rows: Vec<NotificationView> = rows.iter().map(NotificationView::from).collect();
+    let (rows, next) = notifications::page(&state.pool, user, query.into_inner().after).await?;
     Ok(ok(&NotificationsPage {
         chrome: Chrome::of(&visitor),
         // The header's count covers every page, this one only the rows shown.
         any_unread: visitor.unread_notifications > 0 || rows.iter().any(|r| r.unread),
         rows,
-        next_href: next.map(|n| format!("/notifications?after={}", encode_notification(n))),
+        next_href: next.map(|n| format!("/notifications?after={n}")),
     }))
 }
 

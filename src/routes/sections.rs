@@ -9,10 +9,11 @@ use crate::auth::Visitor;
 use crate::db;
 use crate::error::AppError;
 use crate::ops::access;
+use crate::ops::changelog;
 use crate::ops::history::{self, ItemDiffQuery};
 use crate::ops::moderation::ReasonInput;
 use crate::ops::sections::{self, SectionInput, SectionKind};
-use crate::render::pages::changes::{ChangeView, ItemDiffPage, ItemHistoryPage};
+use crate::render::pages::changes::{ChangeEntryView, ItemDiffPage, ItemHistoryPage};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
@@ -181,7 +182,7 @@ async fn item_history(
     let kind = kind_of(&kind)?;
     let (thread, (rows, next)) =
         history::item_history(&state.pool, visitor.role(), slug, kind, id, query.before).await?;
-    let rows: Vec<ChangeView> = rows.iter().map(ChangeView::from).collect();
+    let rows: Vec<ChangeEntryView> = rows.iter().map(changelog::entry_view).collect();
     Ok(ok(&ItemHistoryPage {
         chrome: Chrome::of(&visitor),
         segment: kind.segment(),

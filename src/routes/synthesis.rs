@@ -11,10 +11,11 @@ use crate::db::revisions::SaveOutcome;
 use crate::db::{self, changes, threads};
 use crate::domain::roles;
 use crate::error::AppError;
+use crate::ops::changelog;
 use crate::ops::history::{self, ChangeQuery};
 use crate::ops::synthesis::{self, RevertInput, RollbackInput, SynthesisInput, UndoOutcome};
 use crate::ops::{access, compute};
-use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_options};
+use crate::render::pages::changes::{ChangeEntryView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
     BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage, revision_row,
 };
@@ -164,7 +165,7 @@ async fn history(
             unpatrolled: false,
         },
         next_href: next.map(|_| format!("/threads/{}/history?{}", thread.slug, encode(&next_query))),
-        rows: with_default_comparison(rows.iter().map(ChangeView::from).collect()),
+        rows: with_default_comparison(rows.iter().map(changelog::entry_view).collect()),
         head_seq,
         history_href: format!("/threads/{}/history", thread.slug),
         notice: merged.map(|seq| {
@@ -181,7 +182,7 @@ async fn history(
 
 /// Checks "compare from" on the second newest revision and "compare to" on the newest, so the
 /// compare button works without choosing.
-fn with_default_comparison(mut rows: Vec<ChangeView>) -> Vec<ChangeView> {
+fn with_default_comparison(mut rows: Vec<ChangeEntryView>) -> Vec<ChangeEntryView> {
     let mut revisions = rows.iter_mut().filter(|r| r.rev_seq.is_some());
     if let Some(newest) = revisions.next() {
         newest.compare_to = true;

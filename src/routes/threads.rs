@@ -4,13 +4,14 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::synthesis::encode;
-use super::{cursor, reshow_if_invalid, see_other};
+use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db::threads::{ThreadCursor, ThreadListQuery, ThreadSort};
 use crate::db::{self, threads};
 use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
+use crate::ops::cursor;
 use crate::ops::threads::ThreadInput;
 use crate::ops::{access, following};
 use crate::render::pages::changes::KindOption;

@@ -17,8 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use askama::Template;
 
-use crate::auth::Visitor;
-use crate::domain::roles;
+use crate::domain::roles::{self, Role};
 use crate::render::assets::{ASSETS, Assets};
 
 pub use forms::{Field, FormPage};
@@ -53,20 +52,42 @@ pub struct ChromeUser {
     pub unread_notifications: i64,
 }
 
+/// The visitor as the frame of a page needs them. The routes build it from the session (see
+/// `routes`), so pages never depend on how sessions work.
+#[derive(Debug, Clone, Default)]
+pub struct VisitorView {
+    pub user: Option<SignedInView>,
+    /// The token their forms carry.
+    pub csrf_token: String,
+    /// Their unread notifications (0 for anonymous visitors).
+    pub unread_notifications: i64,
+}
+
+/// A logged-in visitor as the frame of a page needs them.
+#[derive(Debug, Clone)]
+pub struct SignedInView {
+    pub username: String,
+    pub role: Role,
+    /// While they are suspended: why every write of theirs is refused.
+    pub suspension_refusal: Option<String>,
+}
+
 impl Chrome {
-    /// The header for this visitor.
-    pub fn of(visitor: &Visitor) -> Self {
+    /// The header for this visitor (anything the routes can turn into a [`VisitorView`]).
+    pub fn of(visitor: impl Into<VisitorView>) -> Self {
+        let visitor = visitor.into();
+        let unread_notifications = visitor.unread_notifications;
         Chrome {
-            user: visitor.user.as_ref().map(|u| ChromeUser {
-                username: u.username.clone(),
+            user: visitor.user.map(|u| ChromeUser {
                 role: u.role.as_str(),
                 can_create_thread: roles::can_create_thread(u.role),
                 can_manage_users: roles::can_manage_users(u.role),
                 can_moderate: roles::can_moderate(u.role),
-                suspended: u.suspension.as_ref().map(|s| threads::capitalized(&s.refusal())),
-                unread_notifications: visitor.unread_notifications,
+                suspended: u.suspension_refusal.as_deref().map(threads::capitalized),
+                unread_notifications,
+                username: u.username,
             }),
-            csrf_token: visitor.csrf_token.clone(),
+            csrf_token: visitor.csrf_token,
             assets: &ASSETS,
         }
     }

@@ -3,8 +3,6 @@
 use askama::Template;
 
 use super::Chrome;
-use crate::db::notifications::NotificationListed;
-use crate::render::format;
 
 /// One notification as the list shows it.
 #[derive(Debug, Clone)]
@@ -21,28 +19,13 @@ pub struct NotificationView {
     pub unread: bool,
 }
 
-impl From<&NotificationListed> for NotificationView {
-    fn from(n: &NotificationListed) -> Self {
-        NotificationView {
-            id: n.id,
-            thread_slug: n.thread_slug.clone(),
-            thread_title: n.thread_title.clone(),
-            changes: changes_phrase(n.change_count),
-            by: by_phrase(&n.actors, n.actor_count),
-            at: format::timestamp(n.updated_at),
-            at_iso: format::iso_timestamp(n.updated_at),
-            unread: n.read_at.is_none(),
-        }
-    }
-}
-
 /// "1 change" / "N changes".
 pub fn changes_phrase(count: i32) -> String {
     if count == 1 { "1 change".to_owned() } else { format!("{count} changes") }
 }
 
 /// The latest actors in words; `total` counts all of them, `names` holds the latest few.
-fn by_phrase(names: &[String], total: i64) -> String {
+pub fn by_phrase(names: &[String], total: i64) -> String {
     let others = total - i64::try_from(names.len()).unwrap_or(0);
     match (names, others) {
         ([], _) => String::new(),

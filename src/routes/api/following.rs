@@ -10,12 +10,8 @@ use super::inputs::{AfterParam, Slug};
 use super::views::{ErrorBody, stance_schema, status_schema};
 use super::{API, require_user};
 use crate::auth::Visitor;
-use crate::db;
-use crate::db::follows::FollowedThread;
-use crate::db::threads::ThreadSort;
 use crate::error::ApiError;
-use crate::ops::following::{self, ReaderState};
-use crate::routes::cursor;
+use crate::ops::following::{self, FollowedThread, ReaderState};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -113,12 +109,8 @@ pub async fn list(
     query: web::Query<AfterParam>,
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
-    let after = query.after.as_deref().map(|a| cursor::decode_thread(a, ThreadSort::Activity)).transpose()?;
-    let (rows, next) = following::following(&state.pool, user, after).await?;
-    Ok(HttpResponse::Ok().json(FollowedList {
-        threads: rows.into_iter().map(Followed::from).collect(),
-        next_cursor: next.as_ref().map(cursor::encode_thread),
-    }))
+    let (rows, next_cursor) = following::list(&state.pool, user, query.into_inner().after).await?;
+    Ok(HttpResponse::Ok().json(FollowedList { threads: rows.into_iter().map(Followed::from).collect(), next_cursor }))
 }
 
 /// Follow a thread
@@ -196,14 +188,8 @@ pub async fn since(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?.clone();
-    let slug = slug.into_inner();
-    crate::domain::validate::slug(&slug).map_err(|_| crate::error::AppError::NotFound)?;
-    let pages = state.clone().into_inner();
-    let (slug, ReaderState { following, since }) = db::with_conn(&state.pool, move |c| {
-        let data = pages.thread_pages.load(c, &slug, crate::render::timeline::MAX_REVISIONS)?;
-        Ok((data.thread.slug.clone(), following::reader_state(c, &user, &data)?))
-    })
-    .await?;
+    let (slug, ReaderState { following, since }) =
+        following::since(&state.pool, state.clone().into_inner(), user, slug.into_inner()).await?;
     Ok(HttpResponse::Ok().json(SinceBody {
         slug,
         following,

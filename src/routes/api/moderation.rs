@@ -79,9 +79,9 @@ pub async fn log(
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
     let q = query.into_inner();
-    let filter = crate::routes::moderation::log_filter(q.action.as_deref())?;
-    let (rows, next_before) = moderation::log_page(&state.pool, user, filter, q.before).await?;
-    Ok(HttpResponse::Ok().json(LogPage { entries: rows.iter().map(LogEntryView::from).collect(), next_before }))
+    let log = moderation::log(&state.pool, Some(user), q.action, q.before).await?;
+    Ok(HttpResponse::Ok()
+        .json(LogPage { entries: log.entries.iter().map(LogEntryView::from).collect(), next_before: log.next_before }))
 }
 
 /// Patrol a change

@@ -10,12 +10,10 @@ use super::inputs::{AfterParam, Text};
 use super::require_user;
 use super::views::ErrorBody;
 use crate::auth::Visitor;
-use crate::db::notifications::NotificationListed;
 use crate::error::{ApiError, AppError};
 use crate::ops::digest::{self, DigestView};
-use crate::ops::notifications::{self, MarkRead};
+use crate::ops::notifications::{self, MarkRead, NotificationListed};
 use crate::render::format;
-use crate::routes::cursor::{decode_notification, encode_notification};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -107,13 +105,11 @@ pub async fn list(
     query: web::Query<AfterParam>,
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
-    let after = query.after.as_deref().filter(|a| !a.is_empty()).map(decode_notification).transpose()?;
-    let (rows, next) = notifications::list(&state.pool, user, after).await?;
-    let unread = notifications::unread(&state.pool, user).await?;
+    let page = notifications::list(&state.pool, user, query.into_inner().after).await?;
     Ok(HttpResponse::Ok().json(NotificationList {
-        notifications: rows.iter().map(|n| NotificationItem::new(n, &state.public_url)).collect(),
-        unread,
-        next_cursor: next.map(encode_notification),
+        notifications: page.rows.iter().map(|n| NotificationItem::new(n, &state.public_url)).collect(),
+        unread: page.unread,
+        next_cursor: page.next,
     }))
 }
 
@@ -169,8 +165,7 @@ pub async fn mark_read(
         MarkReadBody { ids: None, all: Some(true) } => MarkRead::All,
         _ => return Err(AppError::Invalid("send either \"ids\": [...] or \"all\": true".to_owned()).into()),
     };
-    let marked = notifications::mark(&state.pool, user, which).await?;
-    let unread = notifications::unread(&state.pool, user).await?;
+    let notifications::Marked { marked, unread } = notifications::mark(&state.pool, user, which).await?;
     Ok(HttpResponse::Ok().json(MarkedRead { marked, unread }))
 }
 

@@ -7,12 +7,9 @@ use utoipa::ToSchema;
 
 use super::API;
 use super::views::ErrorBody;
-use crate::db::search::{Hit, HitKind};
 use crate::error::{ApiError, AppError};
-use crate::ops::search::{self as search_ops, SearchOutcome, SearchParams};
+use crate::ops::search::{self as search_ops, Hit, HitKind, SearchOutcome, SearchParams, hit_href};
 use crate::render::highlight::{Segment, segments};
-use crate::render::pages::search::hit_href;
-use crate::routes::cursor;
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -103,14 +100,11 @@ pub struct SearchResults {
     )
 )]
 pub async fn search(state: web::Data<AppState>, query: web::Query<SearchParams>) -> Result<HttpResponse, ApiError> {
-    let (request, after) = crate::routes::search::request(&query)?;
-    let text = request.text.clone();
-    match search_ops::search(&state.pool, request, after).await? {
+    let (request, outcome) = search_ops::search(&state.pool, query.into_inner()).await?;
+    match outcome {
         SearchOutcome::NoText => Err(AppError::BadRequest("give the words to search for in q".to_owned()).into()),
-        SearchOutcome::NoTerms => Err(AppError::Invalid(search_ops::no_terms_message(&text)).into()),
-        SearchOutcome::Hits { hits, next } => Ok(HttpResponse::Ok().json(SearchResults {
-            results: hits.iter().map(SearchHit::from).collect(),
-            next_cursor: next.map(cursor::encode_search),
-        })),
+        SearchOutcome::NoTerms => Err(AppError::Invalid(search_ops::no_terms_message(&request.text)).into()),
+        SearchOutcome::Hits { hits, next } => Ok(HttpResponse::Ok()
+            .json(SearchResults { results: hits.iter().map(SearchHit::from).collect(), next_cursor: next })),
     }
 }

@@ -1,5 +1,6 @@
-//! `/account/password`: changing one's password ends every other session.
-//! `/account/digest`: the e-mail address and how often notifications are e-mailed.
+//! Account settings of a signed-in reader: `/account/password` (changing one's password ends
+//! every other session) and `/account/digest` (the e-mail address and how often notifications
+//! are e-mailed). Signing in, up and out is `sign_in`; the private feed URL is `feeds`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -16,7 +17,7 @@ use crate::routes::table::{Routes, at};
 use crate::routes::{reshow_if_invalid, see_other};
 use crate::state::AppState;
 
-/// Registers the account pages.
+/// Registers the account settings pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     Routes::new(cfg)
         .add(at("/account/password").get(form).post(change))
@@ -121,7 +122,7 @@ async fn change(
     let user = visitor.require_user()?;
     let client = super::client_address(&req);
     match login::change_password(&state, user, &input.current_password, &input.new_password, &client).await {
-        Ok(session) => super::accounts::session_started(&state, &req, session).await,
+        Ok(session) => super::sign_in::session_started(&state, &req, session).await,
         Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests(_))) => {
             let status =
                 if matches!(e, AppError::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { e.status_code() };

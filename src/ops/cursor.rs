@@ -1,6 +1,7 @@
 //! Opaque keyset cursors for `?after=` parameters ("<micros>_<id>", "<lower title>_<id>",
 //! "<date>_<id>" and, for search, "<rank>_<kind>_<id>"). A thread cursor is read for the order
-//! the request asks for.
+//! the request asks for. Pages and the API read and write the same cursors, so they live here,
+//! beside the operations that page with them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -1,4 +1,5 @@
-//! `/login`, `/signup`, `/logout`.
+//! Sessions: signing in (`/login`), signing up (`/signup`) and signing out (`/logout`).
+//! What a signed-in reader changes about their account is `settings`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,7 +15,7 @@ use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
-/// Registers the account pages.
+/// Registers the sign-in, sign-up and sign-out pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     Routes::new(cfg)
         .add(at("/login").get(login_form).post(log_in))
