@@ -230,7 +230,7 @@ async fn the_demo_curator_cannot_log_in_with_a_guessable_password() {
     let app = spawn_app().await;
     seed(&app).await;
 
-    let res = app.login("terry-tang", crate::helpers::PASSWORD).await;
+    let res = app.login("terry-tang", crate::common::PASSWORD).await;
 
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let session = app.get_json("/api/v1/session", StatusCode::OK).await;

@@ -12,9 +12,9 @@ async fn healthz_is_ok_while_the_database_answers() {
 #[tokio::test]
 async fn healthz_and_pages_answer_503_when_the_database_is_gone() {
     let app = spawn_app().await;
-    let name = app.db_name.clone();
+    let name = app.database.name.clone();
     tokio::task::spawn_blocking(move || {
-        let mut admin = crate::helpers::admin_connection();
+        let mut admin = crate::common::admin_connection();
         agora::db::drop_database(&mut admin, &name).unwrap();
     })
     .await

@@ -6,6 +6,8 @@ mod admin;
 mod api;
 mod authz;
 mod bounded;
+#[path = "../common/mod.rs"]
+mod common;
 mod concurrency;
 mod demo;
 mod digest;

@@ -111,7 +111,7 @@ async fn event_with_body(app: &TestApp, body: &'static str) {
     app.query(move |c| {
         use agora::db::{events, users};
         use agora::domain::thread::Significance;
-        let author = users::insert(c, "ed", crate::helpers::fixture_hash(), Role::Curator).unwrap().id;
+        let author = users::insert(c, "ed", crate::common::fixture_hash(), Role::Curator).unwrap().id;
         let fields = events::EventFields {
             occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             title: "Pictured".into(),

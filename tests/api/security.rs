@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, location, new_client, spawn_app, texts};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, location, new_client, spawn_app, texts};
 
 /// The fields of a valid new thread, without a CSRF token.
 const THREAD: [(&str, &str); 4] =
