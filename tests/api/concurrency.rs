@@ -31,6 +31,34 @@ async fn race(
     join_all(requests).await
 }
 
+/// Whether exactly one of the racing requests won (answered `won`) and every other one was
+/// refused with 409 Conflict — not merely "did not win"; the winner's index if so.
+fn one_winner_and_conflicts(statuses: &[StatusCode], won: StatusCode) -> Result<usize, String> {
+    let neither: Vec<(usize, StatusCode)> =
+        statuses.iter().copied().enumerate().filter(|(_, s)| *s != won && *s != StatusCode::CONFLICT).collect();
+    if !neither.is_empty() {
+        return Err(format!("every request that did not win is a 409 Conflict; these were not: {neither:?}"));
+    }
+    let winners: Vec<usize> = statuses.iter().enumerate().filter(|(_, s)| **s == won).map(|(i, _)| i).collect();
+    match winners[..] {
+        [winner] => Ok(winner),
+        _ => Err(format!("exactly one request wins ({won}); these did: {winners:?}")),
+    }
+}
+
+#[test]
+fn the_race_check_fails_when_a_request_that_did_not_win_is_not_a_conflict() {
+    let mut statuses = vec![StatusCode::CONFLICT; EDITORS];
+    statuses[7] = StatusCode::SEE_OTHER;
+    assert_eq!(one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER), Ok(7));
+    for loser in [StatusCode::INTERNAL_SERVER_ERROR, StatusCode::OK, StatusCode::SEE_OTHER] {
+        statuses[3] = loser;
+        assert!(one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).is_err(), "{loser} beside the winner");
+    }
+    let no_winner = vec![StatusCode::CONFLICT; EDITORS];
+    assert!(one_winner_and_conflicts(&no_winner, StatusCode::SEE_OTHER).is_err(), "nobody won");
+}
+
 fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
@@ -47,10 +75,9 @@ async fn fifty_synthesis_saves_from_one_base_make_one_revision_and_forty_nine_co
     })
     .await;
 
-    let winners = results.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count();
-    let conflicts: Vec<_> = results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::CONFLICT).collect();
-    assert_eq!((winners, conflicts.len()), (1, EDITORS - 1));
-    for (i, (_, page)) in conflicts {
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    let winner = one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).unwrap();
+    for (i, (_, page)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
         assert_eq!(
             texts(page, "textarea[name=body]"),
             [format!("Editor {i} rewrote this.")],
@@ -77,15 +104,13 @@ async fn fifty_api_saves_from_one_base_make_one_revision_and_return_every_text()
         }
     });
     let results = join_all(saves).await;
-    let winners: Vec<usize> =
-        results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::CREATED).map(|(i, _)| i).collect();
-    assert_eq!(winners.len(), 1, "exactly one save wins");
-    // Every other answer is a conflict that hands the loser's own text back, not merely "not a win".
-    for (i, (status, body)) in results.iter().enumerate().filter(|(i, _)| *i != winners[0]) {
-        assert_eq!(*status, StatusCode::CONFLICT, "editor {i} lost with a conflict: {body}");
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    let winner = one_winner_and_conflicts(&statuses, StatusCode::CREATED).unwrap();
+    // Every other answer is a conflict that hands the loser's own text back.
+    for (i, (_, body)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
         assert_eq!(body["yours"], format!("Text {i}"), "editor {i} keeps their text");
         assert_eq!(body["current"]["seq"], 1, "editor {i} sees the winning revision");
-        assert_eq!(body["current"]["body_markdown"], format!("Text {}", winners[0]), "editor {i}");
+        assert_eq!(body["current"]["body_markdown"], format!("Text {winner}"), "editor {i}");
     }
     assert_eq!(app.count("revisions").await, 1);
 }
@@ -120,20 +145,16 @@ async fn fifty_edits_of_one_interpretation_from_one_version_keep_one_and_return_
     })
     .await;
 
-    let winners: Vec<usize> =
-        results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::SEE_OTHER).map(|(i, _)| i).collect();
-    assert_eq!(winners.len(), 1);
-    for (i, (status, page)) in results.iter().enumerate() {
-        if *status == StatusCode::CONFLICT {
-            assert_eq!(
-                texts(page, "textarea[name=body]"),
-                [format!("Version by editor {i}")],
-                "editor {i} keeps their text"
-            );
-            assert_eq!(texts(page, "[role=alert]").len(), 1);
-        }
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    let winner = one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).unwrap();
+    for (i, (_, page)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
+        assert_eq!(
+            texts(page, "textarea[name=body]"),
+            [format!("Version by editor {i}")],
+            "editor {i} keeps their text"
+        );
+        assert_eq!(texts(page, "[role=alert]").len(), 1);
     }
-    assert_eq!(results.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).count(), EDITORS - 1);
     let (body, version): (String, i32) = app
         .query(move |c| {
             use agora::db::schema::interpretations::dsl::*;
@@ -141,7 +162,7 @@ async fn fifty_edits_of_one_interpretation_from_one_version_keep_one_and_return_
             interpretations.find(id).select((body_md, version)).first(c).unwrap()
         })
         .await;
-    assert_eq!(body, format!("Version by editor {}", winners[0]));
+    assert_eq!(body, format!("Version by editor {winner}"));
     assert_eq!(version, 2);
 }
 
