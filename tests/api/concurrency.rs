@@ -46,6 +46,21 @@ fn one_winner_and_conflicts(statuses: &[StatusCode], won: StatusCode) -> Result<
     }
 }
 
+/// Checks a race of form posts: one editor's save went through (a redirect) and every other
+/// editor got the form back as a conflict, told so, holding their own text; returns the winner.
+fn one_saved_and_the_rest_keep_their_text(
+    results: &[(StatusCode, String)],
+    text_of: impl Fn(usize) -> String,
+) -> usize {
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    let winner = one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).unwrap();
+    for (i, (_, page)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
+        assert_eq!(texts(page, "textarea[name=body]"), [text_of(i)], "editor {i} keeps their text");
+        assert_eq!(texts(page, "[role=alert]").len(), 1, "editor {i} is told of the conflict");
+    }
+    winner
+}
+
 #[test]
 fn the_race_check_fails_when_a_request_that_did_not_win_is_not_a_conflict() {
     let mut statuses = vec![StatusCode::CONFLICT; EDITORS];
@@ -75,15 +90,7 @@ async fn fifty_synthesis_saves_from_one_base_make_one_revision_and_forty_nine_co
     })
     .await;
 
-    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
-    let winner = one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).unwrap();
-    for (i, (_, page)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
-        assert_eq!(
-            texts(page, "textarea[name=body]"),
-            [format!("Editor {i} rewrote this.")],
-            "editor {i} keeps their text"
-        );
-    }
+    one_saved_and_the_rest_keep_their_text(&results, |i| format!("Editor {i} rewrote this."));
     assert_eq!(app.count("revisions").await, 2);
 }
 
@@ -145,16 +152,7 @@ async fn fifty_edits_of_one_interpretation_from_one_version_keep_one_and_return_
     })
     .await;
 
-    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
-    let winner = one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).unwrap();
-    for (i, (_, page)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
-        assert_eq!(
-            texts(page, "textarea[name=body]"),
-            [format!("Version by editor {i}")],
-            "editor {i} keeps their text"
-        );
-        assert_eq!(texts(page, "[role=alert]").len(), 1);
-    }
+    let winner = one_saved_and_the_rest_keep_their_text(&results, |i| format!("Version by editor {i}"));
     let (body, version): (String, i32) = app
         .query(move |c| {
             use agora::db::schema::interpretations::dsl::*;

@@ -3,7 +3,7 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, changes_column, spawn_app, texts};
+use crate::helpers::{THREAD_PAGE_HEADINGS, TestApp, changes_column, section, spawn_app, texts};
 
 const DEMO: &str = "/threads/open-vs-closed-weights";
 
@@ -14,11 +14,6 @@ async fn seed(app: &TestApp) -> bool {
         .await
         .unwrap()
         .expect("seeding the demo")
-}
-
-/// The selector of a thread-page section by its heading's anchor.
-fn section(anchor: &str) -> String {
-    format!("section[aria-labelledby={anchor}]")
 }
 
 /// The demo's events as the shipped JSON has them, in date order: (date, title, significance).
@@ -84,18 +79,7 @@ async fn the_demo_thread_loads_with_every_section_of_the_page_format() {
         ]
     );
     assert_eq!(texts(&html, ".thread-header .meta"), ["Curated by terry-tang · Since Feb 2023 · Updated Mar 8, 2026"]);
-    assert_eq!(
-        texts(&html, "main h2"),
-        [
-            "Canonical Synthesis",
-            "Timeline",
-            "The Arc",
-            "Interpretations",
-            "Open Questions",
-            "Events in this thread",
-            "Active Controversies"
-        ]
-    );
+    assert_eq!(texts(&html, "main h2"), THREAD_PAGE_HEADINGS);
 
     let synthesis = texts(&html, &format!("{} .meta", section("synthesis")));
     assert_eq!(synthesis.len(), 1);

@@ -25,10 +25,7 @@ async fn thread_event_titles(app: &TestApp, slug: &str) -> Vec<String> {
 
 /// Adds an event to a thread through its form; returns the event's id, read from the thread page.
 async fn add_event(app: &TestApp, slug: &str, date: &str, title: &str, significance: &str) -> i64 {
-    let fields = [("date", date), ("title", title), ("significance", significance), ("url", ""), ("body", "")];
-    let res = app.post_form(&format!("/threads/{slug}/events"), &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "add event {title}");
-    assert_eq!(location(&res), format!("/threads/{slug}#events"));
+    app.add_event(slug, date, title, significance).await;
     event_id(&app.page(&format!("/threads/{slug}")).await, title)
 }
 

@@ -45,6 +45,27 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     TestApp { address, pool, client: new_client(), database: Arc::new(database) }
 }
 
+/// The fields of a valid new-thread form titled `title` (without a CSRF token).
+pub const fn new_thread_fields(title: &str) -> [(&'static str, &str); 4] {
+    [("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")]
+}
+
+/// The headings of a thread page's sections, in page order.
+pub const THREAD_PAGE_HEADINGS: [&str; 7] = [
+    "Canonical Synthesis",
+    "Timeline",
+    "The Arc",
+    "Interpretations",
+    "Open Questions",
+    "Events in this thread",
+    "Active Controversies",
+];
+
+/// The CSS selector of a section of the thread page, by the anchor its heading carries.
+pub fn section(anchor: &str) -> String {
+    format!("section[aria-labelledby={anchor}]")
+}
+
 /// A fresh client (another browser).
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
@@ -88,6 +109,24 @@ impl TestApp {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
         self.post_form_raw(path, &all).await
+    }
+
+    /// Submits a form with the CSRF token the page carried and extra request `headers` (say, an
+    /// `Origin` or `Referer` a browser on another site would send).
+    pub async fn post_form_with_headers(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let mut request = self.client.post(format!("{}{path}", self.address)).form(&all);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
     }
 
     /// Submits exactly these fields (no token added).
@@ -139,14 +178,17 @@ impl TestApp {
 
     /// Creates a thread through the form; returns its slug.
     pub async fn create_thread(&self, title: &str) -> String {
-        let res = self
-            .post_form(
-                "/threads",
-                &[("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")],
-            )
-            .await;
+        let res = self.post_form("/threads", &new_thread_fields(title)).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "create thread {title}");
         location(&res).trim_start_matches("/threads/").to_owned()
+    }
+
+    /// Adds an event to a thread through its form and expects to be sent back to its events.
+    pub async fn add_event(&self, slug: &str, date: &str, title: &str, significance: &str) {
+        let fields = [("date", date), ("title", title), ("significance", significance), ("url", ""), ("body", "")];
+        let res = self.post_form(&format!("/threads/{slug}/events"), &fields).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "add event {title}");
+        assert_eq!(location(&res), format!("/threads/{slug}#events"), "add event {title}");
     }
 
     /// Saves the synthesis through the form on top of `base_seq`.

@@ -9,11 +9,8 @@ use reqwest::StatusCode;
 
 use crate::common::PASSWORD;
 use crate::helpers::{
-    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, spawn_app, texts,
+    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, section, spawn_app, texts,
 };
-
-/// The synthesis section of a thread page.
-const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
 
 /// Every stored revision's body, oldest first.
 async fn stored_bodies(app: &TestApp) -> Vec<String> {
@@ -25,7 +22,7 @@ async fn stored_bodies(app: &TestApp) -> Vec<String> {
 /// changed since a last visit.
 async fn synthesis_text(app: &TestApp, slug: &str) -> Vec<String> {
     let anonymous = app.another_browser();
-    texts(&anonymous.page(&format!("/threads/{slug}")).await, &format!("{SYNTHESIS} .prose"))
+    texts(&anonymous.page(&format!("/threads/{slug}")).await, &format!("{} .prose", section("synthesis")))
 }
 
 /// What each change of a changelog table was, top row first.
@@ -52,7 +49,7 @@ async fn only_question(app: &TestApp, slug: &str) -> i64 {
 }
 
 /// The change id behind revision `seq`, from the moderator's "Hide revision N" link.
-async fn change_of_revision(moderator: &TestApp, slug: &str, seq: i32) -> i64 {
+async fn change_behind_hide_link(moderator: &TestApp, slug: &str, seq: i32) -> i64 {
     let html = moderator.page(&format!("/threads/{slug}/revisions/{seq}")).await;
     let href = attrs(&html, "a", "href")
         .into_iter()
@@ -350,7 +347,7 @@ async fn hiding_without_a_reason_is_a_422_and_hides_nothing() {
     app.save_synthesis_ok(&slug, 0, "Fine text.", "").await;
     app.save_synthesis_ok(&slug, 1, "Other text.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     let form = maud.page(&format!("/changes/{change}/hide")).await;
     assert_every_control_labelled(&form);
     assert_eq!(attrs(&form, "input[name=reason]", "required").len(), 1);
@@ -397,7 +394,7 @@ async fn a_hidden_revisions_text_and_summary_never_reach_a_reader() {
     app.save_synthesis_ok(&slug, 0, "Decent text.", "Start").await;
     app.save_synthesis_ok(&slug, 1, "Decent text.\n\nHe lives at 12 SECRET Street.", "adds ADDRESS-SUMMARY").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
 
     let res = maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "doxxing")]).await;
 
@@ -443,7 +440,7 @@ async fn a_curator_cannot_bring_a_hidden_revision_back_by_reverting_or_undoing()
     app.save_synthesis_ok(&slug, 0, "Decent text.", "").await;
     app.save_synthesis_ok(&slug, 1, "Decent text.\n\nHe lives at 12 SECRET Street.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     let res = maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "doxxing")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(stored_bodies(&app).await.len(), 3);
@@ -466,7 +463,7 @@ async fn unhiding_a_revision_shows_it_to_readers_again() {
     app.save_synthesis_ok(&slug, 1, "Second text, rude.", "rude summary").await;
     app.save_synthesis_ok(&slug, 2, "Third text.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     let res = maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "rude")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let reader = app.another_browser();
@@ -550,7 +547,7 @@ async fn an_expired_lock_no_longer_refuses() {
     app.save_synthesis_ok(&slug, 0, "After the lock ran out.", "").await;
     let page = app.page(&format!("/threads/{slug}")).await;
     assert!(texts(&page, ".locked").is_empty());
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["After the lock ran out."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["After the lock ran out."]);
 }
 
 #[tokio::test]
@@ -689,7 +686,7 @@ async fn the_moderation_log_lists_hides_locks_suspensions_and_rollbacks_with_the
     bob.save_synthesis_ok(&slug, 1, "Bad.", "").await;
     bob.save_synthesis_ok(&slug, 2, "Worse.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     assert_eq!(
         maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "insult")]).await.status(),
         StatusCode::SEE_OTHER

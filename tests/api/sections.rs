@@ -3,18 +3,16 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, new_client, spawn_app, texts};
+use crate::helpers::{
+    THREAD_PAGE_HEADINGS, TestApp, assert_every_control_labelled, attrs, location, new_client, section, spawn_app,
+    texts,
+};
 
 /// The thread page as an anonymous visitor sees it (no edit tools in the text).
 async fn public_page(app: &TestApp, slug: &str) -> String {
     let res = new_client().get(format!("{}/threads/{slug}", app.address)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     res.text().await.unwrap()
-}
-
-/// The CSS selector of a section of the thread page, by the anchor its heading carries.
-fn section(anchor: &str) -> String {
-    format!("section[aria-labelledby={anchor}]")
 }
 
 /// The ids of a section's items, read from their edit links (`/threads/{slug}/{kind}/{id}/edit`).
@@ -262,18 +260,7 @@ async fn the_sections_appear_in_the_order_of_the_page_format() {
 
     let html = public_page(&app, &slug).await;
 
-    assert_eq!(
-        texts(&html, "main h2"),
-        [
-            "Canonical Synthesis",
-            "Timeline",
-            "The Arc",
-            "Interpretations",
-            "Open Questions",
-            "Events in this thread",
-            "Active Controversies"
-        ]
-    );
+    assert_eq!(texts(&html, "main h2"), THREAD_PAGE_HEADINGS);
     assert_eq!(texts(&html, &format!("{} h3", section("arc"))), ["2006: Demotion"]);
     assert_eq!(texts(&html, &format!("{} h3", section("interpretations"))), ["Taxonomic reading"]);
     assert_eq!(texts(&html, &format!("{} h3", section("controversies"))), ["Dwarf planets"]);
