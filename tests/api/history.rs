@@ -17,7 +17,6 @@ async fn stored_bodies(app: &TestApp) -> Vec<String> {
     app.query(|c| revisions::table.order(revisions::seq).select(revisions::body_md).load::<String>(c).unwrap()).await
 }
 
-/// The text of the synthesis on the thread page, as `app` sees it.
 /// The synthesis as everyone reads it: an anonymous visitor, for whom nothing is marked as
 /// changed since a last visit.
 async fn synthesis_text(app: &TestApp, slug: &str) -> Vec<String> {

@@ -6,11 +6,9 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, spawn_app, table_column, texts,
+    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, section, spawn_app,
+    table_column, texts,
 };
-
-/// The synthesis section of a thread page.
-const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
 
 /// Every stored revision as (seq, body), oldest first.
 async fn stored_revisions(app: &TestApp) -> Vec<(i32, String)> {
@@ -45,7 +43,7 @@ async fn the_first_save_creates_revision_one_and_the_page_credits_its_author() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     let before = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&before, &format!("{SYNTHESIS} .empty")), ["No synthesis has been written yet."]);
+    assert_eq!(texts(&before, &format!("{} .empty", section("synthesis"))), ["No synthesis has been written yet."]);
 
     let res = app.save_synthesis(&slug, 0, "Pluto was **demoted** in 2006.", "First draft").await;
 
@@ -53,12 +51,12 @@ async fn the_first_save_creates_revision_one_and_the_page_credits_its_author() {
     assert_eq!(location(&res), format!("/threads/{slug}#synthesis"));
     assert_eq!(app.count("revisions").await, 1);
     let html = app.page(&format!("/threads/{slug}")).await;
-    let meta = texts(&html, &format!("{SYNTHESIS} .meta"));
+    let meta = texts(&html, &format!("{} .meta", section("synthesis")));
     assert_eq!(meta.len(), 1);
     assert!(meta[0].starts_with("Author: alice | Last updated:"), "meta: {meta:?}");
     assert!(meta[0].ends_with("Revision 1"), "meta: {meta:?}");
-    assert_eq!(texts(&html, &format!("{SYNTHESIS} .prose")), ["Pluto was demoted in 2006."]);
-    assert_eq!(texts(&html, &format!("{SYNTHESIS} .prose strong")), ["demoted"]);
+    assert_eq!(texts(&html, &format!("{} .prose", section("synthesis"))), ["Pluto was demoted in 2006."]);
+    assert_eq!(texts(&html, &format!("{} .prose strong", section("synthesis"))), ["demoted"]);
 }
 
 #[tokio::test]
@@ -97,7 +95,7 @@ async fn a_save_from_a_stale_base_is_a_conflict_that_keeps_both_versions() {
     assert_every_control_labelled(&html);
     assert_eq!(app.count("revisions").await, 2);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Someone else's newer text."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Someone else's newer text."]);
 }
 
 #[tokio::test]
@@ -113,7 +111,7 @@ async fn resubmitting_the_conflict_form_saves_on_top_of_the_newer_revision() {
 
     assert_eq!(app.count("revisions").await, 3);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Merged text."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Merged text."]);
 }
 
 #[tokio::test]
@@ -351,7 +349,7 @@ async fn reverting_creates_a_new_revision_with_the_old_text_and_keeps_history() 
     assert_eq!(changes_column(&history, "Who"), ["maud", "alice", "alice"]);
     assert_eq!(history_summaries(&history)[0], "“Reverted to revision 1 (written by alice): undo vandalism” changes");
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Good text."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Good text."]);
 }
 
 #[tokio::test]
@@ -383,7 +381,7 @@ async fn reverting_from_a_stale_base_is_a_conflict_and_changes_nothing() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app.count("revisions").await, 3);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Third."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Third."]);
 }
 
 #[tokio::test]
@@ -427,7 +425,7 @@ async fn a_reader_cannot_edit_or_save_the_synthesis() {
     assert_eq!(app.count("revisions").await, 1);
     let page = app.page(&format!("/threads/{slug}")).await;
     assert!(
-        texts(&page, &format!("{SYNTHESIS} a")).iter().all(|t| t != "Edit synthesis"),
+        texts(&page, &format!("{} a", section("synthesis"))).iter().all(|t| t != "Edit synthesis"),
         "a reader is offered the editor"
     );
 }

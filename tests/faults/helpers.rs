@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{blocking, insert_user};
+use crate::common::{TestDatabase, blocking, insert_user};
 
 /// Longest any single HTTP request of a test may take (a request during a database outage
 /// waits up to the pool's two-second connection timeout).
@@ -65,6 +65,14 @@ pub async fn insert_user_at(database_url: &str, username: &str, role: Role) {
         insert_user(&mut conn, &username, role);
     })
     .await;
+}
+
+/// A test database holding the fixture user `curator`, a curator, for tests that drive the API
+/// as them.
+pub async fn database_with_curator() -> TestDatabase {
+    let database = blocking(TestDatabase::create).await;
+    insert_user_at(&database.url, "curator", Role::Curator).await;
+    database
 }
 
 /// An HTTP client that neither follows redirects nor keeps cookies, with a request timeout.
