@@ -8,7 +8,8 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, changes_column, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{assert_every_control_labelled, changes_column, texts};
 
 fn run_agora(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))

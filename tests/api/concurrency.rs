@@ -4,7 +4,8 @@ use agora::domain::roles::Role;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::texts;
 
 const EDITORS: usize = 50;
 
@@ -192,7 +193,7 @@ async fn a_stale_edit_of_any_section_item_conflicts_and_can_then_be_saved_knowin
         let res = app.post_form(&path, &edit(fields, "1")).await;
         assert_eq!(res.status(), StatusCode::CONFLICT, "{kind}: stale edit");
         let page = res.text().await.unwrap();
-        let base = crate::helpers::attrs(&page, "input[name=base_version]", "value");
+        let base = crate::pages::attrs(&page, "input[name=base_version]", "value");
         assert_eq!(base, ["2"], "{kind}: the conflict form saves over the current version");
         assert_eq!(
             app.post_form(&path, &edit(fields, &base[0])).await.status(),

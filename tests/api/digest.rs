@@ -12,8 +12,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::common::eventually;
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, spawn_app, spawn_app_with, texts};
+use crate::helpers::{TestApp, location, spawn_app, spawn_app_with};
 use crate::notifications::{edit_synthesis, notifications_of};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 use crate::smtp_sink::{SmtpSink, dead_smtp_url};
 
 fn mailer(url: &str) -> Mailer {

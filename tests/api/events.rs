@@ -3,7 +3,8 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// The events list of a thread page.
 const THREAD_EVENTS: &str = "section[aria-labelledby=events] ol.events li";

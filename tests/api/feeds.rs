@@ -11,8 +11,8 @@ use reqwest::header::HeaderMap;
 use serde_json::json;
 
 use crate::common::fixture_hash;
-use crate::helpers::{TestApp, api_error, assert_every_control_labelled, attrs, expect_json, spawn_app, texts};
-use crate::moderation_api::change_of_revision;
+use crate::helpers::{TestApp, api_error, expect_json, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// `GET path` expecting 200 and an Atom document; the parsed feed and the headers.
 async fn feed(app: &TestApp, path: &str) -> (Feed, HeaderMap) {
@@ -190,7 +190,7 @@ async fn a_hidden_revision_says_nothing_of_its_content_and_hiding_changes_the_et
     app.api_save_synthesis_ok(&slug, 2, "Fine again.", "cleaned up").await;
     let path = format!("/threads/{slug}/feed.atom");
     let (_, before) = feed(&app, &path).await;
-    let change = change_of_revision(&app, &slug, 2).await;
+    let change = app.api_change_of_revision(&slug, 2).await;
     let moderator = app.browser_as("maud", Role::Moderator).await;
     let hide =
         moderator.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "personal data" })).await;
@@ -461,7 +461,7 @@ async fn the_private_feed_has_edits_of_followed_threads_events_and_hides_what_mo
     }
     app.api_save_synthesis_ok(&followed, 0, "SECRET-BODY", "SECRET-SUMMARY").await;
     app.api_save_synthesis_ok(&followed, 1, "Fine text.", "cleaned up").await;
-    let change = change_of_revision(&app, &followed, 1).await;
+    let change = app.api_change_of_revision(&followed, 1).await;
     let moderator = app.browser_as("maud", Role::Moderator).await;
     let hide = moderator.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "doxxing" })).await;
     assert_eq!(hide.status(), StatusCode::OK);

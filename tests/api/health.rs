@@ -40,7 +40,7 @@ async fn an_internal_error_shows_a_reference_but_no_internals() {
     let res = app.get(&format!("/threads/{slug}")).await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let html = res.text().await.unwrap();
-    let reference = crate::helpers::texts(&html, "code");
+    let reference = crate::pages::texts(&html, "code");
     assert_eq!(reference.len(), 1, "one reference on the page");
     assert!(!reference[0].is_empty());
     assert!(!html.contains("controversies"), "the cause stays in the log");

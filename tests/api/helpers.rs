@@ -1,5 +1,6 @@
 //! The harness of the API tests: `spawn_app()` and a `TestApp` with one method per thing a user
-//! does. Databases and the in-process server come from the shared `crate::common`.
+//! does, plus reading JSON answers. Databases and the in-process server come from the shared
+//! `crate::common`; reading HTML pages is `crate::pages`.
 
 use std::sync::Arc;
 
@@ -8,7 +9,6 @@ use agora::db::PgPool;
 use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::{Response, StatusCode};
-use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
 use crate::common::{PASSWORD, TestDatabase, blocking, insert_user, start_app};
@@ -48,22 +48,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 /// The fields of a valid new-thread form titled `title` (without a CSRF token).
 pub const fn new_thread_fields(title: &str) -> [(&'static str, &str); 4] {
     [("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")]
-}
-
-/// The headings of a thread page's sections, in page order.
-pub const THREAD_PAGE_HEADINGS: [&str; 7] = [
-    "Canonical Synthesis",
-    "Timeline",
-    "The Arc",
-    "Interpretations",
-    "Open Questions",
-    "Events in this thread",
-    "Active Controversies",
-];
-
-/// The CSS selector of a section of the thread page, by the anchor its heading carries.
-pub fn section(anchor: &str) -> String {
-    format!("section[aria-labelledby={anchor}]")
 }
 
 /// A fresh client (another browser).
@@ -237,6 +221,21 @@ impl TestApp {
         assert_eq!(expect_json(res, StatusCode::CREATED).await["seq"], base_seq + 1, "save on base {base_seq}");
     }
 
+    /// The entries of a thread's changelog through the JSON API, as this client sees them,
+    /// newest first.
+    pub async fn api_thread_changes(&self, slug: &str) -> Vec<Value> {
+        let body = self.get_json(&format!("/api/v1/threads/{slug}/changes"), StatusCode::OK).await;
+        body["changes"].as_array().unwrap().clone()
+    }
+
+    /// The changelog id of revision `seq`, through the JSON API.
+    pub async fn api_change_of_revision(&self, slug: &str, seq: i32) -> i64 {
+        let changes = self.api_thread_changes(slug).await;
+        let entry =
+            changes.iter().find(|c| c["revision"] == seq).unwrap_or_else(|| panic!("no entry for revision {seq}"));
+        entry["id"].as_i64().unwrap()
+    }
+
     /// Makes `username` follow the thread `slug` (fixtures insert rows directly).
     pub async fn follow(&self, username: &str, slug: &str) {
         let (username, slug) = (username.to_owned(), slug.to_owned());
@@ -296,59 +295,14 @@ pub async fn api_error(res: Response, status: StatusCode) -> String {
     message
 }
 
+/// A field of every entry of a JSON list, in order.
+pub fn column<'a>(rows: &'a [Value], field: &str) -> Vec<&'a Value> {
+    rows.iter().map(|r| &r[field]).collect()
+}
+
 /// The `Location` header of a redirect.
 pub fn location(res: &Response) -> String {
     res.headers().get("location").expect("a Location header").to_str().unwrap().to_owned()
-}
-
-/// The trimmed texts of every element matching `css`.
-pub fn texts(html: &str, css: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector)
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
-}
-
-/// The value of `attr` on every element matching `css`.
-pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
-}
-
-/// The cells under the column headed `header` in the table matching `table`, top row first.
-/// Cells are found by the heading's position, so a moved or renamed column fails loudly rather
-/// than reading its neighbour. Rows without a cell in that position (a full-width row) are skipped.
-pub fn table_column(html: &str, table: &str, header: &str) -> Vec<String> {
-    let headers = texts(html, &format!("{table} thead th"));
-    let Some(index) = headers.iter().position(|h| h == header) else {
-        panic!("no column {header:?} in {headers:?}");
-    };
-    texts(html, &format!("{table} tbody tr > td:nth-child({})", index + 1))
-}
-
-/// The cells under the column headed `header` in a changelog table (a thread's history, recent
-/// changes, the moderation log), top row first.
-pub fn changes_column(html: &str, header: &str) -> Vec<String> {
-    table_column(html, "table.changes", header)
-}
-
-/// The ids of the rows of a changelog table (`change-17` → 17), top first.
-pub fn change_ids(html: &str) -> Vec<i64> {
-    attrs(html, "tr.change", "id").iter().map(|id| id.trim_start_matches("change-").parse().unwrap()).collect()
-}
-
-/// Every form control in the page has a label (by `for`, by nesting, or by aria-label).
-pub fn assert_every_control_labelled(html: &str) {
-    let doc = Html::parse_document(html);
-    let controls = Selector::parse("input:not([type=hidden]), textarea, select").unwrap();
-    let labels: Vec<String> = attrs(html, "label", "for");
-    for control in doc.select(&controls) {
-        let id = control.value().attr("id").unwrap_or_default();
-        let labelled = labels.iter().any(|f| f == id) || control.value().attr("aria-label").is_some();
-        assert!(labelled, "control without a label: {}", control.html());
-    }
 }
 
 /// Every (method, path pattern) the running app registered. The server's workers build the app

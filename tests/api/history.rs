@@ -8,9 +8,8 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 
 use crate::common::PASSWORD;
-use crate::helpers::{
-    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, section, spawn_app, texts,
-};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, change_ids, changes_column, section, texts};
 
 /// Every stored revision's body, oldest first.
 async fn stored_bodies(app: &TestApp) -> Vec<String> {

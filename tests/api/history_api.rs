@@ -5,8 +5,7 @@ use agora::domain::roles::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{api_error, expect_json, spawn_app};
-use crate::moderation_api::{column, thread_changes};
+use crate::helpers::{api_error, column, expect_json, spawn_app};
 
 #[tokio::test]
 async fn the_changelog_lists_synthesis_saves_and_a_section_edit_together_newest_first() {
@@ -25,7 +24,7 @@ async fn the_changelog_lists_synthesis_saves_and_a_section_edit_together_newest_
     assert_eq!(res.status(), StatusCode::OK);
     app.api_save_synthesis_ok(&slug, 1, "Pluto was demoted in 2006.", "Add the year").await;
 
-    let changes = thread_changes(&app, &slug).await;
+    let changes = app.api_thread_changes(&slug).await;
 
     assert_eq!(column(&changes, "kind"), ["synthesis", "controversy", "controversy", "synthesis"]);
     assert_eq!(column(&changes, "revision"), [&json!(2), &Value::Null, &Value::Null, &json!(1)]);

@@ -13,7 +13,8 @@ use diesel::sql_types::{BigInt, Text};
 use reqwest::StatusCode;
 
 use crate::common::fixture_hash;
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// How many threads the fixture has.
 const THREADS: usize = 95;

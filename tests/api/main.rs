@@ -30,6 +30,7 @@ mod notifications;
 mod openapi;
 mod openapi_links;
 mod origins;
+mod pages;
 mod passwords;
 mod search;
 mod sections;

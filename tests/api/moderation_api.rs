@@ -1,34 +1,16 @@
 //! The JSON API of moderation: hiding and what readers then see, patrol, locks, suspensions,
-//! roles and the moderation log. The helpers here also serve `history_api`.
+//! roles and the moderation log.
 
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::PASSWORD;
-use crate::helpers::{TestApp, api_error, expect_json, spawn_app};
-
-/// The entries of a thread's changelog as `app` sees them, newest first.
-pub(crate) async fn thread_changes(app: &TestApp, slug: &str) -> Vec<Value> {
-    let body = app.get_json(&format!("/api/v1/threads/{slug}/changes"), StatusCode::OK).await;
-    body["changes"].as_array().unwrap().clone()
-}
-
-/// The changelog id of revision `seq`.
-pub(crate) async fn change_of_revision(app: &TestApp, slug: &str, seq: i32) -> i64 {
-    let changes = thread_changes(app, slug).await;
-    let entry = changes.iter().find(|c| c["revision"] == seq).unwrap_or_else(|| panic!("no entry for revision {seq}"));
-    entry["id"].as_i64().unwrap()
-}
+use crate::helpers::{TestApp, api_error, column, expect_json, spawn_app};
 
 /// The id of the user logged in on `browser`.
 pub(crate) async fn own_id(browser: &TestApp) -> i64 {
     browser.get_json("/api/v1/session", StatusCode::OK).await["user"]["id"].as_i64().unwrap()
-}
-
-/// A field of every entry of a list, in order.
-pub(crate) fn column<'a>(rows: &'a [Value], field: &str) -> Vec<&'a Value> {
-    rows.iter().map(|r| &r[field]).collect()
 }
 
 #[tokio::test]
@@ -38,7 +20,7 @@ async fn hiding_without_a_reason_is_refused_and_hides_nothing() {
     app.api_save_synthesis_ok(&slug, 0, "Fine text.", "").await;
     app.api_save_synthesis_ok(&slug, 1, "Other text.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 1).await;
+    let change = maud.api_change_of_revision(&slug, 1).await;
     let hide = format!("/api/v1/changes/{change}/hide");
 
     let blank = maud.post_json(&hide, &json!({ "reason": "   " })).await;
@@ -48,7 +30,7 @@ async fn hiding_without_a_reason_is_refused_and_hides_nothing() {
     assert!(api_error(blank, StatusCode::UNPROCESSABLE_ENTITY).await.contains("reason"));
     assert!(api_error(missing, StatusCode::BAD_REQUEST).await.contains("missing field `reason`"));
     api_error(by_curator, StatusCode::FORBIDDEN).await;
-    assert!(thread_changes(&maud, &slug).await.iter().all(|c| c["hidden"] == false));
+    assert!(maud.api_thread_changes(&slug).await.iter().all(|c| c["hidden"] == false));
     let unknown = maud.post_json("/api/v1/changes/999999/hide", &json!({ "reason": "gone" })).await;
     api_error(unknown, StatusCode::NOT_FOUND).await;
 }
@@ -61,7 +43,7 @@ async fn a_hidden_revision_is_blank_for_a_reader_and_readable_by_a_moderator_unt
     app.api_save_synthesis_ok(&slug, 1, "Call 555-0100.", "add a number").await;
     app.api_save_synthesis_ok(&slug, 2, "Fine text again.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = maud.api_change_of_revision(&slug, 2).await;
     let reader = app.another_browser();
 
     let res = maud.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "personal data" })).await;
@@ -78,12 +60,12 @@ async fn a_hidden_revision_is_blank_for_a_reader_and_readable_by_a_moderator_unt
     assert_eq!(seen_by_moderator["body_markdown"], "Call 555-0100.");
     assert_eq!(seen_by_moderator["summary"], "add a number");
     let entry = |changes: Vec<Value>| changes.into_iter().find(|c| c["id"] == change).unwrap();
-    let for_reader = entry(thread_changes(&reader, &slug).await);
+    let for_reader = entry(reader.api_thread_changes(&slug).await);
     assert_eq!(
         (&for_reader["hidden"], &for_reader["reason"], &for_reader["hidden_reason"]),
         (&json!(true), &json!(""), &json!(""))
     );
-    let for_moderator = entry(thread_changes(&maud, &slug).await);
+    let for_moderator = entry(maud.api_thread_changes(&slug).await);
     assert_eq!(
         (&for_moderator["reason"], &for_moderator["hidden_reason"]),
         (&json!("add a number"), &json!("personal data"))
@@ -111,7 +93,7 @@ async fn patrolling_a_change_takes_it_off_the_queue() {
     let other = expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
     app.api_save_synthesis_ok(&other, 0, "Elsewhere.", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let (first, second) = (change_of_revision(&maud, &slug, 1).await, change_of_revision(&maud, &slug, 2).await);
+    let (first, second) = (maud.api_change_of_revision(&slug, 1).await, maud.api_change_of_revision(&slug, 2).await);
     let everywhere = maud.get_json("/api/v1/moderation/queue", StatusCode::OK).await;
     assert_eq!(everywhere["changes"].as_array().unwrap().len(), 3);
     let queue = maud.get_json(&format!("/api/v1/moderation/queue?thread={slug}"), StatusCode::OK).await;
@@ -241,7 +223,7 @@ async fn the_moderation_log_lists_hide_lock_and_suspend_with_reasons_and_is_clos
     app.api_save_synthesis_ok(&slug, 1, "Two.", "").await;
     let alice = own_id(&app).await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 1).await;
+    let change = maud.api_change_of_revision(&slug, 1).await;
     let res = maud.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "libel" })).await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = maud.post_json(&format!("/api/v1/threads/{slug}/lock"), &json!({ "reason": "edit war" })).await;

@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::common::PASSWORD;
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// A notification row as the database holds it.
 #[derive(Debug, Clone, QueryableByName)]

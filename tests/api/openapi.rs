@@ -7,7 +7,8 @@ use agora::domain::roles::Role;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, api_error, spawn_app, texts};
+use crate::helpers::{TestApp, api_error, spawn_app};
+use crate::pages::texts;
 
 /// Every (METHOD, path) the app registered under `/api/v1`.
 fn registered_api_routes() -> BTreeSet<(String, String)> {

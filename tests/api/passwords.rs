@@ -6,7 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::common::PASSWORD;
-use crate::helpers::{TestApp, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::texts;
 
 /// Passwords that must be refused, and a part of the message that says why.
 const REFUSED: [(&str, &str); 5] = [

@@ -7,8 +7,8 @@ use agora::domain::thread::{Significance, Stance, Status};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, api_error, assert_every_control_labelled, attrs, expect_json, spawn_app, texts};
-use crate::moderation_api::change_of_revision;
+use crate::helpers::{TestApp, api_error, expect_json, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// `a=1&b=2`, percent-encoded.
 fn query(pairs: &[(&str, &str)]) -> String {
@@ -177,7 +177,7 @@ async fn hiding_the_current_revision_makes_its_text_unfindable() {
     let reader = app.another_browser();
     assert_eq!(found(&reader, "elm street").await, ["Is Pluto a planet?"]);
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let change = maud.api_change_of_revision(&slug, 2).await;
 
     let res = maud.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "personal data" })).await;
 

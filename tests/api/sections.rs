@@ -3,10 +3,8 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{
-    THREAD_PAGE_HEADINGS, TestApp, assert_every_control_labelled, attrs, location, new_client, section, spawn_app,
-    texts,
-};
+use crate::helpers::{TestApp, location, new_client, spawn_app};
+use crate::pages::{THREAD_PAGE_HEADINGS, assert_every_control_labelled, attrs, section, texts};
 
 /// The thread page as an anonymous visitor sees it (no edit tools in the text).
 async fn public_page(app: &TestApp, slug: &str) -> String {

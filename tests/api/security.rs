@@ -8,7 +8,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::common::PASSWORD;
-use crate::helpers::{TestApp, location, new_client, new_thread_fields, spawn_app, texts};
+use crate::helpers::{TestApp, location, new_client, new_thread_fields, spawn_app};
+use crate::pages::texts;
 
 /// The fields of a valid new thread, without a CSRF token.
 const THREAD: [(&str, &str); 4] = new_thread_fields("Open weights");

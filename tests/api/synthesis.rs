@@ -5,10 +5,8 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{
-    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, section, spawn_app,
-    table_column, texts,
-};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, change_ids, changes_column, section, table_column, texts};
 
 /// Every stored revision as (seq, body), oldest first.
 async fn stored_revisions(app: &TestApp) -> Vec<(i32, String)> {

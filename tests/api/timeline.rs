@@ -5,7 +5,8 @@ use agora::domain::roles::Role;
 use chrono::NaiveDate;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, attrs, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{attrs, texts};
 
 /// Adds an arc period through its form.
 async fn add_period(app: &TestApp, slug: &str, label: &str, title: &str) {
