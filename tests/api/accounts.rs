@@ -5,7 +5,9 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::{Response, StatusCode};
 
-use crate::helpers::{PASSWORD, TestApp, assert_every_control_labelled, attrs, location, new_client, spawn_app, texts};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, location, new_client, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// A password long enough for the sign-up rules.
 const NEW_PASSWORD: &str = "a perfectly long passphrase";

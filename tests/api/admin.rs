@@ -8,7 +8,8 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, changes_column, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{assert_every_control_labelled, changes_column, texts};
 
 fn run_agora(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
@@ -43,7 +44,7 @@ async fn set_role(app: &TestApp, name: &'static str, role: &str) -> reqwest::Res
 #[tokio::test]
 async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
     let app = spawn_app().await;
-    let url = app.database_url();
+    let url = app.database.url.clone();
     let out = tokio::task::spawn_blocking(move || {
         run_agora(&url, &["create-admin", "--username", "root", "--password-stdin"], "a very long passphrase\n")
     })
@@ -60,7 +61,7 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
 #[tokio::test]
 async fn create_admin_refuses_a_short_password_and_creates_nobody() {
     let app = spawn_app().await;
-    let url = app.database_url();
+    let url = app.database.url.clone();
     let out = tokio::task::spawn_blocking(move || {
         run_agora(&url, &["create-admin", "--username", "root", "--password-stdin"], "short\n")
     })
@@ -74,7 +75,7 @@ async fn create_admin_refuses_a_short_password_and_creates_nobody() {
 #[tokio::test]
 async fn seed_demo_loads_the_demo_thread_once() {
     let app = spawn_app().await;
-    let url = app.database_url();
+    let url = app.database.url.clone();
     let outputs =
         tokio::task::spawn_blocking(move || [run_agora(&url, &["seed-demo"], ""), run_agora(&url, &["seed-demo"], "")])
             .await
@@ -99,7 +100,7 @@ async fn an_admin_makes_a_reader_a_curator_who_can_then_start_threads() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let reader = app.another_browser();
-    assert_eq!(reader.login("reader1", crate::helpers::PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reader.login("reader1", crate::common::PASSWORD).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(reader.get("/threads/new").await.status(), StatusCode::OK);
 }
 

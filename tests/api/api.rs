@@ -1,49 +1,11 @@
 //! The JSON API under `/api/v1`: reads, sessions, writes with their checks, and JSON errors.
 
 use agora::domain::roles::Role;
-use reqwest::{Response, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, new_client, spawn_app};
-
-/// The body of a JSON response, after checking that it says it is JSON.
-async fn json_of(res: Response) -> Value {
-    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(content_type.starts_with("application/json"), "content type {content_type:?}");
-    res.json().await.unwrap()
-}
-
-/// Checks the status and that the body is `{"error": "<message>"}`; returns the message.
-async fn api_error(res: Response, status: StatusCode) -> String {
-    assert_eq!(res.status(), status);
-    let body = json_of(res).await;
-    let message = body["error"].as_str().unwrap_or_else(|| panic!("no error message in {body}")).to_owned();
-    assert!(!message.is_empty());
-    message
-}
-
-/// Creates a thread through the API; returns its slug.
-async fn api_thread(app: &TestApp, title: &str) -> String {
-    let res = app.post_json("/api/v1/threads", &json!({ "title": title, "framing_question": "Is it so?" })).await;
-    assert_eq!(res.status(), StatusCode::CREATED, "create {title}");
-    json_of(res).await["slug"].as_str().unwrap().to_owned()
-}
-
-/// Saves the synthesis through the API on top of `base_seq`.
-async fn api_save(app: &TestApp, slug: &str, base_seq: i32, body: &str) -> Response {
-    app.post_json(
-        &format!("/api/v1/threads/{slug}/synthesis"),
-        &json!({ "base_seq": base_seq, "body": body, "summary": "edit" }),
-    )
-    .await
-}
-
-/// Saves and expects a new revision with `seq`.
-async fn api_saved(app: &TestApp, slug: &str, base_seq: i32, body: &str) {
-    let res = api_save(app, slug, base_seq, body).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(json_of(res).await["seq"], base_seq + 1);
-}
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, api_error, json_of, new_client, spawn_app};
 
 /// A curator's thread that `app`'s client (logged in as someone else, or not at all) can target.
 async fn thread_of_another_curator(app: &TestApp) -> String {
@@ -72,8 +34,8 @@ async fn thread_of_another_curator(app: &TestApp) -> String {
 async fn the_thread_list_returns_threads_and_no_cursor_when_they_fit_one_page() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let first = api_thread(&app, "First question").await;
-    let second = api_thread(&app, "Second question").await;
+    let first = app.api_create_thread("First question").await;
+    let second = app.api_create_thread("Second question").await;
 
     let body = json_of(app.get("/api/v1/threads").await).await;
 
@@ -91,7 +53,7 @@ async fn the_thread_list_pages_with_its_cursor_without_repeating_threads() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
     for n in 0..31 {
-        api_thread(&app, &format!("Question {n}")).await;
+        app.api_create_thread(&format!("Question {n}")).await;
     }
 
     let first = app.get_json("/api/v1/threads", StatusCode::OK).await;
@@ -109,8 +71,8 @@ async fn the_thread_list_pages_with_its_cursor_without_repeating_threads() {
 async fn thread_detail_includes_every_section() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "Open weights").await;
-    api_saved(&app, &slug, 0, "The *state* of the debate.").await;
+    let slug = app.api_create_thread("Open weights").await;
+    app.api_save_synthesis_ok(&slug, 0, "The *state* of the debate.", "edit").await;
     let items = [
         ("arc", json!({ "label": "2023", "title": "The leak", "body": "Weights escaped." })),
         ("interpretations", json!({ "title": "Openness wins", "body": "Open is safer.", "proponents": "Alice\nBob" })),
@@ -282,9 +244,9 @@ async fn malformed_json_is_a_json_400() {
 async fn saving_the_first_synthesis_from_base_zero_creates_revision_one() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "First words").await;
+    let slug = app.api_create_thread("First words").await;
 
-    let res = api_save(&app, &slug, 0, "The first text.").await;
+    let res = app.api_save_synthesis(&slug, 0, "The first text.", "edit").await;
 
     assert_eq!(res.status(), StatusCode::CREATED);
     let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
@@ -300,10 +262,10 @@ async fn saving_the_first_synthesis_from_base_zero_creates_revision_one() {
 async fn stale_save_returns_conflict_with_both_versions() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "Contested").await;
-    api_saved(&app, &slug, 0, "Their text.").await;
+    let slug = app.api_create_thread("Contested").await;
+    app.api_save_synthesis_ok(&slug, 0, "Their text.", "edit").await;
 
-    let res = api_save(&app, &slug, 0, "My text, from the same base.").await;
+    let res = app.api_save_synthesis(&slug, 0, "My text, from the same base.", "edit").await;
 
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body = json_of(res).await;
@@ -319,9 +281,9 @@ async fn stale_save_returns_conflict_with_both_versions() {
 async fn revisions_are_listed_newest_first_and_readable_one_by_one() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "History").await;
-    api_saved(&app, &slug, 0, "Version one.").await;
-    api_saved(&app, &slug, 1, "Version two, longer.").await;
+    let slug = app.api_create_thread("History").await;
+    app.api_save_synthesis_ok(&slug, 0, "Version one.", "edit").await;
+    app.api_save_synthesis_ok(&slug, 1, "Version two, longer.", "edit").await;
 
     let list = app.get_json(&format!("/api/v1/threads/{slug}/revisions"), StatusCode::OK).await;
     let first = app.get_json(&format!("/api/v1/threads/{slug}/revisions/1"), StatusCode::OK).await;
@@ -345,9 +307,9 @@ async fn revisions_are_listed_newest_first_and_readable_one_by_one() {
 async fn the_diff_counts_added_and_removed_lines() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "Diffs").await;
-    api_saved(&app, &slug, 0, "alpha\nbeta\nomega").await;
-    api_saved(&app, &slug, 1, "alpha\nBETA\nnew line\nomega").await;
+    let slug = app.api_create_thread("Diffs").await;
+    app.api_save_synthesis_ok(&slug, 0, "alpha\nbeta\nomega", "edit").await;
+    app.api_save_synthesis_ok(&slug, 1, "alpha\nBETA\nnew line\nomega", "edit").await;
 
     let diff = app.get_json(&format!("/api/v1/threads/{slug}/diff?from=1&to=2"), StatusCode::OK).await;
 
@@ -371,9 +333,9 @@ async fn the_diff_counts_added_and_removed_lines() {
 async fn revert_creates_a_new_revision_with_the_old_text() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "Vandalised").await;
-    api_saved(&app, &slug, 0, "The careful text.").await;
-    api_saved(&app, &slug, 1, "Vandalism!").await;
+    let slug = app.api_create_thread("Vandalised").await;
+    app.api_save_synthesis_ok(&slug, 0, "The careful text.", "edit").await;
+    app.api_save_synthesis_ok(&slug, 1, "Vandalism!", "edit").await;
 
     let res = app
         .post_json(
@@ -402,7 +364,7 @@ async fn a_reader_writing_through_the_api_gets_a_json_403() {
 
     let create = app.post_json("/api/v1/threads", &json!({ "title": "Mine now", "framing_question": "Is it?" })).await;
     api_error(create, StatusCode::FORBIDDEN).await;
-    let save = api_save(&app, &slug, 0, "Reader text.").await;
+    let save = app.api_save_synthesis(&slug, 0, "Reader text.", "edit").await;
     api_error(save, StatusCode::FORBIDDEN).await;
 
     assert_eq!(app.count("threads").await, 1);
@@ -416,7 +378,7 @@ async fn an_anonymous_api_write_is_a_json_401() {
 
     let create = app.post_json("/api/v1/threads", &json!({ "title": "Anonymous", "framing_question": "Who?" })).await;
     assert_eq!(api_error(create, StatusCode::UNAUTHORIZED).await, "log in first (POST /api/v1/session)");
-    let save = api_save(&app, &slug, 0, "Anonymous text.").await;
+    let save = app.api_save_synthesis(&slug, 0, "Anonymous text.", "edit").await;
     api_error(save, StatusCode::UNAUTHORIZED).await;
 
     assert_eq!(app.count("threads").await, 1);
@@ -427,7 +389,7 @@ async fn an_anonymous_api_write_is_a_json_401() {
 async fn events_are_listed_and_an_event_lists_its_threads() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "Open weights").await;
+    let slug = app.api_create_thread("Open weights").await;
     let res = app
         .post_json("/api/v1/events", &json!({ "date": "2023-02-24", "title": "LLaMA released", "significance": "landmark", "url": "https://example.org/llama", "body": "Weights *out*." }))
         .await;
@@ -458,7 +420,7 @@ async fn events_are_listed_and_an_event_lists_its_threads() {
 async fn an_event_added_to_a_thread_through_the_api_appears_in_the_thread() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let slug = api_thread(&app, "Open weights").await;
+    let slug = app.api_create_thread("Open weights").await;
 
     let res = app
         .post_json(

@@ -12,7 +12,8 @@ use agora::ops::sections::SectionKind;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, changed_tables, fixture_hash, route_table, spawn_app, table_checksums};
+use crate::common::{PASSWORD, fixture_hash};
+use crate::helpers::{TestApp, changed_tables, route_table, spawn_app, table_checksums};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -7,7 +7,8 @@ use std::time::Duration;
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, location, spawn_app, texts};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::texts;
 
 /// The message that names the limit.
 const LIMIT: &str = "levels deep; at most 100 are allowed";

@@ -4,7 +4,8 @@ use agora::domain::roles::Role;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::texts;
 
 const EDITORS: usize = 50;
 
@@ -31,6 +32,49 @@ async fn race(
     join_all(requests).await
 }
 
+/// Whether exactly one of the racing requests won (answered `won`) and every other one was
+/// refused with 409 Conflict — not merely "did not win"; the winner's index if so.
+fn one_winner_and_conflicts(statuses: &[StatusCode], won: StatusCode) -> Result<usize, String> {
+    let neither: Vec<(usize, StatusCode)> =
+        statuses.iter().copied().enumerate().filter(|(_, s)| *s != won && *s != StatusCode::CONFLICT).collect();
+    if !neither.is_empty() {
+        return Err(format!("every request that did not win is a 409 Conflict; these were not: {neither:?}"));
+    }
+    let winners: Vec<usize> = statuses.iter().enumerate().filter(|(_, s)| **s == won).map(|(i, _)| i).collect();
+    match winners[..] {
+        [winner] => Ok(winner),
+        _ => Err(format!("exactly one request wins ({won}); these did: {winners:?}")),
+    }
+}
+
+/// Checks a race of form posts: one editor's save went through (a redirect) and every other
+/// editor got the form back as a conflict, told so, holding their own text; returns the winner.
+fn one_saved_and_the_rest_keep_their_text(
+    results: &[(StatusCode, String)],
+    text_of: impl Fn(usize) -> String,
+) -> usize {
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    let winner = one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).unwrap();
+    for (i, (_, page)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
+        assert_eq!(texts(page, "textarea[name=body]"), [text_of(i)], "editor {i} keeps their text");
+        assert_eq!(texts(page, "[role=alert]").len(), 1, "editor {i} is told of the conflict");
+    }
+    winner
+}
+
+#[test]
+fn the_race_check_fails_when_a_request_that_did_not_win_is_not_a_conflict() {
+    let mut statuses = vec![StatusCode::CONFLICT; EDITORS];
+    statuses[7] = StatusCode::SEE_OTHER;
+    assert_eq!(one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER), Ok(7));
+    for loser in [StatusCode::INTERNAL_SERVER_ERROR, StatusCode::OK, StatusCode::SEE_OTHER] {
+        statuses[3] = loser;
+        assert!(one_winner_and_conflicts(&statuses, StatusCode::SEE_OTHER).is_err(), "{loser} beside the winner");
+    }
+    let no_winner = vec![StatusCode::CONFLICT; EDITORS];
+    assert!(one_winner_and_conflicts(&no_winner, StatusCode::SEE_OTHER).is_err(), "nobody won");
+}
+
 fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
@@ -47,16 +91,7 @@ async fn fifty_synthesis_saves_from_one_base_make_one_revision_and_forty_nine_co
     })
     .await;
 
-    let winners = results.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count();
-    let conflicts: Vec<_> = results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::CONFLICT).collect();
-    assert_eq!((winners, conflicts.len()), (1, EDITORS - 1));
-    for (i, (_, page)) in conflicts {
-        assert_eq!(
-            texts(page, "textarea[name=body]"),
-            [format!("Editor {i} rewrote this.")],
-            "editor {i} keeps their text"
-        );
-    }
+    one_saved_and_the_rest_keep_their_text(&results, |i| format!("Editor {i} rewrote this."));
     assert_eq!(app.count("revisions").await, 2);
 }
 
@@ -77,15 +112,13 @@ async fn fifty_api_saves_from_one_base_make_one_revision_and_return_every_text()
         }
     });
     let results = join_all(saves).await;
-    let winners: Vec<usize> =
-        results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::CREATED).map(|(i, _)| i).collect();
-    assert_eq!(winners.len(), 1, "exactly one save wins");
-    // Every other answer is a conflict that hands the loser's own text back, not merely "not a win".
-    for (i, (status, body)) in results.iter().enumerate().filter(|(i, _)| *i != winners[0]) {
-        assert_eq!(*status, StatusCode::CONFLICT, "editor {i} lost with a conflict: {body}");
+    let statuses: Vec<StatusCode> = results.iter().map(|(s, _)| *s).collect();
+    let winner = one_winner_and_conflicts(&statuses, StatusCode::CREATED).unwrap();
+    // Every other answer is a conflict that hands the loser's own text back.
+    for (i, (_, body)) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
         assert_eq!(body["yours"], format!("Text {i}"), "editor {i} keeps their text");
         assert_eq!(body["current"]["seq"], 1, "editor {i} sees the winning revision");
-        assert_eq!(body["current"]["body_markdown"], format!("Text {}", winners[0]), "editor {i}");
+        assert_eq!(body["current"]["body_markdown"], format!("Text {winner}"), "editor {i}");
     }
     assert_eq!(app.count("revisions").await, 1);
 }
@@ -120,20 +153,7 @@ async fn fifty_edits_of_one_interpretation_from_one_version_keep_one_and_return_
     })
     .await;
 
-    let winners: Vec<usize> =
-        results.iter().enumerate().filter(|(_, (s, _))| *s == StatusCode::SEE_OTHER).map(|(i, _)| i).collect();
-    assert_eq!(winners.len(), 1);
-    for (i, (status, page)) in results.iter().enumerate() {
-        if *status == StatusCode::CONFLICT {
-            assert_eq!(
-                texts(page, "textarea[name=body]"),
-                [format!("Version by editor {i}")],
-                "editor {i} keeps their text"
-            );
-            assert_eq!(texts(page, "[role=alert]").len(), 1);
-        }
-    }
-    assert_eq!(results.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).count(), EDITORS - 1);
+    let winner = one_saved_and_the_rest_keep_their_text(&results, |i| format!("Version by editor {i}"));
     let (body, version): (String, i32) = app
         .query(move |c| {
             use agora::db::schema::interpretations::dsl::*;
@@ -141,7 +161,7 @@ async fn fifty_edits_of_one_interpretation_from_one_version_keep_one_and_return_
             interpretations.find(id).select((body_md, version)).first(c).unwrap()
         })
         .await;
-    assert_eq!(body, format!("Version by editor {}", winners[0]));
+    assert_eq!(body, format!("Version by editor {winner}"));
     assert_eq!(version, 2);
 }
 
@@ -173,7 +193,7 @@ async fn a_stale_edit_of_any_section_item_conflicts_and_can_then_be_saved_knowin
         let res = app.post_form(&path, &edit(fields, "1")).await;
         assert_eq!(res.status(), StatusCode::CONFLICT, "{kind}: stale edit");
         let page = res.text().await.unwrap();
-        let base = crate::helpers::attrs(&page, "input[name=base_version]", "value");
+        let base = crate::pages::attrs(&page, "input[name=base_version]", "value");
         assert_eq!(base, ["2"], "{kind}: the conflict form saves over the current version");
         assert_eq!(
             app.post_form(&path, &edit(fields, &base[0])).await.status(),

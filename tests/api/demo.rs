@@ -3,7 +3,8 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, changes_column, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{THREAD_PAGE_HEADINGS, changes_column, section, texts};
 
 const DEMO: &str = "/threads/open-vs-closed-weights";
 
@@ -14,11 +15,6 @@ async fn seed(app: &TestApp) -> bool {
         .await
         .unwrap()
         .expect("seeding the demo")
-}
-
-/// The selector of a thread-page section by its heading's anchor.
-fn section(anchor: &str) -> String {
-    format!("section[aria-labelledby={anchor}]")
 }
 
 /// The demo's events as the shipped JSON has them, in date order: (date, title, significance).
@@ -84,18 +80,7 @@ async fn the_demo_thread_loads_with_every_section_of_the_page_format() {
         ]
     );
     assert_eq!(texts(&html, ".thread-header .meta"), ["Curated by terry-tang · Since Feb 2023 · Updated Mar 8, 2026"]);
-    assert_eq!(
-        texts(&html, "main h2"),
-        [
-            "Canonical Synthesis",
-            "Timeline",
-            "The Arc",
-            "Interpretations",
-            "Open Questions",
-            "Events in this thread",
-            "Active Controversies"
-        ]
-    );
+    assert_eq!(texts(&html, "main h2"), THREAD_PAGE_HEADINGS);
 
     let synthesis = texts(&html, &format!("{} .meta", section("synthesis")));
     assert_eq!(synthesis.len(), 1);
@@ -127,7 +112,7 @@ async fn the_demo_events_are_listed_in_date_order_with_their_significance() {
 
     let html = app.page(DEMO).await;
     let items = format!("{} ol.events li", section("events"));
-    let dates = crate::helpers::attrs(&html, &format!("{items} time"), "datetime");
+    let dates = crate::pages::attrs(&html, &format!("{items} time"), "datetime");
     let titles = texts(&html, &format!("{items} a"));
     let badges = texts(&html, &format!("{items} .badge"));
 
@@ -165,7 +150,7 @@ async fn the_demo_synthesis_has_three_revisions_in_its_history() {
         "the three revisions and nothing else"
     );
     assert_eq!(changes_column(&html, "Who"), ["terry-tang", "terry-tang", "terry-tang"]);
-    let saved = crate::helpers::attrs(&html, "table.changes tbody tr time", "datetime");
+    let saved = crate::pages::attrs(&html, "table.changes tbody tr time", "datetime");
     assert!(saved[0].starts_with("2026-03-08") && saved[2].starts_with("2023-02-01"), "backdated revisions: {saved:?}");
     assert_eq!(
         changes_column(&html, "Summary"),
@@ -217,7 +202,7 @@ async fn the_demo_reuses_an_event_that_was_already_recorded() {
     assert_eq!(app.count("events").await, 30, "the recorded event is shared, not duplicated");
     assert_eq!(app.count("thread_events").await, 31);
     let thread = app.page(&format!("/threads/{slug}")).await;
-    let href = crate::helpers::attrs(&thread, &format!("{} ol.events li a", section("events")), "href").remove(0);
+    let href = crate::pages::attrs(&thread, &format!("{} ol.events li a", section("events")), "href").remove(0);
     let event = app.page(&href).await;
     assert_eq!(
         texts(&event, "article ul li a"),
@@ -230,7 +215,7 @@ async fn the_demo_curator_cannot_log_in_with_a_guessable_password() {
     let app = spawn_app().await;
     seed(&app).await;
 
-    let res = app.login("terry-tang", crate::helpers::PASSWORD).await;
+    let res = app.login("terry-tang", crate::common::PASSWORD).await;
 
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let session = app.get_json("/api/v1/session", StatusCode::OK).await;

@@ -4,7 +4,8 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, attrs, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{attrs, texts};
 
 async fn preview(app: &TestApp, body: &str, with_token: bool) -> reqwest::Response {
     let mut req = app.client.post(format!("{}/preview", app.address)).form(&[("body", body)]);

@@ -6,7 +6,8 @@ use agora::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app, texts};
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::texts;
 
 /// The fields the edit form and the API send.
 fn fields(title: &str) -> Vec<(&'static str, String)> {
@@ -166,7 +167,7 @@ async fn any_curator_edits_an_event_that_belongs_to_no_thread() {
 async fn the_event_page_offers_the_edit_link_only_to_who_may_edit() {
     let app = spawn_app().await;
     let (alice, bob, open, _regulation, event) = shared_event(&app).await;
-    let edit_links = |html: String| crate::helpers::attrs(&html, "main a[href$='/edit']", "href");
+    let edit_links = |html: String| crate::pages::attrs(&html, "main a[href$='/edit']", "href");
     let path = format!("/events/{event}");
 
     assert_eq!(edit_links(alice.page(&path).await), [format!("/events/{event}/edit")]);

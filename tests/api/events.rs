@@ -3,7 +3,8 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// The events list of a thread page.
 const THREAD_EVENTS: &str = "section[aria-labelledby=events] ol.events li";
@@ -25,10 +26,7 @@ async fn thread_event_titles(app: &TestApp, slug: &str) -> Vec<String> {
 
 /// Adds an event to a thread through its form; returns the event's id, read from the thread page.
 async fn add_event(app: &TestApp, slug: &str, date: &str, title: &str, significance: &str) -> i64 {
-    let fields = [("date", date), ("title", title), ("significance", significance), ("url", ""), ("body", "")];
-    let res = app.post_form(&format!("/threads/{slug}/events"), &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "add event {title}");
-    assert_eq!(location(&res), format!("/threads/{slug}#events"));
+    app.add_event(slug, date, title, significance).await;
     event_id(&app.page(&format!("/threads/{slug}")).await, title)
 }
 
@@ -41,30 +39,39 @@ fn event_id(html: &str, title: &str) -> i64 {
     href.strip_prefix("/events/").expect("an event link").parse().unwrap()
 }
 
+/// Logs in the curator `alice` with the thread "Open weights"; returns its slug.
+async fn open_weights(app: &TestApp) -> String {
+    app.login_as("alice", Role::Curator).await;
+    app.create_thread("Open weights").await
+}
+
 /// Logs in a curator with two threads; returns their slugs.
 async fn two_threads(app: &TestApp) -> (String, String) {
-    app.login_as("alice", Role::Curator).await;
-    (app.create_thread("Open weights").await, app.create_thread("AI regulation").await)
+    (open_weights(app).await, app.create_thread("AI regulation").await)
+}
+
+/// Submits the new-event form of a thread with these fields.
+async fn post_event(app: &TestApp, slug: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form(&format!("/threads/{slug}/events"), fields).await
 }
 
 #[tokio::test]
 async fn an_event_added_to_a_thread_is_listed_with_its_date_and_significance() {
     let app = spawn_app().await;
-    app.login_as("alice", Role::Curator).await;
-    let slug = app.create_thread("Open weights").await;
+    let slug = open_weights(&app).await;
 
-    let res = app
-        .post_form(
-            &format!("/threads/{slug}/events"),
-            &[
-                ("date", "2024-07-23"),
-                ("title", "Meta Releases Llama 3.1 405B"),
-                ("significance", "landmark"),
-                ("url", "https://ai.meta.com/blog/llama-3-1/"),
-                ("body", "The largest **open-weight** model yet."),
-            ],
-        )
-        .await;
+    let res = post_event(
+        &app,
+        &slug,
+        &[
+            ("date", "2024-07-23"),
+            ("title", "Meta Releases Llama 3.1 405B"),
+            ("significance", "landmark"),
+            ("url", "https://ai.meta.com/blog/llama-3-1/"),
+            ("body", "The largest **open-weight** model yet."),
+        ],
+    )
+    .await;
 
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/threads/{slug}#events"));
@@ -88,8 +95,7 @@ async fn an_event_added_to_a_thread_is_listed_with_its_date_and_significance() {
 #[tokio::test]
 async fn a_threads_events_are_listed_in_date_order_whatever_order_they_were_added() {
     let app = spawn_app().await;
-    app.login_as("alice", Role::Curator).await;
-    let slug = app.create_thread("Open weights").await;
+    let slug = open_weights(&app).await;
 
     add_event(&app, &slug, "2025-01-20", "DeepSeek Releases R1", "landmark").await;
     add_event(&app, &slug, "2023-07-18", "Meta Releases Llama 2", "landmark").await;
@@ -189,21 +195,20 @@ async fn unlinking_an_event_the_thread_does_not_have_is_not_found() {
 #[tokio::test]
 async fn a_bad_date_is_refused_with_the_form_kept() {
     let app = spawn_app().await;
-    app.login_as("alice", Role::Curator).await;
-    let slug = app.create_thread("Open weights").await;
+    let slug = open_weights(&app).await;
 
-    let res = app
-        .post_form(
-            &format!("/threads/{slug}/events"),
-            &[
-                ("date", "23/07/2024"),
-                ("title", "Typed title"),
-                ("significance", "major"),
-                ("url", ""),
-                ("body", "Typed body"),
-            ],
-        )
-        .await;
+    let res = post_event(
+        &app,
+        &slug,
+        &[
+            ("date", "23/07/2024"),
+            ("title", "Typed title"),
+            ("significance", "major"),
+            ("url", ""),
+            ("body", "Typed body"),
+        ],
+    )
+    .await;
 
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
@@ -219,21 +224,20 @@ async fn a_bad_date_is_refused_with_the_form_kept() {
 #[tokio::test]
 async fn a_link_that_is_not_http_is_refused() {
     let app = spawn_app().await;
-    app.login_as("alice", Role::Curator).await;
-    let slug = app.create_thread("Open weights").await;
+    let slug = open_weights(&app).await;
 
-    let res = app
-        .post_form(
-            &format!("/threads/{slug}/events"),
-            &[
-                ("date", "2024-07-23"),
-                ("title", "Sneaky"),
-                ("significance", "major"),
-                ("url", "javascript:alert(1)"),
-                ("body", ""),
-            ],
-        )
-        .await;
+    let res = post_event(
+        &app,
+        &slug,
+        &[
+            ("date", "2024-07-23"),
+            ("title", "Sneaky"),
+            ("significance", "major"),
+            ("url", "javascript:alert(1)"),
+            ("body", ""),
+        ],
+    )
+    .await;
 
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("events").await, 0);
@@ -341,12 +345,12 @@ async fn correcting_an_event_shows_on_every_thread_page_at_once() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
     let slug = app.create_thread("Cache check").await;
-    let res = app
-        .post_form(
-            &format!("/threads/{slug}/events"),
-            &[("date", "2024-07-23"), ("title", "Llama 3.1 released"), ("significance", "major"), ("body", "")],
-        )
-        .await;
+    let res = post_event(
+        &app,
+        &slug,
+        &[("date", "2024-07-23"), ("title", "Llama 3.1 released"), ("significance", "major"), ("body", "")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = app.page(&format!("/threads/{slug}")).await;
     assert!(texts(&page, "ol.events a").contains(&"Llama 3.1 released".to_owned()));

@@ -10,8 +10,9 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::json;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, fixture_hash, spawn_app, texts};
-use crate::moderation_api::{api_error, browser_as, change_of_revision, curated_thread, expect, save};
+use crate::common::fixture_hash;
+use crate::helpers::{TestApp, api_error, expect_json, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// `GET path` expecting 200 and an Atom document; the parsed feed and the headers.
 async fn feed(app: &TestApp, path: &str) -> (Feed, HeaderMap) {
@@ -76,9 +77,9 @@ async fn age_changes(app: &TestApp, slug: &str) {
 #[tokio::test]
 async fn a_thread_feed_parses_with_stable_unique_ids_and_the_newest_change_as_updated() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "First text.", "first").await;
-    save(&app, &slug, 1, "Second text.", "second").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "First text.", "first").await;
+    app.api_save_synthesis_ok(&slug, 1, "Second text.", "second").await;
     let path = format!("/threads/{slug}/feed.atom");
 
     let (first, headers) = feed(&app, &path).await;
@@ -143,8 +144,8 @@ async fn a_thread_with_no_changes_of_its_own_is_dated_by_its_creation_and_an_unk
 #[tokio::test]
 async fn conditional_get_answers_304_until_something_changes() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "First text.", "first").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "First text.", "first").await;
     age_changes(&app, &slug).await;
     let path = format!("/threads/{slug}/feed.atom");
     let (_, headers) = feed(&app, &path).await;
@@ -169,7 +170,7 @@ async fn conditional_get_answers_304_until_something_changes() {
         .unwrap();
     assert_eq!(other_tag.status(), StatusCode::OK, "If-None-Match wins over If-Modified-Since");
 
-    save(&app, &slug, 1, "Second text.", "second").await;
+    app.api_save_synthesis_ok(&slug, 1, "Second text.", "second").await;
 
     let after_etag = get_with(&app, &path, "If-None-Match", &etag).await;
     assert_eq!(after_etag.status(), StatusCode::OK, "a new change is a new version");
@@ -183,14 +184,14 @@ async fn conditional_get_answers_304_until_something_changes() {
 #[tokio::test]
 async fn a_hidden_revision_says_nothing_of_its_content_and_hiding_changes_the_etag() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Fine text.", "fine").await;
-    save(&app, &slug, 1, "SECRET-BODY of someone", "SECRET-SUMMARY with a phone number").await;
-    save(&app, &slug, 2, "Fine again.", "cleaned up").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Fine text.", "fine").await;
+    app.api_save_synthesis_ok(&slug, 1, "SECRET-BODY of someone", "SECRET-SUMMARY with a phone number").await;
+    app.api_save_synthesis_ok(&slug, 2, "Fine again.", "cleaned up").await;
     let path = format!("/threads/{slug}/feed.atom");
     let (_, before) = feed(&app, &path).await;
-    let change = change_of_revision(&app, &slug, 2).await;
-    let moderator = browser_as(&app, "maud", Role::Moderator).await;
+    let change = app.api_change_of_revision(&slug, 2).await;
+    let moderator = app.browser_as("maud", Role::Moderator).await;
     let hide =
         moderator.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "personal data" })).await;
     assert_eq!(hide.status(), StatusCode::OK);
@@ -213,8 +214,8 @@ async fn a_hidden_revision_says_nothing_of_its_content_and_hiding_changes_the_et
 #[tokio::test]
 async fn markup_in_a_summary_is_text_in_the_feed() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Text.", "<script>alert(1)</script> & <b>bold</b>").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Text.", "<script>alert(1)</script> & <b>bold</b>").await;
     let path = format!("/threads/{slug}/feed.atom");
 
     let body = app.get(&path).await.text().await.unwrap();
@@ -230,12 +231,12 @@ async fn markup_in_a_summary_is_text_in_the_feed() {
 #[tokio::test]
 async fn recent_changes_feed_lists_every_thread_with_the_same_ids_as_the_thread_feeds() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto text.", "pluto").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto text.", "pluto").await;
     let res =
         app.post_json("/api/v1/threads", &json!({ "title": "Is Ceres a planet?", "framing_question": "?" })).await;
-    let other = expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
-    save(&app, &other, 0, "Ceres text.", "ceres").await;
+    let other = expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
+    app.api_save_synthesis_ok(&other, 0, "Ceres text.", "ceres").await;
 
     let (recent, _) = feed(&app, "/recent.atom").await;
     let (thread, _) = feed(&app, &format!("/threads/{slug}/feed.atom")).await;
@@ -256,17 +257,17 @@ async fn the_events_feed_puts_the_latest_written_event_first_dated_by_its_last_e
     let app = spawn_app().await;
     app.login_as("cora", Role::Curator).await;
     let event = |title: &str, body: &str| json!({ "date": "2023-07-18", "title": title, "significance": "major", "body": body, "url": "https://example.org/a?b=1&c=2" });
-    let first = expect(
+    let first = expect_json(
         app.post_json("/api/v1/events", &event("Llama 2 released", "Weights **published**.")).await,
         StatusCode::CREATED,
     )
     .await["id"]
         .as_i64()
         .unwrap();
-    let second =
-        expect(app.post_json("/api/v1/events", &event("Mistral 7B", "")).await, StatusCode::CREATED).await["id"]
-            .as_i64()
-            .unwrap();
+    let second = expect_json(app.post_json("/api/v1/events", &event("Mistral 7B", "")).await, StatusCode::CREATED)
+        .await["id"]
+        .as_i64()
+        .unwrap();
     let (before, _) = feed(&app, "/events.atom").await;
     assert_eq!(
         ids(&before),
@@ -306,39 +307,23 @@ async fn the_events_feed_puts_the_latest_written_event_first_dated_by_its_last_e
 async fn feed_path(browser: &TestApp) -> String {
     let res = browser.send_json(reqwest::Method::POST, "/api/v1/account/feed-token", &json!({})).await;
     assert_eq!(header(res.headers(), "cache-control"), "private, no-store");
-    let url = expect(res, StatusCode::CREATED).await["url"].as_str().unwrap().to_owned();
+    let url = expect_json(res, StatusCode::CREATED).await["url"].as_str().unwrap().to_owned();
     let path = url.strip_prefix("http://agora.test").unwrap_or_else(|| panic!("not absolute: {url}")).to_owned();
     assert!(path.starts_with("/feeds/following/") && path.ends_with(".atom"), "{path}");
     path
 }
 
-/// Makes `name` follow the thread at `slug`, as the follow button will.
-async fn follow(app: &TestApp, name: &str, slug: &str) {
-    let (name, slug) = (name.to_owned(), slug.to_owned());
-    app.query(move |c| {
-        diesel::sql_query(
-            "INSERT INTO follows (user_id, thread_id) \
-             SELECT u.id, t.id FROM users u, threads t WHERE u.username = $1 AND t.slug = $2",
-        )
-        .bind::<diesel::sql_types::Text, _>(name)
-        .bind::<diesel::sql_types::Text, _>(slug)
-        .execute(c)
-        .unwrap();
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn the_private_feed_lists_only_the_followed_threads_changes_and_is_private() {
     let app = spawn_app().await;
-    let followed = curated_thread(&app).await;
-    save(&app, &followed, 0, "Pluto text.", "pluto").await;
+    let followed = app.curated_thread().await;
+    app.api_save_synthesis_ok(&followed, 0, "Pluto text.", "pluto").await;
     let res =
         app.post_json("/api/v1/threads", &json!({ "title": "Is Ceres a planet?", "framing_question": "?" })).await;
-    let unfollowed = expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
-    save(&app, &unfollowed, 0, "Ceres text.", "ceres").await;
-    let reader = browser_as(&app, "rita", Role::Reader).await;
-    follow(&app, "rita", &followed).await;
+    let unfollowed = expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
+    app.api_save_synthesis_ok(&unfollowed, 0, "Ceres text.", "ceres").await;
+    let reader = app.browser_as("rita", Role::Reader).await;
+    app.follow("rita", &followed).await;
     let path = feed_path(&reader).await;
 
     // Fetched by a feed reader: no cookies.
@@ -367,7 +352,7 @@ async fn the_private_feed_lists_only_the_followed_threads_changes_and_is_private
 #[tokio::test]
 async fn a_revoked_or_unknown_feed_url_is_404_alike() {
     let app = spawn_app().await;
-    let reader = browser_as(&app, "rita", Role::Reader).await;
+    let reader = app.browser_as("rita", Role::Reader).await;
     let path = feed_path(&reader).await;
     assert_eq!(app.get(&path).await.status(), StatusCode::OK);
 
@@ -436,7 +421,7 @@ async fn the_account_page_makes_replaces_and_revokes_the_feed_url() {
 #[tokio::test]
 async fn pages_advertise_their_feeds_in_the_head_and_link_them_visibly() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     for (page, href) in [
         (format!("/threads/{slug}"), format!("/threads/{slug}/feed.atom")),
@@ -460,28 +445,28 @@ async fn pages_advertise_their_feeds_in_the_head_and_link_them_visibly() {
 #[tokio::test]
 async fn the_private_feed_has_edits_of_followed_threads_events_and_hides_what_moderators_hid() {
     let app = spawn_app().await;
-    let followed = curated_thread(&app).await;
+    let followed = app.curated_thread().await;
     let res =
         app.post_json("/api/v1/threads", &json!({ "title": "Is Ceres a planet?", "framing_question": "?" })).await;
-    let unfollowed = expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
+    let unfollowed = expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
     let event = |title: &str| json!({ "date": "2006-08-24", "title": title, "significance": "major" });
     let mut ids = Vec::new();
     for (slug, title) in [(&followed, "IAU vote"), (&unfollowed, "Dawn arrives")] {
         let res = app.post_json(&format!("/api/v1/threads/{slug}/events"), &event(title)).await;
-        let id = expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
+        let id = expect_json(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
         let edit = json!({ "date": "2006-08-24", "title": format!("{title}, corrected"), "significance": "major" });
         let res = app.send_json(reqwest::Method::PUT, &format!("/api/v1/events/{id}"), &edit).await;
         assert!(res.status().is_success(), "{}", res.status());
         ids.push(id);
     }
-    save(&app, &followed, 0, "SECRET-BODY", "SECRET-SUMMARY").await;
-    save(&app, &followed, 1, "Fine text.", "cleaned up").await;
-    let change = change_of_revision(&app, &followed, 1).await;
-    let moderator = browser_as(&app, "maud", Role::Moderator).await;
+    app.api_save_synthesis_ok(&followed, 0, "SECRET-BODY", "SECRET-SUMMARY").await;
+    app.api_save_synthesis_ok(&followed, 1, "Fine text.", "cleaned up").await;
+    let change = app.api_change_of_revision(&followed, 1).await;
+    let moderator = app.browser_as("maud", Role::Moderator).await;
     let hide = moderator.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "doxxing" })).await;
     assert_eq!(hide.status(), StatusCode::OK);
     // The moderator follows the thread: their private feed is still an anonymous view.
-    follow(&app, "maud", &followed).await;
+    app.follow("maud", &followed).await;
     let path = feed_path(&moderator).await;
 
     let res = app.another_browser().get(&path).await;

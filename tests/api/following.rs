@@ -4,7 +4,8 @@ use agora::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, attrs, location, spawn_app, texts};
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{attrs, texts};
 
 const THREE_PARAGRAPHS: &str =
     "Alpha paragraph about openness.\n\nBeta paragraph about safety.\n\nGamma paragraph about markets.";

@@ -12,9 +12,9 @@ async fn healthz_is_ok_while_the_database_answers() {
 #[tokio::test]
 async fn healthz_and_pages_answer_503_when_the_database_is_gone() {
     let app = spawn_app().await;
-    let name = app.db_name.clone();
+    let name = app.database.name.clone();
     tokio::task::spawn_blocking(move || {
-        let mut admin = crate::helpers::admin_connection();
+        let mut admin = crate::common::admin_connection();
         agora::db::drop_database(&mut admin, &name).unwrap();
     })
     .await
@@ -40,7 +40,7 @@ async fn an_internal_error_shows_a_reference_but_no_internals() {
     let res = app.get(&format!("/threads/{slug}")).await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let html = res.text().await.unwrap();
-    let reference = crate::helpers::texts(&html, "code");
+    let reference = crate::pages::texts(&html, "code");
     assert_eq!(reference.len(), 1, "one reference on the page");
     assert!(!reference[0].is_empty());
     assert!(!html.contains("controversies"), "the cause stays in the log");

@@ -1,105 +1,28 @@
-//! The test harness: `spawn_app()` and a `TestApp` with one method per thing a user does.
+//! The harness of the API tests: `spawn_app()` and a `TestApp` with one method per thing a user
+//! does, plus reading JSON answers. Databases and the in-process server come from the shared
+//! `crate::common`; reading HTML pages is `crate::pages`.
 
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 use agora::config::Settings;
-use agora::db::{self, PgPool};
+use agora::db::PgPool;
 use agora::domain::roles::Role;
-use agora::startup::Application;
 use diesel::prelude::*;
 use reqwest::{Response, StatusCode};
-use scraper::{Html, Selector};
-use sha2::{Digest, Sha256};
+use serde_json::{Value, json};
 
-/// The password every fixture user has.
-pub const PASSWORD: &str = "correct horse battery staple";
-
-fn server_url() -> String {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/agora".to_owned());
-    let (admin, _) = db::split_database_url(&url).expect("DATABASE_URL");
-    admin
-}
-
-fn url_for(database: &str) -> String {
-    let mut url = url::Url::parse(&server_url()).unwrap();
-    url.set_path(&format!("/{database}"));
-    url.to_string()
-}
-
-/// The migrated template database, built once per migration set (and shared across runs).
-fn template_database() -> &'static str {
-    static TEMPLATE: OnceLock<String> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        let mut hasher = Sha256::new();
-        let mut entries: Vec<_> =
-            std::fs::read_dir("migrations").expect("migrations/").flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for dir in entries {
-            hasher.update(dir.to_string_lossy().as_bytes());
-            for file in ["up.sql", "down.sql"] {
-                hasher.update(std::fs::read(dir.join(file)).unwrap_or_default());
-            }
-        }
-        let name = format!("agora_tpl_{}", &hex::encode(hasher.finalize())[..12]);
-        let mut admin = PgConnection::establish(&server_url()).expect("connect to PostgreSQL (is it running?)");
-        // Several test processes may start at once: one builds, the others wait for it.
-        diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut admin).unwrap();
-        if !database_exists(&mut admin, &name) {
-            let building = format!("{name}_building");
-            db::drop_database(&mut admin, &building).unwrap();
-            db::create_database(&mut admin, &building, None).unwrap();
-            {
-                let mut conn = PgConnection::establish(&url_for(&building)).unwrap();
-                db::run_migrations(&mut conn).unwrap();
-            }
-            diesel::sql_query(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""))
-                .execute(&mut admin)
-                .unwrap();
-        }
-        diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).unwrap();
-        name
-    })
-}
-
-fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
-    #[derive(QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        found: bool,
-    }
-    diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS found")
-        .bind::<diesel::sql_types::Text, _>(name)
-        .get_result::<Found>(conn)
-        .map(|f| f.found)
-        .unwrap_or(false)
-}
-
-/// A connection to the server's `postgres` database, for creating and dropping databases.
-pub fn admin_connection() -> PgConnection {
-    PgConnection::establish(&server_url()).expect("connect to PostgreSQL (is it running?)")
-}
+use crate::common::{PASSWORD, TestDatabase, blocking, insert_user, start_app};
 
 /// A running application with a database of its own, dropped when the test ends.
 /// Clones share the app and database; `another_browser()` gives a clone with its own cookies.
 #[derive(Clone)]
 pub struct TestApp {
     pub address: String,
-    pub db_name: String,
     pub pool: PgPool,
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
-    _database: std::sync::Arc<DatabaseGuard>,
-}
-
-/// Drops the test database when the last handle to the app goes away.
-struct DatabaseGuard(String);
-
-impl Drop for DatabaseGuard {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&server_url()) {
-            let _ = db::drop_database(&mut admin, &self.0);
-        }
-    }
+    /// The app's database; dropped when the last handle to the app goes away.
+    pub database: Arc<TestDatabase>,
 }
 
 /// Starts the application on a random port against a fresh database.
@@ -110,23 +33,21 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the application with settings adjusted by `adjust` (e.g. cookies marked Secure).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     agora::telemetry::init_with_default("warn,r2d2=off");
-    let (db_name, pool) = tokio::task::spawn_blocking(|| {
-        let template = template_database();
-        let db_name = format!("agora_t_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = PgConnection::establish(&server_url()).unwrap();
-        db::create_database(&mut admin, &db_name, Some(template)).unwrap();
-        let pool = db::build_pool(&url_for(&db_name), 4).unwrap();
-        (db_name, pool)
+    let (database, pool) = blocking(|| {
+        let database = TestDatabase::create();
+        let pool = agora::db::build_pool(&database.url, 4).expect("a pool to the test database");
+        (database, pool)
     })
-    .await
-    .unwrap();
-    let mut settings = Settings::for_tests(url_for(&db_name));
+    .await;
+    let mut settings = database.settings();
     adjust(&mut settings);
-    let app = Application::build(&settings, pool.clone()).expect("build app");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.into_server());
-    let guard = std::sync::Arc::new(DatabaseGuard(db_name.clone()));
-    TestApp { address, db_name, pool, client: new_client(), _database: guard }
+    let address = start_app(&settings, pool.clone());
+    TestApp { address, pool, client: new_client(), database: Arc::new(database) }
+}
+
+/// The fields of a valid new-thread form titled `title` (without a CSRF token).
+pub const fn new_thread_fields(title: &str) -> [(&'static str, &str); 4] {
+    [("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")]
 }
 
 /// A fresh client (another browser).
@@ -135,14 +56,16 @@ pub fn new_client() -> reqwest::Client {
 }
 
 impl TestApp {
-    /// The `DATABASE_URL` of this app's database (for running the binary against it).
-    pub fn database_url(&self) -> String {
-        url_for(&self.db_name)
-    }
-
     /// The same app seen from another browser (no cookies yet).
     pub fn another_browser(&self) -> TestApp {
         TestApp { client: new_client(), ..self.clone() }
+    }
+
+    /// Another browser, logged in as a new user `name` with `role`.
+    pub async fn browser_as(&self, name: &str, role: Role) -> TestApp {
+        let browser = self.another_browser();
+        browser.login_as(name, role).await;
+        browser
     }
 
     /// `GET path` with this app's client.
@@ -170,6 +93,24 @@ impl TestApp {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
         self.post_form_raw(path, &all).await
+    }
+
+    /// Submits a form with the CSRF token the page carried and extra request `headers` (say, an
+    /// `Origin` or `Referer` a browser on another site would send).
+    pub async fn post_form_with_headers(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let mut request = self.client.post(format!("{}{path}", self.address)).form(&all);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
     }
 
     /// Submits exactly these fields (no token added).
@@ -203,14 +144,8 @@ impl TestApp {
 
     /// Inserts a user with `PASSWORD` directly (fixtures skip the sign-up form).
     pub async fn user(&self, username: &str, role: Role) {
-        let pool = self.pool.clone();
         let username = username.to_owned();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().unwrap();
-            agora::db::users::insert(&mut conn, &username, fixture_hash(), role).unwrap();
-        })
-        .await
-        .unwrap();
+        self.query(move |c| insert_user(c, &username, role)).await;
     }
 
     /// Logs this client in through the login form.
@@ -227,14 +162,17 @@ impl TestApp {
 
     /// Creates a thread through the form; returns its slug.
     pub async fn create_thread(&self, title: &str) -> String {
-        let res = self
-            .post_form(
-                "/threads",
-                &[("title", title), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")],
-            )
-            .await;
+        let res = self.post_form("/threads", &new_thread_fields(title)).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "create thread {title}");
         location(&res).trim_start_matches("/threads/").to_owned()
+    }
+
+    /// Adds an event to a thread through its form and expects to be sent back to its events.
+    pub async fn add_event(&self, slug: &str, date: &str, title: &str, significance: &str) {
+        let fields = [("date", date), ("title", title), ("significance", significance), ("url", ""), ("body", "")];
+        let res = self.post_form(&format!("/threads/{slug}/events"), &fields).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "add event {title}");
+        assert_eq!(location(&res), format!("/threads/{slug}#events"), "add event {title}");
     }
 
     /// Saves the synthesis through the form on top of `base_seq`.
@@ -247,10 +185,79 @@ impl TestApp {
         .await
     }
 
+    /// Logs this client in as the curator `alice` and creates the thread "Is Pluto a planet?"
+    /// through the form; returns its slug.
+    pub async fn curated_thread(&self) -> String {
+        self.login_as("alice", Role::Curator).await;
+        self.create_thread("Is Pluto a planet?").await
+    }
+
+    /// Saves the synthesis through the form and expects it accepted as written (not merged):
+    /// sent back to the thread's synthesis.
+    pub async fn save_synthesis_ok(&self, slug: &str, base_seq: i32, body: &str, summary: &str) {
+        let res = self.save_synthesis(slug, base_seq, body, summary).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "save on base {base_seq}");
+        assert_eq!(location(&res), format!("/threads/{slug}#synthesis"), "save on base {base_seq}");
+    }
+
+    /// Creates a thread through the JSON API; returns its slug.
+    pub async fn api_create_thread(&self, title: &str) -> String {
+        let res = self.post_json("/api/v1/threads", &json!({ "title": title, "framing_question": "Is it so?" })).await;
+        expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned()
+    }
+
+    /// Saves the synthesis through the JSON API on top of `base_seq`.
+    pub async fn api_save_synthesis(&self, slug: &str, base_seq: i32, body: &str, summary: &str) -> Response {
+        self.post_json(
+            &format!("/api/v1/threads/{slug}/synthesis"),
+            &json!({ "base_seq": base_seq, "body": body, "summary": summary }),
+        )
+        .await
+    }
+
+    /// Saves the synthesis through the JSON API and expects revision `base_seq + 1`.
+    pub async fn api_save_synthesis_ok(&self, slug: &str, base_seq: i32, body: &str, summary: &str) {
+        let res = self.api_save_synthesis(slug, base_seq, body, summary).await;
+        assert_eq!(expect_json(res, StatusCode::CREATED).await["seq"], base_seq + 1, "save on base {base_seq}");
+    }
+
+    /// The entries of a thread's changelog through the JSON API, as this client sees them,
+    /// newest first.
+    pub async fn api_thread_changes(&self, slug: &str) -> Vec<Value> {
+        let body = self.get_json(&format!("/api/v1/threads/{slug}/changes"), StatusCode::OK).await;
+        body["changes"].as_array().unwrap().clone()
+    }
+
+    /// The changelog id of revision `seq`, through the JSON API.
+    pub async fn api_change_of_revision(&self, slug: &str, seq: i32) -> i64 {
+        let changes = self.api_thread_changes(slug).await;
+        let entry =
+            changes.iter().find(|c| c["revision"] == seq).unwrap_or_else(|| panic!("no entry for revision {seq}"));
+        entry["id"].as_i64().unwrap()
+    }
+
+    /// Makes `username` follow the thread `slug` (fixtures insert rows directly).
+    pub async fn follow(&self, username: &str, slug: &str) {
+        let (username, slug) = (username.to_owned(), slug.to_owned());
+        let n = self
+            .query(move |c| {
+                diesel::sql_query(
+                    "INSERT INTO follows (user_id, thread_id) SELECT u.id, t.id FROM users u, threads t \
+                     WHERE u.username = $1 AND t.slug = $2",
+                )
+                .bind::<diesel::sql_types::Text, _>(username)
+                .bind::<diesel::sql_types::Text, _>(slug)
+                .execute(c)
+                .unwrap()
+            })
+            .await;
+        assert_eq!(n, 1, "follow");
+    }
+
     /// Runs a query against this app's database.
     pub async fn query<T: Send + 'static>(&self, f: impl FnOnce(&mut PgConnection) -> T + Send + 'static) -> T {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap())).await.unwrap()
+        blocking(move || f(&mut pool.get().unwrap())).await
     }
 
     /// How many rows `table` has (a fixed table name from the test, never user input).
@@ -267,65 +274,35 @@ impl TestApp {
     }
 }
 
-/// An argon2 hash of `PASSWORD`, computed once per test process.
-pub fn fixture_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| agora::auth::password::hash_password(PASSWORD).unwrap())
+/// The body of a JSON response, after checking that it says it is JSON.
+pub async fn json_of(res: Response) -> Value {
+    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(content_type.starts_with("application/json"), "content type {content_type:?}");
+    res.json().await.unwrap()
+}
+
+/// Checks the status and returns the JSON body.
+pub async fn expect_json(res: Response, status: StatusCode) -> Value {
+    assert_eq!(res.status(), status);
+    json_of(res).await
+}
+
+/// Checks the status and that the body is `{"error": "<message>"}` with a message; returns it.
+pub async fn api_error(res: Response, status: StatusCode) -> String {
+    let body = expect_json(res, status).await;
+    let message = body["error"].as_str().unwrap_or_else(|| panic!("no error message in {body}")).to_owned();
+    assert!(!message.is_empty(), "an empty error message");
+    message
+}
+
+/// A field of every entry of a JSON list, in order.
+pub fn column<'a>(rows: &'a [Value], field: &str) -> Vec<&'a Value> {
+    rows.iter().map(|r| &r[field]).collect()
 }
 
 /// The `Location` header of a redirect.
 pub fn location(res: &Response) -> String {
     res.headers().get("location").expect("a Location header").to_str().unwrap().to_owned()
-}
-
-/// The trimmed texts of every element matching `css`.
-pub fn texts(html: &str, css: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector)
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
-}
-
-/// The value of `attr` on every element matching `css`.
-pub fn attrs(html: &str, css: &str, attr: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
-    let selector = Selector::parse(css).unwrap();
-    doc.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
-}
-
-/// The cells under the column headed `header` in the table matching `table`, top row first.
-/// Cells are found by the heading's position, so a moved or renamed column fails loudly rather
-/// than reading its neighbour. Rows without a cell in that position (a full-width row) are skipped.
-pub fn table_column(html: &str, table: &str, header: &str) -> Vec<String> {
-    let headers = texts(html, &format!("{table} thead th"));
-    let Some(index) = headers.iter().position(|h| h == header) else {
-        panic!("no column {header:?} in {headers:?}");
-    };
-    texts(html, &format!("{table} tbody tr > td:nth-child({})", index + 1))
-}
-
-/// The cells under the column headed `header` in a changelog table (a thread's history, recent
-/// changes, the moderation log), top row first.
-pub fn changes_column(html: &str, header: &str) -> Vec<String> {
-    table_column(html, "table.changes", header)
-}
-
-/// The ids of the rows of a changelog table (`change-17` → 17), top first.
-pub fn change_ids(html: &str) -> Vec<i64> {
-    attrs(html, "tr.change", "id").iter().map(|id| id.trim_start_matches("change-").parse().unwrap()).collect()
-}
-
-/// Every form control in the page has a label (by `for`, by nesting, or by aria-label).
-pub fn assert_every_control_labelled(html: &str) {
-    let doc = Html::parse_document(html);
-    let controls = Selector::parse("input:not([type=hidden]), textarea, select").unwrap();
-    let labels: Vec<String> = attrs(html, "label", "for");
-    for control in doc.select(&controls) {
-        let id = control.value().attr("id").unwrap_or_default();
-        let labelled = labels.iter().any(|f| f == id) || control.value().attr("aria-label").is_some();
-        assert!(labelled, "control without a label: {}", control.html());
-    }
 }
 
 /// Every (method, path pattern) the running app registered. The server's workers build the app

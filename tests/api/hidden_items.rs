@@ -9,8 +9,7 @@ use agora::domain::roles::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
-use crate::moderation_api::{browser_as, curated_thread, expect};
+use crate::helpers::{TestApp, expect_json, spawn_app};
 
 /// One kind of item: how it is created and edited through the API, and where it is read.
 #[derive(Clone, Copy)]
@@ -56,7 +55,7 @@ impl Kind {
             None => format!("/api/v1/threads/{slug}/events"),
         };
         let res = app.post_json(&path, &self.fields(word)).await;
-        expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap()
+        expect_json(res, StatusCode::CREATED).await["id"].as_i64().unwrap()
     }
 
     /// Edits the item to carry `word`, from its version `base`.
@@ -145,7 +144,7 @@ async fn found(app: &TestApp, word: &str) -> usize {
 /// Makes `browser`'s private feed URL; returns its path.
 async fn private_feed(browser: &TestApp) -> String {
     let res = browser.send_json(reqwest::Method::POST, "/api/v1/account/feed-token", &json!({})).await;
-    let url = expect(res, StatusCode::CREATED).await["url"].as_str().unwrap().to_owned();
+    let url = expect_json(res, StatusCode::CREATED).await["url"].as_str().unwrap().to_owned();
     url.strip_prefix("http://agora.test").unwrap().to_owned()
 }
 
@@ -162,7 +161,7 @@ async fn set_hidden(moderator: &TestApp, entry: i64, hide: bool) {
 /// the final one (the current state), then unhide the final one.
 async fn hidden_versions_stay_hidden(kind: Kind) {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let id = kind.create(&app, &slug, ORIGINAL).await;
     kind.edit(&app, &slug, id, 1, SECRET).await;
     kind.edit(&app, &slug, id, 2, FINAL).await;
@@ -171,8 +170,8 @@ async fn hidden_versions_stay_hidden(kind: Kind) {
     assert!(entries.len() >= 3, "{entries:?}");
     let (last, secret_edit) = (entries[0]["id"].as_i64().unwrap(), entries[1]["id"].as_i64().unwrap());
     assert!(entries[1]["after"].to_string().contains(SECRET), "{entries:?}");
-    let moderator = browser_as(&app, "maud", Role::Moderator).await;
-    let reader = browser_as(&app, "rita", Role::Reader).await;
+    let moderator = app.browser_as("maud", Role::Moderator).await;
+    let reader = app.browser_as("rita", Role::Reader).await;
     reader.put_follow(&slug).await;
     let feed = private_feed(&reader).await;
     let anonymous = app.another_browser();
@@ -259,10 +258,10 @@ async fn a_hidden_controversy_version_is_hidden_everywhere_and_its_current_state
 /// Hiding the only version of an item (its creation) leaves a placeholder without its text.
 async fn hidden_only_version_leaves_a_placeholder(kind: Kind) {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let id = kind.create(&app, &slug, SECRET).await;
     let created = kind.entries(&app, id).await.last().unwrap()["id"].as_i64().unwrap();
-    let moderator = browser_as(&app, "maud", Role::Moderator).await;
+    let moderator = app.browser_as("maud", Role::Moderator).await;
     let anonymous = app.another_browser();
     assert_shown(&anonymous, "anonymous", &format!("/threads/{slug}"), SECRET).await;
 
@@ -292,7 +291,7 @@ async fn hiding_the_only_version_of_an_event_leaves_a_placeholder_until_unhidden
 #[tokio::test]
 async fn a_hidden_framing_question_is_not_shown_as_the_next_changes_before() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     for question in [format!("Is it {SECRET}?"), format!("Is it {FINAL}?")] {
         let fields = [("title", "Is Pluto a planet?"), ("framing_question", question.as_str())];
         let res = app
@@ -307,7 +306,7 @@ async fn a_hidden_framing_question_is_not_shown_as_the_next_changes_before() {
     let entries = body["changes"].as_array().unwrap();
     let (last, secret_edit) = (entries[0]["id"].as_i64().unwrap(), entries[1]["id"].as_i64().unwrap());
     assert!(entries[1]["after"].to_string().contains(SECRET), "{entries:?}");
-    let moderator = browser_as(&app, "maud", Role::Moderator).await;
+    let moderator = app.browser_as("maud", Role::Moderator).await;
     set_hidden(&moderator, secret_edit, true).await;
 
     let anonymous = app.another_browser();

@@ -112,7 +112,7 @@ async fn fixture(app: &TestApp, cora: &TestApp, root: &TestApp, rita: &TestApp) 
     };
     let slug = cora.create_thread("Open weights").await;
     // The reader follows from the start, so every change reaches her notifications and digest.
-    crate::notifications::follow(app, "rita", &slug).await;
+    app.follow("rita", &slug).await;
     let res = rita.post_form("/account/digest", &[("email", "rita@example.org"), ("digest", "daily")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "rita asks for a digest");
 

@@ -7,44 +7,20 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{
-    PASSWORD, TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, spawn_app, texts,
-};
-
-/// The synthesis section of a thread page.
-const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
-
-/// Logs `app` in as the curator `alice` and starts a thread she curates; returns its slug.
-async fn curated_thread(app: &TestApp) -> String {
-    app.login_as("alice", Role::Curator).await;
-    app.create_thread("Is Pluto a planet?").await
-}
-
-/// Another browser, logged in as a new user `name` with `role`.
-async fn browser_as(app: &TestApp, name: &str, role: Role) -> TestApp {
-    let browser = app.another_browser();
-    browser.login_as(name, role).await;
-    browser
-}
-
-/// Saves and expects the save to be accepted (not merged).
-async fn save_ok(app: &TestApp, slug: &str, base_seq: i32, body: &str, summary: &str) {
-    let res = app.save_synthesis(slug, base_seq, body, summary).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "save on base {base_seq}");
-    assert_eq!(location(&res), format!("/threads/{slug}#synthesis"), "save on base {base_seq}");
-}
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, change_ids, changes_column, section, texts};
 
 /// Every stored revision's body, oldest first.
 async fn stored_bodies(app: &TestApp) -> Vec<String> {
     app.query(|c| revisions::table.order(revisions::seq).select(revisions::body_md).load::<String>(c).unwrap()).await
 }
 
-/// The text of the synthesis on the thread page, as `app` sees it.
 /// The synthesis as everyone reads it: an anonymous visitor, for whom nothing is marked as
 /// changed since a last visit.
 async fn synthesis_text(app: &TestApp, slug: &str) -> Vec<String> {
     let anonymous = app.another_browser();
-    texts(&anonymous.page(&format!("/threads/{slug}")).await, &format!("{SYNTHESIS} .prose"))
+    texts(&anonymous.page(&format!("/threads/{slug}")).await, &format!("{} .prose", section("synthesis")))
 }
 
 /// What each change of a changelog table was, top row first.
@@ -71,7 +47,7 @@ async fn only_question(app: &TestApp, slug: &str) -> i64 {
 }
 
 /// The change id behind revision `seq`, from the moderator's "Hide revision N" link.
-async fn change_of_revision(moderator: &TestApp, slug: &str, seq: i32) -> i64 {
+async fn change_behind_hide_link(moderator: &TestApp, slug: &str, seq: i32) -> i64 {
     let html = moderator.page(&format!("/threads/{slug}/revisions/{seq}")).await;
     let href = attrs(&html, "a", "href")
         .into_iter()
@@ -121,8 +97,8 @@ async fn execute(app: &TestApp, sql: &'static str) -> Result<usize, String> {
 #[tokio::test]
 async fn the_history_lists_a_section_edit_with_before_and_after_next_to_synthesis_saves() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto was demoted.", "First draft").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto was demoted.", "First draft").await;
     let res = app.post_form(&format!("/threads/{slug}/questions"), &[("question", "Will the IAU vote again?")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let id = only_question(&app, &slug).await;
@@ -133,7 +109,7 @@ async fn the_history_lists_a_section_edit_with_before_and_after_next_to_synthesi
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    save_ok(&app, &slug, 1, "Pluto was demoted in 2006.", "Add the year").await;
+    app.save_synthesis_ok(&slug, 1, "Pluto was demoted in 2006.", "Add the year").await;
 
     let html = app.page(&format!("/threads/{slug}/history")).await;
 
@@ -168,7 +144,7 @@ async fn the_history_lists_a_section_edit_with_before_and_after_next_to_synthesi
 #[tokio::test]
 async fn the_text_changes_link_of_an_item_edit_opens_the_diff_of_its_body() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let fields = [("title", "Dwarf planets"), ("body", "Is a dwarf planet a planet?")];
     assert_eq!(app.post_form(&format!("/threads/{slug}/controversies"), &fields).await.status(), StatusCode::SEE_OTHER);
     let id: i64 = app
@@ -198,12 +174,12 @@ async fn the_text_changes_link_of_an_item_edit_opens_the_diff_of_its_body() {
 #[tokio::test]
 async fn the_kind_and_user_filters_narrow_the_history() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "One.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "One.", "").await;
     let res = app.post_form(&format!("/threads/{slug}/questions"), &[("question", "Why?")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    save_ok(&maud, &slug, 1, "One. Two.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    maud.save_synthesis_ok(&slug, 1, "One. Two.", "").await;
 
     let all = app.page(&format!("/threads/{slug}/history")).await;
     assert_eq!(whos(&all), ["maud", "alice", "alice"]);
@@ -231,10 +207,10 @@ async fn the_kind_and_user_filters_narrow_the_history() {
 #[tokio::test]
 async fn a_stale_save_that_touches_another_paragraph_is_merged_and_keeps_both_edits() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto orbits the Sun.\n\nIt was demoted in 2006.", "").await;
-    let bob = browser_as(&app, "bob", Role::Moderator).await;
-    save_ok(&bob, &slug, 1, "Pluto orbits the Sun every 248 years.\n\nIt was demoted in 2006.", "Period").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto orbits the Sun.\n\nIt was demoted in 2006.", "").await;
+    let bob = app.browser_as("bob", Role::Moderator).await;
+    bob.save_synthesis_ok(&slug, 1, "Pluto orbits the Sun every 248 years.\n\nIt was demoted in 2006.", "Period").await;
 
     // Alice still has revision 1 open and changes the second paragraph.
     let res = app.save_synthesis(&slug, 1, "Pluto orbits the Sun.\n\nIt was demoted by the IAU in 2006.", "Who").await;
@@ -259,9 +235,9 @@ async fn a_stale_save_that_touches_another_paragraph_is_merged_and_keeps_both_ed
 #[tokio::test]
 async fn stale_saves_that_change_the_same_paragraph_are_still_a_conflict() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto orbits the Sun.\n\nIt was demoted in 2006.", "").await;
-    save_ok(&app, &slug, 1, "Pluto orbits the Sun.\n\nIt was reclassified in 2006.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto orbits the Sun.\n\nIt was demoted in 2006.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Pluto orbits the Sun.\n\nIt was reclassified in 2006.", "").await;
 
     let res = app.save_synthesis(&slug, 1, "Pluto orbits the Sun.\n\nIt was demoted in August 2006.", "").await;
 
@@ -276,10 +252,10 @@ async fn stale_saves_that_change_the_same_paragraph_are_still_a_conflict() {
 #[tokio::test]
 async fn undoing_a_revision_takes_out_only_its_change_and_keeps_a_later_edit() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
-    save_ok(&app, &slug, 1, "Pluto is not a planet at all.\n\nIt is far away.", "Opinion").await;
-    save_ok(&app, &slug, 2, "Pluto is not a planet at all.\n\nIt is 40 AU away.", "Distance").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Pluto is not a planet at all.\n\nIt is far away.", "Opinion").await;
+    app.save_synthesis_ok(&slug, 2, "Pluto is not a planet at all.\n\nIt is 40 AU away.", "Distance").await;
     let page = app.page(&format!("/threads/{slug}/revisions/2")).await;
     assert_eq!(form_action(&page, "Undo revision 2"), Some(format!("/threads/{slug}/revisions/2/undo")));
     assert_eq!(form_value(&page, "Undo revision 2", "base_seq"), Some("3".to_owned()));
@@ -300,10 +276,10 @@ async fn undoing_a_revision_takes_out_only_its_change_and_keeps_a_later_edit() {
 #[tokio::test]
 async fn an_undo_that_collides_with_a_later_edit_is_a_409_listing_the_collision_and_saves_nothing() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
-    save_ok(&app, &slug, 1, "Pluto is tiny.\n\nIt is far away.", "").await;
-    save_ok(&app, &slug, 2, "Pluto is tiny and icy.\n\nIt is far away.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Pluto is tiny.\n\nIt is far away.", "").await;
+    app.save_synthesis_ok(&slug, 2, "Pluto is tiny and icy.\n\nIt is far away.", "").await;
 
     let res = app.post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3"), ("reason", "")]).await;
 
@@ -320,15 +296,15 @@ async fn an_undo_that_collides_with_a_later_edit_is_a_409_listing_the_collision_
 #[tokio::test]
 async fn a_moderator_rolls_back_one_users_latest_edits_and_a_curator_may_not() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Good text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Good text.", "").await;
     let res = app.post_form(&format!("/threads/{slug}/curators"), &[("username", "bob"), ("reason", "")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "bob does not exist yet");
-    let bob = browser_as(&app, "bob", Role::Curator).await;
+    let bob = app.browser_as("bob", Role::Curator).await;
     let res = app.post_form(&format!("/threads/{slug}/curators"), &[("username", "bob"), ("reason", "helps")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    save_ok(&bob, &slug, 1, "Spam.", "").await;
-    save_ok(&bob, &slug, 2, "More spam.", "").await;
+    bob.save_synthesis_ok(&slug, 1, "Spam.", "").await;
+    bob.save_synthesis_ok(&slug, 2, "More spam.", "").await;
 
     let rollback = [("username", "bob"), ("base_seq", "3"), ("reason", "vandalism")];
     let res = bob.post_form(&format!("/threads/{slug}/rollback"), &rollback).await;
@@ -343,7 +319,7 @@ async fn a_moderator_rolls_back_one_users_latest_edits_and_a_curator_may_not() {
     );
     assert_eq!(stored_bodies(&app).await.len(), 3);
 
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let history = maud.page(&format!("/threads/{slug}/history")).await;
     let button = "Roll back the latest edits by bob";
     assert_eq!(form_action(&history, button), Some(format!("/threads/{slug}/rollback")));
@@ -365,11 +341,11 @@ async fn a_moderator_rolls_back_one_users_latest_edits_and_a_curator_may_not() {
 #[tokio::test]
 async fn hiding_without_a_reason_is_a_422_and_hides_nothing() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Fine text.", "").await;
-    save_ok(&app, &slug, 1, "Other text.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Fine text.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Other text.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     let form = maud.page(&format!("/changes/{change}/hide")).await;
     assert_every_control_labelled(&form);
     assert_eq!(attrs(&form, "input[name=reason]", "required").len(), 1);
@@ -412,11 +388,11 @@ fn reader_pages(slug: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_hidden_revisions_text_and_summary_never_reach_a_reader() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Decent text.", "Start").await;
-    save_ok(&app, &slug, 1, "Decent text.\n\nHe lives at 12 SECRET Street.", "adds ADDRESS-SUMMARY").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Decent text.", "Start").await;
+    app.save_synthesis_ok(&slug, 1, "Decent text.\n\nHe lives at 12 SECRET Street.", "adds ADDRESS-SUMMARY").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
 
     let res = maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "doxxing")]).await;
 
@@ -425,7 +401,7 @@ async fn a_hidden_revisions_text_and_summary_never_reach_a_reader() {
     assert!(is_hidden(&app, change).await);
     // Hiding the current revision put the previous text back as revision 3.
     assert_eq!(synthesis_text(&app, &slug).await, ["Decent text."]);
-    let reader = browser_as(&app, "rita", Role::Reader).await;
+    let reader = app.browser_as("rita", Role::Reader).await;
     for browser in [&reader, &app.another_browser(), &app] {
         for path in reader_pages(&slug) {
             let res = browser.get(&path).await;
@@ -458,11 +434,11 @@ async fn a_hidden_revisions_text_and_summary_never_reach_a_reader() {
 #[tokio::test]
 async fn a_curator_cannot_bring_a_hidden_revision_back_by_reverting_or_undoing() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Decent text.", "").await;
-    save_ok(&app, &slug, 1, "Decent text.\n\nHe lives at 12 SECRET Street.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Decent text.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Decent text.\n\nHe lives at 12 SECRET Street.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     let res = maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "doxxing")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(stored_bodies(&app).await.len(), 3);
@@ -480,12 +456,12 @@ async fn a_curator_cannot_bring_a_hidden_revision_back_by_reverting_or_undoing()
 #[tokio::test]
 async fn unhiding_a_revision_shows_it_to_readers_again() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "First text.", "").await;
-    save_ok(&app, &slug, 1, "Second text, rude.", "rude summary").await;
-    save_ok(&app, &slug, 2, "Third text.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "First text.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Second text, rude.", "rude summary").await;
+    app.save_synthesis_ok(&slug, 2, "Third text.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     let res = maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "rude")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let reader = app.another_browser();
@@ -514,9 +490,9 @@ async fn unhiding_a_revision_shows_it_to_readers_again() {
 #[tokio::test]
 async fn a_locked_thread_refuses_its_curator_and_not_a_moderator() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Before the lock.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Before the lock.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     assert_eq!(app.get(&format!("/threads/{slug}/lock")).await.status(), StatusCode::FORBIDDEN);
     let form = maud.page(&format!("/threads/{slug}/lock")).await;
     assert_every_control_labelled(&form);
@@ -541,20 +517,20 @@ async fn a_locked_thread_refuses_its_curator_and_not_a_moderator() {
     assert_eq!(app.count("open_questions").await, 0);
     assert_eq!(synthesis_text(&app, &slug).await, ["Before the lock."]);
 
-    save_ok(&maud, &slug, 1, "A moderator's fix.", "").await;
+    maud.save_synthesis_ok(&slug, 1, "A moderator's fix.", "").await;
     assert_eq!(synthesis_text(&app, &slug).await, ["A moderator's fix."]);
 
     let res = maud.post_form(&format!("/threads/{slug}/unlock"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    save_ok(&app, &slug, 2, "After the lock.", "").await;
+    app.save_synthesis_ok(&slug, 2, "After the lock.", "").await;
     assert!(texts(&app.page(&format!("/threads/{slug}")).await, ".locked").is_empty());
 }
 
 #[tokio::test]
 async fn an_expired_lock_no_longer_refuses() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let slug = app.curated_thread().await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let res =
         maud.post_form(&format!("/threads/{slug}/lock"), &[("reason", "cool down"), ("until", "2999-01-01")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -566,18 +542,18 @@ async fn an_expired_lock_no_longer_refuses() {
     let moved = execute(&app, "UPDATE threads SET locked_until = now() - interval '1 minute'").await;
     assert_eq!(moved, Ok(1));
 
-    save_ok(&app, &slug, 0, "After the lock ran out.", "").await;
+    app.save_synthesis_ok(&slug, 0, "After the lock ran out.", "").await;
     let page = app.page(&format!("/threads/{slug}")).await;
     assert!(texts(&page, ".locked").is_empty());
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["After the lock ran out."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["After the lock ran out."]);
 }
 
 #[tokio::test]
 async fn a_suspended_user_who_logs_in_again_sees_a_banner_and_every_write_is_refused() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Before.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Before.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let profile = maud.page("/users/alice").await;
     assert_every_control_labelled(&profile);
     let action = form_action(&profile, "Suspend alice").expect("a suspend form");
@@ -624,12 +600,12 @@ async fn a_suspended_user_who_logs_in_again_sees_a_banner_and_every_write_is_ref
 #[tokio::test]
 async fn patrolling_a_change_takes_it_off_the_review_queue() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "By a curator.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "By a curator.", "").await;
     assert_eq!(app.get("/moderation/queue").await.status(), StatusCode::FORBIDDEN);
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    save_ok(&maud, &slug, 1, "By a moderator.", "").await;
-    save_ok(&app, &slug, 2, "By the curator again.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    maud.save_synthesis_ok(&slug, 1, "By a moderator.", "").await;
+    app.save_synthesis_ok(&slug, 2, "By the curator again.", "").await;
 
     let queue = maud.page("/moderation/queue").await;
     let ids = change_ids(&queue);
@@ -654,10 +630,10 @@ async fn patrolling_a_change_takes_it_off_the_review_queue() {
 #[tokio::test]
 async fn blame_credits_an_untouched_paragraph_to_its_first_revision_and_an_edited_one_to_the_new_revision() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto was discovered in 1930.\n\nIt is a planet.", "Start").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    save_ok(&maud, &slug, 1, "Pluto was discovered in 1930.\n\nIt is a dwarf planet since 2006.", "Fix").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto was discovered in 1930.\n\nIt is a planet.", "Start").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    maud.save_synthesis_ok(&slug, 1, "Pluto was discovered in 1930.\n\nIt is a dwarf planet since 2006.", "Fix").await;
 
     let html = app.page(&format!("/threads/{slug}/blame")).await;
 
@@ -676,10 +652,10 @@ async fn blame_credits_an_untouched_paragraph_to_its_first_revision_and_an_edite
 #[tokio::test]
 async fn the_diff_marks_changed_words_and_links_the_neighbouring_changes() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Pluto is a planet.", "").await;
-    save_ok(&app, &slug, 1, "Pluto is a dwarf planet.", "").await;
-    save_ok(&app, &slug, 2, "Pluto is a dwarf planet of the Kuiper belt.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Pluto is a planet.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Pluto is a dwarf planet.", "").await;
+    app.save_synthesis_ok(&slug, 2, "Pluto is a dwarf planet of the Kuiper belt.", "").await;
 
     let inline = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
     assert_eq!(texts(&inline, "table.diff ins mark"), ["dwarf"]);
@@ -700,15 +676,15 @@ async fn the_diff_marks_changed_words_and_links_the_neighbouring_changes() {
 #[tokio::test]
 async fn the_moderation_log_lists_hides_locks_suspensions_and_rollbacks_with_their_reasons() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Good.", "").await;
-    let bob = browser_as(&app, "bob", Role::Curator).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Good.", "").await;
+    let bob = app.browser_as("bob", Role::Curator).await;
     let res = app.post_form(&format!("/threads/{slug}/curators"), &[("username", "bob")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    save_ok(&bob, &slug, 1, "Bad.", "").await;
-    save_ok(&bob, &slug, 2, "Worse.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    bob.save_synthesis_ok(&slug, 1, "Bad.", "").await;
+    bob.save_synthesis_ok(&slug, 2, "Worse.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = change_behind_hide_link(&maud, &slug, 2).await;
     assert_eq!(
         maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "insult")]).await.status(),
         StatusCode::SEE_OTHER
@@ -745,9 +721,9 @@ async fn the_moderation_log_lists_hides_locks_suspensions_and_rollbacks_with_the
 #[tokio::test]
 async fn the_moderation_log_and_the_changelog_cannot_be_rewritten_through_sql() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Text.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Text.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let res = maud.post_form(&format!("/threads/{slug}/lock"), &[("reason", "edit war")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("moderation_log").await, 1);
@@ -775,7 +751,7 @@ async fn the_moderation_log_and_the_changelog_cannot_be_rewritten_through_sql() 
 #[tokio::test]
 async fn answering_and_reopening_a_question_shows_on_the_page_and_in_the_history() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let res = app.post_form(&format!("/threads/{slug}/questions"), &[("question", "Is Pluto round?")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let id = only_question(&app, &slug).await;
@@ -830,9 +806,9 @@ async fn answering_and_reopening_a_question_shows_on_the_page_and_in_the_history
 #[tokio::test]
 async fn recent_changes_page_back_with_an_older_changes_link_without_repeats() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     for seq in 1..=56 {
-        save_ok(&app, &slug, seq - 1, &format!("Text number {seq}."), "").await;
+        app.save_synthesis_ok(&slug, seq - 1, &format!("Text number {seq}."), "").await;
     }
     let total = app.count("changes").await;
     assert!(total > 50, "{total} changes");

@@ -5,27 +5,26 @@ use agora::domain::roles::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
-use crate::moderation_api::{api_error, browser_as, column, curated_thread, expect, save, thread_changes};
+use crate::helpers::{api_error, column, expect_json, spawn_app};
 
 #[tokio::test]
 async fn the_changelog_lists_synthesis_saves_and_a_section_edit_together_newest_first() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto was demoted.", "First draft").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto was demoted.", "First draft").await;
     let res = app
         .post_json(
             &format!("/api/v1/threads/{slug}/controversies"),
             &json!({ "title": "The vote", "body": "Few voted." }),
         )
         .await;
-    let item = expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    let item = expect_json(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
     let edit = json!({ "title": "The vote", "body": "Only 424 voted.", "base_version": 1, "reason": "numbers" });
     let res = app.send_json(reqwest::Method::PUT, &format!("/api/v1/threads/{slug}/controversies/{item}"), &edit).await;
     assert_eq!(res.status(), StatusCode::OK);
-    save(&app, &slug, 1, "Pluto was demoted in 2006.", "Add the year").await;
+    app.api_save_synthesis_ok(&slug, 1, "Pluto was demoted in 2006.", "Add the year").await;
 
-    let changes = thread_changes(&app, &slug).await;
+    let changes = app.api_thread_changes(&slug).await;
 
     assert_eq!(column(&changes, "kind"), ["synthesis", "controversy", "controversy", "synthesis"]);
     assert_eq!(column(&changes, "revision"), [&json!(2), &Value::Null, &Value::Null, &json!(1)]);
@@ -59,14 +58,14 @@ async fn the_changelog_lists_synthesis_saves_and_a_section_edit_together_newest_
 #[tokio::test]
 async fn an_items_diff_marks_the_changed_words_and_a_synthesis_diff_does_too() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let res = app
         .post_json(
             &format!("/api/v1/threads/{slug}/controversies"),
             &json!({ "title": "Licences", "body": "The licence is open." }),
         )
         .await;
-    let item = expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    let item = expect_json(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
     let edit = json!({ "title": "Licences", "body": "The licence is closed.", "base_version": 1 });
     let res = app.send_json(reqwest::Method::PUT, &format!("/api/v1/threads/{slug}/controversies/{item}"), &edit).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -88,8 +87,8 @@ async fn an_items_diff_marks_the_changed_words_and_a_synthesis_diff_does_too() {
     let no_pair = app.get(&format!("/api/v1/threads/{slug}/controversies/{item}/diff?from={entry}")).await;
     api_error(no_pair, StatusCode::BAD_REQUEST).await;
 
-    save(&app, &slug, 0, "Pluto is small.", "").await;
-    save(&app, &slug, 1, "Pluto is tiny.", "").await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto is small.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Pluto is tiny.", "").await;
     let diff = app.get_json(&format!("/api/v1/threads/{slug}/diff?from=1&to=2"), StatusCode::OK).await;
     let added = diff["lines"].as_array().unwrap().iter().find(|l| l["change"] == "added").unwrap();
     assert_eq!(
@@ -101,18 +100,18 @@ async fn an_items_diff_marks_the_changed_words_and_a_synthesis_diff_does_too() {
 #[tokio::test]
 async fn undoing_a_revision_takes_out_only_its_change_and_keeps_a_later_edit() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
-    save(&app, &slug, 1, "Pluto is not a planet at all.\n\nIt is far away.", "Opinion").await;
-    save(&app, &slug, 2, "Pluto is not a planet at all.\n\nIt is 40 AU away.", "Distance").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Pluto is not a planet at all.\n\nIt is far away.", "Opinion").await;
+    app.api_save_synthesis_ok(&slug, 2, "Pluto is not a planet at all.\n\nIt is 40 AU away.", "Distance").await;
     let undo = format!("/api/v1/threads/{slug}/revisions/2/undo");
 
-    let stale = expect(app.post_json(&undo, &json!({ "base_seq": 2 })).await, StatusCode::CONFLICT).await;
+    let stale = expect_json(app.post_json(&undo, &json!({ "base_seq": 2 })).await, StatusCode::CONFLICT).await;
     assert_eq!(stale["current"]["seq"], 3, "a stale base is a save conflict: {stale}");
     let res = app.post_json(&undo, &json!({ "base_seq": 3, "reason": "not neutral" })).await;
 
     assert_eq!(res.headers()["location"], format!("/api/v1/threads/{slug}/revisions/4").as_str());
-    assert_eq!(expect(res, StatusCode::CREATED).await["seq"], 4);
+    assert_eq!(expect_json(res, StatusCode::CREATED).await["seq"], 4);
     let revision = app.get_json(&format!("/api/v1/threads/{slug}/revisions/4"), StatusCode::OK).await;
     assert_eq!(revision["body_markdown"], "Pluto is small.\n\nIt is 40 AU away.");
     assert_eq!(revision["action"], "undo");
@@ -124,14 +123,14 @@ async fn undoing_a_revision_takes_out_only_its_change_and_keeps_a_later_edit() {
 #[tokio::test]
 async fn an_undo_that_collides_with_a_later_edit_is_a_409_with_the_regions_and_saves_nothing() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
-    save(&app, &slug, 1, "Pluto is tiny.\n\nIt is far away.", "").await;
-    save(&app, &slug, 2, "Pluto is tiny and icy.\n\nIt is far away.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto is small.\n\nIt is far away.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Pluto is tiny.\n\nIt is far away.", "").await;
+    app.api_save_synthesis_ok(&slug, 2, "Pluto is tiny and icy.\n\nIt is far away.", "").await;
 
     let res = app.post_json(&format!("/api/v1/threads/{slug}/revisions/2/undo"), &json!({ "base_seq": 3 })).await;
 
-    let body = expect(res, StatusCode::CONFLICT).await;
+    let body = expect_json(res, StatusCode::CONFLICT).await;
     assert!(body["error"].as_str().unwrap().contains("revision 2"), "{body}");
     let regions = body["regions"].as_array().unwrap();
     assert_eq!(regions.len(), 1, "{body}");
@@ -145,13 +144,13 @@ async fn an_undo_that_collides_with_a_later_edit_is_a_409_with_the_regions_and_s
 #[tokio::test]
 async fn a_moderator_rolls_back_another_authors_edits_and_a_curator_may_not() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Good text.", "").await;
-    let bob = browser_as(&app, "bob", Role::Curator).await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Good text.", "").await;
+    let bob = app.browser_as("bob", Role::Curator).await;
     let curators = app.post_json(&format!("/api/v1/threads/{slug}/curators"), &json!({ "username": "bob" })).await;
-    assert_eq!(expect(curators, StatusCode::OK).await["curators"], json!(["alice", "bob"]));
-    save(&bob, &slug, 1, "Spam.", "").await;
-    save(&bob, &slug, 2, "More spam.", "").await;
+    assert_eq!(expect_json(curators, StatusCode::OK).await["curators"], json!(["alice", "bob"]));
+    bob.api_save_synthesis_ok(&slug, 1, "Spam.", "").await;
+    bob.api_save_synthesis_ok(&slug, 2, "More spam.", "").await;
     let path = format!("/api/v1/threads/{slug}/rollback");
     let rollback = json!({ "username": "bob", "base_seq": 3, "reason": "vandalism" });
 
@@ -159,12 +158,12 @@ async fn a_moderator_rolls_back_another_authors_edits_and_a_curator_may_not() {
     let by_alice = app.post_json(&path, &rollback).await;
     assert!(api_error(by_bob, StatusCode::FORBIDDEN).await.contains("roll back"));
     assert!(api_error(by_alice, StatusCode::FORBIDDEN).await.contains("roll back"), "not even the thread's curator");
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let stale = maud.post_json(&path, &json!({ "username": "bob", "base_seq": 2 })).await;
     assert!(api_error(stale, StatusCode::CONFLICT).await.contains("the latest revision is now 3 by bob"));
     let res = maud.post_json(&path, &rollback).await;
 
-    assert_eq!(expect(res, StatusCode::CREATED).await["seq"], 4);
+    assert_eq!(expect_json(res, StatusCode::CREATED).await["seq"], 4);
     let revision = app.get_json(&format!("/api/v1/threads/{slug}/revisions/4"), StatusCode::OK).await;
     assert_eq!(revision["body_markdown"], "Good text.");
     assert_eq!(revision["author"], "maud");
@@ -179,7 +178,7 @@ async fn a_moderator_rolls_back_another_authors_edits_and_a_curator_may_not() {
     assert_eq!(old_blame["paragraphs"][0]["revision"]["author"], "bob");
 
     let res = app.send_json(reqwest::Method::DELETE, &format!("/api/v1/threads/{slug}/curators/bob"), &json!({})).await;
-    assert_eq!(expect(res, StatusCode::OK).await["curators"], json!(["alice"]));
+    assert_eq!(expect_json(res, StatusCode::OK).await["curators"], json!(["alice"]));
     let last =
         app.send_json(reqwest::Method::DELETE, &format!("/api/v1/threads/{slug}/curators/alice"), &json!({})).await;
     assert!(api_error(last, StatusCode::UNPROCESSABLE_ENTITY).await.contains("at least one curator"));
@@ -188,9 +187,9 @@ async fn a_moderator_rolls_back_another_authors_edits_and_a_curator_may_not() {
 #[tokio::test]
 async fn a_question_is_answered_and_reopened() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let res = app.post_json(&format!("/api/v1/threads/{slug}/questions"), &json!({ "question": "Who decides?" })).await;
-    let id = expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    let id = expect_json(res, StatusCode::CREATED).await["id"].as_i64().unwrap();
     let answer = format!("/api/v1/threads/{slug}/questions/{id}/answer");
     let reopen = format!("/api/v1/threads/{slug}/questions/{id}/reopen");
     assert!(
@@ -199,9 +198,9 @@ async fn a_question_is_answered_and_reopened() {
     api_error(app.post_json(&answer, &json!({ "answer": "" })).await, StatusCode::UNPROCESSABLE_ENTITY).await;
 
     let answered = app.post_json(&answer, &json!({ "answer": "The IAU", "reason": "2006 vote" })).await;
-    assert_eq!(expect(answered, StatusCode::OK).await, json!({ "id": id, "answered": true }));
+    assert_eq!(expect_json(answered, StatusCode::OK).await, json!({ "id": id, "answered": true }));
     let reopened = app.post_json(&reopen, &json!({ "reason": "new vote" })).await;
-    assert_eq!(expect(reopened, StatusCode::OK).await, json!({ "id": id, "answered": false }));
+    assert_eq!(expect_json(reopened, StatusCode::OK).await, json!({ "id": id, "answered": false }));
 
     let history = app.get_json(&format!("/api/v1/threads/{slug}/questions/{id}/history"), StatusCode::OK).await;
     let changes = history["changes"].as_array().unwrap();
@@ -218,8 +217,8 @@ async fn a_question_is_answered_and_reopened() {
 async fn a_user_filter_with_a_nul_character_matches_nobody_instead_of_failing() {
     // Found by Schemathesis: PostgreSQL refuses to compare text holding NUL, which was a 500.
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto was demoted.", "First draft").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto was demoted.", "First draft").await;
 
     for path in [
         format!("/api/v1/threads/{slug}/changes?user=%00x"),

@@ -12,7 +12,9 @@ use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Text};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, fixture_hash, spawn_app, texts};
+use crate::common::fixture_hash;
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// How many threads the fixture has.
 const THREADS: usize = 95;

@@ -5,7 +5,9 @@ use agora::domain::ids::UserId;
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, TestApp, location, spawn_app, texts};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::texts;
 
 /// How many pairs of simultaneous requests each test sends.
 const ROUNDS: usize = 20;

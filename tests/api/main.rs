@@ -6,6 +6,8 @@ mod admin;
 mod api;
 mod authz;
 mod bounded;
+#[path = "../common/mod.rs"]
+mod common;
 mod concurrency;
 mod demo;
 mod digest;
@@ -28,6 +30,7 @@ mod notifications;
 mod openapi;
 mod openapi_links;
 mod origins;
+mod pages;
 mod passwords;
 mod search;
 mod sections;

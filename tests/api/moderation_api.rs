@@ -1,89 +1,26 @@
 //! The JSON API of moderation: hiding and what readers then see, patrol, locks, suspensions,
-//! roles and the moderation log. The helpers here also serve `history_api`.
+//! roles and the moderation log.
 
 use agora::domain::roles::Role;
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
-
-/// The body of a JSON response, after checking that it says it is JSON.
-pub(crate) async fn json_of(res: Response) -> Value {
-    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(content_type.starts_with("application/json"), "content type {content_type:?}");
-    res.json().await.unwrap()
-}
-
-/// Checks the status and that the body is `{"error": "<message>"}`; returns the message.
-pub(crate) async fn api_error(res: Response, status: StatusCode) -> String {
-    assert_eq!(res.status(), status);
-    let body = json_of(res).await;
-    body["error"].as_str().unwrap_or_else(|| panic!("no error message in {body}")).to_owned()
-}
-
-/// Checks the status and returns the JSON body.
-pub(crate) async fn expect(res: Response, status: StatusCode) -> Value {
-    assert_eq!(res.status(), status);
-    json_of(res).await
-}
-
-/// Another browser, logged in as a new user `name` with `role`.
-pub(crate) async fn browser_as(app: &TestApp, name: &str, role: Role) -> TestApp {
-    let browser = app.another_browser();
-    browser.login_as(name, role).await;
-    browser
-}
-
-/// Logs `app` in as the curator `alice` and starts a thread through the API; returns its slug.
-pub(crate) async fn curated_thread(app: &TestApp) -> String {
-    app.login_as("alice", Role::Curator).await;
-    let res =
-        app.post_json("/api/v1/threads", &json!({ "title": "Is Pluto a planet?", "framing_question": "Is it?" })).await;
-    expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned()
-}
-
-/// Saves the synthesis through the API and expects revision `base_seq + 1`.
-pub(crate) async fn save(app: &TestApp, slug: &str, base_seq: i32, body: &str, summary: &str) {
-    let res = app
-        .post_json(
-            &format!("/api/v1/threads/{slug}/synthesis"),
-            &json!({ "base_seq": base_seq, "body": body, "summary": summary }),
-        )
-        .await;
-    assert_eq!(expect(res, StatusCode::CREATED).await["seq"], base_seq + 1, "save on base {base_seq}");
-}
-
-/// The entries of a thread's changelog as `app` sees them, newest first.
-pub(crate) async fn thread_changes(app: &TestApp, slug: &str) -> Vec<Value> {
-    let body = app.get_json(&format!("/api/v1/threads/{slug}/changes"), StatusCode::OK).await;
-    body["changes"].as_array().unwrap().clone()
-}
-
-/// The changelog id of revision `seq`.
-pub(crate) async fn change_of_revision(app: &TestApp, slug: &str, seq: i32) -> i64 {
-    let changes = thread_changes(app, slug).await;
-    let entry = changes.iter().find(|c| c["revision"] == seq).unwrap_or_else(|| panic!("no entry for revision {seq}"));
-    entry["id"].as_i64().unwrap()
-}
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, api_error, column, expect_json, spawn_app};
 
 /// The id of the user logged in on `browser`.
 pub(crate) async fn own_id(browser: &TestApp) -> i64 {
     browser.get_json("/api/v1/session", StatusCode::OK).await["user"]["id"].as_i64().unwrap()
 }
 
-/// A field of every entry of a list, in order.
-pub(crate) fn column<'a>(rows: &'a [Value], field: &str) -> Vec<&'a Value> {
-    rows.iter().map(|r| &r[field]).collect()
-}
-
 #[tokio::test]
 async fn hiding_without_a_reason_is_refused_and_hides_nothing() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Fine text.", "").await;
-    save(&app, &slug, 1, "Other text.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 1).await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Fine text.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Other text.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = maud.api_change_of_revision(&slug, 1).await;
     let hide = format!("/api/v1/changes/{change}/hide");
 
     let blank = maud.post_json(&hide, &json!({ "reason": "   " })).await;
@@ -93,7 +30,7 @@ async fn hiding_without_a_reason_is_refused_and_hides_nothing() {
     assert!(api_error(blank, StatusCode::UNPROCESSABLE_ENTITY).await.contains("reason"));
     assert!(api_error(missing, StatusCode::BAD_REQUEST).await.contains("missing field `reason`"));
     api_error(by_curator, StatusCode::FORBIDDEN).await;
-    assert!(thread_changes(&maud, &slug).await.iter().all(|c| c["hidden"] == false));
+    assert!(maud.api_thread_changes(&slug).await.iter().all(|c| c["hidden"] == false));
     let unknown = maud.post_json("/api/v1/changes/999999/hide", &json!({ "reason": "gone" })).await;
     api_error(unknown, StatusCode::NOT_FOUND).await;
 }
@@ -101,17 +38,17 @@ async fn hiding_without_a_reason_is_refused_and_hides_nothing() {
 #[tokio::test]
 async fn a_hidden_revision_is_blank_for_a_reader_and_readable_by_a_moderator_until_unhidden() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Fine text.", "").await;
-    save(&app, &slug, 1, "Call 555-0100.", "add a number").await;
-    save(&app, &slug, 2, "Fine text again.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Fine text.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Call 555-0100.", "add a number").await;
+    app.api_save_synthesis_ok(&slug, 2, "Fine text again.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = maud.api_change_of_revision(&slug, 2).await;
     let reader = app.another_browser();
 
     let res = maud.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "personal data" })).await;
 
-    assert_eq!(expect(res, StatusCode::OK).await, json!({ "id": change, "hidden": true }));
+    assert_eq!(expect_json(res, StatusCode::OK).await, json!({ "id": change, "hidden": true }));
     let path = format!("/api/v1/threads/{slug}/revisions/2");
     let seen_by_reader = reader.get_json(&path, StatusCode::OK).await;
     assert_eq!(seen_by_reader["hidden"], true);
@@ -123,12 +60,12 @@ async fn a_hidden_revision_is_blank_for_a_reader_and_readable_by_a_moderator_unt
     assert_eq!(seen_by_moderator["body_markdown"], "Call 555-0100.");
     assert_eq!(seen_by_moderator["summary"], "add a number");
     let entry = |changes: Vec<Value>| changes.into_iter().find(|c| c["id"] == change).unwrap();
-    let for_reader = entry(thread_changes(&reader, &slug).await);
+    let for_reader = entry(reader.api_thread_changes(&slug).await);
     assert_eq!(
         (&for_reader["hidden"], &for_reader["reason"], &for_reader["hidden_reason"]),
         (&json!(true), &json!(""), &json!(""))
     );
-    let for_moderator = entry(thread_changes(&maud, &slug).await);
+    let for_moderator = entry(maud.api_thread_changes(&slug).await);
     assert_eq!(
         (&for_moderator["reason"], &for_moderator["hidden_reason"]),
         (&json!("add a number"), &json!("personal data"))
@@ -140,7 +77,7 @@ async fn a_hidden_revision_is_blank_for_a_reader_and_readable_by_a_moderator_unt
 
     let res = maud.post_json(&format!("/api/v1/changes/{change}/unhide"), &json!({})).await;
 
-    assert_eq!(expect(res, StatusCode::OK).await["hidden"], false);
+    assert_eq!(expect_json(res, StatusCode::OK).await["hidden"], false);
     assert_eq!(reader.get_json(&path, StatusCode::OK).await["body_markdown"], "Call 555-0100.");
     let again = maud.post_json(&format!("/api/v1/changes/{change}/unhide"), &json!({})).await;
     api_error(again, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -149,14 +86,14 @@ async fn a_hidden_revision_is_blank_for_a_reader_and_readable_by_a_moderator_unt
 #[tokio::test]
 async fn patrolling_a_change_takes_it_off_the_queue() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "One.", "").await;
-    save(&app, &slug, 1, "Two.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "One.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Two.", "").await;
     let res = app.post_json("/api/v1/threads", &json!({ "title": "Elsewhere", "framing_question": "Why?" })).await;
-    let other = expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
-    save(&app, &other, 0, "Elsewhere.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let (first, second) = (change_of_revision(&maud, &slug, 1).await, change_of_revision(&maud, &slug, 2).await);
+    let other = expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned();
+    app.api_save_synthesis_ok(&other, 0, "Elsewhere.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let (first, second) = (maud.api_change_of_revision(&slug, 1).await, maud.api_change_of_revision(&slug, 2).await);
     let everywhere = maud.get_json("/api/v1/moderation/queue", StatusCode::OK).await;
     assert_eq!(everywhere["changes"].as_array().unwrap().len(), 3);
     let queue = maud.get_json(&format!("/api/v1/moderation/queue?thread={slug}"), StatusCode::OK).await;
@@ -170,7 +107,7 @@ async fn patrolling_a_change_takes_it_off_the_queue() {
         .await
         .unwrap();
 
-    assert_eq!(expect(res, StatusCode::OK).await, json!({ "id": first, "patrolled": true }));
+    assert_eq!(expect_json(res, StatusCode::OK).await, json!({ "id": first, "patrolled": true }));
     let queue = maud.get_json(&format!("/api/v1/moderation/queue?thread={slug}"), StatusCode::OK).await;
     assert_eq!(column(queue["changes"].as_array().unwrap(), "id"), [second]);
     assert!(queue["next_after"].is_null());
@@ -187,9 +124,9 @@ async fn patrolling_a_change_takes_it_off_the_queue() {
 #[tokio::test]
 async fn a_locked_thread_refuses_its_curator_and_not_a_moderator() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "One.", "").await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "One.", "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let lock = format!("/api/v1/threads/{slug}/lock");
     let blank = maud.post_json(&lock, &json!({ "reason": "" })).await;
     assert!(api_error(blank, StatusCode::UNPROCESSABLE_ENTITY).await.contains("reason"));
@@ -199,7 +136,7 @@ async fn a_locked_thread_refuses_its_curator_and_not_a_moderator() {
 
     let res = maud.post_json(&lock, &json!({ "reason": "edit war", "until": null })).await;
 
-    assert_eq!(expect(res, StatusCode::OK).await, json!({ "slug": slug, "locked": true }));
+    assert_eq!(expect_json(res, StatusCode::OK).await, json!({ "slug": slug, "locked": true }));
     let synthesis = format!("/api/v1/threads/{slug}/synthesis");
     let refused = app.post_json(&synthesis, &json!({ "base_seq": 1, "body": "Two." })).await;
     let message = api_error(refused, StatusCode::FORBIDDEN).await;
@@ -207,27 +144,27 @@ async fn a_locked_thread_refuses_its_curator_and_not_a_moderator() {
     let item =
         app.post_json(&format!("/api/v1/threads/{slug}/arc"), &json!({ "label": "2006", "title": "Vote" })).await;
     assert!(api_error(item, StatusCode::FORBIDDEN).await.contains("locked"));
-    save(&maud, &slug, 1, "Two, by a moderator.", "").await;
+    maud.api_save_synthesis_ok(&slug, 1, "Two, by a moderator.", "").await;
 
     let res = maud.post_json(&format!("/api/v1/threads/{slug}/unlock"), &json!({ "reason": "calmer" })).await;
 
-    assert_eq!(expect(res, StatusCode::OK).await["locked"], false);
-    save(&app, &slug, 2, "Three.", "").await;
+    assert_eq!(expect_json(res, StatusCode::OK).await["locked"], false);
+    app.api_save_synthesis_ok(&slug, 2, "Three.", "").await;
 }
 
 #[tokio::test]
 async fn a_suspended_users_api_writes_are_refused_until_the_suspension_is_lifted() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let alice = own_id(&app).await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
     let suspend = format!("/api/v1/users/{alice}/suspend");
     let blank = maud.post_json(&suspend, &json!({ "reason": " " })).await;
     assert!(api_error(blank, StatusCode::UNPROCESSABLE_ENTITY).await.contains("reason"));
 
     let res = maud.post_json(&suspend, &json!({ "reason": "spam links" })).await;
 
-    assert_eq!(expect(res, StatusCode::OK).await, json!({ "id": alice, "suspended": true }));
+    assert_eq!(expect_json(res, StatusCode::OK).await, json!({ "id": alice, "suspended": true }));
     let ended =
         app.post_json(&format!("/api/v1/threads/{slug}/synthesis"), &json!({ "base_seq": 0, "body": "x" })).await;
     api_error(ended, StatusCode::UNAUTHORIZED).await;
@@ -244,16 +181,16 @@ async fn a_suspended_users_api_writes_are_refused_until_the_suspension_is_lifted
 
     let res = maud.post_json(&format!("/api/v1/users/{alice}/unsuspend"), &json!({ "reason": "appealed" })).await;
 
-    assert_eq!(expect(res, StatusCode::OK).await["suspended"], false);
-    save(&app, &slug, 0, "Written after the appeal.", "").await;
+    assert_eq!(expect_json(res, StatusCode::OK).await["suspended"], false);
+    app.api_save_synthesis_ok(&slug, 0, "Written after the appeal.", "").await;
 }
 
 #[tokio::test]
 async fn roles_are_given_within_the_givers_rank() {
     let app = spawn_app().await;
     app.login_as("root", Role::Admin).await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let reader = browser_as(&app, "rita", Role::Reader).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let reader = app.browser_as("rita", Role::Reader).await;
     let rita = own_id(&reader).await;
     let role = format!("/api/v1/users/{rita}/role");
     let by_reader =
@@ -262,14 +199,14 @@ async fn roles_are_given_within_the_givers_rank() {
 
     let by_moderator = maud.post_json(&role, &json!({ "role": "curator" })).await;
 
-    assert_eq!(expect(by_moderator, StatusCode::OK).await, json!({ "id": rita, "role": "curator" }));
+    assert_eq!(expect_json(by_moderator, StatusCode::OK).await, json!({ "id": rita, "role": "curator" }));
     assert_eq!(reader.get_json("/api/v1/session", StatusCode::OK).await["user"]["role"], "curator");
     let too_high = maud.post_json(&role, &json!({ "role": "admin" })).await;
     assert!(api_error(too_high, StatusCode::FORBIDDEN).await.contains("cannot make"));
     let unknown = app.post_json(&role, &json!({ "role": "king" })).await;
     api_error(unknown, StatusCode::UNPROCESSABLE_ENTITY).await;
     let by_admin = app.post_json(&role, &json!({ "role": "moderator", "reason": "trusted" })).await;
-    assert_eq!(expect(by_admin, StatusCode::OK).await["role"], "moderator");
+    assert_eq!(expect_json(by_admin, StatusCode::OK).await["role"], "moderator");
     let own = app.post_json(&format!("/api/v1/users/{}/role", own_id(&app).await), &json!({ "role": "reader" })).await;
     assert!(api_error(own, StatusCode::UNPROCESSABLE_ENTITY).await.contains("your own role"));
     api_error(app.post_json("/api/v1/users/999999/role", &json!({ "role": "curator" })).await, StatusCode::NOT_FOUND)
@@ -281,12 +218,12 @@ async fn roles_are_given_within_the_givers_rank() {
 #[tokio::test]
 async fn the_moderation_log_lists_hide_lock_and_suspend_with_reasons_and_is_closed_to_curators() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "One.", "").await;
-    save(&app, &slug, 1, "Two.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "One.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Two.", "").await;
     let alice = own_id(&app).await;
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 1).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = maud.api_change_of_revision(&slug, 1).await;
     let res = maud.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "libel" })).await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = maud.post_json(&format!("/api/v1/threads/{slug}/lock"), &json!({ "reason": "edit war" })).await;
@@ -307,7 +244,7 @@ async fn the_moderation_log_lists_hide_lock_and_suspend_with_reasons_and_is_clos
     let locks = maud.get_json("/api/v1/moderation/log?action=lock", StatusCode::OK).await;
     assert_eq!(column(locks["entries"].as_array().unwrap(), "reason"), ["edit war"]);
     api_error(maud.get("/api/v1/moderation/log?action=smite").await, StatusCode::BAD_REQUEST).await;
-    let curator = browser_as(&app, "carl", Role::Curator).await;
+    let curator = app.browser_as("carl", Role::Curator).await;
     assert!(api_error(curator.get("/api/v1/moderation/log").await, StatusCode::FORBIDDEN).await.contains("moderators"));
     api_error(app.another_browser().get("/api/v1/moderation/log").await, StatusCode::UNAUTHORIZED).await;
 }

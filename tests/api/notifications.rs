@@ -6,7 +6,9 @@ use diesel::sql_types::{BigInt, Bool, Int4, Text};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, assert_every_control_labelled, attrs, location, spawn_app, texts};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// A notification row as the database holds it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -37,24 +39,6 @@ pub async fn notifications_of(app: &TestApp, username: &str) -> Vec<Row> {
     .await
 }
 
-/// Makes `username` follow the thread `slug` (fixtures insert rows directly).
-pub async fn follow(app: &TestApp, username: &str, slug: &str) {
-    let (username, slug) = (username.to_owned(), slug.to_owned());
-    let n = app
-        .query(move |c| {
-            diesel::sql_query(
-                "INSERT INTO follows (user_id, thread_id) SELECT u.id, t.id FROM users u, threads t \
-                 WHERE u.username = $1 AND t.slug = $2",
-            )
-            .bind::<Text, _>(username)
-            .bind::<Text, _>(slug)
-            .execute(c)
-            .unwrap()
-        })
-        .await;
-    assert_eq!(n, 1, "follow");
-}
-
 /// Saves the synthesis `n` times in a row as the logged-in curator, from revision `base`.
 pub async fn edit_synthesis(app: &TestApp, slug: &str, base: i32, n: i32) {
     for i in 0..n {
@@ -71,9 +55,9 @@ async fn followed_thread(app: &TestApp) -> (String, TestApp) {
     let rita = app.another_browser();
     rita.login_as("rita", Role::Reader).await;
     app.user("nick", Role::Reader).await;
-    follow(app, "rita", &slug).await;
+    app.follow("rita", &slug).await;
     // The actor following her own thread must not hear about her own changes.
-    follow(app, "cora", &slug).await;
+    app.follow("cora", &slug).await;
     (slug, rita)
 }
 
@@ -188,9 +172,9 @@ async fn editing_an_event_notifies_the_followers_of_every_thread_linking_it() {
         .await;
     let res = app.post_form(&format!("/threads/{second}/events/link"), &[("event_id", &event.to_string())]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    follow(&app, "rita", &first).await;
-    follow(&app, "nick", &second).await;
-    follow(&app, "olga", &unrelated).await;
+    app.follow("rita", &first).await;
+    app.follow("nick", &second).await;
+    app.follow("olga", &unrelated).await;
 
     let edit = [("date", "2024-07-24"), ("title", "A summit, moved"), ("significance", "major"), ("body", "")];
     let res = app.post_form(&format!("/events/{event}"), &edit).await;

@@ -7,7 +7,8 @@ use agora::domain::roles::Role;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, texts};
+use crate::helpers::{TestApp, api_error, spawn_app};
+use crate::pages::texts;
 
 /// Every (METHOD, path) the app registered under `/api/v1`.
 fn registered_api_routes() -> BTreeSet<(String, String)> {
@@ -46,13 +47,6 @@ async fn document(app: &TestApp) -> Value {
     let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
     assert!(content_type.starts_with("application/json"), "{content_type}");
     res.json().await.unwrap()
-}
-
-/// Checks the status and that the body is `{"error": "<message>"}`; returns the message.
-async fn api_error(res: Response, status: StatusCode) -> String {
-    assert_eq!(res.status(), status);
-    let body: Value = res.json().await.expect("a JSON error body");
-    body["error"].as_str().unwrap_or_else(|| panic!("no error message in {body}")).to_owned()
 }
 
 #[tokio::test]
@@ -208,7 +202,7 @@ async fn an_unknown_field_in_a_json_body_is_a_400() {
     let login = app
         .client
         .post(format!("{}/api/v1/session", app.address))
-        .json(&json!({ "username": "curie", "password": crate::helpers::PASSWORD, "remember": true }))
+        .json(&json!({ "username": "curie", "password": crate::common::PASSWORD, "remember": true }))
         .send()
         .await
         .unwrap();

@@ -7,31 +7,24 @@ use atom_syndication::Feed;
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 
-use crate::helpers::{TestApp, location, spawn_app};
+use crate::helpers::{TestApp, location, new_thread_fields, spawn_app};
 
 #[tokio::test]
 async fn a_cross_site_post_is_refused_even_when_x_forwarded_host_names_the_other_site() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let token = app.csrf_token().await;
-    let fields = [
-        ("title", "Spoofed"),
-        ("framing_question", "Is it?"),
-        ("status", "active"),
-        ("stance", "contested"),
-        ("csrf_token", &token),
-    ];
 
     let res = app
-        .client
-        .post(format!("{}/threads", app.address))
-        .header("Origin", "http://evil.example")
-        .header("X-Forwarded-Host", "evil.example")
-        .header("Forwarded", "host=evil.example")
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_headers(
+            "/threads",
+            &new_thread_fields("Spoofed"),
+            &[
+                ("Origin", "http://evil.example"),
+                ("X-Forwarded-Host", "evil.example"),
+                ("Forwarded", "host=evil.example"),
+            ],
+        )
+        .await;
 
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("threads").await, 0);
@@ -111,7 +104,7 @@ async fn event_with_body(app: &TestApp, body: &'static str) {
     app.query(move |c| {
         use agora::db::{events, users};
         use agora::domain::thread::Significance;
-        let author = users::insert(c, "ed", crate::helpers::fixture_hash(), Role::Curator).unwrap().id;
+        let author = users::insert(c, "ed", crate::common::fixture_hash(), Role::Curator).unwrap().id;
         let fields = events::EventFields {
             occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             title: "Pictured".into(),

@@ -5,7 +5,9 @@ use agora::domain::roles::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app, texts};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::texts;
 
 /// Passwords that must be refused, and a part of the message that says why.
 const REFUSED: [(&str, &str); 5] = [

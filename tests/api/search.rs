@@ -7,8 +7,8 @@ use agora::domain::thread::{Significance, Stance, Status};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, spawn_app, texts};
-use crate::moderation_api::{api_error, browser_as, change_of_revision, curated_thread, expect, save};
+use crate::helpers::{TestApp, api_error, expect_json, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// `a=1&b=2`, percent-encoded.
 fn query(pairs: &[(&str, &str)]) -> String {
@@ -38,19 +38,19 @@ async fn page(app: &TestApp, pairs: &[(&str, &str)]) -> (StatusCode, String) {
 /// Creates a thread through the API as the logged-in user; returns its slug.
 async fn thread(app: &TestApp, title: &str, framing_question: &str) -> String {
     let res = app.post_json("/api/v1/threads", &json!({ "title": title, "framing_question": framing_question })).await;
-    expect(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned()
+    expect_json(res, StatusCode::CREATED).await["slug"].as_str().unwrap().to_owned()
 }
 
 /// Records an event through the API; returns its id.
 async fn event(app: &TestApp, title: &str, body: &str) -> i64 {
     let e = json!({ "date": "2024-07-23", "title": title, "significance": "major", "body": body });
-    expect(app.post_json("/api/v1/events", &e).await, StatusCode::CREATED).await["id"].as_i64().unwrap()
+    expect_json(app.post_json("/api/v1/events", &e).await, StatusCode::CREATED).await["id"].as_i64().unwrap()
 }
 
 /// Adds a section item through the API; returns its id.
 async fn add_item(app: &TestApp, slug: &str, kind: &str, body: Value) -> i64 {
     let res = app.post_json(&format!("/api/v1/threads/{slug}/{kind}"), &body).await;
-    expect(res, StatusCode::CREATED).await["id"].as_i64().unwrap()
+    expect_json(res, StatusCode::CREATED).await["id"].as_i64().unwrap()
 }
 
 #[tokio::test]
@@ -58,7 +58,13 @@ async fn a_title_hit_ranks_above_hits_in_the_body() {
     let app = spawn_app().await;
     app.login_as("alice", Role::Curator).await;
     let body_slug = thread(&app, "Mountain ice", "Is the ice retreating?").await;
-    save(&app, &body_slug, 0, "Glaciers shrink. Every glacier in the Alps lost mass; glacier after glacier.", "").await;
+    app.api_save_synthesis_ok(
+        &body_slug,
+        0,
+        "Glaciers shrink. Every glacier in the Alps lost mass; glacier after glacier.",
+        "",
+    )
+    .await;
     event(&app, "Ice sheet report", "A glacier calved; glaciers are retreating.").await;
     thread(&app, "Glaciers of Patagonia", "Are they stable?").await;
     event(&app, "Glacier collapse in the Dolomites", "").await;
@@ -106,11 +112,11 @@ async fn thread_creation_and_detail_edits_update_the_document() {
 #[tokio::test]
 async fn the_document_follows_the_head_through_saves_merges_reverts_and_undos() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto has a heart of nitrogen ice.\n\nIt is far away.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto has a heart of nitrogen ice.\n\nIt is far away.", "").await;
     assert_eq!(found(&app, "nitrogen").await, ["Is Pluto a planet?"], "a plain save");
 
-    save(&app, &slug, 1, "Pluto has a heart of methane ice.\n\nIt is far away.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Pluto has a heart of methane ice.\n\nIt is far away.", "").await;
     assert!(found(&app, "nitrogen").await.is_empty(), "only the current text counts");
     assert_eq!(found(&app, "methane").await, ["Is Pluto a planet?"]);
 
@@ -130,13 +136,13 @@ async fn the_document_follows_the_head_through_saves_merges_reverts_and_undos() 
     let res = app
         .post_json(&format!("/api/v1/threads/{slug}/revisions/1/revert"), &json!({ "base_seq": 3, "reason": "r" }))
         .await;
-    expect(res, StatusCode::CREATED).await;
+    expect_json(res, StatusCode::CREATED).await;
     assert!(found(&app, "neptune").await.is_empty(), "a revert");
     assert_eq!(found(&app, "nitrogen").await, ["Is Pluto a planet?"]);
 
-    save(&app, &slug, 4, "Pluto has a heart of nitrogen ice.\n\nIt has five moons.", "").await;
+    app.api_save_synthesis_ok(&slug, 4, "Pluto has a heart of nitrogen ice.\n\nIt has five moons.", "").await;
     let res = app.post_json(&format!("/api/v1/threads/{slug}/revisions/5/undo"), &json!({ "base_seq": 5 })).await;
-    expect(res, StatusCode::CREATED).await;
+    expect_json(res, StatusCode::CREATED).await;
     assert!(found(&app, "moons").await.is_empty(), "an undo");
     assert_eq!(found(&app, "far away").await, ["Is Pluto a planet?"]);
 }
@@ -144,17 +150,18 @@ async fn the_document_follows_the_head_through_saves_merges_reverts_and_undos() 
 #[tokio::test]
 async fn a_rollback_takes_the_rolled_back_text_out_of_the_document() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Good text about orbits.", "").await;
-    let bob = browser_as(&app, "bob", Role::Curator).await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Good text about orbits.", "").await;
+    let bob = app.browser_as("bob", Role::Curator).await;
     let res = app.post_json(&format!("/api/v1/threads/{slug}/curators"), &json!({ "username": "bob" })).await;
-    expect(res, StatusCode::OK).await;
-    save(&bob, &slug, 1, "Buy cheap sunglasses.", "").await;
+    expect_json(res, StatusCode::OK).await;
+    bob.api_save_synthesis_ok(&slug, 1, "Buy cheap sunglasses.", "").await;
     assert_eq!(found(&app, "sunglasses").await, ["Is Pluto a planet?"]);
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
 
     let rollback = json!({ "username": "bob", "base_seq": 2, "reason": "spam" });
-    expect(maud.post_json(&format!("/api/v1/threads/{slug}/rollback"), &rollback).await, StatusCode::CREATED).await;
+    expect_json(maud.post_json(&format!("/api/v1/threads/{slug}/rollback"), &rollback).await, StatusCode::CREATED)
+        .await;
 
     assert!(found(&app, "sunglasses").await.is_empty());
     assert_eq!(found(&app, "orbits").await, ["Is Pluto a planet?"]);
@@ -163,17 +170,18 @@ async fn a_rollback_takes_the_rolled_back_text_out_of_the_document() {
 #[tokio::test]
 async fn hiding_the_current_revision_makes_its_text_unfindable() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto is small.", "").await;
-    save(&app, &slug, 1, "Pluto is small. Call Jane Roe at 555-0100, she lives on Elm Street.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto is small.", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "Pluto is small. Call Jane Roe at 555-0100, she lives on Elm Street.", "")
+        .await;
     let reader = app.another_browser();
     assert_eq!(found(&reader, "elm street").await, ["Is Pluto a planet?"]);
-    let maud = browser_as(&app, "maud", Role::Moderator).await;
-    let change = change_of_revision(&maud, &slug, 2).await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let change = maud.api_change_of_revision(&slug, 2).await;
 
     let res = maud.post_json(&format!("/api/v1/changes/{change}/hide"), &json!({ "reason": "personal data" })).await;
 
-    expect(res, StatusCode::OK).await;
+    expect_json(res, StatusCode::OK).await;
     for who in [&reader, &maud] {
         assert!(found(who, "elm street").await.is_empty(), "the hidden text is not searchable");
         assert!(found(who, "\"jane roe\"").await.is_empty());
@@ -186,7 +194,7 @@ async fn hiding_the_current_revision_makes_its_text_unfindable() {
 #[tokio::test]
 async fn section_items_are_searchable_when_added_edited_answered_and_removed() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let interpretation = add_item(
         &app,
         &slug,
@@ -262,7 +270,7 @@ async fn filters_narrow_by_kind_status_and_stance() {
         ("Volcano C", "active", "settled"),
     ] {
         let t = json!({ "title": title, "framing_question": "Will it erupt?", "status": status, "stance": stance });
-        expect(app.post_json("/api/v1/threads", &t).await, StatusCode::CREATED).await;
+        expect_json(app.post_json("/api/v1/threads", &t).await, StatusCode::CREATED).await;
     }
     event(&app, "Volcano D erupts", "").await;
     let sorted = |mut v: Vec<String>| {
@@ -372,9 +380,8 @@ async fn pages_follow_each_other_without_duplicates_or_gaps() {
 #[tokio::test]
 async fn snippets_highlight_the_matching_words() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(
-        &app,
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(
         &slug,
         0,
         "Astronomers argue.\n\nThe New Horizons probe flew past Pluto in 2015 and mapped its plains.",
@@ -402,8 +409,8 @@ async fn snippets_highlight_the_matching_words() {
 #[tokio::test]
 async fn an_empty_search_asks_for_words_and_shows_no_results() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Some text.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Some text.", "").await;
 
     for pairs in [&[][..], &[("q", "")][..], &[("q", "   ")][..], &[("q", ""), ("type", "events")][..]] {
         let (status, html) = page(&app, pairs).await;
@@ -420,8 +427,8 @@ async fn an_empty_search_asks_for_words_and_shows_no_results() {
 #[tokio::test]
 async fn malformed_queries_never_fail_and_queries_without_words_say_so() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Pluto is a dwarf planet.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Pluto is a dwarf planet.", "").await;
 
     for q in [
         "\"unclosed phrase",
@@ -510,8 +517,8 @@ async fn unknown_filter_values_bad_cursors_and_control_characters_are_400s() {
 #[tokio::test]
 async fn the_api_describes_each_hit() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save(&app, &slug, 0, "Charon is Pluto's largest moon.", "").await;
+    let slug = app.curated_thread().await;
+    app.api_save_synthesis_ok(&slug, 0, "Charon is Pluto's largest moon.", "").await;
     let event_id = event(&app, "Charon discovered", "Found on photographic plates.").await;
 
     let body = api(&app, &[("q", "charon")]).await;
@@ -549,7 +556,8 @@ async fn markup_in_titles_and_text_is_escaped_in_results() {
     let app = spawn_app().await;
     app.login_as("alice", Role::Curator).await;
     let slug = thread(&app, "<script>alert('t')</script> zebra", "Is <b>this</b> zebra bold?").await;
-    save(&app, &slug, 0, "A zebra \"><img src=x onerror=alert(1)> and <svg onload=alert(2)> zebra", "").await;
+    app.api_save_synthesis_ok(&slug, 0, "A zebra \"><img src=x onerror=alert(1)> and <svg onload=alert(2)> zebra", "")
+        .await;
     event(&app, "<img src=y onerror=alert(3)> zebra", "zebra </mark><script>alert(4)</script>").await;
 
     let (status, html) = page(&app, &[("q", "zebra")]).await;

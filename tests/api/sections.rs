@@ -3,18 +3,14 @@
 use agora::domain::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, location, new_client, spawn_app, texts};
+use crate::helpers::{TestApp, location, new_client, spawn_app};
+use crate::pages::{THREAD_PAGE_HEADINGS, assert_every_control_labelled, attrs, section, texts};
 
 /// The thread page as an anonymous visitor sees it (no edit tools in the text).
 async fn public_page(app: &TestApp, slug: &str) -> String {
     let res = new_client().get(format!("{}/threads/{slug}", app.address)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     res.text().await.unwrap()
-}
-
-/// The CSS selector of a section of the thread page, by the anchor its heading carries.
-fn section(anchor: &str) -> String {
-    format!("section[aria-labelledby={anchor}]")
 }
 
 /// The ids of a section's items, read from their edit links (`/threads/{slug}/{kind}/{id}/edit`).
@@ -34,12 +30,6 @@ fn textarea_value(html: &str, name: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse(&format!("textarea[name={name}]")).unwrap();
     doc.select(&selector).next().expect("the textarea").text().collect()
-}
-
-/// A curator, one thread they curate; returns its slug.
-async fn curated_thread(app: &TestApp) -> String {
-    app.login_as("alice", Role::Curator).await;
-    app.create_thread("Is Pluto a planet?").await
 }
 
 /// Adds an item and expects to be sent back to its section.
@@ -88,7 +78,7 @@ const KINDS: [&str; 4] = ["arc", "interpretations", "questions", "controversies"
 #[tokio::test]
 async fn an_arc_period_is_added_edited_and_deleted() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     add(&app, &slug, "arc", &[("label", "2006"), ("title", "Demotion"), ("body", "The IAU votes on a definition.")])
         .await;
@@ -127,7 +117,7 @@ async fn an_arc_period_is_added_edited_and_deleted() {
 #[tokio::test]
 async fn an_interpretation_is_added_with_its_proponents_edited_and_deleted() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let interpretations = section("interpretations");
 
     add(
@@ -180,7 +170,7 @@ async fn an_interpretation_is_added_with_its_proponents_edited_and_deleted() {
 #[tokio::test]
 async fn an_open_question_is_added_edited_and_deleted() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let questions = format!("{} ul.questions li", section("questions"));
 
     add(&app, &slug, "questions", &[("question", "Will the definition change again?")]).await;
@@ -210,7 +200,7 @@ async fn an_open_question_is_added_edited_and_deleted() {
 #[tokio::test]
 async fn a_controversy_is_added_edited_and_deleted() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let controversies = section("controversies");
 
     add(&app, &slug, "controversies", &[("title", "Dwarf planets"), ("body", "Is a dwarf planet a planet?")]).await;
@@ -242,7 +232,7 @@ async fn a_controversy_is_added_edited_and_deleted() {
 #[tokio::test]
 async fn new_items_are_appended_in_the_order_they_were_added() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     add(&app, &slug, "arc", &[("label", "1930"), ("title", "Discovery"), ("body", "")]).await;
     add(&app, &slug, "arc", &[("label", "2006"), ("title", "Demotion"), ("body", "")]).await;
@@ -261,25 +251,14 @@ async fn new_items_are_appended_in_the_order_they_were_added() {
 #[tokio::test]
 async fn the_sections_appear_in_the_order_of_the_page_format() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     for kind in KINDS {
         add(&app, &slug, kind, &valid_fields(kind)).await;
     }
 
     let html = public_page(&app, &slug).await;
 
-    assert_eq!(
-        texts(&html, "main h2"),
-        [
-            "Canonical Synthesis",
-            "Timeline",
-            "The Arc",
-            "Interpretations",
-            "Open Questions",
-            "Events in this thread",
-            "Active Controversies"
-        ]
-    );
+    assert_eq!(texts(&html, "main h2"), THREAD_PAGE_HEADINGS);
     assert_eq!(texts(&html, &format!("{} h3", section("arc"))), ["2006: Demotion"]);
     assert_eq!(texts(&html, &format!("{} h3", section("interpretations"))), ["Taxonomic reading"]);
     assert_eq!(texts(&html, &format!("{} h3", section("controversies"))), ["Dwarf planets"]);
@@ -288,7 +267,7 @@ async fn the_sections_appear_in_the_order_of_the_page_format() {
 #[tokio::test]
 async fn an_item_of_another_thread_is_not_found_and_stays_unchanged() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let other = app.create_thread("Is Ceres a planet?").await;
     for kind in KINDS {
         add(&app, &slug, kind, &valid_fields(kind)).await;
@@ -331,7 +310,7 @@ async fn an_item_of_another_thread_is_not_found_and_stays_unchanged() {
 #[tokio::test]
 async fn an_item_id_that_does_not_exist_is_not_found() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     for kind in KINDS {
         assert_eq!(app.get(&format!("/threads/{slug}/{kind}/999999/edit")).await.status(), StatusCode::NOT_FOUND);
@@ -350,7 +329,7 @@ async fn an_item_id_that_does_not_exist_is_not_found() {
 #[tokio::test]
 async fn an_unknown_kind_of_section_is_not_found() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     add(&app, &slug, "arc", &valid_fields("arc")).await;
     let id = only_item(&app, &slug, "arc").await;
 
@@ -374,7 +353,7 @@ async fn an_unknown_kind_of_section_is_not_found() {
 #[tokio::test]
 async fn markdown_in_bodies_is_rendered_and_sanitized() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     add(
         &app,
@@ -403,7 +382,7 @@ async fn markdown_in_bodies_is_rendered_and_sanitized() {
 #[tokio::test]
 async fn an_item_with_a_missing_required_field_is_refused_with_the_form_kept() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     let res = app
         .post_form(&format!("/threads/{slug}/arc"), &[("label", ""), ("title", "Kept title"), ("body", "Kept body")])
@@ -423,7 +402,7 @@ async fn an_item_with_a_missing_required_field_is_refused_with_the_form_kept() {
 #[tokio::test]
 async fn only_the_threads_curators_and_moderators_change_its_sections() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     add(&app, &slug, "questions", &[("question", "Alice's question?")]).await;
     let id = only_item(&app, &slug, "questions").await;
 
@@ -454,7 +433,7 @@ async fn only_the_threads_curators_and_moderators_change_its_sections() {
 #[tokio::test]
 async fn the_new_item_forms_label_every_control() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     for kind in KINDS {
         let html = app.page(&format!("/threads/{slug}/{kind}/new")).await;

@@ -7,11 +7,12 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, location, new_client, spawn_app, texts};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, location, new_client, new_thread_fields, spawn_app};
+use crate::pages::texts;
 
 /// The fields of a valid new thread, without a CSRF token.
-const THREAD: [(&str, &str); 4] =
-    [("title", "Open weights"), ("framing_question", "Is it so?"), ("status", "active"), ("stance", "contested")];
+const THREAD: [(&str, &str); 4] = new_thread_fields("Open weights");
 
 /// Two MiB of text: twice the largest body the server reads.
 fn two_mib() -> String {
@@ -65,18 +66,8 @@ async fn the_csrf_token_of_another_session_is_refused() {
 async fn a_post_from_a_foreign_origin_is_refused_even_with_a_valid_token() {
     let app = spawn_app().await;
     app.login_as("curie", Role::Curator).await;
-    let token = app.csrf_token().await;
-    let mut fields = THREAD.to_vec();
-    fields.push(("csrf_token", &token));
 
-    let res = app
-        .client
-        .post(format!("{}/threads", app.address))
-        .header("Origin", "https://evil.example")
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_form_with_headers("/threads", &THREAD, &[("Origin", "https://evil.example")]).await;
 
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("threads").await, 0);

@@ -15,7 +15,8 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, changed_tables, route_table, spawn_app, table_checksums};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, changed_tables, route_table, spawn_app, table_checksums};
 
 /// How long the time-based payloads ask PostgreSQL to sleep, in seconds.
 const SLEEP_SECS: u64 = 30;

@@ -5,24 +5,8 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::helpers::{
-    TestApp, assert_every_control_labelled, attrs, change_ids, changes_column, location, spawn_app, table_column, texts,
-};
-
-/// The synthesis section of a thread page.
-const SYNTHESIS: &str = "section[aria-labelledby=synthesis]";
-
-/// Logs in a curator and starts a thread they curate; returns its slug.
-async fn curated_thread(app: &TestApp) -> String {
-    app.login_as("alice", Role::Curator).await;
-    app.create_thread("Is Pluto a planet?").await
-}
-
-/// Saves and expects the save to be accepted.
-async fn save_ok(app: &TestApp, slug: &str, base_seq: i32, body: &str, summary: &str) {
-    let res = app.save_synthesis(slug, base_seq, body, summary).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "save on base {base_seq}");
-}
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, change_ids, changes_column, section, table_column, texts};
 
 /// Every stored revision as (seq, body), oldest first.
 async fn stored_revisions(app: &TestApp) -> Vec<(i32, String)> {
@@ -55,9 +39,9 @@ fn history_summaries(html: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_first_save_creates_revision_one_and_the_page_credits_its_author() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     let before = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&before, &format!("{SYNTHESIS} .empty")), ["No synthesis has been written yet."]);
+    assert_eq!(texts(&before, &format!("{} .empty", section("synthesis"))), ["No synthesis has been written yet."]);
 
     let res = app.save_synthesis(&slug, 0, "Pluto was **demoted** in 2006.", "First draft").await;
 
@@ -65,20 +49,20 @@ async fn the_first_save_creates_revision_one_and_the_page_credits_its_author() {
     assert_eq!(location(&res), format!("/threads/{slug}#synthesis"));
     assert_eq!(app.count("revisions").await, 1);
     let html = app.page(&format!("/threads/{slug}")).await;
-    let meta = texts(&html, &format!("{SYNTHESIS} .meta"));
+    let meta = texts(&html, &format!("{} .meta", section("synthesis")));
     assert_eq!(meta.len(), 1);
     assert!(meta[0].starts_with("Author: alice | Last updated:"), "meta: {meta:?}");
     assert!(meta[0].ends_with("Revision 1"), "meta: {meta:?}");
-    assert_eq!(texts(&html, &format!("{SYNTHESIS} .prose")), ["Pluto was demoted in 2006."]);
-    assert_eq!(texts(&html, &format!("{SYNTHESIS} .prose strong")), ["demoted"]);
+    assert_eq!(texts(&html, &format!("{} .prose", section("synthesis"))), ["Pluto was demoted in 2006."]);
+    assert_eq!(texts(&html, &format!("{} .prose strong", section("synthesis"))), ["demoted"]);
 }
 
 #[tokio::test]
 async fn the_editor_starts_from_the_current_text_and_head() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Version one.", "").await;
-    save_ok(&app, &slug, 1, "Version two.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Version one.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Version two.", "").await;
 
     let html = app.page(&format!("/threads/{slug}/synthesis/edit")).await;
 
@@ -90,9 +74,9 @@ async fn the_editor_starts_from_the_current_text_and_head() {
 #[tokio::test]
 async fn a_save_from_a_stale_base_is_a_conflict_that_keeps_both_versions() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "The original text.", "").await;
-    save_ok(&app, &slug, 1, "Someone else's newer text.", "Their edit").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "The original text.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Someone else's newer text.", "Their edit").await;
 
     let res = app.save_synthesis(&slug, 1, "My own careful text.", "My edit").await;
 
@@ -109,30 +93,30 @@ async fn a_save_from_a_stale_base_is_a_conflict_that_keeps_both_versions() {
     assert_every_control_labelled(&html);
     assert_eq!(app.count("revisions").await, 2);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Someone else's newer text."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Someone else's newer text."]);
 }
 
 #[tokio::test]
 async fn resubmitting_the_conflict_form_saves_on_top_of_the_newer_revision() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "The original text.", "").await;
-    save_ok(&app, &slug, 1, "Someone else's newer text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "The original text.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Someone else's newer text.", "").await;
     let conflict = app.save_synthesis(&slug, 1, "Merged text.", "Merge").await.text().await.unwrap();
     let base: i32 = attrs(&conflict, "input[name=base_seq]", "value")[0].parse().unwrap();
 
-    save_ok(&app, &slug, base, "Merged text.", "Merge").await;
+    app.save_synthesis_ok(&slug, base, "Merged text.", "Merge").await;
 
     assert_eq!(app.count("revisions").await, 3);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Merged text."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Merged text."]);
 }
 
 #[tokio::test]
 async fn of_two_saves_from_the_same_base_exactly_one_wins() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "The original text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "The original text.", "").await;
 
     let (a, b) = tokio::join!(app.save_synthesis(&slug, 1, "Edit A.", ""), app.save_synthesis(&slug, 1, "Edit B.", ""));
 
@@ -145,11 +129,11 @@ async fn of_two_saves_from_the_same_base_exactly_one_wins() {
 #[tokio::test]
 async fn saving_identical_text_creates_no_revision() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Unchanging text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Unchanging text.", "").await;
 
-    save_ok(&app, &slug, 1, "Unchanging text.", "No-op").await;
-    save_ok(&app, &slug, 1, "Unchanging text.  \r\n", "Trailing whitespace only").await;
+    app.save_synthesis_ok(&slug, 1, "Unchanging text.", "No-op").await;
+    app.save_synthesis_ok(&slug, 1, "Unchanging text.  \r\n", "Trailing whitespace only").await;
 
     assert_eq!(app.count("revisions").await, 1);
     assert_eq!(app.count("changes").await, 1, "an unchanged save writes nothing to the changelog");
@@ -160,11 +144,11 @@ async fn saving_identical_text_creates_no_revision() {
 #[tokio::test]
 async fn the_history_lists_revisions_newest_first_with_authors_and_summaries() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "One.", "Start").await;
-    save_ok(&app, &slug, 1, "One. Two.", "Add two").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "One.", "Start").await;
+    app.save_synthesis_ok(&slug, 1, "One. Two.", "Add two").await;
     app.login_as("maud", Role::Moderator).await;
-    save_ok(&app, &slug, 2, "One. Two. Three.", "Add three").await;
+    app.save_synthesis_ok(&slug, 2, "One. Two. Three.", "Add three").await;
 
     let html = app.page(&format!("/threads/{slug}/history")).await;
 
@@ -217,14 +201,14 @@ async fn the_history_lists_revisions_newest_first_with_authors_and_summaries() {
 #[tokio::test]
 async fn the_history_pages_with_a_before_cursor() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     // An entry in another thread first, so changelog ids and revision numbers differ by one and
     // a cursor holding a revision number would be caught.
     let other = app.create_thread("Is Ceres a planet?").await;
     let res = app.post_form(&format!("/threads/{other}/questions"), &[("question", "Is Ceres round?")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     for seq in 1..=55 {
-        save_ok(&app, &slug, seq - 1, &format!("Text number {seq}."), &format!("Edit {seq}")).await;
+        app.save_synthesis_ok(&slug, seq - 1, &format!("Text number {seq}."), &format!("Edit {seq}")).await;
     }
 
     let first = app.page(&format!("/threads/{slug}/history")).await;
@@ -252,9 +236,9 @@ async fn the_history_pages_with_a_before_cursor() {
 #[tokio::test]
 async fn the_diff_page_shows_removed_and_added_lines() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Line one\nLine two\nLine three", "").await;
-    save_ok(&app, &slug, 1, "Line one\nLine 2, rewritten\nLine 2b\nLine three", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Line one\nLine two\nLine three", "").await;
+    app.save_synthesis_ok(&slug, 1, "Line one\nLine 2, rewritten\nLine 2b\nLine three", "").await;
 
     let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
 
@@ -273,9 +257,9 @@ async fn the_diff_page_shows_removed_and_added_lines() {
 #[tokio::test]
 async fn appending_a_paragraph_does_not_mark_the_previous_last_one_as_changed() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "First paragraph.\n\nSecond paragraph.", "").await;
-    save_ok(&app, &slug, 1, "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "First paragraph.\n\nSecond paragraph.", "").await;
+    app.save_synthesis_ok(&slug, 1, "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.", "").await;
 
     let html = app.page(&format!("/threads/{slug}/diff?from=1&to=2")).await;
 
@@ -291,8 +275,8 @@ async fn appending_a_paragraph_does_not_mark_the_previous_last_one_as_changed() 
 #[tokio::test]
 async fn a_diff_with_an_unknown_revision_is_a_404() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Only text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Only text.", "").await;
 
     assert_eq!(app.get(&format!("/threads/{slug}/diff?from=1&to=9")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/threads/{slug}/revisions/9")).await.status(), StatusCode::NOT_FOUND);
@@ -302,9 +286,9 @@ async fn a_diff_with_an_unknown_revision_is_a_404() {
 #[tokio::test]
 async fn a_revision_page_shows_that_revisions_text() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "The *old* text.", "Old").await;
-    save_ok(&app, &slug, 1, "The new text.", "New").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "The *old* text.", "Old").await;
+    app.save_synthesis_ok(&slug, 1, "The new text.", "New").await;
 
     let old = app.page(&format!("/threads/{slug}/revisions/1")).await;
     assert_eq!(texts(&old, "h1"), ["Revision 1"]);
@@ -338,9 +322,9 @@ async fn a_revision_page_shows_that_revisions_text() {
 #[tokio::test]
 async fn reverting_creates_a_new_revision_with_the_old_text_and_keeps_history() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Good text.", "Good").await;
-    save_ok(&app, &slug, 1, "Vandalised text.", "Bad").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Good text.", "Good").await;
+    app.save_synthesis_ok(&slug, 1, "Vandalised text.", "Bad").await;
     app.login_as("maud", Role::Moderator).await;
 
     let res = revert(&app, &slug, 1, 2, "undo vandalism").await;
@@ -363,15 +347,15 @@ async fn reverting_creates_a_new_revision_with_the_old_text_and_keeps_history() 
     assert_eq!(changes_column(&history, "Who"), ["maud", "alice", "alice"]);
     assert_eq!(history_summaries(&history)[0], "“Reverted to revision 1 (written by alice): undo vandalism” changes");
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Good text."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Good text."]);
 }
 
 #[tokio::test]
 async fn reverting_without_a_reason_still_says_what_was_restored() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Good text.", "").await;
-    save_ok(&app, &slug, 1, "Other text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Good text.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Other text.", "").await;
 
     let res = revert(&app, &slug, 1, 2, "").await;
 
@@ -385,24 +369,24 @@ async fn reverting_without_a_reason_still_says_what_was_restored() {
 #[tokio::test]
 async fn reverting_from_a_stale_base_is_a_conflict_and_changes_nothing() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "First.", "").await;
-    save_ok(&app, &slug, 1, "Second.", "").await;
-    save_ok(&app, &slug, 2, "Third.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "First.", "").await;
+    app.save_synthesis_ok(&slug, 1, "Second.", "").await;
+    app.save_synthesis_ok(&slug, 2, "Third.", "").await;
 
     let res = revert(&app, &slug, 1, 2, "").await;
 
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app.count("revisions").await, 3);
     let page = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(texts(&page, &format!("{SYNTHESIS} .prose")), ["Third."]);
+    assert_eq!(texts(&page, &format!("{} .prose", section("synthesis"))), ["Third."]);
 }
 
 #[tokio::test]
 async fn reverting_to_the_current_revision_is_refused() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "First.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "First.", "").await;
 
     let res = revert(&app, &slug, 1, 1, "").await;
 
@@ -413,7 +397,7 @@ async fn reverting_to_the_current_revision_is_refused() {
 #[tokio::test]
 async fn an_empty_synthesis_is_refused_with_the_form_kept() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
 
     let res = app.save_synthesis(&slug, 0, "  \r\n  ", "My summary").await;
 
@@ -429,8 +413,8 @@ async fn an_empty_synthesis_is_refused_with_the_form_kept() {
 #[tokio::test]
 async fn a_reader_cannot_edit_or_save_the_synthesis() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
-    save_ok(&app, &slug, 0, "Curated text.", "").await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "Curated text.", "").await;
     app.login_as("rita", Role::Reader).await;
 
     assert_eq!(app.get(&format!("/threads/{slug}/synthesis/edit")).await.status(), StatusCode::FORBIDDEN);
@@ -439,7 +423,7 @@ async fn a_reader_cannot_edit_or_save_the_synthesis() {
     assert_eq!(app.count("revisions").await, 1);
     let page = app.page(&format!("/threads/{slug}")).await;
     assert!(
-        texts(&page, &format!("{SYNTHESIS} a")).iter().all(|t| t != "Edit synthesis"),
+        texts(&page, &format!("{} a", section("synthesis"))).iter().all(|t| t != "Edit synthesis"),
         "a reader is offered the editor"
     );
 }
@@ -447,7 +431,7 @@ async fn a_reader_cannot_edit_or_save_the_synthesis() {
 #[tokio::test]
 async fn a_curator_of_another_thread_cannot_save_its_synthesis() {
     let app = spawn_app().await;
-    let slug = curated_thread(&app).await;
+    let slug = app.curated_thread().await;
     app.login_as("bob", Role::Curator).await;
 
     assert_eq!(app.save_synthesis(&slug, 0, "Bob's text.", "").await.status(), StatusCode::FORBIDDEN);

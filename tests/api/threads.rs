@@ -7,7 +7,9 @@ use agora::domain::roles::Role;
 use agora::domain::thread::{Stance, Status};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, assert_every_control_labelled, attrs, fixture_hash, location, spawn_app, texts};
+use crate::common::fixture_hash;
+use crate::helpers::{TestApp, location, spawn_app};
+use crate::pages::{assert_every_control_labelled, attrs, texts};
 
 /// The titles on one page of the thread index, top first.
 fn index_titles(html: &str) -> Vec<String> {

@@ -9,7 +9,8 @@ use agora::state::AppState;
 use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::common::PASSWORD;
+use crate::helpers::{TestApp, spawn_app};
 
 fn retry_after(res: &reqwest::Response) -> i64 {
     res.headers().get("retry-after").expect("a Retry-After header").to_str().unwrap().parse().unwrap()

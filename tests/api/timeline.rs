@@ -5,14 +5,8 @@ use agora::domain::roles::Role;
 use chrono::NaiveDate;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, attrs, spawn_app, texts};
-
-/// Adds an event to a thread through its form.
-async fn add_event(app: &TestApp, slug: &str, date: &str, title: &str, significance: &str) {
-    let fields = [("date", date), ("title", title), ("significance", significance), ("url", ""), ("body", "")];
-    let res = app.post_form(&format!("/threads/{slug}/events"), &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "add event {title}");
-}
+use crate::helpers::{TestApp, spawn_app};
+use crate::pages::{attrs, texts};
 
 /// Adds an arc period through its form.
 async fn add_period(app: &TestApp, slug: &str, label: &str, title: &str) {
@@ -53,9 +47,9 @@ async fn the_timeline_links_every_event_and_revision_with_a_text_alternative() {
     let slug = app.create_thread("Open weights").await;
     add_period(&app, &slug, "2023", "The year open became real").await;
     add_period(&app, &slug, "2024", "Capability parity").await;
-    add_event(&app, &slug, "2023-07-18", "Llama 2", "landmark").await;
-    add_event(&app, &slug, "2023-09-27", "Mistral 7B", "major").await;
-    add_event(&app, &slug, "2024-02-21", "Gemma", "notable").await;
+    app.add_event(&slug, "2023-07-18", "Llama 2", "landmark").await;
+    app.add_event(&slug, "2023-09-27", "Mistral 7B", "major").await;
+    app.add_event(&slug, "2024-02-21", "Gemma", "notable").await;
     revisions_on(&app, &slug, &[day(2023, 3, 1), day(2024, 3, 1)]).await;
 
     let html = app.page(&format!("/threads/{slug}")).await;
@@ -103,9 +97,9 @@ async fn the_caption_counts_the_days_from_the_latest_landmark_to_the_last_revisi
     let app = spawn_app().await;
     app.login_as("alice", Role::Curator).await;
     let slug = app.create_thread("Open weights").await;
-    add_event(&app, &slug, "2025-01-20", "DeepSeek R1", "landmark").await;
-    add_event(&app, &slug, "2024-07-23", "Llama 3.1", "landmark").await;
-    add_event(&app, &slug, "2025-03-01", "A later major event", "major").await;
+    app.add_event(&slug, "2025-01-20", "DeepSeek R1", "landmark").await;
+    app.add_event(&slug, "2024-07-23", "Llama 3.1", "landmark").await;
+    app.add_event(&slug, "2025-03-01", "A later major event", "major").await;
     revisions_on(&app, &slug, &[day(2024, 8, 1), day(2025, 1, 29)]).await;
 
     let html = app.page(&format!("/threads/{slug}")).await;

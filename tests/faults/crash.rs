@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use agora::domain::roles::Role;
 use diesel::{Connection, PgConnection};
 
-use crate::helpers::{ApiClient, PASSWORD, SaveReply, ScratchDatabase, blocking, init_logging, insert_user};
+use crate::common::{PASSWORD, blocking};
+use crate::helpers::{ApiClient, SaveReply, database_with_curator, init_logging};
 use crate::history::assert_nothing_lost;
 use crate::save_stream::SaveStream;
 use crate::server_process::ServerProcess;
@@ -14,8 +14,7 @@ use crate::server_process::ServerProcess;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_loses_no_acknowledged_save_and_restarts_on_a_whole_history() {
     init_logging();
-    let database = blocking(ScratchDatabase::create).await;
-    insert_user(&database.url, "curator", Role::Curator).await;
+    let database = database_with_curator().await;
 
     let mut first = ServerProcess::start(&database.url).await;
     let curator = ApiClient::log_in(&first.base, "curator", PASSWORD).await;

@@ -11,7 +11,8 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::helpers::{ApiClient, PASSWORD, blocking, http_client, init_logging, insert_user, spawn_app};
+use crate::common::{PASSWORD, blocking, start_app};
+use crate::helpers::{ApiClient, http_client, init_logging, insert_user_at};
 use crate::history::assert_nothing_lost;
 use crate::postgres::Postgres;
 use crate::save_stream::SaveStream;
@@ -31,8 +32,8 @@ async fn a_database_crash_under_load_loses_no_acknowledged_save_and_heals_withou
     })
     .await
     .expect("migrate the throwaway database");
-    let base = spawn_app(&settings, pool);
-    insert_user(&url, "curator", Role::Curator).await;
+    let base = start_app(&settings, pool);
+    insert_user_at(&url, "curator", Role::Curator).await;
     let curator = ApiClient::log_in(&base, "curator", PASSWORD).await;
     let slug = curator.create_thread("Does the record survive a crash").await;
 

@@ -1,20 +1,17 @@
-//! What every fault test needs: scratch databases, fixture users, in-process apps and an API
-//! client that carries its session by hand (so one login can be presented to any instance).
+//! What the fault tests need beyond the shared `crate::common`: quiet logging, free ports,
+//! patient pools, fixture users by URL (for throwaway clusters too) and an API client that
+//! carries its session by hand (so one login can be presented to any instance).
 
-use std::future::Future;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use agora::config::Settings;
 use agora::db::{self, PgPool};
 use agora::domain::roles::Role;
-use agora::startup::Application;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// The password every fixture user has.
-pub const PASSWORD: &str = "correct horse battery staple";
+use crate::common::{TestDatabase, blocking, insert_user};
 
 /// Longest any single HTTP request of a test may take (a request during a database outage
 /// waits up to the pool's two-second connection timeout).
@@ -46,48 +43,6 @@ pub fn free_port() -> u16 {
     panic!("no free port between {low} and {high}");
 }
 
-/// The machine's PostgreSQL server (`DATABASE_URL`'s, by default 127.0.0.1:5432), as the URL of
-/// its `postgres` database.
-fn machine_server_url() -> String {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/agora".to_owned());
-    db::split_database_url(&url).expect("DATABASE_URL").0
-}
-
-/// `server_url` (any database on a server) pointed at `database` instead.
-pub fn url_with_database(server_url: &str, database: &str) -> String {
-    let mut url = url::Url::parse(server_url).expect("a database URL");
-    url.set_path(&format!("/{database}"));
-    url.to_string()
-}
-
-/// A fresh database on the machine's PostgreSQL, dropped (with its connections) on `Drop`.
-pub struct ScratchDatabase {
-    pub name: String,
-    pub url: String,
-}
-
-impl ScratchDatabase {
-    /// Creates and migrates `agora_faults_<uuid>`. Blocking.
-    ///
-    /// Direct connections, not `connect_and_migrate`: the pool's two-second connection timeout
-    /// is right for requests but not for the set-up of a test while other test binaries keep the
-    /// server busy.
-    pub fn create() -> ScratchDatabase {
-        let name = format!("agora_faults_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = PgConnection::establish(&machine_server_url()).expect("connect to PostgreSQL (is it running?)");
-        db::create_database(&mut admin, &name, None).expect("create a scratch database");
-        let database = ScratchDatabase { url: url_with_database(&machine_server_url(), &name), name };
-        let mut conn = PgConnection::establish(&database.url).expect("connect to the scratch database");
-        db::run_migrations(&mut conn).expect("migrate the scratch database");
-        database
-    }
-
-    /// Settings for an in-process app on a random port against this database.
-    pub fn settings(&self) -> Settings {
-        Settings::for_tests(self.url.clone())
-    }
-}
-
 /// A pool as the app builds it (`db::build_pool`), retried for up to 30 s if the server is too
 /// busy to open the first connection within the pool's two-second timeout. Blocking.
 pub fn patient_pool(settings: &Settings) -> PgPool {
@@ -101,46 +56,23 @@ pub fn patient_pool(settings: &Settings) -> PgPool {
     }
 }
 
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        match PgConnection::establish(&machine_server_url()) {
-            Ok(mut admin) => {
-                if let Err(e) = db::drop_database(&mut admin, &self.name) {
-                    eprintln!("could not drop scratch database {}: {e}", self.name);
-                }
-            }
-            Err(e) => eprintln!("could not drop scratch database {}: {e}", self.name),
-        }
-    }
-}
-
-/// Runs blocking work (diesel, `pg_ctl`) off the test's executor.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("blocking task panicked")
-}
-
-/// An argon2 hash of `PASSWORD`, computed once per test process.
-fn fixture_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| agora::auth::password::hash_password(PASSWORD).expect("hash the fixture password"))
-}
-
-/// Inserts a user with `PASSWORD` directly into the database at `database_url`.
-pub async fn insert_user(database_url: &str, username: &str, role: Role) {
+/// Inserts a user with `PASSWORD` directly into the database at `database_url` (the machine's
+/// or a throwaway cluster's).
+pub async fn insert_user_at(database_url: &str, username: &str, role: Role) {
     let (url, username) = (database_url.to_owned(), username.to_owned());
     blocking(move || {
         let mut conn = PgConnection::establish(&url).expect("connect to the test database");
-        db::users::insert(&mut conn, &username, fixture_hash(), role).expect("insert a fixture user");
+        insert_user(&mut conn, &username, role);
     })
     .await;
 }
 
-/// Starts the real application in this process on a random port; returns its base URL.
-pub fn spawn_app(settings: &Settings, pool: PgPool) -> String {
-    let app = Application::build(settings, pool).expect("build the application");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.into_server());
-    address
+/// A test database holding the fixture user `curator`, a curator, for tests that drive the API
+/// as them.
+pub async fn database_with_curator() -> TestDatabase {
+    let database = blocking(TestDatabase::create).await;
+    insert_user_at(&database.url, "curator", Role::Curator).await;
+    database
 }
 
 /// An HTTP client that neither follows redirects nor keeps cookies, with a request timeout.
@@ -150,24 +82,6 @@ pub fn http_client() -> reqwest::Client {
         .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("an HTTP client")
-}
-
-/// Polls `check` every 50 ms until it holds; false if `within` passed first.
-pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if check().await {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The status of `GET base/path`, or `None` when no response came.

@@ -4,9 +4,12 @@
 //! gap-free chain.
 //!
 //! Each test brings its own resources and removes them in `Drop` guards: a database on the
-//! machine's PostgreSQL (`ScratchDatabase`), a throwaway PostgreSQL cluster (`Postgres`) or a
-//! child `agora` process (`ServerProcess`). Every wait has a deadline.
+//! machine's PostgreSQL cloned from the migrated template (`common::TestDatabase`, shared with
+//! `tests/api`), a throwaway PostgreSQL cluster (`Postgres`) or a child `agora` process
+//! (`ServerProcess`). Every wait has a deadline.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod crash;
 mod db_outage;
 mod helpers;

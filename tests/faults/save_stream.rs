@@ -54,7 +54,7 @@ impl SaveStream {
 
     /// Waits until `n` saves in all have been acknowledged; panics after `within`.
     pub async fn wait_for_acks(&self, n: usize, within: Duration) {
-        let reached = crate::helpers::eventually(within, || async { self.acked() >= n }).await;
+        let reached = crate::common::eventually(within, || async { self.acked() >= n }).await;
         assert!(reached, "{n} acknowledged saves within {within:?}; the writers saw {:?}", self.log.lock().unwrap());
     }
 

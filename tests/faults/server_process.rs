@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::helpers::{eventually, free_port, http_client, status_of};
+use crate::common::eventually;
+use crate::helpers::{free_port, http_client, status_of};
 
 /// How long a fresh process may take to migrate and answer `/healthz`.
 const STARTUP: Duration = Duration::from_secs(30);

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use agora::domain::roles::Role;
 use diesel::{Connection, PgConnection};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-use crate::helpers::{ApiClient, PASSWORD, SaveReply, ScratchDatabase, blocking, init_logging, insert_user};
+use crate::common::{PASSWORD, blocking};
+use crate::helpers::{ApiClient, SaveReply, database_with_curator, init_logging};
 use crate::history::{Ack, assert_nothing_lost};
 use crate::server_process::ServerProcess;
 
@@ -166,8 +166,7 @@ async fn slow_writer(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_accepted_requests_finish_and_exits_zero_within_the_shutdown_timeout() {
     init_logging();
-    let database = blocking(ScratchDatabase::create).await;
-    insert_user(&database.url, "curator", Role::Curator).await;
+    let database = database_with_curator().await;
     let mut server = ServerProcess::start(&database.url).await;
     let curator = ApiClient::log_in(&server.base, "curator", PASSWORD).await;
     let slug = curator.create_thread("Does a restart drop requests").await;
@@ -189,7 +188,7 @@ async fn sigterm_lets_accepted_requests_finish_and_exits_zero_within_the_shutdow
         .map(|w| tokio::spawn(slow_writer(target.clone(), w, head.clone(), signalled.clone(), done.clone())))
         .collect();
     let warmed_up =
-        crate::helpers::eventually(Duration::from_secs(20), || async { done.load(Ordering::SeqCst) >= 8 }).await;
+        crate::common::eventually(Duration::from_secs(20), || async { done.load(Ordering::SeqCst) >= 8 }).await;
     assert!(warmed_up, "the slow stream got going\n{}", server.log_tail());
 
     // Three saves the server has accepted whose bodies are only sent after the signal.

@@ -6,30 +6,28 @@ use diesel::{Connection, PgConnection};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{
-    ApiClient, PASSWORD, SaveReply, ScratchDatabase, attempt_login, blocking, http_client, init_logging, insert_user,
-    patient_pool, spawn_app,
-};
+use crate::common::{PASSWORD, TestDatabase, blocking, start_app};
+use crate::helpers::{ApiClient, SaveReply, attempt_login, http_client, init_logging, insert_user_at, patient_pool};
 use crate::history::{Ack, assert_nothing_lost};
 
 /// Instances `a` and `b` (base URLs), each with its own pool, on one scratch database.
 struct TwoInstances {
     a: String,
     b: String,
-    database: ScratchDatabase,
+    database: TestDatabase,
 }
 
 async fn two_instances() -> TwoInstances {
     init_logging();
-    let database = blocking(ScratchDatabase::create).await;
+    let database = blocking(TestDatabase::create).await;
     let settings = database.settings();
     let (pool_a, pool_b) = blocking({
         let settings = settings.clone();
         move || (patient_pool(&settings), patient_pool(&settings))
     })
     .await;
-    let a = spawn_app(&settings, pool_a);
-    let b = spawn_app(&settings, pool_b);
+    let a = start_app(&settings, pool_a);
+    let b = start_app(&settings, pool_b);
     TwoInstances { a, b, database }
 }
 
@@ -48,7 +46,7 @@ async fn who_is(base: &str, session_cookie: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_opened_on_one_instance_is_honoured_and_ended_on_the_other() {
     let apps = two_instances().await;
-    insert_user(&apps.database.url, "traveller", Role::Curator).await;
+    insert_user_at(&apps.database.url, "traveller", Role::Curator).await;
     let on_a = ApiClient::log_in(&apps.a, "traveller", PASSWORD).await;
 
     let seen_by_b = who_is(&apps.b, &on_a.session_cookie).await;
@@ -70,7 +68,7 @@ async fn a_session_opened_on_one_instance_is_honoured_and_ended_on_the_other() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn saves_from_one_base_sent_to_both_instances_make_one_revision_and_one_conflict() {
     let apps = two_instances().await;
-    insert_user(&apps.database.url, "curator", Role::Curator).await;
+    insert_user_at(&apps.database.url, "curator", Role::Curator).await;
     let on_a = ApiClient::log_in(&apps.a, "curator", PASSWORD).await;
     let on_b = on_a.on(&apps.b);
     let slug = on_a.create_thread("Which instance wins").await;
@@ -127,7 +125,7 @@ async fn saves_from_one_base_sent_to_both_instances_make_one_revision_and_one_co
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_login_rate_limit_counts_failures_made_on_either_instance() {
     let apps = two_instances().await;
-    insert_user(&apps.database.url, "target", Role::Reader).await;
+    insert_user_at(&apps.database.url, "target", Role::Reader).await;
 
     for attempt in 1..=10 {
         let base = if attempt % 2 == 0 { &apps.b } else { &apps.a };
