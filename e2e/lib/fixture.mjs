@@ -5,8 +5,9 @@
 //   const app = useApp({ demo: true });
 //   test('…', (t) => app.scenario(t, async (open) => { const page = await open(); … }));
 //
-// Call it at the top of the spec, before any `before()` of the spec's own: hooks run in the
-// order they are registered, so the app is up when the spec's own setup runs.
+// A spec that prepares data for all its tests passes `setup`, which runs once the app is up.
+// Not a `before()` of its own: Node 20 starts a file's top-level `before` hooks together, so
+// such a hook would not find the app started.
 
 import { after, before } from 'node:test';
 
@@ -83,12 +84,16 @@ export class App {
 
 /**
  * Starts the app for the tests of this file (`before`) and ends it after them (`after`).
- * @param {{ demo?: boolean }} options `demo` loads the demo thread ("Open vs. Closed Weights").
+ * @param {{ demo?: boolean, setup?: (app: App) => Promise<void> }} options `demo` loads the demo
+ *   thread ("Open vs. Closed Weights"); `setup` runs once the app is up, before any test.
  * @returns {App}
  */
-export function useApp({ demo = false } = {}) {
+export function useApp({ demo = false, setup } = {}) {
   const app = new App();
-  before(() => app.start({ demo }));
+  before(async () => {
+    await app.start({ demo });
+    if (setup) await setup(app);
+  });
   after(() => app.stop());
   return app;
 }

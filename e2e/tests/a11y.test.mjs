@@ -7,7 +7,7 @@
 
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { axeViolations } from '../lib/a11y.mjs';
@@ -63,7 +63,7 @@ const testName = (type) => `${type} page has no axe violations and no vnu errors
 const problems = new Map(PAGE_TYPES.map((type) => [type, []]));
 /** The HTML files saved for vnu: `{ file, type, variant }`. */
 const files = [];
-const app = useApp({ demo: true });
+const app = useApp({ demo: true, setup: checkEveryPage });
 
 /**
  * Opens a page with `navigate` (which resolves to the main response), saves the HTML the server
@@ -104,7 +104,8 @@ async function check(page, type, variant, navigate, { status = 200, validate = t
 const goto = (page, pathname) => () => page.goto(app.url(pathname));
 const submit = (page, button) => async () => (await Promise.all([page.waitForNavigation(), button.click()]))[0];
 
-before(async () => {
+/** Visits every kind of page as each kind of visitor, then validates the saved HTML with vnu. */
+async function checkEveryPage() {
   mkdirSync(PAGES_DIR, { recursive: true });
   // Only these contexts bypass the app's CSP, so that axe can be injected.
   const anonymous = await app.newContext({ bypassCSP: true });
@@ -299,7 +300,8 @@ before(async () => {
   } catch (error) {
     for (const list of problems.values()) list.push(`vnu could not run: ${error.message.split('\n')[0]}`);
   }
-});
+}
+
 
 for (const type of PAGE_TYPES) {
   test(testName(type), () => {

@@ -23,7 +23,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { TIMEOUT_MS, captureFailure } from '../lib/browser.mjs';
 import { useApp } from '../lib/fixture.mjs';
@@ -53,7 +53,7 @@ const SECTION_BODY_MAX_BYTES = 20_000;
 const KINDS = ['interpretations', 'arc', 'questions', 'controversies'];
 const SYN = '/api/v1/threads/{slug}/synthesis';
 
-const app = useApp();
+const app = useApp({ setup: seedAndRender });
 let seed;
 /** The two rendering passes, started together once the data is in; each test awaits its own. */
 let running;
@@ -791,7 +791,8 @@ function assertClean(result) {
   assert.ok(result.renders > 0);
 }
 
-before(async () => {
+/** Seeds every payload, then starts both rendering passes (each test awaits its own). */
+async function seedAndRender() {
   const started = Date.now();
   seed = await seedData();
   seed.more = await seedMore(seed);
@@ -802,7 +803,8 @@ before(async () => {
     return pass;
   };
   running = { enforced: start('CSP enforced', {}), bypassed: start('CSP bypassed', { bypassCSP: true }) };
-});
+}
+
 
 after(async () => {
   const sizes = [...coverage].map(([field, set]) => [field, set.size]);
