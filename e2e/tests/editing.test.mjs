@@ -97,3 +97,34 @@ test('an edit conflict keeps the second editor\'s text and lets them save it', (
       'the second editor\'s text is now the synthesis',
     );
   }));
+
+// Known bug, kept visible: static/editor.js moves the textarea into its widget (enhanceMarkdown,
+// `writePane.append(textarea, …)` detaches it), which takes the focus away, so whatever someone
+// types after the script runs goes nowhere until they click the textarea again. Someone on a
+// slow connection can start typing before the deferred script arrives. The other specs wait for
+// the editor (`openSynthesisEditor`) before typing; this test holds the script back to show the
+// loss every time. Remove `todo` once the script gives the focus and selection back.
+test(
+  'keys typed while the editor script loads all reach the textarea',
+  { todo: 'static/editor.js drops the focus when it moves the textarea into its widget' },
+  (t) =>
+    app.scenario(t, async (open) => {
+      const page = await open();
+      await curatorWithThread(page, unique('Early thread'));
+      let release;
+      const scriptHeld = new Promise((resolve) => {
+        release = resolve;
+      });
+      await page.route(/\/static\/editor\.[0-9a-f]+\.js$/, async (route) => {
+        await scriptHeld;
+        await route.continue();
+      });
+      await page.getByRole('link', { name: 'Edit synthesis' }).click();
+      const box = synthesisBox(page);
+      await box.pressSequentially('Typed early, ');
+      release();
+      await waitForEditor(page);
+      await page.keyboard.type('and after.');
+      assert.equal(await box.inputValue(), 'Typed early, and after.', 'every key reached the textarea');
+    }),
+);
