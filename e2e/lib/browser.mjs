@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { ROOT, PASSWORD } from './server.mjs';
+import { ROOT } from './server.mjs';
 
 const FAILURES = path.join(ROOT, 'target/e2e-failures');
 
@@ -87,16 +87,6 @@ export async function scenario(browser, t, body) {
 export function field(page, label) {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return page.getByLabel(new RegExp(`^\\s*${escaped}(\\s*\\(optional\\))?\\s*$`));
-}
-
-/** Logs in through the login page, as a person would, and waits to be sent on. */
-export async function logIn(page, baseUrl, username, password = PASSWORD) {
-  await page.goto(`${baseUrl}/`);
-  await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Log in' }).click();
-  await field(page, 'Username').fill(username);
-  await field(page, 'Password').fill(password);
-  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: 'Log in' }).click()]);
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
 /** Clicks something that submits a form or follows a link and waits for the next page. */

@@ -7,12 +7,14 @@
 
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { axeViolations } from '../lib/a11y.mjs';
-import { TIMEOUT_MS, captureFailure, field, launchBrowser, logIn, unique } from '../lib/browser.mjs';
-import { PASSWORD, ROOT, startServer } from '../lib/server.mjs';
+import { captureFailure, field, unique } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { logInAs, previewRegion, synthesisBox, waitForEditor } from '../lib/flows.mjs';
+import { PASSWORD, ROOT } from '../lib/server.mjs';
 import { vnuErrors } from '../lib/vnu.mjs';
 
 const DEMO = '/threads/open-vs-closed-weights';
@@ -61,8 +63,7 @@ const testName = (type) => `${type} page has no axe violations and no vnu errors
 const problems = new Map(PAGE_TYPES.map((type) => [type, []]));
 /** The HTML files saved for vnu: `{ file, type, variant }`. */
 const files = [];
-let server;
-let browser;
+const app = useApp({ demo: true, setup: checkEveryPage });
 
 /**
  * Opens a page with `navigate` (which resolves to the main response), saves the HTML the server
@@ -100,24 +101,20 @@ async function check(page, type, variant, navigate, { status = 200, validate = t
   }
 }
 
-const goto = (page, pathname) => () => page.goto(`${server.baseUrl}${pathname}`);
+const goto = (page, pathname) => () => page.goto(app.url(pathname));
 const submit = (page, button) => async () => (await Promise.all([page.waitForNavigation(), button.click()]))[0];
 
-before(async () => {
+/** Visits every kind of page as each kind of visitor, then validates the saved HTML with vnu. */
+async function checkEveryPage() {
   mkdirSync(PAGES_DIR, { recursive: true });
-  server = await startServer({ demo: true });
-  browser = await launchBrowser();
   // Only these contexts bypass the app's CSP, so that axe can be injected.
-  const anonymous = await browser.newContext({ bypassCSP: true });
-  const signedIn = await browser.newContext({ bypassCSP: true });
-  const readerContext = await browser.newContext({ bypassCSP: true });
-  for (const context of [anonymous, signedIn, readerContext]) context.setDefaultTimeout(TIMEOUT_MS);
+  const anonymous = await app.newContext({ bypassCSP: true });
+  const signedIn = await app.newContext({ bypassCSP: true });
+  const readerContext = await app.newContext({ bypassCSP: true });
 
   // A reader who follows the demo thread now and comes back after the moderator's edits below.
-  const readerName = unique('reader');
-  await server.createUser(readerName, 'reader');
   const reader = await readerContext.newPage();
-  await logIn(reader, server.baseUrl, readerName);
+  await logInAs(reader, app, 'reader');
   await goto(reader, DEMO)();
   await submit(reader, reader.getByRole('button', { name: 'Follow' }))();
 
@@ -147,10 +144,8 @@ before(async () => {
   await check(page, 'search', 'anonymous-too-long', goto(page, `/search?q=${'x'.repeat(201)}`), { status: 422 });
 
   // A moderator, who sees every editing control.
-  const moderator = unique('moderator');
-  await server.createUser(moderator, 'moderator');
   const mod = await signedIn.newPage();
-  await logIn(mod, server.baseUrl, moderator);
+  await logInAs(mod, app, 'moderator');
   await check(mod, 'home', 'moderator', goto(mod, '/'));
   await check(mod, 'thread', 'moderator', goto(mod, DEMO));
   await check(mod, 'history', 'moderator', goto(mod, `${DEMO}/history`));
@@ -178,9 +173,10 @@ before(async () => {
   await check(mod, 'editor', 'moderator', async () => {
     const response = await goto(mod, `${DEMO}/synthesis/edit`)();
     // Give an enhanced editor something to preview before axe looks at it.
-    await mod.getByRole('textbox', { name: /^Synthesis/ }).press('Control+End');
+    await waitForEditor(mod);
+    await synthesisBox(mod).press('Control+End');
     await mod.keyboard.type('\n\nA **new** paragraph.');
-    await mod.waitForTimeout(500);
+    await previewRegion(mod).locator('strong', { hasText: 'new' }).waitFor();
     return response;
   });
   // The same editor with the draft just typed waiting to be restored, and on a narrow screen.
@@ -202,19 +198,19 @@ before(async () => {
   const other = await signedIn.newPage();
   await check(mod, 'conflict', 'moderator', async () => {
     await goto(mod, `${DEMO}/synthesis/edit`)();
-    await other.goto(`${server.baseUrl}${DEMO}/synthesis/edit`);
-    await other.getByRole('textbox', { name: /^Synthesis/ }).fill('Saved first, in another tab.');
+    await other.goto(app.url(`${DEMO}/synthesis/edit`));
+    await synthesisBox(other).fill('Saved first, in another tab.');
     await Promise.all([other.waitForNavigation(), other.getByRole('button', { name: 'Save synthesis' }).click()]);
-    await mod.getByRole('textbox', { name: /^Synthesis/ }).fill('Saved second: this conflicts.');
+    await synthesisBox(mod).fill('Saved second: this conflicts.');
     await field(mod, 'Edit summary').fill('conflicting');
     return submit(mod, mod.getByRole('button', { name: 'Save synthesis' }))();
   }, { status: 409 });
 
   // Undoing a revision whose lines a later revision changed again: the undo conflict page.
   const slug = unique('undo');
-  const token = (await (await mod.request.get(`${server.baseUrl}/api/v1/session`)).json()).csrf_token;
+  const token = (await (await mod.request.get(app.url('/api/v1/session'))).json()).csrf_token;
   const api = async (pathname, data) => {
-    const res = await mod.request.post(`${server.baseUrl}${pathname}`, { data, headers: { 'x-csrf-token': token } });
+    const res = await mod.request.post(app.url(pathname), { data, headers: { 'x-csrf-token': token } });
     if (res.status() !== 201) throw new Error(`POST ${pathname}: HTTP ${res.status()} ${await res.text()}`);
     return res.json();
   };
@@ -232,7 +228,7 @@ before(async () => {
   await goto(mod, DEMO)();
   const itemEdits = await hrefs('^/threads/[^/]+/(interpretations|arc|questions|controversies)/\\d+/edit$');
   const answerHref = (await hrefs('/questions/\\d+/answer$'))[0];
-  const eventId = await server.sql('SELECT min(id) FROM events;');
+  const eventId = await app.sql('SELECT min(id) FROM events;');
   await check(mod, 'form', 'new-thread', goto(mod, '/threads/new'));
   await check(mod, 'form', 'thread-details', goto(mod, `${DEMO}/edit`));
   await check(mod, 'form', 'new-event', goto(mod, '/events/new'));
@@ -246,7 +242,7 @@ before(async () => {
   }
   await check(mod, 'form', 'answer', goto(mod, answerHref));
   await check(mod, 'form', 'lock', goto(mod, `${DEMO}/lock`));
-  const changeId = await server.sql('SELECT max(id) FROM changes;');
+  const changeId = await app.sql('SELECT max(id) FROM changes;');
   await check(mod, 'form', 'hide', goto(mod, `/changes/${changeId}/hide`));
   await check(mod, 'form', 'password', goto(mod, '/account/password'));
   await check(mod, 'form', 'password-refused', async () => {
@@ -304,12 +300,8 @@ before(async () => {
   } catch (error) {
     for (const list of problems.values()) list.push(`vnu could not run: ${error.message.split('\n')[0]}`);
   }
-});
+}
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 for (const type of PAGE_TYPES) {
   test(testName(type), () => {

@@ -1,74 +1,57 @@
 // A curator starts a thread and fills it in, the way a person would, through the pages.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { clickAndWait, expectVisible, field, launchBrowser, logIn, scenario, unique } from '../lib/browser.mjs';
-import { startServer } from '../lib/server.mjs';
+import { clickAndWait, expectVisible, field, unique } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { logInAs, openSynthesisEditor, previewRegion, saveSynthesis, startThread } from '../lib/flows.mjs';
 
-let server;
-let browser;
+const app = useApp();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** Logs a new curator in and starts a thread through "New thread"; returns the thread's URL. */
-async function startThread(page, title) {
-  const curator = unique('curator');
-  await server.createUser(curator, 'curator');
-  await logIn(page, server.baseUrl, curator);
-  await page.getByRole('link', { name: 'New thread' }).click();
-  await field(page, 'Title').fill(title);
-  await field(page, 'Framing question').fill(`Is “${title}” settled?`);
-  await clickAndWait(page, page.getByRole('button', { name: 'Create thread' }));
-  await expectVisible(page.getByRole('heading', { level: 1, name: title }), 'the new thread page shows its title');
-  return page.url();
+/** Logs a new curator in and starts a thread through "New thread"; resolves to the thread's URL. */
+async function curatorStartsThread(page, title) {
+  await logInAs(page, app, 'curator');
+  return (await startThread(page, title)).url;
 }
 
-test('a curator starts a thread and fills in the synthesis, readings, questions, arc and events', async (t) => {
-  await scenario(browser, t, async (open) => {
+/** Fills a section item's form (`values` by field label) and adds the item. */
+async function addItem(page, link, values) {
+  await page.getByRole('link', { name: link }).click();
+  for (const [label, value] of Object.entries(values)) await field(page, label).fill(value);
+  await clickAndWait(page, page.getByRole('button', { name: 'Add', exact: true }));
+}
+
+test('a curator starts a thread and fills in the synthesis, readings, questions, arc and events', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
     const title = 'Do carbon offsets work';
-    const threadUrl = await startThread(page, title);
+    const threadUrl = await curatorStartsThread(page, title);
 
     // Synthesis, typed into the editor, which previews it as the server will render it.
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
     const synthesis = 'Offsets are **contested**: some projects deliver, many do not.\n\n- additionality\n- permanence';
-    await page.getByRole('textbox', { name: /^Synthesis/ }).pressSequentially(synthesis);
-    const preview = page.getByRole('region', { name: 'Preview' });
+    await (await openSynthesisEditor(page)).pressSequentially(synthesis);
+    const preview = previewRegion(page);
     await expectVisible(preview.locator('strong', { hasText: 'contested' }), 'the Preview region shows **contested** as bold');
     await expectVisible(preview.getByRole('listitem').filter({ hasText: 'permanence' }), 'the Preview region shows the list');
     await field(page, 'Edit summary').fill('First version');
-    await clickAndWait(page, page.getByRole('button', { name: 'Save synthesis' }));
+    await saveSynthesis(page);
     const synthesisSection = page.getByRole('region', { name: 'Canonical Synthesis' });
     await expectVisible(synthesisSection.locator('strong', { hasText: 'contested' }), 'the saved synthesis is rendered from Markdown');
     await expectVisible(synthesisSection.getByRole('listitem').filter({ hasText: 'permanence' }), 'the Markdown list is rendered');
 
-    // An interpretation with two proponents.
-    await page.getByRole('link', { name: 'Add an interpretation' }).click();
-    await field(page, 'Name of the reading').fill('Markets will fix it');
-    await field(page, 'The reading').fill('Better *verification* will make offsets credible.');
-    await field(page, 'Proponents').fill('Verra\nGold Standard');
-    await clickAndWait(page, page.getByRole('button', { name: 'Add', exact: true }));
-
-    // An open question.
-    await page.getByRole('link', { name: 'Add a question' }).click();
-    await field(page, 'Question').fill('Can permanence be insured?');
-    await clickAndWait(page, page.getByRole('button', { name: 'Add', exact: true }));
-
-    // A period of the arc.
-    await page.getByRole('link', { name: 'Add a period' }).click();
-    await field(page, 'Period').fill('2021');
-    await field(page, 'Title').fill('The voluntary market boom');
-    await field(page, 'What happened').fill('Corporate net-zero pledges drove **record** demand.');
-    await clickAndWait(page, page.getByRole('button', { name: 'Add', exact: true }));
+    // An interpretation with two proponents, an open question and a period of the arc.
+    await addItem(page, 'Add an interpretation', {
+      'Name of the reading': 'Markets will fix it',
+      'The reading': 'Better *verification* will make offsets credible.',
+      Proponents: 'Verra\nGold Standard',
+    });
+    await addItem(page, 'Add a question', { Question: 'Can permanence be insured?' });
+    await addItem(page, 'Add a period', {
+      Period: '2021',
+      Title: 'The voluntary market boom',
+      'What happened': 'Corporate net-zero pledges drove **record** demand.',
+    });
 
     // An event.
     await page.getByRole('link', { name: 'Add an event' }).click();
@@ -101,14 +84,13 @@ test('a curator starts a thread and fills in the synthesis, readings, questions,
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Rainforest credits investigation published' }), 'the event page opens');
     await expectVisible(page.getByText('An investigation questioned most rainforest credits.'), 'the event page shows the description');
     await expectVisible(page.getByRole('link', { name: title }), 'the event page links back to its thread');
-  });
-});
+  }));
 
-test('the synthesis editor marks its form and textarea and previews without raw Markdown', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('the synthesis editor marks its form and textarea and previews without raw Markdown', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
-    await startThread(page, unique('Preview thread'));
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
+    await curatorStartsThread(page, unique('Preview thread'));
+    await openSynthesisEditor(page);
     const form = page.locator('form[data-editor]');
     await expectVisible(form, 'the synthesis form is an enhanced editor (data-editor)');
     await form.locator('textarea[data-markdown]').pressSequentially('Plain and **bold** text');
@@ -116,14 +98,13 @@ test('the synthesis editor marks its form and textarea and previews without raw 
     await expectVisible(preview.locator('strong', { hasText: 'bold' }), 'the Preview region shows **bold** as <strong>');
     assert.match(await preview.innerText(), /Plain and bold text/);
     assert.doesNotMatch(await preview.innerText(), /\*\*/, 'no raw Markdown left in the preview');
-  });
-});
+  }));
 
-test('on a narrow screen the editor switches between Write and Preview tabs', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('on a narrow screen the editor switches between Write and Preview tabs', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open({ viewport: { width: 375, height: 740 } });
-    await startThread(page, unique('Narrow thread'));
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
+    await curatorStartsThread(page, unique('Narrow thread'));
+    await openSynthesisEditor(page);
     const textarea = page.locator('textarea[data-markdown]');
     await textarea.fill('Some *emphasis* here');
     await page.getByRole('tab', { name: 'Preview' }).click();
@@ -133,37 +114,32 @@ test('on a narrow screen the editor switches between Write and Preview tabs', as
     await page.getByRole('tab', { name: 'Write' }).click();
     await expectVisible(textarea, 'the Write tab shows the textarea again');
     assert.equal(await textarea.inputValue(), 'Some *emphasis* here');
-  });
-});
+  }));
 
-test('Ctrl+S in the synthesis editor saves', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('Ctrl+S in the synthesis editor saves', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
-    const threadUrl = await startThread(page, unique('Shortcut thread'));
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
-    const textarea = page.getByRole('textbox', { name: /^Synthesis/ });
+    const threadUrl = await curatorStartsThread(page, unique('Shortcut thread'));
+    const textarea = await openSynthesisEditor(page);
     await textarea.fill('Saved with the keyboard.');
     await Promise.all([page.waitForURL((url) => url.pathname === new URL(threadUrl).pathname), textarea.press('Control+s')]);
     await expectVisible(
       page.getByRole('region', { name: 'Canonical Synthesis' }).getByText('Saved with the keyboard.'),
       'Ctrl+S saved the synthesis',
     );
-  });
-});
+  }));
 
-test('a minor edit with a summary is marked as minor in the history', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('a minor edit with a summary is marked as minor in the history', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
-    await startThread(page, unique('Minor thread'));
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
-    await page.getByRole('textbox', { name: /^Synthesis/ }).fill('A first text with a typo: teh.');
-    await clickAndWait(page, page.getByRole('button', { name: 'Save synthesis' }));
+    await curatorStartsThread(page, unique('Minor thread'));
+    await (await openSynthesisEditor(page)).fill('A first text with a typo: teh.');
+    await saveSynthesis(page);
 
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
-    await page.getByRole('textbox', { name: /^Synthesis/ }).fill('A first text with a typo: the.');
+    await (await openSynthesisEditor(page)).fill('A first text with a typo: the.');
     await page.getByRole('checkbox', { name: 'Minor edit' }).check();
     await field(page, 'Edit summary').fill('Fix a typo');
-    await clickAndWait(page, page.getByRole('button', { name: 'Save synthesis' }));
+    await saveSynthesis(page);
 
     await page.getByRole('link', { name: 'History' }).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Revision 2', exact: true }) });
@@ -173,5 +149,4 @@ test('a minor edit with a summary is marked as minor in the history', async (t) 
     assert.equal(await minorMark(row).count(), 1, 'the history marks revision 2 as a minor edit');
     const first = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Revision 1', exact: true }) });
     assert.equal(await minorMark(first).count(), 0, 'revision 1 is not marked minor');
-  });
-});
+  }));

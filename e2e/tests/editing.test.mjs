@@ -1,92 +1,83 @@
 // What the synthesis editor does for text the user has not saved yet: drafts and conflicts.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { clickAndWait, expectVisible, field, launchBrowser, logIn, scenario, unique } from '../lib/browser.mjs';
-import { startServer } from '../lib/server.mjs';
+import { clickAndWait, expectVisible, field, unique } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { logInAs, openSynthesisEditor, saveSynthesis, startThread, synthesisBox, waitForEditor } from '../lib/flows.mjs';
 
-let server;
-let browser;
+const app = useApp();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** A curator logged in on `page` with a thread of their own; returns the thread's URL. */
+/** A curator logged in on `page` with a thread of their own; resolves to the thread's URL. */
 async function curatorWithThread(page, title) {
-  const curator = unique('curator');
-  await server.createUser(curator, 'curator');
-  await logIn(page, server.baseUrl, curator);
-  await page.getByRole('link', { name: 'New thread' }).click();
-  await field(page, 'Title').fill(title);
-  await field(page, 'Framing question').fill('Which way will it go?');
-  await clickAndWait(page, page.getByRole('button', { name: 'Create thread' }));
-  return { curator, threadUrl: page.url() };
+  await logInAs(page, app, 'curator');
+  const { url } = await startThread(page, title, 'Which way will it go?');
+  return url;
 }
 
-test('a draft typed in the synthesis editor survives a reload and can be restored', async (t) => {
-  await scenario(browser, t, async (open) => {
+/**
+ * Waits until the editor has kept `text` as a draft in the browser's storage (it does so half a
+ * second after the last keystroke), so that a reload finds it.
+ */
+async function waitForDraft(page, text) {
+  await page.waitForFunction((wanted) => {
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const key = localStorage.key(i);
+      if (!key.startsWith('agora:draft:')) continue;
+      const fields = JSON.parse(localStorage.getItem(key)).fields ?? {};
+      if (Object.values(fields).some((values) => values.includes(wanted))) return true;
+    }
+    return false;
+  }, text);
+}
+
+test('a draft typed in the synthesis editor survives a reload and can be restored', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
     await curatorWithThread(page, unique('Draft thread'));
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
     const draft = 'An unsaved thought about **drafts**.';
-    const textarea = page.getByRole('textbox', { name: /^Synthesis/ });
-    await textarea.pressSequentially(draft);
-    await page.waitForTimeout(1_000); // let a debounced draft save run
+    await (await openSynthesisEditor(page)).pressSequentially(draft);
+    await waitForDraft(page, draft);
     await page.reload();
 
     const restore = page.getByRole('button', { name: 'Restore draft' });
     await expectVisible(restore, 'after a reload the editor offers "Restore draft"');
     await expectVisible(page.getByRole('button', { name: 'Discard draft' }), 'and "Discard draft"');
     await restore.click();
-    assert.equal(await page.getByRole('textbox', { name: /^Synthesis/ }).inputValue(), draft, 'the draft text is back');
-  });
-});
+    assert.equal(await synthesisBox(page).inputValue(), draft, 'the draft text is back');
+  }));
 
-test('a discarded draft is not offered again', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('a discarded draft is not offered again', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
     await curatorWithThread(page, unique('Discard thread'));
-    await page.getByRole('link', { name: 'Edit synthesis' }).click();
-    await page.getByRole('textbox', { name: /^Synthesis/ }).pressSequentially('Throw me away');
-    await page.waitForTimeout(1_000);
+    await (await openSynthesisEditor(page)).pressSequentially('Throw me away');
+    await waitForDraft(page, 'Throw me away');
     await page.reload();
     await page.getByRole('button', { name: 'Discard draft' }).click();
-    assert.equal(await page.getByRole('textbox', { name: /^Synthesis/ }).inputValue(), '', 'the editor shows the saved text');
+    assert.equal(await synthesisBox(page).inputValue(), '', 'the editor shows the saved text');
     await page.reload();
-    await page.getByRole('textbox', { name: /^Synthesis/ }).waitFor();
+    await waitForEditor(page);
     assert.equal(await page.getByRole('button', { name: 'Restore draft' }).count(), 0, 'no draft is offered after discarding');
-  });
-});
+  }));
 
-test('an edit conflict keeps the second editor\'s text and lets them save it', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('an edit conflict keeps the second editor\'s text and lets them save it', (t) =>
+  app.scenario(t, async (open) => {
     const first = await open();
-    const { threadUrl } = await curatorWithThread(first, unique('Conflict thread'));
-    const moderator = unique('moderator');
-    await server.createUser(moderator, 'moderator');
+    const threadUrl = await curatorWithThread(first, unique('Conflict thread'));
     const second = await open();
-    await logIn(second, server.baseUrl, moderator);
+    await logInAs(second, app, 'moderator');
 
     // Both open the editor on the same base revision.
-    for (const page of [first, second]) {
-      await page.goto(threadUrl);
-      await page.getByRole('link', { name: 'Edit synthesis' }).click();
-    }
-    await first.getByRole('textbox', { name: /^Synthesis/ }).fill('The first editor was quicker.');
-    await clickAndWait(first, first.getByRole('button', { name: 'Save synthesis' }));
+    for (const page of [first, second]) await openSynthesisEditor(page, threadUrl);
+    await synthesisBox(first).fill('The first editor was quicker.');
+    await saveSynthesis(first);
 
     const mine = 'The second editor wrote this\nover two lines.';
-    await second.getByRole('textbox', { name: /^Synthesis/ }).fill(mine);
+    await synthesisBox(second).fill(mine);
     await field(second, 'Edit summary').fill('My take');
-    await clickAndWait(second, second.getByRole('button', { name: 'Save synthesis' }));
+    await saveSynthesis(second);
 
     await expectVisible(second.getByRole('heading', { level: 1, name: 'Edit conflict' }), 'the second save is an edit conflict');
     await expectVisible(second.getByRole('alert'), 'the conflict is announced');
@@ -105,5 +96,35 @@ test('an edit conflict keeps the second editor\'s text and lets them save it', a
       second.getByRole('region', { name: 'Canonical Synthesis' }).getByText('The second editor wrote this'),
       'the second editor\'s text is now the synthesis',
     );
-  });
-});
+  }));
+
+// Known bug, kept visible: static/editor.js moves the textarea into its widget (enhanceMarkdown,
+// `writePane.append(textarea, …)` detaches it), which takes the focus away, so whatever someone
+// types after the script runs goes nowhere until they click the textarea again. Someone on a
+// slow connection can start typing before the deferred script arrives. The other specs wait for
+// the editor (`openSynthesisEditor`) before typing; this test holds the script back to show the
+// loss every time. Remove `todo` once the script gives the focus and selection back.
+test(
+  'keys typed while the editor script loads all reach the textarea',
+  { todo: 'static/editor.js drops the focus when it moves the textarea into its widget' },
+  (t) =>
+    app.scenario(t, async (open) => {
+      const page = await open();
+      await curatorWithThread(page, unique('Early thread'));
+      let release;
+      const scriptHeld = new Promise((resolve) => {
+        release = resolve;
+      });
+      await page.route(/\/static\/editor\.[0-9a-f]+\.js$/, async (route) => {
+        await scriptHeld;
+        await route.continue();
+      });
+      await page.getByRole('link', { name: 'Edit synthesis' }).click();
+      const box = synthesisBox(page);
+      await box.pressSequentially('Typed early, ');
+      release();
+      await waitForEditor(page);
+      await page.keyboard.type('and after.');
+      assert.equal(await box.inputValue(), 'Typed early, and after.', 'every key reached the textarea');
+    }),
+);

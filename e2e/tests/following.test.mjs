@@ -2,56 +2,43 @@
 // comes back to a "since you last read" summary with the changed paragraph marked.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { clickAndWait, expectVisible, field, launchBrowser, logIn, scenario, unique } from '../lib/browser.mjs';
-import { startServer } from '../lib/server.mjs';
+import { clickAndWait, expectVisible, field } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { logInAs, openSynthesisEditor, saveSynthesis } from '../lib/flows.mjs';
 
 const DEMO = '/threads/open-vs-closed-weights';
 
-let server;
-let browser;
+const app = useApp({ demo: true });
 
-before(async () => {
-  server = await startServer({ demo: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-test('a returning reader sees what changed since the last visit and marks it as read', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('a returning reader sees what changed since the last visit and marks it as read', (t) =>
+  app.scenario(t, async (open) => {
     const reader = await open();
-    const { username: readerName } = await server.createUser(unique('reader'), 'reader');
-    await logIn(reader, server.baseUrl, readerName);
-    await reader.goto(`${server.baseUrl}${DEMO}`);
+    await logInAs(reader, app, 'reader');
+    await reader.goto(app.url(DEMO));
     await clickAndWait(reader, reader.getByRole('button', { name: 'Follow' }));
     await expectVisible(reader.getByRole('button', { name: 'Unfollow' }), 'the thread is followed');
     assert.equal(await reader.getByRole('heading', { name: /^Since you last read/ }).count(), 0, 'nothing new yet');
 
     // A moderator (who may edit any thread) extends the third paragraph and records an event.
     const curator = await open();
-    const { username: curatorName } = await server.createUser(unique('mod'), 'moderator');
-    await logIn(curator, server.baseUrl, curatorName);
-    await curator.goto(`${server.baseUrl}${DEMO}/synthesis/edit`);
-    const box = curator.getByRole('textbox', { name: /^Synthesis/ });
+    await logInAs(curator, app, 'moderator', 'mod');
+    const box = await openSynthesisEditor(curator, app.url(DEMO));
     const text = await box.inputValue();
     const paragraphs = text.split('\n\n');
     paragraphs[2] += ' By late 2026 the gap had narrowed to months.';
     await box.fill(paragraphs.join('\n\n'));
     await field(curator, 'Edit summary').fill('The gap narrowed');
-    await clickAndWait(curator, curator.getByRole('button', { name: 'Save synthesis' }));
-    await curator.goto(`${server.baseUrl}${DEMO}/events/new`); // recorded in this thread
+    await saveSynthesis(curator);
+    await curator.goto(app.url(`${DEMO}/events/new`)); // recorded in this thread
     await field(curator, 'Date').fill('2026-11-20');
     await field(curator, 'Title').fill('Open model matches the frontier');
     await field(curator, 'Significance').selectOption('landmark');
     await clickAndWait(curator, curator.getByRole('button', { name: 'Save event' }));
 
     // The reader's Following page counts both changes; the thread page says what they were.
-    await reader.goto(`${server.baseUrl}/following`);
+    await reader.goto(app.url('/following'));
     await expectVisible(reader.getByText(/^2 changes/), 'two changes since the last read');
     await clickAndWait(reader, reader.getByRole('link', { name: /^Open vs\. Closed Weights/ }));
     const summary = reader.getByRole('complementary', { name: /^Since you last read/ });
@@ -67,5 +54,4 @@ test('a returning reader sees what changed since the last visit and marks it as 
     await clickAndWait(reader, reader.getByRole('button', { name: 'Mark as read' }));
     assert.equal(await reader.getByRole('heading', { name: /^Since you last read/ }).count(), 0, 'cleared');
     assert.equal(await reader.locator('.since-changed').count(), 0, 'no paragraph marked any more');
-  });
-});
+  }));

@@ -2,60 +2,36 @@
 // revision, locks the thread and suspends the vandal; readers never see the hidden text.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { clickAndWait, expectVisible, field, launchBrowser, logIn, scenario, unique } from '../lib/browser.mjs';
-import { startServer } from '../lib/server.mjs';
+import { clickAndWait, expectVisible, field } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { editSynthesis, logIn, logInAs } from '../lib/flows.mjs';
 
 const DEMO = '/threads/open-vs-closed-weights';
 const ABUSE = 'CALL 555-0100 FOR CHEAP WEIGHTS';
 
-let server;
-let browser;
+const app = useApp({ demo: true });
 
-before(async () => {
-  server = await startServer({ demo: true });
-  browser = await launchBrowser();
-});
+test('a moderator rolls back vandalism, hides it, locks the thread and suspends the vandal', (t) =>
+  app.scenario(t, async (open) => {
+    const vandal = await app.user('curator', 'vandal');
+    await app.addCurator('open-vs-closed-weights', vandal);
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** Appends a paragraph to the synthesis through the editor. */
-async function vandalise(page, paragraph, summary) {
-  await page.goto(`${server.baseUrl}${DEMO}`);
-  await page.getByRole('link', { name: 'Edit synthesis' }).click();
-  const box = page.getByRole('textbox', { name: /^Synthesis/ });
-  await box.press('Control+End');
-  await page.keyboard.type(`\n\n${paragraph}`);
-  await field(page, 'Edit summary').fill(summary);
-  await expectVisible(page.getByRole('region', { name: 'Preview' }).getByText(paragraph.slice(0, 12)), 'the preview shows the paragraph');
-  await clickAndWait(page, page.getByRole('button', { name: 'Save synthesis' }));
-}
-
-test('a moderator rolls back vandalism, hides it, locks the thread and suspends the vandal', async (t) => {
-  await scenario(browser, t, async (open) => {
-    const [vandal, moderator] = [unique('vandal'), unique('moderator')];
-    await server.createUser(vandal, 'curator');
-    await server.createUser(moderator, 'moderator');
-    await server.addCurator('open-vs-closed-weights', vandal);
-
-    // The vandal makes two edits in a row.
+    // The vandal makes two edits in a row, each a paragraph appended in the editor.
     const vandalPage = await open();
-    await logIn(vandalPage, server.baseUrl, vandal);
-    await vandalise(vandalPage, ABUSE, 'more sources');
-    await vandalise(vandalPage, 'Closed weights forever, open weights never.', 'balance');
+    await logIn(vandalPage, app, vandal);
+    await editSynthesis(vandalPage, app.url(DEMO), { append: ABUSE, summary: 'more sources' });
+    await editSynthesis(vandalPage, app.url(DEMO), { append: 'Closed weights forever, open weights never.', summary: 'balance' });
     const synthesis = (page) => page.getByRole('region', { name: 'Canonical Synthesis' });
     await expectVisible(synthesis(vandalPage).getByText(ABUSE), 'the vandalism is live');
 
     // The moderator finds it in the review queue and rolls back both edits at once.
     const mod = await open();
-    await logIn(mod, server.baseUrl, moderator);
+    const moderator = await logInAs(mod, app, 'moderator');
     await mod.getByRole('link', { name: 'Review queue' }).click();
     assert.equal(await mod.getByRole('row').filter({ hasText: vandal }).count(), 2, 'both edits wait for review');
-    await mod.goto(`${server.baseUrl}${DEMO}/history`);
+    await mod.goto(app.url(`${DEMO}/history`));
     await field(mod, 'Reason for the rollback').fill('vandalism');
     await clickAndWait(mod, mod.getByRole('button', { name: `Roll back the latest edits by ${vandal}` }));
     assert.doesNotMatch(await synthesis(mod).innerText(), /CHEAP WEIGHTS|forever/, 'the rollback removed both edits');
@@ -73,7 +49,7 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
     await expectVisible(mod.getByText(ABUSE), 'the moderator can still read it');
 
     // And locks the thread for a while.
-    await mod.goto(`${server.baseUrl}${DEMO}`);
+    await mod.goto(app.url(DEMO));
     await mod.getByRole('navigation', { name: 'Thread tools' }).getByRole('link', { name: 'Lock' }).click();
     await field(mod, 'Reason for locking').fill('edit war');
     await field(mod, 'Locked until').fill('2099-01-01');
@@ -82,23 +58,23 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
 
     // A reader sees neither the hidden text nor a way to it.
     const reader = await open();
-    await reader.goto(`${server.baseUrl}${DEMO}/revisions/4`);
+    await reader.goto(app.url(`${DEMO}/revisions/4`));
     await expectVisible(reader.getByText('Content hidden by a moderator.'), 'readers see that something was hidden');
     assert.doesNotMatch(await reader.locator('main').innerText(), /555-0100|more sources/, 'the text and summary stay hidden');
-    const diff = await reader.goto(`${server.baseUrl}${DEMO}/diff?from=3&to=4`);
+    const diff = await reader.goto(app.url(`${DEMO}/diff?from=3&to=4`));
     assert.equal(diff.status(), 403, 'the diff of a hidden revision is refused');
-    await reader.goto(`${server.baseUrl}${DEMO}/history`);
+    await reader.goto(app.url(`${DEMO}/history`));
     assert.doesNotMatch(await reader.locator('main').innerText(), /555-0100|more sources/, 'the history hides the summary too');
 
     // The vandal, still a curator, can no longer edit the locked thread.
-    await vandalPage.goto(`${server.baseUrl}${DEMO}`);
+    await vandalPage.goto(app.url(DEMO));
     await expectVisible(vandalPage.getByText(/This thread is locked/), 'the vandal sees the lock');
     assert.equal(await vandalPage.getByRole('link', { name: 'Edit synthesis' }).count(), 0, 'no edit link while locked');
-    const refused = await vandalPage.goto(`${server.baseUrl}${DEMO}/synthesis/edit`);
+    const refused = await vandalPage.goto(app.url(`${DEMO}/synthesis/edit`));
     assert.equal(refused.status(), 403, 'the editor is refused');
 
     // The moderator suspends the vandal; their session ends at once.
-    await mod.goto(`${server.baseUrl}/users/${vandal}`);
+    await mod.goto(app.url(`/users/${vandal}`));
     await field(mod, 'Reason for suspending').fill('vandalism and personal data');
     await clickAndWait(mod, mod.getByRole('button', { name: `Suspend ${vandal}` }));
     await expectVisible(mod.getByRole('note').getByText(/suspended until a moderator lifts it/), 'the account page shows the suspension');
@@ -111,5 +87,4 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
     for (const entry of [/suspended .*vandalism and personal data/, /locked .*edit war/, /hid revision 4 .*personal data/, /rolled back 2 edits .*vandalism/]) {
       assert.match(log, entry);
     }
-  });
-});
+  }));

@@ -1,31 +1,21 @@
 // A reader signs up and reads the demo thread's history and a diff.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { clickAndWait, expectVisible, field, launchBrowser, scenario, unique } from '../lib/browser.mjs';
-import { PASSWORD, startServer } from '../lib/server.mjs';
+import { clickAndWait, expectVisible, field, unique } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { PASSWORD } from '../lib/server.mjs';
 
 const DEMO_TITLE = /^Open vs\. Closed Weights/;
 
-let server;
-let browser;
+const app = useApp({ demo: true });
 
-before(async () => {
-  server = await startServer({ demo: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-test('a reader signs up, opens the demo thread and compares two revisions', async (t) => {
-  await scenario(browser, t, async (open) => {
+test('a reader signs up, opens the demo thread and compares two revisions', (t) =>
+  app.scenario(t, async (open) => {
     const page = await open();
     const reader = unique('reader');
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(app.url('/'));
     await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign up' }).click();
     await field(page, 'Username').fill(reader);
     await field(page, 'Password').fill(PASSWORD);
@@ -56,5 +46,4 @@ test('a reader signs up, opens the demo thread and compares two revisions', asyn
     assert.equal(await addedRows.count(), added, 'one row per added line');
     await expectVisible(addedRows.locator('ins', { hasText: /spectrum, not a binary/ }), 'the paragraph added in revision 2 shows as inserted');
     assert.equal(await table.locator('del').count(), 0, 'the demo synthesis only grew');
-  });
-});
+  }));

@@ -23,12 +23,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 
-import { TIMEOUT_MS, captureFailure, launchBrowser } from '../lib/browser.mjs';
-import { PASSWORD, ROOT, startServer } from '../lib/server.mjs';
+import { TIMEOUT_MS, captureFailure } from '../lib/browser.mjs';
+import { useApp } from '../lib/fixture.mjs';
+import { PASSWORD, ROOT } from '../lib/server.mjs';
 import { TEXT_INPUT_TYPES, apiTextFields, apiTwin, formFieldName, formFieldsInPage } from '../lib/fields.mjs';
-import { apiClient, auditDom, chars, cut, installHooks, loadPayloads, mapLimit, pack, spread } from '../lib/xss.mjs';
+import { apiClient, auditDom, cut, installHooks, loadPayloads, mapLimit, pack, spread } from '../lib/xss.mjs';
 
 // The full run (every record of every page type) is the default, as in CI; XSS_SAMPLE=1 renders a
 // spread sample of the pages that repeat one template per record, for a quicker local run.
@@ -52,8 +53,7 @@ const SECTION_BODY_MAX_BYTES = 20_000;
 const KINDS = ['interpretations', 'arc', 'questions', 'controversies'];
 const SYN = '/api/v1/threads/{slug}/synthesis';
 
-let server;
-let browser;
+const app = useApp({ setup: seedAndRender });
 let seed;
 /** The two rendering passes, started together once the data is in; each test awaits its own. */
 let running;
@@ -72,8 +72,8 @@ const day = (i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString()
 
 /** Writes everything through the API; resolves to what the passes need to visit. */
 async function seedData() {
-  await server.createUser(CURATOR, 'curator');
-  const api = apiClient(server.baseUrl);
+  await app.server.createUser(CURATOR, 'curator');
+  const api = apiClient(app.baseUrl);
   await api.login(CURATOR, PASSWORD);
   const createThread = (title, framing, slug) =>
     api.json('POST', '/api/v1/threads', { title, framing_question: framing, slug, status: 'active', stance: 'contested' }, [201]);
@@ -247,14 +247,14 @@ async function seedData() {
  */
 async function seedMore(first) {
   const { titled } = first;
-  await server.createUser(MODERATOR, 'moderator');
-  await server.createUser(READER, 'reader');
-  await server.createUser(VICTIM, 'curator');
-  const cur = apiClient(server.baseUrl);
+  await app.server.createUser(MODERATOR, 'moderator');
+  await app.server.createUser(READER, 'reader');
+  await app.server.createUser(VICTIM, 'curator');
+  const cur = apiClient(app.baseUrl);
   await cur.login(CURATOR, PASSWORD);
-  const mod = apiClient(server.baseUrl);
+  const mod = apiClient(app.baseUrl);
   await mod.login(MODERATOR, PASSWORD);
-  const reader = apiClient(server.baseUrl);
+  const reader = apiClient(app.baseUrl);
   await reader.login(READER, PASSWORD);
   const P300 = pack(PAYLOADS, 300);
   const P200 = pack(PAYLOADS, 200);
@@ -364,7 +364,7 @@ async function seedMore(first) {
   }
   // The last hide stays, so the moderation log and the queue show a hidden change.
   await mod.json('POST', `/api/v1/changes/${changes[0]}/hide`, { reason: P300[0].value }, [200, 201, 204]);
-  const victim = await server.sql(`SELECT id FROM users WHERE username = :'name';`, { name: VICTIM });
+  const victim = await app.sql(`SELECT id FROM users WHERE username = :'name';`, { name: VICTIM });
   for (const [r, p] of P300.entries()) {
     await mod.json('POST', `/api/v1/users/${victim}/role`, { role: r % 2 === 0 ? 'reader' : 'curator', reason: p.value }, [200, 201, 204]);
     await mod.json('POST', `/api/v1/users/${victim}/suspend`, { reason: p.value }, [200, 201, 204]);
@@ -396,7 +396,7 @@ async function seedMore(first) {
   await refuse('PUT /api/v1/account/digest digest', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: p, email: 'r@example.org' }, ok));
   await refuse('POST /threads/{slug}/events/link event_id', (p) => cur.form(`/threads/${edits}/events/link`, { event_id: p }));
   // One login with every payload as the username (each failed login counts against the throttle).
-  const login = await fetch(`${server.baseUrl}/api/v1/session`, {
+  const login = await fetch(`${app.baseUrl}/api/v1/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: PAYLOADS.join(' '), password: PASSWORD }),
@@ -439,10 +439,10 @@ async function renderPass(label, contextOptions) {
     console: [],
   };
   const contexts = [];
-  const base = server.baseUrl;
+  const base = app.baseUrl;
 
   async function newContext() {
-    const context = await browser.newContext(contextOptions);
+    const context = await app.browser.newContext(contextOptions);
     context.setDefaultTimeout(ACTION_MS);
     context.setDefaultNavigationTimeout(NAVIGATION_MS);
     await installHooks(context, (hit) => result.hits.push(hit));
@@ -653,7 +653,7 @@ async function renderPass(label, contextOptions) {
   });
   task('moderator forms', async (page) => {
     await visit(page, 'form', `/threads/${M.undo}/lock`);
-    await visit(page, 'form', `/changes/${await server.sql('SELECT max(id) FROM changes;')}/hide`);
+    await visit(page, 'form', `/changes/${await app.sql('SELECT max(id) FROM changes;')}/hide`);
     await visit(page, 'form', `/threads/${M.edits}/questions/${M.edited.questions.id}/answer`);
     await visit(page, 'form', '/account/password');
   }, 'moderator');
@@ -706,30 +706,19 @@ async function renderPass(label, contextOptions) {
   // the value in it (all payloads at once, and a few alone); the login form does the same.
   const packedName = PAYLOADS.join(' ');
   const singles = spread(PAYLOADS.filter((p) => /["'`]/.test(p)), SAMPLE);
-  for (const name of [packedName, ...singles]) {
-    task(
-      'sign-up with a payload username',
-      async (page) => {
-        await visit(page, 'signup', '/signup');
+  /** Tasks that type each name into the `type` form at `pathname` and expect it refused with `status`. */
+  const refusedUsernames = (names, type, pathname, button, status) => {
+    for (const name of names) {
+      task(`${type} with a payload username`, async (page) => {
+        await visit(page, type, pathname);
         const started = Date.now();
-        const response = await submitForm(page, { Username: name, Password: PASSWORD }, 'Create account');
-        await settle(page, 'signup refused', response, 422, started);
-      },
-      'anonymous',
-    );
-  }
-  for (const name of singles) {
-    task(
-      'login with a payload username',
-      async (page) => {
-        await visit(page, 'login', '/login');
-        const started = Date.now();
-        const response = await submitForm(page, { Username: name, Password: PASSWORD }, 'Log in');
-        await settle(page, 'login refused', response, 401, started);
-      },
-      'anonymous',
-    );
-  }
+        const response = await submitForm(page, { Username: name, Password: PASSWORD }, button);
+        await settle(page, `${type} refused`, response, status, started);
+      }, 'anonymous');
+    }
+  };
+  refusedUsernames([packedName, ...singles], 'signup', '/signup', 'Create account', 422);
+  refusedUsernames(singles, 'login', '/login', 'Log in', 401);
 
   /** `WORKERS` tabs in each context take the next task, in the context it asks for. */
   async function run(contextsByRole) {
@@ -802,10 +791,9 @@ function assertClean(result) {
   assert.ok(result.renders > 0);
 }
 
-before(async () => {
+/** Seeds every payload, then starts both rendering passes (each test awaits its own). */
+async function seedAndRender() {
   const started = Date.now();
-  server = await startServer();
-  browser = await launchBrowser();
   seed = await seedData();
   seed.more = await seedMore(seed);
   console.log(`seeded ${PAYLOADS.length} payloads in ${Date.now() - started} ms`);
@@ -815,7 +803,8 @@ before(async () => {
     return pass;
   };
   running = { enforced: start('CSP enforced', {}), bypassed: start('CSP bypassed', { bypassCSP: true }) };
-});
+}
+
 
 after(async () => {
   const sizes = [...coverage].map(([field, set]) => [field, set.size]);
@@ -832,14 +821,12 @@ after(async () => {
     path.join(ROOT, 'target/e2e-logs/xss-summary.json'),
     JSON.stringify({ payloads: PAYLOADS.length, full: FULL, coverage: Object.fromEntries(sizes), passes }, null, 2),
   );
-  await browser?.close();
-  await server?.stop();
 });
 
 test('sign-up refuses every payload as a username with 422 and creates no account', async () => {
-  const anonymous = apiClient(server.baseUrl);
+  const anonymous = apiClient(app.baseUrl);
   await anonymous.refreshToken();
-  const users = await server.sql('SELECT count(*) FROM users;');
+  const users = await app.sql('SELECT count(*) FROM users;');
   const wrong = [];
   await mapLimit([...PAYLOADS, PAYLOADS.join(' ')], 6, async (username) => {
     const res = await anonymous.form('/signup', { username, password: PASSWORD });
@@ -847,11 +834,11 @@ test('sign-up refuses every payload as a username with 422 and creates no accoun
   });
   cover('POST /signup username', PAYLOADS);
   assert.deepEqual(wrong, [], 'every payload-like username is refused with 422');
-  assert.equal(await server.sql('SELECT count(*) FROM users;'), users, 'no account was created');
+  assert.equal(await app.sql('SELECT count(*) FROM users;'), users, 'no account was created');
 });
 
 test('a refused login shows a username of every payload at once again, escaped, with 401', async (t) => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   context.setDefaultTimeout(ACTION_MS);
   const hits = [];
   const dialogs = [];
@@ -862,7 +849,7 @@ test('a refused login shows a username of every payload at once again, escaped, 
     return dialog.dismiss().catch(() => {});
   });
   try {
-    await page.goto(`${server.baseUrl}/login`);
+    await page.goto(`${app.baseUrl}/login`);
     await page.getByLabel('Username', { exact: true }).fill(PAYLOADS.join(' '));
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     const [response] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log in' }).click()]);
@@ -889,7 +876,7 @@ test('no payload runs with the CSP bypassed: sanitizing and escaping hold on the
 
 test('every text field of the forms and of the API got every payload, and none answered 5xx', async () => {
   await Promise.allSettled([running.enforced, running.bypassed]);
-  const doc = await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json();
+  const doc = await (await fetch(`${app.baseUrl}/api/v1/openapi.json`)).json();
   const api = apiTextFields(doc);
   const apiNames = new Set(api.map((f) => f.name));
   // Each field the app accepts, and the coverage entry that stands for it: a form field that
