@@ -309,6 +309,15 @@
     const wordCount = h('p', { class: 'word-count', id: base + '-word-count', 'aria-live': 'off' });
     const writePane = h('div', { class: 'editor-pane editor-write', id: base + '-write' });
     const editor = h('div', { class: 'editor', 'data-editor-for': base });
+    // Moving the textarea into the editor drops its focus: someone already typing (the script
+    // arrived late) would send the rest of their keys to the page. Put focus and caret back.
+    const hadFocus = document.activeElement === textarea;
+    const { selectionStart, selectionEnd, selectionDirection } = textarea;
+    const keepTyping = () => {
+      if (!hadFocus) return;
+      textarea.focus({ preventScroll: true });
+      textarea.setSelectionRange(selectionStart, selectionEnd, selectionDirection);
+    };
     textarea.parentNode.insertBefore(editor, textarea);
     writePane.append(textarea, wordCount);
 
@@ -320,6 +329,7 @@
 
     if (!previewUrl) {
       editor.append(writePane);
+      keepTyping();
       return { editor, textarea, showWrite() {}, refreshPreview() {} };
     }
 
@@ -342,6 +352,7 @@
     }, [h('h2', { class: 'preview-heading' }, ['Preview']), status, content]);
     const previewPane = h('div', { class: 'editor-pane editor-preview', id: base + '-preview-panel' }, [section]);
     editor.append(tablist, h('div', { class: 'editor-panes' }, [writePane, previewPane]));
+    keepTyping();
 
     // --- tabs ---------------------------------------------------------------------------------
     const tabs = [

@@ -98,15 +98,11 @@ test('an edit conflict keeps the second editor\'s text and lets them save it', (
     );
   }));
 
-// Known bug, kept visible: static/editor.js moves the textarea into its widget (enhanceMarkdown,
-// `writePane.append(textarea, …)` detaches it), which takes the focus away, so whatever someone
-// types after the script runs goes nowhere until they click the textarea again. Someone on a
-// slow connection can start typing before the deferred script arrives. The other specs wait for
-// the editor (`openSynthesisEditor`) before typing; this test holds the script back to show the
-// loss every time. Remove `todo` once the script gives the focus and selection back.
+// Someone on a slow connection can start typing before the deferred editor script arrives;
+// the script moves the textarea into its widget and must give the focus and caret back. The
+// script is held back here so the move happens between the two halves of the typing.
 test(
   'keys typed while the editor script loads all reach the textarea',
-  { todo: 'static/editor.js drops the focus when it moves the textarea into its widget' },
   (t) =>
     app.scenario(t, async (open) => {
       const page = await open();
