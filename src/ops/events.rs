@@ -16,6 +16,8 @@ use crate::domain::{roles, validate};
 use crate::error::AppError;
 use crate::render::markdown::render_markdown;
 
+pub use crate::db::events::EventRow;
+
 /// An event as a form or JSON body sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EventInput {
@@ -121,17 +123,26 @@ fn refuse_if_locked(user: &CurrentUser, linked: &[ThreadRow]) -> Result<(), AppE
     Ok(())
 }
 
+/// An event and the threads it belongs to (slug, title).
+pub fn detail_in(conn: &mut PgConnection, id: EventId) -> Result<(EventRow, Vec<(String, String)>), AppError> {
+    Ok((events::by_id(conn, id)?, events::threads_of(conn, id)?))
+}
+
+/// The async entry of [`detail_in`] (the JSON API's event).
+pub async fn detail(pool: &PgPool, id: EventId) -> Result<(EventRow, Vec<(String, String)>), AppError> {
+    db::with_conn(pool, move |c| detail_in(c, id)).await
+}
+
 /// An event, the threads it belongs to (slug, title) and whether `user` may edit it: what its
 /// page shows, in one blocking call.
 pub async fn page(
     pool: &PgPool,
     user: Option<&CurrentUser>,
     id: EventId,
-) -> Result<(events::EventRow, Vec<(String, String)>, bool), AppError> {
+) -> Result<(EventRow, Vec<(String, String)>, bool), AppError> {
     let user = user.cloned();
     db::with_conn(pool, move |c| {
-        let event = events::by_id(c, id)?;
-        let threads = events::threads_of(c, id)?;
+        let (event, threads) = detail_in(c, id)?;
         let can_edit = match user {
             Some(user) if roles::can_edit_events(user.role) => match check_event_editable(c, &user, id) {
                 Ok(()) => true,

@@ -3,11 +3,14 @@
 
 pub mod access;
 pub mod compute;
+pub mod cursor;
 pub mod digest;
 pub mod events;
 pub mod feeds;
 pub mod following;
+pub mod health;
 pub mod history;
+pub mod indexes;
 pub mod markdown;
 pub mod moderation;
 pub mod notifications;
@@ -16,6 +19,7 @@ pub mod restore;
 pub mod search;
 pub mod sections;
 pub mod synthesis;
+pub mod thread_page;
 pub mod threads;
 pub mod users;
 pub mod visibility;

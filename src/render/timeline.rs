@@ -57,7 +57,7 @@ pub const MAX_REVISIONS: usize = 500;
 
 /// A period of the arc, as the page lists it.
 #[derive(Debug, Clone)]
-pub struct PeriodInput {
+pub struct TimelinePeriod {
     pub id: i64,
     pub label: String,
     pub title: String,
@@ -65,7 +65,7 @@ pub struct PeriodInput {
 
 /// An event of the thread.
 #[derive(Debug, Clone)]
-pub struct EventInput {
+pub struct TimelineEvent {
     pub id: i64,
     pub date: NaiveDate,
     pub title: String,
@@ -74,7 +74,7 @@ pub struct EventInput {
 
 /// A revision of the synthesis (no body).
 #[derive(Debug, Clone)]
-pub struct RevisionInput {
+pub struct TimelineRevision {
     pub seq: i32,
     pub date: NaiveDate,
     pub minor: bool,
@@ -270,7 +270,7 @@ pub fn label_range(label: &str) -> Option<(NaiveDate, NaiveDate)> {
 /// The [start, end) of each period, `None` for one that gets no width; and whether each is
 /// approximate. `domain` is the time of everything else in the picture.
 fn period_ranges(
-    periods: &[PeriodInput],
+    periods: &[TimelinePeriod],
     domain: Option<(NaiveDate, NaiveDate)>,
 ) -> Vec<(Option<(NaiveDate, NaiveDate)>, bool)> {
     let parsed: Vec<Option<(NaiveDate, NaiveDate)>> = periods.iter().map(|p| label_range(&p.label)).collect();
@@ -349,7 +349,7 @@ pub fn radius(significance: Significance) -> f64 {
 /// leader first and the labels with a halo of the background over them. Labels that fit nowhere
 /// are left out; the mark still names its event in its text alternative and in the list under
 /// the picture.
-fn place_labels(marks: &mut [Mark], sources: &[EventInput]) {
+fn place_labels(marks: &mut [Mark], sources: &[TimelineEvent]) {
     let mut order: Vec<usize> =
         (0..marks.len()).filter(|&i| sources[i].significance != Significance::Notable).collect();
     order.sort_by_key(|&i| (sources[i].significance != Significance::Landmark, sources[i].date, sources[i].id));
@@ -414,7 +414,7 @@ fn days(n: i64) -> String {
 /// The sentence about when the synthesis was last revised, next to the latest landmark (or,
 /// without landmarks, the latest event). The last revision that is not a minor edit counts
 /// (a typo fix does not revise the synthesis), unless all are minor.
-pub fn caption(events: &[EventInput], revisions: &[RevisionInput]) -> Option<String> {
+pub fn caption(events: &[TimelineEvent], revisions: &[TimelineRevision]) -> Option<String> {
     let last = revisions
         .iter()
         .filter(|r| !r.minor)
@@ -441,7 +441,7 @@ pub fn caption(events: &[EventInput], revisions: &[RevisionInput]) -> Option<Str
 
 /// The picture, or `None` when there is nothing to draw (no events, no revisions, and no
 /// period with a date).
-pub fn build(periods: &[PeriodInput], events: &[EventInput], revisions: &[RevisionInput]) -> Option<Timeline> {
+pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[TimelineRevision]) -> Option<Timeline> {
     let point_dates = events.iter().map(|e| e.date).chain(revisions.iter().map(|r| r.date));
     let points = point_dates.clone().min().zip(point_dates.max()).map(|(a, b)| (a, b.succ_opt().unwrap_or(b)));
     let ranges = period_ranges(periods, points);
@@ -506,7 +506,7 @@ pub fn build(periods: &[PeriodInput], events: &[EventInput], revisions: &[Revisi
         .collect();
     place_labels(&mut marks, events);
 
-    let mut newest: Vec<&RevisionInput> = revisions.iter().collect();
+    let mut newest: Vec<&TimelineRevision> = revisions.iter().collect();
     newest.sort_by_key(|r| r.seq);
     let omitted = newest.len().saturating_sub(MAX_REVISIONS);
     let drawn: Vec<Tick> = newest[omitted..]
@@ -573,16 +573,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn event(id: i64, date: NaiveDate, title: &str, significance: Significance) -> EventInput {
-        EventInput { id, date, title: title.to_owned(), significance }
+    fn event(id: i64, date: NaiveDate, title: &str, significance: Significance) -> TimelineEvent {
+        TimelineEvent { id, date, title: title.to_owned(), significance }
     }
 
-    fn period(id: i64, label: &str) -> PeriodInput {
-        PeriodInput { id, label: label.to_owned(), title: format!("Title {id}") }
+    fn period(id: i64, label: &str) -> TimelinePeriod {
+        TimelinePeriod { id, label: label.to_owned(), title: format!("Title {id}") }
     }
 
-    fn revision(seq: i32, date: NaiveDate) -> RevisionInput {
-        RevisionInput { seq, date, minor: false }
+    fn revision(seq: i32, date: NaiveDate) -> TimelineRevision {
+        TimelineRevision { seq, date, minor: false }
     }
 
     #[test]
@@ -653,7 +653,7 @@ mod tests {
     #[test]
     fn labels_never_overlap_and_landmarks_come_first() {
         // Ten events a day apart: their labels cannot share a row.
-        let mut events: Vec<EventInput> = (0..10)
+        let mut events: Vec<TimelineEvent> = (0..10)
             .map(|i| event(i, d(2024, 3, 1 + i as u32), &format!("Major event number {i}"), Significance::Major))
             .collect();
         events.push(event(99, d(2024, 3, 20), "The landmark that matters", Significance::Landmark));
@@ -721,7 +721,7 @@ mod tests {
             caption(&events, &stale).unwrap(),
             "The synthesis was last revised on Feb 26, 2026, 1 day before the latest landmark, “DeepSeek R2” (Feb 27, 2026)."
         );
-        let minor_after = [revision(1, d(2026, 2, 27)), RevisionInput { seq: 2, date: d(2026, 3, 20), minor: true }];
+        let minor_after = [revision(1, d(2026, 2, 27)), TimelineRevision { seq: 2, date: d(2026, 3, 20), minor: true }];
         assert!(
             caption(&events, &minor_after).unwrap().contains("on Feb 27, 2026, the day of"),
             "minor edits do not count"
@@ -734,7 +734,7 @@ mod tests {
 
     #[test]
     fn revisions_are_ticks_on_their_own_lane() {
-        let revisions = [revision(1, d(2024, 2, 1)), RevisionInput { seq: 2, date: d(2024, 8, 1), minor: true }];
+        let revisions = [revision(1, d(2024, 2, 1)), TimelineRevision { seq: 2, date: d(2024, 8, 1), minor: true }];
         let t = build(&[], &[], &revisions).unwrap();
         assert_eq!(t.revisions.len(), 2);
         assert!(t.revisions.iter().all(|r| r.top < REVISION_Y && r.bottom > REVISION_Y && r.top > EVENT_Y));

@@ -2,11 +2,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::cursor::{self, AfterQuery};
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
 use crate::db::threads::ThreadSort;
 use crate::error::AppError;
+use crate::ops::cursor::{self, AfterQuery};
 use crate::ops::following;
 use crate::render::pages::following::{FollowedView, FollowingPage};
 use crate::render::pages::{Chrome, ok};

@@ -2,10 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::cursor::{AfterQuery, decode_notification, encode_notification};
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
 use crate::error::AppError;
+use crate::ops::cursor::{AfterQuery, decode_notification, encode_notification};
 use crate::ops::notifications::{self, MarkRead};
 use crate::render::pages::notifications::{NotificationView, NotificationsPage};
 use crate::render::pages::{Chrome, ok};

@@ -3,11 +3,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::cursor;
-use super::synthesis::encode;
+use super::query::encode;
 use crate::auth::Visitor;
 use crate::db::search::SearchCursor;
 use crate::error::AppError;
+use crate::ops::cursor;
 use crate::ops::search::{self, Scope, SearchOutcome, SearchParams, SearchRequest};
 use crate::render::pages::search::{ResultView, SearchPage, choices};
 use crate::render::pages::{Chrome, html_response, ok};

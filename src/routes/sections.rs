@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, web};
 
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db;
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::history::{self, ItemDiffQuery};
@@ -98,8 +97,7 @@ async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let user = visitor.require_user()?.clone();
-    let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
+    let thread = access::editable(&state.pool, visitor.require_user()?, slug).await?;
     Ok(ok(&form(&visitor, &thread.slug, kind, None, &SectionInput::default())))
 }
 

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::query::{encode, url_query};
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::db::revisions::SaveOutcome;
@@ -192,25 +193,6 @@ fn with_default_comparison(mut rows: Vec<ChangeView>) -> Vec<ChangeView> {
     rows
 }
 
-/// The filters of a changelog query as URL pairs (for "next page" links that keep them).
-pub fn url_query(q: &ChangeQuery) -> Vec<(&'static str, String)> {
-    let mut pairs = Vec::new();
-    for (name, value) in [("kind", &q.kind), ("user", &q.user), ("thread", &q.thread), ("unpatrolled", &q.unpatrolled)]
-    {
-        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-            pairs.push((name, v.clone()));
-        }
-    }
-    pairs
-}
-
-/// `a=1&b=2`, percent-encoded.
-pub fn encode(pairs: &[(&str, String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-        .finish()
-}
-
 async fn revision(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -352,17 +334,4 @@ async fn rollback(
     let user = visitor.require_user()?;
     let (thread, outcome) = synthesis::rollback(&state.pool, user, slug.into_inner(), form.into_inner()).await?;
     after_restore(&thread.slug, outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_page_links_keep_the_filters_and_encode_them() {
-        let q = ChangeQuery { kind: Some("arc".into()), user: Some("a b&c".into()), ..Default::default() };
-        let mut pairs = url_query(&q);
-        pairs.push(("before", "42".into()));
-        assert_eq!(encode(&pairs), "kind=arc&user=a+b%26c&before=42");
-    }
 }

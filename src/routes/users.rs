@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::synthesis::{encode, url_query};
+use super::query::{encode, url_query};
 use crate::auth::Visitor;
 use crate::db::moderation::LogFilter;
 use crate::domain::roles;

@@ -10,7 +10,6 @@ use super::moderation_views::{CuratorList, QuestionState};
 use super::require_user;
 use super::views::ErrorBody;
 use crate::auth::{CurrentUser, Visitor};
-use crate::db::{self, threads::ThreadRow};
 use crate::error::ApiError;
 use crate::ops::sections;
 use crate::routes::table::{Routes, at};
@@ -95,9 +94,7 @@ async fn set_curator(
     add: bool,
     reason: String,
 ) -> Result<HttpResponse, ApiError> {
-    let thread: ThreadRow = crate::ops::threads::set_curator(&state.pool, user, slug, username, add, reason).await?;
-    let id = thread.thread_id();
-    let curators = db::with_conn(&state.pool, move |c| Ok(db::threads::curators(c, id)?)).await?;
+    let curators = crate::ops::threads::set_curator_listed(&state.pool, user, slug, username, add, reason).await?;
     Ok(HttpResponse::Ok().json(CuratorList { curators }))
 }
 

@@ -14,8 +14,8 @@ use crate::db;
 use crate::db::follows::FollowedThread;
 use crate::db::threads::ThreadSort;
 use crate::error::ApiError;
+use crate::ops::cursor;
 use crate::ops::following::{self, ReaderState};
-use crate::routes::cursor;
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 

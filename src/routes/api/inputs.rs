@@ -15,6 +15,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::ops::events::EventInput;
+use crate::ops::indexes::{EventIndexQuery, ThreadIndexQuery, ThreadSort};
 use crate::ops::sections::{SectionInput, SectionKind};
 use crate::ops::synthesis::{RevertInput, SynthesisInput};
 use crate::ops::threads::ThreadInput;
@@ -315,7 +316,7 @@ named_values!(
 );
 named_values!(
     /// The `?sort=` order of the thread list.
-    ThreadSortName => super::views::one_of(crate::db::threads::ThreadSort::ALL.iter().map(|s| s.as_str()))
+    ThreadSortName => super::views::one_of(ThreadSort::ALL.iter().map(|s| s.as_str()))
 );
 
 /// `?status=&stance=&sort=&after=` on the thread list.
@@ -336,9 +337,9 @@ pub struct ThreadListParams {
     pub after: Option<String>,
 }
 
-impl From<ThreadListParams> for crate::routes::threads::ThreadIndexQuery {
+impl From<ThreadListParams> for ThreadIndexQuery {
     fn from(p: ThreadListParams) -> Self {
-        crate::routes::threads::ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after }
+        ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after }
     }
 }
 
@@ -359,13 +360,8 @@ pub struct EventListParams {
     pub after: Option<String>,
 }
 
-impl From<EventListParams> for crate::routes::events::EventIndexQuery {
+impl From<EventListParams> for EventIndexQuery {
     fn from(p: EventListParams) -> Self {
-        crate::routes::events::EventIndexQuery {
-            significance: p.significance,
-            year: p.year,
-            thread: p.thread,
-            after: p.after,
-        }
+        EventIndexQuery { significance: p.significance, year: p.year, thread: p.thread, after: p.after }
     }
 }

@@ -12,10 +12,10 @@ use super::views::ErrorBody;
 use crate::auth::Visitor;
 use crate::db::notifications::NotificationListed;
 use crate::error::{ApiError, AppError};
+use crate::ops::cursor::{decode_notification, encode_notification};
 use crate::ops::digest::{self, DigestView};
 use crate::ops::notifications::{self, MarkRead};
 use crate::render::format;
-use crate::routes::cursor::{decode_notification, encode_notification};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 

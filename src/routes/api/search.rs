@@ -9,10 +9,10 @@ use super::API;
 use super::views::ErrorBody;
 use crate::db::search::{Hit, HitKind};
 use crate::error::{ApiError, AppError};
+use crate::ops::cursor;
 use crate::ops::search::{self as search_ops, SearchOutcome, SearchParams};
 use crate::render::highlight::{Segment, segments};
 use crate::render::pages::search::hit_href;
-use crate::routes::cursor;
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
