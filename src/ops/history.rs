@@ -72,21 +72,28 @@ fn page(
 
 /// A thread's history: its revisions and changelog entries (and edits of its events) together,
 /// newest first.
+pub fn thread_history_in(
+    conn: &mut diesel::PgConnection,
+    viewer: Option<Role>,
+    slug: &str,
+    q: &ChangeQuery,
+) -> Result<(ThreadRow, ChangePage), AppError> {
+    let thread = access::thread_by_slug(conn, slug)?;
+    let mut filter = filter_of(conn, q, viewer)?;
+    let linked = events::ids_for_thread(conn, thread.thread_id())?;
+    filter.thread = Some((thread.thread_id(), linked));
+    let page = page(conn, &filter, Seek::Before(q.before), viewer)?;
+    Ok((thread, page))
+}
+
+/// The async entry of [`thread_history_in`].
 pub async fn thread_history(
     pool: &PgPool,
     viewer: Option<Role>,
     slug: String,
     q: ChangeQuery,
 ) -> Result<(ThreadRow, ChangePage), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let mut filter = filter_of(c, &q, viewer)?;
-        let linked = events::ids_for_thread(c, thread.thread_id())?;
-        filter.thread = Some((thread.thread_id(), linked));
-        let page = page(c, &filter, Seek::Before(q.before), viewer)?;
-        Ok((thread, page))
-    })
-    .await
+    db::with_conn(pool, move |c| thread_history_in(c, viewer, &slug, &q)).await
 }
 
 /// The `thread` filter of recent changes and the queue: that thread's changes and the edits of

@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod rate;
 pub mod restore;
+pub mod revisions;
 pub mod search;
 pub mod sections;
 pub mod synthesis;

@@ -7,17 +7,18 @@ use serde::Deserialize;
 use super::{access, visibility};
 use crate::auth::CurrentUser;
 use crate::db::moderation::{self, NewLogEntry};
-use crate::db::revisions::{self, NewRevision, Revision, RevisionListed, SaveOutcome};
+use crate::db::revisions::{self, NewRevision, Revision};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool};
 use crate::domain::history::{ModAction, RevisionAction};
 use crate::domain::ids::UserId;
 use crate::domain::merge::{ConflictRegion, merge3};
-use crate::domain::roles::{self, Role};
+use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::render::diff::LineDiff;
 use crate::render::markdown::render_markdown;
+
+pub use crate::db::revisions::SaveOutcome;
 
 /// A synthesis save as a form or JSON body sends it.
 #[derive(Debug, Clone, Deserialize)]
@@ -293,69 +294,6 @@ fn with_reason(summary: String, reason: &str) -> String {
     if reason.is_empty() { summary } else { format!("{summary}: {reason}") }
 }
 
-/// Revisions per history page.
-pub const HISTORY_PAGE: i64 = 50;
-
-/// A page of a thread's revisions, newest first, and the `before` cursor of the next page.
-pub async fn history(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    before: Option<i32>,
-) -> Result<(ThreadRow, Vec<RevisionListed>, Option<i32>), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let mut rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
-        visibility::mark_listed(c, thread.thread_id(), &mut rows, viewer)?;
-        let (rows, next) = db::keyset_page(rows, HISTORY_PAGE, |r| r.meta.seq);
-        Ok((thread, rows, next))
-    })
-    .await
-}
-
-/// One revision of a thread (its content blanked if hidden from this viewer).
-pub async fn revision(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    seq: i32,
-) -> Result<(ThreadRow, Revision), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let revision = visibility::revision(c, thread.thread_id(), seq, viewer)?;
-        Ok((thread, revision))
-    })
-    .await
-}
-
-/// Two revisions and the diff between them; refused when either is hidden from this viewer.
-pub async fn diff(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    from: i32,
-    to: i32,
-) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
-    let (thread, old, new) = db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let old = visibility::revision(c, thread.thread_id(), from, viewer)?;
-        let new = visibility::revision(c, thread.thread_id(), to, viewer)?;
-        for r in [&old, &new] {
-            if r.hidden && !viewer.is_some_and(roles::can_see_hidden) {
-                return Err(AppError::Forbidden(format!(
-                    "the content of revision {} was hidden by a moderator",
-                    r.meta.seq
-                )));
-            }
-        }
-        Ok((thread, old, new))
-    })
-    .await?;
-    // The connection is back in the pool before the diff starts.
-    let diff = super::compute::line_diff(old.body_md.clone(), new.body_md.clone()).await?;
-    Ok((thread, old, new, diff))
-}
-
 /// The current text of the synthesis and the seq to save on top of, for the editor.
 pub async fn for_editing(pool: &PgPool, user: &CurrentUser, slug: String) -> Result<(ThreadRow, String), AppError> {
     let user = user.clone();
@@ -366,50 +304,6 @@ pub async fn for_editing(pool: &PgPool, user: &CurrentUser, slug: String) -> Res
             seq => revisions::by_seq(c, thread.thread_id(), seq)?.body_md,
         };
         Ok((thread, body))
-    })
-    .await
-}
-
-/// One paragraph of the blame view: its text and the revision that last changed it.
-#[derive(Debug, Clone)]
-pub struct BlamedParagraph {
-    pub text: String,
-    pub revision: RevisionListed,
-}
-
-/// The blame of revision `seq` (the current one when `None`), from the blame stored with it.
-pub async fn blame(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    seq: Option<i32>,
-) -> Result<(ThreadRow, i32, Vec<BlamedParagraph>), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let id = thread.thread_id();
-        let seq = seq.unwrap_or(thread.head_seq);
-        if seq == 0 {
-            return Ok((thread, 0, Vec::new()));
-        }
-        let shown = visibility::revision(c, id, seq, viewer)?;
-        if shown.hidden && !viewer.is_some_and(roles::can_see_hidden) {
-            return Err(AppError::Forbidden(format!("the content of revision {seq} was hidden by a moderator")));
-        }
-        let (body, blame) = revisions::blame_of(c, id, seq)?;
-        let mut seqs = blame.clone();
-        seqs.sort_unstable();
-        seqs.dedup();
-        let mut metas = revisions::metas(c, id, &seqs)?;
-        visibility::mark_listed(c, id, &mut metas, viewer)?;
-        let paragraphs = crate::domain::blame::paragraphs(&body)
-            .into_iter()
-            .zip(blame)
-            .filter_map(|(text, seq)| {
-                let revision = metas.iter().find(|m| m.meta.seq == seq)?.clone();
-                Some(BlamedParagraph { text: text.to_owned(), revision })
-            })
-            .collect();
-        Ok((thread, seq, paragraphs))
     })
     .await
 }

@@ -8,16 +8,13 @@ use serde::Deserialize;
 use super::query::{encode, url_query};
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::revisions::SaveOutcome;
-use crate::db::{self, changes, threads};
-use crate::domain::roles;
 use crate::error::AppError;
-use crate::ops::history::{self, ChangeQuery};
-use crate::ops::synthesis::{self, RevertInput, RollbackInput, SynthesisInput, UndoOutcome};
-use crate::ops::{access, compute};
+use crate::ops::history::ChangeQuery;
+use crate::ops::synthesis::{self, RevertInput, RollbackInput, SaveOutcome, SynthesisInput, UndoOutcome};
+use crate::ops::{compute, revisions};
 use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
-    BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage, revision_row,
+    BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage,
 };
 use crate::render::pages::threads::capitalized;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
@@ -106,7 +103,7 @@ async fn save(
                     title: thread.title,
                     diff: conflict_diff.unwrap_or_default(),
                     current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
-                    current: current.as_ref().map(revision_row),
+                    current: current.as_ref().map(HistoryRow::from),
                     current_md,
                     yours: input.body,
                     summary: input.summary,
@@ -134,30 +131,17 @@ async fn history(
     notice: web::Query<MergedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (q, MergedQuery { merged, onto }) = (query.into_inner(), notice.into_inner());
-    let (thread, (rows, next)) =
-        history::thread_history(&state.pool, visitor.role(), slug.into_inner(), q.clone()).await?;
-    let can_moderate = visitor.role().is_some_and(roles::can_moderate);
-    let id = thread.thread_id();
+    let page = revisions::history_page(&state.pool, visitor.user.as_ref(), slug.into_inner(), q.clone()).await?;
+    let (thread, (rows, next)) = (page.thread, page.changes);
     let head_seq = thread.head_seq;
-    let (curators, head_author) = db::with_conn(&state.pool, move |c| {
-        let head_author = match head_seq {
-            0 => None,
-            seq => Some(crate::db::revisions::by_seq(c, id, seq)?.author),
-        };
-        Ok((threads::curators(c, id)?, head_author))
-    })
-    .await?;
-    let lock = thread.lock();
     let mut next_query = url_query(&q);
     next_query.push(("before", next.map(|n| n.to_string()).unwrap_or_default()));
     Ok(ok(&HistoryPage {
         chrome: Chrome::of(&visitor),
-        can_edit: access::may_edit(visitor.user.as_ref(), &curators, lock.is_some()),
-        locked: lock.map(|l| capitalized(&l.describe())),
-        // Not one's own latest edit: rolling back one's own rollback would restore the vandalism.
-        rollback_user: head_author
-            .filter(|author| can_moderate && visitor.user.as_ref().is_some_and(|u| &u.username != author)),
-        can_moderate,
+        can_edit: page.can_edit,
+        locked: thread.lock().map(|l| capitalized(&l.describe())),
+        rollback_user: page.rollback_user,
+        can_moderate: page.can_moderate,
         filters: Filters {
             kinds: kind_options(q.kind.as_deref()),
             user: q.user.clone().unwrap_or_default(),
@@ -199,20 +183,17 @@ async fn revision(
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, seq) = path.into_inner();
-    let (thread, rev) = synthesis::revision(&state.pool, visitor.role(), slug, seq).await?;
-    let id = thread.thread_id();
-    let (curators, change) =
-        db::with_conn(&state.pool, move |c| Ok((threads::curators(c, id)?, changes::of_revision(c, id, seq)?))).await?;
-    let can_moderate = visitor.role().is_some_and(roles::can_moderate);
+    let page = revisions::revision_page(&state.pool, visitor.user.as_ref(), slug, seq).await?;
+    let (thread, rev) = (page.thread, page.revision);
     Ok(ok(&RevisionPage {
         chrome: Chrome::of(&visitor),
-        row: revision_row(&rev),
+        row: HistoryRow::from(&rev),
         html: rev.body_html,
         head_seq: thread.head_seq,
-        can_revert: access::may_edit(visitor.user.as_ref(), &curators, thread.lock().is_some()),
-        can_moderate,
-        change_id: change.id,
-        hidden_reason: if can_moderate { change.hidden_reason } else { String::new() },
+        can_revert: page.can_revert,
+        can_moderate: page.can_moderate,
+        change_id: page.change_id,
+        hidden_reason: page.hidden_reason,
         slug: thread.slug,
         title: thread.title,
     }))
@@ -224,7 +205,7 @@ async fn blame(
     slug: web::Path<String>,
     query: web::Query<RevQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (thread, seq, paragraphs) = synthesis::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
+    let (thread, seq, paragraphs) = revisions::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
     Ok(ok(&BlamePage {
         chrome: Chrome::of(&visitor),
         seq,
@@ -258,7 +239,7 @@ async fn diff(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let (thread, old, new, diff) =
-        synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
+        revisions::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
     let side_by_side = q.view.as_deref() == Some("side");
     let view = if side_by_side { "&view=side" } else { "" };
     let slug = thread.slug.clone();
@@ -269,8 +250,8 @@ async fn diff(
         next_href: (new.meta.seq < thread.head_seq).then(|| step(new.meta.seq, new.meta.seq + 1)),
         view_base: format!("/threads/{slug}/diff?from={}&to={}", old.meta.seq, new.meta.seq),
         side_by_side,
-        from: HistoryRow::from(&old.listed()),
-        to: HistoryRow::from(&new.listed()),
+        from: HistoryRow::from(&old),
+        to: HistoryRow::from(&new),
         diff,
         slug: thread.slug,
         title: thread.title,

@@ -13,7 +13,7 @@ use crate::db::moderation::LogListed;
 use crate::domain::history::{Area, ModAction};
 use crate::domain::merge::ConflictRegion;
 use crate::ops::history::ItemDiff;
-use crate::ops::synthesis::BlamedParagraph;
+use crate::ops::revisions::BlamedParagraph;
 
 /// The part of a thread a changelog entry is about (also the `kind` filter).
 pub fn area_schema() -> Object {
