@@ -7,13 +7,15 @@ use serde_json::Value;
 use super::sections::SectionKind;
 use super::{access, visibility};
 use crate::auth::CurrentUser;
-use crate::db::changes::{self, ChangeFilter, ChangeListed, ChangeRow, Seek};
+use crate::db::changes::{self, ChangeFilter, ChangeRow, Seek};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool, events, users};
 use crate::domain::history::Area;
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles::{self, Role};
 use crate::error::AppError;
+
+pub use crate::db::changes::ChangeListed;
 use crate::render::diff::LineDiff;
 
 /// Entries per page of every changelog list.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{access, restore, synthesis};
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, ChangeRow};
-use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
+use crate::db::moderation::{self, LogFilter, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, Lock, ThreadRow};
 use crate::db::{self, PgPool};
@@ -17,6 +17,9 @@ use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
+
+/// A moderation-log entry as listed (what the log page and the API show).
+pub use crate::db::moderation::LogListed;
 
 /// A reason as moderation forms send it.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -198,7 +198,7 @@ async fn item_history(
 /// A second extractor rather than `#[serde(flatten)]`: flatten hands the inner struct every
 /// value as a string, and the query parser then refuses `entry=3` for an `i64`.
 #[derive(Debug, serde::Deserialize)]
-pub struct ItemDiffView {
+pub struct DiffLayoutQuery {
     pub view: Option<String>,
 }
 
@@ -207,7 +207,7 @@ async fn item_diff(
     visitor: Visitor,
     path: web::Path<(String, String, i64)>,
     which: web::Query<ItemDiffQuery>,
-    view: web::Query<ItemDiffView>,
+    view: web::Query<DiffLayoutQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;

@@ -4,13 +4,14 @@
 use actix_web::{HttpResponse, web};
 
 use super::API;
-use super::inputs::{BeforeParam, DiffParams, RevertBody, Slug, SynthesisBody};
-use super::moderation_inputs::{RevParam, RollbackBody};
-use super::moderation_views::{BlameView, BlamedParagraphView, ConflictRegionView, UndoConflict, UndoRefused};
+use super::inputs::Slug;
 use super::require_user;
-use super::views::{
-    DiffView, ErrorBody, RevisionDetail, RevisionList, RevisionSummary, SaveConflict, Saved, Unchanged,
+use super::synthesis_inputs::{BeforeParam, DiffParams, RevParam, RevertBody, RollbackBody, SynthesisBody};
+use super::synthesis_views::{
+    BlameView, BlamedParagraphView, ConflictRegionView, DiffView, RevisionDetail, RevisionList, RevisionSummary,
+    SaveConflict, Saved, Unchanged, UndoConflict, UndoRefused,
 };
+use super::views::ErrorBody;
 use crate::auth::Visitor;
 use crate::error::{ApiError, AppError};
 use crate::ops::revisions::{self, Revision};
