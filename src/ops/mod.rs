@@ -18,6 +18,7 @@ pub mod rate;
 pub mod restore;
 pub mod revisions;
 pub mod search;
+pub mod section_fields;
 pub mod sections;
 pub mod synthesis;
 pub mod thread_page;
