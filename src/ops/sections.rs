@@ -106,6 +106,36 @@ pub async fn update(
     db::with_conn(pool, move |c| update_in(c, &user, &slug, kind, item, &input)).await
 }
 
+/// An edit from the item's form: saved, or refused because someone changed the item since.
+pub enum SectionUpdate {
+    Saved(ThreadRow),
+    /// The item changed since the form's `base_version`: the message, and the current version
+    /// (so the author can save their text over it knowingly).
+    Conflict {
+        message: String,
+        current_version: Option<i32>,
+    },
+}
+
+/// [`update`] from the item's form: a conflict comes back with the item's current version.
+pub async fn update_from_form(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    kind: SectionKind,
+    item: i64,
+    input: SectionInput,
+) -> Result<SectionUpdate, AppError> {
+    match update(pool, user, slug.clone(), kind, item, input).await {
+        Ok(thread) => Ok(SectionUpdate::Saved(thread)),
+        Err(AppError::Conflict(message)) => {
+            let (_, current) = load_for_edit(pool, user, slug, kind, item).await?;
+            Ok(SectionUpdate::Conflict { message, current_version: current.base_version })
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// Deletes an item; 404 when the item is not in this thread.
 pub fn delete_in(
     conn: &mut PgConnection,

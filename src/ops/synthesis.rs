@@ -16,6 +16,7 @@ use crate::domain::merge::{ConflictRegion, merge3};
 use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::render::diff::LineDiff;
 use crate::render::markdown::render_markdown;
 
 pub use crate::db::revisions::SaveOutcome;
@@ -45,6 +46,26 @@ pub struct RevertInput {
 
 /// How many times a save retries when other saves keep landing while it merges.
 const MERGE_ATTEMPTS: usize = 3;
+
+/// A save from the editor page: [`save`], and on a conflict the diff between the current text
+/// and the editor's, computed off the connection (the 409 page shows it).
+pub async fn save_from_editor(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: SynthesisInput,
+) -> Result<(ThreadRow, SaveOutcome, Option<LineDiff>), AppError> {
+    let yours = input.body.clone();
+    let (thread, outcome) = save(pool, user, slug, input).await?;
+    let diff = match &outcome {
+        SaveOutcome::Conflict { current } => {
+            let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
+            Some(super::compute::line_diff(current_md, yours).await?)
+        }
+        _ => None,
+    };
+    Ok((thread, outcome, diff))
+}
 
 /// Saves a new revision. When someone saved since `base_seq`, the edit is merged with theirs if
 /// the two touched different paragraphs (`SaveOutcome::Merged`), and refused otherwise

@@ -255,3 +255,35 @@ pub async fn set_curator_listed(
     })
     .await
 }
+
+/// A curator change from the curators page: done, or refused with the page's data to show the
+/// refusal on.
+pub enum CuratorChange {
+    Done(ThreadRow),
+    /// Invalid (no such user, already a curator, the last curator...): the message, and the
+    /// thread with its curators as they still are.
+    Refused {
+        message: String,
+        thread: ThreadRow,
+        curators: Vec<String>,
+    },
+}
+
+/// [`set_curator`] from the curators page: an invalid change comes back with the page's data.
+pub async fn change_curator(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    username: String,
+    add: bool,
+    reason: String,
+) -> Result<CuratorChange, AppError> {
+    match set_curator(pool, user, slug.clone(), username, add, reason).await {
+        Ok(thread) => Ok(CuratorChange::Done(thread)),
+        Err(AppError::Invalid(message)) => {
+            let (thread, curators) = curators(pool, user, slug).await?;
+            Ok(CuratorChange::Refused { message, thread, curators })
+        }
+        Err(other) => Err(other),
+    }
+}

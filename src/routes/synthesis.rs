@@ -10,8 +10,8 @@ use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::ops::history::ChangeQuery;
+use crate::ops::revisions;
 use crate::ops::synthesis::{self, RevertInput, RollbackInput, SaveOutcome, SynthesisInput, UndoOutcome};
-use crate::ops::{compute, revisions};
 use crate::render::pages::changes::{ChangeView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
     BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage,
@@ -74,20 +74,13 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
-    let result = synthesis::save(&state.pool, user, slug.clone(), input.clone()).await;
-    // A conflict shows the current text against the editor's, diffed off the executor.
-    let conflict_diff = match &result {
-        Ok((_, SaveOutcome::Conflict { current })) => {
-            let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
-            Some(compute::line_diff(current_md, input.body.clone()).await?)
-        }
-        _ => None,
-    };
+    // A conflict comes with the current text diffed against the editor's.
+    let result = synthesis::save_from_editor(&state.pool, user, slug.clone(), input.clone()).await;
     let form_input = input.clone();
     reshow_if_invalid(
         result,
         || editor(&visitor, &slug, &form_input),
-        |(thread, outcome)| match outcome {
+        |(thread, outcome, conflict_diff)| match outcome {
             SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
                 see_other(&format!("/threads/{}#synthesis", thread.slug))
             }

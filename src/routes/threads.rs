@@ -10,7 +10,7 @@ use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::ops::indexes::{self, ThreadIndexQuery, ThreadListQuery, ThreadSort};
-use crate::ops::threads::{self as thread_ops, ThreadInput};
+use crate::ops::threads::{self as thread_ops, CuratorChange, ThreadInput};
 use crate::ops::{access, thread_page};
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard};
@@ -177,14 +177,14 @@ pub struct CuratorInput {
     pub reason: String,
 }
 
-async fn curators_view(
-    state: &AppState,
+/// The curators page for a thread and its curators, with an error message when a change was refused.
+fn curators_view(
     visitor: &Visitor,
-    slug: String,
+    thread: thread_ops::ThreadRow,
+    curators: Vec<String>,
     error: Option<String>,
-) -> Result<CuratorsPage, AppError> {
-    let (thread, curators) = thread_ops::curators(&state.pool, visitor.require_user()?, slug).await?;
-    Ok(CuratorsPage { chrome: Chrome::of(visitor), slug: thread.slug, title: thread.title, curators, error })
+) -> CuratorsPage {
+    CuratorsPage { chrome: Chrome::of(visitor), slug: thread.slug, title: thread.title, curators, error }
 }
 
 async fn curators_page(
@@ -192,7 +192,8 @@ async fn curators_page(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(ok(&curators_view(&state, &visitor, slug.into_inner(), None).await?))
+    let (thread, curators) = thread_ops::curators(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
+    Ok(ok(&curators_view(&visitor, thread, curators, None)))
 }
 
 async fn change_curator(
@@ -203,14 +204,12 @@ async fn change_curator(
     add: bool,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let result = thread_ops::set_curator(&state.pool, user, slug.clone(), input.username, add, input.reason).await;
-    match result {
-        Ok(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
-        Err(AppError::Invalid(message)) => {
-            let page = curators_view(&state, &visitor, slug, Some(message)).await?;
+    match thread_ops::change_curator(&state.pool, user, slug, input.username, add, input.reason).await? {
+        CuratorChange::Done(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
+        CuratorChange::Refused { message, thread, curators } => {
+            let page = curators_view(&visitor, thread, curators, Some(message));
             Ok(crate::render::pages::html_response(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(other) => Err(other),
     }
 }
 
