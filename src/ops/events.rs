@@ -18,6 +18,9 @@ use crate::render::markdown::render_markdown;
 
 pub use crate::db::events::EventRow;
 
+/// The `(slug, title)` of every thread an event belongs to.
+pub type EventThreads = Vec<(String, String)>;
+
 /// An event as a form or JSON body sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EventInput {
@@ -133,12 +136,12 @@ fn refuse_if_locked(user: &CurrentUser, linked: &[ThreadRow]) -> Result<(), AppE
 }
 
 /// An event and the threads it belongs to (slug, title).
-pub fn detail_in(conn: &mut PgConnection, id: EventId) -> Result<(EventRow, Vec<(String, String)>), AppError> {
+pub fn detail_in(conn: &mut PgConnection, id: EventId) -> Result<(EventRow, EventThreads), AppError> {
     Ok((events::by_id(conn, id)?, events::threads_of(conn, id)?))
 }
 
 /// The async entry of [`detail_in`] (the JSON API's event).
-pub async fn detail(pool: &PgPool, id: EventId) -> Result<(EventRow, Vec<(String, String)>), AppError> {
+pub async fn detail(pool: &PgPool, id: EventId) -> Result<(EventRow, EventThreads), AppError> {
     db::with_conn(pool, move |c| detail_in(c, id)).await
 }
 
@@ -148,7 +151,7 @@ pub fn page_in(
     conn: &mut PgConnection,
     user: Option<&CurrentUser>,
     id: EventId,
-) -> Result<(EventRow, Vec<(String, String)>, bool), AppError> {
+) -> Result<(EventRow, EventThreads, bool), AppError> {
     let (event, threads) = detail_in(conn, id)?;
     let can_edit = match user {
         Some(user) if roles::can_edit_events(user.role) => match check_event_editable(conn, user, id) {
@@ -166,7 +169,7 @@ pub async fn page(
     pool: &PgPool,
     user: Option<&CurrentUser>,
     id: EventId,
-) -> Result<(EventRow, Vec<(String, String)>, bool), AppError> {
+) -> Result<(EventRow, EventThreads, bool), AppError> {
     let user = user.cloned();
     db::with_conn(pool, move |c| page_in(c, user.as_ref(), id)).await
 }
