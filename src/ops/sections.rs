@@ -108,13 +108,11 @@ pub async fn update(
 
 /// An edit from the item's form: saved, or refused because someone changed the item since.
 pub enum SectionUpdate {
+    /// Saved; the thread, to go back to.
     Saved(ThreadRow),
     /// The item changed since the form's `base_version`: the message, and the current version
     /// (so the author can save their text over it knowingly).
-    Conflict {
-        message: String,
-        current_version: Option<i32>,
-    },
+    Conflict { message: String, current_version: Option<i32> },
 }
 
 /// [`update`] from the item's form: a conflict comes back with the item's current version.

@@ -259,14 +259,11 @@ pub async fn set_curator_listed(
 /// A curator change from the curators page: done, or refused with the page's data to show the
 /// refusal on.
 pub enum CuratorChange {
+    /// Added or removed; the thread, to go back to its curators page.
     Done(ThreadRow),
     /// Invalid (no such user, already a curator, the last curator...): the message, and the
     /// thread with its curators as they still are.
-    Refused {
-        message: String,
-        thread: ThreadRow,
-        curators: Vec<String>,
-    },
+    Refused { message: String, thread: ThreadRow, curators: Vec<String> },
 }
 
 /// [`set_curator`] from the curators page: an invalid change comes back with the page's data.
