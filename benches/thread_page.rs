@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use agora::db;
 use agora::db::thread_page::{self, ThreadPageCache};
+use agora::ops::thread_page::build;
 use agora::render::pages::Chrome;
-use agora::render::pages::threads::ThreadPage;
 use agora::render::timeline::MAX_REVISIONS;
 use askama::Template;
 
@@ -40,18 +40,18 @@ fn main() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}: run `agora seed-demo` first"))?;
 
     let (memory, n1) = time_per_op(|| {
-        let html = ThreadPage::build(Chrome::default(), &data, false, false).render().unwrap();
+        let html = build(Chrome::default(), &data, false, false).render().unwrap();
         std::hint::black_box(html);
     });
     let (loaded, n2) = time_per_op(|| {
         let fresh = thread_page::load(&mut conn, SLUG, MAX_REVISIONS).unwrap();
-        let html = ThreadPage::build(Chrome::default(), &fresh, false, false).render().unwrap();
+        let html = build(Chrome::default(), &fresh, false, false).render().unwrap();
         std::hint::black_box(html);
     });
     let cache = ThreadPageCache::default();
     let (cached, n3) = time_per_op(|| {
         let data = cache.load(&mut conn, SLUG, MAX_REVISIONS).unwrap();
-        let html = ThreadPage::build(Chrome::default(), &data, false, false).render().unwrap();
+        let html = build(Chrome::default(), &data, false, false).render().unwrap();
         std::hint::black_box(html);
     });
     println!("| thread page | time per page | runs |");

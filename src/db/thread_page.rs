@@ -75,9 +75,12 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
 /// Thread page data kept in memory per app instance, keyed by slug and checked against the
 /// thread's `version` on every view: a view costs one indexed lookup while nothing changed,
 /// and several instances sharing a database never serve a stale page.
-#[derive(Debug, Default)]
+///
+/// A clone is another handle on the same entries, so an operation can move it onto the
+/// blocking pool with its connection.
+#[derive(Debug, Default, Clone)]
 pub struct ThreadPageCache {
-    entries: RwLock<HashMap<String, Arc<ThreadPageData>>>,
+    entries: Arc<RwLock<HashMap<String, Arc<ThreadPageData>>>>,
 }
 
 /// Threads kept at most; past it the cache starts over (cheap, and rare at this size).

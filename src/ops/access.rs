@@ -4,6 +4,7 @@ use diesel::PgConnection;
 
 use crate::auth::CurrentUser;
 use crate::db::threads::{self, ThreadRow};
+use crate::db::{self, PgPool};
 use crate::domain::roles::{self, Actor};
 use crate::domain::validate;
 use crate::error::AppError;
@@ -23,6 +24,13 @@ pub fn editable_thread(conn: &mut PgConnection, slug: &str, user: &CurrentUser) 
         return Err(AppError::Forbidden(format!("{}; only moderators can change it", lock.describe())));
     }
     Ok(thread)
+}
+
+/// The async entry of [`editable_thread`], for the forms that only need the thread to exist
+/// and be editable by `user` before anything is written.
+pub async fn editable(pool: &PgPool, user: &CurrentUser, slug: String) -> Result<ThreadRow, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| editable_thread(c, &slug, &user)).await
 }
 
 /// Suspended users write nothing (the visitor middleware refuses their writes too; this keeps

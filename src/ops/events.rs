@@ -16,6 +16,11 @@ use crate::domain::{roles, validate};
 use crate::error::AppError;
 use crate::render::markdown::render_markdown;
 
+pub use crate::db::events::EventRow;
+
+/// The `(slug, title)` of every thread an event belongs to.
+pub type EventThreads = Vec<(String, String)>;
+
 /// An event as a form or JSON body sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EventInput {
@@ -55,6 +60,30 @@ impl EventInput {
 }
 
 /// Records an event; when `thread_slug` is given, also adds it to that thread.
+pub fn create_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    thread_slug: Option<&str>,
+    input: &EventInput,
+) -> Result<EventId, AppError> {
+    access::require(user, roles::can_edit_events, "record events")?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    let fields = input.fields()?;
+    conn.transaction(|c| {
+        let thread = thread_slug.map(|slug| access::editable_thread(c, slug, user)).transpose()?;
+        let event = events::insert(c, &fields, user.id)?;
+        let (title, after) = snapshot(c, event)?;
+        record(c, user, None, event, "created", &title, &reason, None, Some(after))?;
+        if let Some(thread) = thread {
+            events::link(c, thread.thread_id(), event)?;
+            record(c, user, Some(thread.thread_id()), event, "linked", &title, "", None, None)?;
+            threads::touch(c, thread.thread_id())?;
+        }
+        Ok(event)
+    })
+}
+
+/// The async entry of [`create_in`]; a refused role or a bad reason costs no connection.
 pub async fn create(
     pool: &PgPool,
     user: &CurrentUser,
@@ -62,24 +91,9 @@ pub async fn create(
     input: EventInput,
 ) -> Result<EventId, AppError> {
     access::require(user, roles::can_edit_events, "record events")?;
-    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let fields = input.fields()?;
-        c.transaction(|c| {
-            let thread = thread_slug.map(|slug| access::editable_thread(c, &slug, &user)).transpose()?;
-            let event = events::insert(c, &fields, user.id)?;
-            let (title, after) = snapshot(c, event)?;
-            record(c, &user, None, event, "created", &title, &reason, None, Some(after))?;
-            if let Some(thread) = thread {
-                events::link(c, thread.thread_id(), event)?;
-                record(c, &user, Some(thread.thread_id()), event, "linked", &title, "", None, None)?;
-                threads::touch(c, thread.thread_id())?;
-            }
-            Ok(event)
-        })
-    })
-    .await
+    db::with_conn(pool, move |c| create_in(c, &user, thread_slug.as_deref(), &input)).await
 }
 
 /// Refuses a change to event `id` that `user` may not make: `roles::can_edit_event` over the
@@ -121,49 +135,68 @@ fn refuse_if_locked(user: &CurrentUser, linked: &[ThreadRow]) -> Result<(), AppE
     Ok(())
 }
 
+/// An event and the threads it belongs to (slug, title).
+pub fn detail_in(conn: &mut PgConnection, id: EventId) -> Result<(EventRow, EventThreads), AppError> {
+    Ok((events::by_id(conn, id)?, events::threads_of(conn, id)?))
+}
+
+/// The async entry of [`detail_in`] (the JSON API's event).
+pub async fn detail(pool: &PgPool, id: EventId) -> Result<(EventRow, EventThreads), AppError> {
+    db::with_conn(pool, move |c| detail_in(c, id)).await
+}
+
 /// An event, the threads it belongs to (slug, title) and whether `user` may edit it: what its
-/// page shows, in one blocking call.
+/// page shows.
+pub fn page_in(
+    conn: &mut PgConnection,
+    user: Option<&CurrentUser>,
+    id: EventId,
+) -> Result<(EventRow, EventThreads, bool), AppError> {
+    let (event, threads) = detail_in(conn, id)?;
+    let can_edit = match user {
+        Some(user) if roles::can_edit_events(user.role) => match check_event_editable(conn, user, id) {
+            Ok(()) => true,
+            Err(AppError::Forbidden(_)) => false,
+            Err(other) => return Err(other),
+        },
+        _ => false,
+    };
+    Ok((event, threads, can_edit))
+}
+
+/// The async entry of [`page_in`].
 pub async fn page(
     pool: &PgPool,
     user: Option<&CurrentUser>,
     id: EventId,
-) -> Result<(events::EventRow, Vec<(String, String)>, bool), AppError> {
+) -> Result<(EventRow, EventThreads, bool), AppError> {
     let user = user.cloned();
-    db::with_conn(pool, move |c| {
-        let event = events::by_id(c, id)?;
-        let threads = events::threads_of(c, id)?;
-        let can_edit = match user {
-            Some(user) if roles::can_edit_events(user.role) => match check_event_editable(c, &user, id) {
-                Ok(()) => true,
-                Err(AppError::Forbidden(_)) => false,
-                Err(other) => return Err(other),
-            },
-            _ => false,
-        };
-        Ok((event, threads, can_edit))
-    })
-    .await
+    db::with_conn(pool, move |c| page_in(c, user.as_ref(), id)).await
 }
 
 /// Corrects an event (it changes in every thread that has it).
-pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: EventInput) -> Result<(), AppError> {
+pub fn update_in(conn: &mut PgConnection, user: &CurrentUser, id: EventId, input: &EventInput) -> Result<(), AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
     let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let fields = input.fields()?;
-        c.transaction(|c| {
-            check_event_editable(c, &user, id)?;
-            let (_, before) = snapshot(c, id)?;
-            events::update(c, id, &fields)?;
-            let (title, after) = snapshot(c, id)?;
-            if before != after {
-                record(c, &user, None, id, "edited", &title, &reason, Some(before), Some(after))?;
-            }
-            Ok(())
-        })
+    let fields = input.fields()?;
+    conn.transaction(|c| {
+        check_event_editable(c, user, id)?;
+        let (_, before) = snapshot(c, id)?;
+        events::update(c, id, &fields)?;
+        let (title, after) = snapshot(c, id)?;
+        if before != after {
+            record(c, user, None, id, "edited", &title, &reason, Some(before), Some(after))?;
+        }
+        Ok(())
     })
-    .await
+}
+
+/// The async entry of [`update_in`]; a refused role or a bad reason costs no connection.
+pub async fn update(pool: &PgPool, user: &CurrentUser, id: EventId, input: EventInput) -> Result<(), AppError> {
+    access::require(user, roles::can_edit_events, "edit events")?;
+    validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| update_in(c, &user, id, &input)).await
 }
 
 /// An event's title and its fields as the changelog keeps them.
@@ -214,14 +247,10 @@ pub(super) fn record(
 }
 
 /// The event's current values, for its edit form.
-pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, id: EventId) -> Result<EventInput, AppError> {
+pub fn load_for_edit_in(conn: &mut PgConnection, user: &CurrentUser, id: EventId) -> Result<EventInput, AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
-    let user = user.clone();
-    let row = db::with_conn(pool, move |c| {
-        check_event_editable(c, &user, id)?;
-        events::by_id(c, id)
-    })
-    .await?;
+    check_event_editable(conn, user, id)?;
+    let row = events::by_id(conn, id)?;
     Ok(EventInput {
         date: row.occurred_on.to_string(),
         title: row.title,
@@ -232,38 +261,54 @@ pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, id: EventId) -> Re
     })
 }
 
+/// The async entry of [`load_for_edit_in`]; a refused role costs no connection.
+pub async fn load_for_edit(pool: &PgPool, user: &CurrentUser, id: EventId) -> Result<EventInput, AppError> {
+    access::require(user, roles::can_edit_events, "edit events")?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| load_for_edit_in(c, &user, id)).await
+}
+
 /// Adds an existing event to a thread.
+pub fn link_in(conn: &mut PgConnection, user: &CurrentUser, slug: &str, event: EventId) -> Result<ThreadRow, AppError> {
+    conn.transaction(|c| {
+        let thread = access::editable_thread(c, slug, user)?;
+        let row =
+            events::by_id(c, event).map_err(|_| AppError::Invalid(format!("there is no event number {event}")))?;
+        refuse_if_a_linked_thread_is_locked(c, user, event)?;
+        if events::link(c, thread.thread_id(), event)? > 0 {
+            record(c, user, Some(thread.thread_id()), event, "linked", &row.title, "", None, None)?;
+        }
+        threads::touch(c, thread.thread_id())?;
+        Ok(thread)
+    })
+}
+
+/// The async entry of [`link_in`].
 pub async fn link(pool: &PgPool, user: &CurrentUser, slug: String, event: EventId) -> Result<ThreadRow, AppError> {
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::editable_thread(c, &slug, &user)?;
-            let row =
-                events::by_id(c, event).map_err(|_| AppError::Invalid(format!("there is no event number {event}")))?;
-            refuse_if_a_linked_thread_is_locked(c, &user, event)?;
-            if events::link(c, thread.thread_id(), event)? > 0 {
-                record(c, &user, Some(thread.thread_id()), event, "linked", &row.title, "", None, None)?;
-            }
-            threads::touch(c, thread.thread_id())?;
-            Ok(thread)
-        })
-    })
-    .await
+    db::with_conn(pool, move |c| link_in(c, &user, &slug, event)).await
 }
 
 /// Removes an event from a thread; the event stays for other threads.
+pub fn unlink_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    event: EventId,
+) -> Result<ThreadRow, AppError> {
+    conn.transaction(|c| {
+        let thread = access::editable_thread(c, slug, user)?;
+        let title = events::by_id(c, event)?.title;
+        refuse_if_a_linked_thread_is_locked(c, user, event)?;
+        events::unlink(c, thread.thread_id(), event)?;
+        record(c, user, Some(thread.thread_id()), event, "unlinked", &title, "", None, None)?;
+        threads::touch(c, thread.thread_id())?;
+        Ok(thread)
+    })
+}
+
+/// The async entry of [`unlink_in`].
 pub async fn unlink(pool: &PgPool, user: &CurrentUser, slug: String, event: EventId) -> Result<ThreadRow, AppError> {
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::editable_thread(c, &slug, &user)?;
-            let title = events::by_id(c, event)?.title;
-            refuse_if_a_linked_thread_is_locked(c, &user, event)?;
-            events::unlink(c, thread.thread_id(), event)?;
-            record(c, &user, Some(thread.thread_id()), event, "unlinked", &title, "", None, None)?;
-            threads::touch(c, thread.thread_id())?;
-            Ok(thread)
-        })
-    })
-    .await
+    db::with_conn(pool, move |c| unlink_in(c, &user, &slug, event)).await
 }

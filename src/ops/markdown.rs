@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use crate::auth::CurrentUser;
 use crate::db::PgPool;
-use crate::domain::html::SafeHtml;
+use crate::domain::html::{BlockMap, SafeHtml};
 use crate::domain::{roles, validate};
 use crate::error::AppError;
-use crate::render::markdown::render_markdown;
+use crate::render::markdown::{render_markdown, render_markdown_blocks};
 
 use super::{access, compute, rate};
 
@@ -19,6 +19,15 @@ pub const RENDER_BUDGET: Duration = Duration::from_secs(3);
 /// Renders a validated text (`validate::markdown` has bounded its size and nesting).
 pub async fn render(body: String) -> Result<SafeHtml, AppError> {
     compute::bounded(RENDER_BUDGET, "rendering the text", move || render_markdown(&body)).await
+}
+
+/// Renders like [`render`] and maps the result's blocks, as a synthesis revision stores them.
+pub async fn render_with_blocks(body: String) -> Result<(SafeHtml, BlockMap), AppError> {
+    compute::bounded(RENDER_BUDGET, "rendering the text", move || {
+        let (html, blocks) = render_markdown_blocks(&body);
+        (html, blocks.unwrap_or_default())
+    })
+    .await
 }
 
 /// The editor's preview: for people who can edit something (curators, moderators, admins);

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{access, changelog, restore, synthesis};
 use crate::auth::CurrentUser;
 use crate::db::changes;
-use crate::db::moderation::{self, LogFilter, LogListed, NewLogEntry};
+use crate::db::moderation::{self, LogFilter, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
@@ -22,6 +22,9 @@ use crate::render::pages::changes::ModLogEntryView;
 
 /// A changelog row, as hiding returns it.
 pub use crate::db::changes::ChangeRow;
+
+/// A moderation-log entry as listed (what the log page and the API show).
+pub use crate::db::moderation::LogListed;
 
 /// A reason as moderation forms send it.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -7,17 +7,20 @@ use serde::Deserialize;
 use super::{access, visibility};
 use crate::auth::CurrentUser;
 use crate::db::moderation::{self, NewLogEntry};
-use crate::db::revisions::{self, NewRevision, Revision, RevisionListed, SaveOutcome};
+use crate::db::revisions::{self, NewRevision, Revision};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool};
 use crate::domain::history::{ModAction, RevisionAction};
+use crate::domain::html::{BlockMap, SafeHtml};
 use crate::domain::ids::UserId;
 use crate::domain::merge::{ConflictRegion, merge3};
-use crate::domain::roles::{self, Role};
+use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::diff::LineDiff;
 use crate::render::markdown::{block_map_of, render_markdown_blocks};
+
+pub use crate::db::revisions::SaveOutcome;
 
 /// A synthesis save as a form or JSON body sends it.
 #[derive(Debug, Clone, Deserialize)]
@@ -45,15 +48,40 @@ pub struct RevertInput {
 /// How many times a save retries when other saves keep landing while it merges.
 const MERGE_ATTEMPTS: usize = 3;
 
-/// Saves a new revision. When someone saved since `base_seq`, the edit is merged with theirs if
-/// the two touched different paragraphs (`SaveOutcome::Merged`), and refused otherwise
-/// (`SaveOutcome::Conflict`). Markdown is rendered and sanitized here, once.
-pub async fn save(
+/// A save from the editor page: [`save`], and on a conflict the diff between the current text
+/// and the editor's, computed off the connection (the 409 page shows it).
+pub async fn save_from_editor(
     pool: &PgPool,
     user: &CurrentUser,
     slug: String,
     input: SynthesisInput,
-) -> Result<(ThreadRow, SaveOutcome), AppError> {
+) -> Result<(ThreadRow, SaveOutcome, Option<LineDiff>), AppError> {
+    let yours = input.body.clone();
+    let (thread, outcome) = save(pool, user, slug, input).await?;
+    let diff = match &outcome {
+        SaveOutcome::Conflict { current } => {
+            let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
+            Some(super::compute::line_diff(current_md, yours).await?)
+        }
+        _ => None,
+    };
+    Ok((thread, outcome, diff))
+}
+
+/// A synthesis edit validated and rendered, ready to store; only [`prepare`] makes one, so
+/// [`save_in`] never stores an unchecked text.
+#[derive(Debug, Clone)]
+pub struct PreparedEdit {
+    body: String,
+    html: SafeHtml,
+    blocks: BlockMap,
+    summary: String,
+    base_seq: i32,
+    minor: bool,
+}
+
+/// Validates an edit and renders its Markdown (off the connection, within the render budget).
+pub async fn prepare(input: SynthesisInput) -> Result<PreparedEdit, AppError> {
     let body =
         validate::markdown("the synthesis", &input.body, validate::MAX_SYNTHESIS_BYTES).map_err(AppError::Invalid)?;
     if body.trim().is_empty() {
@@ -65,56 +93,97 @@ pub async fn save(
     if input.base_seq < 0 {
         return Err(AppError::Invalid("the base revision is not valid".to_owned()));
     }
-    // Rendered before a connection is taken, within the render budget.
-    let html = super::markdown::render(body.clone()).await?;
-    let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        let blocks = block_map_of(&body, &html).unwrap_or_default();
-        let new = NewRevision {
-            summary: &summary,
-            minor: input.minor,
-            autopatrolled: roles::can_moderate(user.role),
-            ..NewRevision::edit(thread.thread_id(), input.base_seq, user.id, &body, &html, &blocks)
+    let (html, blocks) = super::markdown::render_with_blocks(body.clone()).await?;
+    Ok(PreparedEdit { body, html, blocks, summary, base_seq: input.base_seq, minor: input.minor })
+}
+
+/// Saves a new revision. When someone saved since `base_seq`, the edit is merged with theirs if
+/// the two touched different paragraphs (`SaveOutcome::Merged`), and refused otherwise
+/// (`SaveOutcome::Conflict`).
+pub fn save_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    edit: &PreparedEdit,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
+    let PreparedEdit { body, html, blocks, summary, base_seq, minor } = edit;
+    let (body, base_seq) = (body.as_str(), *base_seq);
+    let thread = access::editable_thread(conn, slug, user)?;
+    let new = NewRevision {
+        summary,
+        minor: *minor,
+        autopatrolled: roles::can_moderate(user.role),
+        ..NewRevision::edit(thread.thread_id(), base_seq, user.id, body, html, blocks)
+    };
+    let mut outcome = revisions::save(conn, &new)?;
+    for _ in 0..MERGE_ATTEMPTS {
+        let SaveOutcome::Conflict { current: Some(current) } = &outcome else { break };
+        let ancestor = match base_seq {
+            0 => String::new(),
+            seq => revisions::by_seq(conn, thread.thread_id(), seq)?.body_md,
         };
-        let mut outcome = revisions::save(c, &new)?;
-        for _ in 0..MERGE_ATTEMPTS {
-            let SaveOutcome::Conflict { current: Some(current) } = &outcome else { break };
-            let ancestor = match input.base_seq {
-                0 => String::new(),
-                seq => revisions::by_seq(c, thread.thread_id(), seq)?.body_md,
-            };
-            let Ok(merged) = merge3(&ancestor, &current.body_md, &body) else { break };
-            // Two texts within the depth bound can merge into one beyond it (raw HTML left
-            // open in one, nested in the other): such a merge is refused as a conflict.
-            if validate::nested_at_most("the merged synthesis", &merged).is_err() {
-                break;
-            }
-            let onto = current.meta.seq;
-            let (merged_html, merged_blocks) = render_markdown_blocks(&merged);
-            let merged_blocks = merged_blocks.unwrap_or_default();
-            outcome = match revisions::save(
-                c,
-                &NewRevision {
-                    base_seq: onto,
-                    body_md: &merged,
-                    body_html: &merged_html,
-                    blocks: &merged_blocks,
-                    action: RevisionAction::Merge,
-                    other_seq: Some(input.base_seq),
-                    ..new
-                },
-            )? {
-                SaveOutcome::Saved { seq } => SaveOutcome::Merged { seq, onto },
-                other => other,
-            };
+        let Ok(merged) = merge3(&ancestor, &current.body_md, body) else { break };
+        // Two texts within the depth bound can merge into one beyond it (raw HTML left
+        // open in one, nested in the other): such a merge is refused as a conflict.
+        if validate::nested_at_most("the merged synthesis", &merged).is_err() {
+            break;
         }
-        Ok((thread, outcome))
-    })
-    .await
+        let onto = current.meta.seq;
+        let (merged_html, merged_blocks) = render_markdown_blocks(&merged);
+        let merged_blocks = merged_blocks.unwrap_or_default();
+        outcome = match revisions::save(
+            conn,
+            &NewRevision {
+                base_seq: onto,
+                body_md: &merged,
+                body_html: &merged_html,
+                blocks: &merged_blocks,
+                action: RevisionAction::Merge,
+                other_seq: Some(base_seq),
+                ..new
+            },
+        )? {
+            SaveOutcome::Saved { seq } => SaveOutcome::Merged { seq, onto },
+            other => other,
+        };
+    }
+    Ok((thread, outcome))
+}
+
+/// Saves a new revision: [`prepare`] (Markdown is rendered and sanitized here, once, before a
+/// connection is taken), then [`save_in`].
+pub async fn save(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    input: SynthesisInput,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
+    let edit = prepare(input).await?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| save_in(c, &user, &slug, &edit)).await
 }
 
 /// Restores revision `seq` as a new revision on top of `base_seq`; history is never rewritten.
+pub fn revert_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    seq: i32,
+    input: &RevertInput,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    let thread = access::editable_thread(conn, slug, user)?;
+    let old = revisions::by_seq(conn, thread.thread_id(), seq)?;
+    visibility::refuse_if_any_hidden(conn, thread.thread_id(), &[seq], user.role)?;
+    if seq == thread.head_seq {
+        return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
+    }
+    let summary = with_reason(format!("Reverted to revision {seq} (written by {})", old.author), &reason);
+    let outcome = restore(conn, &thread, user, &old, input.base_seq, &summary, RevisionAction::Revert)?;
+    Ok((thread, outcome))
+}
+
+/// The async entry of [`revert_in`]; a bad reason costs no connection.
 pub async fn revert(
     pool: &PgPool,
     user: &CurrentUser,
@@ -122,20 +191,9 @@ pub async fn revert(
     seq: i32,
     input: RevertInput,
 ) -> Result<(ThreadRow, SaveOutcome), AppError> {
-    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        let old = revisions::by_seq(c, thread.thread_id(), seq)?;
-        visibility::refuse_if_any_hidden(c, thread.thread_id(), &[seq], user.role)?;
-        if seq == thread.head_seq {
-            return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
-        }
-        let summary = with_reason(format!("Reverted to revision {seq} (written by {})", old.author), &reason);
-        let outcome = restore(c, &thread, &user, &old, input.base_seq, &summary, RevisionAction::Revert)?;
-        Ok((thread, outcome))
-    })
-    .await
+    db::with_conn(pool, move |c| revert_in(c, &user, &slug, seq, &input)).await
 }
 
 /// How an undo ended when it did not save.
@@ -149,6 +207,55 @@ pub enum UndoOutcome {
 
 /// Takes out the change revision `seq` made, keeping every later revision's changes (a 3-way
 /// merge with the revision as ancestor, the head as ours and its parent as theirs).
+pub fn undo_in(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    seq: i32,
+    input: &RevertInput,
+) -> Result<(ThreadRow, UndoOutcome), AppError> {
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    let thread = access::editable_thread(c, slug, user)?;
+    let id = thread.thread_id();
+    let target = revisions::by_seq(c, id, seq)?;
+    let Some(parent_seq) = target.meta.parent_seq else {
+        return Err(AppError::Invalid(format!("revision {seq} is the first one: there is no change to undo")));
+    };
+    // Undoing puts the parent's text back, and a collision would quote the revision's own.
+    visibility::refuse_if_any_hidden(c, id, &[seq, parent_seq], user.role)?;
+    let parent = revisions::by_seq(c, id, parent_seq)?;
+    let head = revisions::by_seq(c, id, thread.head_seq)?;
+    let merged = match merge3(&target.body_md, &head.body_md, &parent.body_md) {
+        Ok(merged) => merged,
+        Err(regions) => return Ok((thread, UndoOutcome::Conflicts { regions })),
+    };
+    if merged == head.body_md {
+        return Err(AppError::Invalid(format!(
+            "undoing revision {seq} changes nothing: later revisions already took its change out"
+        )));
+    }
+    if merged.trim().is_empty() {
+        return Err(AppError::Invalid(format!("undoing revision {seq} would leave the synthesis empty")));
+    }
+    validate::nested_at_most(&format!("undoing revision {seq} gives a text that"), &merged)
+        .map_err(AppError::Invalid)?;
+    let summary = with_reason(format!("Undid revision {seq} by {}", target.author), &reason);
+    let (html, blocks) = render_markdown_blocks(&merged);
+    let blocks = blocks.unwrap_or_default();
+    let outcome = revisions::save(
+        c,
+        &NewRevision {
+            summary: &summary,
+            action: RevisionAction::Undo,
+            other_seq: Some(seq),
+            autopatrolled: roles::can_moderate(user.role),
+            ..NewRevision::edit(id, input.base_seq, user.id, &merged, &html, &blocks)
+        },
+    )?;
+    Ok((thread, UndoOutcome::Done(outcome)))
+}
+
+/// The async entry of [`undo_in`]; a bad reason costs no connection.
 pub async fn undo(
     pool: &PgPool,
     user: &CurrentUser,
@@ -156,49 +263,9 @@ pub async fn undo(
     seq: i32,
     input: RevertInput,
 ) -> Result<(ThreadRow, UndoOutcome), AppError> {
-    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        let id = thread.thread_id();
-        let target = revisions::by_seq(c, id, seq)?;
-        let Some(parent_seq) = target.meta.parent_seq else {
-            return Err(AppError::Invalid(format!("revision {seq} is the first one: there is no change to undo")));
-        };
-        // Undoing puts the parent's text back, and a collision would quote the revision's own.
-        visibility::refuse_if_any_hidden(c, id, &[seq, parent_seq], user.role)?;
-        let parent = revisions::by_seq(c, id, parent_seq)?;
-        let head = revisions::by_seq(c, id, thread.head_seq)?;
-        let merged = match merge3(&target.body_md, &head.body_md, &parent.body_md) {
-            Ok(merged) => merged,
-            Err(regions) => return Ok((thread, UndoOutcome::Conflicts { regions })),
-        };
-        if merged == head.body_md {
-            return Err(AppError::Invalid(format!(
-                "undoing revision {seq} changes nothing: later revisions already took its change out"
-            )));
-        }
-        if merged.trim().is_empty() {
-            return Err(AppError::Invalid(format!("undoing revision {seq} would leave the synthesis empty")));
-        }
-        validate::nested_at_most(&format!("undoing revision {seq} gives a text that"), &merged)
-            .map_err(AppError::Invalid)?;
-        let summary = with_reason(format!("Undid revision {seq} by {}", target.author), &reason);
-        let (html, blocks) = render_markdown_blocks(&merged);
-        let blocks = blocks.unwrap_or_default();
-        let outcome = revisions::save(
-            c,
-            &NewRevision {
-                summary: &summary,
-                action: RevisionAction::Undo,
-                other_seq: Some(seq),
-                autopatrolled: roles::can_moderate(user.role),
-                ..NewRevision::edit(id, input.base_seq, user.id, &merged, &html, &blocks)
-            },
-        )?;
-        Ok((thread, UndoOutcome::Done(outcome)))
-    })
-    .await
+    db::with_conn(pool, move |c| undo_in(c, &user, &slug, seq, &input)).await
 }
 
 /// A rollback as a form or JSON body sends it.
@@ -214,6 +281,59 @@ pub struct RollbackInput {
 
 /// Reverts every consecutive latest revision by one user to the newest revision by someone
 /// else, as one new revision (moderators only; logged).
+pub fn rollback_in(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    input: &RollbackInput,
+) -> Result<(ThreadRow, SaveOutcome), AppError> {
+    access::require(user, roles::can_moderate, "roll back edits")?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    let thread = access::editable_thread(c, slug, user)?;
+    let id = thread.thread_id();
+    if thread.head_seq == 0 {
+        return Err(AppError::Invalid("the synthesis has no revisions to roll back".to_owned()));
+    }
+    let head = revisions::by_seq(c, id, thread.head_seq)?;
+    if !head.author.eq_ignore_ascii_case(input.username.trim()) || input.base_seq != thread.head_seq {
+        return Err(AppError::Conflict(format!(
+            "the latest revision is now {} by {}; reload the history and roll back again",
+            head.meta.seq, head.author
+        )));
+    }
+    let author = UserId(head.meta.author_id);
+    let Some(target_seq) = revisions::newest_by_other_author(c, id, author)? else {
+        return Err(AppError::Invalid(format!(
+            "every revision is by {}: there is no one else's text to roll back to",
+            head.author
+        )));
+    };
+    let target = revisions::by_seq(c, id, target_seq)?;
+    let count = thread.head_seq - target_seq;
+    let edits = if count == 1 { "edit".to_owned() } else { format!("{count} edits") };
+    let summary = with_reason(
+        format!("Rolled back {edits} by {} to revision {target_seq} by {}", head.author, target.author),
+        &reason,
+    );
+    let outcome = restore(c, &thread, user, &target, thread.head_seq, &summary, RevisionAction::Rollback)?;
+    if let SaveOutcome::Saved { seq } = outcome {
+        moderation::append(
+            c,
+            &NewLogEntry {
+                actor: user.id,
+                action: ModAction::Rollback,
+                thread: Some(id),
+                target_user: Some(author),
+                change: None,
+                target: &format!("{edits} by {} on \"{}\" (now revision {seq})", head.author, thread.title),
+                reason: &reason,
+            },
+        )?;
+    }
+    Ok((thread, outcome))
+}
+
+/// The async entry of [`rollback_in`]; a refused role or a bad reason costs no connection.
 pub async fn rollback(
     pool: &PgPool,
     user: &CurrentUser,
@@ -221,53 +341,9 @@ pub async fn rollback(
     input: RollbackInput,
 ) -> Result<(ThreadRow, SaveOutcome), AppError> {
     access::require(user, roles::can_moderate, "roll back edits")?;
-    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        let id = thread.thread_id();
-        if thread.head_seq == 0 {
-            return Err(AppError::Invalid("the synthesis has no revisions to roll back".to_owned()));
-        }
-        let head = revisions::by_seq(c, id, thread.head_seq)?;
-        if !head.author.eq_ignore_ascii_case(input.username.trim()) || input.base_seq != thread.head_seq {
-            return Err(AppError::Conflict(format!(
-                "the latest revision is now {} by {}; reload the history and roll back again",
-                head.meta.seq, head.author
-            )));
-        }
-        let author = UserId(head.meta.author_id);
-        let Some(target_seq) = revisions::newest_by_other_author(c, id, author)? else {
-            return Err(AppError::Invalid(format!(
-                "every revision is by {}: there is no one else's text to roll back to",
-                head.author
-            )));
-        };
-        let target = revisions::by_seq(c, id, target_seq)?;
-        let count = thread.head_seq - target_seq;
-        let edits = if count == 1 { "edit".to_owned() } else { format!("{count} edits") };
-        let summary = with_reason(
-            format!("Rolled back {edits} by {} to revision {target_seq} by {}", head.author, target.author),
-            &reason,
-        );
-        let outcome = restore(c, &thread, &user, &target, thread.head_seq, &summary, RevisionAction::Rollback)?;
-        if let SaveOutcome::Saved { seq } = outcome {
-            moderation::append(
-                c,
-                &NewLogEntry {
-                    actor: user.id,
-                    action: ModAction::Rollback,
-                    thread: Some(id),
-                    target_user: Some(author),
-                    change: None,
-                    target: &format!("{edits} by {} on \"{}\" (now revision {seq})", head.author, thread.title),
-                    reason: &reason,
-                },
-            )?;
-        }
-        Ok((thread, outcome))
-    })
-    .await
+    db::with_conn(pool, move |c| rollback_in(c, &user, &slug, &input)).await
 }
 
 /// Saves `old`'s text again (with its authorship in the blame) on top of `base_seq`.
@@ -298,123 +374,22 @@ fn with_reason(summary: String, reason: &str) -> String {
     if reason.is_empty() { summary } else { format!("{summary}: {reason}") }
 }
 
-/// Revisions per history page.
-pub const HISTORY_PAGE: i64 = 50;
-
-/// A page of a thread's revisions, newest first, and the `before` cursor of the next page.
-pub async fn history(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    before: Option<i32>,
-) -> Result<(ThreadRow, Vec<RevisionListed>, Option<i32>), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let mut rows = revisions::history(c, thread.thread_id(), before, HISTORY_PAGE + 1)?;
-        visibility::mark_listed(c, thread.thread_id(), &mut rows, viewer)?;
-        let (rows, next) = db::keyset_page(rows, HISTORY_PAGE, |r| r.meta.seq);
-        Ok((thread, rows, next))
-    })
-    .await
-}
-
-/// One revision of a thread (its content blanked if hidden from this viewer).
-pub async fn revision(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    seq: i32,
-) -> Result<(ThreadRow, Revision), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let revision = visibility::revision(c, thread.thread_id(), seq, viewer)?;
-        Ok((thread, revision))
-    })
-    .await
-}
-
-/// Two revisions and the diff between them; refused when either is hidden from this viewer.
-pub async fn diff(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    from: i32,
-    to: i32,
-) -> Result<(ThreadRow, Revision, Revision, LineDiff), AppError> {
-    let (thread, old, new) = db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let old = visibility::revision(c, thread.thread_id(), from, viewer)?;
-        let new = visibility::revision(c, thread.thread_id(), to, viewer)?;
-        for r in [&old, &new] {
-            if r.hidden && !viewer.is_some_and(roles::can_see_hidden) {
-                return Err(AppError::Forbidden(format!(
-                    "the content of revision {} was hidden by a moderator",
-                    r.meta.seq
-                )));
-            }
-        }
-        Ok((thread, old, new))
-    })
-    .await?;
-    // The connection is back in the pool before the diff starts.
-    let diff = super::compute::line_diff(old.body_md.clone(), new.body_md.clone()).await?;
-    Ok((thread, old, new, diff))
-}
-
 /// The current text of the synthesis and the seq to save on top of, for the editor.
+pub fn for_editing_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(ThreadRow, String), AppError> {
+    let thread = access::editable_thread(conn, slug, user)?;
+    let body = match thread.head_seq {
+        0 => String::new(),
+        seq => revisions::by_seq(conn, thread.thread_id(), seq)?.body_md,
+    };
+    Ok((thread, body))
+}
+
+/// The async entry of [`for_editing_in`].
 pub async fn for_editing(pool: &PgPool, user: &CurrentUser, slug: String) -> Result<(ThreadRow, String), AppError> {
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        let body = match thread.head_seq {
-            0 => String::new(),
-            seq => revisions::by_seq(c, thread.thread_id(), seq)?.body_md,
-        };
-        Ok((thread, body))
-    })
-    .await
-}
-
-/// One paragraph of the blame view: its text and the revision that last changed it.
-#[derive(Debug, Clone)]
-pub struct BlamedParagraph {
-    pub text: String,
-    pub revision: RevisionListed,
-}
-
-/// The blame of revision `seq` (the current one when `None`), from the blame stored with it.
-pub async fn blame(
-    pool: &PgPool,
-    viewer: Option<Role>,
-    slug: String,
-    seq: Option<i32>,
-) -> Result<(ThreadRow, i32, Vec<BlamedParagraph>), AppError> {
-    db::with_conn(pool, move |c| {
-        let thread = access::thread_by_slug(c, &slug)?;
-        let id = thread.thread_id();
-        let seq = seq.unwrap_or(thread.head_seq);
-        if seq == 0 {
-            return Ok((thread, 0, Vec::new()));
-        }
-        let shown = visibility::revision(c, id, seq, viewer)?;
-        if shown.hidden && !viewer.is_some_and(roles::can_see_hidden) {
-            return Err(AppError::Forbidden(format!("the content of revision {seq} was hidden by a moderator")));
-        }
-        let (body, blame) = revisions::blame_of(c, id, seq)?;
-        let mut seqs = blame.clone();
-        seqs.sort_unstable();
-        seqs.dedup();
-        let mut metas = revisions::metas(c, id, &seqs)?;
-        visibility::mark_listed(c, id, &mut metas, viewer)?;
-        let paragraphs = crate::domain::blame::paragraphs(&body)
-            .into_iter()
-            .zip(blame)
-            .filter_map(|(text, seq)| {
-                let revision = metas.iter().find(|m| m.meta.seq == seq)?.clone();
-                Some(BlamedParagraph { text: text.to_owned(), revision })
-            })
-            .collect();
-        Ok((thread, seq, paragraphs))
-    })
-    .await
+    db::with_conn(pool, move |c| for_editing_in(c, &user, &slug)).await
 }

@@ -7,11 +7,14 @@ use serde_json::json;
 use super::access;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
-use crate::db::threads::{self, ThreadFields, ThreadRow};
+use crate::db::threads::{self, ThreadFields};
 use crate::db::{self, PgPool, users};
 use crate::domain::history::Area;
 use crate::domain::{roles, validate};
 use crate::error::AppError;
+use diesel::PgConnection;
+
+pub use crate::db::threads::ThreadRow;
 
 /// A thread's details as a form or JSON body sends them.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,55 +66,166 @@ impl ThreadInput {
 }
 
 /// Creates a thread; its creator becomes its first curator.
-pub async fn create(pool: &PgPool, user: &CurrentUser, input: ThreadInput) -> Result<ThreadRow, AppError> {
+pub fn create_in(conn: &mut PgConnection, user: &CurrentUser, input: &ThreadInput) -> Result<ThreadRow, AppError> {
     access::require(user, roles::can_create_thread, "start threads")?;
     let fields = input.fields()?;
     let slug = input.slug()?;
-    let creator = user.id;
-    db::with_conn(pool, move |c| threads::create(c, &slug, &fields, creator)).await
+    threads::create(conn, &slug, &fields, user.id)
+}
+
+/// The async entry of [`create_in`].
+pub async fn create(pool: &PgPool, user: &CurrentUser, input: ThreadInput) -> Result<ThreadRow, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| create_in(c, &user, &input)).await
 }
 
 /// Changes a thread's title, framing question, status and stance.
+pub fn update_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    input: &ThreadInput,
+) -> Result<ThreadRow, AppError> {
+    let fields = input.fields()?;
+    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
+    conn.transaction(|c| {
+        let thread = access::editable_thread(c, slug, user)?;
+        let id = thread.thread_id();
+        // One changelog entry per field that changed, so each can be filtered and read alone.
+        let fields_changed = [
+            ("title", thread.title.as_str(), fields.title.as_str()),
+            ("framing_question", thread.framing_question.as_str(), fields.framing_question.as_str()),
+            ("status", thread.status.as_str(), fields.status.as_str()),
+            ("stance", thread.stance.as_str(), fields.stance.as_str()),
+        ];
+        for (field, before, after) in fields_changed.into_iter().filter(|(_, b, a)| b != a) {
+            changes::record(
+                c,
+                &NewChange {
+                    reason: &reason,
+                    before: Some(json!({ field: before })),
+                    after: Some(json!({ field: after })),
+                    autopatrolled: roles::can_moderate(user.role),
+                    ..NewChange::on_thread(id, Area::Details, field, user.id)
+                },
+            )?;
+        }
+        threads::update_fields(c, id, &fields)?;
+        Ok(thread)
+    })
+}
+
+/// The async entry of [`update_in`].
 pub async fn update(
     pool: &PgPool,
     user: &CurrentUser,
     slug: String,
     input: ThreadInput,
 ) -> Result<ThreadRow, AppError> {
-    let fields = input.fields()?;
-    let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
-    db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::editable_thread(c, &slug, &user)?;
-            let id = thread.thread_id();
-            // One changelog entry per field that changed, so each can be filtered and read alone.
-            let fields_changed = [
-                ("title", thread.title.as_str(), fields.title.as_str()),
-                ("framing_question", thread.framing_question.as_str(), fields.framing_question.as_str()),
-                ("status", thread.status.as_str(), fields.status.as_str()),
-                ("stance", thread.stance.as_str(), fields.stance.as_str()),
-            ];
-            for (field, before, after) in fields_changed.into_iter().filter(|(_, b, a)| b != a) {
-                changes::record(
-                    c,
-                    &NewChange {
-                        reason: &reason,
-                        before: Some(json!({ field: before })),
-                        after: Some(json!({ field: after })),
-                        autopatrolled: roles::can_moderate(user.role),
-                        ..NewChange::on_thread(id, Area::Details, field, user.id)
-                    },
-                )?;
-            }
-            threads::update_fields(c, id, &fields)?;
-            Ok(thread)
-        })
-    })
-    .await
+    db::with_conn(pool, move |c| update_in(c, &user, &slug, &input)).await
+}
+
+/// The details form of a thread `user` may edit, filled with its current values.
+pub fn edit_form_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(ThreadRow, ThreadInput), AppError> {
+    let thread = access::editable_thread(conn, slug, user)?;
+    let input = ThreadInput {
+        title: thread.title.clone(),
+        framing_question: thread.framing_question.clone(),
+        slug: None,
+        status: thread.status.clone(),
+        stance: thread.stance.clone(),
+        reason: String::new(),
+    };
+    Ok((thread, input))
+}
+
+/// The async entry of [`edit_form_in`].
+pub async fn edit_form(pool: &PgPool, user: &CurrentUser, slug: String) -> Result<(ThreadRow, ThreadInput), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| edit_form_in(c, &user, &slug)).await
+}
+
+/// A thread `user` may edit, with its curators (for the curators page).
+pub fn curators_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(ThreadRow, Vec<String>), AppError> {
+    let thread = access::editable_thread(conn, slug, user)?;
+    let curators = threads::curators(conn, thread.thread_id())?;
+    Ok((thread, curators))
+}
+
+/// The async entry of [`curators_in`].
+pub async fn curators(pool: &PgPool, user: &CurrentUser, slug: String) -> Result<(ThreadRow, Vec<String>), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| curators_in(c, &user, &slug)).await
 }
 
 /// Adds a curator to a thread (by username) or removes one; the thread keeps at least one.
+pub fn set_curator_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    username: &str,
+    add: bool,
+    reason: &str,
+) -> Result<ThreadRow, AppError> {
+    let reason = validate::reason(reason).map_err(AppError::Invalid)?;
+    conn.transaction(|c| {
+        let thread = access::editable_thread(c, slug, user)?;
+        let id = thread.thread_id();
+        let target: users::User = users::by_username(c, username.trim())?
+            .ok_or_else(|| AppError::Invalid(format!("there is no user called \"{}\"", username.trim())))?
+            .into();
+        let target_id = target.id;
+        let is_curator = threads::is_curator(c, id, target_id)?;
+        let action = match (add, is_curator) {
+            (true, true) => {
+                return Err(AppError::Invalid(format!("{} already curates this thread", target.username)));
+            }
+            (false, false) => {
+                return Err(AppError::Invalid(format!("{} does not curate this thread", target.username)));
+            }
+            (true, false) => {
+                if !roles::can_create_thread(target.role) {
+                    return Err(AppError::Invalid(format!(
+                        "{} is a reader; an admin or moderator must make them a curator first",
+                        target.username
+                    )));
+                }
+                threads::add_curator(c, id, target_id)?;
+                "added"
+            }
+            (false, true) => {
+                if threads::curators(c, id)?.len() <= 1 {
+                    return Err(AppError::Invalid("a thread keeps at least one curator".to_owned()));
+                }
+                threads::remove_curator(c, id, target_id)?;
+                "removed"
+            }
+        };
+        changes::record(
+            c,
+            &NewChange {
+                subject_id: Some(target.id.0),
+                subject: &target.username,
+                reason: &reason,
+                autopatrolled: roles::can_moderate(user.role),
+                ..NewChange::on_thread(id, Area::Curators, action, user.id)
+            },
+        )?;
+        threads::touch(c, id)?;
+        Ok(thread)
+    })
+}
+
+/// The async entry of [`set_curator_in`].
 pub async fn set_curator(
     pool: &PgPool,
     user: &CurrentUser,
@@ -120,55 +234,53 @@ pub async fn set_curator(
     add: bool,
     reason: String,
 ) -> Result<ThreadRow, AppError> {
-    let reason = validate::reason(&reason).map_err(AppError::Invalid)?;
+    let user = user.clone();
+    db::with_conn(pool, move |c| set_curator_in(c, &user, &slug, &username, add, &reason)).await
+}
+
+/// [`set_curator_in`], answering with the thread's curators once the change is committed (the
+/// JSON API's answer).
+pub async fn set_curator_listed(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    username: String,
+    add: bool,
+    reason: String,
+) -> Result<Vec<String>, AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| {
-        c.transaction(|c| {
-            let thread = access::editable_thread(c, &slug, &user)?;
-            let id = thread.thread_id();
-            let target: users::User = users::by_username(c, username.trim())?
-                .ok_or_else(|| AppError::Invalid(format!("there is no user called \"{}\"", username.trim())))?
-                .into();
-            let target_id = target.id;
-            let is_curator = threads::is_curator(c, id, target_id)?;
-            let action = match (add, is_curator) {
-                (true, true) => {
-                    return Err(AppError::Invalid(format!("{} already curates this thread", target.username)));
-                }
-                (false, false) => {
-                    return Err(AppError::Invalid(format!("{} does not curate this thread", target.username)));
-                }
-                (true, false) => {
-                    if !roles::can_create_thread(target.role) {
-                        return Err(AppError::Invalid(format!(
-                            "{} is a reader; an admin or moderator must make them a curator first",
-                            target.username
-                        )));
-                    }
-                    threads::add_curator(c, id, target_id)?;
-                    "added"
-                }
-                (false, true) => {
-                    if threads::curators(c, id)?.len() <= 1 {
-                        return Err(AppError::Invalid("a thread keeps at least one curator".to_owned()));
-                    }
-                    threads::remove_curator(c, id, target_id)?;
-                    "removed"
-                }
-            };
-            changes::record(
-                c,
-                &NewChange {
-                    subject_id: Some(target.id.0),
-                    subject: &target.username,
-                    reason: &reason,
-                    autopatrolled: roles::can_moderate(user.role),
-                    ..NewChange::on_thread(id, Area::Curators, action, user.id)
-                },
-            )?;
-            threads::touch(c, id)?;
-            Ok(thread)
-        })
+        let thread = set_curator_in(c, &user, &slug, &username, add, &reason)?;
+        Ok(threads::curators(c, thread.thread_id())?)
     })
     .await
+}
+
+/// A curator change from the curators page: done, or refused with the page's data to show the
+/// refusal on.
+pub enum CuratorChange {
+    /// Added or removed; the thread, to go back to its curators page.
+    Done(ThreadRow),
+    /// Invalid (no such user, already a curator, the last curator...): the message, and the
+    /// thread with its curators as they still are.
+    Refused { message: String, thread: ThreadRow, curators: Vec<String> },
+}
+
+/// [`set_curator`] from the curators page: an invalid change comes back with the page's data.
+pub async fn change_curator(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    username: String,
+    add: bool,
+    reason: String,
+) -> Result<CuratorChange, AppError> {
+    match set_curator(pool, user, slug.clone(), username, add, reason).await {
+        Ok(thread) => Ok(CuratorChange::Done(thread)),
+        Err(AppError::Invalid(message)) => {
+            let (thread, curators) = curators(pool, user, slug).await?;
+            Ok(CuratorChange::Refused { message, thread, curators })
+        }
+        Err(other) => Err(other),
+    }
 }

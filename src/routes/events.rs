@@ -3,20 +3,19 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::synthesis::encode;
-use super::threads::{given, unknown};
+use actix_web::http::StatusCode;
+
+use super::query::encode;
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::events::{self, EventCursor, EventListQuery, EventRow};
-use crate::db::{self};
 use crate::domain::html::SafeHtml;
 use crate::domain::ids::EventId;
 use crate::domain::roles;
 use crate::domain::thread::Significance;
 use crate::error::AppError;
 use crate::ops::access;
-use crate::ops::cursor;
 use crate::ops::events::{self as event_ops, EventInput};
+use crate::ops::indexes::{self, EventIndexQuery};
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::events::{EventListItem, EventPage, EventsIndexPage};
 use crate::render::pages::forms::FieldKind;
@@ -24,9 +23,6 @@ use crate::render::pages::threads::EventItem;
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
-
-/// Events per index page.
-pub const PAGE_SIZE: i64 = 50;
 
 /// Registers the event pages (before the generic section routes).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -41,100 +37,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/events/{id}/unlink").post(unlink));
 }
 
-/// `?significance=&year=&thread=&after=` on the events index (HTML and JSON); empty means "any".
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct EventIndexQuery {
-    pub significance: Option<String>,
-    pub year: Option<String>,
-    /// A thread's slug.
-    pub thread: Option<String>,
-    pub after: Option<String>,
-}
-
-/// Years the filter accepts: the calendar of dates people write (as the cursors do).
-const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
-
-impl EventIndexQuery {
-    /// The validated filters (the thread still as a slug); a bad value is a 400.
-    fn parse(&self) -> Result<(EventListQuery, Option<String>), AppError> {
-        let significance = given(self.significance.as_deref())
-            .map(|s| {
-                Significance::parse(s)
-                    .ok_or_else(|| unknown("significance", s, Significance::ALL.iter().map(|v| v.as_str())))
-            })
-            .transpose()?;
-        let year = given(self.year.as_deref())
-            .map(|y| {
-                y.parse::<i32>().ok().filter(|y| YEARS.contains(y)).ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "the year must be a number from {} to {}, e.g. 2024, not \"{y}\"",
-                        YEARS.start(),
-                        YEARS.end()
-                    ))
-                })
-            })
-            .transpose()?;
-        let thread = given(self.thread.as_deref()).map(str::to_owned);
-        let after = given(self.after.as_deref()).map(cursor::decode_event).transpose()?;
-        Ok((EventListQuery { significance, year, thread: None, after }, thread))
-    }
-}
-
-/// A page of the events index: each event with every thread it belongs to, and the next cursor.
-pub struct EventsIndex {
-    pub events: Vec<(EventRow, Vec<(String, String)>)>,
-    pub next: Option<String>,
-    /// The filters, for the form and the next page's link.
-    pub query: EventListQuery,
-}
-
-/// One page of events, newest first, filtered; an unknown thread slug is a 404.
-pub async fn index_page(state: &AppState, raw: &EventIndexQuery) -> Result<EventsIndex, AppError> {
-    let (mut q, slug) = raw.parse()?;
-    let query = q.clone();
-    let (rows, threads) = db::with_conn(&state.pool, move |c| {
-        if let Some(slug) = slug {
-            crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
-            q.thread = Some(db::threads::by_slug(c, &slug)?.thread_id());
-        }
-        let rows = events::list_page(c, &q, PAGE_SIZE + 1)?;
-        let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
-        Ok((rows, events::threads_of_many(c, &ids)?))
-    })
-    .await?;
-    let (rows, next) = db::keyset_page(rows, PAGE_SIZE, |e| {
-        cursor::encode_event(EventCursor { occurred_on: e.occurred_on, id: e.id })
-    });
-    let mut by_event: std::collections::HashMap<i64, Vec<(String, String)>> = std::collections::HashMap::new();
-    for (event, slug, title) in threads {
-        by_event.entry(event).or_default().push((slug, title));
-    }
-    let events = rows
-        .into_iter()
-        .map(|e| {
-            let threads = by_event.remove(&e.id).unwrap_or_default();
-            (e, threads)
-        })
-        .collect();
-    Ok(EventsIndex { events, next, query })
-}
-
 async fn index(
     state: web::Data<AppState>,
     visitor: Visitor,
     query: web::Query<EventIndexQuery>,
 ) -> Result<HttpResponse, AppError> {
     let raw = query.into_inner();
-    let thread = given(raw.thread.as_deref()).unwrap_or_default().to_owned();
-    let (page, status) = match index_page(&state, &raw).await {
-        Ok(page) => (page, actix_web::http::StatusCode::OK),
-        // The form stays usable: the page says which thread is unknown, with a 404 status.
-        Err(AppError::NotFound) if !thread.is_empty() => {
-            let (query, _) = raw.parse()?;
-            (EventsIndex { events: Vec::new(), next: None, query }, actix_web::http::StatusCode::NOT_FOUND)
-        }
-        Err(other) => return Err(other),
-    };
+    let thread = raw.thread_slug().to_owned();
+    let page = indexes::event_index_page(&state.pool, &raw).await?;
+    let status = if page.unknown_thread { StatusCode::NOT_FOUND } else { StatusCode::OK };
     let q = &page.query;
     let mut pairs = Vec::new();
     if let Some(s) = q.significance {
@@ -167,7 +78,7 @@ async fn index(
                 .map(|s| KindOption { value: s.as_str(), label: s.label(), selected: Some(*s) == chosen })
                 .collect(),
             year: q.year.map(|y| y.to_string()).unwrap_or_default(),
-            unknown_thread: status == actix_web::http::StatusCode::NOT_FOUND,
+            unknown_thread: page.unknown_thread,
             thread,
             filtered,
         },
@@ -267,9 +178,7 @@ async fn new_for_thread_form(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = visitor.require_user()?.clone();
-    let slug = slug.into_inner();
-    let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
+    let thread = access::editable(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
     let (action, cancel) = (format!("/threads/{}/events", thread.slug), format!("/threads/{}#events", thread.slug));
     Ok(ok(&event_form(&visitor, &format!("Add an event to “{}”", thread.title), action, &blank_event(), cancel)))
 }

@@ -1,9 +1,8 @@
 //! `GET /healthz`: 200 when the database answers, 503 when it does not.
 
 use actix_web::{HttpResponse, web};
-use diesel::RunQueryDsl;
 
-use crate::db;
+use crate::ops::health;
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -13,8 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let answer = db::with_conn(&state.pool, |c| Ok(diesel::sql_query("SELECT 1").execute(c)?)).await;
-    match answer {
+    match health::database_answers(&state.pool).await {
         Ok(_) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "up" })),
         Err(_) => {
             HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable", "database": "down" }))

@@ -10,6 +10,7 @@ pub mod health;
 pub mod moderation;
 pub mod notifications;
 pub mod preview;
+pub mod query;
 pub mod search;
 pub mod sections;
 pub mod settings;

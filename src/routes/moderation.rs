@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::synthesis::{encode, url_query};
+use super::query::{encode, url_query};
 use super::{back_to_referer, reshow_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::domain::history::ModAction;

@@ -6,13 +6,12 @@ use actix_web::{HttpResponse, web};
 
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db;
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::changelog;
 use crate::ops::history::{self, ItemDiffQuery};
 use crate::ops::moderation::ReasonInput;
-use crate::ops::sections::{self, SectionInput, SectionKind};
+use crate::ops::sections::{self, SectionInput, SectionKind, SectionUpdate};
 use crate::render::pages::changes::{ChangeEntryView, ItemDiffPage, ItemHistoryPage};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
@@ -99,8 +98,7 @@ async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let user = visitor.require_user()?.clone();
-    let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
+    let thread = access::editable(&state.pool, visitor.require_user()?, slug).await?;
     Ok(ok(&form(&visitor, &thread.slug, kind, None, &SectionInput::default())))
 }
 
@@ -140,17 +138,33 @@ async fn update(
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
     let input = input.into_inner();
-    let result = sections::update(&state.pool, user, slug.clone(), kind, id, input.clone()).await;
-    if let Err(AppError::Conflict(message)) = result {
-        // Keep the author's text and let them save it over the newer version knowingly.
-        let (_, current) = sections::load_for_edit(&state.pool, user, slug.clone(), kind, id).await?;
-        let mine = SectionInput { base_version: current.base_version, ..input };
-        let page = form(&visitor, &slug, kind, Some(id), &mine)
-            .intro(format!("The current version is on the thread page (/threads/{slug}#{}).", kind.anchor()))
-            .with_error(Some(message));
-        return Ok(html_response(StatusCode::CONFLICT, &page));
-    }
+    let result = sections::update_from_form(&state.pool, user, slug.clone(), kind, id, input.clone()).await;
+    let result = match result {
+        Ok(SectionUpdate::Saved(thread)) => Ok(thread),
+        Ok(SectionUpdate::Conflict { message, current_version }) => {
+            // Keep the author's text and let them save it over the newer version knowingly.
+            return Ok(conflict_page(&visitor, &slug, kind, id, input, current_version, message));
+        }
+        Err(other) => Err(other),
+    };
     reshow_if_invalid(result, || form(&visitor, &slug, kind, Some(id), &input), |thread| back_to(&thread.slug, kind))
+}
+
+/// The 409 form: the author's text on top of the item's current version, saying where to see it.
+fn conflict_page(
+    visitor: &Visitor,
+    slug: &str,
+    kind: SectionKind,
+    id: i64,
+    input: SectionInput,
+    current_version: Option<i32>,
+    message: String,
+) -> HttpResponse {
+    let mine = SectionInput { base_version: current_version, ..input };
+    let page = form(visitor, slug, kind, Some(id), &mine)
+        .intro(format!("The current version is on the thread page (/threads/{slug}#{}).", kind.anchor()))
+        .with_error(Some(message));
+    html_response(StatusCode::CONFLICT, &page)
 }
 
 async fn delete(
@@ -201,7 +215,7 @@ async fn item_history(
 /// A second extractor rather than `#[serde(flatten)]`: flatten hands the inner struct every
 /// value as a string, and the query parser then refuses `entry=3` for an `i64`.
 #[derive(Debug, serde::Deserialize)]
-pub struct ItemDiffView {
+pub struct DiffLayoutQuery {
     pub view: Option<String>,
 }
 
@@ -210,7 +224,7 @@ async fn item_diff(
     visitor: Visitor,
     path: web::Path<(String, String, i64)>,
     which: web::Query<ItemDiffQuery>,
-    view: web::Query<ItemDiffView>,
+    view: web::Query<DiffLayoutQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;

@@ -5,19 +5,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::query::{encode, url_query};
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::revisions::SaveOutcome;
-use crate::db::{self, changes, threads};
-use crate::domain::roles;
 use crate::error::AppError;
 use crate::ops::changelog;
-use crate::ops::history::{self, ChangeQuery};
-use crate::ops::synthesis::{self, RevertInput, RollbackInput, SynthesisInput, UndoOutcome};
-use crate::ops::{access, compute};
+use crate::ops::history::ChangeQuery;
+use crate::ops::revisions;
+use crate::ops::synthesis::{self, RevertInput, RollbackInput, SaveOutcome, SynthesisInput, UndoOutcome};
 use crate::render::pages::changes::{ChangeEntryView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
-    BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage, revision_row,
+    BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage,
 };
 use crate::render::pages::threads::capitalized;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
@@ -77,20 +75,13 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
-    let result = synthesis::save(&state.pool, user, slug.clone(), input.clone()).await;
-    // A conflict shows the current text against the editor's, diffed off the executor.
-    let conflict_diff = match &result {
-        Ok((_, SaveOutcome::Conflict { current })) => {
-            let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
-            Some(compute::line_diff(current_md, input.body.clone()).await?)
-        }
-        _ => None,
-    };
+    // A conflict comes with the current text diffed against the editor's.
+    let result = synthesis::save_from_editor(&state.pool, user, slug.clone(), input.clone()).await;
     let form_input = input.clone();
     reshow_if_invalid(
         result,
         || editor(&visitor, &slug, &form_input),
-        |(thread, outcome)| match outcome {
+        |(thread, outcome, conflict_diff)| match outcome {
             SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
                 see_other(&format!("/threads/{}#synthesis", thread.slug))
             }
@@ -106,7 +97,7 @@ async fn save(
                     title: thread.title,
                     diff: conflict_diff.unwrap_or_default(),
                     current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
-                    current: current.as_ref().map(revision_row),
+                    current: current.as_ref().map(HistoryRow::from),
                     current_md,
                     yours: input.body,
                     summary: input.summary,
@@ -134,30 +125,17 @@ async fn history(
     notice: web::Query<MergedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (q, MergedQuery { merged, onto }) = (query.into_inner(), notice.into_inner());
-    let (thread, (rows, next)) =
-        history::thread_history(&state.pool, visitor.role(), slug.into_inner(), q.clone()).await?;
-    let can_moderate = visitor.role().is_some_and(roles::can_moderate);
-    let id = thread.thread_id();
+    let page = revisions::history_page(&state.pool, visitor.user.as_ref(), slug.into_inner(), q.clone()).await?;
+    let (thread, (rows, next)) = (page.thread, page.changes);
     let head_seq = thread.head_seq;
-    let (curators, head_author) = db::with_conn(&state.pool, move |c| {
-        let head_author = match head_seq {
-            0 => None,
-            seq => Some(crate::db::revisions::by_seq(c, id, seq)?.author),
-        };
-        Ok((threads::curators(c, id)?, head_author))
-    })
-    .await?;
-    let lock = thread.lock();
     let mut next_query = url_query(&q);
     next_query.push(("before", next.map(|n| n.to_string()).unwrap_or_default()));
     Ok(ok(&HistoryPage {
         chrome: Chrome::of(&visitor),
-        can_edit: access::may_edit(visitor.user.as_ref(), &curators, lock.is_some()),
-        locked: lock.map(|l| capitalized(&l.describe())),
-        // Not one's own latest edit: rolling back one's own rollback would restore the vandalism.
-        rollback_user: head_author
-            .filter(|author| can_moderate && visitor.user.as_ref().is_some_and(|u| &u.username != author)),
-        can_moderate,
+        can_edit: page.can_edit,
+        locked: thread.lock().map(|l| capitalized(&l.describe())),
+        rollback_user: page.rollback_user,
+        can_moderate: page.can_moderate,
         filters: Filters {
             kinds: kind_options(q.kind.as_deref()),
             user: q.user.clone().unwrap_or_default(),
@@ -193,45 +171,23 @@ fn with_default_comparison(mut rows: Vec<ChangeEntryView>) -> Vec<ChangeEntryVie
     rows
 }
 
-/// The filters of a changelog query as URL pairs (for "next page" links that keep them).
-pub fn url_query(q: &ChangeQuery) -> Vec<(&'static str, String)> {
-    let mut pairs = Vec::new();
-    for (name, value) in [("kind", &q.kind), ("user", &q.user), ("thread", &q.thread), ("unpatrolled", &q.unpatrolled)]
-    {
-        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-            pairs.push((name, v.clone()));
-        }
-    }
-    pairs
-}
-
-/// `a=1&b=2`, percent-encoded.
-pub fn encode(pairs: &[(&str, String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-        .finish()
-}
-
 async fn revision(
     state: web::Data<AppState>,
     visitor: Visitor,
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, seq) = path.into_inner();
-    let (thread, rev) = synthesis::revision(&state.pool, visitor.role(), slug, seq).await?;
-    let id = thread.thread_id();
-    let (curators, change) =
-        db::with_conn(&state.pool, move |c| Ok((threads::curators(c, id)?, changes::of_revision(c, id, seq)?))).await?;
-    let can_moderate = visitor.role().is_some_and(roles::can_moderate);
+    let page = revisions::revision_page(&state.pool, visitor.user.as_ref(), slug, seq).await?;
+    let (thread, rev) = (page.thread, page.revision);
     Ok(ok(&RevisionPage {
         chrome: Chrome::of(&visitor),
-        row: revision_row(&rev),
+        row: HistoryRow::from(&rev),
         html: rev.body_html,
         head_seq: thread.head_seq,
-        can_revert: access::may_edit(visitor.user.as_ref(), &curators, thread.lock().is_some()),
-        can_moderate,
-        change_id: change.id,
-        hidden_reason: if can_moderate { change.hidden_reason } else { String::new() },
+        can_revert: page.can_revert,
+        can_moderate: page.can_moderate,
+        change_id: page.change_id,
+        hidden_reason: page.hidden_reason,
         slug: thread.slug,
         title: thread.title,
     }))
@@ -243,7 +199,7 @@ async fn blame(
     slug: web::Path<String>,
     query: web::Query<RevQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (thread, seq, paragraphs) = synthesis::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
+    let (thread, seq, paragraphs) = revisions::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
     Ok(ok(&BlamePage {
         chrome: Chrome::of(&visitor),
         seq,
@@ -277,7 +233,7 @@ async fn diff(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let (thread, old, new, diff) =
-        synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
+        revisions::diff(&state.pool, visitor.role(), slug.into_inner(), q.from, q.to).await?;
     let side_by_side = q.view.as_deref() == Some("side");
     let view = if side_by_side { "&view=side" } else { "" };
     let slug = thread.slug.clone();
@@ -288,8 +244,8 @@ async fn diff(
         next_href: (new.meta.seq < thread.head_seq).then(|| step(new.meta.seq, new.meta.seq + 1)),
         view_base: format!("/threads/{slug}/diff?from={}&to={}", old.meta.seq, new.meta.seq),
         side_by_side,
-        from: HistoryRow::from(&old.listed()),
-        to: HistoryRow::from(&new.listed()),
+        from: HistoryRow::from(&old),
+        to: HistoryRow::from(&new),
         diff,
         slug: thread.slug,
         title: thread.title,
@@ -353,17 +309,4 @@ async fn rollback(
     let user = visitor.require_user()?;
     let (thread, outcome) = synthesis::rollback(&state.pool, user, slug.into_inner(), form.into_inner()).await?;
     after_restore(&thread.slug, outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_page_links_keep_the_filters_and_encode_them() {
-        let q = ChangeQuery { kind: Some("arc".into()), user: Some("a b&c".into()), ..Default::default() };
-        let mut pairs = url_query(&q);
-        pairs.push(("before", "42".into()));
-        assert_eq!(encode(&pairs), "kind=arc&user=a+b%26c&before=42");
-    }
 }

@@ -3,25 +3,20 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::synthesis::encode;
+use super::query::encode;
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::db::threads::{ThreadCursor, ThreadListQuery, ThreadSort};
-use crate::db::{self, threads};
 use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
-use crate::ops::cursor;
-use crate::ops::threads::ThreadInput;
-use crate::ops::{access, following};
+use crate::ops::indexes::{self, ThreadIndexQuery, ThreadListQuery, ThreadSort};
+use crate::ops::threads::{self as thread_ops, CuratorChange, ThreadInput};
+use crate::ops::{access, thread_page};
 use crate::render::pages::changes::KindOption;
-use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard, ThreadPage};
+use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
-
-/// Threads per index page.
-pub const PAGE_SIZE: i64 = 30;
 
 /// Registers the thread pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -33,44 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/edit").get(edit_form).post(update))
         .add(at("/threads/{slug}/curators").get(curators_page).post(add_curator))
         .add(at("/threads/{slug}/curators/remove").post(remove_curator));
-}
-
-/// `?status=&stance=&sort=&after=` on the thread index (HTML and JSON); empty means "any".
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ThreadIndexQuery {
-    pub status: Option<String>,
-    pub stance: Option<String>,
-    pub sort: Option<String>,
-    pub after: Option<String>,
-}
-
-/// A query value, or `None` when it is absent or blank (a form's "any" choice).
-pub fn given(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
-impl ThreadIndexQuery {
-    /// The validated query; an unknown status, stance or order, or a bad cursor, is a 400.
-    pub fn parse(&self) -> Result<ThreadListQuery, AppError> {
-        let status = given(self.status.as_deref())
-            .map(|s| Status::parse(s).ok_or_else(|| unknown("status", s, Status::ALL.iter().map(|v| v.as_str()))))
-            .transpose()?;
-        let stance = given(self.stance.as_deref())
-            .map(|s| Stance::parse(s).ok_or_else(|| unknown("stance", s, Stance::ALL.iter().map(|v| v.as_str()))))
-            .transpose()?;
-        let sort = given(self.sort.as_deref())
-            .map(|s| ThreadSort::parse(s).ok_or_else(|| unknown("sort", s, ThreadSort::ALL.iter().map(|v| v.as_str()))))
-            .transpose()?
-            .unwrap_or_default();
-        let after = given(self.after.as_deref()).map(|raw| cursor::decode_thread(raw, sort)).transpose()?;
-        Ok(ThreadListQuery { status, stance, sort, after })
-    }
-}
-
-/// "there is no status called "x"; use one of: active, dormant, resolved".
-pub fn unknown<'a>(what: &str, value: &str, allowed: impl Iterator<Item = &'a str>) -> AppError {
-    let allowed: Vec<&str> = allowed.collect();
-    AppError::BadRequest(format!("there is no {what} called \"{value}\"; use one of: {}", allowed.join(", ")))
 }
 
 /// The query string that keeps `q`'s filters, for links to other pages of the same list.
@@ -88,32 +45,20 @@ pub fn filter_pairs(q: &ThreadListQuery) -> Vec<(&'static str, String)> {
     pairs
 }
 
-/// One page of the thread index and the cursor of the next, if there is one.
-pub async fn index_page(
-    state: &AppState,
-    q: ThreadListQuery,
-) -> Result<(Vec<threads::ThreadRow>, Option<String>), AppError> {
-    let rows = db::with_conn(&state.pool, move |c| Ok(threads::list_page(c, &q, PAGE_SIZE + 1)?)).await?;
-    let (rows, next) = db::keyset_page(rows, PAGE_SIZE, |(t, key)| {
-        cursor::encode_thread(&ThreadCursor { key: key.clone(), id: t.id })
-    });
-    Ok((rows.into_iter().map(|(t, _)| t).collect(), next))
-}
-
 async fn index(
     state: web::Data<AppState>,
     visitor: Visitor,
     query: web::Query<ThreadIndexQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.parse()?;
-    let mut pairs = filter_pairs(&q);
+    let page = indexes::thread_index(&state.pool, &query).await?;
+    let q = &page.query;
+    let mut pairs = filter_pairs(q);
     let filtered = q.status.is_some() || q.stance.is_some();
     let (status, stance, sort) = (q.status, q.stance, q.sort);
-    let (rows, next) = index_page(&state, q).await?;
     Ok(ok(&HomePage {
         chrome: Chrome::of(&visitor),
-        threads: rows.iter().map(ThreadCard::from).collect(),
-        next_href: next.map(|n| {
+        threads: page.threads.iter().map(ThreadCard::from).collect(),
+        next_href: page.next.map(|n| {
             pairs.push(("after", n));
             format!("/?{}", encode(&pairs))
         }),
@@ -134,24 +79,10 @@ async fn index(
 }
 
 async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
-    let pages = state.clone().into_inner();
-    let user = visitor.user.clone();
-    // One connection for the shared page data and the reader's own state.
-    let (data, reader) = db::with_conn(&state.pool, move |c| {
-        let data = pages.thread_pages.load(c, &slug, crate::render::timeline::MAX_REVISIONS)?;
-        let reader = user.map(|u| following::reader_state(c, &u, &data)).transpose()?;
-        Ok((data, reader))
-    })
-    .await?;
-    let can_edit = access::may_edit(visitor.user.as_ref(), &data.curators, data.thread.lock().is_some());
-    let can_moderate = visitor.role().is_some_and(crate::domain::roles::can_moderate);
-    let page = ThreadPage::build(Chrome::of(&visitor), &data, can_edit, can_moderate);
-    Ok(ok(&match reader {
-        Some(state) => page.with_reader(state),
-        None => page,
-    }))
+    let chrome = Chrome::of(&visitor);
+    let page =
+        thread_page::page(&state.pool, &state.thread_pages, chrome, visitor.user.as_ref(), slug.into_inner()).await?;
+    Ok(ok(&page))
 }
 
 fn status_options() -> Vec<(&'static str, &'static str)> {
@@ -203,7 +134,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let input = form.into_inner();
-    let result = crate::ops::threads::create(&state.pool, user, input.clone()).await;
+    let result = thread_ops::create(&state.pool, user, input.clone()).await;
     reshow_if_invalid(
         result,
         || thread_form(&visitor, "/threads".into(), &input, true).cancel("/"),
@@ -216,17 +147,7 @@ async fn edit_form(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = visitor.require_user()?.clone();
-    let slug = slug.into_inner();
-    let thread = db::with_conn(&state.pool, move |c| access::editable_thread(c, &slug, &user)).await?;
-    let input = ThreadInput {
-        title: thread.title.clone(),
-        framing_question: thread.framing_question.clone(),
-        slug: None,
-        status: thread.status.clone(),
-        stance: thread.stance.clone(),
-        reason: String::new(),
-    };
+    let (thread, input) = thread_ops::edit_form(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
     let action = format!("/threads/{}/edit", thread.slug);
     Ok(ok(&thread_form(&visitor, action, &input, false).cancel(format!("/threads/{}", thread.slug))))
 }
@@ -239,7 +160,7 @@ async fn update(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
-    let result = crate::ops::threads::update(&state.pool, user, slug.clone(), input.clone()).await;
+    let result = thread_ops::update(&state.pool, user, slug.clone(), input.clone()).await;
     reshow_if_invalid(
         result,
         || thread_form(&visitor, format!("/threads/{slug}/edit"), &input, false).cancel(format!("/threads/{slug}")),
@@ -256,20 +177,14 @@ pub struct CuratorInput {
     pub reason: String,
 }
 
-async fn curators_view(
-    state: &AppState,
+/// The curators page for a thread and its curators, with an error message when a change was refused.
+fn curators_view(
     visitor: &Visitor,
-    slug: String,
+    thread: thread_ops::ThreadRow,
+    curators: Vec<String>,
     error: Option<String>,
-) -> Result<CuratorsPage, AppError> {
-    let user = visitor.require_user()?.clone();
-    let (thread, curators) = db::with_conn(&state.pool, move |c| {
-        let thread = access::editable_thread(c, &slug, &user)?;
-        let curators = threads::curators(c, thread.thread_id())?;
-        Ok((thread, curators))
-    })
-    .await?;
-    Ok(CuratorsPage { chrome: Chrome::of(visitor), slug: thread.slug, title: thread.title, curators, error })
+) -> CuratorsPage {
+    CuratorsPage { chrome: Chrome::of(visitor), slug: thread.slug, title: thread.title, curators, error }
 }
 
 async fn curators_page(
@@ -277,7 +192,8 @@ async fn curators_page(
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(ok(&curators_view(&state, &visitor, slug.into_inner(), None).await?))
+    let (thread, curators) = thread_ops::curators(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
+    Ok(ok(&curators_view(&visitor, thread, curators, None)))
 }
 
 async fn change_curator(
@@ -288,15 +204,12 @@ async fn change_curator(
     add: bool,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let result =
-        crate::ops::threads::set_curator(&state.pool, user, slug.clone(), input.username, add, input.reason).await;
-    match result {
-        Ok(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
-        Err(AppError::Invalid(message)) => {
-            let page = curators_view(&state, &visitor, slug, Some(message)).await?;
+    match thread_ops::change_curator(&state.pool, user, slug, input.username, add, input.reason).await? {
+        CuratorChange::Done(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
+        CuratorChange::Refused { message, thread, curators } => {
+            let page = curators_view(&visitor, thread, curators, Some(message));
             Ok(crate::render::pages::html_response(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(other) => Err(other),
     }
 }
 

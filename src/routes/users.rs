@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::synthesis::{encode, url_query};
+use super::query::{encode, url_query};
 use crate::auth::Visitor;
 use crate::domain::roles;
 use crate::error::AppError;

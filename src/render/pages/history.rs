@@ -4,14 +4,11 @@
 use askama::Template;
 
 use super::Chrome;
-use crate::db::revisions::{Revision, RevisionListed};
 use crate::domain::html::SafeHtml;
 use crate::domain::merge::ConflictRegion;
-use crate::ops::synthesis::BlamedParagraph;
 use crate::render::diff::LineDiff;
-use crate::render::format;
 
-/// A line of the history list.
+/// A line of the history list (built from a listed revision in `ops::revisions`).
 #[derive(Debug, Clone)]
 pub struct HistoryRow {
     pub seq: i32,
@@ -24,23 +21,6 @@ pub struct HistoryRow {
     pub reverted_to_seq: Option<i32>,
     pub minor: bool,
     pub hidden: bool,
-}
-
-impl From<&RevisionListed> for HistoryRow {
-    fn from(r: &RevisionListed) -> Self {
-        HistoryRow {
-            seq: r.meta.seq,
-            parent_seq: r.meta.parent_seq,
-            author: r.author.clone(),
-            at: format::timestamp(r.meta.created_at),
-            at_iso: format::iso_timestamp(r.meta.created_at),
-            summary: r.meta.summary.clone(),
-            body_len: r.meta.body_len,
-            reverted_to_seq: r.meta.reverted_to_seq,
-            minor: r.meta.minor,
-            hidden: r.hidden,
-        }
-    }
 }
 
 /// `/threads/{slug}/revisions/{seq}`.
@@ -115,12 +95,6 @@ pub struct BlamedRow {
     pub revision: HistoryRow,
 }
 
-impl From<&BlamedParagraph> for BlamedRow {
-    fn from(p: &BlamedParagraph) -> Self {
-        BlamedRow { text: p.text.clone(), revision: HistoryRow::from(&p.revision) }
-    }
-}
-
 /// 409: an undo that later revisions collide with, and where.
 #[derive(Template)]
 #[template(path = "history/undo_conflict.html")]
@@ -131,9 +105,4 @@ pub struct UndoConflictPage {
     pub seq: i32,
     pub head_seq: i32,
     pub regions: Vec<ConflictRegion>,
-}
-
-/// The revision page for `rev`.
-pub fn revision_row(rev: &Revision) -> HistoryRow {
-    HistoryRow::from(&rev.listed())
 }

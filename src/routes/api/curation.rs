@@ -5,12 +5,14 @@ use actix_web::{HttpResponse, web};
 
 use super::API;
 use super::inputs::Slug;
-use super::moderation_inputs::{AnswerBody, CuratorBody, ReasonBody};
-use super::moderation_views::{CuratorList, QuestionState};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::inputs::Text;
+use super::moderation_inputs::ReasonBody;
 use super::require_user;
 use super::views::ErrorBody;
 use crate::auth::{CurrentUser, Visitor};
-use crate::db::{self, threads::ThreadRow};
 use crate::error::ApiError;
 use crate::ops::sections;
 use crate::routes::table::{Routes, at};
@@ -95,9 +97,7 @@ async fn set_curator(
     add: bool,
     reason: String,
 ) -> Result<HttpResponse, ApiError> {
-    let thread: ThreadRow = crate::ops::threads::set_curator(&state.pool, user, slug, username, add, reason).await?;
-    let id = thread.thread_id();
-    let curators = db::with_conn(&state.pool, move |c| Ok(db::threads::curators(c, id)?)).await?;
+    let curators = crate::ops::threads::set_curator_listed(&state.pool, user, slug, username, add, reason).await?;
     Ok(HttpResponse::Ok().json(CuratorList { curators }))
 }
 
@@ -170,4 +170,40 @@ pub async fn reopen(
     let (slug, id) = path.into_inner();
     sections::set_answer(&state.pool, require_user(&visitor)?, slug, id, None, body.into_inner().reason.0).await?;
     Ok(HttpResponse::Ok().json(QuestionState { id, answered: false }))
+}
+
+/// A new curator, for `POST /api/v1/threads/{slug}/curators`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CuratorBody {
+    /// A curator, moderator or admin (a reader must be made a curator first).
+    pub username: Text,
+    /// Why; up to 300 characters, kept in the thread's changelog.
+    #[serde(default)]
+    pub reason: Text,
+}
+
+/// An answer, for `POST /api/v1/threads/{slug}/questions/{id}/answer`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    /// How the thread settled the question; required, up to 2000 characters.
+    pub answer: Text,
+    /// Why; up to 300 characters, kept in the thread's changelog.
+    #[serde(default)]
+    pub reason: Text,
+}
+
+/// 200 from adding or removing a curator: the thread's curators now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CuratorList {
+    pub curators: Vec<String>,
+}
+
+/// 200 from answering or reopening an open question.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionState {
+    /// The question's id.
+    pub id: i64,
+    pub answered: bool,
 }

@@ -7,10 +7,10 @@ use super::inputs::{EventBody, EventListParams, Slug};
 use super::require_user;
 use super::views::{ErrorBody, EventDetail, EventList, EventListed, EventSummary, ItemId, ThreadLink};
 use crate::auth::Visitor;
-use crate::db::{self, events};
 use crate::domain::ids::EventId;
 use crate::error::ApiError;
 use crate::ops::events as event_ops;
+use crate::ops::indexes;
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn list(state: web::Data<AppState>, query: web::Query<EventListParams>) -> Result<HttpResponse, ApiError> {
-    let page = crate::routes::events::index_page(&state, &query.into_inner().into()).await?;
+    let page = indexes::event_index(&state.pool, &query.into_inner().into()).await?;
     let events = page
         .events
         .iter()
@@ -70,8 +70,7 @@ pub async fn list(state: web::Data<AppState>, query: web::Query<EventListParams>
 )]
 pub async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = EventId(id.into_inner());
-    let (event, threads) =
-        db::with_conn(&state.pool, move |c| Ok((events::by_id(c, id)?, events::threads_of(c, id)?))).await?;
+    let (event, threads) = event_ops::detail(&state.pool, id).await?;
     Ok(HttpResponse::Ok().json(EventDetail {
         summary: EventSummary::from(&event),
         body_markdown: event.body_md,

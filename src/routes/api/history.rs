@@ -6,15 +6,18 @@ use actix_web::{HttpResponse, web};
 
 use super::API;
 use super::inputs::{SectionSegment, Slug};
-use super::moderation_inputs::{
-    ContributionsParams, ItemDiffParams, ItemHistoryParams, RecentChangesParams, ThreadChangesParams,
-};
-use super::moderation_views::{ChangeList, ItemDiffView};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
+use utoipa::{IntoParams, ToSchema};
+
+use super::moderation_views::{ChangeList, area_schema};
+use super::synthesis_views::{DiffLineView, diff_detail_schema};
 use super::threads::kind_of;
 use super::views::ErrorBody;
 use crate::auth::Visitor;
 use crate::error::ApiError;
-use crate::ops::history;
+use crate::ops::history::{self, ChangeQuery, ItemDiff, ItemDiffQuery};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -173,4 +176,141 @@ pub async fn item_diff(
     let kind = kind_of(&kind)?;
     let diff = history::item_diff(&state.pool, visitor.role(), slug, kind, id, query.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(ItemDiffView::from(diff)))
+}
+
+/// The `?kind=` filter: an area of a thread (anything else is a 400).
+pub struct KindName;
+
+impl utoipa::PartialSchema for KindName {
+    fn schema() -> RefOr<Schema> {
+        area_schema().into()
+    }
+}
+
+impl ToSchema for KindName {}
+
+/// `?kind=&user=&before=` on a thread's changes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThreadChangesParams {
+    /// Only changes to this part of the thread.
+    #[param(value_type = Option<KindName>, inline)]
+    pub kind: Option<String>,
+    /// Only changes by this user (an unknown name matches nothing).
+    pub user: Option<String>,
+    /// The `next_before` of the previous page.
+    pub before: Option<i64>,
+}
+
+impl From<ThreadChangesParams> for ChangeQuery {
+    fn from(p: ThreadChangesParams) -> Self {
+        ChangeQuery { kind: p.kind, user: p.user, thread: None, unpatrolled: None, before: p.before, after: None }
+    }
+}
+
+/// `?kind=&user=&thread=&unpatrolled=&before=` on recent changes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecentChangesParams {
+    /// Only changes to this part of a thread.
+    #[param(value_type = Option<KindName>, inline)]
+    pub kind: Option<String>,
+    /// Only changes by this user (an unknown name matches nothing).
+    pub user: Option<String>,
+    /// Only this thread's changes (its slug; an unknown one is a 404).
+    pub thread: Option<String>,
+    /// Only changes no moderator has patrolled yet (moderators only: anyone else gets 403).
+    pub unpatrolled: Option<bool>,
+    /// The `next_before` of the previous page.
+    pub before: Option<i64>,
+}
+
+impl From<RecentChangesParams> for ChangeQuery {
+    fn from(p: RecentChangesParams) -> Self {
+        ChangeQuery {
+            kind: p.kind,
+            user: p.user,
+            thread: p.thread,
+            unpatrolled: p.unpatrolled.map(|u| u.to_string()),
+            before: p.before,
+            after: None,
+        }
+    }
+}
+
+/// `?kind=&before=` on a user's contributions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContributionsParams {
+    /// Only changes to this part of a thread.
+    #[param(value_type = Option<KindName>, inline)]
+    pub kind: Option<String>,
+    /// The `next_before` of the previous page.
+    pub before: Option<i64>,
+}
+
+impl From<ContributionsParams> for ChangeQuery {
+    fn from(p: ContributionsParams) -> Self {
+        ChangeQuery { kind: p.kind, user: None, thread: None, unpatrolled: None, before: p.before, after: None }
+    }
+}
+
+/// `?before=` on an item's versions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemHistoryParams {
+    /// The `next_before` of the previous page.
+    pub before: Option<i64>,
+}
+
+/// `?from=&to=` or `?entry=` on an item's diff.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemDiffParams {
+    /// With `to`: the changelog entry whose result is the old text.
+    pub from: Option<i64>,
+    /// With `from`: the changelog entry whose result is the new text.
+    pub to: Option<i64>,
+    /// Instead of `from` and `to`: one entry, its text before and after.
+    pub entry: Option<i64>,
+}
+
+impl From<ItemDiffParams> for ItemDiffQuery {
+    fn from(p: ItemDiffParams) -> Self {
+        ItemDiffQuery { from: p.from, to: p.to, entry: p.entry }
+    }
+}
+
+/// The versions of a section item's body compared.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemDiffView {
+    /// The entry whose result is the old text (with `?entry=`, that entry: its text before).
+    pub from: i64,
+    /// The entry whose result is the new text.
+    pub to: i64,
+    /// The item, as the newer entry names it.
+    pub subject: String,
+    /// Lines added.
+    pub added: usize,
+    /// Lines removed.
+    pub removed: usize,
+    /// How much of the diff is shown: `words`, `lines` (too large to show word by word) or
+    /// `truncated` (only the beginning of the texts), as in a revision diff.
+    #[schema(schema_with = diff_detail_schema)]
+    pub detail: &'static str,
+    pub lines: Vec<DiffLineView>,
+}
+
+impl From<ItemDiff> for ItemDiffView {
+    fn from(d: ItemDiff) -> Self {
+        ItemDiffView {
+            from: d.from.id,
+            to: d.to.id,
+            subject: d.subject,
+            added: d.diff.added,
+            removed: d.diff.removed,
+            detail: d.diff.detail.as_str(),
+            lines: d.diff.lines.into_iter().map(DiffLineView::from).collect(),
+        }
+    }
 }

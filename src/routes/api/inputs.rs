@@ -15,8 +15,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::ops::events::EventInput;
+use crate::ops::indexes::{EventIndexQuery, ThreadIndexQuery, ThreadSort};
 use crate::ops::sections::{SectionInput, SectionKind};
-use crate::ops::synthesis::{RevertInput, SynthesisInput};
 use crate::ops::threads::ThreadInput;
 
 /// A string PostgreSQL can store. JSON allows `\u0000` but a `text` column does not, so a NUL
@@ -97,47 +97,6 @@ impl From<NewThread> for ThreadInput {
             stance: b.stance,
             reason: String::new(),
         }
-    }
-}
-
-/// A new text of the synthesis, for `POST /api/v1/threads/{slug}/synthesis`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SynthesisBody {
-    /// The revision the text was written on top of (`head_seq` when the editor opened; 0 when
-    /// there is none yet). A newer head makes the save a 409.
-    #[schema(minimum = 0)]
-    pub base_seq: i32,
-    /// Markdown, at most 200 KB.
-    pub body: Text,
-    /// What changed and why; up to 300 characters.
-    #[serde(default)]
-    pub summary: Text,
-    /// A typo fix or formatting change.
-    #[serde(default)]
-    pub minor: bool,
-}
-
-impl From<SynthesisBody> for SynthesisInput {
-    fn from(b: SynthesisBody) -> Self {
-        SynthesisInput { base_seq: b.base_seq, body: b.body.into(), summary: b.summary.into(), minor: b.minor }
-    }
-}
-
-/// A revert or an undo, for `POST /api/v1/threads/{slug}/revisions/{seq}/revert` and `.../undo`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RevertBody {
-    /// The head the caller saw; a newer head makes the revert or undo a 409.
-    pub base_seq: i32,
-    /// Why; becomes part of the new revision's summary (up to 300 characters).
-    #[serde(default)]
-    pub reason: Text,
-}
-
-impl From<RevertBody> for RevertInput {
-    fn from(b: RevertBody) -> Self {
-        RevertInput { base_seq: b.base_seq, reason: b.reason.into() }
     }
 }
 
@@ -267,23 +226,6 @@ pub struct AfterParam {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct BeforeParam {
-    /// The `next_before` of the previous page: revisions older than this seq.
-    pub before: Option<i32>,
-}
-
-/// `?from=&to=`: the two revisions to compare.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DiffParams {
-    /// The older revision's seq.
-    pub from: i32,
-    /// The newer revision's seq.
-    pub to: i32,
-}
-
 /// A list filter's value published as one of a fixed set (the domain's own list); anything
 /// else is a 400 with the allowed values.
 macro_rules! named_values {
@@ -315,7 +257,7 @@ named_values!(
 );
 named_values!(
     /// The `?sort=` order of the thread list.
-    ThreadSortName => super::views::one_of(crate::db::threads::ThreadSort::ALL.iter().map(|s| s.as_str()))
+    ThreadSortName => super::views::one_of(ThreadSort::ALL.iter().map(|s| s.as_str()))
 );
 
 /// `?status=&stance=&sort=&after=` on the thread list.
@@ -336,9 +278,9 @@ pub struct ThreadListParams {
     pub after: Option<String>,
 }
 
-impl From<ThreadListParams> for crate::routes::threads::ThreadIndexQuery {
+impl From<ThreadListParams> for ThreadIndexQuery {
     fn from(p: ThreadListParams) -> Self {
-        crate::routes::threads::ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after }
+        ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after }
     }
 }
 
@@ -359,13 +301,8 @@ pub struct EventListParams {
     pub after: Option<String>,
 }
 
-impl From<EventListParams> for crate::routes::events::EventIndexQuery {
+impl From<EventListParams> for EventIndexQuery {
     fn from(p: EventListParams) -> Self {
-        crate::routes::events::EventIndexQuery {
-            significance: p.significance,
-            year: p.year,
-            thread: p.thread,
-            after: p.after,
-        }
+        EventIndexQuery { significance: p.significance, year: p.year, thread: p.thread, after: p.after }
     }
 }

@@ -15,6 +15,8 @@ pub mod openapi;
 pub mod search;
 pub mod session;
 pub mod synthesis;
+pub mod synthesis_inputs;
+pub mod synthesis_views;
 pub mod threads;
 pub mod users;
 pub mod views;

@@ -1,5 +1,7 @@
-//! The JSON shapes of history and moderation: changelog entries, the moderation log, blame,
-//! undo conflicts, and the small answers of moderators' actions.
+//! The JSON shapes of the changelog and moderation: changelog entries (a thread's history,
+//! recent changes and the patrol queue list them), the moderation log, and the small answers of
+//! moderators' and admins' actions. The synthesis's shapes are in `synthesis_views`, the
+//! curation answers in `curation`, an item's diff in `history`.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -7,13 +9,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::Object;
 
-use super::views::{DiffLineView, RevisionSummary, SaveConflict, diff_detail_schema, one_of, role_schema};
-use crate::db::changes::ChangeListed;
-use crate::db::moderation::LogListed;
+use super::views::{one_of, role_schema};
 use crate::domain::history::{Area, ModAction};
-use crate::domain::merge::ConflictRegion;
-use crate::ops::history::ItemDiff;
-use crate::ops::synthesis::BlamedParagraph;
+use crate::ops::history::ChangeListed;
+use crate::ops::moderation::LogListed;
 
 /// The part of a thread a changelog entry is about (also the `kind` filter).
 pub fn area_schema() -> Object {
@@ -162,95 +161,6 @@ pub struct LogPage {
     pub next_before: Option<i64>,
 }
 
-/// The versions of a section item's body compared.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemDiffView {
-    /// The entry whose result is the old text (with `?entry=`, that entry: its text before).
-    pub from: i64,
-    /// The entry whose result is the new text.
-    pub to: i64,
-    /// The item, as the newer entry names it.
-    pub subject: String,
-    /// Lines added.
-    pub added: usize,
-    /// Lines removed.
-    pub removed: usize,
-    /// How much of the diff is shown: `words`, `lines` (too large to show word by word) or
-    /// `truncated` (only the beginning of the texts), as in a revision diff.
-    #[schema(schema_with = diff_detail_schema)]
-    pub detail: &'static str,
-    pub lines: Vec<DiffLineView>,
-}
-
-impl From<ItemDiff> for ItemDiffView {
-    fn from(d: ItemDiff) -> Self {
-        ItemDiffView {
-            from: d.from.id,
-            to: d.to.id,
-            subject: d.subject,
-            added: d.diff.added,
-            removed: d.diff.removed,
-            detail: d.diff.detail.as_str(),
-            lines: d.diff.lines.into_iter().map(DiffLineView::from).collect(),
-        }
-    }
-}
-
-/// Who last changed each paragraph of a revision of the synthesis.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BlameView {
-    /// The revision shown (0: the thread has no synthesis yet, and no paragraphs).
-    pub seq: i32,
-    pub paragraphs: Vec<BlamedParagraphView>,
-}
-
-/// A paragraph and the revision that last changed it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BlamedParagraphView {
-    pub text: String,
-    pub revision: RevisionSummary,
-}
-
-impl From<&BlamedParagraph> for BlamedParagraphView {
-    fn from(p: &BlamedParagraph) -> Self {
-        BlamedParagraphView { text: p.text.clone(), revision: RevisionSummary::from(&p.revision) }
-    }
-}
-
-/// 409 from an undo: later revisions changed the same paragraphs (`regions`), or someone
-/// saved since `base_seq` (`current`). Nothing was stored either way.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum UndoRefused {
-    Overlaps(UndoConflict),
-    Stale(SaveConflict),
-}
-
-/// Later revisions changed what the undone revision changed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UndoConflict {
-    pub error: String,
-    /// Where the two collide.
-    pub regions: Vec<ConflictRegionView>,
-}
-
-/// A region the undo and a later revision both changed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConflictRegionView {
-    /// The text as the undone revision left it.
-    pub ancestor: String,
-    /// The text as the current revision has it.
-    pub ours: String,
-    /// The text as it was before the undone revision (what the undo would put back).
-    pub theirs: String,
-}
-
-impl From<ConflictRegion> for ConflictRegionView {
-    fn from(r: ConflictRegion) -> Self {
-        ConflictRegionView { ancestor: r.ancestor, ours: r.ours, theirs: r.theirs }
-    }
-}
-
 /// 200 from a patrol.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Patrolled {
@@ -290,18 +200,4 @@ pub struct SuspensionState {
     /// The user's id.
     pub id: i64,
     pub suspended: bool,
-}
-
-/// 200 from adding or removing a curator: the thread's curators now.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CuratorList {
-    pub curators: Vec<String>,
-}
-
-/// 200 from answering or reopening an open question.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QuestionState {
-    /// The question's id.
-    pub id: i64,
-    pub answered: bool,
 }

@@ -4,17 +4,18 @@
 use actix_web::{HttpResponse, web};
 
 use super::API;
-use super::inputs::{BeforeParam, DiffParams, RevertBody, Slug, SynthesisBody};
-use super::moderation_inputs::{RevParam, RollbackBody};
-use super::moderation_views::{BlameView, BlamedParagraphView, ConflictRegionView, UndoConflict, UndoRefused};
+use super::inputs::Slug;
 use super::require_user;
-use super::views::{
-    DiffView, ErrorBody, RevisionDetail, RevisionList, RevisionSummary, SaveConflict, Saved, Unchanged,
+use super::synthesis_inputs::{BeforeParam, DiffParams, RevParam, RevertBody, RollbackBody, SynthesisBody};
+use super::synthesis_views::{
+    BlameView, BlamedParagraphView, ConflictRegionView, DiffView, RevisionDetail, RevisionList, RevisionSummary,
+    SaveConflict, Saved, Unchanged, UndoConflict, UndoRefused,
 };
+use super::views::ErrorBody;
 use crate::auth::Visitor;
-use crate::db::revisions::{Revision, SaveOutcome};
 use crate::error::{ApiError, AppError};
-use crate::ops::synthesis::{self, UndoOutcome};
+use crate::ops::revisions::{self, Revision};
+use crate::ops::synthesis::{self, SaveOutcome, UndoOutcome};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -115,7 +116,7 @@ pub async fn revisions(
     query: web::Query<BeforeParam>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, rows, next_before) =
-        synthesis::history(&state.pool, visitor.role(), slug.into_inner(), query.before).await?;
+        revisions::history(&state.pool, visitor.role(), slug.into_inner(), query.before).await?;
     Ok(HttpResponse::Ok()
         .json(RevisionList { revisions: rows.iter().map(RevisionSummary::from).collect(), next_before }))
 }
@@ -143,7 +144,7 @@ pub async fn revision(
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, seq) = path.into_inner();
-    let (_, rev) = synthesis::revision(&state.pool, visitor.role(), slug, seq).await?;
+    let (_, rev) = revisions::revision(&state.pool, visitor.role(), slug, seq).await?;
     Ok(HttpResponse::Ok().json(RevisionDetail::from(rev)))
 }
 
@@ -208,7 +209,7 @@ pub async fn diff(
     query: web::Query<DiffParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, old, new, diff) =
-        synthesis::diff(&state.pool, visitor.role(), slug.into_inner(), query.from, query.to).await?;
+        revisions::diff(&state.pool, visitor.role(), slug.into_inner(), query.from, query.to).await?;
     Ok(HttpResponse::Ok().json(DiffView::new(old.meta.seq, new.meta.seq, diff)))
 }
 
@@ -328,7 +329,7 @@ pub async fn blame(
     slug: web::Path<String>,
     query: web::Query<RevParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, seq, paragraphs) = synthesis::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
+    let (_, seq, paragraphs) = revisions::blame(&state.pool, visitor.role(), slug.into_inner(), query.rev).await?;
     Ok(HttpResponse::Ok()
         .json(BlameView { seq, paragraphs: paragraphs.iter().map(BlamedParagraphView::from).collect() }))
 }

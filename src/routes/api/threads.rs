@@ -7,9 +7,9 @@ use super::inputs::{NewThread, SectionItemBody, SectionSegment, Slug, ThreadList
 use super::require_user;
 use super::views::{ErrorBody, ItemId, ThreadDetail, ThreadList, ThreadSummary};
 use crate::auth::Visitor;
-use crate::db;
 use crate::error::{ApiError, AppError};
 use crate::ops::sections::{self, SectionKind};
+use crate::ops::{indexes, thread_page};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -38,9 +38,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn list(state: web::Data<AppState>, query: web::Query<ThreadListParams>) -> Result<HttpResponse, ApiError> {
-    let q = crate::routes::threads::ThreadIndexQuery::from(query.into_inner()).parse()?;
-    let (rows, next_cursor) = crate::routes::threads::index_page(&state, q).await?;
-    Ok(HttpResponse::Ok().json(ThreadList { threads: rows.iter().map(ThreadSummary::from).collect(), next_cursor }))
+    let page = indexes::thread_index(&state.pool, &query.into_inner().into()).await?;
+    let threads = page.threads.iter().map(ThreadSummary::from).collect();
+    Ok(HttpResponse::Ok().json(ThreadList { threads, next_cursor: page.next }))
 }
 
 /// Start a thread
@@ -90,12 +90,7 @@ pub async fn create(
     )
 )]
 pub async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
-    crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
-    let pages = state.clone().into_inner();
-    let data =
-        db::with_conn(&state.pool, move |c| pages.thread_pages.load(c, &slug, crate::render::timeline::MAX_REVISIONS))
-            .await?;
+    let data = thread_page::data(&state.pool, &state.thread_pages, slug.into_inner()).await?;
     Ok(HttpResponse::Ok().json(ThreadDetail::from(&*data)))
 }
 

@@ -4,20 +4,22 @@
 //! Three lanes share one time axis: the arc's periods as bands behind the events, the events
 //! as circles sized by significance, and the synthesis revisions as ticks below them.
 //!
-//! **Period dates.** A period's range is read from its label: the 4-digit years in it ("2023",
-//! "2024–2025"), each narrowed by the word before it — a month ("March 2024", "Mar 2024"), a
-//! quarter ("Q3 2024"), a half ("H1 2024"), or "early" (Jan–Apr), "mid" (May–Aug), "late"
-//! (Sep–Dec). The range runs from the start of the first to the end of the last. A label with no
-//! year ("The DeepSeek moment") is placed by its order in the arc: from the end of the previous
-//! dated period (or the start of the picture) to the start of the next one (or the end of the
-//! picture); when no period has a date, the periods share the time of the events and revisions
-//! equally, in order. Such bands are marked approximate (dashed, and said so in their text), and
-//! one that would have no width is left out of the picture (it is still in the arc below).
+//! Where things fall on the time axis (period dates read from labels, the date-to-x scale) is in
+//! `layout`; how event labels and band headers fit is in `labels`; this module draws: bands,
+//! marks, ticks, the axis and the words.
+
+mod labels;
+mod layout;
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::domain::thread::Significance;
 use crate::render::format;
+
+use labels::place_labels;
+pub use labels::{band_text, shortened, text_width};
+pub use layout::{Scale, label_range};
+use layout::{jan1, period_ranges, round};
 
 /// The viewBox width. With `.timeline-svg { min-width: 560px }` in the stylesheet, 13-unit text
 /// is never drawn below 11.4 CSS px (a narrow screen scrolls the picture sideways instead).
@@ -57,7 +59,7 @@ pub const MAX_REVISIONS: usize = 500;
 
 /// A period of the arc, as the page lists it.
 #[derive(Debug, Clone)]
-pub struct PeriodInput {
+pub struct TimelinePeriod {
     pub id: i64,
     pub label: String,
     pub title: String,
@@ -65,7 +67,7 @@ pub struct PeriodInput {
 
 /// An event of the thread.
 #[derive(Debug, Clone)]
-pub struct EventInput {
+pub struct TimelineEvent {
     pub id: i64,
     pub date: NaiveDate,
     pub title: String,
@@ -74,7 +76,7 @@ pub struct EventInput {
 
 /// A revision of the synthesis (no body).
 #[derive(Debug, Clone)]
-pub struct RevisionInput {
+pub struct TimelineRevision {
     pub seq: i32,
     pub date: NaiveDate,
     pub minor: bool,
@@ -183,204 +185,12 @@ pub struct Timeline {
     pub summary: String,
 }
 
-/// A linear map from days to viewBox x.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scale {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-}
-
-impl Scale {
-    /// The x of a date (the start of its day), rounded to a tenth of a unit.
-    pub fn x(&self, date: NaiveDate) -> f64 {
-        let span = (self.end - self.start).num_days().max(1) as f64;
-        let days = (date - self.start).num_days() as f64;
-        round(LEFT + (RIGHT - LEFT) * days / span)
-    }
-}
-
-fn round(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
-fn jan1(year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, 1, 1)
-}
-
-fn month_start(year: i32, month: u32) -> Option<NaiveDate> {
-    if month > 12 { jan1(year + 1) } else { NaiveDate::from_ymd_opt(year, month, 1) }
-}
-
-/// The months (first, one past the last) a qualifier word selects within its year.
-fn qualified_months(word: &str) -> Option<(u32, u32)> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let w = word.to_lowercase();
-    // "March", "Mar" and "Sept" name a month.
-    let month = MONTHS
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september"));
-    if let Some(i) = month {
-        let m = i as u32 + 1;
-        return Some((m, m + 1));
-    }
-    match w.as_str() {
-        "q1" => Some((1, 4)),
-        "q2" => Some((4, 7)),
-        "q3" => Some((7, 10)),
-        "q4" => Some((10, 13)),
-        "h1" => Some((1, 7)),
-        "h2" => Some((7, 13)),
-        "early" => Some((1, 5)),
-        "mid" | "middle" => Some((5, 9)),
-        "late" => Some((9, 13)),
-        _ => None,
-    }
-}
-
-/// The dates a period label names: [start, end). `None` when it names no year.
-pub fn label_range(label: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let words: Vec<&str> = label.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let mut ranges = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        let is_year = word.len() == 4 && word.chars().all(|c| c.is_ascii_digit());
-        let Some(year) = is_year.then(|| word.parse::<i32>().ok()).flatten().filter(|y| *y >= 1) else {
-            continue;
-        };
-        let months = i.checked_sub(1).and_then(|p| qualified_months(words[p])).unwrap_or((1, 13));
-        ranges.push((month_start(year, months.0)?, month_start(year, months.1)?));
-    }
-    let start = ranges.iter().map(|r| r.0).min()?;
-    let end = ranges.iter().map(|r| r.1).max()?;
-    Some((start, end))
-}
-
-/// The [start, end) of each period, `None` for one that gets no width; and whether each is
-/// approximate. `domain` is the time of everything else in the picture.
-fn period_ranges(
-    periods: &[PeriodInput],
-    domain: Option<(NaiveDate, NaiveDate)>,
-) -> Vec<(Option<(NaiveDate, NaiveDate)>, bool)> {
-    let parsed: Vec<Option<(NaiveDate, NaiveDate)>> = periods.iter().map(|p| label_range(&p.label)).collect();
-    let dated: Vec<(NaiveDate, NaiveDate)> = parsed.iter().flatten().copied().collect();
-    let first = dated.iter().map(|r| r.0).chain(domain.map(|d| d.0)).min();
-    let last = dated.iter().map(|r| r.1).chain(domain.map(|d| d.1)).max();
-    let (Some(first), Some(last)) = (first, last) else {
-        return parsed.iter().map(|_| (None, true)).collect();
-    };
-    if dated.is_empty() {
-        // No period has a date: they share the picture's time equally, in order.
-        let n = periods.len().max(1) as i64;
-        let days = (last - first).num_days();
-        return (0..periods.len() as i64)
-            .map(|i| {
-                let start = first + chrono::Duration::days(days * i / n);
-                let end = first + chrono::Duration::days(days * (i + 1) / n);
-                ((start < end).then_some((start, end)), true)
-            })
-            .collect();
-    }
-    parsed
-        .iter()
-        .enumerate()
-        .map(|(i, range)| match range {
-            Some(r) => (Some(*r), false),
-            None => {
-                let start = parsed[..i].iter().rev().flatten().next().map_or(first, |r| r.1);
-                let end = parsed[i + 1..].iter().flatten().next().map_or(last, |r| r.0);
-                ((start < end).then_some((start, end)), true)
-            }
-        })
-        .collect()
-}
-
-/// The estimated width of a text in viewBox units.
-pub fn text_width(text: &str) -> f64 {
-    text.chars().count() as f64 * FONT * GLYPH
-}
-
-/// `text`, shortened to `LABEL_CHARS` characters with "…".
-pub fn shortened(text: &str) -> String {
-    if text.chars().count() <= LABEL_CHARS {
-        return text.to_owned();
-    }
-    let kept: String = text.chars().take(LABEL_CHARS - 1).collect();
-    format!("{}…", kept.trim_end())
-}
-
-/// The band header that fits `room`: "label · title", shortened with "…" while a few words of
-/// the title still show, else the label alone, else nothing.
-pub fn band_text(full: &str, label: &str, room: f64) -> Option<String> {
-    if text_width(full) <= room {
-        return Some(full.to_owned());
-    }
-    let fits = (room / (FONT * GLYPH)).floor() as usize;
-    if fits >= label.chars().count() + 8 {
-        let kept: String = full.chars().take(fits - 1).collect();
-        return Some(format!("{}…", kept.trim_end()));
-    }
-    (text_width(label) <= room).then(|| label.to_owned())
-}
-
 /// The size of an event's circle.
 pub fn radius(significance: Significance) -> f64 {
     match significance {
         Significance::Landmark => 9.0,
         Significance::Major => 6.0,
         Significance::Notable => 3.5,
-    }
-}
-
-/// Places labels greedily: landmarks first, then major events, each in date order, at the
-/// lowest row (and, within a row, to the right of the mark before to its left) where its box
-/// overlaps no placed label. A leader may pass behind a higher label: the template draws every
-/// leader first and the labels with a halo of the background over them. Labels that fit nowhere
-/// are left out; the mark still names its event in its text alternative and in the list under
-/// the picture.
-fn place_labels(marks: &mut [Mark], sources: &[EventInput]) {
-    let mut order: Vec<usize> =
-        (0..marks.len()).filter(|&i| sources[i].significance != Significance::Notable).collect();
-    order.sort_by_key(|&i| (sources[i].significance != Significance::Landmark, sources[i].date, sources[i].id));
-    // Per row, the [from, to) spans taken.
-    let mut rows: Vec<Vec<(f64, f64)>> = vec![Vec::new(); LABEL_ROWS];
-    let clear =
-        |spans: &[(f64, f64)], a: f64, b: f64| spans.iter().all(|&(s, e)| b + LABEL_GAP <= s || a >= e + LABEL_GAP);
-    for i in order {
-        let text = shortened(&sources[i].title);
-        let width = text_width(&text);
-        let x = marks[i].cx;
-        let sides = [(x - 4.0, x - 4.0 + width, "start"), (x + 4.0 - width, x + 4.0, "end")];
-        let spot = (0..LABEL_ROWS).find_map(|row| {
-            sides
-                .iter()
-                .copied()
-                // Labels may use the margins, not beyond the picture.
-                .find(|&(from, to, _)| from >= 2.0 && to <= WIDTH - 2.0 && clear(&rows[row], from, to))
-                .map(|side| (row, side))
-        });
-        let Some((row, (from, to, anchor))) = spot else { continue };
-        rows[row].push((from, to));
-        let y = EVENT_Y - 16.0 - ROW_HEIGHT * row as f64;
-        marks[i].label = Some(MarkLabel {
-            text,
-            x: round(if anchor == "start" { from } else { to }),
-            y,
-            anchor,
-            leader_top: y + 4.0,
-            leader_bottom: EVENT_Y - marks[i].r,
-        });
     }
 }
 
@@ -414,7 +224,7 @@ fn days(n: i64) -> String {
 /// The sentence about when the synthesis was last revised, next to the latest landmark (or,
 /// without landmarks, the latest event). The last revision that is not a minor edit counts
 /// (a typo fix does not revise the synthesis), unless all are minor.
-pub fn caption(events: &[EventInput], revisions: &[RevisionInput]) -> Option<String> {
+pub fn caption(events: &[TimelineEvent], revisions: &[TimelineRevision]) -> Option<String> {
     let last = revisions
         .iter()
         .filter(|r| !r.minor)
@@ -441,7 +251,7 @@ pub fn caption(events: &[EventInput], revisions: &[RevisionInput]) -> Option<Str
 
 /// The picture, or `None` when there is nothing to draw (no events, no revisions, and no
 /// period with a date).
-pub fn build(periods: &[PeriodInput], events: &[EventInput], revisions: &[RevisionInput]) -> Option<Timeline> {
+pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[TimelineRevision]) -> Option<Timeline> {
     let point_dates = events.iter().map(|e| e.date).chain(revisions.iter().map(|r| r.date));
     let points = point_dates.clone().min().zip(point_dates.max()).map(|(a, b)| (a, b.succ_opt().unwrap_or(b)));
     let ranges = period_ranges(periods, points);
@@ -506,7 +316,7 @@ pub fn build(periods: &[PeriodInput], events: &[EventInput], revisions: &[Revisi
         .collect();
     place_labels(&mut marks, events);
 
-    let mut newest: Vec<&RevisionInput> = revisions.iter().collect();
+    let mut newest: Vec<&TimelineRevision> = revisions.iter().collect();
     newest.sort_by_key(|r| r.seq);
     let omitted = newest.len().saturating_sub(MAX_REVISIONS);
     let drawn: Vec<Tick> = newest[omitted..]
@@ -573,38 +383,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn event(id: i64, date: NaiveDate, title: &str, significance: Significance) -> EventInput {
-        EventInput { id, date, title: title.to_owned(), significance }
+    fn event(id: i64, date: NaiveDate, title: &str, significance: Significance) -> TimelineEvent {
+        TimelineEvent { id, date, title: title.to_owned(), significance }
     }
 
-    fn period(id: i64, label: &str) -> PeriodInput {
-        PeriodInput { id, label: label.to_owned(), title: format!("Title {id}") }
+    fn period(id: i64, label: &str) -> TimelinePeriod {
+        TimelinePeriod { id, label: label.to_owned(), title: format!("Title {id}") }
     }
 
-    fn revision(seq: i32, date: NaiveDate) -> RevisionInput {
-        RevisionInput { seq, date, minor: false }
-    }
-
-    #[test]
-    fn labels_name_years_ranges_and_parts_of_years() {
-        assert_eq!(label_range("2023"), Some((d(2023, 1, 1), d(2024, 1, 1))));
-        assert_eq!(label_range("2024–2025"), Some((d(2024, 1, 1), d(2026, 1, 1))));
-        assert_eq!(label_range("Early 2024"), Some((d(2024, 1, 1), d(2024, 5, 1))));
-        assert_eq!(label_range("Late 2023 - Early 2024"), Some((d(2023, 9, 1), d(2024, 5, 1))));
-        assert_eq!(label_range("Q4 2024"), Some((d(2024, 10, 1), d(2025, 1, 1))));
-        assert_eq!(label_range("March 2025"), Some((d(2025, 3, 1), d(2025, 4, 1))));
-        assert_eq!(label_range("Dec 2025"), Some((d(2025, 12, 1), d(2026, 1, 1))));
-        assert_eq!(label_range("The DeepSeek moment"), None);
-        assert_eq!(label_range("GPT-4 and 12345 tokens"), None, "only 4-digit years count");
-    }
-
-    #[test]
-    fn the_scale_maps_the_range_onto_the_plot() {
-        let s = Scale { start: d(2023, 1, 1), end: d(2025, 1, 1) };
-        assert_eq!(s.x(d(2023, 1, 1)), LEFT);
-        assert_eq!(s.x(d(2025, 1, 1)), RIGHT);
-        let mid = s.x(d(2024, 1, 1));
-        assert!((mid - (LEFT + RIGHT) / 2.0).abs() < 1.0, "{mid}");
+    fn revision(seq: i32, date: NaiveDate) -> TimelineRevision {
+        TimelineRevision { seq, date, minor: false }
     }
 
     #[test]
@@ -653,7 +441,7 @@ mod tests {
     #[test]
     fn labels_never_overlap_and_landmarks_come_first() {
         // Ten events a day apart: their labels cannot share a row.
-        let mut events: Vec<EventInput> = (0..10)
+        let mut events: Vec<TimelineEvent> = (0..10)
             .map(|i| event(i, d(2024, 3, 1 + i as u32), &format!("Major event number {i}"), Significance::Major))
             .collect();
         events.push(event(99, d(2024, 3, 20), "The landmark that matters", Significance::Landmark));
@@ -721,7 +509,7 @@ mod tests {
             caption(&events, &stale).unwrap(),
             "The synthesis was last revised on Feb 26, 2026, 1 day before the latest landmark, “DeepSeek R2” (Feb 27, 2026)."
         );
-        let minor_after = [revision(1, d(2026, 2, 27)), RevisionInput { seq: 2, date: d(2026, 3, 20), minor: true }];
+        let minor_after = [revision(1, d(2026, 2, 27)), TimelineRevision { seq: 2, date: d(2026, 3, 20), minor: true }];
         assert!(
             caption(&events, &minor_after).unwrap().contains("on Feb 27, 2026, the day of"),
             "minor edits do not count"
@@ -734,7 +522,7 @@ mod tests {
 
     #[test]
     fn revisions_are_ticks_on_their_own_lane() {
-        let revisions = [revision(1, d(2024, 2, 1)), RevisionInput { seq: 2, date: d(2024, 8, 1), minor: true }];
+        let revisions = [revision(1, d(2024, 2, 1)), TimelineRevision { seq: 2, date: d(2024, 8, 1), minor: true }];
         let t = build(&[], &[], &revisions).unwrap();
         assert_eq!(t.revisions.len(), 2);
         assert!(t.revisions.iter().all(|r| r.top < REVISION_Y && r.bottom > REVISION_Y && r.top > EVENT_Y));

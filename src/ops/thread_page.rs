@@ -1,0 +1,218 @@
+//! The thread page: its shared data (from the in-memory cache), the reader's own state, and the
+//! page built from them. Also how a thread row and an event row become the cards lists show.
+//!
+//! The cache keeps the page *data* (rows with their already sanitized HTML), not the built page:
+//! the page differs per viewer (edit rights, a lock that may expire between two views, the
+//! reader's "since you last read"), and building it from the data only copies strings and lays
+//! out the timeline — no query and no Markdown — so converting on each view stays cheap.
+
+use std::sync::Arc;
+
+use diesel::PgConnection;
+
+use super::following::{self, ReaderState};
+use super::{access, indexes};
+use crate::auth::CurrentUser;
+use crate::db::{self, PgPool};
+use crate::domain::html::SafeHtml;
+use crate::domain::roles;
+use crate::error::AppError;
+use crate::render::format;
+use crate::render::pages::Chrome;
+use crate::render::pages::threads::{
+    EventItem, ItemView, QuestionView, ReaderView, SinceView, SynthesisView, ThreadCard, ThreadPage, capitalized,
+};
+use crate::render::timeline::{self, Timeline};
+
+pub use crate::db::thread_page::{ThreadPageCache, ThreadPageData};
+
+/// The page data of `slug` (a malformed slug is a 404 without a query).
+pub fn data_in(conn: &mut PgConnection, pages: &ThreadPageCache, slug: &str) -> Result<Arc<ThreadPageData>, AppError> {
+    crate::domain::validate::slug(slug).map_err(|_| AppError::NotFound)?;
+    pages.load(conn, slug, crate::render::timeline::MAX_REVISIONS)
+}
+
+/// The page data of `slug`, as the JSON API returns it.
+pub async fn data(pool: &PgPool, pages: &ThreadPageCache, slug: String) -> Result<Arc<ThreadPageData>, AppError> {
+    crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
+    let pages = pages.clone();
+    db::with_conn(pool, move |c| data_in(c, &pages, &slug)).await
+}
+
+/// The page data and, for a signed-in reader, their own state (a first visit records what they
+/// see as read), on one connection.
+pub fn page_in(
+    conn: &mut PgConnection,
+    pages: &ThreadPageCache,
+    slug: &str,
+    user: Option<&CurrentUser>,
+) -> Result<(Arc<ThreadPageData>, Option<ReaderState>), AppError> {
+    let data = data_in(conn, pages, slug)?;
+    let reader = user.map(|u| following::reader_state(conn, u, &data)).transpose()?;
+    Ok((data, reader))
+}
+
+/// `/threads/{slug}` for `user` (anonymous when `None`).
+pub async fn page(
+    pool: &PgPool,
+    pages: &ThreadPageCache,
+    chrome: Chrome,
+    user: Option<&CurrentUser>,
+    slug: String,
+) -> Result<ThreadPage, AppError> {
+    crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
+    let (pages, reader) = (pages.clone(), user.cloned());
+    let (data, state) = db::with_conn(pool, move |c| page_in(c, &pages, &slug, reader.as_ref())).await?;
+    let can_edit = access::may_edit(user, &data.curators, data.thread.lock().is_some());
+    let can_moderate = user.is_some_and(|u| roles::can_moderate(u.role));
+    let page = build(chrome, &data, can_edit, can_moderate);
+    Ok(match state {
+        Some(state) => with_reader(page, state),
+        None => page,
+    })
+}
+
+impl From<&indexes::ThreadRow> for ThreadCard {
+    fn from(t: &indexes::ThreadRow) -> Self {
+        ThreadCard {
+            slug: t.slug.clone(),
+            title: t.title.clone(),
+            framing_question: t.framing_question.clone(),
+            status: t.status().as_str(),
+            status_label: t.status().label(),
+            stance: t.stance().as_str(),
+            stance_label: t.stance().label(),
+            updated: format::day(t.updated_at),
+            updated_iso: format::iso_date(t.updated_at),
+        }
+    }
+}
+
+impl From<&indexes::EventRow> for EventItem {
+    fn from(e: &indexes::EventRow) -> Self {
+        EventItem {
+            id: e.id,
+            title: e.title.clone(),
+            significance: e.significance().as_str(),
+            significance_label: e.significance().label(),
+            date: format::event_date(e.occurred_on),
+            date_iso: e.occurred_on.to_string(),
+        }
+    }
+}
+
+/// Builds the page from the loaded data (no Markdown here: bodies were rendered at save). Public
+/// so the thread page benchmark times exactly what a view does.
+pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate: bool) -> ThreadPage {
+    let t = &data.thread;
+    let card = ThreadCard::from(t);
+    let item = |id: i64, heading: String, html: &str, proponents: Vec<String>| ItemView {
+        id,
+        heading,
+        html: SafeHtml::from_stored(html.to_owned()),
+        proponents,
+    };
+    ThreadPage {
+        chrome,
+        slug: card.slug,
+        title: card.title,
+        framing_question: card.framing_question,
+        status: card.status,
+        status_label: card.status_label,
+        stance: card.stance,
+        stance_label: card.stance_label,
+        curators: data.curators.clone(),
+        since: format::month_year(t.created_at),
+        since_iso: format::iso_date(t.created_at),
+        updated: card.updated,
+        updated_iso: card.updated_iso,
+        synthesis: data.synthesis.as_ref().map(|r| SynthesisView {
+            seq: r.meta.seq,
+            author: r.author.clone(),
+            updated_iso: format::iso_date(r.meta.created_at),
+            html: r.body_html.clone(),
+        }),
+        arc: data
+            .arc
+            .iter()
+            .map(|p| item(p.id, format!("{}: {}", p.label, p.title), &p.body_html, Vec::new()))
+            .collect(),
+        interpretations: data
+            .interpretations
+            .iter()
+            .map(|i| item(i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone()))
+            .collect(),
+        questions: questions(data, false),
+        answered: questions(data, true),
+        events: data.events.iter().map(EventItem::from).collect(),
+        controversies: data
+            .controversies
+            .iter()
+            .map(|c| item(c.id, c.title.clone(), &c.body_html, Vec::new()))
+            .collect(),
+        can_edit,
+        // Decided per view, not cached: a lock can expire between two views.
+        locked: t.lock().map(|l| capitalized(&l.describe())),
+        can_moderate,
+        reader: None,
+        timeline: timeline_of(data),
+    }
+}
+
+/// Adds the signed-in reader's state; paragraphs changed since their last visit are marked in
+/// the synthesis.
+fn with_reader(mut page: ThreadPage, state: ReaderState) -> ThreadPage {
+    let since = state.since.map(|since| {
+        let marked = since.marked_synthesis.is_some();
+        if let (Some(view), Some(html)) = (page.synthesis.as_mut(), since.marked_synthesis) {
+            view.html = html;
+        }
+        let at_least = if since.at_least { "At least: " } else { "" };
+        SinceView {
+            read_on: format::day(since.read_at),
+            read_iso: format::iso_timestamp(since.read_at),
+            summary: format!("{at_least}{}", capitalized(&since.summary)),
+            diff_href: since.diff.map(|(from, to)| format!("/threads/{}/diff?from={from}&to={to}", page.slug)),
+            marked,
+        }
+    });
+    page.reader = Some(ReaderView { following: state.following, since });
+    page
+}
+
+/// The timeline of the thread's periods, events and synthesis revisions.
+fn timeline_of(data: &ThreadPageData) -> Option<Timeline> {
+    let periods: Vec<timeline::TimelinePeriod> = data
+        .arc
+        .iter()
+        .map(|p| timeline::TimelinePeriod { id: p.id, label: p.label.clone(), title: p.title.clone() })
+        .collect();
+    let events: Vec<timeline::TimelineEvent> = data
+        .events
+        .iter()
+        .map(|e| timeline::TimelineEvent {
+            id: e.id,
+            date: e.occurred_on,
+            title: e.title.clone(),
+            significance: e.significance(),
+        })
+        .collect();
+    let revisions: Vec<timeline::TimelineRevision> = data
+        .revision_dates
+        .iter()
+        .map(|r| timeline::TimelineRevision { seq: r.seq, date: r.created_at.date_naive(), minor: r.minor })
+        .collect();
+    let mut picture = timeline::build(&periods, &events, &revisions)?;
+    // Only the newest revisions were loaded; seqs count every revision, so the rest are older.
+    let total = usize::try_from(data.thread.head_seq).unwrap_or(0);
+    picture.revisions_omitted = total.saturating_sub(revisions.len()).max(picture.revisions_omitted);
+    Some(picture)
+}
+
+fn questions(data: &ThreadPageData, answered: bool) -> Vec<QuestionView> {
+    data.questions
+        .iter()
+        .filter(|q| q.answered_at.is_some() == answered)
+        .map(|q| QuestionView { id: q.id, text: q.question.clone(), answer: q.answer.clone() })
+        .collect()
+}
