@@ -1,7 +1,6 @@
 //! Passwords, sessions, CSRF and the `Visitor` extractor.
 
 pub mod csrf;
-pub mod login;
 pub mod password;
 pub mod privacy;
 pub mod session;

@@ -24,6 +24,7 @@ pub mod revisions;
 pub mod search;
 pub mod section_fields;
 pub mod sections;
+pub mod sessions;
 pub mod synthesis;
 pub mod thread_page;
 pub mod threads;

@@ -160,6 +160,16 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_, req| AppError::NotFound.for_path(req.path()))
 }
 
+/// What the sign-in operations run on, taken from the state.
+pub fn sign_in_with(state: &crate::state::AppState) -> crate::ops::sessions::SignIn<'_> {
+    crate::ops::sessions::SignIn { pool: &state.pool, hashing: &state.hashing }
+}
+
+/// The session token the browser sent, if any (ended when a new session starts).
+pub fn session_token(req: &actix_web::HttpRequest) -> Option<String> {
+    req.cookie(crate::auth::session::SESSION_COOKIE).map(|c| c.value().to_owned())
+}
+
 /// The client address for throttling: the TCP peer (proxies' headers are not trusted).
 pub fn client_address(req: &actix_web::HttpRequest) -> String {
     req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())

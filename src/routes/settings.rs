@@ -7,10 +7,10 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Deserialize;
 
 use crate::auth::Visitor;
-use crate::auth::login;
 use crate::domain::digest::Frequency;
 use crate::error::AppError;
 use crate::ops::digest;
+use crate::ops::sessions;
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
@@ -121,8 +121,10 @@ async fn change(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let client = super::client_address(&req);
-    match login::change_password(&state, user, &input.current_password, &input.new_password, &client).await {
-        Ok(session) => super::sign_in::session_started(&state, &req, session).await,
+    let (current, new) = (&input.current_password, &input.new_password);
+    // Every session of the user ends, this browser's too, so there is no previous one to end.
+    match sessions::change_password(super::sign_in_with(&state), user, current, new, &client).await {
+        Ok(session) => Ok(super::sign_in::session_started(&state, session)),
         Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests(_))) => {
             let status =
                 if matches!(e, AppError::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { e.status_code() };

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::see_other;
 use crate::auth::Visitor;
-use crate::auth::login::{self, NewSession};
 use crate::auth::session::{CSRF_COOKIE, SESSION_COOKIE, SESSION_DAYS, cookie, removal};
 use crate::error::AppError;
+use crate::ops::sessions::{self, NewSession};
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
@@ -78,8 +78,11 @@ async fn log_in(
     form: web::Form<Credentials>,
 ) -> Result<HttpResponse, AppError> {
     let client = super::client_address(&req);
-    match login::log_in(&state, &form.username, &form.password, &client).await {
-        Ok(session) => session_started(&state, &req, session).await,
+    let previous = super::session_token(&req);
+    match sessions::log_in(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
+        .await
+    {
+        Ok(session) => Ok(session_started(&state, session)),
         Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_))) => {
             let page = login_page(&visitor, &form.username).with_error(Some(e.to_string()));
             let mut response = html_response(actix_web::ResponseError::status_code(&e), &page);
@@ -97,8 +100,11 @@ async fn sign_up(
     form: web::Form<Credentials>,
 ) -> Result<HttpResponse, AppError> {
     let client = super::client_address(&req);
-    match login::sign_up(&state, &form.username, &form.password, &client).await {
-        Ok(session) => session_started(&state, &req, session).await,
+    let previous = super::session_token(&req);
+    match sessions::sign_up(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
+        .await
+    {
+        Ok(session) => Ok(session_started(&state, session)),
         Err(AppError::Invalid(message)) => {
             let page = signup_page(&visitor, &form.username).with_error(Some(message));
             Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -113,27 +119,18 @@ async fn sign_up(
     }
 }
 
-/// Ends any session the browser still had (the id rotates at login), sets the new session
-/// cookie and drops the anonymous CSRF cookie, whose job the session's token takes over.
-pub(crate) async fn session_started(
-    state: &AppState,
-    req: &HttpRequest,
-    session: NewSession,
-) -> Result<HttpResponse, AppError> {
-    if let Some(previous) = req.cookie(SESSION_COOKIE) {
-        login::log_out(state, previous.value()).await?;
-    }
-    Ok(HttpResponse::SeeOther()
+/// Sets the new session cookie (the operation ended the browser's previous session, so the id
+/// rotates) and drops the anonymous CSRF cookie, whose job the session's token takes over.
+pub(crate) fn session_started(state: &AppState, session: NewSession) -> HttpResponse {
+    HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, "/"))
         .cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS))
         .cookie(removal(CSRF_COOKIE, state.cookie_secure))
-        .finish())
+        .finish()
 }
 
 async fn log_out(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    if let Some(token) = req.cookie(SESSION_COOKIE) {
-        login::log_out(&state, token.value()).await?;
-    }
+    sessions::log_out(&state.pool, super::session_token(&req).as_deref()).await?;
     let mut response = see_other("/");
     response
         .add_removal_cookie(&removal(SESSION_COOKIE, state.cookie_secure))

@@ -754,7 +754,7 @@ async fn injection_in_login_and_signup_usernames_fails_cleanly_and_changes_no_ac
     let mut signed_up: Vec<(String, String)> =
         valid_names.iter().filter(|name| !throttled(name)).map(|name| (name.clone(), "reader".to_owned())).collect();
     signed_up.sort();
-    let limit = agora::auth::login::MAX_SIGNUPS_PER_HOUR as usize;
+    let limit = agora::ops::sessions::MAX_SIGNUPS_PER_HOUR as usize;
     assert_eq!(signed_up.len(), valid_names.len().min(limit), "only the sign-up throttle refused valid names");
     let after = snapshot(&app).await;
     assert_eq!(after.users, before.users + signed_up.len() as i64, "only valid names made accounts");

@@ -2,9 +2,10 @@
 //! address across accounts, per address and account, and per account across addresses (slowing
 //! rather than locking out); `/preview` is limited per account.
 
-use agora::auth::login::{self, FREE_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, MAX_FAILURES, MAX_SIGNUPS_PER_HOUR};
 use agora::domain::roles::Role;
 use agora::error::AppError;
+use agora::ops::sessions::{self, FREE_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES, MAX_FAILURES, MAX_SIGNUPS_PER_HOUR};
+use agora::routes::sign_in_with;
 use agora::state::AppState;
 use diesel::RunQueryDsl;
 use reqwest::StatusCode;
@@ -93,28 +94,28 @@ async fn the_per_account_delay_applies_across_addresses_and_grows_exponentially(
     let state = state(&app);
     // Each guess from another address: no per-address limit is ever reached.
     for i in 0..FREE_ACCOUNT_FAILURES {
-        let res = login::log_in(&state, "victim", "wrong guess", &format!("10.0.0.{i}")).await;
+        let res = sessions::log_in(sign_in_with(&state), "victim", "wrong guess", &format!("10.0.0.{i}"), None).await;
         assert!(matches!(res, Err(AppError::Unauthorized(_))), "guess {i}: {res:?}");
     }
 
-    let refused = login::log_in(&state, "victim", "wrong guess", "10.0.1.1").await;
+    let refused = sessions::log_in(sign_in_with(&state), "victim", "wrong guess", "10.0.1.1", None).await;
     assert!(matches!(refused, Err(AppError::TooManyRequests(1))), "{refused:?}");
-    let owner = login::log_in(&state, "victim", PASSWORD, "192.168.7.7").await;
+    let owner = sessions::log_in(sign_in_with(&state), "victim", PASSWORD, "192.168.7.7", None).await;
     assert!(matches!(owner, Err(AppError::TooManyRequests(_))), "the owner waits too: {owner:?}");
 
     // After the wait, one more guess is checked; the next wait doubles.
     let_time_pass(&app, 1).await;
-    let res = login::log_in(&state, "victim", "wrong guess", "10.0.1.2").await;
+    let res = sessions::log_in(sign_in_with(&state), "victim", "wrong guess", "10.0.1.2", None).await;
     assert!(matches!(res, Err(AppError::Unauthorized(_))), "{res:?}");
-    let refused = login::log_in(&state, "victim", "wrong guess", "10.0.1.3").await;
+    let refused = sessions::log_in(sign_in_with(&state), "victim", "wrong guess", "10.0.1.3", None).await;
     assert!(matches!(refused, Err(AppError::TooManyRequests(2))), "{refused:?}");
 
     // Slowed, never locked out: once the wait has passed the owner gets in from anywhere.
     let_time_pass(&app, 2).await;
-    let owner = login::log_in(&state, "victim", PASSWORD, "192.168.7.7").await;
+    let owner = sessions::log_in(sign_in_with(&state), "victim", PASSWORD, "192.168.7.7", None).await;
     assert!(owner.is_ok(), "{owner:?}");
     // A good login clears the account's count.
-    let res = login::log_in(&state, "victim", "wrong guess", "10.0.2.1").await;
+    let res = sessions::log_in(sign_in_with(&state), "victim", "wrong guess", "10.0.2.1", None).await;
     assert!(matches!(res, Err(AppError::Unauthorized(_))), "{res:?}");
 }
 
@@ -125,14 +126,14 @@ async fn the_address_and_account_pair_is_limited_even_when_the_account_is_not() 
     let state = state(&app);
     for i in 0..MAX_FAILURES {
         let_time_pass(&app, 3600).await; // keep the per-account back-off out of the way
-        let res = login::log_in(&state, "alice", "wrong guess", "10.9.9.9").await;
+        let res = sessions::log_in(sign_in_with(&state), "alice", "wrong guess", "10.9.9.9", None).await;
         assert!(matches!(res, Err(AppError::Unauthorized(_))), "guess {i}: {res:?}");
     }
     let_time_pass(&app, 3600).await;
-    let refused = login::log_in(&state, "alice", PASSWORD, "10.9.9.9").await;
+    let refused = sessions::log_in(sign_in_with(&state), "alice", PASSWORD, "10.9.9.9", None).await;
     assert!(matches!(refused, Err(AppError::TooManyRequests(_))), "{refused:?}");
     // From another address the owner logs in.
-    assert!(login::log_in(&state, "alice", PASSWORD, "10.8.8.8").await.is_ok());
+    assert!(sessions::log_in(sign_in_with(&state), "alice", PASSWORD, "10.8.8.8", None).await.is_ok());
 }
 
 #[tokio::test]

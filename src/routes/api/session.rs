@@ -8,9 +8,9 @@ use super::API;
 use super::inputs::LoginBody;
 use super::views::{ErrorBody, role_schema};
 use crate::auth::Visitor;
-use crate::auth::login;
 use crate::auth::session::{SESSION_COOKIE, SESSION_DAYS, cookie, removal};
 use crate::error::ApiError;
+use crate::ops::sessions;
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -83,11 +83,10 @@ pub async fn log_in(
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let client = crate::routes::client_address(&req);
-    if let Some(previous) = req.cookie(SESSION_COOKIE) {
-        login::log_out(&state, previous.value()).await?;
-    }
+    let previous = crate::routes::session_token(&req);
     let LoginBody { username, password } = body.into_inner();
-    let session = login::log_in(&state, &username.0, &password.0, &client).await?;
+    let with = crate::routes::sign_in_with(&state);
+    let session = sessions::log_in(with, &username.0, &password.0, &client, previous.as_deref()).await?;
     Ok(HttpResponse::Ok().cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS)).json(
         SessionView {
             user: Some(UserView {
@@ -115,8 +114,6 @@ pub async fn log_in(
     security(("session_cookie" = [], "csrf_token" = []))
 )]
 pub async fn log_out(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    if let Some(token) = req.cookie(SESSION_COOKIE) {
-        login::log_out(&state, token.value()).await?;
-    }
+    sessions::log_out(&state.pool, crate::routes::session_token(&req).as_deref()).await?;
     Ok(HttpResponse::NoContent().cookie(removal(SESSION_COOKIE, state.cookie_secure)).finish())
 }

@@ -1,15 +1,23 @@
-//! Sign-up, login and logout: throttled, hashed off the async executor, rotating sessions.
+//! Sign-up, login, password change and logout: throttled, hashed off the async executor, and
+//! rotating sessions (the browser's previous session ends once the new one is open).
 
 use actix_web::web;
 use chrono::{Duration, Utc};
+use tokio::sync::Semaphore;
 
-use super::password::{hash_password, verify_against_dummy, verify_password};
-use super::session::{SESSION_DAYS, new_token, token_hash};
-use crate::db::{self, sessions, throttle, users};
+use crate::auth::password::{hash_password, verify_against_dummy, verify_password};
+use crate::auth::session::{SESSION_DAYS, new_token, token_hash};
+use crate::db::{self, PgPool, sessions, throttle, users};
 use crate::domain::roles::Role;
 use crate::domain::validate;
 use crate::error::AppError;
-use crate::state::AppState;
+
+/// What signing in runs on: the pool, and the limit of one argon2 hash per core at a time.
+#[derive(Clone, Copy)]
+pub struct SignIn<'a> {
+    pub pool: &'a PgPool,
+    pub hashing: &'a Semaphore,
+}
 
 /// Login attempts per (address, username) in a window of `WINDOW_SECS`.
 pub const MAX_FAILURES: i32 = 10;
@@ -48,8 +56,8 @@ fn login_keys(client: &str, username: &str) -> [throttle::Key; 3] {
 }
 
 /// Counts an attempt on `keys` before the work it guards; 429 with the wait when over a limit.
-pub async fn count_attempt(state: &AppState, keys: Vec<throttle::Key>) -> Result<(), AppError> {
-    match db::with_conn(&state.pool, move |c| Ok(throttle::take(c, &keys)?)).await? {
+pub async fn count_attempt(pool: &PgPool, keys: Vec<throttle::Key>) -> Result<(), AppError> {
+    match db::with_conn(pool, move |c| Ok(throttle::take(c, &keys)?)).await? {
         None => Ok(()),
         Some(wait) => Err(AppError::TooManyRequests(wait)),
     }
@@ -63,21 +71,40 @@ pub struct NewSession {
     pub user: users::User,
 }
 
-/// Checks credentials and opens a session. Every attempt is counted before any hashing (per
-/// address, per address and account, per account), so a guessing run, however concurrent,
-/// gets no more checks than the limits allow and costs the server almost nothing.
-pub async fn log_in(state: &AppState, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
+/// Checks credentials, opens a session and ends the browser's `previous` one. Every attempt is
+/// counted before any hashing (per address, per address and account, per account), so a
+/// guessing run, however concurrent, gets no more checks than the limits allow and costs the
+/// server almost nothing.
+pub async fn log_in(
+    with: SignIn<'_>,
+    username: &str,
+    password: &str,
+    client: &str,
+    previous: Option<&str>,
+) -> Result<NewSession, AppError> {
+    let session = check_and_open(with, username, password, client).await?;
+    end_previous(with.pool, previous).await?;
+    Ok(session)
+}
+
+/// Checks credentials and opens a session (without ending any other).
+async fn check_and_open(
+    with: SignIn<'_>,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<NewSession, AppError> {
     if validate::username(username).is_err() {
         // No account can have this name (and it may be megabytes long): nothing to throttle or check.
         return Err(AppError::Unauthorized("wrong username or password".to_owned()));
     }
     let [address, pair, account] = login_keys(client, username);
-    count_attempt(state, vec![address.clone(), pair.clone(), account.clone()]).await?;
+    count_attempt(with.pool, vec![address.clone(), pair.clone(), account.clone()]).await?;
     let name = username.trim().to_owned();
-    let row = db::with_conn(&state.pool, move |c| Ok(users::by_username(c, &name)?)).await?;
+    let row = db::with_conn(with.pool, move |c| Ok(users::by_username(c, &name)?)).await?;
     let password = password.to_owned();
     let stored = row.as_ref().map(|r| r.password_hash.clone());
-    let matches = off_executor_hashing(state, move || match stored {
+    let matches = off_executor_hashing(with.hashing, move || match stored {
         Some(hash) => verify_password(&hash, &password),
         None => {
             verify_against_dummy(&password);
@@ -92,48 +119,56 @@ pub async fn log_in(state: &AppState, username: &str, password: &str, client: &s
                 (pair, throttle::Release::Forget),
                 (account, throttle::Release::Forget),
             ];
-            db::with_conn(&state.pool, move |c| Ok(throttle::release(c, &release)?)).await?;
-            start_session(state, row.into()).await
+            db::with_conn(with.pool, move |c| Ok(throttle::release(c, &release)?)).await?;
+            start_session(with.pool, row.into()).await
         }
         // The failure was counted before the check.
         _ => Err(AppError::Unauthorized("wrong username or password".to_owned())),
     }
 }
 
-/// Creates a reader account and logs it in.
+/// Creates a reader account, logs it in and ends the browser's `previous` session.
 /// Valid sign-ups are counted per address before anything is hashed (`MAX_SIGNUPS_PER_HOUR`).
-pub async fn sign_up(state: &AppState, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
+pub async fn sign_up(
+    with: SignIn<'_>,
+    username: &str,
+    password: &str,
+    client: &str,
+    previous: Option<&str>,
+) -> Result<NewSession, AppError> {
     let username = validate::username(username).map_err(AppError::Invalid)?;
     validate::password(password).map_err(AppError::Invalid)?;
     let key = throttle::Key {
         key: format!("signup-address|{client}"),
         rule: throttle::Rule::Window { limit: MAX_SIGNUPS_PER_HOUR, window_secs: 60 * 60 },
     };
-    count_attempt(state, vec![key]).await?;
+    count_attempt(with.pool, vec![key]).await?;
     let password = password.to_owned();
-    let hash = off_executor_hashing(state, move || hash_password(&password)).await??;
-    let user = db::with_conn(&state.pool, move |c| users::insert(c, &username, &hash, Role::Reader)).await?;
-    start_session(state, user).await
+    let hash = off_executor_hashing(with.hashing, move || hash_password(&password)).await??;
+    let user = db::with_conn(with.pool, move |c| users::insert(c, &username, &hash, Role::Reader)).await?;
+    let session = start_session(with.pool, user).await?;
+    end_previous(with.pool, previous).await?;
+    Ok(session)
 }
 
 /// Changes a user's password after checking the current one (throttled like a login), ends
 /// every session of the user — on every device — and opens a fresh one for this browser.
 pub async fn change_password(
-    state: &AppState,
+    with: SignIn<'_>,
     user: &users::User,
     current: &str,
     new: &str,
     client: &str,
 ) -> Result<NewSession, AppError> {
     validate::password(new).map_err(AppError::Invalid)?;
-    log_in(state, &user.username, current, client).await.map_err(|e| match e {
+    check_and_open(with, &user.username, current, client).await.map_err(|e| match e {
         AppError::Unauthorized(_) => AppError::Invalid("the current password is wrong".to_owned()),
         other => other,
     })?;
     let new = new.to_owned();
-    let hash = off_executor_hashing(state, move || hash_password(&new)).await??;
+    let hash = off_executor_hashing(with.hashing, move || hash_password(&new)).await??;
     let id = user.id;
-    db::with_conn(&state.pool, move |c| {
+    db::with_conn(with.pool, move |c| {
         use diesel::Connection;
         c.transaction(|c| {
             users::set_password_hash(c, id, &hash)?;
@@ -142,21 +177,26 @@ pub async fn change_password(
         })
     })
     .await?;
-    start_session(state, user.clone()).await
+    start_session(with.pool, user.clone()).await
 }
 
-/// Ends the session whose cookie token this is.
-pub async fn log_out(state: &AppState, token: &str) -> Result<(), AppError> {
+/// Ends the session whose cookie token this is (nothing when there is none).
+pub async fn log_out(pool: &PgPool, token: Option<&str>) -> Result<(), AppError> {
+    end_previous(pool, token).await
+}
+
+async fn end_previous(pool: &PgPool, token: Option<&str>) -> Result<(), AppError> {
+    let Some(token) = token else { return Ok(()) };
     let hash = token_hash(token);
-    db::with_conn(&state.pool, move |c| Ok(sessions::delete(c, &hash)?)).await?;
+    db::with_conn(pool, move |c| Ok(sessions::delete(c, &hash)?)).await?;
     Ok(())
 }
 
-async fn start_session(state: &AppState, user: users::User) -> Result<NewSession, AppError> {
+async fn start_session(pool: &PgPool, user: users::User) -> Result<NewSession, AppError> {
     let session = NewSession { token: new_token(), csrf_token: new_token(), user };
     let (hash, csrf, id) = (token_hash(&session.token), session.csrf_token.clone(), session.user.id);
     let expires_at = Utc::now() + Duration::days(SESSION_DAYS);
-    db::with_conn(&state.pool, move |c| {
+    db::with_conn(pool, move |c| {
         sessions::purge_expired(c)?;
         Ok(sessions::insert(c, &hash, id, &csrf, expires_at)?)
     })
@@ -167,13 +207,10 @@ async fn start_session(state: &AppState, user: users::User) -> Result<NewSession
 /// Runs argon2 on the blocking pool, at most one hash per core at a time, so a burst of logins
 /// cannot starve the database calls that page views make on the same pool.
 async fn off_executor_hashing<T: Send + 'static>(
-    state: &AppState,
+    hashing: &Semaphore,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let _permit = state
-        .hashing
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing limiter closed: {e}")))?;
+    let _permit =
+        hashing.acquire().await.map_err(|e| AppError::Internal(anyhow::anyhow!("hashing limiter closed: {e}")))?;
     Ok(web::block(work).await?)
 }
