@@ -20,7 +20,6 @@ pub mod table;
 pub mod threads;
 pub mod users;
 
-use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, error, web};
 
@@ -112,10 +111,23 @@ pub fn reshow_if_invalid<T>(
     form: impl FnOnce() -> FormPage,
     on_success: impl FnOnce(T) -> HttpResponse,
 ) -> Result<HttpResponse, AppError> {
+    reshow_if(result, |e| matches!(e, AppError::Invalid(_)), form, on_success)
+}
+
+/// Shows the form again with the refusal when `shown(&error)`, answering with the error's
+/// status (and `Retry-After` for a throttle); passes every other error on.
+pub fn reshow_if<T>(
+    result: Result<T, AppError>,
+    shown: impl Fn(&AppError) -> bool,
+    form: impl FnOnce() -> FormPage,
+    on_success: impl FnOnce(T) -> HttpResponse,
+) -> Result<HttpResponse, AppError> {
     match result {
         Ok(value) => Ok(on_success(value)),
-        Err(AppError::Invalid(message)) => {
-            Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &form().with_error(Some(message))))
+        Err(e) if shown(&e) => {
+            let mut response = html_response(e.status(), &form().with_error(Some(e.to_string())));
+            e.add_retry_after(&mut response);
+            Ok(response)
         }
         Err(other) => Err(other),
     }

@@ -2,8 +2,7 @@
 //! every other session) and `/account/digest` (the e-mail address and how often notifications
 //! are e-mailed). Signing in, up and out is `sign_in`; the private feed URL is `feeds`.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::auth::Visitor;
@@ -12,7 +11,7 @@ use crate::error::AppError;
 use crate::ops::digest;
 use crate::ops::sessions;
 use crate::render::pages::forms::FieldKind;
-use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
+use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::routes::{reshow_if_invalid, see_other};
 use crate::state::AppState;
@@ -123,15 +122,7 @@ async fn change(
     let client = super::client_address(&req);
     let (current, new) = (&input.current_password, &input.new_password);
     // Every session of the user ends, this browser's too, so there is no previous one to end.
-    match sessions::change_password(super::sign_in_with(&state), user, current, new, &client).await {
-        Ok(session) => Ok(super::sign_in::session_started(&state, session)),
-        Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests(_))) => {
-            let status =
-                if matches!(e, AppError::Invalid(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { e.status_code() };
-            let mut response = html_response(status, &page(&visitor).with_error(Some(e.to_string())));
-            e.add_retry_after(&mut response);
-            Ok(response)
-        }
-        Err(other) => Err(other),
-    }
+    let result = sessions::change_password(super::sign_in_with(&state), user, current, new, &client).await;
+    let refused = |e: &AppError| matches!(e, AppError::Invalid(_) | AppError::TooManyRequests(_));
+    super::reshow_if(result, refused, || page(&visitor), |s| super::sign_in::session_started(&state, s))
 }

@@ -1,17 +1,16 @@
 //! Sessions: signing in (`/login`), signing up (`/signup`) and signing out (`/logout`).
 //! What a signed-in reader changes about their account is `settings`.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::see_other;
+use super::{reshow_if, see_other};
 use crate::auth::Visitor;
 use crate::auth::session::{CSRF_COOKIE, SESSION_COOKIE, SESSION_DAYS, cookie, removal};
 use crate::error::AppError;
 use crate::ops::sessions::{self, NewSession};
 use crate::render::pages::forms::FieldKind;
-use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
+use crate::render::pages::{Chrome, Field, FormPage, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -79,18 +78,11 @@ async fn log_in(
 ) -> Result<HttpResponse, AppError> {
     let client = super::client_address(&req);
     let previous = super::session_token(&req);
-    match sessions::log_in(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
-        .await
-    {
-        Ok(session) => Ok(session_started(&state, session)),
-        Err(e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_))) => {
-            let page = login_page(&visitor, &form.username).with_error(Some(e.to_string()));
-            let mut response = html_response(actix_web::ResponseError::status_code(&e), &page);
-            e.add_retry_after(&mut response);
-            Ok(response)
-        }
-        Err(other) => Err(other),
-    }
+    let result =
+        sessions::log_in(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
+            .await;
+    let refused = |e: &AppError| matches!(e, AppError::Unauthorized(_) | AppError::TooManyRequests(_));
+    reshow_if(result, refused, || login_page(&visitor, &form.username), |s| session_started(&state, s))
 }
 
 async fn sign_up(
@@ -101,22 +93,11 @@ async fn sign_up(
 ) -> Result<HttpResponse, AppError> {
     let client = super::client_address(&req);
     let previous = super::session_token(&req);
-    match sessions::sign_up(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
-        .await
-    {
-        Ok(session) => Ok(session_started(&state, session)),
-        Err(AppError::Invalid(message)) => {
-            let page = signup_page(&visitor, &form.username).with_error(Some(message));
-            Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e @ AppError::TooManyRequests(_)) => {
-            let page = signup_page(&visitor, &form.username).with_error(Some(e.to_string()));
-            let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, &page);
-            e.add_retry_after(&mut response);
-            Ok(response)
-        }
-        Err(other) => Err(other),
-    }
+    let result =
+        sessions::sign_up(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
+            .await;
+    let refused = |e: &AppError| matches!(e, AppError::Invalid(_) | AppError::TooManyRequests(_));
+    reshow_if(result, refused, || signup_page(&visitor, &form.username), |s| session_started(&state, s))
 }
 
 /// Sets the new session cookie (the operation ended the browser's previous session, so the id
