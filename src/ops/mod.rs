@@ -1,5 +1,12 @@
-//! Operations shared by the HTML and JSON handlers: validate input, check permission and run
-//! the queries in one blocking call. Handlers only parse the request and pick a response.
+//! Operations shared by the HTML and JSON handlers: validate input, check permission, run the
+//! queries in one transaction and build what the page or the JSON needs. A handler calls one of
+//! them and only parses the request and picks a response.
+//!
+//! Each operation is a function on the caller's connection, `*_in(conn: &mut PgConnection, …)`,
+//! so several compose inside one transaction, plus a thin async entry of the operation's name
+//! that runs it through `db::with_conn`. Work that must not hold a connection (rendering
+//! Markdown, diffing) runs in the async entry under `compute::bounded`, before or after the
+//! `*_in` steps. Row types a handler needs are re-exported by the operation that returns them.
 
 pub mod access;
 pub mod backfill;

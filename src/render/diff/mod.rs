@@ -75,7 +75,7 @@ pub enum LineChange {
 
 /// A run of a line's text; `changed` marks the words that differ from the other side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Segment {
+pub struct DiffSegment {
     pub text: String,
     pub changed: bool,
 }
@@ -86,7 +86,7 @@ pub struct DiffLine {
     pub change: LineChange,
     pub text: String,
     /// The same text cut where words changed (one unchanged segment for a same line).
-    pub segments: Vec<Segment>,
+    pub segments: Vec<DiffSegment>,
 }
 
 impl DiffLine {
@@ -206,7 +206,7 @@ pub fn line_diff_within(old: &str, new: &str, limits: &DiffLimits) -> LineDiff {
         // What is shown of a cut diff is not marked word by word.
         for line in &mut lines {
             if line.segments.len() > 1 {
-                line.segments = vec![Segment { text: line.text.clone(), changed: line.change != LineChange::Same }];
+                line.segments = vec![DiffSegment { text: line.text.clone(), changed: line.change != LineChange::Same }];
             }
         }
     }
@@ -223,7 +223,7 @@ fn diff_line(change: &similar::InlineChange<'_, str>) -> DiffLine {
         ChangeTag::Insert => LineChange::Added,
         ChangeTag::Delete => LineChange::Removed,
     };
-    let mut segments: Vec<Segment> = Vec::new();
+    let mut segments: Vec<DiffSegment> = Vec::new();
     for (changed, text) in change.iter_strings_lossy() {
         let text = text.trim_end_matches('\n');
         if text.is_empty() {
@@ -232,7 +232,7 @@ fn diff_line(change: &similar::InlineChange<'_, str>) -> DiffLine {
         let changed = changed && kind != LineChange::Same;
         match segments.last_mut() {
             Some(last) if last.changed == changed => last.text.push_str(text),
-            _ => segments.push(Segment { text: text.to_owned(), changed }),
+            _ => segments.push(DiffSegment { text: text.to_owned(), changed }),
         }
     }
     let text = segments.iter().map(|s| s.text.as_str()).collect();
