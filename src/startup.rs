@@ -69,6 +69,8 @@ impl Application {
                 .service(
                     web::scope("")
                         .wrap(from_fn(csrf::guard))
+                        // Inside `visitor::load`: error pages show the visitor's session.
+                        .wrap(from_fn(routes::error_pages::with_visitor))
                         .wrap(from_fn(visitor::load))
                         .wrap(from_fn(privacy::mark_private))
                         .configure(routes::configure),

@@ -65,9 +65,21 @@ impl ThreadInput {
     }
 }
 
+/// Refuses those who may not start threads, saying who may and how to become one.
+pub fn require_thread_starter(user: &CurrentUser) -> Result<(), AppError> {
+    access::require(user, roles::can_create_thread, "start threads").map_err(|e| match e {
+        AppError::Forbidden(_) => AppError::Forbidden(format!(
+            "curators, moderators and administrators can start threads, and you are {}: \
+             ask an administrator to make you a curator",
+            user.role.with_article()
+        )),
+        other => other,
+    })
+}
+
 /// Creates a thread; its creator becomes its first curator.
 pub fn create_in(conn: &mut PgConnection, user: &CurrentUser, input: &ThreadInput) -> Result<ThreadRow, AppError> {
-    access::require(user, roles::can_create_thread, "start threads")?;
+    require_thread_starter(user)?;
     let fields = input.fields()?;
     let slug = input.slug()?;
     threads::create(conn, &slug, &fields, user.id)

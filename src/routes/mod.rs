@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod error_pages;
 pub mod events;
 pub mod feeds;
 pub mod following;
@@ -81,8 +82,12 @@ pub fn see_other(location: &str) -> HttpResponse {
 
 /// 303 back to the page the form was on when it is one of ours, else to `fallback`.
 pub fn back_to_referer(req: &actix_web::HttpRequest, fallback: &str) -> HttpResponse {
-    let from = req
-        .headers()
+    see_other(same_origin_referer(req).as_deref().unwrap_or(fallback))
+}
+
+/// The `Referer`'s path and query when it names this site (never another origin's address).
+pub fn same_origin_referer(req: &actix_web::HttpRequest) -> Option<String> {
+    req.headers()
         .get(actix_web::http::header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| url::Url::parse(r).ok())
@@ -90,8 +95,7 @@ pub fn back_to_referer(req: &actix_web::HttpRequest, fallback: &str) -> HttpResp
         .map(|u| match u.query() {
             Some(q) => format!("{}?{q}", local_path(u.path())),
             None => local_path(u.path()),
-        });
-    see_other(from.as_deref().unwrap_or(fallback))
+        })
 }
 
 /// A path of ours to send a browser to. `//host/...` and `/\host` are read by browsers as

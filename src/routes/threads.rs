@@ -6,12 +6,11 @@ use serde::Deserialize;
 use super::query::encode;
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
-use crate::domain::roles;
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::ops::indexes::{self, ThreadIndexQuery, ThreadListQuery, ThreadSort};
+use crate::ops::thread_page;
 use crate::ops::threads::{self as thread_ops, CuratorChange, ThreadInput};
-use crate::ops::{access, thread_page};
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
@@ -122,7 +121,7 @@ fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool
 }
 
 async fn new_form(visitor: Visitor) -> Result<HttpResponse, AppError> {
-    access::require(visitor.require_user()?, roles::can_create_thread, "start threads")?;
+    thread_ops::require_thread_starter(visitor.require_user()?)?;
     let input = ThreadInput { status: "active".into(), stance: "contested".into(), ..Default::default() };
     Ok(ok(&thread_form(&visitor, "/threads".into(), &input, true).cancel("/")))
 }

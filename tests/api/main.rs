@@ -12,6 +12,7 @@ mod concurrency;
 mod demo;
 mod digest;
 mod editor;
+mod error_pages;
 mod event_rights;
 mod events;
 mod feeds;

@@ -93,7 +93,12 @@ async fn a_reader_cannot_start_a_thread() {
     let res = app.post_form("/threads", &THREAD).await;
 
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(texts(&res.text().await.unwrap(), "[role=alert]"), ["your role cannot start threads"]);
+    assert_eq!(
+        texts(&res.text().await.unwrap(), "[role=alert]"),
+        [
+            "curators, moderators and administrators can start threads, and you are a reader: ask an administrator to make you a curator"
+        ]
+    );
     assert_eq!(app.count("threads").await, 0);
 }
 

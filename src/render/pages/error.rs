@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 
-use super::{ErrorPage, html_response};
+use super::{ErrorPage, VisitorView, html_response};
 use crate::error::{AppError, InternalErrorReport};
 
 impl ResponseError for AppError {
@@ -25,6 +25,19 @@ impl ResponseError for AppError {
         self.add_retry_after(&mut response);
         response
     }
+}
+
+/// The error page of `err` as `visitor` sees it: their header (name, log out) and a link back to
+/// `came_from`, a path of ours. `None` for the errors that are not shown as a page here: the
+/// login redirect, and a 500 (replaced by `error::attach_request_id`'s page with its reference).
+pub fn for_visitor(err: &AppError, visitor: impl Into<VisitorView>, came_from: Option<String>) -> Option<HttpResponse> {
+    if matches!(err, AppError::LoginRequired | AppError::Internal(_)) {
+        return None;
+    }
+    let page = ErrorPage::new(err.status(), err.public_message()).for_visitor(visitor, came_from);
+    let mut response = html_response(err.status(), &page);
+    err.add_retry_after(&mut response);
+    Some(response)
 }
 
 impl ResponseError for InternalErrorReport {

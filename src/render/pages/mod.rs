@@ -117,19 +117,56 @@ pub struct ErrorPage {
     pub status: u16,
     pub reason: String,
     pub message: String,
+    /// What the visitor can do about it, in one sentence.
+    pub next_step: &'static str,
+    /// Where the "back" link goes: the page they came from when it is one of ours, else home.
+    pub back: String,
+    /// That link's text.
+    pub back_label: &'static str,
     /// The request id of a 500, to quote when reporting it (the log has the cause under it).
     pub reference: Option<String>,
 }
 
 impl ErrorPage {
-    /// An error page; error responses are built without the request, so the header is anonymous.
+    /// An error page for nobody in particular (built without the request): an anonymous header
+    /// and a link home. [`ErrorPage::for_visitor`] puts the visitor's session and way back in.
     pub fn new(status: StatusCode, message: String) -> Self {
         ErrorPage {
             chrome: Chrome::default(),
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("Error").to_owned(),
             message,
+            next_step: next_step(status),
+            back: "/".to_owned(),
+            back_label: "Back to the threads",
             reference: None,
         }
+    }
+
+    /// The same page with the visitor's header and a link back to `came_from` (a path of ours,
+    /// already checked by the caller), when there is one.
+    pub fn for_visitor(self, visitor: impl Into<VisitorView>, came_from: Option<String>) -> Self {
+        let (back, back_label) = match came_from {
+            Some(path) => (path, "Back to the page you came from"),
+            None => (self.back, self.back_label),
+        };
+        ErrorPage { chrome: Chrome::of(visitor), back, back_label, ..self }
+    }
+}
+
+/// What to do next, by status.
+fn next_step(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        404 => {
+            "The address may be mistyped, or what was here has moved or been removed: go back, or search for it above."
+        }
+        403 => "If you think you should be able to do this, ask an administrator.",
+        409 => {
+            "Someone changed this while you were working: go back, reload the page to see the latest version, and try again."
+        }
+        422 => "Go back, correct what the message above describes, and send it again.",
+        429 => "Wait a moment, then try again.",
+        500 | 503 => "Try again in a moment; if it keeps happening, report the reference below.",
+        _ => "Go back and try again.",
     }
 }
