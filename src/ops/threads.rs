@@ -7,10 +7,12 @@ use serde_json::json;
 use super::access;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
+use crate::db::moderation::{self, NewLogEntry};
 use crate::db::threads::{self, ThreadFields};
 use crate::db::{self, PgPool, users};
-use crate::domain::history::Area;
-use crate::domain::{roles, validate};
+use crate::domain::history::{Area, ModAction};
+use crate::domain::roles::{self, Role};
+use crate::domain::validate;
 use crate::error::AppError;
 use diesel::PgConnection;
 
@@ -206,10 +208,7 @@ pub fn set_curator_in(
             }
             (true, false) => {
                 if !roles::can_create_thread(target.role) {
-                    return Err(AppError::Invalid(format!(
-                        "{} is a reader; an admin or moderator must make them a curator first",
-                        target.username
-                    )));
+                    promote_to_curator(c, user, &target, &reason)?;
                 }
                 threads::add_curator(c, id, target_id)?;
                 "added"
@@ -235,6 +234,38 @@ pub fn set_curator_in(
         threads::touch(c, id)?;
         Ok(thread)
     })
+}
+
+/// Makes the reader `target` a curator, so they can be added to a thread in the same step, when
+/// `user` may give that role (moderators and admins); otherwise says who can. Logged like any
+/// role change.
+fn promote_to_curator(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    target: &users::User,
+    reason: &str,
+) -> Result<(), AppError> {
+    if !roles::can_set_role(user.role, target.role, Role::Curator) {
+        return Err(AppError::Invalid(format!(
+            "{name} is a reader, and only a moderator or an administrator can make a reader a curator: \
+             ask one to add {name} here, or choose someone who is already a curator",
+            name = target.username
+        )));
+    }
+    users::set_role(c, target.id, Role::Curator)?;
+    moderation::append(
+        c,
+        &NewLogEntry {
+            actor: user.id,
+            action: ModAction::Role,
+            thread: None,
+            target_user: Some(target.id),
+            change: None,
+            target: &format!("{}: {} → {}", target.username, target.role.as_str(), Role::Curator.as_str()),
+            reason,
+        },
+    )?;
+    Ok(())
 }
 
 /// The async entry of [`set_curator_in`].

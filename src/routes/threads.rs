@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::query::encode;
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::roles::{self, Role};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::ops::indexes::{self, ThreadIndexQuery, ThreadListQuery, ThreadSort};
@@ -182,8 +183,23 @@ fn curators_view(
     thread: thread_ops::ThreadRow,
     curators: Vec<String>,
     error: Option<String>,
+    typed: String,
 ) -> CuratorsPage {
-    CuratorsPage { chrome: Chrome::of(visitor), slug: thread.slug, title: thread.title, curators, error }
+    let may_promote = visitor.user.as_ref().is_some_and(|u| roles::can_set_role(u.role, Role::Reader, Role::Curator));
+    let add_hint = if may_promote {
+        "A reader you add is made a curator in the same step (the change goes to the moderation log)."
+    } else {
+        "They must be a curator, moderator or administrator already; a moderator or an administrator can add a reader."
+    };
+    CuratorsPage {
+        chrome: Chrome::of(visitor),
+        slug: thread.slug,
+        title: thread.title,
+        curators,
+        error,
+        typed,
+        add_hint,
+    }
 }
 
 async fn curators_page(
@@ -192,7 +208,7 @@ async fn curators_page(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (thread, curators) = thread_ops::curators(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
-    Ok(ok(&curators_view(&visitor, thread, curators, None)))
+    Ok(ok(&curators_view(&visitor, thread, curators, None, String::new())))
 }
 
 async fn change_curator(
@@ -203,10 +219,11 @@ async fn change_curator(
     add: bool,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
+    let typed = if add { input.username.clone() } else { String::new() };
     match thread_ops::change_curator(&state.pool, user, slug, input.username, add, input.reason).await? {
         CuratorChange::Done(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
         CuratorChange::Refused { message, thread, curators } => {
-            let page = curators_view(&visitor, thread, curators, Some(message));
+            let page = curators_view(&visitor, thread, curators, Some(message), typed);
             Ok(crate::render::pages::html_response(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }

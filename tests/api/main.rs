@@ -9,6 +9,7 @@ mod bounded;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;
+mod curators;
 mod demo;
 mod digest;
 mod editor;

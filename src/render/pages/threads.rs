@@ -149,4 +149,8 @@ pub struct CuratorsPage {
     pub title: String,
     pub curators: Vec<String>,
     pub error: Option<String>,
+    /// The username typed in the "add" form, kept when the addition was refused.
+    pub typed: String,
+    /// Who can be added, by this visitor, in one sentence.
+    pub add_hint: &'static str,
 }
