@@ -119,6 +119,37 @@ pub fn link(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> QueryR
         .execute(conn)
 }
 
+/// Up to `limit` events whose title contains `text` (case-insensitive), newest first, each with
+/// whether it is already linked to `thread`. Bounded by `limit`, so a short text costs one
+/// bounded scan.
+pub fn with_title_containing(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    text: &str,
+    limit: i64,
+) -> QueryResult<Vec<(EventRow, bool)>> {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let rows: Vec<EventRow> = events::table
+        .filter(events::title.ilike(format!("%{escaped}%")))
+        .order((events::occurred_on.desc(), events::id.desc()))
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let linked: Vec<i64> = thread_events::table
+        .filter(thread_events::thread_id.eq(thread.0))
+        .filter(thread_events::event_id.eq_any(&ids))
+        .select(thread_events::event_id)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let l = linked.contains(&r.id);
+            (r, l)
+        })
+        .collect())
+}
+
 /// Removes an event from a thread (the event stays for other threads).
 pub fn unlink(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> Result<(), AppError> {
     let n = diesel::delete(thread_events::table.find((thread.0, event.0))).execute(conn)?;

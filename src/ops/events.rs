@@ -275,12 +275,106 @@ pub fn link_in(conn: &mut PgConnection, user: &CurrentUser, slug: &str, event: E
         let row =
             events::by_id(c, event).map_err(|_| AppError::Invalid(format!("there is no event number {event}")))?;
         refuse_if_a_linked_thread_is_locked(c, user, event)?;
-        if events::link(c, thread.thread_id(), event)? > 0 {
-            record(c, user, Some(thread.thread_id()), event, "linked", &row.title, "", None, None)?;
+        if events::link(c, thread.thread_id(), event)? == 0 {
+            return Err(AppError::Invalid(format!("“{}” is already linked to this thread", row.title)));
         }
+        record(c, user, Some(thread.thread_id()), event, "linked", &row.title, "", None, None)?;
         threads::touch(c, thread.thread_id())?;
         Ok(thread)
     })
+}
+
+/// Events listed when linking by title.
+const LINK_MATCHES: i64 = 20;
+
+/// The "link an event" page's data: the thread, the text searched for and its matches.
+pub struct LinkSearch {
+    pub thread: ThreadRow,
+    pub text: String,
+    /// `None` before a search; each match with whether it is linked to the thread already.
+    pub matches: Option<Vec<(events::EventRow, bool)>>,
+}
+
+/// The events whose title contains `text`, for linking one to the thread `slug` (which `user`
+/// must be able to edit). An empty text lists nothing yet.
+pub fn link_search_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    text: &str,
+) -> Result<LinkSearch, AppError> {
+    let thread = access::editable_thread(conn, slug, user)?;
+    let text = text.trim().chars().take(200).collect::<String>();
+    let matches = if text.is_empty() {
+        None
+    } else {
+        Some(events::with_title_containing(conn, thread.thread_id(), &text, LINK_MATCHES)?)
+    };
+    Ok(LinkSearch { thread, text, matches })
+}
+
+/// The async entry of [`link_search_in`].
+pub async fn link_search(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    text: String,
+) -> Result<LinkSearch, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| link_search_in(c, &user, &slug, &text)).await
+}
+
+/// A link from the "link an event" page: done, or refused with the page to show again.
+pub enum LinkChoice {
+    Linked(ThreadRow),
+    Refused { message: String, search: LinkSearch },
+}
+
+/// Links the event picked from the matches (`event`), or the one event whose title contains
+/// `text` when none was picked; no match, several, or one already linked comes back as a refusal
+/// with the search, so the page shows again with the text kept.
+pub fn link_choice_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    event: Option<EventId>,
+    text: &str,
+) -> Result<LinkChoice, AppError> {
+    let picked = match event {
+        Some(id) => Ok(id),
+        None => {
+            let search = link_search_in(conn, user, slug, text)?;
+            match search.matches.as_deref() {
+                None => Err(AppError::Invalid("type part of the event's title".to_owned())),
+                Some([]) => Err(AppError::Invalid(format!("no event's title contains “{}”", search.text))),
+                Some([(row, _)]) => Ok(row.event_id()),
+                Some(many) => Err(AppError::Invalid(format!(
+                    "{} events have “{}” in their title: pick one below",
+                    many.len(),
+                    search.text
+                ))),
+            }
+        }
+    };
+    match picked.and_then(|id| link_in(conn, user, slug, id)) {
+        Ok(thread) => Ok(LinkChoice::Linked(thread)),
+        Err(AppError::Invalid(message)) => {
+            Ok(LinkChoice::Refused { message, search: link_search_in(conn, user, slug, text)? })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The async entry of [`link_choice_in`].
+pub async fn link_choice(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    event: Option<EventId>,
+    text: String,
+) -> Result<LinkChoice, AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| link_choice_in(c, &user, &slug, event, &text)).await
 }
 
 /// The async entry of [`link_in`].

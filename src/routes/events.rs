@@ -17,7 +17,7 @@ use crate::ops::access;
 use crate::ops::events::{self as event_ops, EventInput};
 use crate::ops::indexes::{self, EventIndexQuery};
 use crate::render::pages::changes::KindOption;
-use crate::render::pages::events::{EventListItem, EventPage, EventsIndexPage};
+use crate::render::pages::events::{EventListItem, EventPage, EventsIndexPage, LinkCandidate, LinkEventPage};
 use crate::render::pages::forms::FieldKind;
 use crate::render::pages::threads::EventItem;
 use crate::render::pages::{Chrome, Field, FormPage, ok};
@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/events/{id}/edit").get(edit_form))
         .add(at("/threads/{slug}/events/new").get(new_for_thread_form))
         .add(at("/threads/{slug}/events").post(create_for_thread))
-        .add(at("/threads/{slug}/events/link").post(link))
+        .add(at("/threads/{slug}/events/link").get(link_page).post(link))
         .add(at("/threads/{slug}/events/{id}/unlink").post(unlink));
 }
 
@@ -200,10 +200,51 @@ async fn create_for_thread(
     )
 }
 
-/// The "link an existing event" form.
-#[derive(Debug, Deserialize)]
+/// The "link an existing event" form: an event picked from the matches, and the text searched.
+#[derive(Debug, Default, Deserialize)]
 pub struct LinkForm {
+    #[serde(default)]
     pub event_id: String,
+    #[serde(default)]
+    pub q: String,
+}
+
+/// The "link an event" page's search (`?q=`).
+#[derive(Debug, Default, Deserialize)]
+pub struct LinkQuery {
+    #[serde(default)]
+    pub q: String,
+}
+
+fn link_view(visitor: &Visitor, search: event_ops::LinkSearch, error: Option<String>) -> LinkEventPage {
+    LinkEventPage {
+        chrome: Chrome::of(visitor),
+        slug: search.thread.slug,
+        title: search.thread.title,
+        text: search.text,
+        error,
+        matches: search.matches.map(|rows| {
+            rows.into_iter()
+                .map(|(row, linked)| LinkCandidate {
+                    id: row.id,
+                    title: row.title,
+                    date: row.occurred_on.format("%Y-%m-%d").to_string(),
+                    linked,
+                })
+                .collect()
+        }),
+    }
+}
+
+async fn link_page(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    query: web::Query<LinkQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user = visitor.require_user()?;
+    let search = event_ops::link_search(&state.pool, user, slug.into_inner(), query.into_inner().q).await?;
+    Ok(ok(&link_view(&visitor, search, None)))
 }
 
 async fn link(
@@ -213,13 +254,16 @@ async fn link(
     form: web::Form<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let id = form
-        .event_id
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::Invalid("give the event's number, e.g. 12".to_owned()))?;
-    let thread = event_ops::link(&state.pool, user, slug.into_inner(), EventId(id)).await?;
-    Ok(see_other(&format!("/threads/{}#events", thread.slug)))
+    let LinkForm { event_id, q } = form.into_inner();
+    // A number that does not parse picks nothing: the text decides.
+    let picked = event_id.trim().parse::<i64>().ok().map(EventId);
+    match event_ops::link_choice(&state.pool, user, slug.into_inner(), picked, q).await? {
+        event_ops::LinkChoice::Linked(thread) => Ok(see_other(&format!("/threads/{}#events", thread.slug))),
+        event_ops::LinkChoice::Refused { message, search } => Ok(crate::render::pages::html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &link_view(&visitor, search, Some(message)),
+        )),
+    }
 }
 
 async fn unlink(

@@ -175,6 +175,7 @@ fn matrix() -> Vec<Row> {
         get("/threads/{slug}/curators", Editor),
         get("/threads/{slug}/synthesis/edit", Editor),
         get("/threads/{slug}/events/new", Editor),
+        get("/threads/{slug}/events/link", Editor),
         get("/threads/{slug}/{kind}/new", Editor),
         get("/threads/{slug}/{kind}/{id}/edit", Editor),
         get("/threads/{slug}/{kind}/{id}/answer", Editor),
@@ -380,7 +381,10 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
                 body_html: render_markdown(""),
             };
             let event = events::insert(c, &event, cora).unwrap();
-            events::link(c, thread, event).unwrap();
+            // Linking an event already linked is refused (issue 15 item 6): that row links it.
+            if pattern != "/threads/{slug}/events/link" {
+                events::link(c, thread, event).unwrap();
+            }
             agora::db::feeds::replace_token(c, rita, &agora::auth::session::token_hash(FEED_TOKEN)).unwrap();
             if pattern.ends_with("/unsuspend") {
                 let suspension = agora::domain::restriction::Suspension { until: None, reason: "spam".into() };

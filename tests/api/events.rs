@@ -141,9 +141,14 @@ async fn linking_an_event_twice_keeps_one_link() {
     let (weights, _) = two_threads(&app).await;
     let id = add_event(&app, &weights, "2024-03-13", "EU AI Act", "landmark").await;
 
-    let res = app.post_form(&format!("/threads/{weights}/events/link"), &[("event_id", &id.to_string())]).await;
+    let res = app
+        .post_form(&format!("/threads/{weights}/events/link"), &[("event_id", &id.to_string()), ("q", "AI Act")])
+        .await;
 
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert_eq!(texts(&html, "[role=alert]"), ["“EU AI Act” is already linked to this thread"]);
+    assert_eq!(attrs(&html, "#link-event-q", "value"), ["AI Act"]);
     assert_eq!(thread_event_titles(&app, &weights).await, ["EU AI Act"]);
     assert_eq!(app.count("thread_events").await, 1);
 }
@@ -373,4 +378,50 @@ async fn correcting_an_event_shows_on_every_thread_page_at_once() {
     let page = app.page(&format!("/threads/{slug}")).await;
     assert_eq!(texts(&page, "ol.events a"), ["Llama 3.1 405B released"]);
     assert_eq!(texts(&page, "ol.events .badge"), ["Landmark"]);
+}
+
+#[tokio::test]
+async fn the_thread_page_links_an_event_found_by_its_title() {
+    let app = spawn_app().await;
+    let (weights, regulation) = two_threads(&app).await;
+    add_event(&app, &weights, "2024-03-13", "EU AI Act", "landmark").await;
+    add_event(&app, &weights, "2024-07-23", "Llama 3.1", "landmark").await;
+    let thread = app.page(&format!("/threads/{regulation}")).await;
+    assert_eq!(texts(&thread, "label[for=link-event-q]"), ["Event title"]);
+
+    let found = app.page(&format!("/threads/{regulation}/events/link?q=ai+act")).await;
+    assert_eq!(texts(&found, ".link-candidates li a"), ["EU AI Act"]);
+    assert_eq!(texts(&found, ".link-candidates button"), ["Link this event"]);
+    let id = attrs(&found, ".link-candidates input[name=event_id]", "value").remove(0);
+    let res = app.post_form(&format!("/threads/{regulation}/events/link"), &[("event_id", &id), ("q", "ai act")]).await;
+
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/threads/{regulation}#events"));
+    assert_eq!(thread_event_titles(&app, &regulation).await, ["EU AI Act"]);
+}
+
+#[tokio::test]
+async fn a_title_with_no_match_or_several_shows_the_form_again_with_the_text() {
+    let app = spawn_app().await;
+    let (weights, regulation) = two_threads(&app).await;
+    add_event(&app, &weights, "2024-03-13", "EU AI Act", "landmark").await;
+    add_event(&app, &weights, "2024-07-23", "EU AI Office opens", "notable").await;
+    let link = format!("/threads/{regulation}/events/link");
+
+    let none = app.post_form(&link, &[("event_id", ""), ("q", "Pluto")]).await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = none.text().await.unwrap();
+    assert_eq!(texts(&html, "[role=alert]"), ["no event's title contains “Pluto”"]);
+    assert_eq!(attrs(&html, "#link-event-q", "value"), ["Pluto"]);
+
+    let several = app.post_form(&link, &[("event_id", ""), ("q", "EU AI")]).await;
+    assert_eq!(several.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = several.text().await.unwrap();
+    assert_eq!(texts(&html, "[role=alert]"), ["2 events have “EU AI” in their title: pick one below"]);
+    assert_eq!(texts(&html, ".link-candidates li a"), ["EU AI Office opens", "EU AI Act"]);
+    assert_eq!(attrs(&html, "#link-event-q", "value"), ["EU AI"]);
+
+    let one = app.post_form(&link, &[("event_id", ""), ("q", "office")]).await;
+    assert_eq!(one.status(), StatusCode::SEE_OTHER);
+    assert_eq!(thread_event_titles(&app, &regulation).await, ["EU AI Office opens"]);
 }

@@ -47,3 +47,26 @@ pub struct EventsIndexPage {
     /// Some filter is on (an empty list then means "none match").
     pub filtered: bool,
 }
+
+/// An event found when linking by title.
+pub struct LinkCandidate {
+    pub id: i64,
+    pub title: String,
+    pub date: String,
+    /// Linked to the thread already (shown, without a "Link" button).
+    pub linked: bool,
+}
+
+/// `/threads/{slug}/events/link`: find an event by its title and link it to the thread.
+#[derive(Template)]
+#[template(path = "events/link.html")]
+pub struct LinkEventPage {
+    pub chrome: Chrome,
+    pub slug: String,
+    pub title: String,
+    /// The text searched for, kept in the field.
+    pub text: String,
+    pub error: Option<String>,
+    /// `None` before a search.
+    pub matches: Option<Vec<LinkCandidate>>,
+}
