@@ -401,9 +401,10 @@ async fn thread_forms_and_the_thread_page_label_every_control() {
     assert_every_control_labelled(&app.page(&format!("/threads/{slug}/edit")).await);
     let page = app.page(&format!("/threads/{slug}")).await;
     assert_eq!(
-        attrs(&page, "input[name=event_id]", "id"),
-        ["link-event-id"],
+        attrs(&page, "form[action$='/events/link'] input[name=q]", "id"),
+        ["link-event-q"],
         "the curator sees the link-event control"
     );
     assert_every_control_labelled(&page);
+    assert_every_control_labelled(&app.page(&format!("/threads/{slug}/events/link?q=x")).await);
 }
