@@ -190,7 +190,7 @@ pub fn radius(significance: Significance) -> f64 {
     match significance {
         Significance::Landmark => 9.0,
         Significance::Major => 6.0,
-        Significance::Notable => 3.5,
+        Significance::Notable => 4.5,
     }
 }
 
@@ -364,7 +364,8 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
         axis_text_y: AXIS_TEXT_Y,
         axis_tick_bottom: AXIS_Y + 6.0,
         font: FONT,
-        hit_radius: HIT / 2.0 + 2.0,
+        // 24 units across: at least 21 CSS px at the picture's narrowest, for a finger.
+        hit_radius: HIT,
         bands,
         marks,
         ticks: axis(&scale),

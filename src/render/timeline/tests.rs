@@ -165,3 +165,9 @@ fn the_axis_is_in_years() {
     let labels: Vec<&str> = t.ticks.iter().map(|t| t.text.as_str()).filter(|t| !t.is_empty()).collect();
     assert_eq!(labels, ["2023", "2024", "2025"]);
 }
+
+#[test]
+fn marks_are_easy_to_tap() {
+    let t = build(&[], &[event(1, d(2024, 3, 1), "Landmark", Significance::Landmark)], &[]).unwrap();
+    assert!(t.hit_radius * 2.0 >= 24.0, "a 24-unit target at least");
+}
