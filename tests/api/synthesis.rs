@@ -97,6 +97,40 @@ async fn a_save_from_a_stale_base_is_a_conflict_that_keeps_both_versions() {
 }
 
 #[tokio::test]
+async fn a_conflict_from_a_browser_sending_crlf_marks_only_the_changed_line() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "First line.\nSecond line.\nThird line.", "").await;
+    app.save_synthesis_ok(&slug, 1, "First line.\nSecond line.\nThird line, theirs.", "").await;
+
+    // A textarea submits its lines with CRLF.
+    let res = app.save_synthesis(&slug, 1, "First line.\r\nSecond line, mine.\r\nThird line.\r\n", "").await;
+
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert_eq!(texts(&html, "table.diff del.line"), ["Second line.", "Third line, theirs."]);
+    assert_eq!(texts(&html, "table.diff ins.line"), ["Second line, mine.", "Third line."]);
+    assert_eq!(attrs(&html, "table.diff td.sign", "aria-label"), ["same", "removed", "removed", "added", "added"]);
+}
+
+#[tokio::test]
+async fn texts_submitted_with_crlf_or_cr_are_stored_with_lf() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "One.\r\n\r\nTwo.\rThree.\r\n", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "One.\r\n\r\nTwo, via the API.\r\n", "").await;
+
+    assert_eq!(
+        stored_revisions(&app).await,
+        [(1, "One.\n\nTwo.\nThree.".to_owned()), (2, "One.\n\nTwo, via the API.".to_owned())]
+    );
+    // A JSON conflict echoes the caller's text as validated.
+    let res = app.api_save_synthesis(&slug, 1, "One.\r\n\r\nTwo, stale.", "").await;
+    let body = crate::helpers::expect_json(res, StatusCode::CONFLICT).await;
+    assert_eq!(body["yours"], "One.\n\nTwo, stale.");
+}
+
+#[tokio::test]
 async fn resubmitting_the_conflict_form_saves_on_top_of_the_newer_revision() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
