@@ -289,6 +289,42 @@ async fn the_diff_page_shows_removed_and_added_lines() {
 }
 
 #[tokio::test]
+async fn comparing_revisions_that_are_not_adjacent_marks_the_changed_words() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(
+        &slug,
+        0,
+        "Open models lag by a year.\n\nA paragraph dropped later.\n\nLicences restrict most uses.",
+        "",
+    )
+    .await;
+    app.save_synthesis_ok(
+        &slug,
+        1,
+        "Open models lag by six months.\n\nA paragraph dropped later.\n\nLicences restrict most uses.",
+        "",
+    )
+    .await;
+    app.save_synthesis_ok(&slug, 2, "Open models lag by six months.\n\nLicences restrict most uses.", "").await;
+    app.save_synthesis_ok(
+        &slug,
+        3,
+        "Open models lag by six months.\n\nLicences restrict some uses.\n\nA new closing line.",
+        "",
+    )
+    .await;
+
+    let html = app.page(&format!("/threads/{slug}/diff?from=1&to=4")).await;
+
+    assert_eq!(texts(&html, "table.diff caption"), ["3 lines removed, 3 lines added; changed words are marked"]);
+    // Each reworded paragraph is paired with its later wording and its changed words marked;
+    // the paragraph removed and the one added are shown whole.
+    assert_eq!(texts(&html, "table.diff del.line mark"), ["a", "year.", "most"]);
+    assert_eq!(texts(&html, "table.diff ins.line mark"), ["six", "months.", "some"]);
+}
+
+#[tokio::test]
 async fn appending_a_paragraph_does_not_mark_the_previous_last_one_as_changed() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
