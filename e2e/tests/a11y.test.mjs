@@ -125,9 +125,9 @@ async function checkEveryPage() {
   const eventHref = await page.getByRole('region', { name: 'Events in this thread' }).getByRole('link').first().getAttribute('href');
   await check(page, 'event', 'anonymous', goto(page, eventHref));
   await check(page, 'history', 'anonymous', goto(page, `${DEMO}/history`));
-  await check(page, 'revision', 'anonymous', goto(page, `${DEMO}/revisions/2`));
-  await check(page, 'diff', 'anonymous', goto(page, `${DEMO}/diff?from=1&to=3`));
-  await check(page, 'diff', 'anonymous-side-by-side', goto(page, `${DEMO}/diff?from=1&to=3&view=side`));
+  await check(page, 'revision', 'anonymous', goto(page, `${DEMO}/revisions/1`));
+  await check(page, 'diff', 'anonymous', goto(page, `${DEMO}/diff?from=1&to=1`));
+  await check(page, 'diff', 'anonymous-side-by-side', goto(page, `${DEMO}/diff?from=1&to=1&view=side`));
   await check(page, 'blame', 'anonymous', goto(page, `${DEMO}/blame`));
   await check(page, 'recent', 'anonymous', goto(page, '/recent'));
   await check(page, 'home', 'anonymous-filtered', goto(page, '/?status=active&stance=contested&sort=title'));
@@ -149,7 +149,7 @@ async function checkEveryPage() {
   await check(mod, 'home', 'moderator', goto(mod, '/'));
   await check(mod, 'thread', 'moderator', goto(mod, DEMO));
   await check(mod, 'history', 'moderator', goto(mod, `${DEMO}/history`));
-  await check(mod, 'revision', 'moderator', goto(mod, `${DEMO}/revisions/2`));
+  await check(mod, 'revision', 'moderator', goto(mod, `${DEMO}/revisions/1`));
   await check(mod, 'recent', 'moderator', goto(mod, '/recent'));
   await check(mod, 'queue', 'moderator', goto(mod, '/moderation/queue'));
   await check(mod, 'log', 'moderator', goto(mod, '/moderation/log'));

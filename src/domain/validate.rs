@@ -12,6 +12,18 @@ pub const MAX_SYNTHESIS_BYTES: usize = 200_000;
 /// Longest body of a section item (an interpretation, an arc period, ...).
 pub const MAX_SECTION_BODY_BYTES: usize = 20_000;
 
+/// A submitted text with its line endings made LF: browsers send a textarea's lines with CRLF
+/// (and old Macs sent a lone CR), while stored texts use LF, so without this a one-word edit
+/// would differ from the stored text on every line. Every text validated here goes through it,
+/// so nothing stored or compared keeps a CR.
+pub fn lf_line_endings(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains('\r') {
+        std::borrow::Cow::Owned(value.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// Trims and checks a required single-line or short field.
 pub fn required(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid> {
     let value = value.trim();
@@ -43,13 +55,14 @@ pub fn required_reason(value: &str, what: &str) -> Result<String, Invalid> {
 }
 
 fn limited(field: &str, value: &str, max_chars: usize) -> Result<String, Invalid> {
+    let value = lf_line_endings(value);
     if value.chars().count() > max_chars {
         return Err(format!("{field} must be at most {max_chars} characters"));
     }
-    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
         return Err(format!("{field} contains control characters"));
     }
-    Ok(value.to_owned())
+    Ok(value.into_owned())
 }
 
 /// A Markdown body: may be empty, keeps its inner whitespace, bounded in bytes and in nesting
@@ -58,7 +71,7 @@ pub fn markdown(field: &str, value: &str, max_bytes: usize) -> Result<String, In
     if value.contains('\0') {
         return Err(format!("{field} contains a NUL character"));
     }
-    let value = value.replace("\r\n", "\n");
+    let value = lf_line_endings(value);
     let value = value.trim_end();
     if value.len() > max_bytes {
         return Err(format!("{field} must be at most {} KB", max_bytes / 1000));
@@ -183,7 +196,7 @@ pub fn link(value: Option<&str>) -> Result<Option<String>, Invalid> {
 /// Proponents, one per line (commas also separate), each named once.
 pub fn proponents(value: &str) -> Result<Vec<String>, Invalid> {
     let mut names: Vec<String> = Vec::new();
-    for raw in value.split(['\n', ',']) {
+    for raw in lf_line_endings(value).split(['\n', ',']) {
         let name = raw.trim();
         if name.is_empty() {
             continue;
@@ -209,6 +222,17 @@ mod tests {
         assert!(required("title", "   ", 10).is_err());
         assert!(required("title", "abcdefghijk", 10).is_err());
         assert!(required("title", "a\u{0}b", 10).is_err());
+    }
+
+    #[test]
+    fn every_text_comes_out_with_lf_line_endings() {
+        assert_eq!(markdown("the text", "a\r\nb\rc\n\r\nd\r\n", 100).unwrap(), "a\nb\nc\n\nd");
+        assert_eq!(required("the question", " a\r\nb\r ", 100).unwrap(), "a\nb");
+        assert_eq!(optional("the summary", Some("a\rb"), 100).unwrap().as_deref(), Some("a\nb"));
+        assert_eq!(reason("why\r\nbecause").unwrap(), "why\nbecause");
+        assert_eq!(required_reason("spam\r\nagain", "hiding").unwrap(), "spam\nagain");
+        assert_eq!(proponents("A\r\nB\rC").unwrap(), ["A", "B", "C"]);
+        assert!(matches!(lf_line_endings("no cr"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
         };
         let thread = threads::create(conn, &demo.slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
         let id = thread.thread_id();
-        save_synthesis_history(conn, id, curator, &demo)?;
+        save_synthesis(conn, id, curator, &demo)?;
         add_sections(conn, id, &demo)?;
         for event in &demo.events {
             let significance = Significance::parse(&event.significance).context("demo significance")?;
@@ -129,39 +129,23 @@ fn demo_curator(conn: &mut PgConnection, username: &str) -> anyhow::Result<UserI
     Ok(user.id)
 }
 
-/// The synthesis grew over three saves, so the demo has a history and diffs to look at.
-fn save_synthesis_history(
-    conn: &mut PgConnection,
-    id: ThreadId,
-    author: UserId,
-    demo: &DemoThread,
-) -> anyhow::Result<()> {
-    let paragraphs = &demo.synthesis_paragraphs;
-    let steps = [
-        (2.min(paragraphs.len()), demo.since, "First sketch: the trajectory towards openness"),
-        (
-            4.min(paragraphs.len()),
-            NaiveDate::from_ymd_opt(2025, 2, 3).unwrap_or(demo.since),
-            "Add the spectrum of openness and the safety dimension",
-        ),
-        (paragraphs.len(), demo.updated, "Add the fragmented regulatory landscape"),
-    ];
-    for (seq, (count, date, summary)) in (1..).zip(steps) {
-        let body = paragraphs[..count].join("\n\n");
-        let (html, blocks) = demo_rendered(&body)?;
-        let outcome = revisions::save(
-            conn,
-            &revisions::NewRevision {
-                summary,
-                // Demo history is curated content, not something to review.
-                autopatrolled: true,
-                ..revisions::NewRevision::edit(id, seq - 1, author, &body, &html, &blocks)
-            },
-        )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        anyhow::ensure!(matches!(outcome, revisions::SaveOutcome::Saved { .. }), "demo revision {seq} was not saved");
-        revisions::backdate(conn, id, seq, midnight(date))?;
-    }
+/// The synthesis as the page the demo follows shows it: one revision, by the curator, dated the
+/// day it was last updated. (An invented history would have blame and the timeline date
+/// sentences about 2025 to 2023.)
+fn save_synthesis(conn: &mut PgConnection, id: ThreadId, author: UserId, demo: &DemoThread) -> anyhow::Result<()> {
+    let body = demo.synthesis_paragraphs.join("\n\n");
+    let (html, blocks) = demo_rendered(&body)?;
+    let outcome = revisions::save(
+        conn,
+        &revisions::NewRevision {
+            // Demo history is curated content, not something to review.
+            autopatrolled: true,
+            ..revisions::NewRevision::edit(id, 0, author, &body, &html, &blocks)
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    anyhow::ensure!(matches!(outcome, revisions::SaveOutcome::Saved { seq: 1 }), "the demo synthesis was not saved");
+    revisions::backdate(conn, id, 1, midnight(demo.updated))?;
     Ok(())
 }
 

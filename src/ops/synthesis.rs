@@ -49,19 +49,19 @@ pub struct RevertInput {
 const MERGE_ATTEMPTS: usize = 3;
 
 /// A save from the editor page: [`save`], and on a conflict the diff between the current text
-/// and the editor's, computed off the connection (the 409 page shows it).
+/// and the editor's as validated (LF line endings, like the stored one), computed off the
+/// connection (the 409 page shows it), with that validated text.
 pub async fn save_from_editor(
     pool: &PgPool,
     user: &CurrentUser,
     slug: String,
     input: SynthesisInput,
-) -> Result<(ThreadRow, SaveOutcome, Option<LineDiff>), AppError> {
-    let yours = input.body.clone();
-    let (thread, outcome) = save(pool, user, slug, input).await?;
+) -> Result<(ThreadRow, SaveOutcome, Option<(LineDiff, String)>), AppError> {
+    let (thread, outcome, yours) = save(pool, user, slug, input).await?;
     let diff = match &outcome {
         SaveOutcome::Conflict { current } => {
             let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
-            Some(super::compute::line_diff(current_md, yours).await?)
+            Some((super::compute::line_diff(current_md, yours.clone()).await?, yours))
         }
         _ => None,
     };
@@ -151,16 +151,19 @@ pub fn save_in(
 }
 
 /// Saves a new revision: [`prepare`] (Markdown is rendered and sanitized here, once, before a
-/// connection is taken), then [`save_in`].
+/// connection is taken), then [`save_in`]. Also returns the text as validated (what a conflict
+/// answer shows as the caller's: LF line endings, trailing space trimmed).
 pub async fn save(
     pool: &PgPool,
     user: &CurrentUser,
     slug: String,
     input: SynthesisInput,
-) -> Result<(ThreadRow, SaveOutcome), AppError> {
+) -> Result<(ThreadRow, SaveOutcome, String), AppError> {
     let edit = prepare(input).await?;
     let user = user.clone();
-    db::with_conn(pool, move |c| save_in(c, &user, &slug, &edit)).await
+    let yours = edit.body.clone();
+    let (thread, outcome) = db::with_conn(pool, move |c| save_in(c, &user, &slug, &edit)).await?;
+    Ok((thread, outcome, yours))
 }
 
 /// Restores revision `seq` as a new revision on top of `base_seq`; history is never rewritten.

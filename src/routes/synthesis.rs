@@ -91,15 +91,16 @@ async fn save(
             SaveOutcome::Conflict { current } => {
                 let current = current.map(|b| *b);
                 let current_md = current.as_ref().map(|r| r.body_md.clone()).unwrap_or_default();
+                let (diff, yours) = conflict_diff.unwrap_or_default();
                 let page = ConflictPage {
                     chrome: Chrome::of(&visitor),
                     slug: thread.slug,
                     title: thread.title,
-                    diff: conflict_diff.unwrap_or_default(),
+                    diff,
                     current_seq: thread.head_seq.max(current.as_ref().map_or(0, |r| r.meta.seq)),
                     current: current.as_ref().map(HistoryRow::from),
                     current_md,
-                    yours: input.body,
+                    yours,
                     summary: input.summary,
                 };
                 html_response(StatusCode::CONFLICT, &page)

@@ -131,38 +131,37 @@ async fn the_demo_events_are_listed_in_date_order_with_their_significance() {
 }
 
 #[tokio::test]
-async fn the_demo_synthesis_has_three_revisions_in_its_history() {
+async fn the_demo_synthesis_is_the_one_revision_the_page_shows() {
     let app = spawn_app().await;
     seed(&app).await;
 
     let html = app.page(&format!("{DEMO}/history")).await;
 
-    // The synthesis grew over three saves: two paragraphs, then four, then all of them.
+    // The page the demo follows shows one synthesis by terry-tang, last updated 2026-03-08: no
+    // invented earlier revisions (whose texts would speak of later years).
     let paragraphs = shipped_synthesis_paragraphs();
-    let bytes = |count: usize| paragraphs[..count].join("\n\n").len();
     assert_eq!(
         changes_column(&html, "Change"),
-        [
-            format!("Revision 3 edited the synthesis ({} bytes)", bytes(paragraphs.len())),
-            format!("Revision 2 edited the synthesis ({} bytes)", bytes(4)),
-            format!("Revision 1 edited the synthesis ({} bytes)", bytes(2)),
-        ],
-        "the three revisions and nothing else"
+        [format!("Revision 1 edited the synthesis ({} bytes)", paragraphs.join("\n\n").len())],
+        "one revision and nothing else"
     );
-    assert_eq!(changes_column(&html, "Who"), ["terry-tang", "terry-tang", "terry-tang"]);
+    assert_eq!(changes_column(&html, "Who"), ["terry-tang"]);
     let saved = crate::pages::attrs(&html, "table.changes tbody tr time", "datetime");
-    assert!(saved[0].starts_with("2026-03-08") && saved[2].starts_with("2023-02-01"), "backdated revisions: {saved:?}");
-    assert_eq!(
-        changes_column(&html, "Summary"),
-        [
-            "“Add the fragmented regulatory landscape” changes",
-            "“Add the spectrum of openness and the safety dimension” changes",
-            "“First sketch: the trajectory towards openness”"
-        ]
-    );
-    assert_eq!(app.count("revisions").await, 3);
-    let diff = app.page(&format!("{DEMO}/diff?from=1&to=2")).await;
-    assert!(!texts(&diff, "table.diff ins").is_empty(), "revision 2 added paragraphs");
+    assert_eq!(saved.len(), 1);
+    assert!(saved[0].starts_with("2026-03-08"), "dated as the page's last update: {saved:?}");
+    assert_eq!(app.count("revisions").await, 1);
+
+    // Blame attributes every paragraph to that revision, its author and its date.
+    let blame = app.page(&format!("{DEMO}/blame")).await;
+    assert_eq!(texts(&blame, "table.blame td.blame-text"), paragraphs);
+    let who = texts(&blame, "table.blame td.blame-meta");
+    assert_eq!(who.len(), paragraphs.len());
+    let dates = crate::pages::attrs(&blame, "table.blame td.blame-meta time", "datetime");
+    assert_eq!(dates.len(), paragraphs.len());
+    for (meta, date) in who.iter().zip(&dates) {
+        assert!(meta.starts_with("Revision 1terry-tang2026-03-08"), "blame: {meta}");
+        assert!(date.starts_with("2026-03-08"), "blame date: {date}");
+    }
 }
 
 #[tokio::test]

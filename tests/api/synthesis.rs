@@ -97,6 +97,40 @@ async fn a_save_from_a_stale_base_is_a_conflict_that_keeps_both_versions() {
 }
 
 #[tokio::test]
+async fn a_conflict_from_a_browser_sending_crlf_marks_only_the_changed_line() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "First line.\nSecond line.\nThird line.", "").await;
+    app.save_synthesis_ok(&slug, 1, "First line.\nSecond line.\nThird line, theirs.", "").await;
+
+    // A textarea submits its lines with CRLF.
+    let res = app.save_synthesis(&slug, 1, "First line.\r\nSecond line, mine.\r\nThird line.\r\n", "").await;
+
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert_eq!(texts(&html, "table.diff del.line"), ["Second line.", "Third line, theirs."]);
+    assert_eq!(texts(&html, "table.diff ins.line"), ["Second line, mine.", "Third line."]);
+    assert_eq!(attrs(&html, "table.diff td.sign", "aria-label"), ["same", "removed", "removed", "added", "added"]);
+}
+
+#[tokio::test]
+async fn texts_submitted_with_crlf_or_cr_are_stored_with_lf() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, "One.\r\n\r\nTwo.\rThree.\r\n", "").await;
+    app.api_save_synthesis_ok(&slug, 1, "One.\r\n\r\nTwo, via the API.\r\n", "").await;
+
+    assert_eq!(
+        stored_revisions(&app).await,
+        [(1, "One.\n\nTwo.\nThree.".to_owned()), (2, "One.\n\nTwo, via the API.".to_owned())]
+    );
+    // A JSON conflict echoes the caller's text as validated.
+    let res = app.api_save_synthesis(&slug, 1, "One.\r\n\r\nTwo, stale.", "").await;
+    let body = crate::helpers::expect_json(res, StatusCode::CONFLICT).await;
+    assert_eq!(body["yours"], "One.\n\nTwo, stale.");
+}
+
+#[tokio::test]
 async fn resubmitting_the_conflict_form_saves_on_top_of_the_newer_revision() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
@@ -252,6 +286,42 @@ async fn the_diff_page_shows_removed_and_added_lines() {
     );
     assert_eq!(attrs(&html, "table.diff td.sign", "aria-label"), ["same", "removed", "added", "added", "same"]);
     assert!(texts(&html, "tr.diff-skip").is_empty(), "two lines of context show every unchanged line here");
+}
+
+#[tokio::test]
+async fn comparing_revisions_that_are_not_adjacent_marks_the_changed_words() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(
+        &slug,
+        0,
+        "Open models lag by a year.\n\nA paragraph dropped later.\n\nLicences restrict most uses.",
+        "",
+    )
+    .await;
+    app.save_synthesis_ok(
+        &slug,
+        1,
+        "Open models lag by six months.\n\nA paragraph dropped later.\n\nLicences restrict most uses.",
+        "",
+    )
+    .await;
+    app.save_synthesis_ok(&slug, 2, "Open models lag by six months.\n\nLicences restrict most uses.", "").await;
+    app.save_synthesis_ok(
+        &slug,
+        3,
+        "Open models lag by six months.\n\nLicences restrict some uses.\n\nA new closing line.",
+        "",
+    )
+    .await;
+
+    let html = app.page(&format!("/threads/{slug}/diff?from=1&to=4")).await;
+
+    assert_eq!(texts(&html, "table.diff caption"), ["3 lines removed, 3 lines added; changed words are marked"]);
+    // Each reworded paragraph is paired with its later wording and its changed words marked;
+    // the paragraph removed and the one added are shown whole.
+    assert_eq!(texts(&html, "table.diff del.line mark"), ["a", "year.", "most"]);
+    assert_eq!(texts(&html, "table.diff ins.line mark"), ["six", "months.", "some"]);
 }
 
 #[tokio::test]

@@ -58,8 +58,22 @@ fn side_rows(lines: &[DiffLine]) -> Vec<SideRow> {
         let removed_end = i + lines[i..].iter().take_while(|l| l.change == LineChange::Removed).count();
         let added_end = removed_end + lines[removed_end..].iter().take_while(|l| l.change == LineChange::Added).count();
         let (removed, added) = (&lines[i..removed_end], &lines[removed_end..added_end]);
-        for k in 0..removed.len().max(added.len()) {
-            rows.push(SideRow { left: removed.get(k).cloned(), right: added.get(k).cloned() });
+        // Lines whose words were compared share a row; the others between two such rows are
+        // set side by side in order.
+        let (mut r, mut a) = (0, 0);
+        loop {
+            let next_pair = removed[r..].iter().enumerate().find_map(|(dr, line)| {
+                let id = line.pair?;
+                added[a..].iter().position(|l| l.pair == Some(id)).map(|da| (r + dr, a + da))
+            });
+            let (r_end, a_end) = next_pair.unwrap_or((removed.len(), added.len()));
+            for k in 0..(r_end - r).max(a_end - a) {
+                let (left, right) = (removed[r..r_end].get(k).cloned(), added[a..a_end].get(k).cloned());
+                rows.push(SideRow { left, right });
+            }
+            let Some((pr, pa)) = next_pair else { break };
+            rows.push(SideRow { left: Some(removed[pr].clone()), right: Some(added[pa].clone()) });
+            (r, a) = (pr + 1, pa + 1);
         }
         i = added_end;
     }

@@ -87,6 +87,10 @@ pub struct DiffLine {
     pub text: String,
     /// The same text cut where words changed (one unchanged segment for a same line).
     pub segments: Vec<DiffSegment>,
+    /// The same number on a removed and an added line whose words were compared (unique within
+    /// a diff): the side-by-side view puts them on one row.
+    #[serde(skip)]
+    pub pair: Option<usize>,
 }
 
 impl DiffLine {
@@ -174,22 +178,31 @@ pub fn line_diff_within(old: &str, new: &str, limits: &DiffLimits) -> LineDiff {
     let mut lines = Vec::new();
     let mut shown = 0usize;
     let mut marked_any = false;
-    'ops: for op in diff.ops() {
-        let words = op.tag() == DiffTag::Replace
+    let mut pairs = 0usize;
+    let ops = diff.ops();
+    let mut k = 0;
+    'ops: while k < ops.len() {
+        let end = changed_region_end(&diff, ops, k);
+        let region = &ops[k..end];
+        k = end;
+        let replaced = region.iter().any(|op| !op.old_range().is_empty() && op.tag() != DiffTag::Equal)
+            && region.iter().any(|op| !op.new_range().is_empty() && op.tag() != DiffTag::Equal);
+        let words = replaced
             && detail != DiffDetail::Truncated
             && Instant::now() < deadline
-            && short_lines(&diff, op, limits.max_word_line_bytes);
-        if op.tag() == DiffTag::Replace && !words && detail == DiffDetail::Words {
+            && region.iter().all(|op| short_lines(&diff, op, limits.max_word_line_bytes));
+        if replaced && !words && detail == DiffDetail::Words {
             detail = DiffDetail::Lines;
         }
         marked_any |= words;
-        let changes: Box<dyn Iterator<Item = similar::InlineChange<'_, str>>> = if words {
-            Box::new(diff.iter_inline_changes_deadline(op, Some(deadline)))
-        } else {
-            Box::new(diff.iter_changes(op).map(similar::InlineChange::from))
-        };
-        for change in changes {
-            let line = diff_line(&change);
+        let mut region_lines: Vec<DiffLine> = region
+            .iter()
+            .flat_map(|op| diff.iter_changes(op).map(|c| diff_line(&similar::InlineChange::from(c))))
+            .collect();
+        if words {
+            pair_words(&mut region_lines, deadline, &mut pairs);
+        }
+        for line in region_lines {
             shown += line.text.len();
             if shown > limits.max_output_bytes {
                 detail = DiffDetail::Truncated;
@@ -236,7 +249,110 @@ fn diff_line(change: &similar::InlineChange<'_, str>) -> DiffLine {
         }
     }
     let text = segments.iter().map(|s| s.text.as_str()).collect();
-    DiffLine { change: kind, text, segments }
+    DiffLine { change: kind, text, segments, pair: None }
+}
+
+/// How alike two lines must be (see `likeness`) for their changed words to be marked: below it
+/// they are different paragraphs, shown whole.
+const PAIR_LIKENESS: f32 = 0.4;
+
+/// Above this many (removed x added) line comparisons in one replaced run, a removed line is only
+/// compared with the added line at the same position (the cost of pairing stays bounded).
+const MAX_PAIR_COMPARISONS: usize = 2_500;
+
+/// Where the run of ops starting at `k` ends: an unchanged op alone, or changes together with
+/// the blank lines between them (paragraphs are separated by blank lines, which the line diff
+/// keeps as unchanged, so the paragraphs changed between two revisions are one region).
+fn changed_region_end(diff: &TextDiff<'_, '_, '_, str>, ops: &[DiffOp], k: usize) -> usize {
+    if ops[k].tag() == DiffTag::Equal {
+        return k + 1;
+    }
+    let blank = |op: &DiffOp| diff.old_slices()[op.old_range()].iter().all(|l| l.trim().is_empty());
+    let (mut end, mut scan) = (k + 1, k + 1);
+    while scan < ops.len() {
+        if ops[scan].tag() != DiffTag::Equal {
+            end = scan + 1;
+        } else if !(blank(&ops[scan]) && scan + 1 < ops.len() && ops[scan + 1].tag() != DiffTag::Equal) {
+            break;
+        }
+        scan += 1;
+    }
+    end
+}
+
+/// Marks the changed words of a region of changed lines (with the unchanged blank lines between
+/// them): each removed line is paired with the most alike added line after the previous pair's
+/// (order is kept), if alike enough, and the words are compared within each pair; unpaired
+/// lines stay whole. Works for any two texts, however many paragraphs changed between them.
+/// Once `deadline` has passed, no more pairs are made. `pairs` counts the pairs made in the
+/// diff so far (it numbers them).
+fn pair_words(lines: &mut [DiffLine], deadline: Instant, pairs: &mut usize) {
+    let of = |change: LineChange| -> Vec<usize> {
+        (0..lines.len()).filter(|&i| lines[i].change == change && !lines[i].text.trim().is_empty()).collect()
+    };
+    let (removed, added) = (of(LineChange::Removed), of(LineChange::Added));
+    let positional = removed.len() * added.len() > MAX_PAIR_COMPARISONS;
+    let mut next = 0;
+    for (n, &r) in removed.iter().enumerate() {
+        if next >= added.len() || Instant::now() >= deadline {
+            break;
+        }
+        let candidates = if positional { n.max(next)..(n.max(next) + 1).min(added.len()) } else { next..added.len() };
+        let best = candidates
+            .map(|j| (j, likeness(&word_diff(&lines[r].text, &lines[added[j]].text, deadline))))
+            .filter(|&(_, like)| like >= PAIR_LIKENESS)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((j, _)) = best {
+            let a = added[j];
+            let (old, new) = word_segments(&word_diff(&lines[r].text, &lines[a].text, deadline));
+            (lines[r].segments, lines[a].segments) = (old, new);
+            (lines[r].pair, lines[a].pair) = (Some(*pairs), Some(*pairs));
+            *pairs += 1;
+            next = j + 1;
+        }
+    }
+}
+
+/// The word diff of two lines.
+fn word_diff<'a>(old: &'a str, new: &'a str, deadline: Instant) -> TextDiff<'a, 'a, 'a, str> {
+    TextDiff::configure().algorithm(Algorithm::Myers).deadline(deadline).diff_words(old, new)
+}
+
+/// How alike two lines are: the share of their words (not spaces) that the word diff keeps.
+fn likeness<'a>(diff: &TextDiff<'a, 'a, 'a, str>) -> f32 {
+    let (mut kept, mut total) = (0usize, 0usize);
+    for change in diff.iter_all_changes() {
+        if change.value().trim().is_empty() {
+            continue;
+        }
+        total += 1;
+        if change.tag() == ChangeTag::Equal {
+            kept += 2;
+            total += 1;
+        }
+    }
+    if total == 0 { 0.0 } else { kept as f32 / total as f32 }
+}
+
+/// The segments of the old and the new line of a word diff.
+fn word_segments<'a>(diff: &TextDiff<'a, 'a, 'a, str>) -> (Vec<DiffSegment>, Vec<DiffSegment>) {
+    let (mut old, mut new): (Vec<DiffSegment>, Vec<DiffSegment>) = (Vec::new(), Vec::new());
+    let push = |segments: &mut Vec<DiffSegment>, text: &str, changed: bool| match segments.last_mut() {
+        Some(last) if last.changed == changed => last.text.push_str(text),
+        _ => segments.push(DiffSegment { text: text.to_owned(), changed }),
+    };
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut old, text, false);
+                push(&mut new, text, false);
+            }
+            ChangeTag::Delete => push(&mut old, text, true),
+            ChangeTag::Insert => push(&mut new, text, true),
+        }
+    }
+    (old, new)
 }
 
 /// Whether every line an op touches is shorter than `max` bytes.
@@ -283,6 +399,54 @@ mod tests {
         assert_eq!(marked(&d.lines[0]), ["open"]);
         assert_eq!(marked(&d.lines[1]), ["closed"]);
         assert_eq!(d.lines[1].text, "The closed model won the year.");
+    }
+
+    fn marked(l: &DiffLine) -> Vec<&str> {
+        l.segments.iter().filter(|s| s.changed).map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn several_replaced_paragraphs_are_paired_by_likeness_and_marked_word_by_word() {
+        // As between non-adjacent revisions: a paragraph dropped, the others reworded, one added.
+        let old = "Open models lag behind closed ones by a year.\n\nA paragraph that was later removed entirely.\n\nLicences restrict commercial use in most cases.";
+        let new = "Open models lag behind closed ones by six months.\n\nLicences restrict commercial use in some cases.\n\nAn entirely new closing thought appears here.";
+        let d = line_diff(old, new);
+        assert_eq!(d.detail, DiffDetail::Words);
+        let lines: Vec<(&str, Vec<&str>)> =
+            d.lines.iter().filter(|l| l.change != LineChange::Same).map(|l| (l.sign(), marked(l))).collect();
+        assert_eq!(
+            lines,
+            [
+                ("-", vec!["a", "year."]),
+                ("+", vec!["six", "months."]),
+                // Unpaired lines are shown whole, without word marks.
+                ("-", vec![]),
+                ("+", vec!["some"]),
+                ("-", vec!["most"]),
+                ("+", vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn side_by_side_a_pair_in_one_run_shares_a_row() {
+        let d = line_diff(
+            "Alpha beta gamma delta.\nA line removed wholesale.",
+            "Something else was put first.\nAlpha beta gamma epsilon.",
+        );
+        let rows: Vec<(Option<&str>, Option<&str>)> = d.hunks[0]
+            .rows
+            .iter()
+            .map(|r| (r.left.as_ref().map(|l| &l.text[..5]), r.right.as_ref().map(|l| &l.text[..5])))
+            .collect();
+        assert_eq!(rows, [(None, Some("Somet")), (Some("Alpha"), Some("Alpha")), (Some("A lin"), None)]);
+    }
+
+    #[test]
+    fn unlike_lines_are_not_paired() {
+        let d = line_diff("Nothing in common here at all.", "Entirely different words were written.");
+        assert!(d.lines.iter().all(|l| l.segments.len() == 1 && !l.segments[0].changed && l.pair.is_none()));
+        assert_eq!(d.detail, DiffDetail::Words);
     }
 
     #[test]

@@ -64,8 +64,8 @@ pub async fn save_synthesis(
     body: web::Json<SynthesisBody>,
 ) -> Result<HttpResponse, ApiError> {
     let input: synthesis::SynthesisInput = body.into_inner().into();
-    let yours = input.body.clone();
-    let (thread, outcome) = synthesis::save(&state.pool, require_user(&visitor)?, slug.into_inner(), input).await?;
+    let (thread, outcome, yours) =
+        synthesis::save(&state.pool, require_user(&visitor)?, slug.into_inner(), input).await?;
     Ok(save_response(&thread.slug, outcome, Some(yours)))
 }
 
