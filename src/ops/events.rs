@@ -304,7 +304,9 @@ pub fn link_search_in(
     text: &str,
 ) -> Result<LinkSearch, AppError> {
     let thread = access::editable_thread(conn, slug, user)?;
-    let text = text.trim().chars().take(200).collect::<String>();
+    // Checked like every other text (no NUL or control characters, bounded), so the query
+    // never sees what PostgreSQL refuses.
+    let text = validate::optional("the event title", Some(text), 200).map_err(AppError::Invalid)?.unwrap_or_default();
     let matches = if text.is_empty() {
         None
     } else {
