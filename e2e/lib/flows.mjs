@@ -6,17 +6,30 @@ import { clickAndWait, expectVisible, field } from './browser.mjs';
 import { PASSWORD } from './server.mjs';
 
 /**
+ * A link of the site's navigation, opening the header's Menu first where a narrow screen folds
+ * the links behind it.
+ * @param {import('playwright-core').Page} page
+ */
+export async function siteLink(page, name) {
+  const link = page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name });
+  const menu = page.locator('.site-header summary', { hasText: 'Menu' });
+  if (!(await link.isVisible()) && (await menu.count()) && (await menu.isVisible())) await menu.click();
+  return link;
+}
+
+/**
  * Logs in through the login page and waits to be sent on, logged in.
  * @param {import('playwright-core').Page} page
  * @param {import('./fixture.mjs').App} app
  */
 export async function logIn(page, app, username, password = PASSWORD) {
   await page.goto(app.url('/'));
-  await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Log in' }).click();
+  await (await siteLink(page, 'Log in')).click();
   await field(page, 'Username').fill(username);
   await field(page, 'Password').fill(password);
   await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: 'Log in' }).click()]);
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  // Attached, not visible: on a narrow screen it sits behind the Menu.
+  await page.locator('button', { hasText: 'Log out' }).waitFor({ state: 'attached' });
 }
 
 /** A new user with `role` (named `prefix-xxxxxx`), logged in on `page`; resolves to the name. */
@@ -31,7 +44,7 @@ export async function logInAs(page, app, role, prefix = role) {
  * of a logged-in curator does) and waits for its page; resolves to its `url` and `slug`.
  */
 export async function startThread(page, title, framingQuestion = `Is “${title}” settled?`) {
-  await page.getByRole('link', { name: 'New thread' }).click();
+  await (await siteLink(page, 'New thread')).click();
   await field(page, 'Title').fill(title);
   await field(page, 'Framing question').fill(framingQuestion);
   await clickAndWait(page, page.getByRole('button', { name: 'Create thread' }));

@@ -47,6 +47,7 @@ const TEMPLATE_OF = {
   queue: 'changes/recent.html',
   log: 'changes/log.html',
   curators: 'threads/curators.html',
+  'event-link': 'events/link.html',
   error: 'error.html',
   notifications: 'notifications/index.html',
   digest: 'form.html',
@@ -157,6 +158,7 @@ async function checkEveryPage() {
   await check(mod, 'digest', 'moderator', goto(mod, '/account/digest'));
   await check(mod, 'user', 'moderator', goto(mod, '/users/terry-tang'));
   await check(mod, 'curators', 'moderator', goto(mod, `${DEMO}/curators`));
+  await check(mod, 'event-link', 'moderator', goto(mod, `${DEMO}/events/link?q=Llama`));
   await check(mod, 'account-feed', 'moderator', goto(mod, '/account/feed'));
   await check(mod, 'account-feed', 'moderator-new-url', submit(mod, mod.getByRole('button', { name: 'Create feed URL' })));
   // An item with a history: the moderator renames the first arc period, then opens its versions.

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { useApp } from '../lib/fixture.mjs';
-import { logInAs } from '../lib/flows.mjs';
+import { editSynthesis, logInAs } from '../lib/flows.mjs';
 
 const DEMO = '/threads/open-vs-closed-weights';
 const DESKTOP = { width: 1280, height: 900 };
@@ -117,13 +117,15 @@ const TABLE_PAGES = [
   ['queue', '/moderation/queue'],
   ['log', '/moderation/log'],
   ['blame', `${DEMO}/blame`],
-  ['diff', `${DEMO}/diff?from=1&to=3`],
+  ['diff', `${DEMO}/diff?from=1&to=2`],
 ];
 
 test('16: history, queue, log, blame and diff tables keep every column in view at 1280 and 390 px', (t) =>
   app.scenario(t, async (open) => {
     const page = await open({ viewport: DESKTOP });
     await logInAs(page, app, 'admin');
+    // The demo has one revision: a second one gives the diff pages something to compare.
+    await editSynthesis(page, app.url(DEMO), { append: 'A paragraph added for the diff tables.', summary: 'layout check' });
     const problems = [];
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);
@@ -149,7 +151,7 @@ test('16: history, queue, log, blame and diff tables keep every column in view a
     }
     // Side by side, each side takes at least 45% of the desktop viewport.
     await page.setViewportSize(DESKTOP);
-    await page.goto(app.url(`${DEMO}/diff?from=1&to=3&view=side`));
+    await page.goto(app.url(`${DEMO}/diff?from=1&to=2&view=side`));
     await shot(page, '16-diff-side-1280');
     const sides = await page.evaluate(() => {
       const row = [...document.querySelectorAll('.side-by-side tbody tr')].find((r) => r.cells.length === 2);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 
 import { clickAndWait, expectVisible, field, unique } from '../lib/browser.mjs';
 import { useApp } from '../lib/fixture.mjs';
+import { siteLink } from '../lib/flows.mjs';
 import { PASSWORD } from '../lib/server.mjs';
 
 const DEMO_TITLE = /^Open vs\. Closed Weights/;
@@ -16,7 +17,7 @@ test('a reader signs up, opens the demo thread and its history', (t) =>
     const page = await open();
     const reader = unique('reader');
     await page.goto(app.url('/'));
-    await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign up' }).click();
+    await (await siteLink(page, 'Sign up')).click();
     await field(page, 'Username').fill(reader);
     await field(page, 'Password').fill(PASSWORD);
     await clickAndWait(page, page.getByRole('button', { name: 'Create account' }));
