@@ -375,12 +375,12 @@ async function seedMore(first) {
   // Fields whose rules refuse payloads: each payload alone (cut to the field's limit) must be
   // answered with a 4xx, never stored, never a 5xx.
   const refused = [];
-  const refuse = async (name, send) => {
+  const refuse = async (name, send, { field = true } = {}) => {
     await mapLimit(PAYLOADS, 6, async (p) => {
       const res = await send(p);
       if (res.status >= 500) refused.push(`${name}: HTTP ${res.status} for ${p}`);
     });
-    cover(name, PAYLOADS);
+    if (field) cover(name, PAYLOADS);
   };
   const ok = null; // any status: only a 5xx is wrong, checked above
   await refuse('POST /api/v1/threads slug', (p) =>
@@ -394,7 +394,11 @@ async function seedMore(first) {
   );
   await refuse('PUT /api/v1/account/digest email', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: 'daily', email: p }, ok));
   await refuse('PUT /api/v1/account/digest digest', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: p, email: 'r@example.org' }, ok));
-  await refuse('POST /threads/{slug}/events/link event_id', (p) => cur.form(`/threads/${edits}/events/link`, { event_id: p }));
+  // The event to link is picked from search results (no text field), but the endpoint takes
+  // whatever is posted, so every payload goes there too.
+  await refuse('POST /threads/{slug}/events/link event_id', (p) => cur.form(`/threads/${edits}/events/link`, { event_id: p }), {
+    field: false,
+  });
   // One login with every payload as the username (each failed login counts against the throttle).
   const login = await fetch(`${app.baseUrl}/api/v1/session`, {
     method: 'POST',
@@ -689,6 +693,7 @@ async function renderPass(label, contextOptions) {
     ['GET /events year', (v) => `/events?year=${encodeURIComponent(v)}`],
     ['GET /events thread', (v) => `/events?thread=${encodeURIComponent(v)}`],
     ['GET /threads/{slug}/history user', (v) => `/threads/${M.undo}/history?user=${encodeURIComponent(v)}`],
+    ['GET /threads/{slug}/events/link q', (v) => `/threads/${M.edits}/events/link?q=${encodeURIComponent(v)}`],
   ];
   // Packs of 2 000 characters: filters show them back; a search query over 200 characters is a
   // 422 that shows it back in the search form.
