@@ -523,6 +523,7 @@
     const storageKey = draftKey ? DRAFT_PREFIX + draftKey : null;
 
     const editors = Array.from(form.querySelectorAll('textarea[data-markdown]')).map((t) => enhanceMarkdown(form, t));
+    shortcutsLine(form, editors.length > 0);
 
     const record = {
       form,
@@ -583,12 +584,17 @@
       if (storage.get(storageKey) !== null) storage.remove(storageKey); // unreadable
       return;
     }
-    if (changedNames(draft.fields, record.current()).length === 0) return; // the form already shows it
+    const differing = changedNames(draft.fields, record.current());
+    if (differing.length === 0) return; // the form already shows it
     record.pendingDraft = draft;
 
     // The live region exists (empty) before its text arrives, so screen readers announce it.
+    // It goes right above the first field the draft would change: that is where the author was
+    // typing, and where a reload (which keeps the scroll position) brings the eye back.
     const notice = h('div', { class: 'draft-notice', role: 'status', id: uniqueId('draft-notice') });
-    form.insertBefore(notice, form.firstChild);
+    const firstChanged = Array.from(form.elements).find((el) => el.name === differing[0]);
+    const place = (firstChanged && firstChanged.closest('.field')) || form.firstChild;
+    place.parentNode.insertBefore(notice, place);
 
     const restore = h('button', { type: 'button', class: 'draft-restore' }, ['Restore draft']);
     const discard = h('button', { type: 'button', class: 'draft-discard' }, ['Discard draft']);
@@ -622,7 +628,40 @@
         h('p', { class: 'draft-notice-text' }, ['You have an unsaved draft from ', when, '.']),
         h('div', { class: 'draft-notice-actions' }, [restore, discard]),
       );
+      revealWhenLoaded(notice);
     }, 100);
+  }
+
+  /** Scrolls `el` into view once the page has loaded (after the browser restored the scroll
+   * position of a reload), unless it is already in view. */
+  function revealWhenLoaded(el) {
+    const reveal = () => {
+      const box = el.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) el.scrollIntoView({ block: 'center' });
+    };
+    if (document.readyState === 'complete') reveal();
+    else window.addEventListener('load', () => window.setTimeout(reveal, 0), { once: true });
+  }
+
+  /** The line under an editor form that lists its keyboard shortcuts (they exist only with this
+   * script, so the script writes the line). */
+  function shortcutsLine(form, hasTabs) {
+    const mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent || '');
+    const mod = mac ? '⌘' : 'Ctrl';
+    const key = (k) => h('kbd', {}, [k]);
+    const parts = [
+      'Keyboard: ', key(mod), '+', key('S'), ' saves',
+    ];
+    if (hasTabs) {
+      parts.push('; on narrow screens ', key('←'), ' ', key('→'), ' switch between Write and Preview, and ', key('Esc'),
+        ' goes back to Write');
+    }
+    parts.push('.');
+    const line = h('p', { class: 'hint editor-shortcuts', id: uniqueId('editor-shortcuts') }, parts);
+    const submit = form.querySelector('button[type="submit"]');
+    if (submit) submit.setAttribute('aria-keyshortcuts', mac ? 'Meta+S' : 'Control+S');
+    const actions = form.querySelector('.actions');
+    form.insertBefore(line, actions || null);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,16 @@ import { test } from 'node:test';
 
 import { clickAndWait, expectVisible, field, unique } from '../lib/browser.mjs';
 import { useApp } from '../lib/fixture.mjs';
-import { logInAs, openSynthesisEditor, saveSynthesis, startThread, synthesisBox, waitForEditor } from '../lib/flows.mjs';
+import {
+  editSynthesis,
+  expectPreview,
+  logInAs,
+  openSynthesisEditor,
+  saveSynthesis,
+  startThread,
+  synthesisBox,
+  waitForEditor,
+} from '../lib/flows.mjs';
 
 const app = useApp();
 
@@ -124,3 +133,116 @@ test(
       assert.equal(await box.inputValue(), 'Typed early, and after.', 'every key reached the textarea');
     }),
 );
+
+// Issue 15, item 10: editors name their thread, the draft notice is where the eye is after a
+// reload, shortcuts are listed, and the preview looks like the published text.
+
+test('10: every editor of a thread names the thread, also when it shows invalid input again', (t) =>
+  app.scenario(t, async (open) => {
+    const page = await open();
+    const title = unique('Named thread');
+    const url = await curatorWithThread(page, title);
+    const slug = new URL(url).pathname;
+    const named = async (what) => {
+      const link = page.locator('main').getByRole('link', { name: title, exact: true });
+      await expectVisible(link, `${what} names the thread`);
+      assert.equal(new URL(await link.first().getAttribute('href'), url).pathname, slug, `${what} links to the thread`);
+      assert.ok((await page.title()).includes(title), `${what}: the window title names the thread (${await page.title()})`);
+    };
+    const editors = [
+      ['the synthesis editor', `${slug}/synthesis/edit`],
+      ['the new interpretation form', `${slug}/interpretations/new`],
+      ['the new question form', `${slug}/questions/new`],
+      ['the thread details form', `${slug}/edit`],
+      ['the new event form', `${slug}/events/new`],
+    ];
+    for (const [what, path] of editors) {
+      await page.goto(app.url(path));
+      await named(what);
+    }
+    // Invalid input (an empty title) shows the form again, still naming the thread.
+    await page.goto(app.url(`${slug}/edit`));
+    await field(page, 'Title').fill(' ');
+    await clickAndWait(page, page.getByRole('button', { name: 'Save details' }));
+    await expectVisible(page.getByRole('alert'), 'the refusal is shown');
+    await named('the thread details form shown again');
+  }));
+
+test('10: after a reload the draft notice is in view, right above the field the draft changes', (t) =>
+  app.scenario(t, async (open) => {
+    const page = await open({ viewport: { width: 390, height: 640 } });
+    const url = await curatorWithThread(page, unique('Notice thread'));
+    await page.goto(`${url}/interpretations/new`);
+    await waitForEditor(page);
+    const proponents = field(page, 'Proponents');
+    await proponents.scrollIntoViewIfNeeded();
+    await proponents.fill('A proponent typed far down the form');
+    await waitForDraft(page, 'A proponent typed far down the form');
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.reload();
+    const notice = page.getByRole('status').filter({ hasText: 'unsaved draft' });
+    await expectVisible(notice, 'the draft notice is shown');
+    await page.waitForFunction(() => {
+      const box = [...document.querySelectorAll('.draft-notice')].find((n) => n.textContent.includes('unsaved draft'))?.getBoundingClientRect();
+      return box && box.top >= 0 && box.bottom <= window.innerHeight;
+    }, null, { timeout: 3000 }).catch(() => {});
+    const where = await notice.evaluate((n) => {
+      const box = n.getBoundingClientRect();
+      return {
+        inView: box.top >= 0 && box.bottom <= window.innerHeight,
+        next: n.nextElementSibling?.querySelector('label')?.textContent.trim(),
+      };
+    });
+    assert.ok(where.inView, 'the notice is inside the viewport after the reload');
+    assert.match(where.next ?? '', /^Proponents/, 'the notice sits right above the field the draft changes');
+  }));
+
+test('10: the editor lists its keyboard shortcuts, and Ctrl+S saves', (t) =>
+  app.scenario(t, async (open) => {
+    const page = await open();
+    const url = await curatorWithThread(page, unique('Shortcut thread'));
+    const box = await openSynthesisEditor(page, url);
+    const line = page.locator('.editor-shortcuts');
+    await expectVisible(line, 'a line lists the shortcuts');
+    assert.match((await line.textContent()).replace(/\s+/g, ''), /(Ctrl|⌘)\+Ssaves/, 'the line names the save shortcut');
+    assert.equal(await page.getByRole('button', { name: 'Save synthesis' }).getAttribute('aria-keyshortcuts'), 'Control+S');
+    await box.fill('Saved with the keyboard.');
+    await expectPreview(page, 'Saved with the keyboard.');
+    await Promise.all([page.waitForNavigation(), box.press('Control+s')]);
+    await expectVisible(page.locator('main').getByText('Saved with the keyboard.'), 'Ctrl+S saved the text');
+  }));
+
+test('10: the preview styles Markdown exactly as the published page does', (t) =>
+  app.scenario(t, async (open) => {
+    const page = await open();
+    const url = await curatorWithThread(page, unique('Styled thread'));
+    const markdown = [
+      'An opening paragraph with `inline code` and a [link](https://example.org).',
+      '## A heading',
+      '> A quoted claim.',
+      '```\nfn main() {}\n```',
+      '- one\n- two',
+      'A closing paragraph.',
+      // The preview box takes the outer margins off its first and last child: not measured.
+      'The end.',
+    ].join('\n\n');
+    await editSynthesis(page, url, { text: markdown });
+    const props = ['fontFamily', 'fontSize', 'fontStyle', 'fontWeight', 'color', 'lineHeight', 'marginTop', 'marginBottom',
+      'paddingLeft', 'borderLeftWidth', 'borderTopWidth', 'backgroundColor'];
+    const styles = (root) =>
+      page.locator(root).first().evaluate((el, names) => {
+        const out = {};
+        for (const sel of ['h2', 'blockquote', 'pre', 'p code', 'ul', 'li', 'a', 'p:nth-of-type(2)']) {
+          const node = el.querySelector(sel);
+          if (!node) { out[sel] = 'missing'; continue; }
+          const cs = getComputedStyle(node);
+          out[sel] = Object.fromEntries(names.map((n) => [n, cs[n]]));
+        }
+        return out;
+      }, props);
+    const published = await styles('section[aria-labelledby="synthesis"] .prose');
+    await openSynthesisEditor(page, url);
+    await expectPreview(page, 'A quoted claim.');
+    const preview = await styles('.preview-content');
+    assert.deepEqual(preview, published, 'each element of the preview has the published page\'s computed styles');
+  }));

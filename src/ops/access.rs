@@ -33,6 +33,11 @@ pub async fn editable(pool: &PgPool, user: &CurrentUser, slug: String) -> Result
     db::with_conn(pool, move |c| editable_thread(c, &slug, &user)).await
 }
 
+/// The thread at `slug`, for naming it on an editor shown again after invalid input.
+pub async fn thread(pool: &PgPool, slug: String) -> Result<ThreadRow, AppError> {
+    db::with_conn(pool, move |c| thread_by_slug(c, &slug)).await
+}
+
 /// Suspended users write nothing (the visitor middleware refuses their writes too; this keeps
 /// the rule true for any caller of `ops`).
 pub fn refuse_if_suspended(user: &CurrentUser) -> Result<(), AppError> {

@@ -111,8 +111,8 @@ pub enum SectionUpdate {
     /// Saved; the thread, to go back to.
     Saved(ThreadRow),
     /// The item changed since the form's `base_version`: the message, and the current version
-    /// (so the author can save their text over it knowingly).
-    Conflict { message: String, current_version: Option<i32> },
+    /// (so the author can save their text over it knowingly), and the thread to name.
+    Conflict { thread: ThreadRow, message: String, current_version: Option<i32> },
 }
 
 /// [`update`] from the item's form: a conflict comes back with the item's current version.
@@ -127,8 +127,8 @@ pub async fn update_from_form(
     match update(pool, user, slug.clone(), kind, item, input).await {
         Ok(thread) => Ok(SectionUpdate::Saved(thread)),
         Err(AppError::Conflict(message)) => {
-            let (_, current) = load_for_edit(pool, user, slug, kind, item).await?;
-            Ok(SectionUpdate::Conflict { message, current_version: current.base_version })
+            let (thread, current) = load_for_edit(pool, user, slug, kind, item).await?;
+            Ok(SectionUpdate::Conflict { thread, message, current_version: current.base_version })
         }
         Err(other) => Err(other),
     }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use actix_web::http::StatusCode;
 
 use super::query::encode;
-use super::{reshow_if_invalid, see_other};
+use super::{reshow_if_invalid, reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::domain::html::SafeHtml;
 use crate::domain::ids::EventId;
@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::events::{self as event_ops, EventInput};
 use crate::ops::indexes::{self, EventIndexQuery};
+use crate::ops::threads::ThreadRow;
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::events::{EventListItem, EventPage, EventsIndexPage, LinkCandidate, LinkEventPage};
 use crate::render::pages::forms::FieldKind;
@@ -179,8 +180,13 @@ async fn new_for_thread_form(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let thread = access::editable(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
+    Ok(ok(&thread_event_form(&visitor, &thread, &blank_event())))
+}
+
+/// The form for a new event of a thread, naming the thread.
+fn thread_event_form(visitor: &Visitor, thread: &ThreadRow, input: &EventInput) -> FormPage {
     let (action, cancel) = (format!("/threads/{}/events", thread.slug), format!("/threads/{}#events", thread.slug));
-    Ok(ok(&event_form(&visitor, &format!("Add an event to “{}”", thread.title), action, &blank_event(), cancel)))
+    event_form(visitor, "Add an event", action, input, cancel).about_thread(&thread.slug, &thread.title)
 }
 
 async fn create_for_thread(
@@ -192,12 +198,8 @@ async fn create_for_thread(
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = event_ops::create(&state.pool, user, Some(slug.clone()), input.clone()).await;
-    let (action, cancel) = (format!("/threads/{slug}/events"), format!("/threads/{slug}#events"));
-    reshow_if_invalid(
-        result,
-        || event_form(&visitor, "Add an event", action, &input, cancel.clone()),
-        |_| see_other(&cancel),
-    )
+    let on_success = |_| see_other(&format!("/threads/{slug}#events"));
+    reshow_thread_editor_if_invalid(&state, &slug, result, |t| thread_event_form(&visitor, t, &input), on_success).await
 }
 
 /// The "link an existing event" form: an event picked from the matches, and the text searched.

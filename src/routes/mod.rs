@@ -27,7 +27,10 @@ use actix_web::{HttpResponse, error, web};
 use crate::auth::Visitor;
 use crate::auth::csrf::BODY_LIMIT;
 use crate::error::AppError;
+use crate::ops::access;
+use crate::ops::threads::ThreadRow;
 use crate::render::pages::{FormPage, SignedInView, VisitorView, html_response};
+use crate::state::AppState;
 
 /// Routes that need no visitor: health checks, static assets and the Atom feeds.
 pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
@@ -116,6 +119,24 @@ pub fn reshow_if_invalid<T>(
     on_success: impl FnOnce(T) -> HttpResponse,
 ) -> Result<HttpResponse, AppError> {
     reshow_if(result, |e| matches!(e, AppError::Invalid(_)), form, on_success)
+}
+
+/// [`reshow_if_invalid`] for the editors of a thread's content, which name their thread: on
+/// invalid input the thread is looked up to name it (a valid save never needs the lookup).
+pub async fn reshow_thread_editor_if_invalid<T>(
+    state: &AppState,
+    slug: &str,
+    result: Result<T, AppError>,
+    form: impl FnOnce(&ThreadRow) -> FormPage,
+    on_success: impl FnOnce(T) -> HttpResponse,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Err(invalid @ AppError::Invalid(_)) => {
+            let thread = access::thread(&state.pool, slug.to_owned()).await?;
+            reshow_if_invalid(Err::<T, _>(invalid), || form(&thread), on_success)
+        }
+        other => other.map(on_success),
+    }
 }
 
 /// Shows the form again with the refusal when `shown(&error)`, answering with the error's

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{reshow_if_invalid, see_other};
+use super::{reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::ops::access;
@@ -12,6 +12,7 @@ use crate::ops::changelog;
 use crate::ops::history::{self, ItemDiffQuery};
 use crate::ops::moderation::ReasonInput;
 use crate::ops::sections::{self, SectionInput, SectionKind, SectionUpdate};
+use crate::ops::threads::ThreadRow;
 use crate::render::pages::changes::{ChangeEntryView, ItemDiffPage, ItemHistoryPage};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
@@ -54,7 +55,8 @@ fn fields(kind: SectionKind, input: &SectionInput) -> Vec<Field> {
     }
 }
 
-fn form(visitor: &Visitor, slug: &str, kind: SectionKind, item: Option<i64>, input: &SectionInput) -> FormPage {
+fn form(visitor: &Visitor, thread: &ThreadRow, kind: SectionKind, item: Option<i64>, input: &SectionInput) -> FormPage {
+    let slug = &thread.slug;
     let (title, action, submit) = match item {
         None => {
             (format!("Add {} {}", article(kind), kind.noun()), format!("/threads/{slug}/{}", kind.segment()), "Add")
@@ -76,6 +78,7 @@ fn form(visitor: &Visitor, slug: &str, kind: SectionKind, item: Option<i64>, inp
     }
     let page = FormPage::new(Chrome::of(visitor), title, action, submit, fields)
         .editor(format!("{}:{slug}:{draft}", kind.segment()))
+        .about_thread(slug, &thread.title)
         .cancel(format!("/threads/{slug}#{}", kind.anchor()));
     match input.base_version {
         Some(version) => page.hidden("base_version", version.to_string()),
@@ -99,7 +102,7 @@ async fn new_form(
     let (slug, kind) = path.into_inner();
     let kind = kind_of(&kind)?;
     let thread = access::editable(&state.pool, visitor.require_user()?, slug).await?;
-    Ok(ok(&form(&visitor, &thread.slug, kind, None, &SectionInput::default())))
+    Ok(ok(&form(&visitor, &thread, kind, None, &SectionInput::default())))
 }
 
 async fn create(
@@ -113,7 +116,8 @@ async fn create(
     let user = visitor.require_user()?;
     let input = input.into_inner();
     let result = sections::create(&state.pool, user, slug.clone(), kind, input.clone()).await;
-    reshow_if_invalid(result, || form(&visitor, &slug, kind, None, &input), |(thread, _)| back_to(&thread.slug, kind))
+    let on_success = |(thread, _): (ThreadRow, i64)| back_to(&thread.slug, kind);
+    reshow_thread_editor_if_invalid(&state, &slug, result, |t| form(&visitor, t, kind, None, &input), on_success).await
 }
 
 async fn edit_form(
@@ -125,7 +129,7 @@ async fn edit_form(
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
     let (thread, input) = sections::load_for_edit(&state.pool, user, slug, kind, id).await?;
-    Ok(ok(&form(&visitor, &thread.slug, kind, Some(id), &input)))
+    Ok(ok(&form(&visitor, &thread, kind, Some(id), &input)))
 }
 
 async fn update(
@@ -141,19 +145,21 @@ async fn update(
     let result = sections::update_from_form(&state.pool, user, slug.clone(), kind, id, input.clone()).await;
     let result = match result {
         Ok(SectionUpdate::Saved(thread)) => Ok(thread),
-        Ok(SectionUpdate::Conflict { message, current_version }) => {
+        Ok(SectionUpdate::Conflict { thread, message, current_version }) => {
             // Keep the author's text and let them save it over the newer version knowingly.
-            return Ok(conflict_page(&visitor, &slug, kind, id, input, current_version, message));
+            return Ok(conflict_page(&visitor, &thread, kind, id, input, current_version, message));
         }
         Err(other) => Err(other),
     };
-    reshow_if_invalid(result, || form(&visitor, &slug, kind, Some(id), &input), |thread| back_to(&thread.slug, kind))
+    let on_success = |thread: ThreadRow| back_to(&thread.slug, kind);
+    reshow_thread_editor_if_invalid(&state, &slug, result, |t| form(&visitor, t, kind, Some(id), &input), on_success)
+        .await
 }
 
 /// The 409 form: the author's text on top of the item's current version, saying where to see it.
 fn conflict_page(
     visitor: &Visitor,
-    slug: &str,
+    thread: &ThreadRow,
     kind: SectionKind,
     id: i64,
     input: SectionInput,
@@ -161,8 +167,8 @@ fn conflict_page(
     message: String,
 ) -> HttpResponse {
     let mine = SectionInput { base_version: current_version, ..input };
-    let page = form(visitor, slug, kind, Some(id), &mine)
-        .intro(format!("The current version is on the thread page (/threads/{slug}#{}).", kind.anchor()))
+    let page = form(visitor, thread, kind, Some(id), &mine)
+        .intro(format!("The current version is on the thread page (/threads/{}#{}).", thread.slug, kind.anchor()))
         .with_error(Some(message));
     html_response(StatusCode::CONFLICT, &page)
 }
@@ -262,7 +268,8 @@ pub struct AnswerInput {
     pub reason: String,
 }
 
-fn answer_page(visitor: &Visitor, slug: &str, id: i64, input: &AnswerInput) -> FormPage {
+fn answer_page(visitor: &Visitor, thread: &ThreadRow, id: i64, input: &AnswerInput) -> FormPage {
+    let slug = &thread.slug;
     FormPage::new(
         Chrome::of(visitor),
         "Mark the question answered",
@@ -274,6 +281,7 @@ fn answer_page(visitor: &Visitor, slug: &str, id: i64, input: &AnswerInput) -> F
         ],
     )
     .intro("An answered question leaves the open list; it can be reopened.")
+    .about_thread(slug, &thread.title)
     .cancel(format!("/threads/{slug}#questions"))
 }
 
@@ -290,7 +298,7 @@ async fn answer_form(
     questions_only(&kind)?;
     let user = visitor.require_user()?;
     let (thread, _) = sections::load_for_edit(&state.pool, user, slug, SectionKind::Question, id).await?;
-    Ok(ok(&answer_page(&visitor, &thread.slug, id, &AnswerInput::default())))
+    Ok(ok(&answer_page(&visitor, &thread, id, &AnswerInput::default())))
 }
 
 async fn answer(
@@ -306,7 +314,8 @@ async fn answer(
     let result =
         sections::set_answer(&state.pool, user, slug.clone(), id, Some(input.answer.clone()), input.reason.clone())
             .await;
-    reshow_if_invalid(result, || answer_page(&visitor, &slug, id, &input), |t| back_to(&t.slug, SectionKind::Question))
+    let on_success = |t: ThreadRow| back_to(&t.slug, SectionKind::Question);
+    reshow_thread_editor_if_invalid(&state, &slug, result, |t| answer_page(&visitor, t, id, &input), on_success).await
 }
 
 async fn reopen(

@@ -6,13 +6,14 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::query::{encode, url_query};
-use super::{reshow_if_invalid, see_other};
+use super::{reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::ops::changelog;
 use crate::ops::history::ChangeQuery;
 use crate::ops::revisions;
 use crate::ops::synthesis::{self, RevertInput, RollbackInput, SaveOutcome, SynthesisInput, UndoOutcome};
+use crate::ops::threads::ThreadRow;
 use crate::render::pages::changes::{ChangeEntryView, Filters, HistoryPage, kind_options};
 use crate::render::pages::history::{
     BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage,
@@ -36,7 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/diff").get(diff));
 }
 
-fn editor(visitor: &Visitor, slug: &str, input: &SynthesisInput) -> FormPage {
+fn editor(visitor: &Visitor, thread: &ThreadRow, input: &SynthesisInput) -> FormPage {
+    let slug = &thread.slug;
     FormPage::new(
         Chrome::of(visitor),
         "Edit the canonical synthesis",
@@ -52,6 +54,7 @@ fn editor(visitor: &Visitor, slug: &str, input: &SynthesisInput) -> FormPage {
         ],
     )
     .editor(format!("synthesis:{slug}:{}", input.base_seq))
+    .about_thread(slug, &thread.title)
     .hidden("base_seq", input.base_seq.to_string())
     .cancel(format!("/threads/{slug}"))
 }
@@ -64,7 +67,7 @@ async fn edit_form(
     let user = visitor.require_user()?;
     let (thread, body) = synthesis::for_editing(&state.pool, user, slug.into_inner()).await?;
     let input = SynthesisInput { base_seq: thread.head_seq, body, summary: String::new(), minor: false };
-    Ok(ok(&editor(&visitor, &thread.slug, &input)))
+    Ok(ok(&editor(&visitor, &thread, &input)))
 }
 
 async fn save(
@@ -78,9 +81,11 @@ async fn save(
     // A conflict comes with the current text diffed against the editor's.
     let result = synthesis::save_from_editor(&state.pool, user, slug.clone(), input.clone()).await;
     let form_input = input.clone();
-    reshow_if_invalid(
+    reshow_thread_editor_if_invalid(
+        &state,
+        &slug,
         result,
-        || editor(&visitor, &slug, &form_input),
+        |thread| editor(&visitor, thread, &form_input),
         |(thread, outcome, conflict_diff)| match outcome {
             SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
                 see_other(&format!("/threads/{}#synthesis", thread.slug))
@@ -107,6 +112,7 @@ async fn save(
             }
         },
     )
+    .await
 }
 
 /// The notice after a merged save (`?merged=&onto=`), read next to the changelog filters.

@@ -4,14 +4,14 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::query::encode;
-use super::{reshow_if_invalid, see_other};
+use super::{reshow_if_invalid, reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
 use crate::domain::roles::{self, Role};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::ops::indexes::{self, ThreadIndexQuery, ThreadListQuery, ThreadSort};
 use crate::ops::thread_page;
-use crate::ops::threads::{self as thread_ops, CuratorChange, ThreadInput};
+use crate::ops::threads::{self as thread_ops, CuratorChange, ThreadInput, ThreadRow};
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::threads::{CuratorsPage, HomePage, ThreadCard};
 use crate::render::pages::{Chrome, Field, FormPage, ok};
@@ -148,8 +148,7 @@ async fn edit_form(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (thread, input) = thread_ops::edit_form(&state.pool, visitor.require_user()?, slug.into_inner()).await?;
-    let action = format!("/threads/{}/edit", thread.slug);
-    Ok(ok(&thread_form(&visitor, action, &input, false).cancel(format!("/threads/{}", thread.slug))))
+    Ok(ok(&details_form(&visitor, &thread, &input)))
 }
 
 async fn update(
@@ -161,11 +160,15 @@ async fn update(
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = thread_ops::update(&state.pool, user, slug.clone(), input.clone()).await;
-    reshow_if_invalid(
-        result,
-        || thread_form(&visitor, format!("/threads/{slug}/edit"), &input, false).cancel(format!("/threads/{slug}")),
-        |thread| see_other(&format!("/threads/{}", thread.slug)),
-    )
+    let on_success = |thread: ThreadRow| see_other(&format!("/threads/{}", thread.slug));
+    reshow_thread_editor_if_invalid(&state, &slug, result, |t| details_form(&visitor, t, &input), on_success).await
+}
+
+/// The form for an existing thread's details, naming the thread by its saved title.
+fn details_form(visitor: &Visitor, thread: &ThreadRow, input: &ThreadInput) -> FormPage {
+    thread_form(visitor, format!("/threads/{}/edit", thread.slug), input, false)
+        .about_thread(&thread.slug, &thread.title)
+        .cancel(format!("/threads/{}", thread.slug))
 }
 
 /// The curator forms' fields.
@@ -180,7 +183,7 @@ pub struct CuratorInput {
 /// The curators page for a thread and its curators, with an error message when a change was refused.
 fn curators_view(
     visitor: &Visitor,
-    thread: thread_ops::ThreadRow,
+    thread: ThreadRow,
     curators: Vec<String>,
     error: Option<String>,
     typed: String,

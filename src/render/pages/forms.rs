@@ -182,6 +182,17 @@ pub struct FormPage {
     /// Set on editor forms: the browser keeps drafts under this key and previews Markdown.
     /// Never set on forms with passwords.
     pub draft_key: Option<String>,
+    /// What the form changes (a thread, an event), named above the heading and in the title.
+    pub subject: Option<Subject>,
+}
+
+/// The thread or event a form edits, linked so the author can check where they are.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// "Thread" or "Event".
+    pub kind: &'static str,
+    pub title: String,
+    pub href: String,
 }
 
 impl FormPage {
@@ -205,7 +216,19 @@ impl FormPage {
             cancel_href: None,
             footer_links: Vec::new(),
             draft_key: None,
+            subject: None,
         }
+    }
+
+    /// Names the thread this form edits.
+    pub fn about_thread(self, slug: &str, title: &str) -> Self {
+        self.about("Thread", title, format!("/threads/{slug}"))
+    }
+
+    /// Names what this form edits: `kind` ("Thread", "Event") and its title, linked to `href`.
+    pub fn about(mut self, kind: &'static str, title: impl Into<String>, href: impl Into<String>) -> Self {
+        self.subject = Some(Subject { kind, title: title.into(), href: href.into() });
+        self
     }
 
     /// Makes this an editor form: drafts kept in the browser under `key`, live previews.
