@@ -17,7 +17,7 @@ const DEMO = '/threads/open-vs-closed-weights';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const SHOTS = process.env.LAYOUT_SHOTS;
-const SHOTS_DIR = process.env.LAYOUT_SHOTS_DIR ?? '/work/notes/shots';
+const SHOTS_DIR = process.env.LAYOUT_SHOTS_DIR ?? 'target/layout-shots';
 
 const app = useApp({ demo: true });
 
@@ -247,4 +247,24 @@ test('19: the demo timeline labels every landmark in full with no overlapping la
       return document.querySelector('.timeline-svg').getBoundingClientRect().right <= box.right + 2;
     }, null, { timeout: 3000 }).catch(() => {});
     assert.equal(await latestInView(), null, 'the phone\'s timeline opens at the latest events');
+  }));
+
+test('16: the thread page\'s tools of an admin stay inside the screen at 390 px, each on one line', (t) =>
+  app.scenario(t, async (open) => {
+    const page = await open({ viewport: PHONE });
+    await logInAs(page, app, 'admin');
+    await page.goto(app.url(DEMO));
+    await shot(page, '16-thread-tools-390', false);
+    const problems = await page.locator('nav.thread-tools').evaluate((nav) =>
+      [...nav.children].flatMap((tool) => {
+        const box = tool.getBoundingClientRect();
+        const line = parseFloat(getComputedStyle(tool).lineHeight) || 20;
+        const name = tool.textContent.trim();
+        const out = [];
+        if (box.left < 0 || box.right > document.documentElement.clientWidth) out.push(`“${name}” reaches outside the screen`);
+        if (box.height > line * 1.6 && tool.tagName === 'A') out.push(`“${name}” breaks over ${Math.round(box.height / line)} lines`);
+        return out;
+      }),
+    );
+    assert.deepEqual(problems, [], 'thread tools at 390 px');
   }));
