@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use super::query::encode;
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::domain::html::SafeHtml;
 use crate::domain::ids::EventId;
 use crate::domain::roles;
@@ -146,7 +147,7 @@ async fn create(
     reshow_if_invalid(
         result,
         || event_form(&visitor, "Record an event", "/events".into(), &input, "/events".into()),
-        |id| see_other(&format!("/events/{id}")),
+        |id| see_other(&format!("/events/{id}"), Flash::Added),
     )
 }
 
@@ -169,7 +170,7 @@ async fn update(
     reshow_if_invalid(
         result,
         || event_form(&visitor, "Edit event", format!("/events/{id}"), &input, format!("/events/{id}")),
-        |()| see_other(&format!("/events/{id}")),
+        |()| see_other(&format!("/events/{id}"), Flash::Saved),
     )
 }
 
@@ -196,7 +197,7 @@ async fn create_for_thread(
     reshow_if_invalid(
         result,
         || event_form(&visitor, "Add an event", action, &input, cancel.clone()),
-        |_| see_other(&cancel),
+        |_| see_other(&cancel, Flash::Added),
     )
 }
 
@@ -258,7 +259,9 @@ async fn link(
     // A number that does not parse picks nothing: the text decides.
     let picked = event_id.trim().parse::<i64>().ok().map(EventId);
     match event_ops::link_choice(&state.pool, user, slug.into_inner(), picked, q).await? {
-        event_ops::LinkChoice::Linked(thread) => Ok(see_other(&format!("/threads/{}#events", thread.slug))),
+        event_ops::LinkChoice::Linked(thread) => {
+            Ok(see_other(&format!("/threads/{}#events", thread.slug), Flash::Linked))
+        }
         event_ops::LinkChoice::Refused { message, search } => Ok(crate::render::pages::html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
             &link_view(&visitor, search, Some(message)),
@@ -274,5 +277,5 @@ async fn unlink(
     let user = visitor.require_user()?;
     let (slug, id) = path.into_inner();
     let thread = event_ops::unlink(&state.pool, user, slug, EventId(id)).await?;
-    Ok(see_other(&format!("/threads/{}#events", thread.slug)))
+    Ok(see_other(&format!("/threads/{}#events", thread.slug), Flash::Unlinked))
 }

@@ -6,13 +6,17 @@ use actix_web::{HttpResponse, web};
 
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
+use crate::domain::validate;
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::changelog;
 use crate::ops::history::{self, ItemDiffQuery};
 use crate::ops::moderation::ReasonInput;
 use crate::ops::sections::{self, SectionInput, SectionKind, SectionUpdate};
+use crate::ops::threads::ThreadRow;
 use crate::render::pages::changes::{ChangeEntryView, ItemDiffPage, ItemHistoryPage};
+use crate::render::pages::confirm::{ConfirmPage, ItemPreview};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
@@ -24,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/{kind}").post(create))
         .add(at("/threads/{slug}/{kind}/{id}/edit").get(edit_form))
         .add(at("/threads/{slug}/{kind}/{id}").post(update))
-        .add(at("/threads/{slug}/{kind}/{id}/delete").post(delete))
+        .add(at("/threads/{slug}/{kind}/{id}/delete").get(delete_form).post(delete))
         .add(at("/threads/{slug}/{kind}/{id}/history").get(item_history))
         .add(at("/threads/{slug}/{kind}/{id}/diff").get(item_diff))
         .add(at("/threads/{slug}/{kind}/{id}/answer").get(answer_form).post(answer))
@@ -87,8 +91,8 @@ fn article(kind: SectionKind) -> &'static str {
     if kind == SectionKind::Interpretation { "an" } else { "a" }
 }
 
-fn back_to(slug: &str, kind: SectionKind) -> HttpResponse {
-    see_other(&format!("/threads/{slug}#{}", kind.anchor()))
+fn back_to(slug: &str, kind: SectionKind, done: Flash) -> HttpResponse {
+    see_other(&format!("/threads/{slug}#{}", kind.anchor()), done)
 }
 
 async fn new_form(
@@ -113,7 +117,11 @@ async fn create(
     let user = visitor.require_user()?;
     let input = input.into_inner();
     let result = sections::create(&state.pool, user, slug.clone(), kind, input.clone()).await;
-    reshow_if_invalid(result, || form(&visitor, &slug, kind, None, &input), |(thread, _)| back_to(&thread.slug, kind))
+    reshow_if_invalid(
+        result,
+        || form(&visitor, &slug, kind, None, &input),
+        |(thread, _)| back_to(&thread.slug, kind, Flash::Added),
+    )
 }
 
 async fn edit_form(
@@ -147,7 +155,11 @@ async fn update(
         }
         Err(other) => Err(other),
     };
-    reshow_if_invalid(result, || form(&visitor, &slug, kind, Some(id), &input), |thread| back_to(&thread.slug, kind))
+    reshow_if_invalid(
+        result,
+        || form(&visitor, &slug, kind, Some(id), &input),
+        |thread| back_to(&thread.slug, kind, Flash::Saved),
+    )
 }
 
 /// The 409 form: the author's text on top of the item's current version, saying where to see it.
@@ -167,6 +179,55 @@ fn conflict_page(
     html_response(StatusCode::CONFLICT, &page)
 }
 
+/// The page that asks to confirm deleting an item, showing it.
+fn delete_page(
+    visitor: &Visitor,
+    thread: ThreadRow,
+    kind: SectionKind,
+    id: i64,
+    item: &SectionInput,
+    reason: &str,
+) -> ConfirmPage {
+    let noun = kind.noun();
+    let heading = match kind {
+        SectionKind::Question => item.question.clone(),
+        SectionKind::Arc if !item.label.is_empty() => format!("{}: {}", item.label, item.title),
+        _ => item.title.clone(),
+    };
+    ConfirmPage {
+        chrome: Chrome::of(visitor),
+        heading: format!("Delete this {noun}?"),
+        explanation: format!(
+            "Deleting takes the {noun} off the thread page. Its versions stay in the thread's history, with your \
+             reason."
+        ),
+        preview_heading: format!("The {noun} to delete"),
+        diff: None,
+        item: Some(ItemPreview { heading, text: if kind.has_body() { item.body.clone() } else { String::new() } }),
+        action: format!("/threads/{}/{}/{id}/delete", thread.slug, kind.segment()),
+        base_seq: None,
+        reason: reason.to_owned(),
+        submit_label: format!("Delete {noun}"),
+        cancel_href: format!("/threads/{}#{}", thread.slug, kind.anchor()),
+        error: None,
+        view_base: String::new(),
+        side_by_side: false,
+        slug: thread.slug,
+        title: thread.title,
+    }
+}
+
+async fn delete_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let (thread, item) = sections::load_for_edit(&state.pool, visitor.require_user()?, slug, kind, id).await?;
+    Ok(ok(&delete_page(&visitor, thread, kind, id, &item, "")))
+}
+
 async fn delete(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -176,8 +237,16 @@ async fn delete(
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
-    let thread = sections::delete(&state.pool, user, slug, kind, id, form.into_inner().reason).await?;
-    Ok(back_to(&thread.slug, kind))
+    let reason = form.into_inner().reason;
+    // The confirmation asks for a reason, as history records one: without it, nothing is
+    // deleted and the page comes back with the text kept.
+    if let Err(message) = validate::required_reason(&reason, "deleting") {
+        let (thread, item) = sections::load_for_edit(&state.pool, user, slug, kind, id).await?;
+        let page = ConfirmPage { error: Some(message), ..delete_page(&visitor, thread, kind, id, &item, &reason) };
+        return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let thread = sections::delete(&state.pool, user, slug, kind, id, reason).await?;
+    Ok(back_to(&thread.slug, kind, Flash::Deleted))
 }
 
 /// `?before=` on an item's history.
@@ -306,7 +375,11 @@ async fn answer(
     let result =
         sections::set_answer(&state.pool, user, slug.clone(), id, Some(input.answer.clone()), input.reason.clone())
             .await;
-    reshow_if_invalid(result, || answer_page(&visitor, &slug, id, &input), |t| back_to(&t.slug, SectionKind::Question))
+    reshow_if_invalid(
+        result,
+        || answer_page(&visitor, &slug, id, &input),
+        |t| back_to(&t.slug, SectionKind::Question, Flash::Answered),
+    )
 }
 
 async fn reopen(
@@ -319,5 +392,5 @@ async fn reopen(
     questions_only(&kind)?;
     let user = visitor.require_user()?;
     let thread = sections::set_answer(&state.pool, user, slug, id, None, form.into_inner().reason).await?;
-    Ok(back_to(&thread.slug, SectionKind::Question))
+    Ok(back_to(&thread.slug, SectionKind::Question, Flash::Reopened))
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::query::encode;
 use super::{reshow_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::domain::roles::{self, Role};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
@@ -138,7 +139,7 @@ async fn create(
     reshow_if_invalid(
         result,
         || thread_form(&visitor, "/threads".into(), &input, true).cancel("/"),
-        |thread| see_other(&format!("/threads/{}", thread.slug)),
+        |thread| see_other(&format!("/threads/{}", thread.slug), Flash::Created),
     )
 }
 
@@ -164,7 +165,7 @@ async fn update(
     reshow_if_invalid(
         result,
         || thread_form(&visitor, format!("/threads/{slug}/edit"), &input, false).cancel(format!("/threads/{slug}")),
-        |thread| see_other(&format!("/threads/{}", thread.slug)),
+        |thread| see_other(&format!("/threads/{}", thread.slug), Flash::Saved),
     )
 }
 
@@ -221,7 +222,10 @@ async fn change_curator(
     let user = visitor.require_user()?;
     let typed = if add { input.username.clone() } else { String::new() };
     match thread_ops::change_curator(&state.pool, user, slug, input.username, add, input.reason).await? {
-        CuratorChange::Done(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
+        CuratorChange::Done(thread) => {
+            let flash = if add { Flash::CuratorAdded } else { Flash::CuratorRemoved };
+            Ok(see_other(&format!("/threads/{}/curators", thread.slug), flash))
+        }
         CuratorChange::Refused { message, thread, curators } => {
             let page = curators_view(&visitor, thread, curators, Some(message), typed);
             Ok(crate::render::pages::html_response(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page))
