@@ -44,6 +44,7 @@ const TEMPLATE_OF = {
   form: 'form.html',
   conflict: 'history/conflict.html',
   'undo-conflict': 'history/undo_conflict.html',
+  confirm: 'confirm.html',
   queue: 'changes/recent.html',
   log: 'changes/log.html',
   curators: 'threads/curators.html',
@@ -268,10 +269,30 @@ async function checkEveryPage() {
   });
   await check(mod, 'item-diff', 'moderator-side-by-side', () => goto(mod, `${new URL(mod.url()).pathname}${new URL(mod.url()).search}&view=side`)());
 
+  // The confirmations before reverting, undoing and deleting, and one refused for want of a reason.
+  await check(mod, 'confirm', 'revert', goto(mod, `/threads/${slug}/revisions/1/revert`));
+  await check(mod, 'confirm', 'undo', goto(mod, `/threads/${slug}/revisions/2/undo`));
+  await check(mod, 'confirm', 'delete', goto(mod, `/threads/${slug}/controversies/${controversy.id}/delete`));
+  await check(mod, 'confirm', 'delete-without-reason', async () => {
+    await goto(mod, `/threads/${slug}/controversies/${controversy.id}/delete`)();
+    await field(mod, 'Reason').fill('   ');
+    return submit(mod, mod.getByRole('button', { name: 'Delete controversy' }))();
+  }, { status: 422 });
+
   await check(mod, 'undo-conflict', 'moderator', async () => {
     await goto(mod, `/threads/${slug}/revisions/2`)();
+    await submit(mod, mod.getByRole('link', { name: 'Undo revision 2' }))();
+    await field(mod, 'Reason').fill('a collision');
     return submit(mod, mod.getByRole('button', { name: 'Undo revision 2' }))();
   }, { status: 409 });
+
+  // A page with the flash that confirms a change (here: following a thread).
+  await check(mod, 'thread', 'moderator-flash', async () => {
+    await goto(mod, `/threads/${slug}`)();
+    const response = await submit(mod, mod.getByRole('button', { name: /^(Follow|Unfollow)$/ }))();
+    await mod.locator('main > .flash[role=status] p').waitFor();
+    return response;
+  });
 
   await check(reader, 'thread', 'reader-since-last-visit', async () => {
     const response = await goto(reader, DEMO)();

@@ -35,7 +35,10 @@ test('a moderator reverts a vandalised synthesis to the good revision', (t) =>
     await page.getByRole('link', { name: 'Revision 1', exact: true }).click();
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Revision 1' }), 'the good revision opens');
     await expectVisible(page.locator('strong', { hasText: 'predictable' }), 'the good revision shows its text');
-    await field(page, 'Reason for reverting').fill('vandalism');
+    // Reverting asks first: the confirmation shows what goes and takes the reason.
+    await clickAndWait(page, page.getByRole('link', { name: 'Revert to revision 1' }));
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Revert to revision 1?' }), 'the revert asks to confirm');
+    await field(page, 'Reason').fill('vandalism');
     await clickAndWait(page, page.getByRole('button', { name: 'Revert to revision 1' }));
 
     assert.equal(new URL(page.url()).pathname, new URL(threadUrl).pathname, 'the revert returns to the thread');

@@ -311,6 +311,22 @@ async function seedMore(first) {
   }
   for (const f of ['title', 'body', 'reason', 'url']) cover(`PUT /api/v1/events/{id} ${f}`, PAYLOADS);
 
+  // Deleting items through their confirmation form, whose reason has no API twin (the API's
+  // DELETE takes none): per kind, one item per reason pack, deleted with that pack as the reason.
+  const carrier = (kind, i) =>
+    ({ questions: { question: `Deleted ${i}?` }, arc: { label: `${i}`, title: `Deleted ${i}`, body: 'Goes.' } })[kind] ?? {
+      title: `Deleted ${i}`,
+      body: 'Goes.',
+    };
+  await mapLimit(KINDS, 4, async (kind) => {
+    for (const [i, p] of P300.entries()) {
+      const made = await cur.json('POST', `/api/v1/threads/${edits}/${kind}`, carrier(kind, i), [201]);
+      const res = await cur.form(`/threads/${edits}/${kind}/${made.data.id}/delete`, { reason: p.value });
+      if (res.status !== 303) throw new Error(`deleting ${kind} ${made.data.id}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+      cover(`POST /threads/{slug}/${kind}/{id}/delete reason`, p.members);
+    }
+  });
+
   // Answers and reopenings of the edited question.
   const question = edited.questions.id;
   for (const [r, p] of P2000.entries()) {
@@ -556,6 +572,16 @@ async function renderPass(label, contextOptions) {
       task(`${kind} ${id} edit`, (page) => visit(page, `${kind} edit form`, `/threads/${X.slug}/${kind}/${id}/edit`));
     }
   }
+  // The confirmations before deleting (showing the item), reverting and undoing (showing the diff).
+  for (const kind of KINDS) {
+    for (const id of spread(X.ids[kind], SAMPLE)) {
+      task(`${kind} ${id} delete`, (page) => visit(page, 'delete confirmation', `/threads/${X.slug}/${kind}/${id}/delete`));
+    }
+  }
+  task('revert and undo confirmations', async (page) => {
+    await visit(page, 'revert confirmation', `/threads/${S.slug}/revisions/${S.allSeq}/revert`);
+    await visit(page, 'undo confirmation', `/threads/${S.slug}/revisions/${S.allSeq}/undo`);
+  });
   task('add section item forms', async (page) => {
     for (const kind of KINDS) await visit(page, 'new item form', `/threads/${X.slug}/${kind}/new`);
   });

@@ -4,10 +4,16 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::domain::flash::Flash;
+
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "agora_session";
 /// The CSRF cookie of visitors who are not logged in (logged-in users' token lives in the session row).
 pub const CSRF_COOKIE: &str = "agora_csrf";
+/// The confirmation to show on the next page (a [`Flash`] key only).
+pub const FLASH_COOKIE: &str = "agora_flash";
+/// Long enough to survive the redirect, short enough that a lost one does not reappear later.
+const FLASH_SECONDS: i64 = 60;
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 30;
 
@@ -32,6 +38,13 @@ pub fn cookie(name: &'static str, value: String, secure: bool, max_age_days: i64
         .secure(secure)
         .max_age(CookieDuration::days(max_age_days))
         .finish()
+}
+
+/// The cookie that carries `flash` to the page a redirect leads to.
+pub fn flash_cookie(flash: Flash, secure: bool) -> Cookie<'static> {
+    let mut c = cookie(FLASH_COOKIE, flash.key().to_owned(), secure, 0);
+    c.set_max_age(CookieDuration::seconds(FLASH_SECONDS));
+    c
 }
 
 /// A cookie that tells the browser to forget `name`.

@@ -8,8 +8,9 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
-use super::session::{CSRF_COOKIE, SESSION_COOKIE, cookie, new_token, removal, token_hash};
+use super::session::{CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE, cookie, flash_cookie, new_token, removal, token_hash};
 use crate::db::{self, sessions, users::User};
+use crate::domain::flash::Flash;
 use crate::domain::roles::{Actor, Role};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -24,6 +25,8 @@ pub struct Visitor {
     pub csrf_token: String,
     /// The user's unread notifications (0 for anonymous visitors), loaded with the session.
     pub unread_notifications: i64,
+    /// The confirmation of what their last form did, carried over its redirect.
+    pub flash: Option<Flash>,
 }
 
 impl Visitor {
@@ -98,7 +101,10 @@ pub async fn load(
         .filter(|_| !req.method().is_safe() && !suspended_may_send(req.method(), req.path()))
         .map(|suspension| suspension.refusal());
     // Inserted before any refusal, so the cache policy knows whom the refusal was for.
-    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications });
+    let flash = req.cookie(FLASH_COOKIE).and_then(|c| Flash::from_key(c.value()));
+    let had_flash_cookie = req.cookie(FLASH_COOKIE).is_some();
+    let is_get = req.method() == actix_web::http::Method::GET;
+    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash });
     if let Some(refusal) = refusal {
         // One place refuses every write of a suspended account, whatever route it targets.
         let err = AppError::Forbidden(refusal).for_path(req.path());
@@ -110,6 +116,13 @@ pub async fn load(
     if let Some(token) = new_csrf_cookie {
         added = res.response_mut().add_cookie(&cookie(CSRF_COOKIE, token, secure, 365));
     }
+    let new_flash = res.response().extensions().get::<Flash>().copied();
+    if let (Ok(()), Some(flash)) = (&added, new_flash) {
+        added = res.response_mut().add_cookie(&flash_cookie(flash, secure));
+    } else if added.is_ok() && had_flash_cookie && is_get && shows_a_page(res.response()) {
+        // Shown once: the page that displayed it ends it (a redirect on the way keeps it).
+        added = res.response_mut().add_cookie(&removal(FLASH_COOKIE, secure));
+    }
     if added.is_ok() && forget_session_cookie && !res.response().cookies().any(|c| c.name() == SESSION_COOKIE) {
         added = res.response_mut().add_cookie(&removal(SESSION_COOKIE, secure));
     }
@@ -117,6 +130,16 @@ pub async fn load(
         Ok(()) => res,
         Err(e) => res.error_response(AppError::Internal(anyhow::anyhow!("setting a cookie: {e}"))),
     })
+}
+
+/// A page a person reads (200 HTML), where a waiting flash is shown.
+fn shows_a_page(res: &actix_web::HttpResponse<BoxBody>) -> bool {
+    res.status() == actix_web::http::StatusCode::OK
+        && res
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
 }
 
 /// What a suspended user may still send: logging out and in, and securing their own account

@@ -3,6 +3,7 @@
 
 pub mod blame;
 pub mod digest;
+pub mod flash;
 pub mod history;
 pub mod html;
 pub mod ids;

@@ -274,3 +274,64 @@ impl From<&BlamedParagraph> for BlamedRow {
         BlamedRow { text: p.text.clone(), revision: HistoryRow::from(&p.revision) }
     }
 }
+
+/// Which way back a confirmation page is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restore {
+    /// A new revision with revision `seq`'s text.
+    Revert,
+    /// A new revision without the change revision `seq` made.
+    Undo,
+}
+
+/// What a revert or an undo would do, for the page that asks to confirm it: the two revisions
+/// the preview compares and their diff (for a revert, the current text against the one it
+/// brings back; for an undo, the change it takes out).
+pub struct RestorePreview {
+    pub thread: ThreadRow,
+    pub from: Revision,
+    pub to: Revision,
+    pub diff: LineDiff,
+}
+
+/// The revisions [`restore_preview`] compares, refused like the action itself would be (not an
+/// editor of the thread, hidden content, nothing to revert to or undo).
+pub fn restore_pair_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    slug: &str,
+    seq: i32,
+    restore: Restore,
+) -> Result<(ThreadRow, Revision, Revision), AppError> {
+    let thread = access::editable_thread(conn, slug, user)?;
+    let viewer = Some(user.role);
+    match restore {
+        Restore::Revert => {
+            if seq == thread.head_seq {
+                return Err(AppError::Invalid(format!("revision {seq} is already the current text")));
+            }
+            pair_in(conn, viewer, slug, thread.head_seq, seq)
+        }
+        Restore::Undo => {
+            let target = revisions::by_seq(conn, thread.thread_id(), seq)?;
+            let Some(parent) = target.meta.parent_seq else {
+                return Err(AppError::Invalid(format!("revision {seq} is the first one: there is no change to undo")));
+            };
+            pair_in(conn, viewer, slug, parent, seq)
+        }
+    }
+}
+
+/// The async entry of [`restore_pair_in`], with the diff computed off the connection.
+pub async fn restore_preview(
+    pool: &PgPool,
+    user: &CurrentUser,
+    slug: String,
+    seq: i32,
+    restore: Restore,
+) -> Result<RestorePreview, AppError> {
+    let user = user.clone();
+    let (thread, from, to) = db::with_conn(pool, move |c| restore_pair_in(c, &user, &slug, seq, restore)).await?;
+    let diff = super::compute::line_diff(from.body_md.clone(), to.body_md.clone()).await?;
+    Ok(RestorePreview { thread, from, to, diff })
+}

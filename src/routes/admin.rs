@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::back_to_referer;
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::domain::ids::UserId;
 use crate::domain::roles::Role;
 use crate::error::AppError;
@@ -24,11 +25,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/admin/users/{id}/unsuspend").post(unsuspend));
 }
 
-/// `?after=` (a username) and `?saved=1` (after a change) on the users page.
+/// `?after=` (a username) on the users page.
 #[derive(Debug, Deserialize)]
 pub struct UsersQuery {
     pub after: Option<String>,
-    pub saved: Option<String>,
 }
 
 async fn list(
@@ -43,7 +43,6 @@ async fn list(
         users,
         roles: &Role::ALL,
         next_href: next.map(|n| format!("/admin/users?after={n}")),
-        notice: query.saved.map(|_| "Saved.".to_owned()),
     }))
 }
 
@@ -55,7 +54,7 @@ async fn set_role(
     form: web::Form<RoleInput>,
 ) -> Result<HttpResponse, AppError> {
     users::set_role(&state.pool, visitor.require_user()?, UserId(id.into_inner()), form.into_inner()).await?;
-    Ok(back_to_referer(&req, "/admin/users?saved=1"))
+    Ok(back_to_referer(&req, "/admin/users", Flash::RoleChanged))
 }
 
 async fn suspend(
@@ -66,7 +65,7 @@ async fn suspend(
     form: web::Form<SuspendInput>,
 ) -> Result<HttpResponse, AppError> {
     users::suspend(&state.pool, visitor.require_user()?, UserId(id.into_inner()), form.into_inner()).await?;
-    Ok(back_to_referer(&req, "/admin/users?saved=1"))
+    Ok(back_to_referer(&req, "/admin/users", Flash::Suspended))
 }
 
 async fn unsuspend(
@@ -77,5 +76,5 @@ async fn unsuspend(
     form: web::Form<ReasonInput>,
 ) -> Result<HttpResponse, AppError> {
     users::unsuspend(&state.pool, visitor.require_user()?, UserId(id.into_inner()), form.into_inner().reason).await?;
-    Ok(back_to_referer(&req, "/admin/users?saved=1"))
+    Ok(back_to_referer(&req, "/admin/users", Flash::Unsuspended))
 }

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use super::query::encode;
 use super::{reshow_if_invalid, reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::domain::html::SafeHtml;
 use crate::domain::ids::EventId;
 use crate::domain::roles;
@@ -147,7 +148,7 @@ async fn create(
     reshow_if_invalid(
         result,
         || event_form(&visitor, "Record an event", "/events".into(), &input, "/events".into()),
-        |id| see_other(&format!("/events/{id}")),
+        |id| see_other(&format!("/events/{id}"), Flash::Added),
     )
 }
 
@@ -170,7 +171,7 @@ async fn update(
     reshow_if_invalid(
         result,
         || event_form(&visitor, "Edit event", format!("/events/{id}"), &input, format!("/events/{id}")),
-        |()| see_other(&format!("/events/{id}")),
+        |()| see_other(&format!("/events/{id}"), Flash::Saved),
     )
 }
 
@@ -198,7 +199,7 @@ async fn create_for_thread(
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = event_ops::create(&state.pool, user, Some(slug.clone()), input.clone()).await;
-    let on_success = |_| see_other(&format!("/threads/{slug}#events"));
+    let on_success = |_| see_other(&format!("/threads/{slug}#events"), Flash::Added);
     reshow_thread_editor_if_invalid(&state, &slug, result, |t| thread_event_form(&visitor, t, &input), on_success).await
 }
 
@@ -260,7 +261,9 @@ async fn link(
     // A number that does not parse picks nothing: the text decides.
     let picked = event_id.trim().parse::<i64>().ok().map(EventId);
     match event_ops::link_choice(&state.pool, user, slug.into_inner(), picked, q).await? {
-        event_ops::LinkChoice::Linked(thread) => Ok(see_other(&format!("/threads/{}#events", thread.slug))),
+        event_ops::LinkChoice::Linked(thread) => {
+            Ok(see_other(&format!("/threads/{}#events", thread.slug), Flash::Linked))
+        }
         event_ops::LinkChoice::Refused { message, search } => Ok(crate::render::pages::html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
             &link_view(&visitor, search, Some(message)),
@@ -276,5 +279,5 @@ async fn unlink(
     let user = visitor.require_user()?;
     let (slug, id) = path.into_inner();
     let thread = event_ops::unlink(&state.pool, user, slug, EventId(id)).await?;
-    Ok(see_other(&format!("/threads/{}#events", thread.slug)))
+    Ok(see_other(&format!("/threads/{}#events", thread.slug), Flash::Unlinked))
 }

@@ -5,10 +5,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::header::{self, EntityTag, HttpDate, IfModifiedSince, IfNoneMatch};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 
 use super::see_other;
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::error::AppError;
 use crate::ops::feeds;
 use crate::render::feeds::{AtomDoc, Site};
@@ -116,24 +116,10 @@ fn respond(req: &HttpRequest, doc: &AtomDoc, audience: Audience) -> HttpResponse
     if fresh { res.finish() } else { res.content_type(ATOM).body(doc.body.clone()) }
 }
 
-/// `?done=revoked` after revoking.
-#[derive(Debug, Deserialize)]
-pub struct DoneQuery {
-    pub done: Option<String>,
-}
-
-async fn token_page(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    query: web::Query<DoneQuery>,
-) -> Result<HttpResponse, AppError> {
+async fn token_page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let created = feeds::token_created(&state.pool, user).await?;
-    let notice = match query.done.as_deref() {
-        Some("revoked") => Some("Your private feed URL was revoked: it no longer works."),
-        _ => None,
-    };
-    Ok(page(&visitor, created, None, notice))
+    Ok(page(&visitor, created, None))
 }
 
 async fn issue_token(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
@@ -141,29 +127,23 @@ async fn issue_token(state: web::Data<AppState>, visitor: Visitor) -> Result<Htt
     let new = feeds::issue_token(&state.pool, &site(&state), user).await?;
     // Shown in this response and never again (no redirect: the secret must not travel in a URL
     // of ours or sit in a session).
-    Ok(page(&visitor, Some(new.created_at), Some(new.url), None))
+    Ok(page(&visitor, Some(new.created_at), Some(new.url)))
 }
 
 async fn revoke_token(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     match feeds::revoke_token(&state.pool, user).await {
         // Revoking what is already gone leaves the reader where they wanted to be.
-        Ok(()) | Err(AppError::NotFound) => Ok(see_other("/account/feed?done=revoked")),
+        Ok(()) | Err(AppError::NotFound) => Ok(see_other("/account/feed", Flash::FeedRevoked)),
         Err(other) => Err(other),
     }
 }
 
-fn page(
-    visitor: &Visitor,
-    created: Option<chrono::DateTime<chrono::Utc>>,
-    new_url: Option<String>,
-    notice: Option<&'static str>,
-) -> HttpResponse {
+fn page(visitor: &Visitor, created: Option<chrono::DateTime<chrono::Utc>>, new_url: Option<String>) -> HttpResponse {
     let mut res = ok(&FeedTokenPage {
         chrome: Chrome::of(visitor),
         created: created.map(|at| (format::timestamp(at), format::iso_timestamp(at))),
         new_url,
-        notice,
     });
     // The page may carry the secret: no cache keeps it.
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(crate::auth::privacy::PRIVATE));

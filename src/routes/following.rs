@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::error::AppError;
 use crate::ops::cursor::AfterQuery;
 use crate::ops::following;
@@ -67,7 +68,8 @@ async fn set_following(
     } else {
         following::unfollow(&state.pool, user, slug).await?
     };
-    Ok(back_to_referer(req, &format!("/threads/{}", thread.slug)))
+    let flash = if follow { Flash::Followed } else { Flash::Unfollowed };
+    Ok(back_to_referer(req, &format!("/threads/{}", thread.slug), flash))
 }
 
 async fn mark_read(
@@ -77,5 +79,5 @@ async fn mark_read(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?.clone();
     let thread = following::mark_read(&state.pool, user, slug.into_inner()).await?;
-    Ok(see_other(&format!("/threads/{}", thread.slug)))
+    Ok(see_other(&format!("/threads/{}", thread.slug), Flash::MarkedRead))
 }

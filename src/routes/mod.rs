@@ -26,6 +26,7 @@ use actix_web::{HttpResponse, error, web};
 
 use crate::auth::Visitor;
 use crate::auth::csrf::BODY_LIMIT;
+use crate::domain::flash::Flash;
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::threads::ThreadRow;
@@ -70,6 +71,7 @@ impl From<&Visitor> for VisitorView {
             }),
             csrf_token: visitor.csrf_token.clone(),
             unread_notifications: visitor.unread_notifications,
+            flash: visitor.flash,
         }
     }
 }
@@ -78,14 +80,21 @@ async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
-/// 303 See Other: where every successful form POST goes.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+/// 303 See Other: where every successful form POST goes, with the confirmation the next page
+/// shows (the visitor middleware turns it into the flash cookie).
+pub fn see_other(location: &str, flash: Flash) -> HttpResponse {
+    with_flash(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish(), flash)
+}
+
+/// Has the next page confirm `flash` (for the few redirects built elsewhere, such as signing in).
+pub fn with_flash(mut response: HttpResponse, flash: Flash) -> HttpResponse {
+    response.extensions_mut().insert(flash);
+    response
 }
 
 /// 303 back to the page the form was on when it is one of ours, else to `fallback`.
-pub fn back_to_referer(req: &actix_web::HttpRequest, fallback: &str) -> HttpResponse {
-    see_other(same_origin_referer(req).as_deref().unwrap_or(fallback))
+pub fn back_to_referer(req: &actix_web::HttpRequest, fallback: &str, flash: Flash) -> HttpResponse {
+    see_other(same_origin_referer(req).as_deref().unwrap_or(fallback), flash)
 }
 
 /// The `Referer`'s path and query when it names this site (never another origin's address).

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::query::{encode, url_query};
 use super::{back_to_referer, reshow_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::domain::history::ModAction;
 use crate::domain::roles;
 use crate::error::AppError;
@@ -124,7 +125,7 @@ async fn patrol(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     moderation::patrol(&state.pool, visitor.require_user()?, id.into_inner()).await?;
-    Ok(back_to_referer(&req, "/moderation/queue"))
+    Ok(back_to_referer(&req, "/moderation/queue", Flash::Patrolled))
 }
 
 fn hide_page(visitor: &Visitor, id: i64, reason: &str) -> FormPage {
@@ -162,7 +163,11 @@ async fn hide(
     let id = id.into_inner();
     let reason = form.into_inner().reason;
     let result = moderation::set_hidden(&state.pool, visitor.require_user()?, id, true, reason.clone()).await;
-    reshow_if_invalid(result, || hide_page(&visitor, id, &reason), |(row, slug)| see_other(&after_hiding(&row, slug)))
+    reshow_if_invalid(
+        result,
+        || hide_page(&visitor, id, &reason),
+        |(row, slug)| see_other(&after_hiding(&row, slug), Flash::Hidden),
+    )
 }
 
 async fn unhide(
@@ -174,7 +179,7 @@ async fn unhide(
     let (row, slug) =
         moderation::set_hidden(&state.pool, visitor.require_user()?, id.into_inner(), false, form.into_inner().reason)
             .await?;
-    Ok(see_other(&after_hiding(&row, slug)))
+    Ok(see_other(&after_hiding(&row, slug), Flash::Unhidden))
 }
 
 /// Where hiding lands: the revision, the entry in its thread's history, or recent changes.
@@ -222,7 +227,11 @@ async fn lock(
 ) -> Result<HttpResponse, AppError> {
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = moderation::lock(&state.pool, visitor.require_user()?, slug.clone(), input.clone()).await;
-    reshow_if_invalid(result, || lock_page(&visitor, &slug, &input), |t| see_other(&format!("/threads/{}", t.slug)))
+    reshow_if_invalid(
+        result,
+        || lock_page(&visitor, &slug, &input),
+        |t| see_other(&format!("/threads/{}", t.slug), Flash::Locked),
+    )
 }
 
 async fn unlock(
@@ -232,5 +241,5 @@ async fn unlock(
     form: web::Form<ReasonInput>,
 ) -> Result<HttpResponse, AppError> {
     let thread = moderation::unlock(&state.pool, visitor.require_user()?, slug.into_inner(), form.into_inner()).await?;
-    Ok(see_other(&format!("/threads/{}", thread.slug)))
+    Ok(see_other(&format!("/threads/{}", thread.slug), Flash::Unlocked))
 }

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{back_to_referer, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::error::AppError;
 use crate::ops::cursor::AfterQuery;
 use crate::ops::notifications::{self, MarkRead};
@@ -43,10 +44,10 @@ async fn read_one(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     notifications::mark_read(&state.pool, visitor.require_user()?, id.into_inner()).await?;
-    Ok(back_to_referer(&req, "/notifications"))
+    Ok(back_to_referer(&req, "/notifications", Flash::MarkedRead))
 }
 
 async fn read_all(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, AppError> {
     notifications::mark(&state.pool, visitor.require_user()?, MarkRead::All).await?;
-    Ok(see_other("/notifications"))
+    Ok(see_other("/notifications", Flash::MarkedRead))
 }

@@ -6,6 +6,8 @@ use actix_web::{HttpResponse, web};
 
 use super::{reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
+use crate::domain::validate;
 use crate::error::AppError;
 use crate::ops::access;
 use crate::ops::changelog;
@@ -14,6 +16,7 @@ use crate::ops::moderation::ReasonInput;
 use crate::ops::sections::{self, SectionInput, SectionKind, SectionUpdate};
 use crate::ops::threads::ThreadRow;
 use crate::render::pages::changes::{ChangeEntryView, ItemDiffPage, ItemHistoryPage};
+use crate::render::pages::confirm::{ConfirmPage, ItemPreview};
 use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
@@ -25,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/{kind}").post(create))
         .add(at("/threads/{slug}/{kind}/{id}/edit").get(edit_form))
         .add(at("/threads/{slug}/{kind}/{id}").post(update))
-        .add(at("/threads/{slug}/{kind}/{id}/delete").post(delete))
+        .add(at("/threads/{slug}/{kind}/{id}/delete").get(delete_form).post(delete))
         .add(at("/threads/{slug}/{kind}/{id}/history").get(item_history))
         .add(at("/threads/{slug}/{kind}/{id}/diff").get(item_diff))
         .add(at("/threads/{slug}/{kind}/{id}/answer").get(answer_form).post(answer))
@@ -90,8 +93,8 @@ fn article(kind: SectionKind) -> &'static str {
     if kind == SectionKind::Interpretation { "an" } else { "a" }
 }
 
-fn back_to(slug: &str, kind: SectionKind) -> HttpResponse {
-    see_other(&format!("/threads/{slug}#{}", kind.anchor()))
+fn back_to(slug: &str, kind: SectionKind, done: Flash) -> HttpResponse {
+    see_other(&format!("/threads/{slug}#{}", kind.anchor()), done)
 }
 
 async fn new_form(
@@ -116,7 +119,7 @@ async fn create(
     let user = visitor.require_user()?;
     let input = input.into_inner();
     let result = sections::create(&state.pool, user, slug.clone(), kind, input.clone()).await;
-    let on_success = |(thread, _): (ThreadRow, i64)| back_to(&thread.slug, kind);
+    let on_success = |(thread, _): (ThreadRow, i64)| back_to(&thread.slug, kind, Flash::Added);
     reshow_thread_editor_if_invalid(&state, &slug, result, |t| form(&visitor, t, kind, None, &input), on_success).await
 }
 
@@ -151,7 +154,7 @@ async fn update(
         }
         Err(other) => Err(other),
     };
-    let on_success = |thread: ThreadRow| back_to(&thread.slug, kind);
+    let on_success = |thread: ThreadRow| back_to(&thread.slug, kind, Flash::Saved);
     reshow_thread_editor_if_invalid(&state, &slug, result, |t| form(&visitor, t, kind, Some(id), &input), on_success)
         .await
 }
@@ -173,6 +176,55 @@ fn conflict_page(
     html_response(StatusCode::CONFLICT, &page)
 }
 
+/// The page that asks to confirm deleting an item, showing it.
+fn delete_page(
+    visitor: &Visitor,
+    thread: ThreadRow,
+    kind: SectionKind,
+    id: i64,
+    item: &SectionInput,
+    reason: &str,
+) -> ConfirmPage {
+    let noun = kind.noun();
+    let heading = match kind {
+        SectionKind::Question => item.question.clone(),
+        SectionKind::Arc if !item.label.is_empty() => format!("{}: {}", item.label, item.title),
+        _ => item.title.clone(),
+    };
+    ConfirmPage {
+        chrome: Chrome::of(visitor),
+        heading: format!("Delete this {noun}?"),
+        explanation: format!(
+            "Deleting takes the {noun} off the thread page. Its versions stay in the thread's history, with your \
+             reason."
+        ),
+        preview_heading: format!("The {noun} to delete"),
+        diff: None,
+        item: Some(ItemPreview { heading, text: if kind.has_body() { item.body.clone() } else { String::new() } }),
+        action: format!("/threads/{}/{}/{id}/delete", thread.slug, kind.segment()),
+        base_seq: None,
+        reason: reason.to_owned(),
+        submit_label: format!("Delete {noun}"),
+        cancel_href: format!("/threads/{}#{}", thread.slug, kind.anchor()),
+        error: None,
+        view_base: String::new(),
+        side_by_side: false,
+        slug: thread.slug,
+        title: thread.title,
+    }
+}
+
+async fn delete_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, kind, id) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let (thread, item) = sections::load_for_edit(&state.pool, visitor.require_user()?, slug, kind, id).await?;
+    Ok(ok(&delete_page(&visitor, thread, kind, id, &item, "")))
+}
+
 async fn delete(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -182,8 +234,16 @@ async fn delete(
     let (slug, kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
     let user = visitor.require_user()?;
-    let thread = sections::delete(&state.pool, user, slug, kind, id, form.into_inner().reason).await?;
-    Ok(back_to(&thread.slug, kind))
+    let reason = form.into_inner().reason;
+    // The confirmation asks for a reason, as history records one: without it, nothing is
+    // deleted and the page comes back with the text kept.
+    if let Err(message) = validate::required_reason(&reason, "deleting") {
+        let (thread, item) = sections::load_for_edit(&state.pool, user, slug, kind, id).await?;
+        let page = ConfirmPage { error: Some(message), ..delete_page(&visitor, thread, kind, id, &item, &reason) };
+        return Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let thread = sections::delete(&state.pool, user, slug, kind, id, reason).await?;
+    Ok(back_to(&thread.slug, kind, Flash::Deleted))
 }
 
 /// `?before=` on an item's history.
@@ -314,7 +374,7 @@ async fn answer(
     let result =
         sections::set_answer(&state.pool, user, slug.clone(), id, Some(input.answer.clone()), input.reason.clone())
             .await;
-    let on_success = |t: ThreadRow| back_to(&t.slug, SectionKind::Question);
+    let on_success = |t: ThreadRow| back_to(&t.slug, SectionKind::Question, Flash::Answered);
     reshow_thread_editor_if_invalid(&state, &slug, result, |t| answer_page(&visitor, t, id, &input), on_success).await
 }
 
@@ -328,5 +388,5 @@ async fn reopen(
     questions_only(&kind)?;
     let user = visitor.require_user()?;
     let thread = sections::set_answer(&state.pool, user, slug, id, None, form.into_inner().reason).await?;
-    Ok(back_to(&thread.slug, SectionKind::Question))
+    Ok(back_to(&thread.slug, SectionKind::Question, Flash::Reopened))
 }

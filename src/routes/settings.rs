@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::Visitor;
 use crate::domain::digest::Frequency;
+use crate::domain::flash::Flash;
 use crate::error::AppError;
 use crate::ops::digest;
 use crate::ops::sessions;
@@ -74,7 +75,7 @@ async fn save_digest(
     reshow_if_invalid(
         saved,
         || digest_page(&visitor, state.mail_enabled, &input.email, &input.digest),
-        |_| see_other("/account/digest"),
+        |_| see_other("/account/digest", Flash::Saved),
     )
 }
 
@@ -124,5 +125,10 @@ async fn change(
     // Every session of the user ends, this browser's too, so there is no previous one to end.
     let result = sessions::change_password(super::sign_in_with(&state), user, current, new, &client).await;
     let refused = |e: &AppError| matches!(e, AppError::Invalid(_) | AppError::TooManyRequests(_));
-    super::reshow_if(result, refused, || page(&visitor), |s| super::sign_in::session_started(&state, s))
+    super::reshow_if(
+        result,
+        refused,
+        || page(&visitor),
+        |s| super::sign_in::session_started(&state, s, Flash::PasswordChanged),
+    )
 }

@@ -4,9 +4,10 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{reshow_if, see_other};
+use super::{reshow_if, see_other, with_flash};
 use crate::auth::Visitor;
 use crate::auth::session::{CSRF_COOKIE, SESSION_COOKIE, SESSION_DAYS, cookie, removal};
+use crate::domain::flash::Flash;
 use crate::error::AppError;
 use crate::ops::sessions::{self, NewSession};
 use crate::render::pages::forms::FieldKind;
@@ -82,7 +83,7 @@ async fn log_in(
         sessions::log_in(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
             .await;
     let refused = |e: &AppError| matches!(e, AppError::Unauthorized(_) | AppError::TooManyRequests(_));
-    reshow_if(result, refused, || login_page(&visitor, &form.username), |s| session_started(&state, s))
+    reshow_if(result, refused, || login_page(&visitor, &form.username), |s| session_started(&state, s, Flash::SignedIn))
 }
 
 async fn sign_up(
@@ -97,22 +98,28 @@ async fn sign_up(
         sessions::sign_up(super::sign_in_with(&state), &form.username, &form.password, &client, previous.as_deref())
             .await;
     let refused = |e: &AppError| matches!(e, AppError::Invalid(_) | AppError::TooManyRequests(_));
-    reshow_if(result, refused, || signup_page(&visitor, &form.username), |s| session_started(&state, s))
+    reshow_if(
+        result,
+        refused,
+        || signup_page(&visitor, &form.username),
+        |s| session_started(&state, s, Flash::SignedUp),
+    )
 }
 
 /// Sets the new session cookie (the operation ended the browser's previous session, so the id
 /// rotates) and drops the anonymous CSRF cookie, whose job the session's token takes over.
-pub(crate) fn session_started(state: &AppState, session: NewSession) -> HttpResponse {
-    HttpResponse::SeeOther()
+pub(crate) fn session_started(state: &AppState, session: NewSession, done: Flash) -> HttpResponse {
+    let response = HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, "/"))
         .cookie(cookie(SESSION_COOKIE, session.token, state.cookie_secure, SESSION_DAYS))
         .cookie(removal(CSRF_COOKIE, state.cookie_secure))
-        .finish()
+        .finish();
+    with_flash(response, done)
 }
 
 async fn log_out(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     sessions::log_out(&state.pool, super::session_token(&req).as_deref()).await?;
-    let mut response = see_other("/");
+    let mut response = see_other("/", Flash::SignedOut);
     response
         .add_removal_cookie(&removal(SESSION_COOKIE, state.cookie_secure))
         .map_err(|e| AppError::Internal(e.into()))?;

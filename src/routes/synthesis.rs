@@ -8,13 +8,16 @@ use serde::Deserialize;
 use super::query::{encode, url_query};
 use super::{reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
+use crate::domain::validate;
 use crate::error::AppError;
 use crate::ops::changelog;
 use crate::ops::history::ChangeQuery;
-use crate::ops::revisions;
+use crate::ops::revisions::{self, Restore, RestorePreview};
 use crate::ops::synthesis::{self, RevertInput, RollbackInput, SaveOutcome, SynthesisInput, UndoOutcome};
 use crate::ops::threads::ThreadRow;
 use crate::render::pages::changes::{ChangeEntryView, Filters, HistoryPage, kind_options};
+use crate::render::pages::confirm::ConfirmPage;
 use crate::render::pages::history::{
     BlamePage, BlamedRow, ConflictPage, DiffPage, HistoryRow, RevisionPage, UndoConflictPage,
 };
@@ -31,8 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .add(at("/threads/{slug}/history").get(history))
         .add(at("/threads/{slug}/blame").get(blame))
         .add(at("/threads/{slug}/revisions/{seq}").get(revision))
-        .add(at("/threads/{slug}/revisions/{seq}/revert").post(revert))
-        .add(at("/threads/{slug}/revisions/{seq}/undo").post(undo))
+        .add(at("/threads/{slug}/revisions/{seq}/revert").get(revert_form).post(revert))
+        .add(at("/threads/{slug}/revisions/{seq}/undo").get(undo_form).post(undo))
         .add(at("/threads/{slug}/rollback").post(rollback))
         .add(at("/threads/{slug}/diff").get(diff));
 }
@@ -87,11 +90,10 @@ async fn save(
         result,
         |thread| editor(&visitor, thread, &form_input),
         |(thread, outcome, conflict_diff)| match outcome {
-            SaveOutcome::Saved { .. } | SaveOutcome::Unchanged => {
-                see_other(&format!("/threads/{}#synthesis", thread.slug))
-            }
+            SaveOutcome::Saved { .. } => see_other(&format!("/threads/{}#synthesis", thread.slug), Flash::Saved),
+            SaveOutcome::Unchanged => see_other(&format!("/threads/{}#synthesis", thread.slug), Flash::Unchanged),
             SaveOutcome::Merged { seq, onto } => {
-                see_other(&format!("/threads/{}/history?merged={seq}&onto={onto}", thread.slug))
+                see_other(&format!("/threads/{}/history?merged={seq}&onto={onto}", thread.slug), Flash::Merged)
             }
             SaveOutcome::Conflict { current } => {
                 let current = current.map(|b| *b);
@@ -259,15 +261,106 @@ async fn diff(
     }))
 }
 
-fn after_restore(slug: &str, outcome: SaveOutcome) -> Result<HttpResponse, AppError> {
+fn after_restore(slug: &str, outcome: SaveOutcome, done: Flash) -> Result<HttpResponse, AppError> {
     match outcome {
-        SaveOutcome::Saved { .. } | SaveOutcome::Merged { .. } | SaveOutcome::Unchanged => {
-            Ok(see_other(&format!("/threads/{slug}#synthesis")))
+        SaveOutcome::Saved { .. } | SaveOutcome::Merged { .. } => {
+            Ok(see_other(&format!("/threads/{slug}#synthesis"), done))
         }
+        SaveOutcome::Unchanged => Ok(see_other(&format!("/threads/{slug}#synthesis"), Flash::Unchanged)),
         SaveOutcome::Conflict { .. } => Err(AppError::Conflict(
             "the synthesis changed after you opened this page; review the history and try again".to_owned(),
         )),
     }
+}
+
+/// The page that asks to confirm a revert or an undo, with what it would change.
+fn restore_page(visitor: &Visitor, p: RestorePreview, restore: Restore, seq: i32, reason: &str) -> ConfirmPage {
+    let (heading, explanation, preview_heading, submit_label, action) = match restore {
+        Restore::Revert => (
+            format!("Revert to revision {seq}?"),
+            format!(
+                "Revert to: make a new revision whose text is revision {seq}'s text (by {}); every later edit is \
+                 replaced, and the history keeps them all.",
+                p.to.author
+            ),
+            format!("What changes: the current text (revision {}) → revision {seq}'s text", p.from.meta.seq),
+            format!("Revert to revision {seq}"),
+            "revert",
+        ),
+        Restore::Undo => (
+            format!("Undo revision {seq}?"),
+            format!(
+                "Undo: remove only what revision {seq} (by {}) changed, keeping every later edit, as a new revision.",
+                p.to.author
+            ),
+            format!("What is taken out: the change from revision {} to revision {seq}", p.from.meta.seq),
+            format!("Undo revision {seq}"),
+            "undo",
+        ),
+    };
+    ConfirmPage {
+        chrome: Chrome::of(visitor),
+        heading,
+        explanation,
+        preview_heading,
+        diff: Some(p.diff),
+        item: None,
+        action: format!("/threads/{}/revisions/{seq}/{action}", p.thread.slug),
+        base_seq: Some(p.thread.head_seq),
+        reason: reason.to_owned(),
+        submit_label,
+        cancel_href: format!("/threads/{}/revisions/{seq}", p.thread.slug),
+        error: None,
+        view_base: String::new(),
+        side_by_side: false,
+        slug: p.thread.slug,
+        title: p.thread.title,
+    }
+}
+
+async fn revert_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, AppError> {
+    confirm_restore(&state, &visitor, path.into_inner(), Restore::Revert).await
+}
+
+async fn undo_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, AppError> {
+    confirm_restore(&state, &visitor, path.into_inner(), Restore::Undo).await
+}
+
+async fn confirm_restore(
+    state: &AppState,
+    visitor: &Visitor,
+    (slug, seq): (String, i32),
+    restore: Restore,
+) -> Result<HttpResponse, AppError> {
+    let preview = revisions::restore_preview(&state.pool, visitor.require_user()?, slug, seq, restore).await?;
+    Ok(ok(&restore_page(visitor, preview, restore, seq, "")))
+}
+
+/// The confirmation form's reason is required: history records it. Refused before anything
+/// is saved, with the page shown again (its preview rebuilt) and the text kept.
+async fn reason_given(
+    state: &AppState,
+    visitor: &Visitor,
+    (slug, seq): (&str, i32),
+    restore: Restore,
+    reason: &str,
+) -> Result<Option<HttpResponse>, AppError> {
+    let what = if restore == Restore::Revert { "reverting" } else { "undoing" };
+    let Err(message) = validate::required_reason(reason, what) else {
+        return Ok(None);
+    };
+    let user = visitor.require_user()?;
+    let preview = revisions::restore_preview(&state.pool, user, slug.to_owned(), seq, restore).await?;
+    let page = ConfirmPage { error: Some(message), ..restore_page(visitor, preview, restore, seq, reason) };
+    Ok(Some(html_response(StatusCode::UNPROCESSABLE_ENTITY, &page)))
 }
 
 async fn revert(
@@ -278,8 +371,12 @@ async fn revert(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, seq) = path.into_inner();
-    let (thread, outcome) = synthesis::revert(&state.pool, user, slug, seq, form.into_inner()).await?;
-    after_restore(&thread.slug, outcome)
+    let input = form.into_inner();
+    if let Some(refused) = reason_given(&state, &visitor, (&slug, seq), Restore::Revert, &input.reason).await? {
+        return Ok(refused);
+    }
+    let (thread, outcome) = synthesis::revert(&state.pool, user, slug, seq, input).await?;
+    after_restore(&thread.slug, outcome, Flash::Reverted)
 }
 
 async fn undo(
@@ -290,9 +387,13 @@ async fn undo(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (slug, seq) = path.into_inner();
-    let (thread, outcome) = synthesis::undo(&state.pool, user, slug, seq, form.into_inner()).await?;
+    let input = form.into_inner();
+    if let Some(refused) = reason_given(&state, &visitor, (&slug, seq), Restore::Undo, &input.reason).await? {
+        return Ok(refused);
+    }
+    let (thread, outcome) = synthesis::undo(&state.pool, user, slug, seq, input).await?;
     match outcome {
-        UndoOutcome::Done(outcome) => after_restore(&thread.slug, outcome),
+        UndoOutcome::Done(outcome) => after_restore(&thread.slug, outcome, Flash::Undone),
         UndoOutcome::Conflicts { regions } => Ok(html_response(
             StatusCode::CONFLICT,
             &UndoConflictPage {
@@ -315,5 +416,5 @@ async fn rollback(
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     let (thread, outcome) = synthesis::rollback(&state.pool, user, slug.into_inner(), form.into_inner()).await?;
-    after_restore(&thread.slug, outcome)
+    after_restore(&thread.slug, outcome, Flash::RolledBack)
 }

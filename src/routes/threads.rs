@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::query::encode;
 use super::{reshow_if_invalid, reshow_thread_editor_if_invalid, see_other};
 use crate::auth::Visitor;
+use crate::domain::flash::Flash;
 use crate::domain::roles::{self, Role};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
@@ -138,7 +139,7 @@ async fn create(
     reshow_if_invalid(
         result,
         || thread_form(&visitor, "/threads".into(), &input, true).cancel("/"),
-        |thread| see_other(&format!("/threads/{}", thread.slug)),
+        |thread| see_other(&format!("/threads/{}", thread.slug), Flash::Created),
     )
 }
 
@@ -160,7 +161,7 @@ async fn update(
     let user = visitor.require_user()?;
     let (slug, input) = (slug.into_inner(), form.into_inner());
     let result = thread_ops::update(&state.pool, user, slug.clone(), input.clone()).await;
-    let on_success = |thread: ThreadRow| see_other(&format!("/threads/{}", thread.slug));
+    let on_success = |thread: ThreadRow| see_other(&format!("/threads/{}", thread.slug), Flash::Saved);
     reshow_thread_editor_if_invalid(&state, &slug, result, |t| details_form(&visitor, t, &input), on_success).await
 }
 
@@ -224,7 +225,10 @@ async fn change_curator(
     let user = visitor.require_user()?;
     let typed = if add { input.username.clone() } else { String::new() };
     match thread_ops::change_curator(&state.pool, user, slug, input.username, add, input.reason).await? {
-        CuratorChange::Done(thread) => Ok(see_other(&format!("/threads/{}/curators", thread.slug))),
+        CuratorChange::Done(thread) => {
+            let flash = if add { Flash::CuratorAdded } else { Flash::CuratorRemoved };
+            Ok(see_other(&format!("/threads/{}/curators", thread.slug), flash))
+        }
         CuratorChange::Refused { message, thread, curators } => {
             let page = curators_view(&visitor, thread, curators, Some(message), typed);
             Ok(crate::render::pages::html_response(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page))

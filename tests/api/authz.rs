@@ -179,6 +179,10 @@ fn matrix() -> Vec<Row> {
         get("/threads/{slug}/{kind}/new", Editor),
         get("/threads/{slug}/{kind}/{id}/edit", Editor),
         get("/threads/{slug}/{kind}/{id}/answer", Editor),
+        // Issue 15 item 9: the confirmations before deleting, reverting and undoing.
+        get("/threads/{slug}/{kind}/{id}/delete", Editor),
+        get("/threads/{slug}/revisions/{seq}/revert", Editor),
+        get("/threads/{slug}/revisions/{seq}/undo", Editor),
         // Issue 15 item 5: an event is edited by the curators of a thread it is linked to.
         get("/events/{id}/edit", Editor),
         get("/threads/{slug}/lock", Moderator),
@@ -528,9 +532,27 @@ fn refused(res: &reqwest::Response) -> bool {
     matches!(res.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || to_login
 }
 
+/// Form routes whose success is a page of its own (a preview; the new feed URL, shown once)
+/// rather than a redirect to a page with a confirmation.
+const ANSWER_WITH_A_PAGE: [&str; 2] = ["/preview", "/account/feed"];
+
+/// Whether a response sets the flash cookie (issue 15 item 8: every form that changes something
+/// is confirmed on the page it leads to).
+fn sets_flash(res: &reqwest::Response) -> bool {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.starts_with("agora_flash=") && !v.starts_with("agora_flash=;")))
+}
+
 /// Success: 2xx, or the 303 a form (or login, logout) answers with — anywhere but the login form.
 fn succeeded(res: &reqwest::Response) -> bool {
     res.status().is_success() || (res.status() == StatusCode::SEE_OTHER && !refused(res))
+}
+
+/// A form's POST (not the JSON API's).
+fn is_form_post(method: &str, pattern: &str) -> bool {
+    method == "POST" && !pattern.starts_with("/api/")
 }
 
 #[tokio::test]
@@ -559,6 +581,7 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
 
     let mut problems = Vec::new();
     let (mut checked, mut expected_checks, mut kinds_seen) = (0, 0, BTreeSet::new());
+    let mut confirmed_forms = BTreeSet::new();
     let mut n = 0;
     for row in matrix() {
         for kind in kinds_of(&row) {
@@ -584,6 +607,12 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
                     problems.push(format!("{what}, expected {want}"));
                 } else if expected_allowed && first_allowed && !succeeded(&res) {
                     problems.push(format!("{what}, expected the first allowed actor to succeed"));
+                } else if expected_allowed && first_allowed && is_form_post(row.method, row.pattern) {
+                    if status == StatusCode::SEE_OTHER && sets_flash(&res) {
+                        confirmed_forms.insert(row.pattern);
+                    } else if !ANSWER_WITH_A_PAGE.contains(&row.pattern) {
+                        problems.push(format!("{what}, expected a redirect that sets the flash confirmation"));
+                    }
                 }
                 first_allowed &= !expected_allowed;
                 if refused(&res) {
@@ -600,6 +629,12 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
     }
     assert!(problems.is_empty(), "authorization mismatches:\n{}", problems.join("\n"));
     assert_eq!(checked, expected_checks);
+    let every_form: BTreeSet<&str> = matrix()
+        .iter()
+        .filter(|r| is_form_post(r.method, r.pattern) && !ANSWER_WITH_A_PAGE.contains(&r.pattern))
+        .map(|r| r.pattern)
+        .collect();
+    assert_eq!(confirmed_forms, every_form, "every state-changing form confirms itself with a flash");
     let every_kind: BTreeSet<&str> = SectionKind::ALL.iter().map(|k| k.segment()).collect();
     assert_eq!(kinds_seen, every_kind, "every kind of section item went through the matrix");
 }

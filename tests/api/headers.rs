@@ -114,7 +114,8 @@ fn concrete(pattern: &str, f: &Fixture) -> String {
     let path = pattern
         .replace("{slug}", &f.slug)
         .replace("{kind}", kind)
-        .replace("{seq}", "1")
+        // Revision 1 has nothing before it to undo; undo's confirmation takes out revision 2.
+        .replace("{seq}", if pattern.ends_with("/undo") { "2" } else { "1" })
         .replace("{id}", &id.to_string())
         .replace("{username}", &f.username);
     format!("{path}{query}")

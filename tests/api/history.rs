@@ -224,10 +224,13 @@ async fn a_stale_save_that_touches_another_paragraph_is_merged_and_keeps_both_ed
         ["Pluto orbits the Sun every 248 years. It was demoted by the IAU in 2006."]
     );
     let notice = app.page(&location(&res)).await;
+    // The flash confirms the save; the note under the heading says what was merged with what.
     let status = texts(&notice, "[role=status]");
     assert_eq!(status.len(), 1);
-    assert!(status[0].contains("Someone saved revision 2 while you were editing"), "{status:?}");
-    assert!(status[0].contains("saved as revision 3"), "{status:?}");
+    assert!(status[0].starts_with("Saved — your edit was merged"), "{status:?}");
+    let note = texts(&notice, "p.notice[role=note]");
+    assert!(note[0].contains("Someone saved revision 2 while you were editing"), "{note:?}");
+    assert!(note[0].contains("saved as revision 3"), "{note:?}");
     assert!(changes(&notice)[0].starts_with("Revision 3 edited the synthesis (merged with newer revisions)"));
     assert_eq!(whos(&notice)[0], "alice");
 }
@@ -257,9 +260,15 @@ async fn undoing_a_revision_takes_out_only_its_change_and_keeps_a_later_edit() {
     app.save_synthesis_ok(&slug, 1, "Pluto is not a planet at all.\n\nIt is far away.", "Opinion").await;
     app.save_synthesis_ok(&slug, 2, "Pluto is not a planet at all.\n\nIt is 40 AU away.", "Distance").await;
     let page = app.page(&format!("/threads/{slug}/revisions/2")).await;
-    assert_eq!(form_action(&page, "Undo revision 2"), Some(format!("/threads/{slug}/revisions/2/undo")));
-    assert_eq!(form_value(&page, "Undo revision 2", "base_seq"), Some("3".to_owned()));
-    assert_every_control_labelled(&page);
+    assert_eq!(
+        attrs(&page, ".restore-choices a[href$='/undo']", "href"),
+        [format!("/threads/{slug}/revisions/2/undo")]
+    );
+    // The link asks to confirm first; that page's form carries the head it previewed against.
+    let confirm = app.page(&format!("/threads/{slug}/revisions/2/undo")).await;
+    assert_eq!(form_action(&confirm, "Undo revision 2"), Some(format!("/threads/{slug}/revisions/2/undo")));
+    assert_eq!(form_value(&confirm, "Undo revision 2", "base_seq"), Some("3".to_owned()));
+    assert_every_control_labelled(&confirm);
 
     let res = app
         .post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3"), ("reason", "not neutral")])
@@ -281,7 +290,8 @@ async fn an_undo_that_collides_with_a_later_edit_is_a_409_listing_the_collision_
     app.save_synthesis_ok(&slug, 1, "Pluto is tiny.\n\nIt is far away.", "").await;
     app.save_synthesis_ok(&slug, 2, "Pluto is tiny and icy.\n\nIt is far away.", "").await;
 
-    let res = app.post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3"), ("reason", "")]).await;
+    let res =
+        app.post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3"), ("reason", "biased")]).await;
 
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let html = res.text().await.unwrap();
@@ -427,7 +437,8 @@ async fn a_hidden_revisions_text_and_summary_never_reach_a_reader() {
     let seen = maud.page(&format!("/threads/{slug}/revisions/2")).await;
     assert!(texts(&seen, ".prose")[0].contains("12 SECRET Street"));
     assert!(texts(&seen, ".hidden-note")[0].contains("Reason: doxxing"));
-    assert_eq!(texts(&seen, "main button"), ["Revert to revision 2", "Undo revision 2", "Unhide revision 2"]);
+    assert_eq!(texts(&seen, ".restore-choices a"), ["Revert to revision 2", "Undo revision 2"]);
+    assert_eq!(texts(&seen, "main button"), ["Unhide revision 2"]);
     assert_eq!(maud.get(&format!("/threads/{slug}/diff?from=1&to=2")).await.status(), StatusCode::OK);
 }
 

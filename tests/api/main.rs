@@ -16,6 +16,7 @@ mod editor;
 mod error_pages;
 mod event_rights;
 mod events;
+mod feedback;
 mod feeds;
 mod following;
 mod headers;

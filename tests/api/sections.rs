@@ -105,7 +105,7 @@ async fn an_arc_period_is_added_edited_and_deleted() {
     assert_eq!(texts(&html, &format!("{} .item h3", section("arc"))), ["Aug 2006: The vote"]);
     assert_eq!(texts(&html, &format!("{} .item .prose", section("arc"))), ["Pluto loses."]);
 
-    let res = app.post_form(&format!("/threads/{slug}/arc/{id}/delete"), &[]).await;
+    let res = app.post_form(&format!("/threads/{slug}/arc/{id}/delete"), &[("reason", "not needed")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/threads/{slug}#arc"));
     let html = public_page(&app, &slug).await;
@@ -159,7 +159,7 @@ async fn an_interpretation_is_added_with_its_proponents_edited_and_deleted() {
     assert_eq!(texts(&html, &format!("{interpretations} .proponent")), ["Some safety researchers"]);
     assert_eq!(app.count("proponents").await, 1);
 
-    let res = app.post_form(&format!("/threads/{slug}/interpretations/{id}/delete"), &[]).await;
+    let res = app.post_form(&format!("/threads/{slug}/interpretations/{id}/delete"), &[("reason", "not needed")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let html = public_page(&app, &slug).await;
     assert!(texts(&html, &format!("{interpretations} .item")).is_empty());
@@ -189,7 +189,7 @@ async fn an_open_question_is_added_edited_and_deleted() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(texts(&public_page(&app, &slug).await, &questions), ["Who decides what a planet is?"]);
 
-    let res = app.post_form(&format!("/threads/{slug}/questions/{id}/delete"), &[]).await;
+    let res = app.post_form(&format!("/threads/{slug}/questions/{id}/delete"), &[("reason", "not needed")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let html = public_page(&app, &slug).await;
     assert!(texts(&html, &questions).is_empty());
@@ -222,7 +222,7 @@ async fn a_controversy_is_added_edited_and_deleted() {
     let html = public_page(&app, &slug).await;
     assert_eq!(texts(&html, &format!("{controversies} .item h3")), ["Clearing the orbit"]);
 
-    let res = app.post_form(&format!("/threads/{slug}/controversies/{id}/delete"), &[]).await;
+    let res = app.post_form(&format!("/threads/{slug}/controversies/{id}/delete"), &[("reason", "not needed")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let html = public_page(&app, &slug).await;
     assert_eq!(texts(&html, &format!("{controversies} .empty")), ["No active controversies."]);
@@ -295,7 +295,7 @@ async fn an_item_of_another_thread_is_not_found_and_stays_unchanged() {
             "{kind} update"
         );
         assert_eq!(
-            app.post_form(&format!("/threads/{other}/{kind}/{id}/delete"), &[]).await.status(),
+            app.post_form(&format!("/threads/{other}/{kind}/{id}/delete"), &[("reason", "not needed")]).await.status(),
             StatusCode::NOT_FOUND,
             "{kind} delete"
         );
@@ -319,7 +319,7 @@ async fn an_item_id_that_does_not_exist_is_not_found() {
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            app.post_form(&format!("/threads/{slug}/{kind}/999999/delete"), &[]).await.status(),
+            app.post_form(&format!("/threads/{slug}/{kind}/999999/delete"), &[("reason", "not needed")]).await.status(),
             StatusCode::NOT_FOUND
         );
         assert_eq!(app.get(&format!("/threads/{slug}/{kind}/abc/edit")).await.status(), StatusCode::NOT_FOUND);
@@ -344,7 +344,7 @@ async fn an_unknown_kind_of_section_is_not_found() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.post_form(&format!("/threads/{slug}/villains/{id}/delete"), &[]).await.status(),
+        app.post_form(&format!("/threads/{slug}/villains/{id}/delete"), &[("reason", "not needed")]).await.status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(app.count("arc_periods").await, 1);
@@ -413,7 +413,7 @@ async fn only_the_threads_curators_and_moderators_change_its_sections() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.post_form(&format!("/threads/{slug}/questions/{id}/delete"), &[]).await.status(),
+        app.post_form(&format!("/threads/{slug}/questions/{id}/delete"), &[("reason", "not needed")]).await.status(),
         StatusCode::FORBIDDEN
     );
     app.login_as("rita", Role::Reader).await;

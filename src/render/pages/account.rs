@@ -13,6 +13,4 @@ pub struct FeedTokenPage {
     pub created: Option<(String, String)>,
     /// The URL just made: shown on this response only, since only its hash is kept.
     pub new_url: Option<String>,
-    /// What just happened ("revoked"), after a redirect.
-    pub notice: Option<&'static str>,
 }

@@ -14,7 +14,6 @@ pub struct UsersPage {
     pub users: Vec<AccountView>,
     pub roles: &'static [Role],
     pub next_href: Option<String>,
-    pub notice: Option<String>,
 }
 
 /// An account as the users list shows it.

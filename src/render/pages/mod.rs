@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod changes;
+pub mod confirm;
 pub mod error;
 pub mod events;
 pub mod following;
@@ -17,6 +18,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use askama::Template;
 
+use crate::domain::flash::Flash;
 use crate::domain::roles::{self, Role};
 use crate::render::assets::{ASSETS, Assets};
 
@@ -29,12 +31,14 @@ pub struct Chrome {
     pub user: Option<ChromeUser>,
     pub csrf_token: String,
     pub assets: &'static Assets,
+    /// The confirmation of what the visitor's last form did, shown once in the status region.
+    pub flash: Option<&'static str>,
 }
 
 impl Default for Chrome {
     /// The frame of a page built without a request (error pages): nobody logged in.
     fn default() -> Self {
-        Chrome { user: None, csrf_token: String::new(), assets: &ASSETS }
+        Chrome { user: None, csrf_token: String::new(), assets: &ASSETS, flash: None }
     }
 }
 
@@ -61,6 +65,8 @@ pub struct VisitorView {
     pub csrf_token: String,
     /// Their unread notifications (0 for anonymous visitors).
     pub unread_notifications: i64,
+    /// What their last form did, to confirm it.
+    pub flash: Option<Flash>,
 }
 
 /// A logged-in visitor as the frame of a page needs them.
@@ -89,6 +95,7 @@ impl Chrome {
             }),
             csrf_token: visitor.csrf_token,
             assets: &ASSETS,
+            flash: visitor.flash.map(Flash::message),
         }
     }
 }
