@@ -1,5 +1,5 @@
 //! Fitting text into the timeline: estimated text widths, titles wrapped or shortened at word
-//! boundaries, and the placement of event labels in line slots above the marks.
+//! boundaries, and the placement of event labels in slots above the marks.
 //!
 //! **Placement.** The space above the events lane is cut into slots of a quarter line (slot 0
 //! nearest the marks). A label takes consecutive slots, four a line and one spare above, and a
