@@ -167,7 +167,10 @@ function timelineBoxes(page) {
     const svg = document.querySelector('.timeline-svg');
     const texts = [...svg.querySelectorAll('text')].map((el) => {
       const b = el.getBBox();
-      return { kind: el.getAttribute('class'), text: el.textContent, x: b.x, y: b.y, w: b.width, h: b.height };
+      // A label wrapped onto lines (<tspan>s) reads as its lines joined by spaces.
+      const lines = [...el.querySelectorAll('tspan')].map((s) => s.textContent);
+      const text = lines.length ? lines.join(' ') : el.textContent;
+      return { kind: el.getAttribute('class'), text, x: b.x, y: b.y, w: b.width, h: b.height };
     });
     const leaders = [...svg.querySelectorAll('.leader')].map((el) => {
       const b = el.getBBox();
@@ -180,10 +183,7 @@ function timelineBoxes(page) {
 
 const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
-// Item 19 is not finished: the labels still overlap pointer lines and the demo's landmarks are
-// not all labelled in full (see /work/notes/19-timeline-labels-wip.patch). Runs, reports, and
-// does not fail the run until the placement is done.
-test('19: the demo timeline labels every landmark in full with no overlapping labels', { todo: 'item 19: label placement' }, (t) =>
+test('19: the demo timeline labels every landmark in full with no overlapping labels', (t) =>
   app.scenario(t, async (open) => {
     const page = await open({ viewport: DESKTOP });
     for (const viewport of [DESKTOP, PHONE]) {
@@ -229,7 +229,8 @@ test('19: the demo timeline labels every landmark in full with no overlapping la
       const labels = texts.filter((x) => x.kind === 'mark-label').map((x) => x.text);
       assert.ok(landmarks.length > 0, 'the demo has landmarks');
       for (const name of landmarks) {
-        assert.ok(labels.some((l) => name.includes(l.replace(/\s+/g, ' ').trim()) && !/[…]$/.test(l)), `the landmark “${name}” has a full label (labels: ${labels.join(' | ')})`);
+        // "Landmark event: <title>, <date>": the label is the whole title.
+        assert.ok(labels.some((l) => name.includes(`: ${l.replace(/\s+/g, ' ').trim()}, `) && !/[…]$/.test(l)), `the landmark “${name}” has a full label (labels: ${labels.join(' | ')})`);
       }
     }
     // On a phone the picture opens scrolled to the latest events.
@@ -267,4 +268,31 @@ test('16: the thread page\'s tools of an admin stay inside the screen at 390 px,
       }),
     );
     assert.deepEqual(problems, [], 'thread tools at 390 px');
+  }));
+
+test('19: landmarks are painted over the other marks and win a tap where their targets overlap', (t) =>
+  app.scenario(t, async (open) => {
+    const page = await open({ viewport: DESKTOP });
+    await page.goto(app.url(DEMO));
+    const svg = page.locator('.timeline-svg');
+    await svg.scrollIntoViewIfNeeded();
+    const result = await page.evaluate(() => {
+      const links = [...document.querySelectorAll('.timeline-svg .events a')];
+      const kinds = links.map((a) => a.querySelector('.mark').classList.contains('landmark'));
+      const firstLandmark = kinds.indexOf(true);
+      const landmarks = links.filter((_, i) => kinds[i]);
+      // What a pointer at the centre of each landmark's circle reaches: a landmark (itself, or
+      // another a few days apart), never a lesser mark.
+      const missed = landmarks
+        .map((a) => {
+          const r = a.querySelector('.mark').getBoundingClientRect();
+          const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest('a');
+          return hit?.querySelector('.mark.landmark') ? null : `${a.getAttribute('aria-label')} is under ${hit?.getAttribute('aria-label')}`;
+        })
+        .filter(Boolean);
+      return { landmarks: landmarks.length, laterOthers: kinds.slice(firstLandmark).filter((k) => !k).length, missed };
+    });
+    assert.ok(result.landmarks > 0, 'the demo has landmarks');
+    assert.equal(result.laterOthers, 0, 'no other mark is drawn after the first landmark');
+    assert.deepEqual(result.missed, [], 'a landmark is on top at its centre');
   }));

@@ -63,12 +63,13 @@ async fn the_timeline_links_every_event_and_revision_with_a_text_alternative() {
     let events = format!("{SVG} a[href^='/events/']");
     assert_eq!(attrs(&html, &events, "href").len(), 3, "a link for every event");
     let labels = attrs(&html, &events, "aria-label");
+    // Drawn least significant first, so the landmark is on top (the list below keeps dates).
     assert_eq!(
         labels,
         [
-            "Landmark event: Llama 2, Jul 18, 2023",
+            "Notable event: Gemma, Feb 21, 2024",
             "Major event: Mistral 7B, Sep 27, 2023",
-            "Notable event: Gemma, Feb 21, 2024"
+            "Landmark event: Llama 2, Jul 18, 2023"
         ]
     );
     assert_eq!(texts(&html, &format!("{events} > title")), labels, "each has a <title> too");
@@ -83,7 +84,7 @@ async fn the_timeline_links_every_event_and_revision_with_a_text_alternative() {
         ["Synthesis revision 1, Mar 1, 2023", "Synthesis revision 2, Mar 1, 2024"]
     );
     // The landmark is labelled in the picture; the bands name their periods.
-    assert!(texts(&html, &format!("{SVG} text.mark-label")).contains(&"Llama 2".to_owned()));
+    assert!(texts(&html, &format!("{SVG} text.mark-label tspan")).contains(&"Llama 2".to_owned()));
     assert_eq!(attrs(&html, &format!("{SVG} a[href^='#arc-']"), "href").len(), 2);
     // And the same marks as a plain list.
     assert_eq!(texts(&html, ".timeline-list a[href^='/events/']"), ["Llama 2", "Mistral 7B", "Gemma"]);

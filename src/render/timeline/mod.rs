@@ -7,6 +7,10 @@
 //! Where things fall on the time axis (period dates read from labels, the date-to-x scale) is in
 //! `layout`; how event labels and band headers fit is in `labels`; this module draws: bands,
 //! marks, ticks, the axis and the words.
+//!
+//! From the top: the band headers, the event labels' line slots (as many as the labels need,
+//! so the picture grows with them, up to `labels::MAX_SLOTS`), the events lane, the revisions
+//! lane and the axis.
 
 mod labels;
 mod layout;
@@ -17,7 +21,7 @@ use crate::domain::thread::Significance;
 use crate::render::format;
 
 use labels::place_labels;
-pub use labels::{band_text, shortened, text_width};
+pub use labels::{abbreviated, band_text, landmark_lines, text_width, wrapped};
 pub use layout::{Scale, label_range};
 use layout::{jan1, period_ranges, round};
 
@@ -29,29 +33,30 @@ const LEFT: f64 = 12.0;
 const RIGHT: f64 = WIDTH - 12.0;
 /// Every text's size, in viewBox units.
 pub const FONT: f64 = 13.0;
-/// A rough average glyph width of the sans-serif face, as a share of the font size (wide
-/// enough that estimated boxes hold real text, so labels that fit do not touch).
-const GLYPH: f64 = 0.58;
-/// Labels longer than this are shortened with "…" (the full title is in the mark's text).
-const LABEL_CHARS: usize = 24;
-/// Label rows above the events lane.
-const LABEL_ROWS: usize = 4;
-const ROW_HEIGHT: f64 = 20.0;
-/// Space kept between two labels of one row.
-const LABEL_GAP: f64 = 10.0;
 /// The band header's text baseline.
 const BAND_TEXT_Y: f64 = 19.0;
-/// The events lane's centre line.
-pub const EVENT_Y: f64 = 138.0;
+/// Where the labels' line slots start, below the band headers.
+const LABELS_TOP: f64 = 28.0;
+/// A label line's height: a 13-unit line's box (ascent and descent) is 15.1 units high.
+pub const LINE: f64 = 16.0;
+/// A line's baseline sits this far above the bottom of its slot (below it are its descenders).
+const BASELINE_LIFT: f64 = 3.5;
+/// A slot of the labels' area (see `labels`).
+const SLOT: f64 = LINE / labels::SLOTS_PER_LINE as f64;
+/// The labels' area is at least this many slots high, so a picture with few labels keeps its
+/// proportions.
+const MIN_SLOTS: usize = 3 * labels::SLOTS_PER_LINE;
+/// From the bottom of the labels' area to the events lane's centre line (room for a landmark).
+const EVENTS_BELOW_LABELS: f64 = 16.0;
 /// Bands run from the top to just below the events.
-const BAND_BOTTOM: f64 = EVENT_Y + 22.0;
-/// The revisions lane's centre line.
-pub const REVISION_Y: f64 = 182.0;
-/// The axis line, and its labels' baseline.
-pub const AXIS_Y: f64 = 206.0;
-const AXIS_TEXT_Y: f64 = AXIS_Y + 20.0;
-/// The viewBox height.
-pub const HEIGHT: f64 = AXIS_TEXT_Y + 8.0;
+const BAND_BELOW_EVENTS: f64 = 22.0;
+/// The revisions lane's centre line, below the events'.
+const REVISIONS_BELOW_EVENTS: f64 = 44.0;
+/// The axis line, below the events lane, and its labels' baseline below it.
+const AXIS_BELOW_EVENTS: f64 = 68.0;
+const AXIS_TEXT_BELOW_AXIS: f64 = 20.0;
+/// Below the axis labels' baseline to the bottom of the picture.
+const BOTTOM_MARGIN: f64 = 8.0;
 /// The width of the invisible pointer target of a revision tick.
 const HIT: f64 = 12.0;
 /// At most this many of the newest revisions are drawn (each is a link).
@@ -101,15 +106,31 @@ pub struct Band {
     pub description: String,
 }
 
-/// An event's label, joined to its mark by a leader line.
+/// One line of an event's label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelLine {
+    pub text: String,
+    /// Its baseline.
+    pub y: f64,
+}
+
+/// An event's label, joined to its mark by a leader line: a landmark's title in full on up to
+/// three lines, a major event's on one (shortened at a word boundary if need be).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkLabel {
+    /// The whole label, its lines joined by spaces.
     pub text: String,
+    /// Top first.
+    pub lines: Vec<LabelLine>,
     pub x: f64,
-    pub y: f64,
+    /// The estimated box: [from, to] across, [top, bottom] down.
+    pub from: f64,
+    pub to: f64,
+    pub top: f64,
+    pub bottom: f64,
     /// `start` or `end`: the text runs right of the leader, or left of it near the right edge.
     pub anchor: &'static str,
-    /// The leader runs from the mark's top up to just below the text.
+    /// The leader runs from the mark's top up to just below the text's lowest line.
     pub leader_top: f64,
     pub leader_bottom: f64,
 }
@@ -183,6 +204,17 @@ pub struct Timeline {
     pub caption: String,
     /// The `<desc>`: what the picture holds, in words.
     pub summary: String,
+}
+
+impl Timeline {
+    /// The marks in the order they are drawn: the smaller (less significant) first, so a
+    /// landmark is never painted over, and its target wins a tap where targets overlap. The
+    /// list under the picture keeps the order of dates.
+    pub fn painted(&self) -> Vec<&Mark> {
+        let mut marks: Vec<&Mark> = self.marks.iter().collect();
+        marks.sort_by(|a, b| a.r.total_cmp(&b.r));
+        marks
+    }
 }
 
 /// The size of an event's circle.
@@ -263,6 +295,61 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
     let end_year = if last == jan1(last.year())? { last.year() } else { last.year() + 1 };
     let scale = Scale { start, end: jan1(end_year)? };
 
+    let mut marks: Vec<Mark> = events
+        .iter()
+        .map(|e| {
+            let date = format::event_date(e.date);
+            Mark {
+                id: e.id,
+                cx: scale.x(e.date),
+                cy: 0.0,
+                r: radius(e.significance),
+                significance: e.significance.as_str(),
+                label: None,
+                description: format!("{} event: {}, {date}", e.significance.label(), e.title),
+                title: e.title.clone(),
+                date,
+                date_iso: e.date.to_string(),
+                significance_label: e.significance.label(),
+            }
+        })
+        .collect();
+    // The labels take the slots they need; everything below them moves down to make room.
+    let slotted = place_labels(&marks, events);
+    let slots = slotted.iter().map(|p| p.high()).max().unwrap_or(0).max(MIN_SLOTS);
+    let labels_bottom = LABELS_TOP + SLOT * slots as f64;
+    let event_y = labels_bottom + EVENTS_BELOW_LABELS;
+    let (revision_y, axis_y) = (event_y + REVISIONS_BELOW_EVENTS, event_y + AXIS_BELOW_EVENTS);
+    for mark in &mut marks {
+        mark.cy = event_y;
+    }
+    for p in slotted {
+        // Slot `s`'s bottom edge; line `n` of `count` (top first) stands on `count - 1 - n`
+        // lines of the label.
+        let slot_bottom = |s: usize| labels_bottom - SLOT * s as f64;
+        let count = p.lines.len();
+        let line_bottom = |n: usize| slot_bottom(p.low + (count - 1 - n) * labels::SLOTS_PER_LINE);
+        let lines: Vec<LabelLine> = p
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(n, text)| LabelLine { text: text.clone(), y: round(line_bottom(n) - BASELINE_LIFT) })
+            .collect();
+        let mark = &mut marks[p.mark];
+        mark.label = Some(MarkLabel {
+            text: p.lines.join(" "),
+            lines,
+            x: round(if p.anchor == "start" { p.from } else { p.to }),
+            from: p.from,
+            to: p.to,
+            top: slot_bottom(p.low + count * labels::SLOTS_PER_LINE),
+            bottom: slot_bottom(p.low),
+            anchor: p.anchor,
+            leader_top: slot_bottom(p.low),
+            leader_bottom: event_y - mark.r,
+        });
+    }
+
     let mut bands = Vec::new();
     for (period, (range, approximate)) in periods.iter().zip(&ranges) {
         let Some((from, to)) = range else { continue };
@@ -285,7 +372,7 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
             id: period.id,
             x,
             width,
-            height: BAND_BOTTOM,
+            height: event_y + BAND_BELOW_EVENTS,
             text,
             text_x: round(x + 6.0),
             text_y: BAND_TEXT_Y,
@@ -294,27 +381,6 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
             description,
         });
     }
-
-    let mut marks: Vec<Mark> = events
-        .iter()
-        .map(|e| {
-            let date = format::event_date(e.date);
-            Mark {
-                id: e.id,
-                cx: scale.x(e.date),
-                cy: EVENT_Y,
-                r: radius(e.significance),
-                significance: e.significance.as_str(),
-                label: None,
-                description: format!("{} event: {}, {date}", e.significance.label(), e.title),
-                title: e.title.clone(),
-                date,
-                date_iso: e.date.to_string(),
-                significance_label: e.significance.label(),
-            }
-        })
-        .collect();
-    place_labels(&mut marks, events);
 
     let mut newest: Vec<&TimelineRevision> = revisions.iter().collect();
     newest.sort_by_key(|r| r.seq);
@@ -329,8 +395,8 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
                 x: scale.x(r.date),
                 hit_x: round(scale.x(r.date) - HIT / 2.0),
                 hit_width: HIT,
-                top: REVISION_Y - half,
-                bottom: REVISION_Y + half,
+                top: revision_y - half,
+                bottom: revision_y + half,
                 minor: r.minor,
                 description: format!(
                     "Synthesis revision {}, {date}{}",
@@ -355,14 +421,14 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
     );
     Some(Timeline {
         width: WIDTH,
-        height: HEIGHT,
+        height: axis_y + AXIS_TEXT_BELOW_AXIS + BOTTOM_MARGIN,
         left: LEFT,
         right: RIGHT,
-        event_y: EVENT_Y,
-        revision_y: REVISION_Y,
-        axis_y: AXIS_Y,
-        axis_text_y: AXIS_TEXT_Y,
-        axis_tick_bottom: AXIS_Y + 6.0,
+        event_y,
+        revision_y,
+        axis_y,
+        axis_text_y: axis_y + AXIS_TEXT_BELOW_AXIS,
+        axis_tick_bottom: axis_y + 6.0,
         font: FONT,
         // 24 units across: at least 21 CSS px at the picture's narrowest, for a finger.
         hit_radius: HIT,
