@@ -416,7 +416,10 @@ async fn an_empty_search_asks_for_words_and_shows_no_results() {
         let (status, html) = page(&app, pairs).await;
         assert_eq!(status, StatusCode::OK, "{pairs:?}");
         // The flash region (empty here) is a status region of every page: not the search's own.
-        assert_eq!(texts(&html, "main [role=status]:not(.flash)"), ["Type a word or two to search threads and events."]);
+        assert_eq!(
+            texts(&html, "main [role=status]:not(.flash)"),
+            ["Type a word or two to search threads and events."]
+        );
         assert!(texts(&html, ".search-result").is_empty());
         assert!(texts(&html, ".empty").is_empty(), "no 'No results' either");
     }

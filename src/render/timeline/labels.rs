@@ -39,6 +39,10 @@ const LEADER_INSET: f64 = 1.0;
 const EDGE: f64 = 2.0;
 /// How often the placement is tried again with a left-out landmark first.
 const RETRIES: usize = 4;
+/// Labels tried at most, most significant and latest first: more cannot fit in `MAX_SLOTS`
+/// across the picture anyway, and the cap keeps the placement's cost per page view bounded
+/// however many events a thread has.
+const MAX_CANDIDATES: usize = 48;
 
 /// A conservative advance width of a character, as a share of the font size: DejaVu Sans'
 /// (the widest common sans-serif face, and what `system-ui` falls back to on Linux) with 4%
@@ -255,6 +259,7 @@ pub(super) fn place_labels(marks: &[Mark], sources: &[TimelineEvent]) -> Vec<Slo
         let key = |i: usize| sources[i].significance != Significance::Landmark;
         key(*a).cmp(&key(*b)).then(marks[*b].cx.total_cmp(&marks[*a].cx)).then(sources[*b].id.cmp(&sources[*a].id))
     });
+    order.truncate(MAX_CANDIDATES);
     let score = |placed: &[(Slotted, f64)]| {
         let landmarks = placed.iter().filter(|(p, _)| sources[p.mark].significance == Significance::Landmark).count();
         (landmarks, placed.len())
