@@ -46,6 +46,20 @@ fn words(paragraph: &str) -> String {
     out
 }
 
+/// The paragraphs of `text` that `parent` did not have (a revision's own words), in order;
+/// paragraphs count as the same when their words are ([`words`]).
+pub fn added_paragraphs<'a>(parent: Option<&str>, text: &'a str) -> Vec<&'a str> {
+    let before: std::collections::HashSet<String> =
+        parent.map(paragraphs).unwrap_or_default().into_iter().map(words).collect();
+    paragraphs(text).into_iter().filter(|p| !before.contains(&words(p))).collect()
+}
+
+/// Which of `added` (a revision's own paragraphs) the text `current` still contains.
+pub fn still_contained<'a>(added: &[&'a str], current: &str) -> Vec<&'a str> {
+    let now: std::collections::HashSet<String> = paragraphs(current).into_iter().map(words).collect();
+    added.iter().copied().filter(|p| now.contains(&words(p))).collect()
+}
+
 /// The blame of `new_text` saved as revision `seq` on top of `parent` (its text and blame).
 /// A minor edit keeps the previous attribution of paragraphs it rewrote one for one. `restored`
 /// is an older text an undo put paragraphs back from: those keep the blame they had there.
@@ -101,6 +115,15 @@ pub fn next_blame(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revisions_own_paragraphs_are_found_in_later_texts_whatever_the_spacing() {
+        let added = added_paragraphs(Some("one\n\ntwo"), "one\n\nCALL 555\n\ntwo\n\nthree");
+        assert_eq!(added, ["CALL 555", "three"]);
+        assert_eq!(still_contained(&added, "one\n\ncall  555!\n\ntwo"), ["CALL 555"]);
+        assert!(still_contained(&added, "one\n\ntwo").is_empty());
+        assert_eq!(added_paragraphs(None, "a\n\nb"), ["a", "b"]);
+    }
 
     #[test]
     fn paragraphs_are_blocks_between_blank_lines() {
