@@ -54,10 +54,18 @@ pub fn added_paragraphs<'a>(parent: Option<&str>, text: &'a str) -> Vec<&'a str>
     paragraphs(text).into_iter().filter(|p| !before.contains(&words(p))).collect()
 }
 
-/// Which of `added` (a revision's own paragraphs) the text `current` still contains.
-pub fn still_contained<'a>(added: &[&'a str], current: &str) -> Vec<&'a str> {
-    let now: std::collections::HashSet<String> = paragraphs(current).into_iter().map(words).collect();
-    added.iter().copied().filter(|p| now.contains(&words(p))).collect()
+/// The paragraphs of `current` that still carry the words of one of `added` (a revision's own
+/// paragraphs), as `current` has them.
+pub fn still_contained<'a>(added: &[&str], current: &'a str) -> Vec<&'a str> {
+    let added: std::collections::HashSet<String> = added.iter().map(|p| words(p)).collect();
+    paragraphs(current).into_iter().filter(|p| added.contains(&words(p))).collect()
+}
+
+/// `text` without its paragraphs that have the words of one of `remove`, the others joined by
+/// blank lines: how a revision's words leave a text when undoing the revision collides.
+pub fn without_paragraphs(text: &str, remove: &[&str]) -> String {
+    let gone: std::collections::HashSet<String> = remove.iter().map(|p| words(p)).collect();
+    paragraphs(text).into_iter().filter(|p| !gone.contains(&words(p))).collect::<Vec<_>>().join("\n\n")
 }
 
 /// The blame of `new_text` saved as revision `seq` on top of `parent` (its text and blame).
@@ -120,9 +128,10 @@ mod tests {
     fn a_revisions_own_paragraphs_are_found_in_later_texts_whatever_the_spacing() {
         let added = added_paragraphs(Some("one\n\ntwo"), "one\n\nCALL 555\n\ntwo\n\nthree");
         assert_eq!(added, ["CALL 555", "three"]);
-        assert_eq!(still_contained(&added, "one\n\ncall  555!\n\ntwo"), ["CALL 555"]);
+        assert_eq!(still_contained(&added, "one\n\ncall  555!\n\ntwo"), ["call  555!"]);
         assert!(still_contained(&added, "one\n\ntwo").is_empty());
         assert_eq!(added_paragraphs(None, "a\n\nb"), ["a", "b"]);
+        assert_eq!(without_paragraphs("one\n\nCALL 555!\n\ntwo\nlines", &["call 555"]), "one\n\ntwo\nlines");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::render::pages::changes::HideTarget;
 struct RevisionWords {
     /// Its paragraphs its parent did not have.
     added: Vec<String>,
-    /// Those of them the current (head) text still contains.
+    /// The current (head) text's paragraphs that still carry them, as it has them.
     lingering: Vec<String>,
     parent_seq: Option<i32>,
     summary: String,
@@ -33,12 +33,9 @@ fn revision_words(c: &mut PgConnection, thread: &ThreadRow, seq: i32) -> Result<
     let parent_seq = revision.meta.parent_seq;
     let parent = parent_seq.map(|p| revisions::by_seq(c, id, p)).transpose()?;
     let added = added_paragraphs(parent.as_ref().map(|p| p.body_md.as_str()), &revision.body_md);
-    let lingering = if thread.head_seq == seq {
-        // Hiding the current revision puts the newest visible one back: its words leave anyway.
-        Vec::new()
-    } else {
-        still_contained(&added, &revisions::by_seq(c, id, thread.head_seq)?.body_md)
-    };
+    // Hiding the current revision puts the newest visible one back: its words leave anyway.
+    let head = (thread.head_seq != seq).then(|| revisions::by_seq(c, id, thread.head_seq)).transpose()?;
+    let lingering = head.as_ref().map(|h| still_contained(&added, &h.body_md)).unwrap_or_default();
     Ok(RevisionWords {
         added: added.iter().map(|p| (*p).to_owned()).collect(),
         lingering: lingering.iter().map(|p| (*p).to_owned()).collect(),
@@ -70,7 +67,7 @@ pub fn target_in(c: &mut PgConnection, user: &CurrentUser, change: i64) -> Resul
         (Some(thread), Some(seq)) => {
             let words = revision_words(c, &thread, seq)?;
             target.is_current = thread.head_seq == seq;
-            target.can_remove = !words.lingering.is_empty() && words.parent_seq.is_some();
+            target.can_remove = !words.lingering.is_empty();
             target.parent_seq = words.parent_seq;
             target.summary = words.summary;
             target.added = words.added;
@@ -101,9 +98,11 @@ fn heading(row: &ChangeRow, thread: Option<&ThreadRow>) -> String {
 }
 
 /// Takes the words revision `seq` added out of the current text, as an undo of that revision
-/// (a new revision; history is never rewritten), inside the caller's transaction. Does nothing
-/// when the current text no longer has them or the revision is the current one (hiding puts
-/// the previous text back then). Refuses, saving nothing, when later edits collide with it.
+/// (a new revision; history is never rewritten), inside the caller's transaction; when the undo
+/// collides with later edits, by taking out just the paragraphs that still carry them. Does
+/// nothing when the current text no longer has them or the revision is the current one (hiding
+/// puts the previous text back then). Refuses, so the caller saves and hides nothing, when that
+/// would leave the synthesis empty.
 pub fn remove_from_current(c: &mut PgConnection, user: &CurrentUser, row: &ChangeRow) -> Result<(), AppError> {
     let (Some(thread_id), Some(seq)) = (row.thread_id, row.rev_seq) else {
         return Ok(());
@@ -113,20 +112,21 @@ pub fn remove_from_current(c: &mut PgConnection, user: &CurrentUser, row: &Chang
     if words.lingering.is_empty() {
         return Ok(());
     }
-    if words.parent_seq.is_none() {
-        return Err(AppError::Invalid(format!(
-            "revision {seq} is the first one, so its words cannot be undone; edit the synthesis by hand, or hide \
-             without removing them"
-        )));
-    }
-    let input = RevertInput { base_seq: thread.head_seq, reason: String::new() };
-    match synthesis::undo_in(c, user, &thread.slug, seq, &input)? {
-        (_, UndoOutcome::Done(SaveOutcome::Saved { .. })) => Ok(()),
-        (_, UndoOutcome::Conflicts { .. }) => Err(AppError::Invalid(format!(
-            "later revisions changed the same paragraphs, so revision {seq}'s words cannot be taken out of the \
-             current text automatically; nothing was hidden. Edit the synthesis by hand first, or hide without \
-             removing them"
-        ))),
+    let lingering: Vec<&str> = words.lingering.iter().map(String::as_str).collect();
+    let outcome = if words.parent_seq.is_none() {
+        // The first revision: there is nothing to undo it to.
+        synthesis::take_out_paragraphs_in(c, user, &thread, seq, &lingering)?
+    } else {
+        let input = RevertInput { base_seq: thread.head_seq, reason: String::new() };
+        match synthesis::undo_in(c, user, &thread.slug, seq, &input)? {
+            (_, UndoOutcome::Done(outcome)) => outcome,
+            // Later edits touch the same or neighbouring lines (a paragraph appended right after,
+            // say): take out just the paragraphs that still carry the words.
+            (_, UndoOutcome::Conflicts { .. }) => synthesis::take_out_paragraphs_in(c, user, &thread, seq, &lingering)?,
+        }
+    };
+    match outcome {
+        SaveOutcome::Saved { .. } => Ok(()),
         _ => Err(AppError::Conflict("the synthesis changed meanwhile; try again".to_owned())),
     }
 }

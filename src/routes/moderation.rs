@@ -136,8 +136,9 @@ fn hide_page(visitor: &Visitor, target: HideTarget, input: &HideInput, error: Op
     let mut fields = vec![Field::text("reason", "Reason for hiding", &input.reason)];
     if target.can_remove {
         fields.push(Field::checkbox("remove", "Also remove it from the current text", input.remove).hint(
-            "Adds a revision that undoes this one's changes, keeping later edits. Without it, hiding leaves these \
-             words on the thread page and in search.",
+            "Adds a revision that undoes this one's changes (or, where later edits touch the same lines, takes out \
+             just these paragraphs), keeping later edits. Without it, hiding leaves these words on the thread page \
+             and in search.",
         ));
     }
     HidePage { chrome: Chrome::of(visitor), target, error, fields }

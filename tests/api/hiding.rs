@@ -89,15 +89,43 @@ async fn hiding_with_removal_takes_the_words_out_of_the_current_text_and_search_
 }
 
 #[tokio::test]
-async fn a_removal_that_collides_with_a_later_edit_hides_nothing_and_says_why() {
+async fn a_removal_that_collides_with_a_later_edit_takes_out_just_the_paragraphs_that_carry_the_words() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.save_synthesis_ok(&slug, 0, PLUTO, "").await;
-    app.save_synthesis_ok(&slug, 1, &format!("Pluto is small.\n\n{PHONE}\n\nIt is far away."), "").await;
-    // The same words, shouted: still the phone number, but the same line changed since.
-    app.save_synthesis_ok(&slug, 2, "Pluto is small.\n\nCALL 555-0100 NOW!\n\nIt is far away.", "").await;
+    app.save_synthesis_ok(&slug, 1, &format!("{PLUTO}\n\n{PHONE}"), "").await;
+    // A paragraph appended right after it: undoing revision 2 collides (neighbouring lines).
+    app.save_synthesis_ok(&slug, 2, &format!("{PLUTO}\n\n{PHONE}\n\nIts moon is Charon."), "").await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let undo = maud.post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3")]).await;
+    assert_eq!(undo.status(), StatusCode::CONFLICT, "a plain undo collides");
+    let change = change_of(&app, 2).await;
+
+    let res =
+        maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "phone number"), ("remove", "true")]).await;
+
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(is_hidden(&app, change).await);
+    assert_eq!(head_text(&app).await, format!("{PLUTO}\n\nIts moon is Charon."));
+    let history = maud.page(&format!("/threads/{slug}/history")).await;
+    assert!(history.contains("Took out the words of revision 2 by alice"), "the new revision says what it did");
+}
+
+#[tokio::test]
+async fn a_removal_that_would_empty_the_synthesis_hides_nothing_and_says_why() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    app.save_synthesis_ok(&slug, 0, PLUTO, "").await;
+    app.save_synthesis_ok(&slug, 1, PHONE, "").await;
+    // The same words, shouted: still the phone number, and the only paragraph left.
+    app.save_synthesis_ok(&slug, 2, "CALL 555-0100 NOW!", "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
     let change = change_of(&app, 2).await;
+    let form = maud.page(&format!("/changes/{change}/hide")).await;
+    assert!(
+        texts(&form, "#still-current").join(" ").contains("CALL 555-0100 NOW!"),
+        "the warning quotes the current words"
+    );
 
     let res =
         maud.post_form(&format!("/changes/{change}/hide"), &[("reason", "phone number"), ("remove", "true")]).await;

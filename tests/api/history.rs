@@ -582,6 +582,11 @@ async fn a_suspended_user_stays_logged_in_reads_why_and_until_when_and_every_wri
     );
     assert!(texts(&profile, ".profile").join(" ").to_lowercase().find("your account").is_none());
     assert!(texts(&profile, ".suspended[role=alert]").is_empty(), "maud is not the one suspended");
+    // A refused form says the suspension, not some other reason.
+    let refused = app.get("/threads/new").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let alert = texts(&refused.text().await.unwrap(), "main [role=alert]").join(" ");
+    assert!(alert.contains("suspended until 2099-01-01 12:00 UTC (reason: sock puppetry)"), "{alert}");
 
     let writes: Vec<(String, Vec<(&str, &str)>)> = vec![
         (format!("/threads/{slug}/synthesis"), vec![("base_seq", "1"), ("body", "After."), ("summary", "")]),
@@ -724,7 +729,7 @@ async fn the_moderation_log_lists_hides_locks_suspensions_and_rollbacks_with_the
         (1..=4).map(|row| attrs(&log, &format!("tbody tr:nth-child({row}) td:nth-child(4) a"), "href")).collect();
     let thread = format!("/threads/{slug}");
     assert_eq!(links[0], ["/users/bob"]);
-    assert_eq!(links[1], [thread.clone()]);
+    assert_eq!(links[1], std::slice::from_ref(&thread));
     assert!(links[2].contains(&thread), "{:?}", links[2]);
     assert_eq!(links[3], [format!("{thread}/revisions/2"), thread.clone(), "/users/bob".to_owned()]);
     assert_eq!(texts(&log, "tbody tr:nth-child(4) td:nth-child(4) a"), ["Revision 2", "“Is Pluto a planet?”", "bob"]);

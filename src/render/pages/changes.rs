@@ -172,9 +172,10 @@ pub struct HideTarget {
     pub added: Vec<String>,
     /// For any other change: its version's fields ("field", value).
     pub fields: Vec<(String, String)>,
-    /// The revision's paragraphs the current text still contains.
+    /// The current text's paragraphs that still carry the revision's words.
     pub lingering: Vec<String>,
-    /// Those can be taken out of the current text by undoing the revision.
+    /// Those can be taken out of the current text (an undo of the revision, or when that
+    /// collides, taking out just those paragraphs).
     pub can_remove: bool,
     pub already_hidden: bool,
 }
