@@ -47,6 +47,7 @@ const TEMPLATE_OF = {
   confirm: 'confirm.html',
   queue: 'changes/recent.html',
   log: 'changes/log.html',
+  hide: 'changes/hide.html',
   curators: 'threads/curators.html',
   'event-link': 'events/link.html',
   error: 'error.html',
@@ -246,7 +247,10 @@ async function checkEveryPage() {
   await check(mod, 'form', 'answer', goto(mod, answerHref));
   await check(mod, 'form', 'lock', goto(mod, `${DEMO}/lock`));
   const changeId = await app.sql('SELECT max(id) FROM changes;');
-  await check(mod, 'form', 'hide', goto(mod, `/changes/${changeId}/hide`));
+  await check(mod, 'hide', 'item-change', goto(mod, `/changes/${changeId}/hide`));
+  // A revision whose words the current text may still carry: the warning and the checkbox.
+  const revisionChange = await app.sql('SELECT max(id) FROM changes WHERE rev_seq = 2;');
+  await check(mod, 'hide', 'revision', goto(mod, `/changes/${revisionChange}/hide`));
   await check(mod, 'form', 'password', goto(mod, '/account/password'));
   await check(mod, 'form', 'password-refused', async () => {
     await goto(mod, '/account/password')();

@@ -42,7 +42,10 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
 
     // It hides the revision with the phone number.
     await mod.getByRole('link', { name: 'Revision 2', exact: true }).click();
-    await mod.getByRole('link', { name: 'Hide revision 2' }).click();
+    await clickAndWait(mod, mod.getByRole('link', { name: 'Hide revision 2' }));
+    await expectVisible(mod.getByRole('heading', { level: 1, name: /^Hide revision 2 of “/ }), 'the hide form names the revision and thread');
+    await expectVisible(mod.getByRole('region', { name: 'What will be hidden' }).getByText(ABUSE), 'the hide form shows what it hides');
+    assert.equal(await mod.getByText(/still contains this revision's words/).count(), 0, 'no warning: the rollback took the words out');
     await field(mod, 'Reason for hiding').fill('personal data');
     await clickAndWait(mod, mod.getByRole('button', { name: 'Hide this content' }));
     await expectVisible(mod.getByText('Content hidden by a moderator.'), 'the revision is marked hidden');
@@ -52,7 +55,9 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
     await mod.goto(app.url(DEMO));
     await mod.getByRole('navigation', { name: 'Thread tools' }).getByRole('link', { name: 'Lock' }).click();
     await field(mod, 'Reason for locking').fill('edit war');
-    await field(mod, 'Locked until').fill('2099-01-01');
+    const lockUntil = field(mod, 'Until (UTC)');
+    assert.equal(await lockUntil.getAttribute('type'), 'datetime-local', 'the lock ends at a date and time');
+    await lockUntil.fill('2099-01-01T00:00');
     await clickAndWait(mod, mod.getByRole('button', { name: 'Lock thread' }));
     await expectVisible(mod.getByText(/This thread is locked until 2099-01-01 00:00 UTC \(reason: edit war\)/), 'the page says why and until when');
 
@@ -73,13 +78,29 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
     const refused = await vandalPage.goto(app.url(`${DEMO}/synthesis/edit`));
     assert.equal(refused.status(), 403, 'the editor is refused');
 
-    // The moderator suspends the vandal; their session ends at once.
+    // The moderator suspends the vandal, in the same date-time input as the lock.
     await mod.goto(app.url(`/users/${vandal}`));
     await field(mod, 'Reason for suspending').fill('vandalism and personal data');
+    const suspendUntil = field(mod, 'Until (UTC)');
+    assert.equal(await suspendUntil.getAttribute('type'), 'datetime-local', 'the same input as the lock');
+    await suspendUntil.fill('2099-06-30T12:00');
     await clickAndWait(mod, mod.getByRole('button', { name: `Suspend ${vandal}` }));
-    await expectVisible(mod.getByRole('note').getByText(/suspended until a moderator lifts it/), 'the account page shows the suspension');
+    await expectVisible(
+      mod.getByRole('note').getByText(`${vandal} is suspended until 2099-06-30 12:00 UTC (reason: vandalism and personal data).`),
+      'the account page speaks of the vandal in the third person',
+    );
+    assert.equal(await mod.getByText(/your account/i).count(), 0, 'not to the moderator as if they were suspended');
+
+    // The vandal is not logged out: their next page says why and until when.
     await vandalPage.reload();
-    await expectVisible(vandalPage.getByRole('link', { name: 'Log in' }), 'the vandal was logged out');
+    await expectVisible(
+      vandalPage.getByRole('alert').getByText(/^Your account is suspended until 2099-06-30 12:00 UTC \(reason: vandalism and personal data\); you can read but not change anything\.$/),
+      'the suspended user reads why and until when',
+    );
+    assert.equal(await vandalPage.locator('button', { hasText: 'Log out' }).count(), 1, 'and is still logged in');
+    const refusedNew = await vandalPage.goto(app.url('/threads/new'));
+    assert.equal(refusedNew.status(), 403, 'starting a thread is refused');
+    assert.match(await vandalPage.locator('main').innerText(), /suspended until 2099-06-30 12:00 UTC/, 'the refusal says why');
 
     // Everything is in the moderation log.
     await mod.getByRole('link', { name: 'Moderation log' }).click();
@@ -87,4 +108,9 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
     for (const entry of [/suspended .*vandalism and personal data/, /locked .*edit war/, /hid revision 2 .*personal data/, /rolled back 2 edits .*vandalism/]) {
       assert.match(log, entry);
     }
+    // Each entry links to what it concerns: the suspended user, the hidden revision.
+    const logRow = (text) => mod.getByRole('row').filter({ hasText: text });
+    await expectVisible(logRow('vandalism and personal data').getByRole('link', { name: vandal }), 'the suspension links to the user');
+    await clickAndWait(mod, logRow('personal data').filter({ hasText: 'hid revision 2' }).getByRole('link', { name: 'Revision 2', exact: true }));
+    assert.equal(new URL(mod.url()).pathname, `${DEMO}/revisions/2`, 'the hide links to the revision');
   }));

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{moderation_log, users};
+use super::schema::{changes, moderation_log, threads, users};
 use crate::domain::history::ModAction;
 use crate::domain::ids::{ThreadId, UserId};
 
@@ -23,12 +23,20 @@ pub struct LogRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// A listed entry with the moderator's name.
+/// A listed entry with the moderator's name, and what the log links to: the thread's slug and
+/// title, the revision a change made, the name of the user acted on.
 #[derive(Debug, Clone)]
 pub struct LogListed {
     pub row: LogRow,
     pub actor: String,
+    /// (slug, title) of the thread it concerns.
+    pub thread: Option<(String, String)>,
+    /// The revision the change acted on made, if it was a synthesis revision.
+    pub rev_seq: Option<i32>,
+    pub target_username: Option<String>,
 }
+
+diesel::alias!(users as target_users: TargetUsers);
 
 /// An entry to append.
 #[derive(Debug, Clone)]
@@ -74,9 +82,18 @@ pub fn list(
 ) -> QueryResult<Vec<LogListed>> {
     let mut query = moderation_log::table
         .inner_join(users::table.on(users::id.eq(moderation_log::actor_id)))
+        .left_join(threads::table.on(moderation_log::thread_id.eq(threads::id.nullable())))
+        .left_join(changes::table.on(moderation_log::change_id.eq(changes::id.nullable())))
+        .left_join(target_users.on(moderation_log::target_user_id.eq(target_users.field(users::id).nullable())))
         .order(moderation_log::id.desc())
         .limit(limit)
-        .select((LogRow::as_select(), users::username))
+        .select((
+            LogRow::as_select(),
+            users::username,
+            (threads::slug, threads::title).nullable(),
+            changes::rev_seq.nullable(),
+            target_users.field(users::username).nullable(),
+        ))
         .into_boxed();
     if let Some(action) = filter.action {
         query = query.filter(moderation_log::action.eq(action.as_str()));
@@ -87,5 +104,16 @@ pub fn list(
     if let Some(before) = before {
         query = query.filter(moderation_log::id.lt(before));
     }
-    Ok(query.load::<(LogRow, String)>(conn)?.into_iter().map(|(row, actor)| LogListed { row, actor }).collect())
+    type Loaded = (LogRow, String, Option<(String, String)>, Option<i32>, Option<String>);
+    Ok(query
+        .load::<Loaded>(conn)?
+        .into_iter()
+        .map(|(row, actor, thread, rev_seq, target_username)| LogListed {
+            row,
+            actor,
+            thread,
+            rev_seq,
+            target_username,
+        })
+        .collect())
 }

@@ -46,6 +46,28 @@ fn words(paragraph: &str) -> String {
     out
 }
 
+/// The paragraphs of `text` that `parent` did not have (a revision's own words), in order;
+/// paragraphs count as the same when their words are ([`words`]).
+pub fn added_paragraphs<'a>(parent: Option<&str>, text: &'a str) -> Vec<&'a str> {
+    let before: std::collections::HashSet<String> =
+        parent.map(paragraphs).unwrap_or_default().into_iter().map(words).collect();
+    paragraphs(text).into_iter().filter(|p| !before.contains(&words(p))).collect()
+}
+
+/// The paragraphs of `current` that still carry the words of one of `added` (a revision's own
+/// paragraphs), as `current` has them.
+pub fn still_contained<'a>(added: &[&str], current: &'a str) -> Vec<&'a str> {
+    let added: std::collections::HashSet<String> = added.iter().map(|p| words(p)).collect();
+    paragraphs(current).into_iter().filter(|p| added.contains(&words(p))).collect()
+}
+
+/// `text` without its paragraphs that have the words of one of `remove`, the others joined by
+/// blank lines: how a revision's words leave a text when undoing the revision collides.
+pub fn without_paragraphs(text: &str, remove: &[&str]) -> String {
+    let gone: std::collections::HashSet<String> = remove.iter().map(|p| words(p)).collect();
+    paragraphs(text).into_iter().filter(|p| !gone.contains(&words(p))).collect::<Vec<_>>().join("\n\n")
+}
+
 /// The blame of `new_text` saved as revision `seq` on top of `parent` (its text and blame).
 /// A minor edit keeps the previous attribution of paragraphs it rewrote one for one. `restored`
 /// is an older text an undo put paragraphs back from: those keep the blame they had there.
@@ -101,6 +123,16 @@ pub fn next_blame(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revisions_own_paragraphs_are_found_in_later_texts_whatever_the_spacing() {
+        let added = added_paragraphs(Some("one\n\ntwo"), "one\n\nCALL 555\n\ntwo\n\nthree");
+        assert_eq!(added, ["CALL 555", "three"]);
+        assert_eq!(still_contained(&added, "one\n\ncall  555!\n\ntwo"), ["call  555!"]);
+        assert!(still_contained(&added, "one\n\ntwo").is_empty());
+        assert_eq!(added_paragraphs(None, "a\n\nb"), ["a", "b"]);
+        assert_eq!(without_paragraphs("one\n\nCALL 555!\n\ntwo\nlines", &["call 555"]), "one\n\ntwo\nlines");
+    }
 
     #[test]
     fn paragraphs_are_blocks_between_blank_lines() {

@@ -46,11 +46,39 @@ impl Suspension {
         until_text(self.until, "until lifted")
     }
 
-    /// The refusal a suspended user's writes get.
+    /// The refusal a suspended user's writes get, and the notice on every page they load.
     pub fn refusal(&self) -> String {
         let until = until_text(self.until, "until a moderator lifts it");
         format!("your account is suspended {until} (reason: {}); you can read but not change anything", self.reason)
     }
+
+    /// The suspension as others read it on `username`'s page ("alice is suspended until …").
+    pub fn describe_of(&self, username: &str) -> String {
+        let until = until_text(self.until, "until a moderator lifts it");
+        format!("{username} is suspended {until} (reason: {})", self.reason)
+    }
+}
+
+/// How the end of a lock or suspension is written in forms and the API: a `datetime-local`
+/// value (`2026-12-31T18:00`, seconds allowed) or a date (`2026-12-31`, midnight), in UTC.
+/// Empty: no end. One parser, so a lock and a suspension take the same input.
+pub fn parse_until(text: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })
+        .ok_or_else(|| "the end must be a date and time such as 2026-12-31T18:00 (UTC)".to_owned())?
+        .and_utc();
+    if parsed <= now {
+        return Err("the end must be in the future".to_owned());
+    }
+    Ok(Some(parsed))
 }
 
 /// "until <time>" for a restriction that ends, `open_ended` for one that lasts until lifted.
@@ -79,6 +107,19 @@ mod tests {
             suspension.refusal(),
             "your account is suspended until a moderator lifts it (reason: spam); you can read but not change anything"
         );
+        assert_eq!(suspension.describe_of("alice"), "alice is suspended until a moderator lifts it (reason: spam)");
         assert_eq!(Suspension { until: Some(at), ..suspension }.until_text(), "until 2026-12-02 00:00 UTC");
+    }
+
+    #[test]
+    fn locks_and_suspensions_end_at_a_datetime_local_value_or_a_date() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 31, 18, 0, 0).unwrap();
+        assert_eq!(parse_until("2026-12-31T18:00", now), Ok(Some(at)));
+        assert_eq!(parse_until(" 2026-12-31T18:00:00 ", now), Ok(Some(at)));
+        assert_eq!(parse_until("2026-12-31", now), Ok(Some(Utc.with_ymd_and_hms(2026, 12, 31, 0, 0, 0).unwrap())));
+        assert_eq!(parse_until("", now), Ok(None));
+        assert!(parse_until("next week", now).unwrap_err().contains("2026-12-31T18:00"));
+        assert!(parse_until("2025-12-31", now).unwrap_err().contains("future"));
     }
 }

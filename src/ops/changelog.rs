@@ -15,6 +15,7 @@ use crate::domain::history::{Area, ModAction, RevisionAction};
 use crate::domain::roles::{self, Role};
 use crate::error::AppError;
 use crate::render::format;
+use crate::render::pages::Field;
 use crate::render::pages::changes::{ChangeEntryView, FieldChange, ModLogEntryView, Profile};
 
 /// A changelog entry as every list shows it (history, recent changes, the queue, a user's
@@ -131,6 +132,16 @@ fn hidden_before_fields(after: Option<&Value>) -> Vec<FieldChange> {
         .collect()
 }
 
+/// Every field of a version ("field", value), its body included: what hiding it hides.
+pub fn version_fields(version: Option<&Value>) -> Vec<(String, String)> {
+    let Some(fields) = version.and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = fields.keys().collect();
+    keys.sort();
+    keys.into_iter().map(|k| (k.replace('_', " "), shown(fields.get(k)))).collect()
+}
+
 /// What stands for a value of a version a moderator hid.
 pub const HIDDEN_VERSION: &str = "(hidden by a moderator)";
 
@@ -149,8 +160,9 @@ pub fn profile(user: &User, can_suspend: bool, can_set_role: bool, log: &[LogLis
         id: user.id.0,
         username: user.username.clone(),
         role: user.role.as_str(),
-        suspended: user.suspension.as_ref().map(|s| s.refusal()),
+        suspended: user.suspension.as_ref().map(|s| s.describe_of(&user.username)),
         can_suspend,
+        suspend_until: Field::until(""),
         roles: crate::domain::roles::Role::ALL.iter().map(|r| (r.as_str(), *r == user.role)).collect(),
         can_set_role,
         log: log.iter().map(log_entry_view).collect(),
@@ -178,7 +190,30 @@ pub fn log_entry_view(l: &LogListed) -> ModLogEntryView {
         action,
         target: l.row.target.clone(),
         reason: l.row.reason.clone(),
+        links: log_links(l),
     }
+}
+
+/// What a log entry links to: the revision (or the change in its thread's history), the
+/// thread, the user acted on.
+fn log_links(l: &LogListed) -> Vec<(String, String)> {
+    let mut links = Vec::new();
+    if let Some((slug, title)) = &l.thread {
+        match (l.rev_seq, l.row.change_id) {
+            (Some(seq), _) => links.push((format!("/threads/{slug}/revisions/{seq}"), format!("Revision {seq}"))),
+            (None, Some(change)) => {
+                links.push((format!("/threads/{slug}/history#change-{change}"), format!("Change {change}")))
+            }
+            (None, None) => {}
+        }
+        links.push((format!("/threads/{slug}"), format!("“{title}”")));
+    } else if let Some(change) = l.row.change_id {
+        links.push((format!("/recent#change-{change}"), format!("Change {change}")));
+    }
+    if let Some(name) = &l.target_username {
+        links.push((format!("/users/{name}"), name.clone()));
+    }
+    links
 }
 
 /// A page of entries as lists show them, and the cursor (an entry id) of the next page.

@@ -20,6 +20,7 @@ pub mod events;
 pub mod feeds;
 pub mod following;
 pub mod health;
+pub mod hiding;
 pub mod history;
 pub mod indexes;
 pub mod markdown;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 use serde::Deserialize;
 
-use super::{access, changelog, restore, synthesis};
+use super::{access, changelog, hiding, restore, synthesis};
 use crate::auth::CurrentUser;
 use crate::db::changes;
 use crate::db::moderation::{self, LogFilter, NewLogEntry};
@@ -14,7 +14,7 @@ use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
 use crate::domain::history::{ModAction, RevisionAction};
 use crate::domain::ids::{ThreadId, UserId};
-use crate::domain::restriction::Lock;
+use crate::domain::restriction::{Lock, parse_until};
 use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -33,6 +33,17 @@ pub struct ReasonInput {
     pub reason: String,
 }
 
+/// A hide as its form or JSON body sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HideInput {
+    #[serde(default)]
+    pub reason: String,
+    /// Also take the revision's words out of the current text (an undo, in the same step).
+    /// The form's checkbox sends "true" when ticked; absent is false.
+    #[serde(default)]
+    pub remove: bool,
+}
+
 /// A lock as its form sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LockInput {
@@ -43,20 +54,9 @@ pub struct LockInput {
     pub until: String,
 }
 
-/// An optional expiry in the future.
+/// An optional end in the future, from a lock's or suspension's `until` ([`parse_until`]).
 pub fn expiry(until: &str) -> Result<Option<DateTime<Utc>>, AppError> {
-    let until = until.trim();
-    if until.is_empty() {
-        return Ok(None);
-    }
-    let parsed = chrono::NaiveDateTime::parse_from_str(until, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN)))
-        .map_err(|_| AppError::Invalid("the end date must look like 2026-12-31 or 2026-12-31T18:00".to_owned()))?
-        .and_utc();
-    if parsed <= Utc::now() {
-        return Err(AppError::Invalid("the end date must be in the future".to_owned()));
-    }
-    Ok(Some(parsed))
+    parse_until(until, Utc::now()).map_err(AppError::Invalid)
 }
 
 fn append_log(c: &mut PgConnection, entry: &NewLogEntry<'_>) -> Result<(), AppError> {
@@ -163,6 +163,37 @@ pub async fn set_hidden(
 ) -> Result<(ChangeRow, Option<String>), AppError> {
     let user = user.clone();
     db::with_conn(pool, move |c| set_hidden_in(c, &user, change, hide, reason)).await
+}
+
+/// Hides a change's content ([`set_hidden_in`]) and, when `input.remove` is set and the current
+/// text still carries the revision's words, first takes them out as an undo of it: one
+/// transaction, so a collision with later edits hides nothing either.
+pub fn hide_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    change: i64,
+    input: HideInput,
+) -> Result<(ChangeRow, Option<String>), AppError> {
+    access::require(user, roles::can_moderate, "hide content")?;
+    validate::required_reason(&input.reason, "hiding").map_err(AppError::Invalid)?;
+    conn.transaction(|c| {
+        let row = changes::by_id(c, change)?;
+        if input.remove && !row.is_hidden() {
+            hiding::remove_from_current(c, user, &row)?;
+        }
+        set_hidden_in(c, user, change, true, input.reason)
+    })
+}
+
+/// See [`hide_in`].
+pub async fn hide(
+    pool: &PgPool,
+    user: &CurrentUser,
+    change: i64,
+    input: HideInput,
+) -> Result<(ChangeRow, Option<String>), AppError> {
+    let user = user.clone();
+    db::with_conn(pool, move |c| hide_in(c, &user, change, input)).await
 }
 
 /// The change id of revision `seq` of the thread at `slug` (hiding a revision hides its entry).

@@ -106,8 +106,12 @@ pub async fn diff(
 /// One paragraph of the blame view: its text and the revision that last changed it.
 #[derive(Debug, Clone)]
 pub struct BlamedParagraph {
+    /// Empty when `withheld`.
     pub text: String,
     pub revision: RevisionListed,
+    /// The revision is hidden and the viewer no moderator: its paragraph (which may still be in
+    /// a visible text, partly reworded since) and its author are not shown here.
+    pub withheld: bool,
 }
 
 /// The blame of revision `seq` (the current one when `None`), from the blame stored with it.
@@ -137,8 +141,13 @@ pub fn blame_in(
         .into_iter()
         .zip(blame)
         .filter_map(|(text, seq)| {
-            let revision = metas.iter().find(|m| m.meta.seq == seq)?.clone();
-            Some(BlamedParagraph { text: text.to_owned(), revision })
+            let mut revision = metas.iter().find(|m| m.meta.seq == seq)?.clone();
+            let withheld = revision.hidden && !viewer.is_some_and(roles::can_see_hidden);
+            if withheld {
+                revision.author.clear();
+            }
+            let text = if withheld { String::new() } else { text.to_owned() };
+            Some(BlamedParagraph { text, revision, withheld })
         })
         .collect();
     Ok((thread, seq, paragraphs))
@@ -271,7 +280,7 @@ impl From<&Revision> for HistoryRow {
 
 impl From<&BlamedParagraph> for BlamedRow {
     fn from(p: &BlamedParagraph) -> Self {
-        BlamedRow { text: p.text.clone(), revision: HistoryRow::from(&p.revision) }
+        BlamedRow { text: p.text.clone(), revision: HistoryRow::from(&p.revision), withheld: p.withheld }
     }
 }
 

@@ -10,6 +10,7 @@ use crate::db::moderation::{self, NewLogEntry};
 use crate::db::revisions::{self, NewRevision, Revision};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool};
+use crate::domain::blame::without_paragraphs;
 use crate::domain::history::{ModAction, RevisionAction};
 use crate::domain::html::{BlockMap, SafeHtml};
 use crate::domain::ids::UserId;
@@ -269,6 +270,42 @@ pub async fn undo(
     validate::reason(&input.reason).map_err(AppError::Invalid)?;
     let user = user.clone();
     db::with_conn(pool, move |c| undo_in(c, &user, &slug, seq, &input)).await
+}
+
+/// Takes the paragraphs with the words of `remove` (revision `seq`'s own) out of the current
+/// text as a new revision, keeping everything else: what hiding does when undoing revision
+/// `seq` collides with later edits. Moderators only (the caller checked), in their transaction.
+pub fn take_out_paragraphs_in(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    thread: &ThreadRow,
+    seq: i32,
+    remove: &[&str],
+) -> Result<SaveOutcome, AppError> {
+    let id = thread.thread_id();
+    let head = revisions::by_seq(c, id, thread.head_seq)?;
+    let text = without_paragraphs(&head.body_md, remove);
+    if text.trim().is_empty() {
+        return Err(AppError::Invalid(format!(
+            "taking revision {seq}'s words out would leave the synthesis empty; nothing was hidden. Edit the \
+             synthesis by hand first, or hide without removing them"
+        )));
+    }
+    validate::nested_at_most(&format!("taking out revision {seq}'s words gives a text that"), &text)
+        .map_err(AppError::Invalid)?;
+    let summary = format!("Took out the words of revision {seq} by {}", revisions::by_seq(c, id, seq)?.author);
+    let (html, blocks) = render_markdown_blocks(&text);
+    let blocks = blocks.unwrap_or_default();
+    revisions::save(
+        c,
+        &NewRevision {
+            summary: &summary,
+            action: RevisionAction::Undo,
+            other_seq: Some(seq),
+            autopatrolled: true,
+            ..NewRevision::edit(id, thread.head_seq, user.id, &text, &html, &blocks)
+        },
+    )
 }
 
 /// A rollback as a form or JSON body sends it.

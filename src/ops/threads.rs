@@ -69,6 +69,8 @@ impl ThreadInput {
 
 /// Refuses those who may not start threads, saying who may and how to become one.
 pub fn require_thread_starter(user: &CurrentUser) -> Result<(), AppError> {
+    // A suspension is said as itself, not reworded as a matter of role.
+    access::refuse_if_suspended(user)?;
     access::require(user, roles::can_create_thread, "start threads").map_err(|e| match e {
         AppError::Forbidden(_) => AppError::Forbidden(format!(
             "curators, moderators and administrators can start threads, and you are {}: \

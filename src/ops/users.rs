@@ -9,7 +9,7 @@ use super::moderation::expiry;
 use crate::auth::CurrentUser;
 use crate::db::moderation::{self, NewLogEntry};
 use crate::db::users::{self, User};
-use crate::db::{self, PgPool, sessions};
+use crate::db::{self, PgPool};
 use crate::domain::history::ModAction;
 use crate::domain::ids::UserId;
 use crate::domain::restriction::Suspension;
@@ -128,8 +128,8 @@ pub struct SuspendInput {
     pub until: String,
 }
 
-/// Suspends a user: their sessions end now, and until it ends they can log in and read but
-/// every write is refused.
+/// Suspends a user. Their sessions stay, so at their next request they read why and until when
+/// (a logout would tell them nothing); until it ends every write of theirs is refused.
 pub fn suspend_in(
     conn: &mut PgConnection,
     user: &CurrentUser,
@@ -198,10 +198,7 @@ fn change_suspension_in(
         }
         users::set_suspension(c, target, suspension.as_ref())?;
         let (action, target_text, reason) = match &suspension {
-            Some(s) => {
-                sessions::delete_for_user(c, target)?;
-                (ModAction::Suspend, format!("{} {}", current.username, s.until_text()), s.reason.as_str())
-            }
+            Some(s) => (ModAction::Suspend, format!("{} {}", current.username, s.until_text()), s.reason.as_str()),
             None => (ModAction::Unsuspend, current.username.clone(), lift_reason.as_str()),
         };
         moderation::append(

@@ -12,10 +12,13 @@ use crate::domain::history::ModAction;
 use crate::domain::roles;
 use crate::error::AppError;
 use crate::ops::changelog;
+use crate::ops::hiding;
 use crate::ops::history::ChangeQuery;
-use crate::ops::moderation::{self, LockInput, ReasonInput};
-use crate::render::pages::changes::{FeedLink, Filters, ModerationLogPage, RecentPage, kind_options};
-use crate::render::pages::{Chrome, Field, FormPage, ok};
+use crate::ops::moderation::{self, HideInput, LockInput, ReasonInput};
+use crate::render::pages::changes::{
+    FeedLink, Filters, HidePage, HideTarget, ModerationLogPage, RecentPage, kind_options,
+};
+use crate::render::pages::{Chrome, Field, FormPage, html_response, ok};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -128,46 +131,43 @@ async fn patrol(
     Ok(back_to_referer(&req, "/moderation/queue", Flash::Patrolled))
 }
 
-fn hide_page(visitor: &Visitor, id: i64, reason: &str) -> FormPage {
-    FormPage::new(
-        Chrome::of(visitor),
-        "Hide content",
-        format!("/changes/{id}/hide"),
-        "Hide this content",
-        vec![Field::text("reason", "Reason for hiding", reason).required(true).hint(
-            "Readers will see “content hidden by a moderator”; moderators can still read it. The reason goes to \
-             the moderation log.",
-        )],
-    )
-    .intro(format!(
-        "Change {id}: its text (for a revision, the revision's text and summary) will be hidden from everyone but \
-         moderators. If it is the current revision of a synthesis, the newest visible revision is put back first."
-    ))
-    .cancel("/recent")
+/// The hide form of `target`: the reason, and the offer to take the revision's words out of the
+/// current text (ticked unless the moderator unticked it).
+fn hide_page(visitor: &Visitor, target: HideTarget, input: &HideInput, error: Option<String>) -> HidePage {
+    let mut fields = vec![Field::text("reason", "Reason for hiding", &input.reason)];
+    if target.can_remove {
+        fields.push(Field::checkbox("remove", "Also remove it from the current text", input.remove).hint(
+            "Adds a revision that undoes this one's changes (or, where later edits touch the same lines, takes out \
+             just these paragraphs), keeping later edits. Without it, hiding leaves these words on the thread page \
+             and in search.",
+        ));
+    }
+    HidePage { chrome: Chrome::of(visitor), target, error, fields }
 }
 
-async fn hide_form(visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let user = visitor.require_user()?;
-    if !roles::can_moderate(user.role) {
-        return Err(AppError::Forbidden("only moderators can hide content".to_owned()));
-    }
-    Ok(ok(&hide_page(&visitor, id.into_inner(), "")))
+async fn hide_form(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let target = hiding::target(&state.pool, visitor.require_user()?, id.into_inner()).await?;
+    let input = HideInput { reason: String::new(), remove: true };
+    Ok(ok(&hide_page(&visitor, target, &input, None)))
 }
 
 async fn hide(
     state: web::Data<AppState>,
     visitor: Visitor,
     id: web::Path<i64>,
-    form: web::Form<ReasonInput>,
+    form: web::Form<HideInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let reason = form.into_inner().reason;
-    let result = moderation::set_hidden(&state.pool, visitor.require_user()?, id, true, reason.clone()).await;
-    reshow_if_invalid(
-        result,
-        || hide_page(&visitor, id, &reason),
-        |(row, slug)| see_other(&after_hiding(&row, slug), Flash::Hidden),
-    )
+    let (id, input) = (id.into_inner(), form.into_inner());
+    let user = visitor.require_user()?;
+    match moderation::hide(&state.pool, user, id, input.clone()).await {
+        Ok((row, slug)) => Ok(see_other(&after_hiding(&row, slug), Flash::Hidden)),
+        Err(e @ AppError::Invalid(_)) => {
+            // Shown again with what the moderator typed, and what it would hide as it stands now.
+            let target = hiding::target(&state.pool, user, id).await?;
+            Ok(html_response(e.status(), &hide_page(&visitor, target, &input, Some(e.to_string()))))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 async fn unhide(
@@ -201,9 +201,7 @@ fn lock_page(visitor: &Visitor, slug: &str, input: &LockInput) -> FormPage {
             Field::text("reason", "Reason for locking", &input.reason)
                 .required(true)
                 .hint("Shown on the thread page and kept in the moderation log."),
-            Field::text("until", "Locked until", &input.until)
-                .required(false)
-                .hint("A date such as 2026-12-31 or 2026-12-31T18:00 (UTC). Empty: until a moderator unlocks it."),
+            Field::until(&input.until),
         ],
     )
     .intro("While a thread is locked only moderators can change it.")

@@ -7,7 +7,6 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
-use crate::common::PASSWORD;
 use crate::helpers::{TestApp, location, spawn_app};
 use crate::pages::{assert_every_control_labelled, attrs, change_ids, changes_column, section, texts};
 
@@ -560,7 +559,7 @@ async fn an_expired_lock_no_longer_refuses() {
 }
 
 #[tokio::test]
-async fn a_suspended_user_who_logs_in_again_sees_a_banner_and_every_write_is_refused() {
+async fn a_suspended_user_stays_logged_in_reads_why_and_until_when_and_every_write_is_refused() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.save_synthesis_ok(&slug, 0, "Before.", "").await;
@@ -571,16 +570,34 @@ async fn a_suspended_user_who_logs_in_again_sees_a_banner_and_every_write_is_ref
     let res = maud.post_form(&action, &[("reason", "")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a suspension needs a reason");
 
-    let res = maud.post_form(&action, &[("reason", "sock puppetry"), ("until", "")]).await;
+    let res = maud.post_form(&action, &[("reason", "sock puppetry"), ("until", "2099-01-01T12:00")]).await;
 
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // No silent logout: at her next request alice reads why, and until when.
     let session = app.get_json("/api/v1/session", StatusCode::OK).await;
-    assert!(session["user"].is_null(), "the suspension ended alice's session: {session}");
-    assert_eq!(app.login("alice", PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    let page = app.page(&format!("/threads/{slug}")).await;
-    let banner = texts(&page, ".suspended[role=alert]");
-    assert_eq!(banner.len(), 1);
-    assert!(banner[0].contains("suspended") && banner[0].contains("sock puppetry"), "{banner:?}");
+    assert_eq!(session["user"]["username"], "alice", "the suspension kept alice's session: {session}");
+    for path in [format!("/threads/{slug}"), "/".to_owned(), "/users/alice".to_owned()] {
+        let banner = texts(&app.page(&path).await, ".suspended[role=alert]");
+        assert_eq!(
+            banner,
+            ["Your account is suspended until 2099-01-01 12:00 UTC (reason: sock puppetry); you can read but not \
+              change anything."],
+            "{path}"
+        );
+    }
+    // The moderator's view of her page speaks of alice, not to her.
+    let profile = maud.page("/users/alice").await;
+    assert_eq!(
+        texts(&profile, ".profile [role=note]"),
+        ["alice is suspended until 2099-01-01 12:00 UTC (reason: sock puppetry)."]
+    );
+    assert!(texts(&profile, ".profile").join(" ").to_lowercase().find("your account").is_none());
+    assert!(texts(&profile, ".suspended[role=alert]").is_empty(), "maud is not the one suspended");
+    // A refused form says the suspension, not some other reason.
+    let refused = app.get("/threads/new").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let alert = texts(&refused.text().await.unwrap(), "main [role=alert]").join(" ");
+    assert!(alert.contains("suspended until 2099-01-01 12:00 UTC (reason: sock puppetry)"), "{alert}");
 
     let writes: Vec<(String, Vec<(&str, &str)>)> = vec![
         (format!("/threads/{slug}/synthesis"), vec![("base_seq", "1"), ("body", "After."), ("summary", "")]),
@@ -716,10 +733,19 @@ async fn the_moderation_log_lists_hides_locks_suspensions_and_rollbacks_with_the
     assert!(actions[1].starts_with("locked \"Is Pluto a planet?\""), "{actions:?}");
     assert!(actions[2].starts_with("rolled back 2 edits by bob"), "{actions:?}");
     assert!(actions[3].starts_with("hid revision 2"), "{actions:?}");
-    assert_eq!(texts(&log, "tbody td:nth-child(4)"), ["repeat vandal", "edit war", "vandal", "insult"]);
+    assert_eq!(texts(&log, "tbody td:nth-child(5)"), ["repeat vandal", "edit war", "vandal", "insult"]);
     assert_eq!(texts(&log, "tbody td:nth-child(2)"), ["maud", "maud", "maud", "maud"]);
+    // Each entry links to what it concerns: the user, the thread, the revision.
+    let links: Vec<Vec<String>> =
+        (1..=4).map(|row| attrs(&log, &format!("tbody tr:nth-child({row}) td:nth-child(4) a"), "href")).collect();
+    let thread = format!("/threads/{slug}");
+    assert_eq!(links[0], ["/users/bob"]);
+    assert_eq!(links[1], std::slice::from_ref(&thread));
+    assert!(links[2].contains(&thread), "{:?}", links[2]);
+    assert_eq!(links[3], [format!("{thread}/revisions/2"), thread.clone(), "/users/bob".to_owned()]);
+    assert_eq!(texts(&log, "tbody tr:nth-child(4) td:nth-child(4) a"), ["Revision 2", "“Is Pluto a planet?”", "bob"]);
     let locks = maud.page("/moderation/log?action=lock").await;
-    assert_eq!(texts(&locks, "tbody td:nth-child(4)"), ["edit war"]);
+    assert_eq!(texts(&locks, "tbody td:nth-child(5)"), ["edit war"]);
     assert_eq!(maud.get("/moderation/log?action=nonsense").await.status(), StatusCode::BAD_REQUEST);
     // Bob's own page tells moderators what happened to his account.
     let profile = maud.page("/users/bob").await;
@@ -727,6 +753,36 @@ async fn the_moderation_log_lists_hides_locks_suspensions_and_rollbacks_with_the
 
     assert_eq!(app.get("/moderation/log").await.status(), StatusCode::FORBIDDEN, "a curator");
     assert_eq!(app.another_browser().get("/moderation/log").await.status(), StatusCode::SEE_OTHER, "anonymous");
+}
+
+#[tokio::test]
+async fn locks_and_suspensions_take_their_end_in_the_same_date_time_input() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    let maud = app.browser_as("maud", Role::Moderator).await;
+    let lock = maud.page(&format!("/threads/{slug}/lock")).await;
+    let profile = maud.page("/users/alice").await;
+    let control = |html: &str| {
+        let id = attrs(html, "input[name=until]", "id");
+        assert_eq!(id.len(), 1);
+        (
+            attrs(html, "input[name=until]", "type"),
+            texts(html, &format!("label[for={}]", id[0])),
+            texts(html, &format!("#{}-hint", id[0])),
+        )
+    };
+    assert_eq!(control(&lock).0, ["datetime-local"]);
+    assert_eq!(control(&lock), control(&profile), "the same input, label and hint");
+
+    // A browser's datetime-local value ends both at the same moment.
+    let until = [("reason", "cool down"), ("until", "2099-01-01T12:00")];
+    assert_eq!(maud.post_form(&format!("/threads/{slug}/lock"), &until).await.status(), StatusCode::SEE_OTHER);
+    let suspend = form_action(&profile, "Suspend alice").unwrap();
+    assert_eq!(maud.post_form(&suspend, &until).await.status(), StatusCode::SEE_OTHER);
+    let log = texts(&maud.page("/moderation/log").await, "tbody td:nth-child(3)");
+    assert!(log.iter().all(|entry| entry.contains("until 2099-01-01 12:00 UTC")), "{log:?}");
+    let bad = maud.post_form(&format!("/threads/{slug}/lock"), &[("reason", "x"), ("until", "soon")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
@@ -753,7 +809,7 @@ async fn the_moderation_log_and_the_changelog_cannot_be_rewritten_through_sql() 
     }
 
     let log = maud.page("/moderation/log").await;
-    assert_eq!(texts(&log, "tbody td:nth-child(4)"), ["edit war"]);
+    assert_eq!(texts(&log, "tbody td:nth-child(5)"), ["edit war"]);
     assert_eq!(stored_bodies(&app).await, ["Text."]);
     // The moderation columns stay writable: that is how patrol and hide work.
     assert_eq!(execute(&app, "UPDATE changes SET patrolled_at = now()").await, Ok(1));

@@ -24,6 +24,7 @@ mod health;
 mod helpers;
 mod hidden_items;
 mod hidden_probe;
+mod hiding;
 mod history;
 mod history_api;
 mod indexes;

@@ -165,9 +165,10 @@ async fn a_suspended_users_api_writes_are_refused_until_the_suspension_is_lifted
     let res = maud.post_json(&suspend, &json!({ "reason": "spam links" })).await;
 
     assert_eq!(expect_json(res, StatusCode::OK).await, json!({ "id": alice, "suspended": true }));
-    let ended =
+    // Her session stays: her next write is refused with why, not answered as if logged out.
+    let kept =
         app.post_json(&format!("/api/v1/threads/{slug}/synthesis"), &json!({ "base_seq": 0, "body": "x" })).await;
-    api_error(ended, StatusCode::UNAUTHORIZED).await;
+    assert!(api_error(kept, StatusCode::FORBIDDEN).await.contains("spam links"));
     assert_eq!(app.login("alice", PASSWORD).await.status(), StatusCode::SEE_OTHER, "a suspended user may log in");
     let refused =
         app.post_json(&format!("/api/v1/threads/{slug}/synthesis"), &json!({ "base_seq": 0, "body": "x" })).await;

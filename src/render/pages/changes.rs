@@ -5,6 +5,7 @@
 use askama::Template;
 
 use super::Chrome;
+use super::forms::Field;
 use crate::domain::history::Area;
 use crate::render::diff::LineDiff;
 
@@ -133,6 +134,8 @@ pub struct Profile {
     pub role: &'static str,
     pub suspended: Option<String>,
     pub can_suspend: bool,
+    /// The suspend form's end, the same control as a lock's.
+    pub suspend_until: Field,
     pub roles: Vec<(&'static str, bool)>,
     pub can_set_role: bool,
     pub log: Vec<ModLogEntryView>,
@@ -148,6 +151,45 @@ pub struct ModLogEntryView {
     pub action: &'static str,
     pub target: String,
     pub reason: String,
+    /// (href, text) of what it concerns: the revision or change, the thread, the user.
+    pub links: Vec<(String, String)>,
+}
+
+/// What a hide form hides, as the moderator sees it before confirming.
+#[derive(Debug, Clone)]
+pub struct HideTarget {
+    pub change: i64,
+    /// "Hide revision 4 of “Title”".
+    pub heading: String,
+    pub thread_href: Option<String>,
+    /// Set when the change is a synthesis revision.
+    pub rev_seq: Option<i32>,
+    pub parent_seq: Option<i32>,
+    /// The revision is the current text (hiding puts the newest visible one back).
+    pub is_current: bool,
+    pub summary: String,
+    /// The revision's own paragraphs (Markdown source, shown as text).
+    pub added: Vec<String>,
+    /// For any other change: its version's fields ("field", value).
+    pub fields: Vec<(String, String)>,
+    /// The current text's paragraphs that still carry the revision's words.
+    pub lingering: Vec<String>,
+    /// Those can be taken out of the current text (an undo of the revision, or when that
+    /// collides, taking out just those paragraphs).
+    pub can_remove: bool,
+    pub already_hidden: bool,
+}
+
+/// `/changes/{id}/hide`: what will be hidden, a warning when the current text still carries
+/// it, and the form.
+#[derive(Template)]
+#[template(path = "changes/hide.html")]
+pub struct HidePage {
+    pub chrome: Chrome,
+    pub target: HideTarget,
+    pub error: Option<String>,
+    /// The reason field, and the "also remove it from the current text" checkbox when offered.
+    pub fields: Vec<Field>,
 }
 
 /// `/moderation/log`.

@@ -24,6 +24,8 @@ pub enum FieldKind {
     Text,
     Password,
     Date,
+    /// A date and time (`datetime-local`).
+    DateTime,
     Url,
     Email,
     /// A textarea with this many rows.
@@ -35,6 +37,15 @@ pub enum FieldKind {
 }
 
 impl Field {
+    /// When a lock or suspension ends: the one date-time input both forms use, with the same
+    /// label and hint, read by `domain::restriction::parse_until`.
+    pub fn until(value: impl Into<String>) -> Self {
+        Field::text("until", "Until (UTC)", value)
+            .kind(FieldKind::DateTime)
+            .required(false)
+            .hint("A date and time in UTC. Leave it empty for no end: then it lasts until a moderator lifts it.")
+    }
+
     /// A required single-line text field.
     pub fn text(name: &'static str, label: &'static str, value: impl Into<String>) -> Self {
         Field { name, label, kind: FieldKind::Text, value: value.into(), hint: "", required: true, markdown: false }
@@ -130,6 +141,7 @@ impl Field {
         match self.kind {
             FieldKind::Password => "password",
             FieldKind::Date => "date",
+            FieldKind::DateTime => "datetime-local",
             FieldKind::Url => "url",
             FieldKind::Email => "email",
             _ => "text",

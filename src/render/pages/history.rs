@@ -93,6 +93,8 @@ pub struct BlamePage {
 pub struct BlamedRow {
     pub text: String,
     pub revision: HistoryRow,
+    /// From a hidden revision, for a viewer who may not read it: neither text nor author shown.
+    pub withheld: bool,
 }
 
 /// 409: an undo that later revisions collide with, and where.

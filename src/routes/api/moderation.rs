@@ -12,7 +12,7 @@ use super::views::ErrorBody;
 use crate::auth::Visitor;
 use crate::error::ApiError;
 use crate::ops::history;
-use crate::ops::moderation;
+use crate::ops::moderation::{self, HideInput};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -134,7 +134,7 @@ pub async fn patrol(
         (status = 404, description = "No such change", body = ErrorBody),
         (status = 409, description = "Hiding the current revision: the synthesis changed meanwhile; try again", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
-        (status = 422, description = "A blank or too long reason, already hidden, or the current and only visible revision", body = ErrorBody),
+        (status = 422, description = "A blank or too long reason, already hidden, the current and only visible revision, or `remove_from_current` and later edits collide with the revision's", body = ErrorBody),
     ),
     security(("session_cookie" = [], "csrf_token" = []))
 )]
@@ -145,7 +145,9 @@ pub async fn hide(
     body: web::Json<HideBody>,
 ) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
-    let (row, _) = moderation::set_hidden(&state.pool, user, id.into_inner(), true, body.into_inner().reason.0).await?;
+    let body = body.into_inner();
+    let input = HideInput { reason: body.reason.0, remove: body.remove_from_current };
+    let (row, _) = moderation::hide(&state.pool, user, id.into_inner(), input).await?;
     Ok(HttpResponse::Ok().json(HiddenState { id: row.id, hidden: true }))
 }
 

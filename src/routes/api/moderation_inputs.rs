@@ -64,6 +64,11 @@ pub struct LogParams {
 pub struct HideBody {
     /// Why; required (blank is a 422), up to 300 characters, kept in the moderation log.
     pub reason: Text,
+    /// For a synthesis revision whose words the current text still contains: also take them
+    /// out, as an undo of the revision saved in the same step (a 422 that hides nothing when
+    /// later edits collide with it). Default false.
+    #[serde(default)]
+    pub remove_from_current: bool,
 }
 
 /// An optional reason, for actions that need no more (unhide, unlock, unsuspend, reopen).

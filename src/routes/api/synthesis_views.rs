@@ -194,6 +194,8 @@ pub struct BlameView {
 /// A paragraph and the revision that last changed it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BlamedParagraphView {
+    /// Empty when the paragraph comes from a hidden revision and the viewer is no moderator
+    /// (whose author is then empty too).
     pub text: String,
     pub revision: RevisionSummary,
 }

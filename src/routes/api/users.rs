@@ -64,8 +64,8 @@ pub async fn set_role(
 
 /// Suspend a user
 ///
-/// Their sessions end now; until the suspension ends they can log in and read, and every write
-/// is refused with the reason.
+/// Their sessions stay (every page and refusal then tells them why and until when); until the
+/// suspension ends they can log in and read, and every write is refused with the reason.
 #[utoipa::path(
     post,
     path = "/api/v1/users/{id}/suspend",
