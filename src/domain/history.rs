@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The part of a thread a changelog entry changed (the history filter's "kind").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Area {
     Synthesis,
