@@ -75,6 +75,9 @@ pub struct NotificationListed {
     pub thread_title: String,
     #[diesel(sql_type = Int4)]
     pub change_count: i32,
+    /// The latest change folded in (the list says what it was).
+    #[diesel(sql_type = BigInt)]
+    pub last_change_id: i64,
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
     #[diesel(sql_type = Timestamptz)]
@@ -106,7 +109,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<NotificationListed>> {
     diesel::sql_query(
-        "SELECT n.id, n.thread_id, t.slug AS thread_slug, t.title AS thread_title, n.change_count, \
+        "SELECT n.id, n.thread_id, t.slug AS thread_slug, t.title AS thread_title, n.change_count, n.last_change_id, \
                 n.created_at, n.updated_at, n.read_at, \
                 COALESCE((SELECT array_agg(a.username ORDER BY a.latest DESC) FROM ( \
                     SELECT u.username, max(c.id) AS latest FROM changes c JOIN users u ON u.id = c.actor_id \
@@ -206,6 +209,9 @@ pub struct DigestItem {
     pub thread_title: String,
     #[diesel(sql_type = Int4)]
     pub change_count: i32,
+    /// The latest change folded in (the list says what it was).
+    #[diesel(sql_type = BigInt)]
+    pub last_change_id: i64,
 }
 
 /// A reader due a digest, locked for this transaction.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::history::Area;
-use super::thread::{Stance, Status};
+use super::thread::{Stance, Status, field_change};
 
 /// What changed since a reader's last visit, counted from the changelog (their own changes and
 /// hidden ones left out) and from the thread's labels then and now.
@@ -65,10 +65,10 @@ impl SinceCounts {
             out.push("the synthesis was revised (text removed)".to_owned());
         }
         if let Some((from, to)) = self.stance {
-            out.push(format!("stance changed from {} to {}", from.label().to_lowercase(), to.label().to_lowercase()));
+            out.push(field_change("stance", from.as_str(), to.as_str()));
         }
         if let Some((from, to)) = self.status {
-            out.push(format!("status changed from {} to {}", from.label().to_lowercase(), to.label().to_lowercase()));
+            out.push(field_change("status", from.as_str(), to.as_str()));
         }
         if self.title_or_question > 0 {
             out.push("the title or framing question changed".to_owned());

@@ -210,7 +210,7 @@ fn followed_view(t: &FollowedThread) -> FollowedView {
         read_on: format::day(t.read_at),
         read_iso: format::iso_timestamp(t.read_at),
         updated: format::day(t.updated_at),
-        updated_iso: format::iso_date(t.updated_at),
+        updated_iso: format::iso_timestamp(t.updated_at),
     }
 }
 

@@ -85,7 +85,7 @@ impl From<&indexes::ThreadRow> for ThreadCard {
             stance: t.stance().as_str(),
             stance_label: t.stance().label(),
             updated: format::day(t.updated_at),
-            updated_iso: format::iso_date(t.updated_at),
+            updated_iso: format::iso_timestamp(t.updated_at),
         }
     }
 }
@@ -127,13 +127,14 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         stance_label: card.stance_label,
         curators: data.curators.clone(),
         since: format::month_year(t.created_at),
-        since_iso: format::iso_date(t.created_at),
+        since_iso: format::iso_timestamp(t.created_at),
         updated: card.updated,
         updated_iso: card.updated_iso,
         synthesis: data.synthesis.as_ref().map(|r| SynthesisView {
             seq: r.meta.seq,
             author: r.author.clone(),
-            updated_iso: format::iso_date(r.meta.created_at),
+            updated: format::day(r.meta.created_at),
+            updated_iso: format::iso_timestamp(r.meta.created_at),
             html: r.body_html.clone(),
         }),
         arc: data

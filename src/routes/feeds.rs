@@ -161,7 +161,7 @@ fn page(
 ) -> HttpResponse {
     let mut res = ok(&FeedTokenPage {
         chrome: Chrome::of(visitor),
-        created: created.map(|at| (format::timestamp(at), format::iso_timestamp(at))),
+        created: created.map(|at| (format::moment(at), format::iso_timestamp(at))),
         new_url,
         notice,
     });

@@ -142,7 +142,7 @@ async fn the_demo_synthesis_is_the_one_revision_the_page_shows() {
     let paragraphs = shipped_synthesis_paragraphs();
     assert_eq!(
         changes_column(&html, "Change"),
-        [format!("Revision 1 edited the synthesis ({} bytes)", paragraphs.join("\n\n").len())],
+        [format!("Revision 1 edited the synthesis ({} paragraphs)", paragraphs.len())],
         "one revision and nothing else"
     );
     assert_eq!(changes_column(&html, "Who"), ["terry-tang"]);

@@ -43,3 +43,4 @@ mod synthesis;
 mod threads;
 mod throttle;
 mod timeline;
+mod wording;

@@ -54,6 +54,7 @@ pub struct EventItem {
 pub struct SynthesisView {
     pub seq: i32,
     pub author: String,
+    pub updated: String,
     pub updated_iso: String,
     pub html: SafeHtml,
 }
