@@ -255,7 +255,7 @@ pub fn claim_due_reader(
 /// activity first.
 pub fn digest_items(conn: &mut PgConnection, user: UserId) -> QueryResult<Vec<DigestItem>> {
     diesel::sql_query(
-        "SELECT n.id, t.slug AS thread_slug, t.title AS thread_title, n.change_count \
+        "SELECT n.id, t.slug AS thread_slug, t.title AS thread_title, n.change_count, n.last_change_id \
          FROM notifications n JOIN threads t ON t.id = n.thread_id \
          WHERE n.user_id = $1 AND n.emailed_at IS NULL AND n.read_at IS NULL \
          ORDER BY n.updated_at DESC, n.id DESC",

@@ -2,13 +2,16 @@
 //! feed shows, the account part of a user's page, and the page loaders of recent changes, the
 //! patrol queue and a user's contributions, which return those views.
 
+use std::collections::HashMap;
+
+use diesel::PgConnection;
 use serde_json::Value;
 
 use super::history::{self, ChangeQuery};
-use super::moderation;
+use super::{moderation, visibility};
 use crate::auth::CurrentUser;
 use crate::db::PgPool;
-use crate::db::changes::ChangeListed;
+use crate::db::changes::{self, ChangeListed};
 use crate::db::moderation::{LogFilter, LogListed};
 use crate::db::users::User;
 use crate::domain::history::{Area, ModAction, RevisionAction, revision_extent};
@@ -111,6 +114,27 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
 
 fn body_changed(before: Option<&Value>, after: Option<&Value>) -> bool {
     before.map(|b| &b["body"]) != after.map(|a| &a["body"])
+}
+
+/// The changes `ids` in words, each by its id: "cora changed the stance from contested to
+/// emerging consensus", "cora edited the synthesis (2 paragraphs)" — what notifications and
+/// digests say of their latest change. Read as an anonymous reader would (a hidden change says
+/// only that a moderator hid it, even to a moderator: a digest leaves the site). One query.
+pub fn latest_words_in(conn: &mut PgConnection, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
+    let mut rows = changes::by_ids(conn, ids)?;
+    visibility::redact_changes(&mut rows, None);
+    Ok(rows
+        .iter()
+        .map(|c| {
+            let view = entry_view(c);
+            let words = match &view.extent {
+                _ if view.hidden => format!("{} made a change a moderator hid", view.actor),
+                Some(extent) => format!("{} {} ({extent})", view.actor, view.what),
+                None => format!("{} {}", view.actor, view.what),
+            };
+            (c.row.id, words)
+        })
+        .collect())
 }
 
 /// The fields that differ between two snapshots (bodies are compared on their own page).

@@ -3,12 +3,9 @@
 
 use diesel::PgConnection;
 
-use std::collections::HashMap;
-
+use super::changelog;
 use super::cursor::{decode_notification, encode_notification};
-use super::{changelog, visibility};
 use crate::auth::CurrentUser;
-use crate::db::changes::{self, ChangeListed};
 use crate::db::notifications;
 use crate::db::{self, PgPool, keyset_page};
 use crate::domain::ids::UserId;
@@ -60,27 +57,11 @@ pub async fn page(
     db::with_conn(pool, move |c| {
         let page = list_in(c, user, after.as_deref())?;
         let ids: Vec<i64> = page.rows.iter().map(|n| n.last_change_id).collect();
-        let mut latest = changes::by_ids(c, &ids)?;
-        visibility::redact_changes(&mut latest, None);
-        let latest: HashMap<i64, String> = latest.iter().map(|c| (c.row.id, latest_words(c))).collect();
+        let latest = changelog::latest_words_in(c, &ids)?;
         let rows = page.rows.iter().map(|n| view(n, latest.get(&n.last_change_id).cloned().unwrap_or_default()));
         Ok((rows.collect(), page.next))
     })
     .await
-}
-
-/// "cora changed the stance from contested to emerging consensus", "cora edited the synthesis
-/// (2 paragraphs)": the words of every changelog list (`changelog::entry_view`).
-fn latest_words(c: &ChangeListed) -> String {
-    let view = changelog::entry_view(c);
-    let mut words = format!("{} {}", view.actor, view.what);
-    if let Some(extent) = view.extent {
-        words.push_str(&format!(" ({extent})"));
-    }
-    if view.hidden {
-        words = format!("{} made a change a moderator hid", view.actor);
-    }
-    words
 }
 
 /// A notification as the page shows it.
