@@ -41,7 +41,9 @@ test('4: the demo has one synthesis revision, by terry-tang on 2026-03-08, as it
     const page = await open();
     await page.goto(app.url(DEMO));
     const byline = page.locator('section[aria-labelledby="synthesis"] .meta, section[aria-labelledby="synthesis"] p').first();
-    assert.match((await byline.textContent()).replace(/\s+/g, ' '), /Author: terry-tang \| Last updated: 2026-03-08/);
+    // The page's one date style (Mar 8, 2026), with the exact day in the <time>'s datetime.
+    assert.match((await byline.textContent()).replace(/\s+/g, ' '), /Author: terry-tang \| Last updated: Mar 8, 2026/);
+    assert.match(await byline.locator('time').getAttribute('datetime'), /^2026-03-08/);
     await page.goto(app.url(`${DEMO}/history`));
     const rows = await page.locator('main table tbody tr').allTextContents();
     const synthesisRows = rows.filter((r) => /synthesis|revision/i.test(r));

@@ -62,7 +62,9 @@ pub struct ChangeListed {
     pub thread_slug: Option<String>,
     pub thread_title: Option<String>,
     pub parent_seq: Option<i32>,
-    pub body_len: Option<i32>,
+    /// Synthesis entries: how many paragraphs of the revision it made itself (its blame names
+    /// it), read from the stored blame, never from the body.
+    pub paragraphs_changed: Option<i32>,
     /// When the version in `before` (the item's version when this change was made, which also
     /// named it) was hidden: it is the result of an earlier entry of the same item, and when a
     /// moderator hid that entry, this copy of its text is hidden too.
@@ -192,9 +194,22 @@ pub fn list(conn: &mut PgConnection, filter: &ChangeFilter, seek: Seek, limit: i
     Ok(rows)
 }
 
+/// The changes with these ids (a page of notifications names its latest change each), as lists
+/// show them; at most as many rows as ids, by primary key.
+pub fn by_ids(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<ChangeListed>> {
+    let limit = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+    let mut rows = list_scoped(conn, &ChangeFilter::default(), Some(Scope::Ids(ids)), Seek::Before(None), limit)?;
+    let hidden = hidden_befores(conn, ids)?;
+    for row in &mut rows {
+        row.before_hidden_at = hidden.iter().find(|(id, _)| *id == row.row.id).map(|(_, at)| *at);
+    }
+    Ok(rows)
+}
+
 /// Which rows of one query: a thread's own, or the edits of some events outside any thread;
-/// the same two for every thread a reader follows.
+/// the same two for every thread a reader follows; or named ones.
 enum Scope<'a> {
+    Ids(&'a [i64]),
     Thread(ThreadId),
     EventsOnly(&'a [i64]),
     Followed(UserId),
@@ -220,11 +235,15 @@ fn list_scoped(
             threads::slug.nullable(),
             threads::title.nullable(),
             revisions::parent_seq.nullable(),
-            revisions::body_len.nullable(),
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Integer>>(
+                "CASE WHEN \"revisions\".\"id\" IS NULL THEN NULL ELSE \
+                 (SELECT count(*)::int4 FROM unnest(\"revisions\".\"blame\") b WHERE b = \"revisions\".\"seq\") END",
+            ),
         ))
         .limit(limit)
         .into_boxed();
     match scope {
+        Some(Scope::Ids(ids)) => query = query.filter(changes::id.eq_any(ids.to_vec())),
         Some(Scope::Thread(thread)) => query = query.filter(changes::thread_id.eq(thread.0)),
         Some(Scope::EventsOnly(events)) => {
             query = query.filter(changes::thread_id.is_null().and(changes::event_id.eq_any(events.to_vec())))
@@ -274,13 +293,13 @@ fn list_scoped(
     Ok(query
         .load::<Loaded>(conn)?
         .into_iter()
-        .map(|(row, actor, thread_slug, thread_title, parent_seq, body_len)| ChangeListed {
+        .map(|(row, actor, thread_slug, thread_title, parent_seq, paragraphs_changed)| ChangeListed {
             row,
             actor,
             thread_slug,
             thread_title,
             parent_seq,
-            body_len,
+            paragraphs_changed,
             before_hidden_at: None,
         })
         .collect())

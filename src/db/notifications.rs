@@ -75,6 +75,9 @@ pub struct NotificationListed {
     pub thread_title: String,
     #[diesel(sql_type = Int4)]
     pub change_count: i32,
+    /// The latest change folded in (the list says what it was).
+    #[diesel(sql_type = BigInt)]
+    pub last_change_id: i64,
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
     #[diesel(sql_type = Timestamptz)]
@@ -106,7 +109,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<NotificationListed>> {
     diesel::sql_query(
-        "SELECT n.id, n.thread_id, t.slug AS thread_slug, t.title AS thread_title, n.change_count, \
+        "SELECT n.id, n.thread_id, t.slug AS thread_slug, t.title AS thread_title, n.change_count, n.last_change_id, \
                 n.created_at, n.updated_at, n.read_at, \
                 COALESCE((SELECT array_agg(a.username ORDER BY a.latest DESC) FROM ( \
                     SELECT u.username, max(c.id) AS latest FROM changes c JOIN users u ON u.id = c.actor_id \
@@ -206,6 +209,9 @@ pub struct DigestItem {
     pub thread_title: String,
     #[diesel(sql_type = Int4)]
     pub change_count: i32,
+    /// The latest change folded in (the list says what it was).
+    #[diesel(sql_type = BigInt)]
+    pub last_change_id: i64,
 }
 
 /// A reader due a digest, locked for this transaction.
@@ -249,7 +255,7 @@ pub fn claim_due_reader(
 /// activity first.
 pub fn digest_items(conn: &mut PgConnection, user: UserId) -> QueryResult<Vec<DigestItem>> {
     diesel::sql_query(
-        "SELECT n.id, t.slug AS thread_slug, t.title AS thread_title, n.change_count \
+        "SELECT n.id, t.slug AS thread_slug, t.title AS thread_title, n.change_count, n.last_change_id \
          FROM notifications n JOIN threads t ON t.id = n.thread_id \
          WHERE n.user_id = $1 AND n.emailed_at IS NULL AND n.read_at IS NULL \
          ORDER BY n.updated_at DESC, n.id DESC",

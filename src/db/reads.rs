@@ -59,9 +59,17 @@ pub fn mark(conn: &mut PgConnection, user: UserId, thread: &ThreadRow, only_if_n
     Ok(())
 }
 
-/// A changelog entry as the summary counts it: area, action, minor, and whether it is filed
-/// under the thread (false: an edit of a linked event's own fields).
-pub type CountedChange = (String, String, bool, bool);
+/// A changelog entry as the summary counts it and the page marks its items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedChange {
+    pub area: String,
+    pub action: String,
+    pub minor: bool,
+    /// False for an edit of a linked event's own fields (not filed under the thread).
+    pub filed_under_thread: bool,
+    /// The item or event it is about.
+    pub subject_id: Option<i64>,
+}
 
 /// At most this many entries are counted; a summary past it says "at least".
 pub const COUNT_LIMIT: i64 = 1000;
@@ -74,17 +82,18 @@ pub fn changes_since(
     after: i64,
     reader: UserId,
 ) -> QueryResult<Vec<CountedChange>> {
-    let filed: Vec<(String, String, bool)> = changes::table
+    type Columns = (String, String, bool, Option<i64>);
+    let filed: Vec<Columns> = changes::table
         .filter(changes::thread_id.eq(thread.0))
         .filter(changes::id.gt(after))
         .filter(changes::actor_id.ne(reader.0))
         .filter(changes::hidden_at.is_null())
         .order(changes::id.desc())
         .limit(COUNT_LIMIT)
-        .select((changes::area, changes::action, changes::minor))
+        .select((changes::area, changes::action, changes::minor, changes::subject_id))
         .load(conn)?;
     let linked = thread_events::table.filter(thread_events::thread_id.eq(thread.0)).select(thread_events::event_id);
-    let event_edits: Vec<(String, String, bool)> = changes::table
+    let event_edits: Vec<Columns> = changes::table
         .filter(changes::thread_id.is_null())
         .filter(changes::event_id.eq_any(linked.nullable()))
         .filter(changes::id.gt(after))
@@ -92,8 +101,16 @@ pub fn changes_since(
         .filter(changes::hidden_at.is_null())
         .order(changes::id.desc())
         .limit(COUNT_LIMIT)
-        .select((changes::area, changes::action, changes::minor))
+        .select((changes::area, changes::action, changes::minor, changes::subject_id))
         .load(conn)?;
-    let filed = filed.into_iter().map(|(area, action, minor)| (area, action, minor, true));
-    Ok(filed.chain(event_edits.into_iter().map(|(area, action, minor)| (area, action, minor, false))).collect())
+    let entry = |filed_under_thread: bool| {
+        move |(area, action, minor, subject_id): Columns| CountedChange {
+            area,
+            action,
+            minor,
+            filed_under_thread,
+            subject_id,
+        }
+    };
+    Ok(filed.into_iter().map(entry(true)).chain(event_edits.into_iter().map(entry(false))).collect())
 }

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Float4, Integer, Nullable, Text};
 
 use crate::domain::ids::ThreadId;
+use crate::domain::search::COUNT_CAP;
 use crate::domain::thread::{Stance, Status};
 
 /// The text search configuration of every document and query.
@@ -165,6 +166,9 @@ pub struct Hit {
     /// the description), with the highlight markers.
     #[diesel(sql_type = Text)]
     pub snippet: String,
+    /// How many hits the whole search has (every page), counted up to `COUNT_CAP + 1`.
+    #[diesel(sql_type = BigInt)]
+    pub found: i64,
 }
 
 impl Hit {
@@ -205,6 +209,16 @@ macro_rules! rank {
     };
 }
 
+/// What a thread whose title matches adds to its rank: `ts_rank` never exceeds 1, so such a
+/// thread comes before every event (a thread is the overview a reader looking for a subject
+/// wants first), while the order among them stays `ts_rank`'s. The title is the document's A
+/// part, so `ts_filter` tests it on the stored vector without parsing the title again.
+macro_rules! title_boost {
+    () => {
+        "CASE WHEN ts_filter(t.search, '{a}') @@ websearch_to_tsquery('english', $1) THEN 1::real ELSE 0::real END"
+    };
+}
+
 /// `ts_headline` options: control-character markers (split into segments in Rust, never HTML),
 /// up to two fragments of about 10-20 words. `ts_headline` parses the whole text it is given,
 /// so the query hands it the first 20 000 characters only: a 200 KB synthesis costs no more to
@@ -222,6 +236,8 @@ const SEARCH_SQL: &str = concat!(
     "WITH hits AS MATERIALIZED (
         SELECT 0 AS kind, t.id, ",
     rank!("t.search"),
+    " + ",
+    title_boost!(),
     " AS rank
         FROM threads t
         WHERE $2 AND t.search @@ websearch_to_tsquery('english', $1)
@@ -241,6 +257,7 @@ const SEARCH_SQL: &str = concat!(
     )
     SELECT p.kind, p.id, p.rank, coalesce(t.slug, '') AS slug, coalesce(t.title, e.title, '') AS title,
            t.status, t.stance, e.occurred_on, e.significance,
+           (SELECT count(*) FROM (SELECT 1 FROM hits LIMIT $10) capped) AS found,
            ts_headline('english',
                translate(left(CASE WHEN p.kind = 0 THEN concat_ws(E'\\n', t.framing_question, ",
     synthesis_text!(),
@@ -256,7 +273,8 @@ const SEARCH_SQL: &str = concat!(
     ORDER BY p.rank DESC, p.kind, p.id"
 );
 
-/// Up to `limit` hits after `after`, best first, with snippets (computed for these rows only).
+/// Up to `limit` hits after `after`, best first, with snippets (computed for these rows only)
+/// and the number of all hits, counted up to one past `COUNT_CAP`.
 pub fn page(
     conn: &mut PgConnection,
     filter: &SearchFilter,
@@ -274,5 +292,6 @@ pub fn page(
         .bind::<Nullable<Integer>, _>(after.map(|c| c.kind.ordinal()))
         .bind::<Nullable<BigInt>, _>(after.map(|c| c.id))
         .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(COUNT_CAP + 1)
         .load(conn)
 }

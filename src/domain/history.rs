@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The part of a thread a changelog entry changed (the history filter's "kind").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Area {
     Synthesis,
@@ -104,6 +104,20 @@ impl RevisionAction {
     }
 }
 
+/// "3 paragraphs": how much a synthesis revision changed, from the paragraphs its blame
+/// attributes to it (`paragraphs`), as in "synthesis revised (3 paragraphs)". A minor edit keeps
+/// the older attribution, and a revision that only removed text, or restored earlier text, made
+/// no paragraph of its own.
+pub fn revision_extent(paragraphs: i32, minor: bool) -> String {
+    match paragraphs {
+        _ if minor => "minor edit".to_owned(),
+        // Text removed, or earlier text restored (a revert keeps the paragraphs' old authors).
+        n if n <= 0 => "no new text".to_owned(),
+        1 => "1 paragraph".to_owned(),
+        n => format!("{n} paragraphs"),
+    }
+}
+
 /// What a moderation-log entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -168,5 +182,13 @@ mod tests {
         }
         assert_eq!(RevisionAction::parse("undo"), RevisionAction::Undo);
         assert_eq!(Area::parse("everything"), None);
+    }
+
+    #[test]
+    fn a_revision_is_measured_in_paragraphs_not_bytes() {
+        assert_eq!(format!("synthesis revised ({})", revision_extent(3, false)), "synthesis revised (3 paragraphs)");
+        assert_eq!(revision_extent(1, false), "1 paragraph");
+        assert_eq!(revision_extent(0, false), "no new text");
+        assert_eq!(revision_extent(0, true), "minor edit");
     }
 }

@@ -1,8 +1,10 @@
 //! "Since your last visit": what changed in a thread between the state a reader last read and
 //! now, in words. Pure: the caller counts the changelog entries and compares the labels.
 
+use std::collections::HashMap;
+
 use super::history::Area;
-use super::thread::{Stance, Status};
+use super::thread::{Stance, Status, field_change};
 
 /// What changed since a reader's last visit, counted from the changelog (their own changes and
 /// hidden ones left out) and from the thread's labels then and now.
@@ -63,10 +65,10 @@ impl SinceCounts {
             out.push("the synthesis was revised (text removed)".to_owned());
         }
         if let Some((from, to)) = self.stance {
-            out.push(format!("stance changed from {} to {}", from.label().to_lowercase(), to.label().to_lowercase()));
+            out.push(field_change("stance", from.as_str(), to.as_str()));
         }
         if let Some((from, to)) = self.status {
-            out.push(format!("status changed from {} to {}", from.label().to_lowercase(), to.label().to_lowercase()));
+            out.push(field_change("status", from.as_str(), to.as_str()));
         }
         if self.title_or_question > 0 {
             out.push("the title or framing question changed".to_owned());
@@ -86,6 +88,64 @@ impl SinceCounts {
         ];
         out.extend(counted.into_iter().filter(|(n, ..)| *n > 0).map(|(n, one, many)| plural(n, one, many)));
         out
+    }
+}
+
+/// How an item of the page changed since a reader's last visit: the badge it carries there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SinceMark {
+    /// Edited, reopened, or (an event) corrected.
+    Changed,
+    /// A question answered.
+    Answered,
+    /// Added to the thread (an event linked, a question opened, an item added).
+    New,
+}
+
+impl SinceMark {
+    /// The badge's visible word.
+    pub fn label(self) -> &'static str {
+        match self {
+            SinceMark::Changed => "Changed",
+            SinceMark::Answered => "Answered",
+            SinceMark::New => "New",
+        }
+    }
+}
+
+/// The items of a thread that changed since a reader's baseline, by area and item id, each with
+/// the strongest mark its entries earn (new over answered over changed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SinceMarks {
+    marks: HashMap<(Area, i64), SinceMark>,
+}
+
+impl SinceMarks {
+    /// Notes one changelog entry about item `subject` (the same entries as [`SinceCounts::count`]).
+    /// Synthesis, details and curator entries mark no item; removals leave nothing to mark.
+    pub fn note(&mut self, area: Area, action: &str, subject: Option<i64>, thread_change: bool) {
+        let Some(id) = subject else { return };
+        let mark = match (area, action) {
+            (Area::Synthesis | Area::Details | Area::Curators, _) => return,
+            (_, "removed" | "deleted" | "unlinked") => return,
+            // Creating an event inside a thread is logged against the event too: its link says "new".
+            (Area::Event, "created") if !thread_change => return,
+            (Area::Event, "linked") | (_, "added" | "opened") => SinceMark::New,
+            (Area::Question, "answered") => SinceMark::Answered,
+            _ => SinceMark::Changed,
+        };
+        let slot = self.marks.entry((area, id)).or_insert(mark);
+        *slot = (*slot).max(mark);
+    }
+
+    /// The mark of item `id` of `area`, if it changed since.
+    pub fn get(&self, area: Area, id: i64) -> Option<SinceMark> {
+        self.marks.get(&(area, id)).copied()
+    }
+
+    /// Whether no item is marked.
+    pub fn is_empty(&self) -> bool {
+        self.marks.is_empty()
     }
 }
 
@@ -143,6 +203,28 @@ mod tests {
         counts.count(Area::Event, "created", false, false);
         counts.count(Area::Event, "linked", false, true);
         assert_eq!(counts.phrases(), vec!["1 new event", "1 event updated"]);
+    }
+
+    #[test]
+    fn items_are_marked_with_their_strongest_change() {
+        let mut marks = SinceMarks::default();
+        marks.note(Area::Event, "linked", Some(1), true);
+        marks.note(Area::Event, "edited", Some(1), false);
+        marks.note(Area::Event, "edited", Some(2), false);
+        marks.note(Area::Question, "answered", Some(3), true);
+        marks.note(Area::Question, "edited", Some(3), true);
+        marks.note(Area::Interpretation, "edited", Some(4), true);
+        marks.note(Area::Interpretation, "added", Some(5), true);
+        marks.note(Area::Interpretation, "deleted", Some(6), true);
+        marks.note(Area::Synthesis, "edit", None, true);
+        assert_eq!(marks.get(Area::Event, 1), Some(SinceMark::New));
+        assert_eq!(marks.get(Area::Event, 2), Some(SinceMark::Changed));
+        assert_eq!(marks.get(Area::Question, 3), Some(SinceMark::Answered));
+        assert_eq!(marks.get(Area::Interpretation, 4), Some(SinceMark::Changed));
+        assert_eq!(marks.get(Area::Interpretation, 5), Some(SinceMark::New));
+        assert_eq!(marks.get(Area::Interpretation, 6), None);
+        assert_eq!(marks.get(Area::Question, 1), None, "ids are per area");
+        assert_eq!(SinceMark::Answered.label(), "Answered");
     }
 
     #[test]

@@ -58,9 +58,54 @@ vocabulary!(
     }
 );
 
+/// A stored field name in words: "framing_question" → "framing question".
+pub fn field_words(field: &str) -> String {
+    match field {
+        "date" => "date".to_owned(),
+        "url" => "source".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A stored value of a thread's or event's field in the words pages, feeds and e-mail use: a
+/// status, stance or significance by its label in lower case ("emerging_consensus" → "emerging
+/// consensus"), an event's date as pages write it ("Jul 18, 2023"), anything else as stored.
+/// The one place a stored code becomes words, so no list shows `emerging_consensus`.
+pub fn value_words(field: &str, stored: &str) -> String {
+    let label = match field {
+        "status" => Status::parse(stored).map(Status::label),
+        "stance" => Stance::parse(stored).map(Stance::label),
+        "significance" => Significance::parse(stored).map(Significance::label),
+        "date" => {
+            return chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d")
+                .map_or_else(|_| stored.to_owned(), super::time::event_date);
+        }
+        _ => None,
+    };
+    label.map_or_else(|| stored.to_owned(), str::to_lowercase)
+}
+
+/// "stance changed from contested to emerging consensus": a field's change in words.
+pub fn field_change(field: &str, before: &str, after: &str) -> String {
+    format!("{} changed from {} to {}", field_words(field), value_words(field, before), value_words(field, after))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_codes_read_as_words() {
+        assert_eq!(
+            field_change("stance", "contested", "emerging_consensus"),
+            "stance changed from contested to emerging consensus"
+        );
+        assert_eq!(field_change("status", "active", "resolved"), "status changed from active to resolved");
+        assert_eq!(value_words("significance", "landmark"), "landmark");
+        assert_eq!(value_words("date", "2023-07-18"), "Jul 18, 2023");
+        assert_eq!(field_words("framing_question"), "framing question");
+        assert_eq!(value_words("title", "emerging_consensus"), "emerging_consensus", "free text stays as written");
+    }
 
     #[test]
     fn stored_values_round_trip() {

@@ -2,17 +2,21 @@
 //! feed shows, the account part of a user's page, and the page loaders of recent changes, the
 //! patrol queue and a user's contributions, which return those views.
 
+use std::collections::HashMap;
+
+use diesel::PgConnection;
 use serde_json::Value;
 
 use super::history::{self, ChangeQuery};
-use super::moderation;
+use super::{moderation, visibility};
 use crate::auth::CurrentUser;
 use crate::db::PgPool;
-use crate::db::changes::ChangeListed;
+use crate::db::changes::{self, ChangeListed};
 use crate::db::moderation::{LogFilter, LogListed};
 use crate::db::users::User;
-use crate::domain::history::{Area, ModAction, RevisionAction};
+use crate::domain::history::{Area, ModAction, RevisionAction, revision_extent};
 use crate::domain::roles::{self, Role};
+use crate::domain::thread::{field_words, value_words};
 use crate::error::AppError;
 use crate::render::format;
 use crate::render::pages::Field;
@@ -43,7 +47,14 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
             RevisionAction::Restore => "restored the synthesis after hiding a revision",
         }
         .to_owned(),
-        Area::Details => format!("changed the {}", r.action.replace('_', " ")),
+        Area::Details => match (field_value(r.before.as_ref(), &r.action), field_value(r.after.as_ref(), &r.action)) {
+            // Status and stance say from what to what; free text is compared in the fields below.
+            (Some(before), Some(after)) if matches!(r.action.as_str(), "status" | "stance") => {
+                let words = |v| value_words(&r.action, v);
+                format!("changed the {} from {} to {}", field_words(&r.action), words(before), words(after))
+            }
+            _ => format!("changed the {}", field_words(&r.action)),
+        },
         Area::Curators => format!("{} curator{subject}", r.action),
         _ => format!("{} {noun}{subject}", r.action),
     };
@@ -73,7 +84,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
     };
     ChangeEntryView {
         id: r.id,
-        at: format::timestamp(r.created_at),
+        at: format::moment(r.created_at),
         at_iso: format::iso_timestamp(r.created_at),
         actor: c.actor.clone(),
         area: area.as_str(),
@@ -84,7 +95,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         href,
         rev_seq: r.rev_seq,
         parent_seq: c.parent_seq,
-        body_len: c.body_len,
+        extent: c.paragraphs_changed.map(|n| revision_extent(n, r.minor)),
         diff_href,
         reason: r.reason.clone(),
         minor: r.minor,
@@ -106,6 +117,27 @@ fn body_changed(before: Option<&Value>, after: Option<&Value>) -> bool {
     before.map(|b| &b["body"]) != after.map(|a| &a["body"])
 }
 
+/// The changes `ids` in words, each by its id: "cora changed the stance from contested to
+/// emerging consensus", "cora edited the synthesis (2 paragraphs)" — what notifications and
+/// digests say of their latest change. Read as an anonymous reader would (a hidden change says
+/// only that a moderator hid it, even to a moderator: a digest leaves the site). One query.
+pub fn latest_words_in(conn: &mut PgConnection, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
+    let mut rows = changes::by_ids(conn, ids)?;
+    visibility::redact_changes(&mut rows, None);
+    Ok(rows
+        .iter()
+        .map(|c| {
+            let view = entry_view(c);
+            let words = match &view.extent {
+                _ if view.hidden => format!("{} made a change a moderator hid", view.actor),
+                Some(extent) => format!("{} {} ({extent})", view.actor, view.what),
+                None => format!("{} {}", view.actor, view.what),
+            };
+            (c.row.id, words)
+        })
+        .collect())
+}
+
 /// The fields that differ between two snapshots (bodies are compared on their own page).
 fn field_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange> {
     let empty = serde_json::Map::new();
@@ -117,7 +149,7 @@ fn field_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChan
     keys.into_iter()
         // A field absent on one side and null on the other did not change ("—" → "—").
         .filter(|k| b.get(*k).filter(|v| !v.is_null()) != a.get(*k).filter(|v| !v.is_null()))
-        .map(|k| FieldChange { field: k.replace('_', " "), before: shown(b.get(k)), after: shown(a.get(k)) })
+        .map(|k| FieldChange { field: field_words(k), before: shown(k, b.get(k)), after: shown(k, a.get(k)) })
         .collect()
 }
 
@@ -128,7 +160,7 @@ fn hidden_before_fields(after: Option<&Value>) -> Vec<FieldChange> {
     let mut keys: Vec<&String> = a.keys().filter(|k| k.as_str() != "body").collect();
     keys.sort();
     keys.into_iter()
-        .map(|k| FieldChange { field: k.replace('_', " "), before: HIDDEN_VERSION.to_owned(), after: shown(a.get(k)) })
+        .map(|k| FieldChange { field: field_words(k), before: HIDDEN_VERSION.to_owned(), after: shown(k, a.get(k)) })
         .collect()
 }
 
@@ -139,19 +171,25 @@ pub fn version_fields(version: Option<&Value>) -> Vec<(String, String)> {
     };
     let mut keys: Vec<&String> = fields.keys().collect();
     keys.sort();
-    keys.into_iter().map(|k| (k.replace('_', " "), shown(fields.get(k)))).collect()
+    keys.into_iter().map(|k| (field_words(k), shown(k, fields.get(k)))).collect()
 }
 
 /// What stands for a value of a version a moderator hid.
 pub const HIDDEN_VERSION: &str = "(hidden by a moderator)";
 
-fn shown(v: Option<&Value>) -> String {
+/// A snapshot's value of `field` in words (stored codes by their labels: `domain::thread::value_words`).
+fn shown(field: &str, v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "—".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items.iter().map(|i| shown(Some(i))).collect::<Vec<_>>().join(", "),
+        Some(Value::String(s)) => value_words(field, s),
+        Some(Value::Array(items)) => items.iter().map(|i| shown(field, Some(i))).collect::<Vec<_>>().join(", "),
         Some(other) => other.to_string(),
     }
+}
+
+/// The text `field` of a snapshot holds, if any.
+fn field_value<'a>(snapshot: Option<&'a Value>, field: &str) -> Option<&'a str> {
+    snapshot.and_then(|s| s.get(field)).and_then(Value::as_str)
 }
 
 /// The account part of a user's page for `user`, as the viewer may manage it.
@@ -184,7 +222,7 @@ pub fn log_entry_view(l: &LogListed) -> ModLogEntryView {
     });
     ModLogEntryView {
         id: l.row.id,
-        at: format::timestamp(l.row.created_at),
+        at: format::moment(l.row.created_at),
         at_iso: format::iso_timestamp(l.row.created_at),
         actor: l.actor.clone(),
         action,

@@ -2,6 +2,7 @@
 //! due one message listing their unread notifications. The sender runs on an interval inside
 //! `agora serve`, only when SMTP is configured; several instances may run it at once.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{Message, SmtpTransport, Transport};
 
+use super::changelog;
 use crate::auth::CurrentUser;
 use crate::config::Settings;
 use crate::db::notifications::{self as queries, DigestItem, DigestReader, DigestSettings};
@@ -58,9 +60,14 @@ impl Mailer {
     }
 
     /// The digest e-mail of one reader.
-    fn digest(&self, reader: &DigestReader, items: &[DigestItem]) -> anyhow::Result<Message> {
+    fn digest(
+        &self,
+        reader: &DigestReader,
+        items: &[DigestItem],
+        latest: &HashMap<i64, String>,
+    ) -> anyhow::Result<Message> {
         let to = reader.email.parse::<Mailbox>().map_err(|e| anyhow::anyhow!("stored address is unusable: {e}"))?;
-        let (subject, body) = digest_text(&self.public_url, &reader.username, items);
+        let (subject, body) = digest_text(&self.public_url, &reader.username, items, latest);
         Ok(Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -70,15 +77,22 @@ impl Mailer {
     }
 }
 
-/// The subject and plain-text body of a digest (absolute links, since e-mail has no base URL).
-pub fn digest_text(public_url: &str, username: &str, items: &[DigestItem]) -> (String, String) {
+/// The subject and plain-text body of a digest (absolute links, since e-mail has no base URL);
+/// `latest` words each notification's latest change by its id (`changelog::latest_words_in`).
+pub fn digest_text(
+    public_url: &str,
+    username: &str,
+    items: &[DigestItem],
+    latest: &HashMap<i64, String>,
+) -> (String, String) {
     let threads =
         if items.len() == 1 { "1 followed thread".to_owned() } else { format!("{} followed threads", items.len()) };
     let subject = format!("Agora: {threads} changed");
     let mut body = format!("Hello {username},\n\nThese threads you follow changed since you last read them:\n\n");
     for item in items {
+        let latest = latest.get(&item.last_change_id).map(|w| format!(", latest: {w}")).unwrap_or_default();
         body.push_str(&format!(
-            "- {}: {}\n  {public_url}/threads/{}\n\n",
+            "- {}: {}{latest}\n  {public_url}/threads/{}\n\n",
             item.thread_title,
             changes_phrase(item.change_count),
             item.thread_slug
@@ -118,8 +132,10 @@ pub async fn send_due(pool: &PgPool, mailer: &Mailer, now: DateTime<Utc>) -> Res
                 };
                 let user = UserId(reader.id);
                 let items = queries::digest_items(c, user)?;
+                let ids: Vec<i64> = items.iter().map(|i| i.last_change_id).collect();
+                let latest = changelog::latest_words_in(c, &ids)?;
                 // The SMTP exchange blocks this (blocking-pool) thread while holding the lock.
-                let sent = mailer.digest(&reader, &items).and_then(|m| Ok(mailer.transport.send(&m)?));
+                let sent = mailer.digest(&reader, &items, &latest).and_then(|m| Ok(mailer.transport.send(&m)?));
                 match sent {
                     Ok(_) => {
                         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();

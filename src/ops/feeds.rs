@@ -135,8 +135,8 @@ fn change_item(site: &Site, c: &ChangeListed, with_thread: bool) -> FeedItem {
     }
     if r.rev_seq.is_some() {
         lines.push(format!("{} {}.", c.actor, view.what));
-        if let Some(len) = c.body_len {
-            lines.push(format!("The synthesis is now {len} bytes long."));
+        if let Some(extent) = &view.extent {
+            lines.push(format!("Synthesis revised ({extent})."));
         }
     } else if !r.reason.is_empty() {
         lines.push(format!("Reason: {}", r.reason));

@@ -18,7 +18,7 @@ use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow, ThreadSort};
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
 use crate::domain::html::SafeHtml;
-use crate::domain::since::{SinceCounts, changed_places, sentence};
+use crate::domain::since::{SinceCounts, SinceMarks, changed_places, sentence};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::render::format;
@@ -49,6 +49,8 @@ pub struct Since {
     pub diff: Option<(i32, i32)>,
     /// The current synthesis with the paragraphs changed since marked.
     pub marked_synthesis: Option<SafeHtml>,
+    /// The events, questions and section items changed since, from the same entries.
+    pub marks: SinceMarks,
 }
 
 /// The reader's state on a thread page. A first visit records what they see as read.
@@ -65,9 +67,11 @@ pub fn reader_state(
     };
     let entries = reads::changes_since(conn, thread.thread_id(), read.change_id, user.id)?;
     let mut counts = SinceCounts::default();
-    for (area, action, minor, filed_under_thread) in &entries {
-        if let Some(area) = Area::parse(area) {
-            counts.count(area, action, *minor, *filed_under_thread);
+    let mut marks = SinceMarks::default();
+    for e in &entries {
+        if let Some(area) = Area::parse(&e.area) {
+            counts.count(area, &e.action, e.minor, e.filed_under_thread);
+            marks.note(area, &e.action, e.subject_id, e.filed_under_thread);
         }
     }
     counts.status = changed(Status::parse(&read.status), Status::parse(&thread.status));
@@ -78,6 +82,7 @@ pub fn reader_state(
         at_least: entries.len() as i64 >= COUNT_LIMIT,
         diff: None,
         marked_synthesis: None,
+        marks,
     };
     if let Some(head) = data.synthesis.as_ref().filter(|h| counts.synthesis_revisions > 0 && h.meta.seq != read.seq) {
         // A paragraph changed since when the revision that last changed it substantively is
@@ -205,7 +210,7 @@ fn followed_view(t: &FollowedThread) -> FollowedView {
         read_on: format::day(t.read_at),
         read_iso: format::iso_timestamp(t.read_at),
         updated: format::day(t.updated_at),
-        updated_iso: format::iso_date(t.updated_at),
+        updated_iso: format::iso_timestamp(t.updated_at),
     }
 }
 

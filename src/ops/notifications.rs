@@ -3,6 +3,7 @@
 
 use diesel::PgConnection;
 
+use super::changelog;
 use super::cursor::{decode_notification, encode_notification};
 use crate::auth::CurrentUser;
 use crate::db::notifications;
@@ -44,27 +45,37 @@ pub async fn list(pool: &PgPool, user: &CurrentUser, after: Option<String>) -> R
     db::with_conn(pool, move |c| list_in(c, user, after.as_deref())).await
 }
 
-/// The notifications page's rows and the encoded cursor of its next page.
+/// The notifications page's rows and the encoded cursor of its next page. Each row says in
+/// words what its latest change was, read as an anonymous reader would (a hidden change says
+/// only that a moderator hid it): one more query for the page, by primary key.
 pub async fn page(
     pool: &PgPool,
     user: &CurrentUser,
     after: Option<String>,
 ) -> Result<(Vec<NotificationView>, Option<String>), AppError> {
-    let page = list(pool, user, after).await?;
-    Ok((page.rows.iter().map(view).collect(), page.next))
+    let user = user.id;
+    db::with_conn(pool, move |c| {
+        let page = list_in(c, user, after.as_deref())?;
+        let ids: Vec<i64> = page.rows.iter().map(|n| n.last_change_id).collect();
+        let latest = changelog::latest_words_in(c, &ids)?;
+        let rows = page.rows.iter().map(|n| view(n, latest.get(&n.last_change_id).cloned().unwrap_or_default()));
+        Ok((rows.collect(), page.next))
+    })
+    .await
 }
 
 /// A notification as the page shows it.
-fn view(n: &NotificationListed) -> NotificationView {
+fn view(n: &NotificationListed, latest: String) -> NotificationView {
     NotificationView {
         id: n.id,
         thread_slug: n.thread_slug.clone(),
         thread_title: n.thread_title.clone(),
         changes: changes_phrase(n.change_count),
         by: by_phrase(&n.actors, n.actor_count),
-        at: format::timestamp(n.updated_at),
+        at: format::moment(n.updated_at),
         at_iso: format::iso_timestamp(n.updated_at),
         unread: n.read_at.is_none(),
+        latest,
     }
 }
 

@@ -261,7 +261,7 @@ impl From<&RevisionListed> for HistoryRow {
             seq: r.meta.seq,
             parent_seq: r.meta.parent_seq,
             author: r.author.clone(),
-            at: format::timestamp(r.meta.created_at),
+            at: format::moment(r.meta.created_at),
             at_iso: format::iso_timestamp(r.meta.created_at),
             summary: r.meta.summary.clone(),
             body_len: r.meta.body_len,

@@ -176,7 +176,8 @@ pub enum SearchOutcome<H = Hit> {
     /// The text has nothing to look up: only very common words, punctuation or excluded words.
     NoTerms,
     /// A page of hits, best first, and the encoded cursor of the next page.
-    Hits { hits: Vec<H>, next: Option<String> },
+    /// `found` counts every page's hits, up to one past `domain::search::COUNT_CAP`.
+    Hits { hits: Vec<H>, next: Option<String>, found: i64 },
 }
 
 /// The message for `SearchOutcome::NoTerms`.
@@ -215,8 +216,9 @@ pub fn search_in(
         stance: request.stance,
     };
     let rows = search::page(conn, &filter, after, PAGE_SIZE + 1)?;
+    let found = rows.first().map_or(0, |h| h.found);
     let (hits, next) = db::keyset_page(rows, PAGE_SIZE, Hit::cursor);
-    Ok(SearchOutcome::Hits { hits, next: next.map(encode_search) })
+    Ok(SearchOutcome::Hits { hits, next: next.map(encode_search), found })
 }
 
 /// Runs a search from its parameters: the checked request and one page of hits.
@@ -239,8 +241,8 @@ pub async fn page(pool: &PgPool, params: SearchParams) -> Result<(SearchRequest,
     let outcome = match outcome {
         SearchOutcome::NoText => SearchOutcome::NoText,
         SearchOutcome::NoTerms => SearchOutcome::NoTerms,
-        SearchOutcome::Hits { hits, next } => {
-            SearchOutcome::Hits { hits: hits.iter().map(result_view).collect(), next }
+        SearchOutcome::Hits { hits, next, found } => {
+            SearchOutcome::Hits { hits: hits.iter().map(result_view).collect(), next, found }
         }
     };
     Ok((request, outcome))

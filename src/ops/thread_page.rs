@@ -14,8 +14,10 @@ use super::following::{self, ReaderState};
 use super::{access, indexes};
 use crate::auth::CurrentUser;
 use crate::db::{self, PgPool};
+use crate::domain::history::Area;
 use crate::domain::html::SafeHtml;
 use crate::domain::roles;
+use crate::domain::since::{SinceMark, SinceMarks};
 use crate::error::AppError;
 use crate::render::format;
 use crate::render::pages::Chrome;
@@ -83,7 +85,7 @@ impl From<&indexes::ThreadRow> for ThreadCard {
             stance: t.stance().as_str(),
             stance_label: t.stance().label(),
             updated: format::day(t.updated_at),
-            updated_iso: format::iso_date(t.updated_at),
+            updated_iso: format::iso_timestamp(t.updated_at),
         }
     }
 }
@@ -97,6 +99,7 @@ impl From<&indexes::EventRow> for EventItem {
             significance_label: e.significance().label(),
             date: format::event_date(e.occurred_on),
             date_iso: e.occurred_on.to_string(),
+            since_mark: None,
         }
     }
 }
@@ -111,6 +114,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         heading,
         html: SafeHtml::from_stored(html.to_owned()),
         proponents,
+        since_mark: None,
     };
     ThreadPage {
         chrome,
@@ -123,13 +127,14 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         stance_label: card.stance_label,
         curators: data.curators.clone(),
         since: format::month_year(t.created_at),
-        since_iso: format::iso_date(t.created_at),
+        since_iso: format::iso_timestamp(t.created_at),
         updated: card.updated,
         updated_iso: card.updated_iso,
         synthesis: data.synthesis.as_ref().map(|r| SynthesisView {
             seq: r.meta.seq,
             author: r.author.clone(),
-            updated_iso: format::iso_date(r.meta.created_at),
+            updated: format::day(r.meta.created_at),
+            updated_iso: format::iso_timestamp(r.meta.created_at),
             html: r.body_html.clone(),
         }),
         arc: data
@@ -160,9 +165,10 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
 }
 
 /// Adds the signed-in reader's state; paragraphs changed since their last visit are marked in
-/// the synthesis.
+/// the synthesis, and events, questions and section items with a badge.
 fn with_reader(mut page: ThreadPage, state: ReaderState) -> ThreadPage {
     let since = state.since.map(|since| {
+        mark_items(&mut page, &since.marks);
         let marked = since.marked_synthesis.is_some();
         if let (Some(view), Some(html)) = (page.synthesis.as_mut(), since.marked_synthesis) {
             view.html = html;
@@ -178,6 +184,26 @@ fn with_reader(mut page: ThreadPage, state: ReaderState) -> ThreadPage {
     });
     page.reader = Some(ReaderView { following: state.following, since });
     page
+}
+
+/// Puts each changed item's badge on it (one lookup per item shown: no query).
+fn mark_items(page: &mut ThreadPage, marks: &SinceMarks) {
+    let label = |area: Area, id: i64| marks.get(area, id).map(SinceMark::label);
+    for (area, items) in [
+        (Area::Arc, &mut page.arc),
+        (Area::Interpretation, &mut page.interpretations),
+        (Area::Controversy, &mut page.controversies),
+    ] {
+        for item in items.iter_mut() {
+            item.since_mark = label(area, item.id);
+        }
+    }
+    for q in page.questions.iter_mut().chain(page.answered.iter_mut()) {
+        q.since_mark = label(Area::Question, q.id);
+    }
+    for e in &mut page.events {
+        e.since_mark = label(Area::Event, e.id);
+    }
 }
 
 /// The timeline of the thread's periods, events and synthesis revisions.
@@ -213,6 +239,6 @@ fn questions(data: &ThreadPageData, answered: bool) -> Vec<QuestionView> {
     data.questions
         .iter()
         .filter(|q| q.answered_at.is_some() == answered)
-        .map(|q| QuestionView { id: q.id, text: q.question.clone(), answer: q.answer.clone() })
+        .map(|q| QuestionView { id: q.id, text: q.question.clone(), answer: q.answer.clone(), since_mark: None })
         .collect()
 }

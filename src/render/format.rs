@@ -1,6 +1,8 @@
-//! Dates as the page format writes them ("Since Feb 2023", "Updated Mar 8, 2026").
+//! Dates as the page format writes them ("Since Feb 2023", "Updated Mar 8, 2026", "Mar 8, 2026,
+//! 14:05 UTC"). Pages show these inside `<time datetime="…" title="…">`, the exact moment in both
+//! attributes (`iso_timestamp`); feeds write RFC 3339 themselves.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 /// "Feb 2023".
 pub fn month_year(at: DateTime<Utc>) -> String {
@@ -10,6 +12,11 @@ pub fn month_year(at: DateTime<Utc>) -> String {
 /// "Mar 8, 2026".
 pub fn day(at: DateTime<Utc>) -> String {
     at.format("%b %-d, %Y").to_string()
+}
+
+/// "Mar 8, 2026, 14:05 UTC": a moment in a list of changes, revisions or notifications.
+pub fn moment(at: DateTime<Utc>) -> String {
+    at.format("%b %-d, %Y, %H:%M UTC").to_string()
 }
 
 /// "2026-03-08", for machine-readable `<time datetime>` and compact lists.
@@ -27,15 +34,13 @@ pub fn iso_timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// "Jul 18, 2023", for event dates.
-pub fn event_date(on: NaiveDate) -> String {
-    on.format("%b %-d, %Y").to_string()
-}
+/// "Jul 18, 2023", for event dates (in `domain` because a change's words name dates too).
+pub use crate::domain::time::event_date;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, TimeZone};
 
     #[test]
     fn formats_follow_the_page() {
@@ -43,6 +48,7 @@ mod tests {
         assert_eq!(month_year(at), "Mar 2026");
         assert_eq!(day(at), "Mar 8, 2026");
         assert_eq!(timestamp(at), "2026-03-08 14:05 UTC");
+        assert_eq!(moment(at), "Mar 8, 2026, 14:05 UTC");
         assert_eq!(event_date(NaiveDate::from_ymd_opt(2023, 7, 18).unwrap()), "Jul 18, 2023");
     }
 }

@@ -18,6 +18,7 @@ use crate::ops::access;
 use crate::ops::events::{self as event_ops, EventInput};
 use crate::ops::indexes::{self, EventIndexQuery};
 use crate::ops::threads::ThreadRow;
+use crate::render::format;
 use crate::render::pages::changes::KindOption;
 use crate::render::pages::events::{EventListItem, EventPage, EventsIndexPage, LinkCandidate, LinkEventPage};
 use crate::render::pages::forms::FieldKind;
@@ -231,7 +232,8 @@ fn link_view(visitor: &Visitor, search: event_ops::LinkSearch, error: Option<Str
                 .map(|(row, linked)| LinkCandidate {
                     id: row.id,
                     title: row.title,
-                    date: row.occurred_on.format("%Y-%m-%d").to_string(),
+                    date: format::event_date(row.occurred_on),
+                    date_iso: row.occurred_on.to_string(),
                     linked,
                 })
                 .collect()

@@ -142,7 +142,7 @@ async fn revoke_token(state: web::Data<AppState>, visitor: Visitor) -> Result<Ht
 fn page(visitor: &Visitor, created: Option<chrono::DateTime<chrono::Utc>>, new_url: Option<String>) -> HttpResponse {
     let mut res = ok(&FeedTokenPage {
         chrome: Chrome::of(visitor),
-        created: created.map(|at| (format::timestamp(at), format::iso_timestamp(at))),
+        created: created.map(|at| (format::moment(at), format::iso_timestamp(at))),
         new_url,
     });
     // The page may carry the secret: no cache keeps it.

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::auth::Visitor;
+use crate::domain::search::results_heading;
 use crate::error::AppError;
 use crate::ops::search::{self, SearchOutcome, SearchParams, SearchRequest};
 use crate::render::pages::search::SearchPage;
@@ -28,6 +29,7 @@ fn empty_page(visitor: &Visitor, q: String, request: Option<&SearchRequest>) -> 
         error: None,
         searched: false,
         results: Vec::new(),
+        count: String::new(),
         next_href: None,
     }
 }
@@ -57,8 +59,9 @@ async fn page(
             page.notice = Some("Type a word or two to search threads and events.".to_owned());
         }
         SearchOutcome::NoTerms => page.notice = Some(search::no_terms_message(&request.text)),
-        SearchOutcome::Hits { hits, next } => {
+        SearchOutcome::Hits { hits, next, found } => {
             page.searched = true;
+            page.count = results_heading(found, &request.text);
             page.results = hits;
             page.next_href = next.map(|n| format!("/search?{}", request.next_query(&n)));
         }

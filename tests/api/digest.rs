@@ -91,7 +91,12 @@ async fn a_due_reader_gets_exactly_one_digest_with_titles_and_links() {
     assert_eq!(m.from, "agora@localhost");
     assert_eq!(m.header("Subject").as_deref(), Some("Agora: 2 followed threads changed"));
     let body = m.body();
-    assert!(body.contains("Is coffee good for you: 4 changes"), "{body}");
+    assert!(body.contains("Is coffee good for you: 4 changes, latest: "), "{body}");
+    assert!(
+        body.lines().any(|l| l.starts_with("- Do cats dream: 1 change, latest: ")
+            && l.ends_with(" edited the synthesis (1 paragraph)")),
+        "the latest change in words: {body}"
+    );
     assert!(body.contains("Do cats dream: 1 change"), "{body}");
     assert!(body.contains(&format!("http://agora.test/threads/{first}")), "{body}");
     assert!(body.contains(&format!("http://agora.test/threads/{second}")), "{body}");

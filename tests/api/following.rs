@@ -158,6 +158,59 @@ async fn a_returning_reader_sees_what_changed_with_changed_paragraphs_marked_unt
 }
 
 #[tokio::test]
+async fn items_changed_since_the_last_read_carry_a_badge_until_marked_as_read() {
+    let (curator, reader, slug, question) = thread_and_reader().await;
+    let interpretation = |title: &str, body: &str| {
+        vec![("title", title.to_owned()), ("body", body.to_owned()), ("proponents", String::new())]
+    };
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let curator = &curator;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_eq!(curator.post_form(&path, &fields).await.status(), StatusCode::SEE_OTHER, "{path}");
+        }
+    };
+    post(format!("/threads/{slug}/interpretations"), interpretation("Old reading", "Before.")).await;
+    post(format!("/threads/{slug}/interpretations"), interpretation("Steady reading", "Untouched.")).await;
+    post(format!("/threads/{slug}/questions"), vec![("question", "Still open?".to_owned())]).await;
+    let ids: Vec<i64> = curator
+        .query(|c| {
+            use agora::db::schema::interpretations;
+            use diesel::prelude::*;
+            interpretations::table.order(interpretations::id).select(interpretations::id).load(c).unwrap()
+        })
+        .await;
+    reader.page(&format!("/threads/{slug}")).await; // the baseline
+
+    // After her visit: an event linked, the first question answered, one interpretation edited
+    // and a new one added.
+    curator.add_event(&slug, "2025-01-20", "DeepSeek R1", "landmark").await;
+    post(format!("/threads/{slug}/questions/{question}/answer"), vec![("answer", "Nobody.".to_owned())]).await;
+    let mut edit = interpretation("Old reading", "After.");
+    edit.push(("base_version", "1".to_owned()));
+    post(format!("/threads/{slug}/interpretations/{}", ids[0]), edit).await;
+    post(format!("/threads/{slug}/interpretations"), interpretation("Fresh reading", "New.")).await;
+
+    let page = reader.page(&format!("/threads/{slug}")).await;
+    let badge = |selector: &str| texts(&page, &format!("{selector} .since-badge"));
+    assert_eq!(badge(&format!("#interpretation-{}", ids[0])), ["Changed since you last read"], "{page}");
+    assert!(badge(&format!("#interpretation-{}", ids[1])).is_empty(), "untouched items carry none");
+    assert_eq!(
+        badge("section[aria-labelledby=interpretations] .item"),
+        ["Changed since you last read", "New since you last read"],
+        "the edited one and the fresh one, in page order"
+    );
+    assert_eq!(badge(".answered li"), ["Answered since you last read"]);
+    assert!(badge("section[aria-labelledby=questions] > ul.questions li").is_empty(), "the open one is unchanged");
+    assert_eq!(badge("ol.events li"), ["New since you last read"]);
+
+    // The curator's own view marks nothing, and neither does the reader's after "Mark as read".
+    assert!(texts(&curator.page(&format!("/threads/{slug}")).await, ".since-badge").is_empty());
+    reader.post_form(&format!("/threads/{slug}/read"), &[]).await;
+    assert!(texts(&reader.page(&format!("/threads/{slug}")).await, ".since-badge").is_empty());
+}
+
+#[tokio::test]
 async fn minor_edits_are_left_out_of_the_summary() {
     let (curator, reader, slug, _) = thread_and_reader().await;
     reader.page(&format!("/threads/{slug}")).await;

@@ -45,3 +45,4 @@ mod synthesis;
 mod threads;
 mod throttle;
 mod timeline;
+mod wording;

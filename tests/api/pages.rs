@@ -68,3 +68,54 @@ pub fn assert_every_control_labelled(html: &str) {
         assert!(labelled, "control without a label: {}", control.html());
     }
 }
+
+/// Checks that a page speaks words: no stored code (a `snake_case` vocabulary value or field
+/// name such as `emerging_consensus`) in its visible text, and every machine-style date or time
+/// (`2026-03-08`, `14:05`) inside a `<time>` whose `datetime` holds it exactly, with a `title`
+/// giving the exact moment when it is one. `context` names the page in failures.
+pub fn assert_words_not_codes(html: &str, context: &str) {
+    use scraper::Node;
+    let doc = Html::parse_document(html);
+    let skipped = ["script", "style", "textarea", "time", "code", "pre"];
+    for node in doc.root_element().descendants() {
+        let Node::Text(text) = node.value() else { continue };
+        let inside_skipped =
+            node.ancestors().any(|a| a.value().as_element().is_some_and(|e| skipped.contains(&e.name())));
+        if inside_skipped {
+            continue;
+        }
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let parts: Vec<&str> = word.split('_').collect();
+            assert!(
+                parts.len() < 2 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_lowercase())),
+                "{context}: a stored code reaches the reader: {word:?} in {:?}",
+                &**text
+            );
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let digits =
+            |from: usize, n: usize| chars.get(from..from + n).is_some_and(|r| r.iter().all(char::is_ascii_digit));
+        for i in 0..chars.len() {
+            let iso_date = digits(i, 4) && chars.get(i + 4) == Some(&'-') && digits(i + 5, 2);
+            let clock = digits(i, 2) && chars.get(i + 2) == Some(&':') && digits(i + 3, 2);
+            assert!(!iso_date && !clock, "{context}: a date or time outside <time>: {:?}", &**text);
+        }
+    }
+    let times = Selector::parse("time").unwrap();
+    for time in doc.select(&times) {
+        let datetime = time.value().attr("datetime").unwrap_or_else(|| panic!("{context}: {}", time.html()));
+        assert!(!datetime.is_empty(), "{context}: {}", time.html());
+        if datetime.contains('T') {
+            assert_eq!(
+                time.value().attr("title"),
+                Some(datetime),
+                "{context}: a moment names itself exactly: {}",
+                time.html()
+            );
+        }
+        let shown = time.text().collect::<String>();
+        let machine =
+            shown.trim().get(..5).is_some_and(|s| s[..4].chars().all(|c| c.is_ascii_digit()) && s.ends_with('-'));
+        assert!(!machine, "{context}: a machine date is shown, not a readable one: {shown}");
+    }
+}

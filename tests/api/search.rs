@@ -83,6 +83,65 @@ async fn a_title_hit_ranks_above_hits_in_the_body() {
 }
 
 #[tokio::test]
+async fn a_thread_whose_title_matches_comes_before_every_event_and_the_page_counts_results() {
+    let app = spawn_app().await;
+    app.login_as("alice", Role::Curator).await;
+    // The event's title is nothing but the word, which ts_rank rates above the thread's longer
+    // title: only the title rule puts the thread first.
+    event(&app, "Comet", "A comet, the comet: comet sightings.").await;
+    thread(&app, "What the comet of 2024 means for planetary defence", "Is it a threat?").await;
+    thread(&app, "Asteroids", "Are comets and asteroids alike? A comet is icy.").await;
+
+    let body = api(&app, &[("q", "comet")]).await;
+    assert_eq!(
+        titles(&body),
+        ["What the comet of 2024 means for planetary defence", "Comet", "Asteroids"],
+        "the title-matching thread first, then by rank: {body}"
+    );
+
+    let (status, html) = page(&app, &[("q", "comet")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(texts(&html, "h2.results-count"), ["3 results for “comet”"]);
+    let (_, html) = page(&app, &[("q", "defence")]).await;
+    assert_eq!(texts(&html, "h2.results-count"), ["1 result for “defence”"]);
+}
+
+#[tokio::test]
+async fn the_result_count_stops_at_its_cap_and_says_more_than() {
+    let app = spawn_app().await;
+    app.login_as("alice", Role::Curator).await;
+    app.query(|c| {
+        use diesel::prelude::*;
+        // Many matching events, inserted directly (the count, not the write path, is tested).
+        diesel::sql_query(
+            "INSERT INTO events (occurred_on, title, significance, body_md, body_html, created_by) \
+             SELECT DATE '2024-01-01' + g, 'Meteor shower ' || g, 'notable', '', '', (SELECT min(id) FROM users) \
+             FROM generate_series(1, 130) g",
+        )
+        .execute(c)
+        .unwrap();
+    })
+    .await;
+    let (_, html) = page(&app, &[("q", "meteor")]).await;
+    assert_eq!(texts(&html, "h2.results-count"), ["More than 100 results for “meteor”"]);
+    let next = attrs(&html, "a[rel=next]", "href");
+    let second = app.page(&next[0]).await;
+    assert_eq!(texts(&second, "h2.results-count"), ["More than 100 results for “meteor”"], "every page says the total");
+}
+
+#[tokio::test]
+async fn event_results_quote_their_description_with_the_words_highlighted() {
+    let app = spawn_app().await;
+    app.login_as("alice", Role::Curator).await;
+    event(&app, "Launch", "The rocket <b>lifted</b> off & reached orbit after a long delay.").await;
+    let (_, html) = page(&app, &[("q", "orbit")]).await;
+    assert_eq!(texts(&html, ".result-event .snippet mark"), ["orbit"]);
+    let snippet = texts(&html, ".result-event .snippet").join(" ");
+    assert!(snippet.contains("reached orbit after a long delay"), "{snippet}");
+    assert!(!html.contains("<b>lifted</b>"), "the description's markup is text, not HTML");
+}
+
+#[tokio::test]
 async fn thread_creation_and_detail_edits_update_the_document() {
     let app = spawn_app().await;
     app.login_as("alice", Role::Curator).await;

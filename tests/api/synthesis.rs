@@ -172,7 +172,7 @@ async fn saving_identical_text_creates_no_revision() {
     assert_eq!(app.count("revisions").await, 1);
     assert_eq!(app.count("changes").await, 1, "an unchanged save writes nothing to the changelog");
     let history = app.page(&format!("/threads/{slug}/history")).await;
-    assert_eq!(history_changes(&history), ["Revision 1 edited the synthesis (16 bytes)"]);
+    assert_eq!(history_changes(&history), ["Revision 1 edited the synthesis (1 paragraph)"]);
 }
 
 #[tokio::test]
@@ -196,9 +196,9 @@ async fn the_history_lists_revisions_newest_first_with_authors_and_summaries() {
     assert_eq!(
         history_changes(&html),
         [
-            "Revision 3 edited the synthesis (16 bytes)",
-            "Revision 2 edited the synthesis (9 bytes)",
-            "Revision 1 edited the synthesis (4 bytes)"
+            "Revision 3 edited the synthesis (1 paragraph)",
+            "Revision 2 edited the synthesis (1 paragraph)",
+            "Revision 1 edited the synthesis (1 paragraph)"
         ]
     );
     let revision_links = format!("table.changes a[href^='/threads/{slug}/revisions/']");
@@ -248,8 +248,8 @@ async fn the_history_pages_with_a_before_cursor() {
     let first = app.page(&format!("/threads/{slug}/history")).await;
     let first_changes = history_changes(&first);
     assert_eq!(first_changes.len(), 50);
-    assert_eq!(first_changes[0], "Revision 55 edited the synthesis (15 bytes)");
-    assert_eq!(first_changes[49], "Revision 6 edited the synthesis (14 bytes)");
+    assert_eq!(first_changes[0], "Revision 55 edited the synthesis (1 paragraph)");
+    assert_eq!(first_changes[49], "Revision 6 edited the synthesis (1 paragraph)");
     let first_ids = change_ids(&first);
     assert_eq!(texts(&first, "nav a[rel=next]"), ["Older changes"]);
     let next = attrs(&first, "nav a[rel=next]", "href").remove(0);
@@ -259,7 +259,7 @@ async fn the_history_pages_with_a_before_cursor() {
     let second = app.page(&next).await;
     assert_eq!(
         history_changes(&second),
-        (1..=5).rev().map(|seq| format!("Revision {seq} edited the synthesis (14 bytes)")).collect::<Vec<_>>()
+        (1..=5).rev().map(|seq| format!("Revision {seq} edited the synthesis (1 paragraph)")).collect::<Vec<_>>()
     );
     assert!(attrs(&second, "nav a[rel=next]", "href").is_empty());
     let all: Vec<i64> = first_ids.iter().chain(&change_ids(&second)).copied().collect();
@@ -409,9 +409,9 @@ async fn reverting_creates_a_new_revision_with_the_old_text_and_keeps_history() 
     assert_eq!(
         history_changes(&history),
         [
-            "Revision 3 reverted the synthesis (10 bytes)",
-            "Revision 2 edited the synthesis (16 bytes)",
-            "Revision 1 edited the synthesis (10 bytes)"
+            "Revision 3 reverted the synthesis (no new text)",
+            "Revision 2 edited the synthesis (1 paragraph)",
+            "Revision 1 edited the synthesis (1 paragraph)"
         ]
     );
     assert_eq!(changes_column(&history, "Who"), ["maud", "alice", "alice"]);
@@ -434,7 +434,7 @@ async fn reverting_without_a_reason_through_the_api_still_says_what_was_restored
 
     assert!(res.status().is_success(), "{}", res.status());
     let history = app.page(&format!("/threads/{slug}/history")).await;
-    assert_eq!(history_changes(&history)[0], "Revision 3 reverted the synthesis (10 bytes)");
+    assert_eq!(history_changes(&history)[0], "Revision 3 reverted the synthesis (no new text)");
     assert_eq!(history_summaries(&history)[0], "“Reverted to revision 1 (written by alice)” changes");
 }
 

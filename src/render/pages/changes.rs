@@ -33,10 +33,10 @@ pub struct ChangeEntryView {
     pub thread_title: Option<String>,
     /// Where the changed thing can be seen (a revision, an item's versions, an event).
     pub href: Option<String>,
-    /// Synthesis entries: the revision, its parent and size.
+    /// Synthesis entries: the revision, its parent, and how much it changed ("3 paragraphs").
     pub rev_seq: Option<i32>,
     pub parent_seq: Option<i32>,
-    pub body_len: Option<i32>,
+    pub extent: Option<String>,
     /// Items with a body: the link to this entry's text diff.
     pub diff_href: Option<String>,
     pub reason: String,

@@ -52,7 +52,9 @@ pub struct EventsIndexPage {
 pub struct LinkCandidate {
     pub id: i64,
     pub title: String,
+    /// "Jul 18, 2023", and as `<time datetime>` "2023-07-18".
     pub date: String,
+    pub date_iso: String,
     /// Linked to the thread already (shown, without a "Link" button).
     pub linked: bool,
 }

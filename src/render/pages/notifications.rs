@@ -14,6 +14,8 @@ pub struct NotificationView {
     pub changes: String,
     /// "by ann", "by ann and bob", "by ann, bob and 2 others"; empty when nobody else is known.
     pub by: String,
+    /// The latest change in words: "cora changed the stance from contested to emerging consensus".
+    pub latest: String,
     pub at: String,
     pub at_iso: String,
     pub unread: bool,

@@ -52,5 +52,7 @@ pub struct SearchPage {
     /// Whether a search ran (so an empty result says "No results for …").
     pub searched: bool,
     pub results: Vec<ResultView>,
+    /// "12 results for “fox”" (counted up to a cap: "More than 100 results for …").
+    pub count: String,
     pub next_href: Option<String>,
 }

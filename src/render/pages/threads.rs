@@ -45,6 +45,8 @@ pub struct EventItem {
     pub significance_label: &'static str,
     pub date: String,
     pub date_iso: String,
+    /// "New", "Changed" or "Answered" since the reader last read the thread (signed-in readers).
+    pub since_mark: Option<&'static str>,
 }
 
 /// The current synthesis as the page shows it.
@@ -52,6 +54,7 @@ pub struct EventItem {
 pub struct SynthesisView {
     pub seq: i32,
     pub author: String,
+    pub updated: String,
     pub updated_iso: String,
     pub html: SafeHtml,
 }
@@ -64,6 +67,8 @@ pub struct ItemView {
     pub html: SafeHtml,
     /// Proponents, for interpretations.
     pub proponents: Vec<String>,
+    /// "New", "Changed" or "Answered" since the reader last read the thread (signed-in readers).
+    pub since_mark: Option<&'static str>,
 }
 
 /// A question, open or answered.
@@ -73,6 +78,8 @@ pub struct QuestionView {
     pub text: String,
     /// Empty while the question is open.
     pub answer: String,
+    /// "New", "Changed" or "Answered" since the reader last read the thread (signed-in readers).
+    pub since_mark: Option<&'static str>,
 }
 
 /// `/threads/{slug}`, in the order of the seed page format.

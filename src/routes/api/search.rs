@@ -28,7 +28,8 @@ pub struct SearchHit {
     pub title: String,
     /// Its page: `/threads/{slug}` or `/events/{id}`.
     pub url: String,
-    /// How well it matched (higher first); a match in the title outranks any match in the text.
+    /// How well it matched (higher first); a match in the title outranks any match in the text,
+    /// and a thread whose title matches comes before every event.
     pub rank: f32,
     /// Words around the matches, in order; `highlight` marks the words that matched. Plain text:
     /// escape it before putting it into HTML.
@@ -104,7 +105,7 @@ pub async fn search(state: web::Data<AppState>, query: web::Query<SearchParams>)
     match outcome {
         SearchOutcome::NoText => Err(AppError::BadRequest("give the words to search for in q".to_owned()).into()),
         SearchOutcome::NoTerms => Err(AppError::Invalid(search_ops::no_terms_message(&request.text)).into()),
-        SearchOutcome::Hits { hits, next } => Ok(HttpResponse::Ok()
+        SearchOutcome::Hits { hits, next, .. } => Ok(HttpResponse::Ok()
             .json(SearchResults { results: hits.iter().map(SearchHit::from).collect(), next_cursor: next })),
     }
 }
