@@ -97,7 +97,8 @@ async fn a_removal_that_collides_with_a_later_edit_takes_out_just_the_paragraphs
     // A paragraph appended right after it: undoing revision 2 collides (neighbouring lines).
     app.save_synthesis_ok(&slug, 2, &format!("{PLUTO}\n\n{PHONE}\n\nIts moon is Charon."), "").await;
     let maud = app.browser_as("maud", Role::Moderator).await;
-    let undo = maud.post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3")]).await;
+    let undo =
+        maud.post_form(&format!("/threads/{slug}/revisions/2/undo"), &[("base_seq", "3"), ("reason", "spam")]).await;
     assert_eq!(undo.status(), StatusCode::CONFLICT, "a plain undo collides");
     let change = change_of(&app, 2).await;
 
