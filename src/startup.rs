@@ -65,6 +65,8 @@ impl Application {
                 // CSRF and visitor middleware's refusals), so no response goes out without them.
                 .wrap(security_headers())
                 .wrap(TracingLogger::default())
+                // Outermost: a HEAD request is routed, checked and logged as the GET it stands for.
+                .wrap(from_fn(routes::head::as_get))
                 .configure(routes::configure_unauthenticated)
                 .service(
                     web::scope("")

@@ -7,6 +7,7 @@ pub mod error_pages;
 pub mod events;
 pub mod feeds;
 pub mod following;
+pub mod head;
 pub mod health;
 pub mod moderation;
 pub mod notifications;

@@ -224,3 +224,61 @@ async fn errors_from_middleware_extractors_and_routing_carry_the_headers_of_a_no
         assert_eq!(security_headers(res.headers()), expected, "{what}");
     }
 }
+
+/// `{name}` and `{token}`, which the page fixture does not fill: a stylesheet's hashed name and a
+/// private feed's token.
+async fn with_assets_and_feed_token(app: &TestApp, path: String) -> String {
+    if path.contains("{name}") {
+        let home = app.page("/").await;
+        let start = home.find("/static/").expect("a stylesheet link") + "/static/".len();
+        let name = &home[start..start + home[start..].find('"').unwrap()];
+        return path.replace("{name}", name);
+    }
+    if path.contains("{token}") {
+        let res = app.send_json(reqwest::Method::POST, "/api/v1/account/feed-token", &serde_json::json!({})).await;
+        let url: serde_json::Value = res.json().await.unwrap();
+        let url = url["url"].as_str().unwrap();
+        return url[url.find("/feeds/").unwrap()..].to_owned();
+    }
+    path
+}
+
+#[tokio::test]
+async fn every_get_route_answers_head_with_the_get_status_and_headers_and_no_body() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let routes: Vec<String> = agora::routes::table::registered()
+        .into_iter()
+        .filter(|(method, _)| *method == "GET")
+        .map(|(_, pattern)| pattern)
+        .collect();
+    let compared = ["content-type", "content-length", "cache-control", "content-security-policy", "location"];
+    let mut wrong = Vec::new();
+    for pattern in &routes {
+        let path = with_assets_and_feed_token(&app, concrete(pattern, &f)).await;
+        // A first GET settles what a view changes (a flash shown once, a first read recorded).
+        app.get(&path).await;
+        let get = app.get(&path).await;
+        let (get_status, get_headers) = (get.status(), get.headers().clone());
+        assert!(!get.bytes().await.unwrap().is_empty() || get_status.is_redirection(), "GET {path} has a body");
+        let head = app.head(&path).await;
+        if head.status() != get_status {
+            wrong.push(format!("HEAD {path}: {} (GET: {get_status})", head.status()));
+            continue;
+        }
+        for name in compared {
+            if head.headers().get(name) != get_headers.get(name) {
+                wrong.push(format!(
+                    "HEAD {path}: {name} {:?}, GET {:?}",
+                    head.headers().get(name),
+                    get_headers.get(name)
+                ));
+            }
+        }
+        if !head.bytes().await.unwrap().is_empty() {
+            wrong.push(format!("HEAD {path}: has a body"));
+        }
+    }
+    assert!(routes.len() > 40, "only {} GET routes", routes.len());
+    assert!(wrong.is_empty(), "HEAD is not GET without the body:\n{}", wrong.join("\n"));
+}

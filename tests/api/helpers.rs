@@ -73,6 +73,11 @@ impl TestApp {
         self.client.get(format!("{}{path}", self.address)).send().await.unwrap()
     }
 
+    /// `HEAD path` with this app's client.
+    pub async fn head(&self, path: &str) -> Response {
+        self.client.head(format!("{}{path}", self.address)).send().await.unwrap()
+    }
+
     /// `GET path`, expecting 200, returning the body.
     pub async fn page(&self, path: &str) -> String {
         let res = self.get(path).await;
