@@ -121,15 +121,20 @@ fn concrete(pattern: &str, f: &Fixture) -> String {
     format!("{path}{query}")
 }
 
+/// Every GET path pattern the app registered (its route table, filled when the app was built).
+fn get_patterns() -> Vec<String> {
+    agora::routes::table::registered()
+        .into_iter()
+        .filter(|(method, _)| *method == "GET")
+        .map(|(_, pattern)| pattern)
+        .collect()
+}
+
 #[tokio::test]
 async fn every_get_route_answers_a_signed_in_user_with_private_no_store() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    let routes: Vec<String> = agora::routes::table::registered()
-        .into_iter()
-        .filter(|(method, _)| *method == "GET")
-        .map(|(_, pattern)| pattern)
-        .collect();
+    let routes = get_patterns();
     for pattern in SAME_FOR_EVERYONE {
         assert!(routes.iter().any(|r| r == pattern), "{pattern} is no longer a route; update the list");
     }
@@ -247,11 +252,7 @@ async fn with_assets_and_feed_token(app: &TestApp, path: String) -> String {
 async fn every_get_route_answers_head_with_the_get_status_and_headers_and_no_body() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    let routes: Vec<String> = agora::routes::table::registered()
-        .into_iter()
-        .filter(|(method, _)| *method == "GET")
-        .map(|(_, pattern)| pattern)
-        .collect();
+    let routes = get_patterns();
     let compared = ["content-type", "content-length", "cache-control", "content-security-policy", "location"];
     let mut wrong = Vec::new();
     for pattern in &routes {
