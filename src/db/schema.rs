@@ -40,6 +40,20 @@ diesel::table! {
         hidden_by -> Nullable<Int8>,
         hidden_at -> Nullable<Timestamptz>,
         hidden_reason -> Text,
+        source_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    citations (id) {
+        id -> Int8,
+        thread_id -> Nullable<Int8>,
+        owner_kind -> Text,
+        owner_id -> Int8,
+        paragraph -> Int4,
+        number -> Int4,
+        source_id -> Nullable<Int8>,
+        event_id -> Nullable<Int8>,
     }
 }
 
@@ -102,11 +116,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    link_checks (id) {
+        id -> Int8,
+        source_id -> Int8,
+        checked_at -> Timestamptz,
+        url -> Text,
+        status_code -> Nullable<Int4>,
+        final_url -> Nullable<Text>,
+        ok -> Bool,
+        error -> Text,
+        elapsed_ms -> Int4,
+    }
+}
+
+diesel::table! {
     login_failures (throttle_key) {
         throttle_key -> Text,
         failures -> Int4,
         window_start -> Timestamptz,
         last_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    matrix_cells (id) {
+        id -> Int8,
+        thread_id -> Int8,
+        interpretation_id -> Int8,
+        event_id -> Int8,
+        assessment -> Text,
+        note_md -> Text,
+        note_html -> Text,
+        version -> Int4,
+        updated_by -> Int8,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -148,6 +191,7 @@ diesel::table! {
         version -> Int4,
         answered_at -> Nullable<Timestamptz>,
         answer -> Text,
+        question_html -> Text,
     }
 }
 
@@ -190,6 +234,35 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    sources (id) {
+        id -> Int8,
+        title -> Text,
+        url -> Nullable<Text>,
+        publisher -> Text,
+        published_on -> Nullable<Date>,
+        kind -> Text,
+        tier -> Text,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        link_status -> Text,
+        last_checked_at -> Nullable<Timestamptz>,
+        last_status_code -> Nullable<Int4>,
+        final_url -> Nullable<Text>,
+        check_error -> Text,
+        failing_since -> Nullable<Timestamptz>,
+        consecutive_failures -> Int4,
+        next_check_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        search -> Tsvector,
     }
 }
 
@@ -260,7 +333,11 @@ diesel::table! {
 }
 
 diesel::joinable!(arc_periods -> threads (thread_id));
+diesel::joinable!(citations -> events (event_id));
+diesel::joinable!(citations -> sources (source_id));
+diesel::joinable!(citations -> threads (thread_id));
 diesel::joinable!(changes -> events (event_id));
+diesel::joinable!(changes -> sources (source_id));
 diesel::joinable!(changes -> threads (thread_id));
 diesel::joinable!(controversies -> threads (thread_id));
 diesel::joinable!(events -> users (created_by));
@@ -268,6 +345,11 @@ diesel::joinable!(feed_tokens -> users (user_id));
 diesel::joinable!(follows -> threads (thread_id));
 diesel::joinable!(follows -> users (user_id));
 diesel::joinable!(interpretations -> threads (thread_id));
+diesel::joinable!(link_checks -> sources (source_id));
+diesel::joinable!(matrix_cells -> events (event_id));
+diesel::joinable!(matrix_cells -> interpretations (interpretation_id));
+diesel::joinable!(matrix_cells -> threads (thread_id));
+diesel::joinable!(matrix_cells -> users (updated_by));
 diesel::joinable!(moderation_log -> changes (change_id));
 diesel::joinable!(moderation_log -> threads (thread_id));
 diesel::joinable!(notifications -> threads (thread_id));
@@ -277,6 +359,7 @@ diesel::joinable!(proponents -> interpretations (interpretation_id));
 diesel::joinable!(revisions -> threads (thread_id));
 diesel::joinable!(revisions -> users (author_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sources -> users (created_by));
 diesel::joinable!(thread_curators -> threads (thread_id));
 diesel::joinable!(thread_curators -> users (user_id));
 diesel::joinable!(thread_events -> events (event_id));
@@ -288,18 +371,22 @@ diesel::joinable!(threads -> users (created_by));
 diesel::allow_tables_to_appear_in_same_query!(
     arc_periods,
     changes,
+    citations,
     controversies,
     events,
     feed_tokens,
     follows,
     interpretations,
+    link_checks,
     login_failures,
+    matrix_cells,
     moderation_log,
     notifications,
     open_questions,
     proponents,
     revisions,
     sessions,
+    sources,
     thread_curators,
     thread_events,
     thread_reads,

@@ -15,11 +15,15 @@ pub enum Area {
     Question,
     Controversy,
     Event,
+    /// A source's own fields, or (filed under a thread citing it) its link dying.
+    Source,
+    /// A cell of the interpretation × event matrix.
+    Matrix,
 }
 
 impl Area {
     /// Every area, in page order.
-    pub const ALL: [Area; 8] = [
+    pub const ALL: [Area; 10] = [
         Area::Synthesis,
         Area::Details,
         Area::Curators,
@@ -28,6 +32,8 @@ impl Area {
         Area::Question,
         Area::Controversy,
         Area::Event,
+        Area::Source,
+        Area::Matrix,
     ];
 
     /// The stored name (also the `kind=` filter value).
@@ -41,6 +47,8 @@ impl Area {
             Area::Question => "question",
             Area::Controversy => "controversy",
             Area::Event => "event",
+            Area::Source => "source",
+            Area::Matrix => "matrix",
         }
     }
 
@@ -55,6 +63,8 @@ impl Area {
             Area::Question => "Open questions",
             Area::Controversy => "Controversies",
             Area::Event => "Events",
+            Area::Source => "Sources",
+            Area::Matrix => "Evidence matrix",
         }
     }
 

@@ -28,6 +28,10 @@ pub struct SinceCounts {
     pub arc: usize,
     pub controversies: usize,
     pub curators: usize,
+    pub matrix_cells: usize,
+    pub sources_died: usize,
+    /// Citations in the synthesis now that the text the reader read lacked.
+    pub new_citations: usize,
 }
 
 impl SinceCounts {
@@ -53,6 +57,8 @@ impl SinceCounts {
             Area::Arc => self.arc += 1,
             Area::Controversy => self.controversies += 1,
             Area::Curators => self.curators += 1,
+            Area::Matrix => self.matrix_cells += 1,
+            Area::Source => self.sources_died += usize::from(action == "died"),
         }
     }
 
@@ -73,7 +79,9 @@ impl SinceCounts {
         if self.title_or_question > 0 {
             out.push("the title or framing question changed".to_owned());
         }
-        let counted: [(usize, &str, &str); 11] = [
+        let counted: [(usize, &str, &str); 14] = [
+            (self.new_citations, "new citation", "new citations"),
+            (self.sources_died, "cited link died", "cited links died"),
             (self.events_linked, "new event", "new events"),
             (self.events_unlinked, "event removed", "events removed"),
             (self.events_edited, "event updated", "events updated"),
@@ -85,6 +93,7 @@ impl SinceCounts {
             (self.arc, "change to the arc", "changes to the arc"),
             (self.controversies, "change to the controversies", "changes to the controversies"),
             (self.curators, "change of curators", "changes of curators"),
+            (self.matrix_cells, "change to the evidence matrix", "changes to the evidence matrix"),
         ];
         out.extend(counted.into_iter().filter(|(n, ..)| *n > 0).map(|(n, one, many)| plural(n, one, many)));
         out
