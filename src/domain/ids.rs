@@ -29,3 +29,11 @@ id_type!(
     /// An event shared across threads.
     EventId
 );
+id_type!(
+    /// A source (a document, dataset, law, essay…) shared across threads.
+    SourceId
+);
+id_type!(
+    /// A cell of a thread's interpretation × event matrix.
+    MatrixCellId
+);

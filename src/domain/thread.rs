@@ -1,4 +1,5 @@
-//! The vocabularies of a thread: status, stance, event significance.
+//! The vocabularies of a thread: status, stance, event significance; and of its evidence:
+//! a source's kind, tier and link health, a matrix cell's assessment.
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +59,59 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What a source is.
+    SourceKind {
+        Article => "article", "Article";
+        Paper => "paper", "Paper";
+        Dataset => "dataset", "Dataset";
+        ModelCard => "model_card", "Model card";
+        Law => "law", "Law or regulation";
+        Statement => "statement", "Official statement";
+        Essay => "essay", "Essay";
+        Post => "post", "Post";
+        Other => "other", "Other";
+    }
+);
+
+vocabulary!(
+    /// How close a source is to what it documents: the thing itself, reporting on it, or a view.
+    Tier {
+        Primary => "primary", "Primary";
+        Secondary => "secondary", "Secondary";
+        Opinion => "opinion", "Opinion";
+    }
+);
+
+vocabulary!(
+    /// What the link checker last found at a source's address.
+    LinkStatus {
+        Unchecked => "unchecked", "Not checked yet";
+        Ok => "ok", "Working";
+        Redirected => "redirected", "Redirected";
+        Failing => "failing", "Failing";
+        Dead => "dead", "Dead";
+        Offline => "offline", "Offline material";
+    }
+);
+
+vocabulary!(
+    /// How an event bears on an interpretation (a cell of the evidence matrix).
+    Assessment {
+        Supports => "supports", "Supports";
+        Undercuts => "undercuts", "Undercuts";
+        Neutral => "neutral", "Neutral";
+        NotAssessed => "not_assessed", "Not assessed";
+    }
+);
+
+impl LinkStatus {
+    /// Whether places citing the source should flag it.
+    pub fn is_flagged(self) -> bool {
+        matches!(self, LinkStatus::Dead | LinkStatus::Redirected)
+    }
+}
+
 /// A stored field name in words: "framing_question" → "framing question".
 pub fn field_words(field: &str) -> String {
     match field {
@@ -76,6 +130,10 @@ pub fn value_words(field: &str, stored: &str) -> String {
         "status" => Status::parse(stored).map(Status::label),
         "stance" => Stance::parse(stored).map(Stance::label),
         "significance" => Significance::parse(stored).map(Significance::label),
+        "kind" => SourceKind::parse(stored).map(SourceKind::label),
+        "tier" => Tier::parse(stored).map(Tier::label),
+        "link_status" => LinkStatus::parse(stored).map(LinkStatus::label),
+        "assessment" => Assessment::parse(stored).map(Assessment::label),
         "date" => {
             return chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d")
                 .map_or_else(|_| stored.to_owned(), super::time::event_date);
