@@ -2,6 +2,7 @@
 //! thread, and validation of user input.
 
 pub mod blame;
+pub mod citation;
 pub mod digest;
 pub mod flash;
 pub mod history;

@@ -5,11 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-use super::sanitize;
+use super::{citations, sanitize};
+use crate::domain::citation::{self, Cite, CiteBook, Target};
 use crate::domain::html::{BlockMap, SafeHtml};
 
 /// Renders user Markdown to sanitized HTML. Raw HTML in the source is kept only where ammonia
-/// allows it; scripts, event handlers and `javascript:` URLs never survive.
+/// allows it; scripts, event handlers and `javascript:` URLs never survive. Citation markers
+/// stay as typed (texts that cite go through [`render_cited`]).
 pub fn render_markdown(source: &str) -> SafeHtml {
     render_markdown_blocks(source).0
 }
@@ -18,16 +20,72 @@ pub fn render_markdown(source: &str) -> SafeHtml {
 /// character, removed from the user's own text, so only ours remain.
 const BLOCK_MARK: char = '\u{E000}';
 
+/// The markdown extensions every text is rendered with (and citations are looked for with).
+/// No smart punctuation: the page shows the curator's characters as they typed them.
+const OPTIONS: Options =
+    Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH).union(Options::ENABLE_FOOTNOTES);
+
 /// Renders like `render_markdown` and also maps the blocks of the result, so a page can mark
 /// some of them without rendering again. The map is `None` when a block's HTML would not stand
 /// on its own (raw HTML left an element open across blocks).
 pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
-    // No smart punctuation: the page shows the curator's characters as they typed them.
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let rendered = render_cited(source, &CiteBook::new());
+    (rendered.html, rendered.blocks)
+}
+
+/// A text rendered with its citations.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub html: SafeHtml,
+    pub blocks: Option<BlockMap>,
+    /// One per marker, in text order (a target cited twice has two, under one number).
+    pub cites: Vec<Cite>,
+}
+
+/// The parser's events with each run of adjacent text joined into one event (the parser splits
+/// text at brackets, so `[^src:12]` arrives in three pieces), each with its source range.
+fn joined_events(source: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
+    let mut out: Vec<(Event<'_>, std::ops::Range<usize>)> = Vec::new();
+    for (event, range) in Parser::new_ext(source, OPTIONS).into_offset_iter() {
+        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
+            let mut joined = prev.to_string();
+            joined.push_str(next);
+            *prev = CowStr::from(joined);
+            prev_range.end = range.end;
+            continue;
+        }
+        out.push((event, range));
+    }
+    out
+}
+
+/// The citation markers of a Markdown text outside code, in order: what they cite, and the
+/// malformed ones as written.
+pub fn cited_targets(source: &str) -> (Vec<Target>, Vec<String>) {
+    let (mut targets, mut malformed) = (Vec::new(), Vec::new());
+    for (event, _) in joined_events(source) {
+        if let Event::Text(text) = event {
+            for found in citation::find(&text) {
+                match found.target {
+                    Ok(target) => targets.push(target),
+                    Err(written) => malformed.push(written),
+                }
+            }
+        }
+    }
+    (targets, malformed)
+}
+
+/// Renders a text whose markers cite what `book` holds: each becomes a numbered footnote
+/// reference with a card shown on hover and focus, and the footnotes follow the text as its
+/// last block. Markers citing what the book lacks stay as typed (the caller refuses those
+/// before saving).
+pub fn render_cited(source: &str, book: &CiteBook) -> Rendered {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut block_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+    let mut notes = citations::Footnotes::new(source, book);
+    for (event, range) in joined_events(source) {
         let event = match event {
             Event::Text(t) if t.contains(BLOCK_MARK) => Event::Text(t.replace(BLOCK_MARK, "").into()),
             Event::Html(t) if t.contains(BLOCK_MARK) => Event::Html(t.replace(BLOCK_MARK, "").into()),
@@ -36,7 +94,7 @@ pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
         let ends_block = match &event {
             Event::Start(_) => {
                 if depth == 0 {
-                    block_ranges.push(range);
+                    block_ranges.push(range.clone());
                 }
                 depth += 1;
                 false
@@ -46,17 +104,25 @@ pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
                 depth == 0
             }
             _ if depth == 0 => {
-                block_ranges.push(range);
+                block_ranges.push(range.clone());
                 true
             }
             _ => false,
         };
-        events.push(event);
+        match event {
+            Event::Text(text) if !book.is_empty() => notes.cite_in(text, range.start, &mut events),
+            other => events.push(other),
+        }
         if ends_block {
             events.push(Event::Text(CowStr::from(BLOCK_MARK.to_string())));
         }
     }
     give_headings_ids(&mut events);
+    let cites = notes.cites().to_vec();
+    if notes.push_list(&mut events) {
+        block_ranges.push(source.len()..source.len());
+        events.push(Event::Text(CowStr::from(BLOCK_MARK.to_string())));
+    }
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events.into_iter());
     let marked = sanitize::clean(&unsafe_html);
@@ -71,7 +137,7 @@ pub fn render_markdown_blocks(source: &str) -> (SafeHtml, Option<BlockMap>) {
     }
     let map = (ends.len() == block_ranges.len() && blocks_stand_alone(&clean, &ends))
         .then(|| BlockMap { paragraphs: paragraphs_of_blocks(source, &block_ranges), ends });
-    (SafeHtml::from_sanitizer(clean), map)
+    Rendered { html: SafeHtml::from_sanitizer(clean), blocks: map, cites }
 }
 
 /// The block map of `html` when it is what `source` renders to now (a revision saved by an
@@ -197,6 +263,81 @@ fn give_headings_ids(events: &mut [Event<'_>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod cited {
+        use super::*;
+        use crate::domain::citation::CiteCard;
+        use crate::domain::ids::{EventId, SourceId};
+        use crate::domain::thread::Tier;
+
+        fn book() -> CiteBook {
+            let card = |title: &str, tier, url: Option<&str>, href: &str| CiteCard {
+                title: title.to_owned(),
+                detail: "Meta, Jul 18, 2023".to_owned(),
+                tier,
+                url: url.map(str::to_owned),
+                href: href.to_owned(),
+            };
+            CiteBook::from([
+                (Target::Source(SourceId(1)), card("Llama 2 <model> card", Some(Tier::Primary), Some("https://ai.meta.com/llama"), "/sources/1")),
+                (Target::Event(EventId(2)), card("Llama 2 released", None, None, "/events/2")),
+            ])
+        }
+
+        #[test]
+        fn markers_become_numbered_references_and_footnotes_in_text_order() {
+            let source = "Weights spread [^event:2] fast [^src:1].\n\nAgain [^src:1].";
+            let r = render_cited(source, &book());
+            let numbers: Vec<(Target, i32, i32)> = r.cites.iter().map(|c| (c.target, c.paragraph, c.number)).collect();
+            assert_eq!(
+                numbers,
+                vec![
+                    (Target::Event(EventId(2)), 0, 1),
+                    (Target::Source(SourceId(1)), 0, 2),
+                    (Target::Source(SourceId(1)), 1, 2),
+                ]
+            );
+            let html = r.html.as_str();
+            assert!(!html.contains("[^src:1]") && !html.contains("[^event:2]"), "{html}");
+            assert_eq!(html.matches("<sup class=\"cite\"").count(), 3, "{html}");
+            assert!(html.contains("-r2-2\""), "the second reference to 2 has its own id: {html}");
+            assert_eq!(html.matches("<li id=\"md-c").count(), 2, "{html}");
+            assert!(html.contains("Llama 2 &lt;model&gt; card"), "titles are text: {html}");
+            assert!(html.contains("Primary source") && html.contains("href=\"https://ai.meta.com/llama\""), "{html}");
+            assert!(html.contains("href=\"/events/2\""), "{html}");
+            // Every reference links to a footnote that exists.
+            for href in html.split("href=\"#").skip(1).map(|rest| &rest[..rest.find('"').unwrap_or(0)]) {
+                assert!(html.contains(&format!("id=\"{href}\"")), "no element for #{href}: {html}");
+            }
+        }
+
+        #[test]
+        fn the_footnote_list_is_a_block_of_its_own_covering_no_paragraph() {
+            let r = render_cited("One [^src:1].\n\nTwo.", &book());
+            let map = r.blocks.expect("a block map");
+            assert_eq!(map.ends.len(), 3);
+            assert_eq!(&map.paragraphs[4..], &[-1, -1]);
+            let last_start = usize::try_from(map.ends[1]).unwrap();
+            assert!(r.html.as_str()[last_start..].starts_with("<div class=\"citations\">"), "{}", r.html);
+        }
+
+        #[test]
+        fn markers_in_code_or_for_unknown_targets_stay_as_typed() {
+            let r = render_cited("`[^src:1]` and [^src:9]", &book());
+            assert!(r.cites.is_empty());
+            assert!(r.html.as_str().contains("<code>[^src:1]</code>") && r.html.as_str().contains("[^src:9]"), "{}", r.html);
+            let (targets, malformed) = cited_targets("`[^src:1]` [^src:9] [^event:x]");
+            assert_eq!(targets, vec![Target::Source(SourceId(9))]);
+            assert_eq!(malformed, vec!["[^event:x]".to_owned()]);
+        }
+
+        #[test]
+        fn forged_citation_markup_from_users_cannot_carry_scripts() {
+            let source = "<sup class=\"cite\" onmouseover=\"alert(1)\"><span class=\"cite-card evil\">x</span></sup> [^src:1]";
+            let html = render_cited(source, &book()).html;
+            assert!(!html.as_str().contains("onmouseover") && !html.as_str().contains("evil"), "{html}");
+        }
+    }
 
     #[test]
     fn markdown_becomes_html() {

@@ -1,6 +1,7 @@
 //! Turning stored data into what people see: sanitized Markdown, diffs, and askama pages.
 
 pub mod assets;
+pub mod citations;
 pub mod diff;
 pub mod feeds;
 pub mod format;

@@ -15,6 +15,14 @@ fn configured() -> ammonia::Builder<'static> {
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         builder.add_tag_attributes(heading, &["id"]);
     }
+    // Citation footnotes (`render::citations`): references and footnotes are linkable, and
+    // their fixed classes style the hover card and the tier badge.
+    builder.add_tag_attributes("sup", &["id"]).add_tag_attributes("li", &["id"]);
+    builder
+        .add_allowed_classes("sup", &["cite"])
+        .add_allowed_classes("span", &["cite-card", "tier", "tier-primary", "tier-secondary", "tier-opinion", "tier-event"])
+        .add_allowed_classes("div", &["citations"])
+        .add_allowed_classes("p", &["citations-title"]);
     builder
         // Headings are linkable; the prefix keeps user ids from clashing with the page's own.
         .id_prefix(Some("md-"))
