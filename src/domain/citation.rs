@@ -76,7 +76,7 @@ pub fn find(text: &str) -> Vec<Found> {
             (Some(c), None) if c - body_start <= 24 => c + 1,
             _ => text[body_start..].char_indices().nth(12).map_or(text.len(), |(i, _)| body_start + i),
         };
-        out.push(Found { range: at..end, target: id.map(make).ok_or_else(|| text[at..end].to_owned()) });
+        out.push(Found { range: at..end, target: id.map(make).ok_or_else(|| text[at..end].trim_end().to_owned()) });
         from = end;
     }
     out
