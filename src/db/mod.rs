@@ -2,6 +2,7 @@
 //! request handlers reach PostgreSQL (on the blocking pool, inside the caller's tracing span).
 
 pub mod changes;
+pub mod citations;
 pub mod events;
 pub mod feeds;
 pub mod follows;

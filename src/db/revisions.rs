@@ -5,9 +5,11 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::changes::{self, NewChange};
+use super::citations;
 use super::schema::{revisions, threads, users};
 use super::search;
 use crate::domain::blame::next_blame;
+use crate::domain::citation::{Cite, Owner, OwnerKind};
 use crate::domain::history::{Area, RevisionAction};
 use crate::domain::html::BlockMap;
 use crate::domain::html::SafeHtml;
@@ -86,6 +88,10 @@ pub struct NewRevision<'a> {
     pub other_seq: Option<i32>,
     /// Moderators' saves go into the changelog already patrolled.
     pub autopatrolled: bool,
+    /// What the text cites (`ops::citations`), stored with the revision.
+    pub cites: &'a [Cite],
+    /// The paragraphs that make claims (`render::markdown::Rendered::claim_paragraphs`).
+    pub claims: &'a [i32],
 }
 
 impl<'a> NewRevision<'a> {
@@ -111,6 +117,8 @@ impl<'a> NewRevision<'a> {
             action: RevisionAction::Edit,
             other_seq: None,
             autopatrolled: false,
+            cites: &[],
+            claims: &[],
         }
     }
 }
@@ -189,7 +197,7 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
             None => next_blame(None, new.body_md, seq, new.minor, None),
         };
         let blocks = StoredBlocks::of(new.blocks);
-        diesel::insert_into(revisions::table)
+        let id: i64 = diesel::insert_into(revisions::table)
             .values((
                 revisions::thread_id.eq(new.thread.0),
                 revisions::seq.eq(seq),
@@ -207,8 +215,11 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
                 revisions::blame.eq(blame.into_iter().map(Some).collect::<Vec<_>>()),
                 revisions::block_ends.eq(Some(blocks.ends)),
                 revisions::block_paragraphs.eq(Some(blocks.paragraphs)),
+                revisions::claim_paragraphs.eq(Some(new.claims.iter().copied().map(Some).collect::<Vec<_>>())),
             ))
-            .execute(conn)?;
+            .returning(revisions::id)
+            .get_result(conn)?;
+        citations::insert(conn, Owner { kind: OwnerKind::Revision, id }, Some(new.thread), new.cites)?;
         // The head moved: the thread's search document follows it (the row is locked above).
         search::refresh(conn, new.thread)?;
         changes::record(
@@ -333,6 +344,18 @@ impl StoredBlocks {
             paragraphs: map.paragraphs.iter().copied().map(Some).collect(),
         }
     }
+}
+
+/// What the thread page marks in a revision's text: its block map and the paragraphs that
+/// make claims (empty for revisions saved before claims were stored).
+pub fn block_marks(conn: &mut PgConnection, id: i64) -> QueryResult<(BlockMap, Vec<i32>)> {
+    type Columns = (Option<Vec<Option<i32>>>, Option<Vec<Option<i32>>>, Option<Vec<Option<i32>>>);
+    let (ends, paragraphs, claims): Columns = revisions::table
+        .find(id)
+        .select((revisions::block_ends, revisions::block_paragraphs, revisions::claim_paragraphs))
+        .first(conn)?;
+    let flat = |v: Option<Vec<Option<i32>>>| v.unwrap_or_default().into_iter().map(|x| x.unwrap_or(-1)).collect();
+    Ok((BlockMap { ends: flat(ends), paragraphs: flat(paragraphs) }, flat(claims)))
 }
 
 /// What a page needs to mark the paragraphs of a revision that changed after another one: its

@@ -224,6 +224,7 @@ diesel::table! {
         blame -> Nullable<Array<Nullable<Int4>>>,
         block_ends -> Nullable<Array<Nullable<Int4>>>,
         block_paragraphs -> Nullable<Array<Nullable<Int4>>>,
+        claim_paragraphs -> Nullable<Array<Nullable<Int4>>>,
     }
 }
 

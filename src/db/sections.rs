@@ -111,6 +111,8 @@ pub struct QuestionRow {
     /// Set when the thread found an answer (the question then leaves the open list).
     pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
     pub answer: String,
+    /// The question rendered (it may cite); empty for questions saved before it was stored.
+    pub question_html: String,
 }
 
 /// A dispute under way.
@@ -272,13 +274,14 @@ pub fn proponents_of(conn: &mut PgConnection, interpretation_ids: &[i64]) -> Que
 }
 
 /// Appends an open question.
-pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str) -> QueryResult<i64> {
+pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str, html: &SafeHtml) -> QueryResult<i64> {
     let position = question::next_position(conn, thread)?;
     diesel::insert_into(open_questions::table)
         .values((
             open_questions::thread_id.eq(thread.0),
             open_questions::position.eq(position),
             open_questions::question.eq(text),
+            open_questions::question_html.eq(html.as_str()),
         ))
         .returning(open_questions::id)
         .get_result(conn)
@@ -291,6 +294,7 @@ pub fn update_question(
     id: i64,
     base_version: i32,
     text: &str,
+    html: &SafeHtml,
 ) -> Result<(), AppError> {
     let n = diesel::update(
         open_questions::table.filter(
@@ -300,7 +304,11 @@ pub fn update_question(
                 .and(open_questions::version.eq(base_version)),
         ),
     )
-    .set((open_questions::question.eq(text), open_questions::version.eq(open_questions::version + 1)))
+    .set((
+        open_questions::question.eq(text),
+        open_questions::question_html.eq(html.as_str()),
+        open_questions::version.eq(open_questions::version + 1),
+    ))
     .execute(conn)?;
     question::require_updated(conn, thread, id, n)
 }
@@ -364,4 +372,19 @@ pub fn set_question_answer(
     ))
     .execute(conn)?;
     if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// Questions saved before their text was rendered: id and text.
+pub fn questions_without_html(conn: &mut PgConnection) -> QueryResult<Vec<(i64, String)>> {
+    open_questions::table
+        .filter(open_questions::question_html.eq(""))
+        .select((open_questions::id, open_questions::question))
+        .load(conn)
+}
+
+/// Stores a question's rendered text (its version stays: the text did not change).
+pub fn set_question_html(conn: &mut PgConnection, id: i64, html: &SafeHtml) -> QueryResult<usize> {
+    diesel::update(open_questions::table.filter(open_questions::id.eq(id)))
+        .set(open_questions::question_html.eq(html.as_str()))
+        .execute(conn)
 }

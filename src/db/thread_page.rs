@@ -5,10 +5,12 @@ use std::sync::{Arc, RwLock};
 
 use diesel::prelude::*;
 
+use super::citations::{self, PageCitation};
 use super::events::{self, EventRow};
 use super::revisions::{self, Revision, RevisionDate};
 use super::sections::{self, ArcPeriodRow, ControversyRow, InterpretationRow, QuestionRow};
 use super::threads::{self, ThreadRow};
+use crate::domain::html::BlockMap;
 use crate::error::AppError;
 
 /// An interpretation with its proponents.
@@ -29,12 +31,16 @@ pub struct ThreadPageData {
     pub questions: Vec<QuestionRow>,
     pub events: Vec<EventRow>,
     pub controversies: Vec<ControversyRow>,
+    /// The synthesis's block map and the paragraphs that make claims (support markers).
+    pub synthesis_marks: (BlockMap, Vec<i32>),
+    /// What the current texts cite, with the tiers and link health pages mark.
+    pub citations: Vec<PageCitation>,
     /// The dates of the newest revisions (at most the `revision_dates` the caller asked for:
     /// as many as the timeline draws), for the timeline.
     pub revision_dates: Vec<RevisionDate>,
 }
 
-/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: ten
+/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: twelve
 /// queries whatever the thread's size, in a read-only, repeatable-read transaction so the
 /// sections agree with each other.
 pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Result<ThreadPageData, AppError> {
@@ -44,6 +50,11 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
         let synthesis = match thread.head_seq {
             0 => None,
             seq => Some(revisions::by_seq(conn, id, seq)?),
+        };
+        let head = synthesis.as_ref().map(|r| r.meta.id);
+        let synthesis_marks = match head {
+            Some(revision) => revisions::block_marks(conn, revision)?,
+            None => Default::default(),
         };
         let interpretation_rows = sections::interpretation::list(conn, id)?;
         let ids: Vec<i64> = interpretation_rows.iter().map(|i| i.id).collect();
@@ -60,7 +71,9 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
             .collect();
         Ok(ThreadPageData {
             curators: threads::curators(conn, id)?,
+            citations: citations::for_thread_page(conn, id, head)?,
             synthesis,
+            synthesis_marks,
             arc: sections::arc::list(conn, id)?,
             interpretations,
             questions: sections::question::list(conn, id)?,

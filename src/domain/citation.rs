@@ -82,6 +82,57 @@ pub fn find(text: &str) -> Vec<Found> {
     out
 }
 
+/// What kind of text cites: a synthesis revision, a section item, an event's description or
+/// a matrix cell's note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OwnerKind {
+    Revision,
+    Arc,
+    Interpretation,
+    Question,
+    Controversy,
+    Event,
+    MatrixCell,
+}
+
+impl OwnerKind {
+    /// Every kind.
+    pub const ALL: [OwnerKind; 7] = [
+        OwnerKind::Revision,
+        OwnerKind::Arc,
+        OwnerKind::Interpretation,
+        OwnerKind::Question,
+        OwnerKind::Controversy,
+        OwnerKind::Event,
+        OwnerKind::MatrixCell,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerKind::Revision => "revision",
+            OwnerKind::Arc => "arc",
+            OwnerKind::Interpretation => "interpretation",
+            OwnerKind::Question => "question",
+            OwnerKind::Controversy => "controversy",
+            OwnerKind::Event => "event",
+            OwnerKind::MatrixCell => "matrix_cell",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A text that cites: its kind and row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Owner {
+    pub kind: OwnerKind,
+    pub id: i64,
+}
+
 /// A citation as stored: what is cited, in which paragraph of the text (as
 /// `blame::paragraphs` counts them), under which footnote number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

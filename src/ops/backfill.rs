@@ -8,8 +8,8 @@
 use anyhow::Context;
 use diesel::pg::PgConnection;
 
-use crate::db::{revisions, search};
-use crate::render::markdown::block_map_of;
+use crate::db::{revisions, search, sections};
+use crate::render::markdown::{block_map_of, render_markdown};
 
 /// Runs every backfill; the binary calls it after `db::connect_and_migrate`.
 pub fn run(conn: &mut PgConnection) -> anyhow::Result<()> {
@@ -20,6 +20,10 @@ pub fn run(conn: &mut PgConnection) -> anyhow::Result<()> {
     let mapped = fill_missing_blocks(conn).context("mapping the blocks of older revisions")?;
     if mapped > 0 {
         tracing::info!(revisions = mapped, "mapped the blocks of revisions saved before maps were stored");
+    }
+    let questions = fill_missing_question_html(conn).context("rendering the text of older questions")?;
+    if questions > 0 {
+        tracing::info!(questions, "rendered the text of questions saved before it was stored");
     }
     let indexed = search::fill_missing(conn).context("building the search documents of threads")?;
     if indexed > 0 {
@@ -35,6 +39,16 @@ fn fill_missing_blocks(conn: &mut PgConnection) -> diesel::QueryResult<usize> {
     for (id, body_md, body_html) in &missing {
         let map = block_map_of(body_md, body_html).unwrap_or_default();
         revisions::set_blocks(conn, *id, &map)?;
+    }
+    Ok(missing.len())
+}
+
+/// Renders the questions saved before their text was rendered (they cite nothing: citing
+/// came with rendering).
+fn fill_missing_question_html(conn: &mut PgConnection) -> diesel::QueryResult<usize> {
+    let missing = sections::questions_without_html(conn)?;
+    for (id, question) in &missing {
+        sections::set_question_html(conn, *id, &render_markdown(question))?;
     }
     Ok(missing.len())
 }

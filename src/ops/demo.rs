@@ -175,7 +175,7 @@ fn add_sections(conn: &mut PgConnection, id: ThreadId, demo: &DemoThread) -> any
         )?;
     }
     for question in &demo.open_questions {
-        sections::insert_question(conn, id, question)?;
+        sections::insert_question(conn, id, question, &demo_html(question)?)?;
     }
     Ok(())
 }

@@ -7,14 +7,15 @@ use serde_json::{Value, json};
 use super::access;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
+use crate::db::citations as db_citations;
 use crate::db::events::{self, EventFields};
 use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
+use crate::domain::citation::{Cite, Owner, OwnerKind};
 use crate::domain::history::Area;
 use crate::domain::ids::{EventId, ThreadId};
 use crate::domain::{roles, validate};
 use crate::error::AppError;
-use crate::render::markdown::render_markdown;
 
 pub use crate::db::events::EventRow;
 
@@ -44,18 +45,21 @@ fn default_significance() -> String {
 }
 
 impl EventInput {
-    /// Validates and renders.
-    pub fn fields(&self) -> Result<EventFields, AppError> {
+    /// Validates and renders, with what the description cites (a marker naming nothing is
+    /// refused).
+    pub fn fields(&self, conn: &mut PgConnection) -> Result<(EventFields, Vec<Cite>), AppError> {
         let body_md = validate::markdown("the description", &self.body, validate::MAX_SECTION_BODY_BYTES)
             .map_err(AppError::Invalid)?;
-        Ok(EventFields {
+        let rendered = super::citations::render_in(conn, &body_md)?;
+        let fields = EventFields {
             occurred_on: validate::date("the date", &self.date).map_err(AppError::Invalid)?,
             title: validate::required("the title", &self.title, 300).map_err(AppError::Invalid)?,
             significance: validate::significance(&self.significance).map_err(AppError::Invalid)?,
             url: validate::link(self.url.as_deref()).map_err(AppError::Invalid)?,
-            body_html: render_markdown(&body_md),
+            body_html: rendered.html,
             body_md,
-        })
+        };
+        Ok((fields, rendered.cites))
     }
 }
 
@@ -68,10 +72,11 @@ pub fn create_in(
 ) -> Result<EventId, AppError> {
     access::require(user, roles::can_edit_events, "record events")?;
     let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-    let fields = input.fields()?;
     conn.transaction(|c| {
         let thread = thread_slug.map(|slug| access::editable_thread(c, slug, user)).transpose()?;
+        let (fields, cites) = input.fields(c)?;
         let event = events::insert(c, &fields, user.id)?;
+        db_citations::insert(c, Owner { kind: OwnerKind::Event, id: event.0 }, None, &cites)?;
         let (title, after) = snapshot(c, event)?;
         record(c, user, None, event, "created", &title, &reason, None, Some(after))?;
         if let Some(thread) = thread {
@@ -178,11 +183,12 @@ pub async fn page(
 pub fn update_in(conn: &mut PgConnection, user: &CurrentUser, id: EventId, input: &EventInput) -> Result<(), AppError> {
     access::require(user, roles::can_edit_events, "edit events")?;
     let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-    let fields = input.fields()?;
     conn.transaction(|c| {
         check_event_editable(c, user, id)?;
+        let (fields, cites) = input.fields(c)?;
         let (_, before) = snapshot(c, id)?;
         events::update(c, id, &fields)?;
+        db_citations::replace(c, Owner { kind: OwnerKind::Event, id: id.0 }, None, &cites)?;
         let (title, after) = snapshot(c, id)?;
         if before != after {
             record(c, user, None, id, "edited", &title, &reason, Some(before), Some(after))?;

@@ -17,7 +17,6 @@ use crate::db::thread_page::{ThreadPageCache, ThreadPageData};
 use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow, ThreadSort};
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
-use crate::domain::html::SafeHtml;
 use crate::domain::since::{SinceCounts, SinceMarks, changed_places, sentence};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
@@ -48,7 +47,8 @@ pub struct Since {
     /// The synthesis revision they read and the current one, when the text changed since.
     pub diff: Option<(i32, i32)>,
     /// The current synthesis with the paragraphs changed since marked.
-    pub marked_synthesis: Option<SafeHtml>,
+    /// Per paragraph of the current synthesis, whether it changed since (for marking).
+    pub changed_paragraphs: Option<Vec<bool>>,
     /// The events, questions and section items changed since, from the same entries.
     pub marks: SinceMarks,
 }
@@ -81,20 +81,16 @@ pub fn reader_state(
         summary: String::new(),
         at_least: entries.len() as i64 >= COUNT_LIMIT,
         diff: None,
-        marked_synthesis: None,
+        changed_paragraphs: None,
         marks,
     };
     if let Some(head) = data.synthesis.as_ref().filter(|h| counts.synthesis_revisions > 0 && h.meta.seq != read.seq) {
         // A paragraph changed since when the revision that last changed it substantively is
         // newer than the one they read; minor edits keep the older attribution, so they are out.
-        let (blame, blocks) = revisions::paragraph_marks(conn, thread.thread_id(), head.meta.seq)?;
+        let (blame, _) = revisions::paragraph_marks(conn, thread.thread_id(), head.meta.seq)?;
         let changed_paragraphs: Vec<bool> = blame.iter().map(|&seq| seq > read.seq).collect();
         counts.synthesis_places = changed_places(&changed_paragraphs);
-        let in_block = |first: i32, last: i32| {
-            let range = usize::try_from(first).ok().zip(usize::try_from(last).ok());
-            range.is_some_and(|(f, l)| changed_paragraphs.get(f..=l).is_some_and(|r| r.contains(&true)))
-        };
-        since.marked_synthesis = Some(head.body_html.with_marked_blocks(&blocks, in_block));
+        since.changed_paragraphs = Some(changed_paragraphs);
         if read.seq > 0 {
             since.diff = Some((read.seq, head.meta.seq));
         }

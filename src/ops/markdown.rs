@@ -44,5 +44,6 @@ pub async fn preview(pool: &PgPool, user: Option<&CurrentUser>, body: &str) -> R
     }
     rate::check_preview_rate(pool, user).await?;
     let body = validate::markdown("the text", body, validate::MAX_SYNTHESIS_BYTES).map_err(AppError::Invalid)?;
-    render(body).await
+    // Citations show as they will once saved, and a marker naming nothing is refused the same way.
+    Ok(super::citations::render(pool, body).await?.html)
 }

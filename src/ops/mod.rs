@@ -11,6 +11,7 @@
 pub mod access;
 pub mod backfill;
 pub mod changelog;
+pub mod citations;
 pub mod compute;
 pub mod create_admin;
 pub mod cursor;

@@ -7,18 +7,19 @@
 use diesel::PgConnection;
 use serde_json::{Value, json};
 
-use super::events;
 use super::sections::{self, SectionKind};
+use super::{citations, events};
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, ChangeRow, ShownVersion};
+use crate::db::citations as db_citations;
 use crate::db::events::{self as db_events, EventFields};
 use crate::db::sections::{self as db_sections, ArcFields, ControversyFields, InterpretationFields};
 use crate::db::threads;
+use crate::domain::citation::{Owner, OwnerKind};
 use crate::domain::history::Area;
 use crate::domain::ids::{EventId, ThreadId};
 use crate::domain::thread::Significance;
 use crate::error::AppError;
-use crate::render::markdown::render_markdown;
 
 /// After an entry of a section item or an event was hidden or shown again: puts the item to the
 /// version it should now show (`changes::shown_version`), as `restore_if_current` does for the
@@ -86,8 +87,11 @@ fn restore_item(
         return Ok(());
     }
     let text = |field: &str| to[field].as_str().unwrap_or_default().to_owned();
-    let body_md = text("body");
-    let body_html = render_markdown(&body_md);
+    let body_md = if kind == SectionKind::Question { text("question") } else { text("body") };
+    // What the restored text cites comes back with it.
+    let rendered = citations::render_in(c, &body_md)?;
+    let body_html = rendered.html;
+    db_citations::replace(c, Owner { kind: kind.owner_kind(), id: item }, Some(id), &rendered.cites)?;
     let base = sections::current_values(c, id, kind, item)?.base_version.unwrap_or_default();
     match kind {
         SectionKind::Arc => {
@@ -101,7 +105,7 @@ fn restore_item(
             db_sections::update_interpretation(c, id, item, base, &f)?
         }
         SectionKind::Question => {
-            db_sections::update_question(c, id, item, base, &text("question"))?;
+            db_sections::update_question(c, id, item, base, &body_md, &body_html)?;
             if to["answer"] != before["answer"] {
                 db_sections::set_question_answer(c, id, item, to["answer"].as_str())?;
             }
@@ -145,12 +149,14 @@ fn restore_event(
     let current = db_events::by_id(c, id)?;
     let text = |field: &str| to[field].as_str().unwrap_or_default().to_owned();
     let body_md = text("body");
+    let rendered = citations::render_in(c, &body_md)?;
+    db_citations::replace(c, Owner { kind: OwnerKind::Event, id: id.0 }, None, &rendered.cites)?;
     let fields = EventFields {
         occurred_on: text("date").parse().unwrap_or(current.occurred_on),
         title: text("title"),
         significance: Significance::parse(&text("significance")).unwrap_or(Significance::Notable),
         url: to["url"].as_str().map(str::to_owned),
-        body_html: render_markdown(&body_md),
+        body_html: rendered.html,
         body_md,
     };
     db_events::update(c, id, &fields)?;

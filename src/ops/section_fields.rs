@@ -1,13 +1,16 @@
 //! The four kinds of section item and the fields each takes: what a form or JSON body sends,
 //! and its validated, rendered form. The operations on items are in `ops::sections`.
 
+use diesel::PgConnection;
 use serde::Deserialize;
 
 use crate::db::sections::{ArcFields, ControversyFields, InterpretationFields};
 use crate::domain::history::Area;
 use crate::domain::validate::{self, MAX_SECTION_BODY_BYTES};
 use crate::error::AppError;
-use crate::render::markdown::render_markdown;
+use super::citations;
+use crate::domain::citation::{Cite, OwnerKind};
+use crate::domain::html::SafeHtml;
 
 /// The four kinds of section item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +66,16 @@ impl SectionKind {
         self != SectionKind::Question
     }
 
+    /// What its citations are filed under.
+    pub fn owner_kind(self) -> OwnerKind {
+        match self {
+            SectionKind::Arc => OwnerKind::Arc,
+            SectionKind::Interpretation => OwnerKind::Interpretation,
+            SectionKind::Question => OwnerKind::Question,
+            SectionKind::Controversy => OwnerKind::Controversy,
+        }
+    }
+
     /// The page section it belongs to (also the anchor on the thread page).
     pub fn anchor(self) -> &'static str {
         match self {
@@ -105,23 +118,31 @@ pub struct SectionInput {
 pub enum SectionFields {
     Arc(ArcFields),
     Interpretation(InterpretationFields),
-    Question(String),
+    /// The question as typed, and rendered.
+    Question(String, SafeHtml),
     Controversy(ControversyFields),
 }
 
 impl SectionInput {
-    /// Validates the fields the kind uses and renders its Markdown (once, here).
-    pub fn validate(&self, kind: SectionKind) -> Result<SectionFields, AppError> {
+    /// Validates the fields the kind uses and renders its Markdown (once, here), with what it
+    /// cites (a marker naming nothing is refused).
+    pub fn validate(&self, kind: SectionKind, conn: &mut PgConnection) -> Result<(SectionFields, Vec<Cite>), AppError> {
         let invalid = AppError::Invalid;
         let body = || validate::markdown("the text", &self.body, MAX_SECTION_BODY_BYTES).map_err(invalid);
+        let mut cites = Vec::new();
+        let mut render = |markdown: &str| -> Result<SafeHtml, AppError> {
+            let rendered = citations::render_in(conn, markdown)?;
+            cites = rendered.cites;
+            Ok(rendered.html)
+        };
         let title = || validate::required("the title", &self.title, 200).map_err(invalid);
-        Ok(match kind {
+        let fields = match kind {
             SectionKind::Arc => {
                 let body_md = body()?;
                 SectionFields::Arc(ArcFields {
                     label: validate::required("the period", &self.label, 40).map_err(invalid)?,
                     title: title()?,
-                    body_html: render_markdown(&body_md),
+                    body_html: render(&body_md)?,
                     body_md,
                 })
             }
@@ -129,22 +150,21 @@ impl SectionInput {
                 let body_md = body()?;
                 SectionFields::Interpretation(InterpretationFields {
                     title: title()?,
-                    body_html: render_markdown(&body_md),
-                    body_md,
                     proponents: validate::proponents(&self.proponents).map_err(invalid)?,
+                    body_html: render(&body_md)?,
+                    body_md,
                 })
             }
             SectionKind::Question => {
-                SectionFields::Question(validate::required("the question", &self.question, 1000).map_err(invalid)?)
+                let question = validate::required("the question", &self.question, 1000).map_err(invalid)?;
+                let html = render(&question)?;
+                SectionFields::Question(question, html)
             }
             SectionKind::Controversy => {
                 let body_md = body()?;
-                SectionFields::Controversy(ControversyFields {
-                    title: title()?,
-                    body_html: render_markdown(&body_md),
-                    body_md,
-                })
+                SectionFields::Controversy(ControversyFields { title: title()?, body_html: render(&body_md)?, body_md })
             }
-        })
+        };
+        Ok((fields, cites))
     }
 }

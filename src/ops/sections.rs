@@ -8,9 +8,11 @@ use serde_json::{Value, json};
 use super::access;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
+use crate::db::citations;
 use crate::db::sections;
 use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
+use crate::domain::citation::Owner;
 use crate::domain::ids::ThreadId;
 use crate::domain::roles;
 use crate::domain::validate;
@@ -27,16 +29,17 @@ pub fn create_in(
     input: &SectionInput,
 ) -> Result<(ThreadRow, i64), AppError> {
     let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-    let fields = input.validate(kind)?;
     conn.transaction(|c| {
         let thread = access::editable_thread(c, slug, user)?;
+        let (fields, cites) = input.validate(kind, c)?;
         let id = thread.thread_id();
         let item = match &fields {
             SectionFields::Arc(f) => sections::insert_arc(c, id, f)?,
             SectionFields::Interpretation(f) => sections::insert_interpretation(c, id, f)?,
-            SectionFields::Question(q) => sections::insert_question(c, id, q)?,
+            SectionFields::Question(q, html) => sections::insert_question(c, id, q, html)?,
             SectionFields::Controversy(f) => sections::insert_controversy(c, id, f)?,
         };
+        citations::insert(c, Owner { kind: kind.owner_kind(), id: item }, Some(id), &cites)?;
         let (subject, after) = snapshot(c, id, kind, item)?;
         // Questions are "opened" (then answered, reopened); other items are "added".
         let action = if kind == SectionKind::Question { "opened" } else { "added" };
@@ -74,16 +77,17 @@ pub fn update_in(
         let base = input.base_version.ok_or_else(|| {
             AppError::Invalid("base_version is missing: reload the edit form and try again".to_owned())
         })?;
-        let fields = input.validate(kind)?;
+        let (fields, cites) = input.validate(kind, c)?;
         let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
         let id = thread.thread_id();
         let (_, before) = snapshot(c, id, kind, item)?;
         match &fields {
             SectionFields::Arc(f) => sections::update_arc(c, id, item, base, f)?,
             SectionFields::Interpretation(f) => sections::update_interpretation(c, id, item, base, f)?,
-            SectionFields::Question(q) => sections::update_question(c, id, item, base, q)?,
+            SectionFields::Question(q, html) => sections::update_question(c, id, item, base, q, html)?,
             SectionFields::Controversy(f) => sections::update_controversy(c, id, item, base, f)?,
         }
+        citations::replace(c, Owner { kind: kind.owner_kind(), id: item }, Some(id), &cites)?;
         let (subject, after) = snapshot(c, id, kind, item)?;
         if before != after {
             record(c, user, id, kind, "edited", item, &subject, &reason, Some(before), Some(after))?;
@@ -155,6 +159,7 @@ pub fn delete_in(
             SectionKind::Question => sections::question::delete(c, id, item)?,
             SectionKind::Controversy => sections::controversy::delete(c, id, item)?,
         }
+        citations::remove(c, Owner { kind: kind.owner_kind(), id: item })?;
         threads::touch(c, id)?;
         Ok(thread)
     })

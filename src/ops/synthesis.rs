@@ -4,13 +4,14 @@
 use diesel::PgConnection;
 use serde::Deserialize;
 
-use super::{access, visibility};
+use super::{access, citations, visibility};
 use crate::auth::CurrentUser;
 use crate::db::moderation::{self, NewLogEntry};
 use crate::db::revisions::{self, NewRevision, Revision};
 use crate::db::threads::ThreadRow;
 use crate::db::{self, PgPool};
 use crate::domain::blame::without_paragraphs;
+use crate::domain::citation::Cite;
 use crate::domain::history::{ModAction, RevisionAction};
 use crate::domain::html::{BlockMap, SafeHtml};
 use crate::domain::ids::UserId;
@@ -19,7 +20,6 @@ use crate::domain::roles;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::diff::LineDiff;
-use crate::render::markdown::{block_map_of, render_markdown_blocks};
 
 pub use crate::db::revisions::SaveOutcome;
 
@@ -76,13 +76,16 @@ pub struct PreparedEdit {
     body: String,
     html: SafeHtml,
     blocks: BlockMap,
+    cites: Vec<Cite>,
+    claims: Vec<i32>,
     summary: String,
     base_seq: i32,
     minor: bool,
 }
 
-/// Validates an edit and renders its Markdown (off the connection, within the render budget).
-pub async fn prepare(input: SynthesisInput) -> Result<PreparedEdit, AppError> {
+/// Validates an edit and renders its Markdown (off the connection, within the render budget),
+/// refusing citation markers that name nothing.
+pub async fn prepare(pool: &PgPool, input: SynthesisInput) -> Result<PreparedEdit, AppError> {
     let body =
         validate::markdown("the synthesis", &input.body, validate::MAX_SYNTHESIS_BYTES).map_err(AppError::Invalid)?;
     if body.trim().is_empty() {
@@ -94,8 +97,17 @@ pub async fn prepare(input: SynthesisInput) -> Result<PreparedEdit, AppError> {
     if input.base_seq < 0 {
         return Err(AppError::Invalid("the base revision is not valid".to_owned()));
     }
-    let (html, blocks) = super::markdown::render_with_blocks(body.clone()).await?;
-    Ok(PreparedEdit { body, html, blocks, summary, base_seq: input.base_seq, minor: input.minor })
+    let rendered = super::citations::render(pool, body.clone()).await?;
+    Ok(PreparedEdit {
+        body,
+        html: rendered.html,
+        blocks: rendered.blocks.unwrap_or_default(),
+        cites: rendered.cites,
+        claims: rendered.claim_paragraphs,
+        summary,
+        base_seq: input.base_seq,
+        minor: input.minor,
+    })
 }
 
 /// Saves a new revision. When someone saved since `base_seq`, the edit is merged with theirs if
@@ -107,13 +119,15 @@ pub fn save_in(
     slug: &str,
     edit: &PreparedEdit,
 ) -> Result<(ThreadRow, SaveOutcome), AppError> {
-    let PreparedEdit { body, html, blocks, summary, base_seq, minor } = edit;
+    let PreparedEdit { body, html, blocks, cites, claims, summary, base_seq, minor } = edit;
     let (body, base_seq) = (body.as_str(), *base_seq);
     let thread = access::editable_thread(conn, slug, user)?;
     let new = NewRevision {
         summary,
         minor: *minor,
         autopatrolled: roles::can_moderate(user.role),
+        cites,
+        claims,
         ..NewRevision::edit(thread.thread_id(), base_seq, user.id, body, html, blocks)
     };
     let mut outcome = revisions::save(conn, &new)?;
@@ -130,15 +144,17 @@ pub fn save_in(
             break;
         }
         let onto = current.meta.seq;
-        let (merged_html, merged_blocks) = render_markdown_blocks(&merged);
-        let merged_blocks = merged_blocks.unwrap_or_default();
+        let rendered = citations::render_in(conn, &merged)?;
+        let merged_blocks = rendered.blocks.unwrap_or_default();
         outcome = match revisions::save(
             conn,
             &NewRevision {
                 base_seq: onto,
                 body_md: &merged,
-                body_html: &merged_html,
+                body_html: &rendered.html,
                 blocks: &merged_blocks,
+                cites: &rendered.cites,
+                claims: &rendered.claim_paragraphs,
                 action: RevisionAction::Merge,
                 other_seq: Some(base_seq),
                 ..new
@@ -160,7 +176,7 @@ pub async fn save(
     slug: String,
     input: SynthesisInput,
 ) -> Result<(ThreadRow, SaveOutcome, String), AppError> {
-    let edit = prepare(input).await?;
+    let edit = prepare(pool, input).await?;
     let user = user.clone();
     let yours = edit.body.clone();
     let (thread, outcome) = db::with_conn(pool, move |c| save_in(c, &user, &slug, &edit)).await?;
@@ -244,8 +260,8 @@ pub fn undo_in(
     validate::nested_at_most(&format!("undoing revision {seq} gives a text that"), &merged)
         .map_err(AppError::Invalid)?;
     let summary = with_reason(format!("Undid revision {seq} by {}", target.author), &reason);
-    let (html, blocks) = render_markdown_blocks(&merged);
-    let blocks = blocks.unwrap_or_default();
+    let rendered = citations::render_in(c, &merged)?;
+    let blocks = rendered.blocks.unwrap_or_default();
     let outcome = revisions::save(
         c,
         &NewRevision {
@@ -253,7 +269,9 @@ pub fn undo_in(
             action: RevisionAction::Undo,
             other_seq: Some(seq),
             autopatrolled: roles::can_moderate(user.role),
-            ..NewRevision::edit(id, input.base_seq, user.id, &merged, &html, &blocks)
+            cites: &rendered.cites,
+            claims: &rendered.claim_paragraphs,
+            ..NewRevision::edit(id, input.base_seq, user.id, &merged, &rendered.html, &blocks)
         },
     )?;
     Ok((thread, UndoOutcome::Done(outcome)))
@@ -294,8 +312,8 @@ pub fn take_out_paragraphs_in(
     validate::nested_at_most(&format!("taking out revision {seq}'s words gives a text that"), &text)
         .map_err(AppError::Invalid)?;
     let summary = format!("Took out the words of revision {seq} by {}", revisions::by_seq(c, id, seq)?.author);
-    let (html, blocks) = render_markdown_blocks(&text);
-    let blocks = blocks.unwrap_or_default();
+    let rendered = citations::render_in(c, &text)?;
+    let blocks = rendered.blocks.unwrap_or_default();
     revisions::save(
         c,
         &NewRevision {
@@ -303,7 +321,9 @@ pub fn take_out_paragraphs_in(
             action: RevisionAction::Undo,
             other_seq: Some(seq),
             autopatrolled: true,
-            ..NewRevision::edit(id, thread.head_seq, user.id, &text, &html, &blocks)
+            cites: &rendered.cites,
+            claims: &rendered.claim_paragraphs,
+            ..NewRevision::edit(id, thread.head_seq, user.id, &text, &rendered.html, &blocks)
         },
     )
 }
@@ -396,7 +416,9 @@ pub(crate) fn restore(
     summary: &str,
     action: RevisionAction,
 ) -> Result<SaveOutcome, AppError> {
-    let blocks = block_map_of(&old.body_md, &old.body_html).unwrap_or_default();
+    // The old text comes back rendered again, so its footnotes show their sources as they are now.
+    let rendered = citations::render_in(c, &old.body_md)?;
+    let blocks = rendered.blocks.unwrap_or_default();
     revisions::save(
         c,
         &NewRevision {
@@ -404,7 +426,9 @@ pub(crate) fn restore(
             reverted_to_seq: Some(old.meta.seq),
             action,
             autopatrolled: roles::can_moderate(user.role),
-            ..NewRevision::edit(thread.thread_id(), base_seq, user.id, &old.body_md, &old.body_html, &blocks)
+            cites: &rendered.cites,
+            claims: &rendered.claim_paragraphs,
+            ..NewRevision::edit(thread.thread_id(), base_seq, user.id, &old.body_md, &rendered.html, &blocks)
         },
     )
 }

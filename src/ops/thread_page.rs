@@ -15,14 +15,19 @@ use super::{access, indexes};
 use crate::auth::CurrentUser;
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
+use crate::db::citations::PageCitation;
+use crate::domain::citation::{self, Owner, OwnerKind, Support, Target};
 use crate::domain::html::SafeHtml;
+use crate::domain::thread::{LinkStatus, Tier};
+use crate::render::markdown::BlockNote;
 use crate::domain::roles;
 use crate::domain::since::{SinceMark, SinceMarks};
 use crate::error::AppError;
 use crate::render::format;
 use crate::render::pages::Chrome;
 use crate::render::pages::threads::{
-    EventItem, ItemView, QuestionView, ReaderView, SinceView, SynthesisView, ThreadCard, ThreadPage, capitalized,
+    EventItem, ItemView, LinkFlag, QuestionView, ReaderView, SinceView, SynthesisView, ThreadCard, ThreadPage,
+    capitalized,
 };
 use crate::render::timeline::{self, Timeline};
 
@@ -69,7 +74,7 @@ pub async fn page(
     let can_moderate = user.is_some_and(|u| roles::can_moderate(u.role));
     let page = build(chrome, &data, can_edit, can_moderate);
     Ok(match state {
-        Some(state) => with_reader(page, state),
+        Some(state) => with_reader(page, &data, state),
         None => page,
     })
 }
@@ -109,11 +114,14 @@ impl From<&indexes::EventRow> for EventItem {
 pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate: bool) -> ThreadPage {
     let t = &data.thread;
     let card = ThreadCard::from(t);
-    let item = |id: i64, heading: String, html: &str, proponents: Vec<String>| ItemView {
+    let evidence = Evidence::of(data);
+    let item = |kind: OwnerKind, id: i64, heading: String, html: &str, proponents: Vec<String>| ItemView {
         id,
         heading,
         html: SafeHtml::from_stored(html.to_owned()),
         proponents,
+        support_note: (kind == OwnerKind::Interpretation).then(|| evidence.item_support(kind, id).note()).flatten(),
+        link_flags: evidence.flags(|c| c.owner == Owner { kind, id }),
         since_mark: None,
     };
     ThreadPage {
@@ -135,25 +143,27 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
             author: r.author.clone(),
             updated: format::day(r.meta.created_at),
             updated_iso: format::iso_timestamp(r.meta.created_at),
-            html: r.body_html.clone(),
+            html: evidence.synthesis_html(data, None),
+            link_flags: evidence.flags(|c| c.owner.kind == OwnerKind::Revision),
+            unsupported: evidence.unsupported_paragraphs(data),
         }),
         arc: data
             .arc
             .iter()
-            .map(|p| item(p.id, format!("{}: {}", p.label, p.title), &p.body_html, Vec::new()))
+            .map(|p| item(OwnerKind::Arc, p.id, format!("{}: {}", p.label, p.title), &p.body_html, Vec::new()))
             .collect(),
         interpretations: data
             .interpretations
             .iter()
-            .map(|i| item(i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone()))
+            .map(|i| item(OwnerKind::Interpretation, i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone()))
             .collect(),
-        questions: questions(data, false),
-        answered: questions(data, true),
+        questions: questions(data, &evidence, false),
+        answered: questions(data, &evidence, true),
         events: data.events.iter().map(EventItem::from).collect(),
         controversies: data
             .controversies
             .iter()
-            .map(|c| item(c.id, c.title.clone(), &c.body_html, Vec::new()))
+            .map(|c| item(OwnerKind::Controversy, c.id, c.title.clone(), &c.body_html, Vec::new()))
             .collect(),
         can_edit,
         // Decided per view, not cached: a lock can expire between two views.
@@ -166,12 +176,12 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
 
 /// Adds the signed-in reader's state; paragraphs changed since their last visit are marked in
 /// the synthesis, and events, questions and section items with a badge.
-fn with_reader(mut page: ThreadPage, state: ReaderState) -> ThreadPage {
+fn with_reader(mut page: ThreadPage, data: &ThreadPageData, state: ReaderState) -> ThreadPage {
     let since = state.since.map(|since| {
         mark_items(&mut page, &since.marks);
-        let marked = since.marked_synthesis.is_some();
-        if let (Some(view), Some(html)) = (page.synthesis.as_mut(), since.marked_synthesis) {
-            view.html = html;
+        let marked = since.changed_paragraphs.is_some();
+        if let (Some(view), Some(changed)) = (page.synthesis.as_mut(), since.changed_paragraphs.as_deref()) {
+            view.html = Evidence::of(data).synthesis_html(data, Some(changed));
         }
         let at_least = if since.at_least { "At least: " } else { "" };
         SinceView {
@@ -235,10 +245,92 @@ fn timeline_of(data: &ThreadPageData) -> Option<Timeline> {
     Some(picture)
 }
 
-fn questions(data: &ThreadPageData, answered: bool) -> Vec<QuestionView> {
+fn questions(data: &ThreadPageData, evidence: &Evidence<'_>, answered: bool) -> Vec<QuestionView> {
     data.questions
         .iter()
         .filter(|q| q.answered_at.is_some() == answered)
-        .map(|q| QuestionView { id: q.id, text: q.question.clone(), answer: q.answer.clone(), since_mark: None })
+        .map(|q| QuestionView {
+            id: q.id,
+            text: q.question.clone(),
+            html: SafeHtml::from_stored(q.question_html.clone()),
+            link_flags: evidence.flags(|c| c.owner == Owner { kind: OwnerKind::Question, id: q.id }),
+            answer: q.answer.clone(),
+            since_mark: None,
+        })
         .collect()
+}
+
+/// What the page marks about the citations of the thread's current texts (loaded with the
+/// page data: no query here).
+struct Evidence<'a> {
+    citations: &'a [PageCitation],
+}
+
+impl<'a> Evidence<'a> {
+    fn of(data: &'a ThreadPageData) -> Self {
+        Evidence { citations: &data.citations }
+    }
+
+    fn synthesis_cites(&self) -> impl Iterator<Item = &'a PageCitation> {
+        self.citations.iter().filter(|c| c.owner.kind == OwnerKind::Revision)
+    }
+
+    /// The tiers cited in paragraphs `first..=last` of the synthesis.
+    fn tiers_in(&self, first: i32, last: i32) -> Vec<Option<Tier>> {
+        self.synthesis_cites().filter(|c| (first..=last).contains(&c.paragraph)).map(|c| c.tier).collect()
+    }
+
+    /// How an item is supported by all it cites.
+    fn item_support(&self, kind: OwnerKind, id: i64) -> Support {
+        let tiers: Vec<Option<Tier>> =
+            self.citations.iter().filter(|c| c.owner == Owner { kind, id }).map(|c| c.tier).collect();
+        citation::support(&tiers)
+    }
+
+    /// The flagged sources among the citations `which` picks, once each.
+    fn flags(&self, which: impl Fn(&PageCitation) -> bool) -> Vec<LinkFlag> {
+        let mut out: Vec<LinkFlag> = Vec::new();
+        for c in self.citations.iter().filter(|c| which(c)) {
+            let (Target::Source(id), Some(status)) = (c.target, c.link_status) else { continue };
+            let href = format!("/sources/{id}");
+            if status.is_flagged() && !out.iter().any(|f| f.href == href) {
+                out.push(LinkFlag { title: c.title.clone(), status: status.label(), href });
+            }
+        }
+        out
+    }
+
+    /// Claim paragraphs of the synthesis with no citation or only opinion.
+    fn unsupported_paragraphs(&self, data: &ThreadPageData) -> usize {
+        data.synthesis_marks.1.iter().filter(|&&p| citation::support(&self.tiers_in(p, p)) != Support::Supported).count()
+    }
+
+    /// The synthesis with paragraph anchors, support markers and link flags on its blocks, and
+    /// the paragraphs `changed` since the reader's last visit marked.
+    fn synthesis_html(&self, data: &ThreadPageData, changed: Option<&[bool]>) -> SafeHtml {
+        let Some(head) = &data.synthesis else { return SafeHtml::from_stored(String::new()) };
+        let (map, claims) = &data.synthesis_marks;
+        head.body_html.annotated(map, |first, last| {
+            let range = usize::try_from(first).ok().zip(usize::try_from(last).ok());
+            let mut notes = Vec::new();
+            if claims.contains(&first) {
+                notes.extend(citation::support(&self.tiers_in(first, last)).note());
+            }
+            let statuses = self
+                .synthesis_cites()
+                .filter(|c| (first..=last).contains(&c.paragraph))
+                .filter_map(|c| c.link_status.filter(|s| s.is_flagged()));
+            for status in statuses {
+                let note = if status == LinkStatus::Dead { "Cites a dead link" } else { "Cites a redirected link" };
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+            BlockNote {
+                anchor: (first >= 0).then_some(first + 1),
+                changed: range.is_some_and(|(f, l)| changed.and_then(|c| c.get(f..=l)).is_some_and(|r| r.contains(&true))),
+                notes,
+            }
+        })
+    }
 }

@@ -40,6 +40,9 @@ pub struct Rendered {
     pub blocks: Option<BlockMap>,
     /// One per marker, in text order (a target cited twice has two, under one number).
     pub cites: Vec<Cite>,
+    /// The paragraphs (as `blame::paragraphs` counts them) of blocks that make claims: running
+    /// text, lists and quotes, not headings, code, tables or rules.
+    pub claim_paragraphs: Vec<i32>,
 }
 
 /// The parser's events with each run of adjacent text joined into one event (the parser splits
@@ -84,6 +87,7 @@ pub fn render_cited(source: &str, book: &CiteBook) -> Rendered {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut block_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut depth = 0usize;
+    let mut claim_blocks: Vec<bool> = Vec::new();
     let mut notes = citations::Footnotes::new(source, book);
     for (event, range) in joined_events(source) {
         let event = match event {
@@ -92,9 +96,10 @@ pub fn render_cited(source: &str, book: &CiteBook) -> Rendered {
             other => other,
         };
         let ends_block = match &event {
-            Event::Start(_) => {
+            Event::Start(tag) => {
                 if depth == 0 {
                     block_ranges.push(range.clone());
+                    claim_blocks.push(matches!(tag, Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_)));
                 }
                 depth += 1;
                 false
@@ -105,6 +110,7 @@ pub fn render_cited(source: &str, book: &CiteBook) -> Rendered {
             }
             _ if depth == 0 => {
                 block_ranges.push(range.clone());
+                claim_blocks.push(false);
                 true
             }
             _ => false,
@@ -135,9 +141,16 @@ pub fn render_cited(source: &str, book: &CiteBook) -> Rendered {
             ends.push(i32::try_from(clean.len()).unwrap_or(i32::MAX));
         }
     }
+    let paragraphs = paragraphs_of_blocks(source, &block_ranges);
+    let claim_paragraphs = claim_blocks
+        .iter()
+        .zip(paragraphs.chunks(2))
+        .filter(|(claim, pair)| **claim && pair[0] >= 0)
+        .flat_map(|(_, pair)| pair[0]..=pair[1])
+        .collect();
     let map = (ends.len() == block_ranges.len() && blocks_stand_alone(&clean, &ends))
-        .then(|| BlockMap { paragraphs: paragraphs_of_blocks(source, &block_ranges), ends });
-    Rendered { html: SafeHtml::from_sanitizer(clean), blocks: map, cites }
+        .then(|| BlockMap { paragraphs, ends });
+    Rendered { html: SafeHtml::from_sanitizer(clean), blocks: map, cites, claim_paragraphs }
 }
 
 /// The block map of `html` when it is what `source` renders to now (a revision saved by an
@@ -185,31 +198,50 @@ fn paragraphs_of_blocks(source: &str, blocks: &[std::ops::Range<usize>]) -> Vec<
     out
 }
 
+/// How a page marks one block of a stored text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockNote {
+    /// The block starts paragraph `n` (1-based): `#para-n` links to it.
+    pub anchor: Option<i32>,
+    /// Changed since the reader's last visit (runs of changed blocks share one region).
+    pub changed: bool,
+    /// Quiet notes after the block ("No citation", "Cites a dead link").
+    pub notes: Vec<&'static str>,
+}
+
 impl SafeHtml {
-    /// This HTML with the blocks `changed` picks (given their first and last paragraph) wrapped
-    /// in a marked region. Runs of changed blocks share one region. Composes sanitized blocks
-    /// with fixed markup only; a map that does not fit the text leaves it unmarked.
-    pub fn with_marked_blocks(&self, map: &BlockMap, changed: impl Fn(i32, i32) -> bool) -> SafeHtml {
+    /// This HTML with each block marked as `note_of` says (given the block's first and last
+    /// paragraph). Composes sanitized blocks with fixed markup only; a map that does not fit
+    /// the text leaves it unmarked.
+    pub fn annotated(&self, map: &BlockMap, note_of: impl Fn(i32, i32) -> BlockNote) -> SafeHtml {
         let html = self.as_str();
         let fits = map.paragraphs.len() == map.ends.len() * 2
             && map.ends.windows(2).all(|w| w[0] <= w[1])
-            && map.ends.iter().all(|&e| usize::try_from(e).is_ok_and(|e| html.is_char_boundary(e)));
+            && map.ends.iter().all(|&e| usize::try_from(e).is_ok_and(|e| e <= html.len() && html.is_char_boundary(e)));
         if !fits {
             return self.clone();
         }
-        let mut out = String::with_capacity(html.len() + 256);
+        let mut out = String::with_capacity(html.len() + 64 * map.ends.len());
         let mut start = 0usize;
         let mut open = false;
         for (i, &end) in map.ends.iter().enumerate() {
             let end = usize::try_from(end).unwrap_or_default();
-            let marked = changed(map.paragraphs[2 * i], map.paragraphs[2 * i + 1]);
-            if marked && !open {
+            let note = note_of(map.paragraphs[2 * i], map.paragraphs[2 * i + 1]);
+            if note.changed && !open {
                 out.push_str("<div class=\"since-changed\"><p class=\"since-label\">Changed since your last visit</p>");
-            } else if !marked && open {
+            } else if !note.changed && open {
                 out.push_str("</div>");
             }
-            open = marked;
+            open = note.changed;
+            if let Some(n) = note.anchor {
+                out.push_str(&format!("<span class=\"para-anchor\" id=\"para-{n}\"></span>"));
+            }
             out.push_str(&html[start..end]);
+            if !note.notes.is_empty() {
+                out.push_str("<p class=\"support-note\">");
+                out.push_str(&note.notes.join(" · "));
+                out.push_str("</p>");
+            }
             start = end;
         }
         if open {
@@ -406,10 +438,23 @@ mod tests {
     }
 
     #[test]
+    fn annotating_anchors_paragraphs_and_adds_notes_after_blocks() {
+        let (html, map) = render_markdown_blocks("# Head\n\nOne.\n\nTwo.");
+        let marked = html.annotated(&map.unwrap(), |first, _| BlockNote {
+            anchor: Some(first + 1),
+            notes: if first == 2 { vec!["No citation"] } else { Vec::new() },
+            ..BlockNote::default()
+        });
+        let flat = marked.as_str().replace('\n', "");
+        assert!(flat.starts_with("<span class=\"para-anchor\" id=\"para-1\"></span><h1"), "{flat}");
+        assert!(flat.ends_with("<span class=\"para-anchor\" id=\"para-3\"></span><p>Two.</p><p class=\"support-note\">No citation</p>"), "{flat}");
+    }
+
+    #[test]
     fn marking_wraps_runs_of_changed_blocks_and_keeps_the_rest() {
         let source = "One.\n\nTwo.\n\nThree.\n\nFour.";
         let (html, map) = render_markdown_blocks(source);
-        let marked = html.with_marked_blocks(&map.unwrap(), |first, _| first == 1 || first == 2);
+        let marked = html.annotated(&map.unwrap(), |first, _| BlockNote { changed: first == 1 || first == 2, ..BlockNote::default() });
         assert_eq!(
             marked.as_str().replace('\n', ""),
             "<p>One.</p><div class=\"since-changed\"><p class=\"since-label\">Changed since your last visit</p>\
@@ -425,7 +470,7 @@ mod tests {
         let (_, map) = render_markdown_blocks("<div>\n\nopen\n\n</div>");
         if let Some(map) = map {
             let (html, _) = render_markdown_blocks("<div>\n\nopen\n\n</div>");
-            let marked = html.with_marked_blocks(&map, |_, _| true);
+            let marked = html.annotated(&map, |_, _| BlockNote { changed: true, ..BlockNote::default() });
             assert_eq!(sanitize::clean(marked.as_str()), marked.as_str());
         }
     }

@@ -57,6 +57,19 @@ pub struct SynthesisView {
     pub updated: String,
     pub updated_iso: String,
     pub html: SafeHtml,
+    /// Cited sources whose links are dead or redirected.
+    pub link_flags: Vec<LinkFlag>,
+    /// Paragraphs making claims with no citation, or only opinion (shown to its editors).
+    pub unsupported: usize,
+}
+
+/// A cited source whose link is dead or redirected, flagged under the text citing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkFlag {
+    pub title: String,
+    /// "Dead", "Redirected".
+    pub status: &'static str,
+    pub href: String,
 }
 
 /// A titled item with a sanitized body (arc period, interpretation, controversy).
@@ -67,6 +80,9 @@ pub struct ItemView {
     pub html: SafeHtml,
     /// Proponents, for interpretations.
     pub proponents: Vec<String>,
+    /// "No citation" or "Cites opinion only", for interpretations that lack support.
+    pub support_note: Option<&'static str>,
+    pub link_flags: Vec<LinkFlag>,
     /// "New", "Changed" or "Answered" since the reader last read the thread (signed-in readers).
     pub since_mark: Option<&'static str>,
 }
@@ -76,6 +92,9 @@ pub struct ItemView {
 pub struct QuestionView {
     pub id: i64,
     pub text: String,
+    /// The question rendered, with its citations.
+    pub html: SafeHtml,
+    pub link_flags: Vec<LinkFlag>,
     /// Empty while the question is open.
     pub answer: String,
     /// "New", "Changed" or "Answered" since the reader last read the thread (signed-in readers).

@@ -1,0 +1,161 @@
+//! Citations as rows: written when a text is saved (`ops::citations`), read by pages so "what
+//! cites this", counts and support markers are queries, never a scan of Markdown.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::schema::{citations, events, sources};
+use crate::domain::citation::{Cite, Owner, OwnerKind, Target};
+use crate::domain::ids::{EventId, SourceId, ThreadId};
+use crate::domain::thread::{LinkStatus, Tier};
+
+/// Stores the citations of a text just saved (a revision's never change afterwards).
+pub fn insert(conn: &mut PgConnection, owner: Owner, thread: Option<ThreadId>, cites: &[Cite]) -> QueryResult<usize> {
+    if cites.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<_> = cites
+        .iter()
+        .map(|c| {
+            let (source, event) = match c.target {
+                Target::Source(id) => (Some(id.0), None),
+                Target::Event(id) => (None, Some(id.0)),
+            };
+            (
+                citations::thread_id.eq(thread.map(|t| t.0)),
+                citations::owner_kind.eq(owner.kind.as_str()),
+                citations::owner_id.eq(owner.id),
+                citations::paragraph.eq(c.paragraph),
+                citations::number.eq(c.number),
+                citations::source_id.eq(source),
+                citations::event_id.eq(event),
+            )
+        })
+        .collect();
+    diesel::insert_into(citations::table).values(rows).execute(conn)
+}
+
+/// Replaces the citations of an item whose text changed.
+pub fn replace(conn: &mut PgConnection, owner: Owner, thread: Option<ThreadId>, cites: &[Cite]) -> QueryResult<usize> {
+    remove(conn, owner)?;
+    insert(conn, owner, thread, cites)
+}
+
+/// Removes the citations of an item that was deleted.
+pub fn remove(conn: &mut PgConnection, owner: Owner) -> QueryResult<usize> {
+    diesel::delete(
+        citations::table
+            .filter(citations::owner_kind.eq(owner.kind.as_str()))
+            .filter(citations::owner_id.eq(owner.id)),
+    )
+    .execute(conn)
+}
+
+fn of(owner: Owner) -> citations::BoxedQuery<'static, diesel::pg::Pg> {
+    citations::table
+        .filter(citations::owner_kind.eq(owner.kind.as_str()))
+        .filter(citations::owner_id.eq(owner.id))
+        .into_boxed()
+}
+
+/// The citations of one text, in text order.
+pub fn of_owner(conn: &mut PgConnection, owner: Owner) -> QueryResult<Vec<Cite>> {
+    let rows: Vec<(i32, i32, Option<i64>, Option<i64>)> = of(owner)
+        .order(citations::id)
+        .select((citations::paragraph, citations::number, citations::source_id, citations::event_id))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(paragraph, number, s, e)| Some(Cite { target: target(s, e)?, paragraph, number })).collect())
+}
+
+fn target(source: Option<i64>, event: Option<i64>) -> Option<Target> {
+    match (source, event) {
+        (Some(s), _) => Some(Target::Source(SourceId(s))),
+        (None, Some(e)) => Some(Target::Event(EventId(e))),
+        (None, None) => None,
+    }
+}
+
+/// What a footnote shows of a source.
+#[derive(Debug, Clone, Queryable)]
+pub struct SourceCardRow {
+    pub id: i64,
+    pub title: String,
+    pub publisher: String,
+    pub published_on: Option<NaiveDate>,
+    pub tier: String,
+    pub url: Option<String>,
+}
+
+/// The footnote data of the sources among `ids` that exist.
+pub fn source_cards(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<SourceCardRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sources::table
+        .filter(sources::id.eq_any(ids))
+        .select((sources::id, sources::title, sources::publisher, sources::published_on, sources::tier, sources::url))
+        .load(conn)
+}
+
+/// The id, title and date of the events among `ids` that exist.
+pub fn event_cards(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, NaiveDate)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    events::table.filter(events::id.eq_any(ids)).select((events::id, events::title, events::occurred_on)).load(conn)
+}
+
+/// A citation in a thread's current texts, with what pages mark about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageCitation {
+    pub owner: Owner,
+    pub paragraph: i32,
+    pub number: i32,
+    pub target: Target,
+    /// `None` for events.
+    pub tier: Option<Tier>,
+    pub link_status: Option<LinkStatus>,
+    pub title: String,
+}
+
+/// The citations of a thread's current texts: its synthesis revision `head` and its section
+/// items. One indexed query.
+pub fn for_thread_page(conn: &mut PgConnection, thread: ThreadId, head: Option<i64>) -> QueryResult<Vec<PageCitation>> {
+    let items = [OwnerKind::Arc, OwnerKind::Interpretation, OwnerKind::Question, OwnerKind::Controversy, OwnerKind::MatrixCell]
+        .map(OwnerKind::as_str);
+    let in_revision = citations::owner_kind.eq(OwnerKind::Revision.as_str()).and(citations::owner_id.eq(head.unwrap_or(0)));
+    let in_items = citations::thread_id.eq(thread.0).and(citations::owner_kind.eq_any(items));
+    let rows: Vec<(String, i64, i32, i32, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>)> =
+        citations::table
+            .left_join(sources::table)
+            .left_join(events::table)
+            .filter(in_revision.or(in_items))
+            .order((citations::owner_kind, citations::owner_id, citations::id))
+            .select((
+                citations::owner_kind,
+                citations::owner_id,
+                citations::paragraph,
+                citations::number,
+                citations::source_id,
+                citations::event_id,
+                sources::tier.nullable(),
+                sources::link_status.nullable(),
+                sources::title.nullable(),
+                events::title.nullable(),
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, id, paragraph, number, s, e, tier, status, source_title, event_title)| {
+            Some(PageCitation {
+                owner: Owner { kind: OwnerKind::parse(&kind)?, id },
+                paragraph,
+                number,
+                target: target(s, e)?,
+                tier: tier.as_deref().and_then(Tier::parse),
+                link_status: status.as_deref().and_then(LinkStatus::parse),
+                title: source_title.or(event_title).unwrap_or_default(),
+            })
+        })
+        .collect())
+}
