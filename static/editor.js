@@ -320,6 +320,7 @@
     };
     textarea.parentNode.insertBefore(editor, textarea);
     writePane.append(textarea, wordCount);
+    if (textarea.hasAttribute('data-cites')) writePane.append(citePicker(textarea));
 
     function updateWordCount() {
       wordCount.textContent = formatWordCount(countWords(textarea.value));
@@ -507,6 +508,94 @@
       },
       refreshPreview,
     };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Citation picker: search sources, insert `[^src:ID]` at the caret
+  // ---------------------------------------------------------------------------------------------
+
+  const PICKER_DELAY_MS = 250;
+  const PICKER_LIMIT = 8;
+
+  /** Inserts `marker` into `textarea` at its caret (or over its selection) and reports the
+   * change, so the preview, word count and draft follow. */
+  function insertAtCaret(textarea, marker) {
+    const start = textarea.selectionStart ?? textarea.value.length;
+    const end = textarea.selectionEnd ?? start;
+    textarea.setRangeText(marker, start, end, 'end');
+    fire(textarea, 'input');
+    textarea.focus();
+  }
+
+  /** The sources of a list answer, whatever the envelope. */
+  function sourcesOf(body) {
+    if (Array.isArray(body)) return body;
+    return (body && (body.sources || body.items)) || [];
+  }
+
+  /** A "Cite a source" disclosure under a Markdown textarea: a labelled search box whose
+   * results each insert their marker at the caret. Without JavaScript the marker is typed by
+   * hand (the field's hint says how). */
+  function citePicker(textarea) {
+    const base = textarea.id + '-cite';
+    const search = h('input', { type: 'search', id: base + '-q', autocomplete: 'off', placeholder: 'Title or address' });
+    const status = h('p', { class: 'cite-status', 'aria-live': 'polite' });
+    const results = h('ul', { class: 'cite-results' });
+    const panel = h('details', { class: 'cite-picker' }, [
+      h('summary', {}, ['Cite a source']),
+      h('label', { for: search.id }, ['Search sources by title or address']),
+      search, status, results,
+    ]);
+    let timer = 0;
+    let controller = null;
+    async function run() {
+      const q = search.value.trim();
+      results.replaceChildren();
+      if (q.length < 2) {
+        status.textContent = 'Type at least two characters.';
+        return;
+      }
+      if (controller) controller.abort();
+      controller = new AbortController();
+      status.textContent = 'Searching…';
+      try {
+        const url = '/api/v1/sources?limit=' + PICKER_LIMIT + '&q=' + encodeURIComponent(q);
+        const response = await fetch(url, { credentials: 'same-origin', signal: controller.signal, headers: { Accept: 'application/json' } });
+        if (!response.ok) {
+          status.textContent = 'Search failed (' + response.status + ').';
+          return;
+        }
+        const found = sourcesOf(await response.json());
+        status.textContent = found.length ? found.length + (found.length === 1 ? ' source' : ' sources') : 'No source matches. Create it under Sources first.';
+        for (const source of found) {
+          const marker = '[^src:' + source.id + ']';
+          const button = h('button', { type: 'button', class: 'cite-insert' }, ['Cite']);
+          button.setAttribute('aria-label', 'Cite “' + source.title + '” (' + marker + ')');
+          button.addEventListener('click', () => {
+            insertAtCaret(textarea, marker);
+            status.textContent = 'Inserted ' + marker + '.';
+          });
+          const detail = [source.publisher, source.tier].filter(Boolean).join(', ');
+          results.append(h('li', {}, [button, ' ', h('strong', {}, [source.title]), detail ? ' — ' + detail : '', ' ', h('code', {}, [marker])]));
+        }
+      } catch (e) {
+        if (e && e.name === 'AbortError') return;
+        status.textContent = 'Search failed.';
+      }
+    }
+    search.addEventListener('input', () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, PICKER_DELAY_MS);
+    });
+    // Enter searches at once rather than submitting the form around it.
+    search.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        window.clearTimeout(timer);
+        run();
+      }
+    });
+    return panel;
   }
 
   // ---------------------------------------------------------------------------------------------

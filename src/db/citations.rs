@@ -159,3 +159,59 @@ pub fn for_thread_page(conn: &mut PgConnection, thread: ThreadId, head: Option<i
         })
         .collect())
 }
+
+/// What revision `seq` of a thread's synthesis cites, one entry per marker.
+pub fn targets_of_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32) -> QueryResult<Vec<Target>> {
+    use super::schema::revisions;
+    let rows: Vec<(Option<i64>, Option<i64>)> = citations::table
+        .inner_join(
+            revisions::table.on(citations::owner_id
+                .eq(revisions::id)
+                .and(citations::owner_kind.eq(OwnerKind::Revision.as_str()))),
+        )
+        .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq)))
+        .select((citations::source_id, citations::event_id))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(s, e)| target(s, e)).collect())
+}
+
+/// A thread someone curates, with how much of its synthesis lacks support.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CuratedSupport {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub slug: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub title: String,
+    /// Claim paragraphs of the current synthesis citing nothing, or only opinion.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub unsupported: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub claims: i64,
+    /// Cited sources (in the current texts) whose links are dead or redirected.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub flagged: i64,
+}
+
+/// The threads `user` curates (at most `limit`), most unsupported paragraphs first. Each count
+/// is an indexed subquery over the current revision's citations.
+pub fn curated_support(conn: &mut PgConnection, user: crate::domain::ids::UserId, limit: i64) -> QueryResult<Vec<CuratedSupport>> {
+    diesel::sql_query(
+        "SELECT t.slug, t.title, \
+           COALESCE((SELECT count(*) FROM unnest(r.claim_paragraphs) AS p(n) \
+             WHERE NOT EXISTS (SELECT 1 FROM citations c LEFT JOIN sources s ON s.id = c.source_id \
+               WHERE c.owner_kind = 'revision' AND c.owner_id = r.id AND c.paragraph = p.n \
+                 AND (c.event_id IS NOT NULL OR s.tier <> 'opinion'))), 0) AS unsupported, \
+           COALESCE(cardinality(r.claim_paragraphs), 0)::bigint AS claims, \
+           (SELECT count(DISTINCT c.source_id) FROM citations c JOIN sources s ON s.id = c.source_id \
+             WHERE s.link_status IN ('dead', 'redirected') \
+               AND ((c.owner_kind = 'revision' AND c.owner_id = r.id) \
+                 OR (c.thread_id = t.id AND c.owner_kind <> 'revision'))) AS flagged \
+         FROM thread_curators tc JOIN threads t ON t.id = tc.thread_id \
+         LEFT JOIN revisions r ON r.thread_id = t.id AND r.seq = t.head_seq \
+         WHERE tc.user_id = $1 \
+         ORDER BY unsupported DESC, t.title, t.id LIMIT $2",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(user.0)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+}

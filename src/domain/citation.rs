@@ -189,6 +189,23 @@ pub fn refusal(missing: &[Target], malformed: &[String]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// How many citations `now` has beyond those of `then` (each marker counts; a target cited
+/// twice then and three times now adds one).
+pub fn added(then: &[Target], now: impl Iterator<Item = Target>) -> usize {
+    let mut left: HashMap<Target, usize> = HashMap::new();
+    for t in then {
+        *left.entry(*t).or_default() += 1;
+    }
+    now.filter(|t| match left.get_mut(t) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            false
+        }
+        _ => true,
+    })
+    .count()
+}
+
 /// Whether a text resting on these cited tiers is supported: it cites something, and not only
 /// opinion (an event counts as evidence of its own).
 pub fn support(tiers: &[Option<Tier>]) -> Support {
@@ -210,14 +227,29 @@ pub enum Support {
 }
 
 impl Support {
-    /// The quiet marker's words; `None` when supported.
-    pub fn note(self) -> Option<&'static str> {
+    /// The quiet marker: its words and its style; `None` when supported.
+    pub fn note(self) -> Option<Note> {
         match self {
             Support::Supported => None,
-            Support::Uncited => Some("No citation"),
-            Support::OpinionOnly => Some("Cites opinion only"),
+            Support::Uncited => Some(Note { words: "No citation", class: "uncited" }),
+            Support::OpinionOnly => Some(Note { words: "Cites opinion only", class: "opinion-only" }),
         }
     }
+}
+
+/// A quiet marker pages put on a paragraph or item: its words (an accessible name; the
+/// stylesheet shows them, so they stay out of the text a reader copies) and its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Note {
+    pub words: &'static str,
+    pub class: &'static str,
+}
+
+impl Note {
+    /// Flags a cited link the checker found dead.
+    pub const DEAD_LINK: Note = Note { words: "Cites a dead link", class: "dead-link" };
+    /// Flags a cited link the checker found redirected.
+    pub const REDIRECTED_LINK: Note = Note { words: "Cites a redirected link", class: "redirected-link" };
 }
 
 #[cfg(test)]
@@ -270,6 +302,14 @@ mod tests {
         assert!(msg.contains("“[^event:4]” names no event"), "{msg}");
         assert!(msg.contains("“[^src:x]” is not a citation marker"), "{msg}");
         assert_eq!(refusal(&[], &[]), None);
+    }
+
+    #[test]
+    fn added_counts_citations_beyond_the_earlier_ones() {
+        let (a, b) = (Target::Source(SourceId(1)), Target::Event(EventId(2)));
+        assert_eq!(added(&[a], [a, a, b].into_iter()), 2);
+        assert_eq!(added(&[a, b], [b].into_iter()), 0);
+        assert_eq!(added(&[], [].into_iter()), 0);
     }
 
     #[test]

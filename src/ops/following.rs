@@ -16,12 +16,14 @@ use crate::db::revisions;
 use crate::db::thread_page::{ThreadPageCache, ThreadPageData};
 use crate::db::threads::{ThreadCursor, ThreadKey, ThreadRow, ThreadSort};
 use crate::db::{self, PgPool};
+use crate::db::citations;
+use crate::domain::citation::{self, OwnerKind};
 use crate::domain::history::Area;
 use crate::domain::since::{SinceCounts, SinceMarks, changed_places, sentence};
 use crate::domain::thread::{Stance, Status};
 use crate::error::AppError;
 use crate::render::format;
-use crate::render::pages::following::FollowedView;
+use crate::render::pages::following::{CuratedView, FollowedView};
 
 /// A followed thread as the list query returns it (the API serializes its fields).
 pub use crate::db::follows::FollowedThread;
@@ -91,6 +93,9 @@ pub fn reader_state(
         let changed_paragraphs: Vec<bool> = blame.iter().map(|&seq| seq > read.seq).collect();
         counts.synthesis_places = changed_places(&changed_paragraphs);
         since.changed_paragraphs = Some(changed_paragraphs);
+        let then = citations::targets_of_revision(conn, thread.thread_id(), read.seq)?;
+        let now = data.citations.iter().filter(|c| c.owner.kind == OwnerKind::Revision).map(|c| c.target);
+        counts.new_citations = citation::added(&then, now);
         if read.seq > 0 {
             since.diff = Some((read.seq, head.meta.seq));
         }
@@ -179,14 +184,35 @@ pub async fn list(
     db::with_conn(pool, move |c| list_in(c, &user, after.as_deref())).await
 }
 
-/// The Following page's rows and the encoded cursor of its next page.
+/// How many curated threads the Following page lists with their support counts.
+const CURATED_LIMIT: i64 = 50;
+
+/// The Following page: its rows, the encoded cursor of its next page, and (for curators) the
+/// threads they curate, most unsupported paragraphs first.
 pub async fn page(
     pool: &PgPool,
     user: &CurrentUser,
     after: Option<String>,
-) -> Result<(Vec<FollowedView>, Option<String>), AppError> {
+) -> Result<(Vec<FollowedView>, Option<String>, Vec<CuratedView>), AppError> {
     let (rows, next) = list(pool, user, after).await?;
-    Ok((rows.iter().map(followed_view).collect(), next))
+    let id = user.id;
+    let curated = db::with_conn(pool, move |c| Ok(citations::curated_support(c, id, CURATED_LIMIT)?)).await?;
+    let curated = curated
+        .into_iter()
+        .map(|t| CuratedView {
+            unsupported_text: plural(t.unsupported, "paragraph without support", "paragraphs without support"),
+            claims_text: plural(t.claims, "claim paragraph", "claim paragraphs"),
+            flagged_text: (t.flagged > 0).then(|| plural(t.flagged, "cited link broken", "cited links broken")),
+            slug: t.slug,
+            title: t.title,
+            unsupported: t.unsupported,
+        })
+        .collect();
+    Ok((rows.iter().map(followed_view).collect(), next, curated))
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 /// A followed thread as the Following page shows it.

@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::db::{self, PgPool};
 use crate::domain::history::Area;
 use crate::db::citations::PageCitation;
-use crate::domain::citation::{self, Owner, OwnerKind, Support, Target};
+use crate::domain::citation::{self, Note, Owner, OwnerKind, Support, Target};
 use crate::domain::html::SafeHtml;
 use crate::domain::thread::{LinkStatus, Tier};
 use crate::render::markdown::BlockNote;
@@ -321,7 +321,7 @@ impl<'a> Evidence<'a> {
                 .filter(|c| (first..=last).contains(&c.paragraph))
                 .filter_map(|c| c.link_status.filter(|s| s.is_flagged()));
             for status in statuses {
-                let note = if status == LinkStatus::Dead { "Cites a dead link" } else { "Cites a redirected link" };
+                let note = if status == LinkStatus::Dead { Note::DEAD_LINK } else { Note::REDIRECTED_LINK };
                 if !notes.contains(&note) {
                     notes.push(note);
                 }

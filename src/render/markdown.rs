@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::{citations, sanitize};
-use crate::domain::citation::{self, Cite, CiteBook, Target};
+use crate::domain::citation::{self, Cite, CiteBook, Note, Target};
 use crate::domain::html::{BlockMap, SafeHtml};
 
 /// Renders user Markdown to sanitized HTML. Raw HTML in the source is kept only where ammonia
@@ -206,7 +206,7 @@ pub struct BlockNote {
     /// Changed since the reader's last visit (runs of changed blocks share one region).
     pub changed: bool,
     /// Quiet notes after the block ("No citation", "Cites a dead link").
-    pub notes: Vec<&'static str>,
+    pub notes: Vec<Note>,
 }
 
 impl SafeHtml {
@@ -238,9 +238,14 @@ impl SafeHtml {
             }
             out.push_str(&html[start..end]);
             if !note.notes.is_empty() {
-                out.push_str("<p class=\"support-note\">");
-                out.push_str(&note.notes.join(" · "));
-                out.push_str("</p>");
+                out.push_str("<div class=\"support-note\">");
+                for n in &note.notes {
+                    out.push_str(&format!(
+                        "<span class=\"support-mark support-{}\" role=\"img\" aria-label=\"{}\"></span>",
+                        n.class, n.words
+                    ));
+                }
+                out.push_str("</div>");
             }
             start = end;
         }
@@ -442,12 +447,12 @@ mod tests {
         let (html, map) = render_markdown_blocks("# Head\n\nOne.\n\nTwo.");
         let marked = html.annotated(&map.unwrap(), |first, _| BlockNote {
             anchor: Some(first + 1),
-            notes: if first == 2 { vec!["No citation"] } else { Vec::new() },
+            notes: if first == 2 { vec![Note::DEAD_LINK] } else { Vec::new() },
             ..BlockNote::default()
         });
         let flat = marked.as_str().replace('\n', "");
         assert!(flat.starts_with("<span class=\"para-anchor\" id=\"para-1\"></span><h1"), "{flat}");
-        assert!(flat.ends_with("<span class=\"para-anchor\" id=\"para-3\"></span><p>Two.</p><p class=\"support-note\">No citation</p>"), "{flat}");
+        assert!(flat.ends_with("<span class=\"para-anchor\" id=\"para-3\"></span><p>Two.</p><div class=\"support-note\"><span class=\"support-mark support-dead-link\" role=\"img\" aria-label=\"Cites a dead link\"></span></div>"), "{flat}");
     }
 
     #[test]

@@ -28,10 +28,11 @@ async fn page(
     query: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    let (threads, next) = following::page(&state.pool, user, query.into_inner().after).await?;
+    let (threads, next, curated) = following::page(&state.pool, user, query.into_inner().after).await?;
     Ok(ok(&FollowingPage {
         chrome: Chrome::of(&visitor),
         threads,
+        curated,
         next_href: next.map(|n| format!("/following?after={n}")),
     }))
 }

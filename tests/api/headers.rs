@@ -73,7 +73,8 @@ async fn fixture(app: &TestApp) -> Fixture {
             use agora::db::{changes, events, sections, threads};
             use agora::domain::thread::Significance;
             let thread = threads::by_slug(c, &s).unwrap().thread_id();
-            let question = sections::insert_question(c, thread, "Q?").unwrap();
+            let html = agora::render::markdown::render_markdown("Q?");
+            let question = sections::insert_question(c, thread, "Q?", &html).unwrap();
             let adam = agora::db::users::by_username(c, "adam").unwrap().unwrap().id;
             let fields = events::EventFields {
                 occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),

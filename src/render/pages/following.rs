@@ -11,6 +11,22 @@ pub struct FollowingPage {
     pub chrome: Chrome,
     pub threads: Vec<FollowedView>,
     pub next_href: Option<String>,
+    /// The threads the reader curates, most unsupported paragraphs first (empty for others).
+    pub curated: Vec<CuratedView>,
+}
+
+/// A curated thread with how much of its synthesis lacks support.
+#[derive(Debug, Clone)]
+pub struct CuratedView {
+    pub slug: String,
+    pub title: String,
+    pub unsupported: i64,
+    /// "3 paragraphs without support".
+    pub unsupported_text: String,
+    /// "12 claim paragraphs".
+    pub claims_text: String,
+    /// "2 cited links broken", when any are.
+    pub flagged_text: Option<String>,
 }
 
 /// A followed thread as the list shows it.

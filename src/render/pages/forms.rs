@@ -101,7 +101,7 @@ impl Field {
         Field {
             markdown: true,
             ..Field::area(name, label, value, rows)
-                .hint("Markdown: **bold**, *italic*, [links](https://…), ## headings.")
+                .hint("Markdown: **bold**, *italic*, [links](https://…), ## headings. Cite a source with [^src:ID] (its number under Sources) or an event with [^event:ID].")
         }
     }
 

@@ -4,6 +4,7 @@ use askama::Template;
 
 use super::Chrome;
 use super::changes::KindOption;
+use crate::domain::citation::Note;
 use crate::domain::html::SafeHtml;
 use crate::render::timeline::Timeline;
 
@@ -81,7 +82,7 @@ pub struct ItemView {
     /// Proponents, for interpretations.
     pub proponents: Vec<String>,
     /// "No citation" or "Cites opinion only", for interpretations that lack support.
-    pub support_note: Option<&'static str>,
+    pub support_note: Option<Note>,
     pub link_flags: Vec<LinkFlag>,
     /// "New", "Changed" or "Answered" since the reader last read the thread (signed-in readers).
     pub since_mark: Option<&'static str>,
