@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod authz;
 mod bounded;
+mod citations;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;
