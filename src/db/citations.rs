@@ -44,9 +44,7 @@ pub fn replace(conn: &mut PgConnection, owner: Owner, thread: Option<ThreadId>, 
 /// Removes the citations of an item that was deleted.
 pub fn remove(conn: &mut PgConnection, owner: Owner) -> QueryResult<usize> {
     diesel::delete(
-        citations::table
-            .filter(citations::owner_kind.eq(owner.kind.as_str()))
-            .filter(citations::owner_id.eq(owner.id)),
+        citations::table.filter(citations::owner_kind.eq(owner.kind.as_str())).filter(citations::owner_id.eq(owner.id)),
     )
     .execute(conn)
 }
@@ -64,7 +62,10 @@ pub fn of_owner(conn: &mut PgConnection, owner: Owner) -> QueryResult<Vec<Cite>>
         .order(citations::id)
         .select((citations::paragraph, citations::number, citations::source_id, citations::event_id))
         .load(conn)?;
-    Ok(rows.into_iter().filter_map(|(paragraph, number, s, e)| Some(Cite { target: target(s, e)?, paragraph, number })).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(paragraph, number, s, e)| Some(Cite { target: target(s, e)?, paragraph, number }))
+        .collect())
 }
 
 fn target(source: Option<i64>, event: Option<i64>) -> Option<Target> {
@@ -121,29 +122,42 @@ pub struct PageCitation {
 /// The citations of a thread's current texts: its synthesis revision `head` and its section
 /// items. One indexed query.
 pub fn for_thread_page(conn: &mut PgConnection, thread: ThreadId, head: Option<i64>) -> QueryResult<Vec<PageCitation>> {
-    let items = [OwnerKind::Arc, OwnerKind::Interpretation, OwnerKind::Question, OwnerKind::Controversy, OwnerKind::MatrixCell]
-        .map(OwnerKind::as_str);
-    let in_revision = citations::owner_kind.eq(OwnerKind::Revision.as_str()).and(citations::owner_id.eq(head.unwrap_or(0)));
+    let items =
+        [OwnerKind::Arc, OwnerKind::Interpretation, OwnerKind::Question, OwnerKind::Controversy, OwnerKind::MatrixCell]
+            .map(OwnerKind::as_str);
+    let in_revision =
+        citations::owner_kind.eq(OwnerKind::Revision.as_str()).and(citations::owner_id.eq(head.unwrap_or(0)));
     let in_items = citations::thread_id.eq(thread.0).and(citations::owner_kind.eq_any(items));
-    let rows: Vec<(String, i64, i32, i32, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>)> =
-        citations::table
-            .left_join(sources::table)
-            .left_join(events::table)
-            .filter(in_revision.or(in_items))
-            .order((citations::owner_kind, citations::owner_id, citations::id))
-            .select((
-                citations::owner_kind,
-                citations::owner_id,
-                citations::paragraph,
-                citations::number,
-                citations::source_id,
-                citations::event_id,
-                sources::tier.nullable(),
-                sources::link_status.nullable(),
-                sources::title.nullable(),
-                events::title.nullable(),
-            ))
-            .load(conn)?;
+    type Row = (
+        String,
+        i64,
+        i32,
+        i32,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = citations::table
+        .left_join(sources::table)
+        .left_join(events::table)
+        .filter(in_revision.or(in_items))
+        .order((citations::owner_kind, citations::owner_id, citations::id))
+        .select((
+            citations::owner_kind,
+            citations::owner_id,
+            citations::paragraph,
+            citations::number,
+            citations::source_id,
+            citations::event_id,
+            sources::tier.nullable(),
+            sources::link_status.nullable(),
+            sources::title.nullable(),
+            events::title.nullable(),
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(kind, id, paragraph, number, s, e, tier, status, source_title, event_title)| {
@@ -165,9 +179,8 @@ pub fn targets_of_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32) 
     use super::schema::revisions;
     let rows: Vec<(Option<i64>, Option<i64>)> = citations::table
         .inner_join(
-            revisions::table.on(citations::owner_id
-                .eq(revisions::id)
-                .and(citations::owner_kind.eq(OwnerKind::Revision.as_str()))),
+            revisions::table
+                .on(citations::owner_id.eq(revisions::id).and(citations::owner_kind.eq(OwnerKind::Revision.as_str()))),
         )
         .filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq)))
         .select((citations::source_id, citations::event_id))
@@ -194,7 +207,11 @@ pub struct CuratedSupport {
 
 /// The threads `user` curates (at most `limit`), most unsupported paragraphs first. Each count
 /// is an indexed subquery over the current revision's citations.
-pub fn curated_support(conn: &mut PgConnection, user: crate::domain::ids::UserId, limit: i64) -> QueryResult<Vec<CuratedSupport>> {
+pub fn curated_support(
+    conn: &mut PgConnection,
+    user: crate::domain::ids::UserId,
+    limit: i64,
+) -> QueryResult<Vec<CuratedSupport>> {
     diesel::sql_query(
         "SELECT t.slug, t.title, \
            COALESCE((SELECT count(*) FROM unnest(r.claim_paragraphs) AS p(n) \

@@ -4,13 +4,13 @@
 use diesel::PgConnection;
 use serde::Deserialize;
 
+use super::citations;
 use crate::db::sections::{ArcFields, ControversyFields, InterpretationFields};
+use crate::domain::citation::{Cite, OwnerKind};
 use crate::domain::history::Area;
+use crate::domain::html::SafeHtml;
 use crate::domain::validate::{self, MAX_SECTION_BODY_BYTES};
 use crate::error::AppError;
-use super::citations;
-use crate::domain::citation::{Cite, OwnerKind};
-use crate::domain::html::SafeHtml;
 
 /// The four kinds of section item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

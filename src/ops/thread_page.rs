@@ -13,17 +13,17 @@ use diesel::PgConnection;
 use super::following::{self, ReaderState};
 use super::{access, indexes};
 use crate::auth::CurrentUser;
-use crate::db::{self, PgPool};
-use crate::domain::history::Area;
 use crate::db::citations::PageCitation;
+use crate::db::{self, PgPool};
 use crate::domain::citation::{self, Note, Owner, OwnerKind, Support, Target};
+use crate::domain::history::Area;
 use crate::domain::html::SafeHtml;
-use crate::domain::thread::{LinkStatus, Tier};
-use crate::render::markdown::BlockNote;
 use crate::domain::roles;
 use crate::domain::since::{SinceMark, SinceMarks};
+use crate::domain::thread::{LinkStatus, Tier};
 use crate::error::AppError;
 use crate::render::format;
+use crate::render::markdown::BlockNote;
 use crate::render::pages::Chrome;
 use crate::render::pages::threads::{
     EventItem, ItemView, LinkFlag, QuestionView, ReaderView, SinceView, SynthesisView, ThreadCard, ThreadPage,
@@ -155,7 +155,9 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         interpretations: data
             .interpretations
             .iter()
-            .map(|i| item(OwnerKind::Interpretation, i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone()))
+            .map(|i| {
+                item(OwnerKind::Interpretation, i.row.id, i.row.title.clone(), &i.row.body_html, i.proponents.clone())
+            })
             .collect(),
         questions: questions(data, &evidence, false),
         answered: questions(data, &evidence, true),
@@ -302,7 +304,11 @@ impl<'a> Evidence<'a> {
 
     /// Claim paragraphs of the synthesis with no citation or only opinion.
     fn unsupported_paragraphs(&self, data: &ThreadPageData) -> usize {
-        data.synthesis_marks.1.iter().filter(|&&p| citation::support(&self.tiers_in(p, p)) != Support::Supported).count()
+        data.synthesis_marks
+            .1
+            .iter()
+            .filter(|&&p| citation::support(&self.tiers_in(p, p)) != Support::Supported)
+            .count()
     }
 
     /// The synthesis with paragraph anchors, support markers and link flags on its blocks, and
@@ -328,7 +334,8 @@ impl<'a> Evidence<'a> {
             }
             BlockNote {
                 anchor: (first >= 0).then_some(first + 1),
-                changed: range.is_some_and(|(f, l)| changed.and_then(|c| c.get(f..=l)).is_some_and(|r| r.contains(&true))),
+                changed: range
+                    .is_some_and(|(f, l)| changed.and_then(|c| c.get(f..=l)).is_some_and(|r| r.contains(&true))),
                 notes,
             }
         })

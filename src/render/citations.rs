@@ -77,7 +77,8 @@ impl<'b> Footnotes<'b> {
             *uses += 1;
             self.cites.push(Cite { target, paragraph, number });
             let scope = &self.scope;
-            events.push(Event::InlineHtml(CowStr::from(format!(r#"<sup class="cite" id="{scope}-r{number}-{uses}">"#))));
+            events
+                .push(Event::InlineHtml(CowStr::from(format!(r#"<sup class="cite" id="{scope}-r{number}-{uses}">"#))));
             push_link(events, format!("#md-{scope}-n{number}"), &card.title, number.to_string());
             events.push(Event::InlineHtml(CowStr::from(r#"<span class="cite-card">"#)));
             push_card(events, card);

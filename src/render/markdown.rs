@@ -22,8 +22,7 @@ const BLOCK_MARK: char = '\u{E000}';
 
 /// The markdown extensions every text is rendered with (and citations are looked for with).
 /// No smart punctuation: the page shows the curator's characters as they typed them.
-const OPTIONS: Options =
-    Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH).union(Options::ENABLE_FOOTNOTES);
+const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH).union(Options::ENABLE_FOOTNOTES);
 
 /// Renders like `render_markdown` and also maps the blocks of the result, so a page can mark
 /// some of them without rendering again. The map is `None` when a block's HTML would not stand
@@ -148,8 +147,8 @@ pub fn render_cited(source: &str, book: &CiteBook) -> Rendered {
         .filter(|(claim, pair)| **claim && pair[0] >= 0)
         .flat_map(|(_, pair)| pair[0]..=pair[1])
         .collect();
-    let map = (ends.len() == block_ranges.len() && blocks_stand_alone(&clean, &ends))
-        .then(|| BlockMap { paragraphs, ends });
+    let fits = ends.len() == block_ranges.len() && blocks_stand_alone(&clean, &ends);
+    let map = fits.then_some(BlockMap { paragraphs, ends });
     Rendered { html: SafeHtml::from_sanitizer(clean), blocks: map, cites, claim_paragraphs }
 }
 
@@ -316,7 +315,10 @@ mod tests {
                 href: href.to_owned(),
             };
             CiteBook::from([
-                (Target::Source(SourceId(1)), card("Llama 2 <model> card", Some(Tier::Primary), Some("https://ai.meta.com/llama"), "/sources/1")),
+                (
+                    Target::Source(SourceId(1)),
+                    card("Llama 2 <model> card", Some(Tier::Primary), Some("https://ai.meta.com/llama"), "/sources/1"),
+                ),
                 (Target::Event(EventId(2)), card("Llama 2 released", None, None, "/events/2")),
             ])
         }
@@ -362,7 +364,11 @@ mod tests {
         fn markers_in_code_or_for_unknown_targets_stay_as_typed() {
             let r = render_cited("`[^src:1]` and [^src:9]", &book());
             assert!(r.cites.is_empty());
-            assert!(r.html.as_str().contains("<code>[^src:1]</code>") && r.html.as_str().contains("[^src:9]"), "{}", r.html);
+            assert!(
+                r.html.as_str().contains("<code>[^src:1]</code>") && r.html.as_str().contains("[^src:9]"),
+                "{}",
+                r.html
+            );
             let (targets, malformed) = cited_targets("`[^src:1]` [^src:9] [^event:x]");
             assert_eq!(targets, vec![Target::Source(SourceId(9))]);
             assert_eq!(malformed, vec!["[^event:x]".to_owned()]);
@@ -370,7 +376,8 @@ mod tests {
 
         #[test]
         fn forged_citation_markup_from_users_cannot_carry_scripts() {
-            let source = "<sup class=\"cite\" onmouseover=\"alert(1)\"><span class=\"cite-card evil\">x</span></sup> [^src:1]";
+            let source =
+                "<sup class=\"cite\" onmouseover=\"alert(1)\"><span class=\"cite-card evil\">x</span></sup> [^src:1]";
             let html = render_cited(source, &book()).html;
             assert!(!html.as_str().contains("onmouseover") && !html.as_str().contains("evil"), "{html}");
         }
@@ -459,7 +466,10 @@ mod tests {
     fn marking_wraps_runs_of_changed_blocks_and_keeps_the_rest() {
         let source = "One.\n\nTwo.\n\nThree.\n\nFour.";
         let (html, map) = render_markdown_blocks(source);
-        let marked = html.annotated(&map.unwrap(), |first, _| BlockNote { changed: first == 1 || first == 2, ..BlockNote::default() });
+        let marked = html.annotated(&map.unwrap(), |first, _| BlockNote {
+            changed: first == 1 || first == 2,
+            ..BlockNote::default()
+        });
         assert_eq!(
             marked.as_str().replace('\n', ""),
             "<p>One.</p><div class=\"since-changed\"><p class=\"since-label\">Changed since your last visit</p>\

@@ -20,7 +20,10 @@ fn configured() -> ammonia::Builder<'static> {
     builder.add_tag_attributes("sup", &["id"]).add_tag_attributes("li", &["id"]);
     builder
         .add_allowed_classes("sup", &["cite"])
-        .add_allowed_classes("span", &["cite-card", "tier", "tier-primary", "tier-secondary", "tier-opinion", "tier-event"])
+        .add_allowed_classes(
+            "span",
+            &["cite-card", "tier", "tier-primary", "tier-secondary", "tier-opinion", "tier-event"],
+        )
         .add_allowed_classes("div", &["citations"])
         .add_allowed_classes("p", &["citations-title"]);
     builder

@@ -132,8 +132,7 @@ async fn paragraphs_without_support_are_marked_and_counted_for_curators_only() {
     let slug = app.curated_thread().await;
     let primary = source(&app, "Model card", "primary", None).await;
     let essay = source(&app, "An essay", "opinion", None).await;
-    let body =
-        format!("# Heading\n\nSupported [^src:{primary}].\n\nOnly opinion [^src:{essay}].\n\nNothing cited.");
+    let body = format!("# Heading\n\nSupported [^src:{primary}].\n\nOnly opinion [^src:{essay}].\n\nNothing cited.");
     app.save_synthesis_ok(&slug, 0, &body, "mixed").await;
 
     let html = app.page(&format!("/threads/{slug}")).await;
@@ -204,10 +203,7 @@ async fn items_questions_and_events_cite_and_replace_their_citations_when_edited
     let a = source(&app, "Source A", "primary", None).await;
     let b = source(&app, "Source B", "opinion", None).await;
     let res = app
-        .post_form(
-            &format!("/threads/{slug}/questions"),
-            &[("question", &format!("Does it hold [^src:{a}]?"))],
-        )
+        .post_form(&format!("/threads/{slug}/questions"), &[("question", &format!("Does it hold [^src:{a}]?"))])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", location(&res));
     let res = app
@@ -228,7 +224,10 @@ async fn items_questions_and_events_cite_and_replace_their_citations_when_edited
     let id = app
         .query(|c| {
             use agora::db::schema::interpretations;
-            interpretations::table.select((interpretations::id, interpretations::version)).first::<(i64, i32)>(c).unwrap()
+            interpretations::table
+                .select((interpretations::id, interpretations::version))
+                .first::<(i64, i32)>(c)
+                .unwrap()
         })
         .await;
     let res = app
