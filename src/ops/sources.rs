@@ -237,7 +237,12 @@ pub fn update_in(
 }
 
 /// The async entry of [`update_in`].
-pub async fn update(pool: &PgPool, user: &CurrentUser, id: SourceId, input: SourceInput) -> Result<SaveOutcome, AppError> {
+pub async fn update(
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: SourceId,
+    input: SourceInput,
+) -> Result<SaveOutcome, AppError> {
     quick_check(user)?;
     let user = user.clone();
     db::with_conn(pool, move |c| update_in(c, &user, id, &input)).await

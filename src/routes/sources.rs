@@ -236,9 +236,11 @@ async fn create(
     let input = form.into_inner();
     let result = source_ops::create(&state.pool, user, input.clone()).await;
     let shown = input.clone();
-    reshow_if_invalid(result, || source_form(&visitor, None, &shown), |outcome| {
-        outcome_page(&visitor, None, input, outcome, Flash::Added)
-    })
+    reshow_if_invalid(
+        result,
+        || source_form(&visitor, None, &shown),
+        |outcome| outcome_page(&visitor, None, input, outcome, Flash::Added),
+    )
 }
 
 async fn edit_form(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
@@ -258,7 +260,9 @@ async fn update(
     let input = form.into_inner();
     let result = source_ops::update(&state.pool, user, id, input.clone()).await;
     let shown = input.clone();
-    reshow_if_invalid(result, || source_form(&visitor, Some(id), &shown), |outcome| {
-        outcome_page(&visitor, Some(id), input, outcome, Flash::Saved)
-    })
+    reshow_if_invalid(
+        result,
+        || source_form(&visitor, Some(id), &shown),
+        |outcome| outcome_page(&visitor, Some(id), input, outcome, Flash::Saved),
+    )
 }
