@@ -113,7 +113,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
-        (name = "search", description = "Full-text search over threads and events"),
+        (name = "search", description = "Full-text search over threads, events and sources"),
         (name = "docs", description = "This description"),
     )
 )]
