@@ -319,6 +319,45 @@ fn record(
     Ok(())
 }
 
+/// Puts a source back to `to`, a version from its changelog (or, when `None`, a placeholder that
+/// keeps its kind and tier), after a moderator hid or showed again one of its entries; recorded
+/// as `restored`, in the caller's transaction. An address another source has taken meanwhile is
+/// left out (the source becomes offline material) rather than failing the moderation.
+pub(super) fn restore_in(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    id: SourceId,
+    to: Option<&Value>,
+    reason: &str,
+) -> Result<(), AppError> {
+    let current = sources::by_id(c, id)?;
+    let (_, before) = snapshot_of(&current);
+    let to = to.cloned().unwrap_or_else(|| {
+        json!({ "title": super::restore::HIDDEN_PLACEHOLDER, "url": null, "publisher": "", "published_on": null,
+                "kind": before["kind"], "tier": before["tier"] })
+    });
+    if before == to {
+        return Ok(());
+    }
+    let text = |field: &str| to[field].as_str().unwrap_or_default().to_owned();
+    let url = match to["url"].as_str() {
+        Some(u) if existing_with_url(c, Some(u), Some(id))?.is_none() => Some(u.to_owned()),
+        _ => None,
+    };
+    let fields = SourceFields {
+        title: text("title"),
+        url,
+        publisher: text("publisher"),
+        published_on: to["published_on"].as_str().and_then(|d| d.parse().ok()),
+        kind: SourceKind::parse(&text("kind")).unwrap_or(current.kind()),
+        tier: Tier::parse(&text("tier")).unwrap_or(current.tier()),
+    };
+    let url_changed = fields.url != current.url;
+    sources::update(c, id, current.version, &fields, url_changed)?;
+    let (title, after) = snapshot(c, id)?;
+    record(c, user, id, changes::RESTORED, &title, reason, Some(before), Some(after))
+}
+
 /// `?tier=&kind=&thread=&link_status=&q=&after=` on the sources index (HTML and JSON); empty
 /// means "any".
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -464,3 +464,36 @@ async fn the_site_search_finds_sources() {
     let page = app.page("/search?q=deepmind").await;
     assert!(attrs(&page, "a", "href").contains(&format!("/sources/{id}")), "{page}");
 }
+
+#[tokio::test]
+async fn hiding_a_sources_current_version_puts_back_the_one_before() {
+    let app = spawn_app().await;
+    curator(&app).await;
+    let id = api_source(&app, llama("https://ai.meta.com/llama/")).await;
+    let mut body = llama("https://ai.meta.com/llama/");
+    body["title"] = json!("Vandalized title");
+    body["reason"] = json!("vandalism");
+    body["base_version"] = json!(1);
+    expect_json(app.send_json(Method::PUT, &format!("/api/v1/sources/{id}"), &body).await, StatusCode::OK).await;
+    let entry = source_changes_ids(&app, id).await[1];
+
+    let mona = app.another_browser();
+    mona.login_as("mona", Role::Moderator).await;
+    let res = mona.post_json(&format!("/api/v1/changes/{entry}/hide"), &json!({ "reason": "vandalism" })).await;
+    assert!(res.status().is_success(), "hide: {}", res.status());
+
+    let got = app.get_json(&format!("/api/v1/sources/{id}"), StatusCode::OK).await;
+    assert_eq!(got["title"], "Llama 3.1 model card", "the version before is shown again");
+    let anonymous = app.another_browser();
+    let page = anonymous.page(&format!("/sources/{id}")).await;
+    assert!(!page.contains("Vandalized"), "the hidden title is nowhere on the page");
+}
+
+async fn source_changes_ids(app: &TestApp, id: i64) -> Vec<i64> {
+    app.query(move |c| {
+        use agora::db::schema::changes::dsl as ch;
+        use diesel::prelude::*;
+        ch::changes.filter(ch::source_id.eq(id)).order(ch::id).select(ch::id).load(c).unwrap()
+    })
+    .await
+}
