@@ -30,6 +30,8 @@ const TEMPLATE_OF = {
   thread: 'threads/show.html',
   event: 'events/show.html',
   events: 'events/index.html',
+  source: 'sources/show.html',
+  sources: 'sources/index.html',
   history: 'changes/history.html',
   revision: 'history/revision.html',
   diff: 'history/diff.html',
@@ -133,6 +135,7 @@ async function checkEveryPage() {
   await check(page, 'diff', 'anonymous-side-by-side', goto(page, `${DEMO}/diff?from=1&to=1&view=side`));
   await check(page, 'blame', 'anonymous', goto(page, `${DEMO}/blame`));
   await check(page, 'recent', 'anonymous', goto(page, '/recent'));
+  await check(page, 'sources', 'anonymous', goto(page, '/sources'));
   await check(page, 'home', 'anonymous-filtered', goto(page, '/?status=active&stance=contested&sort=title'));
   await check(page, 'events', 'anonymous', goto(page, '/events'));
   await check(page, 'events', 'anonymous-filtered', goto(page, '/events?significance=landmark&year=2024'));
@@ -238,6 +241,14 @@ async function checkEveryPage() {
   await check(mod, 'form', 'new-event', goto(mod, '/events/new'));
   await check(mod, 'form', 'new-thread-event', goto(mod, `${DEMO}/events/new`));
   await check(mod, 'form', 'edit-event', goto(mod, `/events/${eventId}/edit`));
+  // Sources (issue 16): one with every field, its page with its history, the index and the forms.
+  const source = await api('/api/v1/sources', {
+    title: 'A model card', url: `https://example.org/${unique('card')}`, publisher: 'A lab', published_on: '2024-07-23', kind: 'model_card', tier: 'primary',
+  });
+  await check(mod, 'sources', 'moderator-filtered', goto(mod, '/sources?tier=primary&kind=model_card&link_status=unchecked&q=model'));
+  await check(mod, 'source', 'moderator', goto(mod, `/sources/${source.id}`));
+  await check(mod, 'form', 'new-source', goto(mod, '/sources/new'));
+  await check(mod, 'form', 'edit-source', goto(mod, `/sources/${source.id}/edit`));
   for (const kind of ['interpretations', 'arc', 'questions', 'controversies']) {
     await check(mod, 'form', `new-${kind}`, goto(mod, `${DEMO}/${kind}/new`));
     const edit = itemEdits.find((h) => h.includes(`/${kind}/`)) ?? (kind === 'controversies' ? `/threads/${slug}/controversies/${controversy.id}/edit` : null);

@@ -236,7 +236,27 @@ async function seedData() {
   });
   cover('POST /api/v1/threads title', titlePacks.flatMap((p) => p.members));
   cover('POST /api/v1/threads framing_question', framingPacks.flatMap((p) => p.members));
-  return { synthesis, sections, events, titled };
+
+  // Sources (issue 16): packs of payloads as title, publisher and reason; each payload as the
+  // address (only http(s) addresses are stored, anything stored is rendered) and as the date
+  // (refused).
+  const sources = { packed: [], urlAccepted: [] };
+  await mapLimit(pack(PAYLOADS, 300), 6, async (p, k) => {
+    const body = {
+      title: p.value, publisher: p.value, reason: p.value, url: `https://example.org/source/${k}?q=${encodeURIComponent(p.value)}`, kind: 'article', tier: 'secondary',
+    };
+    const res = await api.json('POST', '/api/v1/sources', body, [201]);
+    sources.packed.push(res.data.id);
+    for (const f of ['title', 'publisher', 'reason', 'url']) cover(`POST /api/v1/sources ${f}`, p.members);
+  });
+  await mapLimit(PAYLOADS, 6, async (p, k) => {
+    const res = await api.json('POST', '/api/v1/sources', { title: `Source link attempt ${k}`, url: p, kind: 'other', tier: 'opinion' }, [201, 409, 422]);
+    if (res.status === 201) sources.urlAccepted.push(res.data.id);
+    await api.json('POST', '/api/v1/sources', { title: `Source date attempt ${k}`, published_on: p, kind: 'other', tier: 'opinion' }, [422]);
+  });
+  cover('POST /api/v1/sources url', PAYLOADS);
+  cover('POST /api/v1/sources published_on', PAYLOADS);
+  return { synthesis, sections, events, titled, sources };
 }
 
 /**
@@ -310,6 +330,20 @@ async function seedMore(first) {
     if (r === P300.length - 1) break;
   }
   for (const f of ['title', 'body', 'reason', 'url']) cover(`PUT /api/v1/events/{id} ${f}`, PAYLOADS);
+  // A source corrected once per pack (its history and field changes show them), and refused dates.
+  const sourceRes = await cur.json('POST', '/api/v1/sources', { title: 'An edited source', kind: 'paper', tier: 'primary' }, [201]);
+  const sourceId = sourceRes.data.id;
+  for (const [r, p] of P300.entries()) {
+    const body = {
+      title: p.value, publisher: p.value, reason: p.value, url: `https://example.org/edited-source?q=${encodeURIComponent(p.value)}`, kind: 'paper', tier: 'primary', base_version: r + 1,
+    };
+    await cur.json('PUT', `/api/v1/sources/${sourceId}`, body, [200]);
+  }
+  for (const f of ['title', 'publisher', 'reason', 'url']) cover(`PUT /api/v1/sources/{id} ${f}`, PAYLOADS);
+  await mapLimit(PAYLOADS, 6, (p) =>
+    cur.json('PUT', `/api/v1/sources/${sourceId}`, { title: 'x', kind: 'paper', tier: 'primary', reason: 'r', base_version: 1, published_on: p }, [422]),
+  );
+  cover('PUT /api/v1/sources/{id} published_on', PAYLOADS);
 
   // Deleting items through their confirmation form, whose reason has no API twin (the API's
   // DELETE takes none): per kind, one item per reason pack, deleted with that pack as the reason.
@@ -439,7 +473,7 @@ async function seedMore(first) {
     const res = await cur.form(`/threads/${edits}/edit`, { title: 'XSS edits', framing_question: 'Does it run?', reason: p.value });
     if (res.status === 303) cover('POST /threads/{slug}/edit reason', p.members);
   }
-  return { edits, undo, edited, eventId, refused, victim };
+  return { edits, undo, edited, eventId, sourceId, refused, victim };
 }
 
 /** A pass: every page type rendered in fresh contexts with `contextOptions`; resolves to the tally. */
@@ -551,7 +585,7 @@ async function renderPass(label, contextOptions) {
     return response;
   }
 
-  const { synthesis: S, sections: X, events: E, titled: T, more: M } = seed;
+  const { synthesis: S, sections: X, events: E, titled: T, sources: SRC, more: M } = seed;
   // Tasks run in the curator's context unless they are marked as someone not logged in's.
   const tasks = [];
   const task = (name, fn, as = 'curator') => tasks.push({ name, fn, as });
@@ -653,6 +687,12 @@ async function renderPass(label, contextOptions) {
     await visit(page, 'event edit form', `/events/${M.eventId}/edit`);
   });
   for (const id of E.standalone) task(`event ${id}`, (page) => visit(page, 'event', `/events/${id}`));
+  task('sources index', (page) => visitAll(page, 'sources index', '/sources'));
+  for (const id of [...spread(SRC.packed, SAMPLE), ...SRC.urlAccepted]) task(`source ${id}`, (page) => visit(page, 'source', `/sources/${id}`));
+  task('edited source', async (page) => {
+    await visit(page, 'source', `/sources/${M.sourceId}`);
+    await visit(page, 'source edit form', `/sources/${M.sourceId}/edit`);
+  });
   // Each edited item: its form, every page of its versions, and its diffs (all of them in a full run).
   for (const [kind, { id }] of Object.entries(M.edited)) {
     task(`${kind} versions`, async (page) => {
@@ -677,7 +717,7 @@ async function renderPass(label, contextOptions) {
   }
   // Forms that are not shown elsewhere; the form pages of refused values show the value again.
   task('forms', async (page) => {
-    for (const href of ['/threads/new', '/events/new', `/threads/${M.edits}/edit`, `/threads/${M.undo}/curators`, `/threads/${M.edits}/events/new`]) {
+    for (const href of ['/threads/new', '/events/new', '/sources/new', `/threads/${M.edits}/edit`, `/threads/${M.undo}/curators`, `/threads/${M.edits}/events/new`]) {
       await visit(page, 'form', href);
     }
   });
@@ -719,6 +759,8 @@ async function renderPass(label, contextOptions) {
     ['GET /moderation/queue thread', (v) => `/moderation/queue?thread=${encodeURIComponent(v)}`, 'moderator'],
     ['GET /events year', (v) => `/events?year=${encodeURIComponent(v)}`],
     ['GET /events thread', (v) => `/events?thread=${encodeURIComponent(v)}`],
+    ['GET /sources q', (v) => `/sources?q=${encodeURIComponent(v)}`],
+    ['GET /sources thread', (v) => `/sources?thread=${encodeURIComponent(v)}`],
     ['GET /threads/{slug}/history user', (v) => `/threads/${M.undo}/history?user=${encodeURIComponent(v)}`],
     ['GET /threads/{slug}/events/link q', (v) => `/threads/${M.edits}/events/link?q=${encodeURIComponent(v)}`],
   ];

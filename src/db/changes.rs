@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::schema::{changes, follows, revisions, thread_events, threads, users};
 use crate::domain::history::Area;
-use crate::domain::ids::{EventId, ThreadId, UserId};
+use crate::domain::ids::{EventId, SourceId, ThreadId, UserId};
 
 mod hidden;
 
@@ -23,6 +23,8 @@ pub struct ChangeRow {
     pub id: i64,
     pub thread_id: Option<i64>,
     pub event_id: Option<i64>,
+    /// Set on entries about a source (area `source`), which belong to no thread or event.
+    pub source_id: Option<i64>,
     pub area: String,
     pub action: String,
     pub subject_id: Option<i64>,
@@ -114,11 +116,23 @@ impl<'a> NewChange<'a> {
 /// Appends a change and notifies the followers of what it touched, in the caller's transaction
 /// (so a change and its notifications commit or roll back together); returns its id.
 pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> {
+    insert(conn, new, None)
+}
+
+/// Appends a change about a source (`changes.source_id`; no thread or event, so nobody is
+/// notified: sources are followed through the threads citing them). A function of its own
+/// rather than a field of `NewChange`, so the many writers of thread changes stay as they are.
+pub fn record_for_source(conn: &mut PgConnection, source: SourceId, new: &NewChange<'_>) -> QueryResult<i64> {
+    insert(conn, new, Some(source))
+}
+
+fn insert(conn: &mut PgConnection, new: &NewChange<'_>, source: Option<SourceId>) -> QueryResult<i64> {
     let patrolled_by = new.autopatrolled.then_some(new.actor.0);
     let id = diesel::insert_into(changes::table)
         .values((
             changes::thread_id.eq(new.thread.map(|t| t.0)),
             changes::event_id.eq(new.event.map(|e| e.0)),
+            changes::source_id.eq(source.map(|s| s.0)),
             changes::area.eq(new.area.as_str()),
             changes::action.eq(new.action),
             changes::subject_id.eq(new.subject_id),

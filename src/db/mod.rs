@@ -15,6 +15,7 @@ pub mod schema;
 pub mod search;
 pub mod sections;
 pub mod sessions;
+pub mod sources;
 pub mod thread_page;
 pub mod threads;
 pub mod throttle;

@@ -1,4 +1,4 @@
-//! Full-text search over threads and events.
+//! Full-text search over threads, events and sources.
 //!
 //! An event's document is a generated column (`events.search`). A thread's spans several tables
 //! (title, framing question, the current synthesis, interpretations, questions, controversies,
@@ -84,6 +84,7 @@ pub fn fill_missing(conn: &mut PgConnection) -> QueryResult<usize> {
 pub enum HitKind {
     Thread,
     Event,
+    Source,
 }
 
 impl HitKind {
@@ -92,6 +93,7 @@ impl HitKind {
         match self {
             HitKind::Thread => 0,
             HitKind::Event => 1,
+            HitKind::Source => 2,
         }
     }
 
@@ -100,6 +102,7 @@ impl HitKind {
         match n {
             0 => Some(HitKind::Thread),
             1 => Some(HitKind::Event),
+            2 => Some(HitKind::Source),
             _ => None,
         }
     }
@@ -109,6 +112,7 @@ impl HitKind {
         match self {
             HitKind::Thread => "thread",
             HitKind::Event => "event",
+            HitKind::Source => "source",
         }
     }
 }
@@ -129,7 +133,9 @@ pub struct SearchFilter {
     pub text: String,
     pub threads: bool,
     pub events: bool,
-    /// Thread filters; a search with either leaves events out (they have no status or stance).
+    /// Sources (title, publisher and address: their generated `search` column).
+    pub sources: bool,
+    /// Thread filters; a search with either leaves events and sources out (they have no status or stance).
     pub status: Option<Status>,
     pub stance: Option<Stance>,
 }
@@ -138,7 +144,7 @@ pub struct SearchFilter {
 /// around the words that matched (see `render::highlight`).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Hit {
-    /// `HitKind::ordinal`: 0 a thread, 1 an event.
+    /// `HitKind::ordinal`: 0 a thread, 1 an event, 2 a source.
     #[diesel(sql_type = Integer)]
     pub kind: i32,
     /// The thread's or event's id.
@@ -162,6 +168,9 @@ pub struct Hit {
     pub occurred_on: Option<NaiveDate>,
     #[diesel(sql_type = Nullable<Text>)]
     pub significance: Option<String>,
+    /// Sources: the stored tier.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub tier: Option<String>,
     /// `ts_headline` of the text (threads: framing question, synthesis and sections; events:
     /// the description), with the highlight markers.
     #[diesel(sql_type = Text)]
@@ -172,7 +181,7 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// The kind (the query only ever yields 0 or 1).
+    /// The kind (the query only ever yields 0, 1 or 2).
     pub fn kind(&self) -> HitKind {
         HitKind::from_ordinal(self.kind).unwrap_or(HitKind::Event)
     }
@@ -249,27 +258,34 @@ const SEARCH_SQL: &str = concat!(
     " AS rank
         FROM events e
         WHERE $3 AND e.search @@ websearch_to_tsquery('english', $1)
+        UNION ALL
+        SELECT 2 AS kind, s.id, ",
+    rank!("s.search"),
+    " AS rank
+        FROM sources s
+        WHERE $11 AND s.search @@ websearch_to_tsquery('english', $1)
     ), page AS (
         SELECT kind, id, rank FROM hits
         WHERE $6::real IS NULL OR (-rank, kind, id) > (-$6::real, $7::int, $8::bigint)
         ORDER BY rank DESC, kind, id
         LIMIT $9
     )
-    SELECT p.kind, p.id, p.rank, coalesce(t.slug, '') AS slug, coalesce(t.title, e.title, '') AS title,
-           t.status, t.stance, e.occurred_on, e.significance,
+    SELECT p.kind, p.id, p.rank, coalesce(t.slug, '') AS slug, coalesce(t.title, e.title, s.title, '') AS title,
+           t.status, t.stance, e.occurred_on, e.significance, s.tier,
            (SELECT count(*) FROM (SELECT 1 FROM hits LIMIT $10) capped) AS found,
            ts_headline('english',
                translate(left(CASE WHEN p.kind = 0 THEN concat_ws(E'\\n', t.framing_question, ",
     synthesis_text!(),
     ", ",
     sections_text!(),
-    ") ELSE e.body_md END, 20000), chr(2) || chr(3), ''),
+    ") WHEN p.kind = 1 THEN e.body_md ELSE concat_ws(' · ', s.publisher, s.url) END, 20000), chr(2) || chr(3), ''),
                websearch_to_tsquery('english', $1), ",
     headline_options!(),
     ") AS snippet
     FROM page p
     LEFT JOIN threads t ON p.kind = 0 AND t.id = p.id
     LEFT JOIN events e ON p.kind = 1 AND e.id = p.id
+    LEFT JOIN sources s ON p.kind = 2 AND s.id = p.id
     ORDER BY p.rank DESC, p.kind, p.id"
 );
 
@@ -293,5 +309,6 @@ pub fn page(
         .bind::<Nullable<BigInt>, _>(after.map(|c| c.id))
         .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(COUNT_CAP + 1)
+        .bind::<Bool, _>(filter.sources && !thread_filtered)
         .load(conn)
 }

@@ -271,6 +271,12 @@ pub fn is_curator(conn: &mut PgConnection, thread: ThreadId, user: UserId) -> Qu
     diesel::select(diesel::dsl::exists(thread_curators::table.find((thread.0, user.0)))).get_result(conn)
 }
 
+/// Whether `user` curates some thread (any one).
+pub fn curates_some(conn: &mut PgConnection, user: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(thread_curators::table.filter(thread_curators::user_id.eq(user.0))))
+        .get_result(conn)
+}
+
 /// Whether `user` curates any of `threads`.
 pub fn curates_any(conn: &mut PgConnection, threads: &[ThreadId], user: UserId) -> QueryResult<bool> {
     let ids: Vec<i64> = threads.iter().map(|t| t.0).collect();

@@ -72,6 +72,12 @@ pub fn can_edit_event(role: Role, linked_threads: usize, curates_a_linked_thread
     role >= Role::Moderator || (role >= Role::Curator && (linked_threads == 0 || curates_a_linked_thread))
 }
 
+/// Sources are shared across threads like events: whoever curates some thread (and moderators
+/// and admins) records and corrects them; a curator by role who curates no thread yet does not.
+pub fn can_edit_sources(role: Role, curates_any_thread: bool) -> bool {
+    role >= Role::Moderator || (role >= Role::Curator && curates_any_thread)
+}
+
 /// Previews cost the server a render, so they are for people who can edit something: curators
 /// (their threads, any event, a new thread), moderators and admins.
 pub fn can_preview(role: Role) -> bool {
@@ -134,6 +140,15 @@ mod tests {
         assert!(!can_edit_thread(actor(Role::Reader, true)));
         assert!(!can_create_thread(Role::Reader));
         assert!(!can_edit_events(Role::Reader));
+    }
+
+    #[test]
+    fn sources_are_for_curators_of_some_thread_and_moderators() {
+        assert!(!can_edit_sources(Role::Reader, true));
+        assert!(!can_edit_sources(Role::Curator, false));
+        assert!(can_edit_sources(Role::Curator, true));
+        assert!(can_edit_sources(Role::Moderator, false));
+        assert!(can_edit_sources(Role::Admin, false));
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub fn value_words(field: &str, stored: &str) -> String {
         "tier" => Tier::parse(stored).map(Tier::label),
         "link_status" => LinkStatus::parse(stored).map(LinkStatus::label),
         "assessment" => Assessment::parse(stored).map(Assessment::label),
-        "date" => {
+        "date" | "published_on" => {
             return chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d")
                 .map_or_else(|_| stored.to_owned(), super::time::event_date);
         }

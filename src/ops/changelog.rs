@@ -35,6 +35,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         Area::Question => "question",
         Area::Controversy => "controversy",
         Area::Event => "event",
+        Area::Source => "the source",
         _ => "",
     };
     let what = match area {
@@ -68,6 +69,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
     let href = match (area, &slug, r.rev_seq, segment, r.subject_id) {
         (Area::Synthesis, Some(s), Some(seq), _, _) => Some(format!("/threads/{s}/revisions/{seq}")),
         (Area::Event, _, _, _, Some(id)) => Some(format!("/events/{id}")),
+        (Area::Source, _, _, _, _) => r.source_id.or(r.subject_id).map(|id| format!("/sources/{id}")),
         (_, Some(s), _, Some(seg), Some(id)) => Some(format!("/threads/{s}/{seg}/{id}/history")),
         _ => None,
     };

@@ -34,6 +34,7 @@ pub mod search;
 pub mod section_fields;
 pub mod sections;
 pub mod sessions;
+pub mod sources;
 pub mod synthesis;
 pub mod thread_page;
 pub mod threads;

@@ -1,4 +1,4 @@
-//! Putting back the version a section item or an event shows after a moderator hid or showed
+//! Putting back the version a section item, an event or a source shows after a moderator hid or showed
 //! again one of its changelog entries: its newest visible version, or a placeholder without text
 //! when none is visible. Like the restore that hiding a synthesis head makes, the item's row always
 //! holds what it shows, so the thread page (its cache follows the thread's version), the API,
@@ -17,7 +17,7 @@ use crate::db::sections::{self as db_sections, ArcFields, ControversyFields, Int
 use crate::db::threads;
 use crate::domain::citation::{Owner, OwnerKind};
 use crate::domain::history::Area;
-use crate::domain::ids::{EventId, ThreadId};
+use crate::domain::ids::{EventId, SourceId, ThreadId};
 use crate::domain::thread::Significance;
 use crate::error::AppError;
 
@@ -37,7 +37,7 @@ pub(super) fn show_visible_version(
         Area::Interpretation => Some(SectionKind::Interpretation),
         Area::Question => Some(SectionKind::Question),
         Area::Controversy => Some(SectionKind::Controversy),
-        Area::Event => None,
+        Area::Event | Area::Source => None,
         _ => return Ok(()),
     };
     let to = match changes::shown_version(c, area, item)? {
@@ -53,6 +53,7 @@ pub(super) fn show_visible_version(
     };
     match (kind, row.thread_id) {
         (Some(kind), Some(thread)) => restore_item(c, user, ThreadId(thread), kind, item, to.as_ref(), reason),
+        (None, _) if area == Area::Source => super::sources::restore_in(c, user, SourceId(item), to.as_ref(), reason),
         (None, _) => restore_event(c, user, EventId(item), to.as_ref(), reason),
         (Some(_), None) => Ok(()),
     }

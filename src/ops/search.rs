@@ -1,4 +1,4 @@
-//! Searching threads and events: the query parameters, their validation, and one page of hits.
+//! Searching threads, events and sources: the query parameters, their validation, and one page of hits.
 
 use diesel::PgConnection;
 use serde::Deserialize;
@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use super::cursor::{decode_search, encode_search};
 use crate::db::search::{self, SearchCursor, SearchFilter};
 use crate::db::{self, PgPool};
-use crate::domain::thread::{Significance, Stance, Status};
+use crate::domain::thread::{Significance, Stance, Status, Tier};
 use crate::error::AppError;
 use crate::render::format;
 use crate::render::highlight::segments;
@@ -30,7 +30,7 @@ pub struct SearchParams {
     /// The words to look for, as on a web search engine: `"a phrase"`, `or`, `-excluded`.
     /// At most 200 characters.
     pub q: Option<String>,
-    /// `all` (default), `threads` or `events`.
+    /// `all` (default), `threads`, `events` or `sources`.
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub scope: Option<String>,
@@ -48,11 +48,12 @@ pub enum Scope {
     All,
     Threads,
     Events,
+    Sources,
 }
 
 impl Scope {
     /// Every scope, in the order the form offers them.
-    pub const ALL: [Scope; 3] = [Scope::All, Scope::Threads, Scope::Events];
+    pub const ALL: [Scope; 4] = [Scope::All, Scope::Threads, Scope::Events, Scope::Sources];
 
     /// The value in URLs.
     pub fn as_str(self) -> &'static str {
@@ -60,15 +61,17 @@ impl Scope {
             Scope::All => "all",
             Scope::Threads => "threads",
             Scope::Events => "events",
+            Scope::Sources => "sources",
         }
     }
 
     /// The human label.
     pub fn label(self) -> &'static str {
         match self {
-            Scope::All => "Threads and events",
+            Scope::All => "Threads, events and sources",
             Scope::Threads => "Threads",
             Scope::Events => "Events",
+            Scope::Sources => "Sources",
         }
     }
 }
@@ -145,7 +148,7 @@ impl SearchParams {
         let scope = match given(&self.scope) {
             None => Scope::All,
             Some(s) => Scope::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
-                AppError::BadRequest(format!("there is no type \"{s}\" to search: use all, threads or events"))
+                AppError::BadRequest(format!("there is no type \"{s}\" to search: use all, threads, events or sources"))
             })?,
         };
         let status = given(&self.status)
@@ -209,8 +212,9 @@ pub fn search_in(
         return Ok(SearchOutcome::NoTerms);
     }
     let filter = SearchFilter {
-        threads: request.scope != Scope::Events,
-        events: request.scope != Scope::Threads,
+        threads: matches!(request.scope, Scope::All | Scope::Threads),
+        events: matches!(request.scope, Scope::All | Scope::Events),
+        sources: matches!(request.scope, Scope::All | Scope::Sources),
         text: request.text.clone(),
         status: request.status,
         stance: request.stance,
@@ -261,11 +265,15 @@ fn result_view(h: &Hit) -> ResultView {
     if let Some(s) = h.significance.as_deref().and_then(Significance::parse) {
         badges.push(Badge { class: format!("significance-{}", s.as_str()), label: s.label() });
     }
+    if let Some(t) = h.tier.as_deref().and_then(Tier::parse) {
+        badges.push(Badge { class: format!("tier-{}", t.as_str()), label: t.label() });
+    }
     ResultView {
         kind: kind.as_str(),
         kind_label: match kind {
             HitKind::Thread => "Thread",
             HitKind::Event => "Event",
+            HitKind::Source => "Source",
         },
         title: h.title.clone(),
         href: hit_href(h),
@@ -280,6 +288,7 @@ pub fn hit_href(h: &Hit) -> String {
     match h.kind() {
         HitKind::Thread => format!("/threads/{}", h.slug),
         HitKind::Event => format!("/events/{}", h.id),
+        HitKind::Source => format!("/sources/{}", h.id),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod search;
 pub mod sections;
 pub mod settings;
 pub mod sign_in;
+pub mod sources;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)
+        .configure(sources::configure)
         .configure(sections::configure)
         .default_service(web::to(not_found));
 }

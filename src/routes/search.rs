@@ -56,7 +56,7 @@ async fn page(
     let mut page = empty_page(&visitor, request.text.clone(), Some(&request));
     match outcome {
         SearchOutcome::NoText => {
-            page.notice = Some("Type a word or two to search threads and events.".to_owned());
+            page.notice = Some("Type a word or two to search threads, events and sources.".to_owned());
         }
         SearchOutcome::NoTerms => page.notice = Some(search::no_terms_message(&request.text)),
         SearchOutcome::Hits { hits, next, found } => {

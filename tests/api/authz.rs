@@ -138,6 +138,10 @@ fn matrix() -> Vec<Row> {
     let make_moderator = json!({ "role": "moderator", "reason": "trusted" });
     let suspend = json!({ "reason": "spam" });
     let lift = json!({ "reason": "appeal" });
+    let source = json!({ "title": "A source", "kind": "article", "tier": "secondary" });
+    let edited_source = json!({
+        "title": "A corrected source", "kind": "article", "tier": "primary", "reason": "typo", "base_version": 1
+    });
     // Rows run in this order against one app: reads first, then writes; rows that change who an
     // actor is (password, role, logging in or out) come last.
     vec![
@@ -153,6 +157,8 @@ fn matrix() -> Vec<Row> {
         get("/events", Public),
         get("/events.atom", Public),
         get("/events/{id}", Public),
+        get("/sources", Public),
+        get("/sources/{id}", Public),
         get("/users/{username}", Public),
         get("/threads/{slug}", Public),
         get("/threads/{slug}/history", Public),
@@ -171,6 +177,9 @@ fn matrix() -> Vec<Row> {
         get("/account/feed", LoggedIn),
         get("/threads/new", Curator),
         get("/events/new", Curator),
+        // Issue 16 item 1: curators of any thread (otto curates his own) and moderators.
+        get("/sources/new", Curator),
+        get("/sources/{id}/edit", Curator),
         get("/threads/{slug}/edit", Editor),
         get("/threads/{slug}/curators", Editor),
         get("/threads/{slug}/synthesis/edit", Editor),
@@ -207,6 +216,8 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/users/{username}/contributions", Public),
         get("/api/v1/events", Public),
         get("/api/v1/events/{id}", Public),
+        get("/api/v1/sources", Public).query("?q=report"),
+        get("/api/v1/sources/{id}", Public),
         get("/api/v1/search", Public).query("?q=matrix"),
         get("/api/v1/following", LoggedIn),
         get("/api/v1/threads/{slug}/since", LoggedIn),
@@ -268,6 +279,16 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/api/v1/events", Curator, event.clone()),
         row("PUT", "/api/v1/events/{id}", Editor, event),
+        // The first allowed actor saves version 2; later ones are answered 409 (stale), not refused.
+        row("POST", "/sources", Curator, source.clone()),
+        row("POST", "/sources/{id}", Curator, edited_source.clone()),
+        row(
+            "POST",
+            "/api/v1/sources",
+            Curator,
+            json!({ "title": "An API source", "kind": "paper", "tier": "primary" }),
+        ),
+        row("PUT", "/api/v1/sources/{id}", Curator, edited_source),
         row("POST", "/notifications/{id}/read", LoggedIn, json!({})),
         row("POST", "/notifications/read-all", LoggedIn, json!({})),
         row("POST", "/api/v1/notifications/read", LoggedIn, json!({ "all": true })),
@@ -315,6 +336,8 @@ struct Targets {
     /// One item of each kind, by URL segment, and the changelog entry that added it.
     items: BTreeMap<&'static str, (i64, i64)>,
     event: i64,
+    /// A source (issue 16), fresh for each row.
+    source: i64,
     /// The changelog entry of revision 2 (by `cora`, unpatrolled).
     change: i64,
     /// A changelog entry a moderator already hid.
@@ -332,7 +355,7 @@ struct Targets {
 /// locked, the question answered or the reader suspended get that too. `otto` curates a thread
 /// of his own.
 async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Targets {
-    let (slug, adam, event, change, hidden_change, user) = app
+    let (slug, adam, event, change, hidden_change, user, source) = app
         .query(move |c| {
             use agora::db::changes::{self, NewChange};
             use agora::db::{events, revisions, threads, users};
@@ -394,7 +417,16 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
                 let suspension = agora::domain::restriction::Suspension { until: None, reason: "spam".into() };
                 users::set_suspension(c, target, Some(&suspension)).unwrap();
             }
-            (slug, adam, event.0, change, hidden_change, target.0)
+            let source = agora::db::sources::SourceFields {
+                title: format!("Source {n}"),
+                url: Some(format!("https://example.org/report-{n}")),
+                publisher: String::new(),
+                published_on: None,
+                kind: agora::domain::thread::SourceKind::Article,
+                tier: agora::domain::thread::Tier::Secondary,
+            };
+            let source = agora::db::sources::insert(c, &source, cora).unwrap();
+            (slug, adam, event.0, change, hidden_change, target.0, source.0)
         })
         .await;
     // Items through the operation the routes call, as the admin: each gets its changelog entry.
@@ -462,7 +494,7 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
         })
         .await;
     }
-    Targets { slug, items, event, change, hidden_change, user, notification }
+    Targets { slug, items, event, source, change, hidden_change, user, notification }
 }
 
 /// The concrete path (with its query) of a row for one kind of section item.
@@ -477,6 +509,8 @@ fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
         t.change
     } else if pattern.contains("/notifications/") {
         t.notification
+    } else if pattern.contains("/sources/") {
+        t.source
     } else if pattern.contains("{kind}") || pattern.contains("/questions/") {
         if pattern.contains("/questions/") { t.items["questions"].0 } else { item }
     } else {

@@ -46,6 +46,8 @@ struct Fixture {
     event: i64,
     change: i64,
     username: String,
+    /// A source (issue 16).
+    source: i64,
 }
 
 /// A thread by `adam` (an admin, logged in on `app`) with two revisions, a controversy, an open
@@ -89,7 +91,12 @@ async fn fixture(app: &TestApp) -> Fixture {
             (question, event.0, changes::of_revision(c, thread, 2).unwrap().id)
         })
         .await;
-    Fixture { slug, question, controversy, controversy_change, event, change, username: "adam".to_owned() }
+    let res = app
+        .post_json("/api/v1/sources", &serde_json::json!({ "title": "A report", "kind": "paper", "tier": "primary" }))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let source = res.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    Fixture { slug, question, controversy, controversy_change, event, change, username: "adam".to_owned(), source }
 }
 
 fn concrete(pattern: &str, f: &Fixture) -> String {
@@ -99,6 +106,8 @@ fn concrete(pattern: &str, f: &Fixture) -> String {
         f.change
     } else if pattern.contains("{kind}") {
         item
+    } else if pattern.contains("/sources/") {
+        f.source
     } else {
         f.event
     };

@@ -43,6 +43,8 @@ struct Item {
 struct Fixture {
     slug: String,
     event: i64,
+    /// A source whose middle version (its publisher a secret) is hidden (issue 16).
+    source: i64,
     /// Two items of each kind: one with a hidden middle version, one whose current state is hidden.
     items: BTreeMap<&'static str, [Item; 2]>,
     /// The secret words planted (all hidden by a moderator).
@@ -177,6 +179,30 @@ async fn fixture(app: &TestApp, cora: &TestApp, root: &TestApp, rita: &TestApp) 
     let edits: Vec<i64> = event_entries.iter().rev().take(2).rev().copied().collect();
     hide(root, edits[0]).await;
 
+    // A source whose middle version is hidden: the publisher is its own words (the title names it).
+    let source_mid = secret("sourcemid");
+    let source_body = |publisher: &str, version: Option<i32>| {
+        let mut body = json!({ "title": "A model card", "publisher": publisher, "kind": "model_card", "tier": "primary",
+                               "url": "https://example.org/card", "reason": "correction" });
+        if let Some(v) = version {
+            body["base_version"] = json!(v);
+        }
+        body
+    };
+    let source = send(cora, Method::POST, "/api/v1/sources", source_body("Plain lab", None), StatusCode::CREATED).await;
+    let source = source["id"].as_i64().unwrap();
+    for (v, publisher) in [(1, source_mid.as_str()), (2, "Plain lab again")] {
+        let path = format!("/api/v1/sources/{source}");
+        send(cora, Method::PUT, &path, source_body(publisher, Some(v)), StatusCode::OK).await;
+    }
+    let source_entries: Vec<i64> = app
+        .query(move |c| {
+            use agora::db::schema::changes;
+            changes::table.filter(changes::source_id.eq(source)).order(changes::id).select(changes::id).load(c).unwrap()
+        })
+        .await;
+    hide(root, source_entries[1]).await;
+
     // The thread's title, for a while.
     let title_mid = secret("titlemid");
     for title in [format!("Open weights {title_mid}"), "Open weights".to_owned()] {
@@ -199,7 +225,7 @@ async fn fixture(app: &TestApp, cora: &TestApp, root: &TestApp, rita: &TestApp) 
         agora::db::feeds::replace_token(c, agora::domain::ids::UserId(rita), &hash).unwrap();
     })
     .await;
-    Fixture { slug, event: event_id, items, secrets }
+    Fixture { slug, event: event_id, source, items, secrets }
 }
 
 /// Every concrete URL of a GET route for this fixture; `Err` when the route has a parameter the
@@ -241,6 +267,7 @@ fn urls(pattern: &str, f: &Fixture) -> Result<Vec<String>, String> {
             "token" => vec![FEED_TOKEN.to_owned()],
             "id" if pattern.contains("{kind}") => continue,
             "id" if pattern.contains("/events/") => vec![f.event.to_string()],
+            "id" if pattern.contains("/sources/") => vec![f.source.to_string()],
             "id" if pattern.contains("/changes/") => f
                 .items
                 .values()
@@ -291,7 +318,7 @@ async fn hidden_text_appears_on_no_readable_route_feed_or_digest() {
     let rita = app.another_browser();
     rita.login_as("rita", Role::Reader).await;
     let f = fixture(&app, &cora, &root, &rita).await;
-    assert_eq!(f.secrets.len(), 2 + 2 * SectionKind::ALL.len() + 2, "every planted secret is distinct");
+    assert_eq!(f.secrets.len(), 2 + 2 * SectionKind::ALL.len() + 3, "every planted secret is distinct");
 
     // The secrets are really stored (the probe below would see them if they leaked), and an
     // admin, who may see hidden content, does see one.

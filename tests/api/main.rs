@@ -41,6 +41,7 @@ mod search;
 mod sections;
 mod security;
 mod smtp_sink;
+mod sources;
 mod sqli;
 mod synthesis;
 mod threads;

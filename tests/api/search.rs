@@ -477,7 +477,7 @@ async fn an_empty_search_asks_for_words_and_shows_no_results() {
         // The flash region (empty here) is a status region of every page: not the search's own.
         assert_eq!(
             texts(&html, "main [role=status]:not(.flash)"),
-            ["Type a word or two to search threads and events."]
+            ["Type a word or two to search threads, events and sources."]
         );
         assert!(texts(&html, ".search-result").is_empty());
         assert!(texts(&html, ".empty").is_empty(), "no 'No results' either");
@@ -648,7 +648,7 @@ async fn the_search_page_and_the_header_box_are_labelled_forms() {
     let home = app.page("/").await;
     assert_eq!(attrs(&home, "header form[role=search]", "action"), ["/search"]);
     assert_eq!(attrs(&home, "header form[role=search]", "aria-label"), ["Site search"]);
-    assert_eq!(texts(&home, "label[for=site-search-q]"), ["Search threads and events"]);
+    assert_eq!(texts(&home, "label[for=site-search-q]"), ["Search threads, events and sources"]);
     assert_every_control_labelled(&home);
 
     let (status, html) = page(&app, &[("q", "anything")]).await;

@@ -465,6 +465,8 @@ struct Samples {
     item: i64,
     entry: i64,
     change: i64,
+    /// A source (issue 16).
+    source: i64,
 }
 
 /// A valid value for a path parameter, so the probe reaches the one that carries the payload;
@@ -481,6 +483,7 @@ fn sample(pattern: &str, name: &str, s: &Samples) -> Option<String> {
         "id" if pattern.contains("/changes/") => s.change.to_string(),
         "id" if pattern.contains("{kind}") || pattern.contains("/questions/") => s.item.to_string(),
         "id" if pattern.contains("/events/") => s.event.to_string(),
+        "id" if pattern.contains("/sources/") => s.source.to_string(),
         "id" if pattern.starts_with("/notifications/") => "1".to_owned(),
         _ => return None,
     })
@@ -545,7 +548,7 @@ const SQL_ERROR_TEXT: &[&str] = &[
 /// The samples `app_with_data`'s thread offers, and a feed token for `root`.
 async fn samples(app: &TestApp, data: &Data) -> Samples {
     let (slug, event, reader) = (data.slug.clone(), data.event, data.reader);
-    let (item, entry, change) = app
+    let (item, entry, change, source) = app
         .query(|c| {
             use agora::db::schema::{changes, interpretations, users};
             let item: i64 = interpretations::table.select(interpretations::id).first(c).unwrap();
@@ -558,10 +561,19 @@ async fn samples(app: &TestApp, data: &Data) -> Samples {
             let root: i64 = users::table.filter(users::username.eq("root")).select(users::id).first(c).unwrap();
             let hash = agora::auth::session::token_hash(FEED_TOKEN);
             agora::db::feeds::replace_token(c, agora::domain::ids::UserId(root), &hash).unwrap();
-            (item, entry, change)
+            let source = agora::db::sources::SourceFields {
+                title: "A report".into(),
+                url: Some("https://example.org/report".into()),
+                publisher: String::new(),
+                published_on: None,
+                kind: agora::domain::thread::SourceKind::Paper,
+                tier: agora::domain::thread::Tier::Primary,
+            };
+            let source = agora::db::sources::insert(c, &source, agora::domain::ids::UserId(root)).unwrap().0;
+            (item, entry, change, source)
         })
         .await;
-    Samples { slug, event, reader, item, entry, change }
+    Samples { slug, event, reader, item, entry, change, source }
 }
 
 #[tokio::test]
@@ -570,7 +582,7 @@ async fn every_route_parameter_and_documented_filter_is_in_the_probe_plan() {
     let routes = route_table(&app).await;
     let doc = serde_json::to_value(agora::routes::api::openapi::document()).unwrap();
     let planned = plan(&routes, &doc);
-    let s = Samples { slug: "s".into(), event: 1, reader: 1, item: 1, entry: 1, change: 1 };
+    let s = Samples { slug: "s".into(), event: 1, reader: 1, item: 1, entry: 1, change: 1, source: 1 };
     let mut problems = BTreeSet::new();
     for (method, pattern) in &routes {
         let mine: Vec<&Planned> = planned.iter().filter(|p| p.method == *method && p.pattern == *pattern).collect();

@@ -188,6 +188,8 @@ pub struct FormPage {
     pub fields: Vec<Field>,
     pub hidden: Vec<(&'static str, String)>,
     pub error: Option<String>,
+    /// A link after the error (href, text), e.g. to the source a duplicate address belongs to.
+    pub error_link: Option<(String, String)>,
     pub cancel_href: Option<String>,
     /// Links under the form, e.g. "No account? Sign up" (href, text).
     pub footer_links: Vec<(String, String)>,
@@ -225,6 +227,7 @@ impl FormPage {
             fields,
             hidden: Vec::new(),
             error: None,
+            error_link: None,
             cancel_href: None,
             footer_links: Vec::new(),
             draft_key: None,
@@ -252,6 +255,12 @@ impl FormPage {
     /// Shows an error above the fields (the values stay, so nothing typed is lost).
     pub fn with_error(mut self, error: Option<String>) -> Self {
         self.error = error;
+        self
+    }
+
+    /// Adds a link after the error (the error must be set too to show it).
+    pub fn error_link(mut self, href: impl Into<String>, text: impl Into<String>) -> Self {
+        self.error_link = Some((href.into(), text.into()));
         self
     }
 

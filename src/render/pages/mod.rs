@@ -11,6 +11,7 @@ pub mod forms;
 pub mod history;
 pub mod notifications;
 pub mod search;
+pub mod sources;
 pub mod threads;
 
 use actix_web::HttpResponse;

@@ -256,6 +256,18 @@ named_values!(
     SignificanceName => super::views::significance_schema()
 );
 named_values!(
+    /// A source's tier.
+    TierName => super::views::one_of(crate::domain::thread::Tier::ALL.iter().map(|s| s.as_str()))
+);
+named_values!(
+    /// A source's kind.
+    SourceKindName => super::views::one_of(crate::domain::thread::SourceKind::ALL.iter().map(|s| s.as_str()))
+);
+named_values!(
+    /// What the link checker last found at a source's address.
+    LinkStatusName => super::views::one_of(crate::domain::thread::LinkStatus::ALL.iter().map(|s| s.as_str()))
+);
+named_values!(
     /// The `?sort=` order of the thread list.
     ThreadSortName => super::views::one_of(ThreadSort::ALL.iter().map(|s| s.as_str()))
 );

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod search;
 pub mod session;
+pub mod sources;
 pub mod synthesis;
 pub mod synthesis_inputs;
 pub mod synthesis_views;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)
+            .configure(sources::configure)
             .configure(following::configure)
             .configure(synthesis::configure)
             .configure(history::configure)

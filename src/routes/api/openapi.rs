@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, moderation, notifications, search, session, synthesis,
-    threads, users,
+    API, account, curation, docs, events, following, history, moderation, notifications, search, session, sources,
+    synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -67,6 +67,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         events::create,
         events::create_for_thread,
         events::update,
+        sources::list,
+        sources::detail,
+        sources::create,
+        sources::update,
         history::thread_changes,
         history::recent,
         history::contributions,
@@ -103,12 +107,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "synthesis", description = "The versioned canonical synthesis of a thread"),
         (name = "sections", description = "Arc periods, interpretations, open questions and controversies"),
         (name = "events", description = "Dated events, shared across threads"),
+        (name = "sources", description = "Sources the threads cite, their link health, and what cites each"),
         (name = "history", description = "The changelog: what changed, by whom and why, and item versions"),
         (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
-        (name = "search", description = "Full-text search over threads and events"),
+        (name = "search", description = "Full-text search over threads, events and sources"),
         (name = "docs", description = "This description"),
     )
 )]
@@ -210,6 +215,8 @@ const LINKS: &[LinkSpec] = &[
     ("create_event", "201", "UpdateEvent", "update_event", NEW_ID),
     ("create_thread_event", "201", "GetEvent", "get_event", NEW_ID),
     ("create_thread_event", "201", "UpdateEvent", "update_event", NEW_ID),
+    ("create_source", "201", "GetSource", "get_source", NEW_ID),
+    ("create_source", "201", "UpdateSource", "update_source", NEW_ID),
 ];
 
 impl Modify for Links {

@@ -21,12 +21,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// One thread or event that matched.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
-    /// `thread` or `event`.
+    /// `thread`, `event` or `source`.
     #[schema(schema_with = kind_schema)]
     pub kind: &'static str,
     /// The thread's or event's title (plain text).
     pub title: String,
-    /// Its page: `/threads/{slug}` or `/events/{id}`.
+    /// Its page: `/threads/{slug}`, `/events/{id}` or `/sources/{id}`.
     pub url: String,
     /// How well it matched (higher first); a match in the title outranks any match in the text,
     /// and a thread whose title matches comes before every event.
@@ -36,7 +36,7 @@ pub struct SearchHit {
     pub snippet: Vec<Segment>,
     /// Threads: the slug.
     pub slug: Option<String>,
-    /// Events: the id.
+    /// Events and sources: the id.
     pub id: Option<i64>,
     /// Threads: `active`, `dormant` or `resolved`.
     pub status: Option<String>,
@@ -46,12 +46,14 @@ pub struct SearchHit {
     pub date: Option<NaiveDate>,
     /// Events: `landmark`, `major` or `notable`.
     pub significance: Option<String>,
+    /// Sources: `primary`, `secondary` or `opinion`.
+    pub tier: Option<String>,
 }
 
 fn kind_schema() -> utoipa::openapi::Object {
     utoipa::openapi::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
-        .enum_values(Some(["thread", "event"]))
+        .enum_values(Some(["thread", "event", "source"]))
         .build()
 }
 
@@ -70,6 +72,7 @@ impl From<&Hit> for SearchHit {
             stance: h.stance.clone(),
             date: h.occurred_on,
             significance: h.significance.clone(),
+            tier: h.tier.clone(),
         }
     }
 }
@@ -83,11 +86,12 @@ pub struct SearchResults {
     pub next_cursor: Option<String>,
 }
 
-/// Search threads and events
+/// Search threads, events and sources
 ///
 /// Full-text search (English stemming) over thread titles, framing questions, current
-/// syntheses, interpretations, questions, controversies and the arc, and over event titles and
-/// descriptions; 20 results to a page, best first, each with a highlighted snippet.
+/// syntheses, interpretations, questions, controversies and the arc, over event titles and
+/// descriptions, and source titles, publishers and addresses; 20 results to a page, best first,
+/// each with a highlighted snippet.
 #[utoipa::path(
     get,
     path = "/api/v1/search",
