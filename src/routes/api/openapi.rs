@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, moderation, notifications, search, session, synthesis,
-    threads, users,
+    API, account, curation, docs, events, following, history, matrix, moderation, notifications, search, session,
+    synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -62,6 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         threads::delete_item,
         curation::answer,
         curation::reopen,
+        matrix::show,
+        matrix::assess,
         events::list,
         events::detail,
         events::create,
