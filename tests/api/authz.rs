@@ -138,6 +138,7 @@ fn matrix() -> Vec<Row> {
     let make_moderator = json!({ "role": "moderator", "reason": "trusted" });
     let suspend = json!({ "reason": "spam" });
     let lift = json!({ "reason": "appeal" });
+    let cell = json!({ "assessment": "supports", "note": "A note.", "base_version": 0, "reason": "" });
     // Rows run in this order against one app: reads first, then writes; rows that change who an
     // actor is (password, role, logging in or out) come last.
     vec![
@@ -160,6 +161,7 @@ fn matrix() -> Vec<Row> {
         get("/threads/{slug}/revisions/{seq}", Public),
         get("/threads/{slug}/diff", Public).query("?from=1&to=2"),
         get("/threads/{slug}/feed.atom", Public),
+        get("/threads/{slug}/matrix", Public),
         get("/threads/{slug}/{kind}/{id}/history", Public),
         get("/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),
         // A capability URL: whoever holds it reads the owner's feed.
@@ -178,6 +180,7 @@ fn matrix() -> Vec<Row> {
         get("/threads/{slug}/events/link", Editor),
         get("/threads/{slug}/{kind}/new", Editor),
         get("/threads/{slug}/{kind}/{id}/edit", Editor),
+        get("/threads/{slug}/matrix/{interpretation_id}/{event_id}/edit", Editor),
         get("/threads/{slug}/{kind}/{id}/answer", Editor),
         // Issue 15 item 9: the confirmations before deleting, reverting and undoing.
         get("/threads/{slug}/{kind}/{id}/delete", Editor),
@@ -200,6 +203,7 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/threads/{slug}/revisions/{seq}", Public),
         get("/api/v1/threads/{slug}/diff", Public).query("?from=1&to=2"),
         get("/api/v1/threads/{slug}/blame", Public),
+        get("/api/v1/threads/{slug}/matrix", Public),
         get("/api/v1/threads/{slug}/changes", Public),
         get("/api/v1/threads/{slug}/{kind}/{id}/history", Public),
         get("/api/v1/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),
@@ -234,6 +238,8 @@ fn matrix() -> Vec<Row> {
         row("POST", "/threads/{slug}/{kind}/{id}/delete", Editor, reason.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/answer", Editor, answer.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/reopen", Editor, reopen.clone()),
+        // The first allowed actor assesses the cell; later ones on the same base meet a 409.
+        row("POST", "/threads/{slug}/matrix/{interpretation_id}/{event_id}", Editor, cell.clone()),
         row("POST", "/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/threads/{slug}/events/link", Editor, json!({ "event_id": "{event}" })),
         row("POST", "/threads/{slug}/events/{id}/unlink", Editor, json!({})),
@@ -265,6 +271,7 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/threads/{slug}/{kind}", Editor, item.clone()),
         row("PUT", "/api/v1/threads/{slug}/{kind}/{id}", Editor, item),
         row("DELETE", "/api/v1/threads/{slug}/{kind}/{id}", Editor, json!({})),
+        row("PUT", "/api/v1/threads/{slug}/matrix/{interpretation_id}/{event_id}", Editor, cell),
         row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/api/v1/events", Curator, event.clone()),
         row("PUT", "/api/v1/events/{id}", Editor, event),
@@ -490,6 +497,8 @@ fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
         .replace("{seq}", seq)
         .replace("{id}", &id.to_string())
         .replace("{entry}", &entry.to_string())
+        .replace("{interpretation_id}", &t.items["interpretations"].0.to_string())
+        .replace("{event_id}", &t.event.to_string())
         .replace("{username}", "sue")
         .replace("{name}", agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/"))
         .replace("{token}", FEED_TOKEN)
