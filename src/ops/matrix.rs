@@ -144,7 +144,10 @@ pub fn page(chrome: Chrome, data: &MatrixData) -> MatrixPage {
     let unsupported: Vec<String> = columns.iter().filter(|c| c.unsupported).map(|c| c.title.clone()).collect();
     MatrixPage {
         chrome,
-        summary: rules::summary_sentence(analysis.decisive.len(), &unsupported, data.assessed()),
+        matrix_summary: Some(MatrixSummaryView {
+            sentence: rules::summary_sentence(analysis.decisive.len(), &unsupported, data.assessed()),
+            href: None,
+        }),
         slug: slug.clone(),
         title: data.thread.title.clone(),
         columns,
@@ -174,7 +177,7 @@ pub fn summary_view(slug: &str, lines: &[matrix::SummaryLine], has_events: bool)
         &unsupported,
         usize::try_from(first.assessed).unwrap_or_default(),
     );
-    Some(MatrixSummaryView { sentence, href: format!("/threads/{slug}/matrix") })
+    Some(MatrixSummaryView { sentence, href: Some(format!("/threads/{slug}/matrix")) })
 }
 
 /// The async entry of [`summary_in`], by slug.

@@ -347,7 +347,7 @@ async fn decisive_events_and_interpretations_without_support_are_computed_and_su
         summary.sentence,
         "1 decisive event; “Strategic interest” and “Safety first” have no supporting event yet."
     );
-    assert_eq!(summary.href, format!("/threads/{}/matrix", f.slug));
+    assert_eq!(summary.href, Some(format!("/threads/{}/matrix", f.slug)));
 
     let html = app.another_browser().page(&format!("/threads/{}/matrix", f.slug)).await;
     assert_eq!(attrs(&html, "tr.decisive", "id"), [format!("event-{}", f.events[0])]);

@@ -58,15 +58,18 @@ pub struct MatrixPage {
     pub decisive: Vec<(String, String)>,
     /// Titles of the interpretations no event supports.
     pub unsupported: Vec<String>,
-    pub summary: String,
+    /// The same summary the thread page shows (through the same include), without the link.
+    pub matrix_summary: Option<MatrixSummaryView>,
     pub can_edit: bool,
 }
 
-/// The matrix in a sentence, with the link to it: what the thread page shows.
+/// The matrix in a sentence, with the link to it: what the thread page shows
+/// (`templates/threads/matrix_summary.html`; the matrix page shows it too, without the link).
 #[derive(Debug, Clone)]
 pub struct MatrixSummaryView {
     pub sentence: String,
-    pub href: String,
+    /// The matrix page (`None` on the matrix page itself).
+    pub href: Option<String>,
 }
 
 /// The shape shown next to an assessment's words, so it does not rest on colour alone.

@@ -101,7 +101,7 @@ pub struct Matrix {
 pub struct CellBody {
     #[schema(schema_with = assessment_schema)]
     pub assessment: String,
-    /// One line, at most 300 characters (Markdown).
+    /// One line, up to 300 characters (Markdown).
     #[serde(default)]
     pub note: Text,
     /// The cell's `version` the edit started from; 0 when it is not assessed yet. Any other
