@@ -250,11 +250,11 @@ async function checkEveryPage() {
   await check(mod, 'form', 'lock', goto(mod, `${DEMO}/lock`));
   // The evidence matrix with its edit links, and the form of one cell.
   await check(mod, 'matrix', 'moderator', goto(mod, `${DEMO}/matrix`));
-  const cellEdit = (await hrefs('^/threads/[^/]+/matrix/\\d+/\\d+/edit$'))[0];
+  const cellEdits = await hrefs('^/threads/[^/]+/matrix/\\d+/\\d+/edit$');
+  const cellEdit = cellEdits[0];
   if (cellEdit) await check(mod, 'form', 'matrix-cell', goto(mod, cellEdit));
   else problems.get('form').push('matrix-cell: the demo matrix shows no cell to edit');
   // Cells assessed through their forms: the assessments' words, shapes and colours, and a note.
-  const cellEdits = (await hrefs('^/threads/[^/]+/matrix/\\d+/\\d+/edit$')).slice(0, 2);
   for (const [n, [assessment, note]] of [['supports', 'The *release* bears it out.'], ['undercuts', 'Against it.']].entries()) {
     if (!cellEdits[n]) continue;
     await check(mod, 'matrix', `moderator-${assessment}`, async () => {

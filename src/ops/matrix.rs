@@ -266,7 +266,7 @@ pub async fn cell_for_edit(
 }
 
 /// A cell's fields as the changelog keeps them.
-fn snapshot(assessment: &str, note: &str) -> Value {
+pub(super) fn snapshot(assessment: &str, note: &str) -> Value {
     json!({ "assessment": assessment, "note": note })
 }
 

@@ -365,3 +365,67 @@ async fn decisive_events_and_interpretations_without_support_are_computed_and_su
     let bare = f.cora.api_create_thread("Bare thread").await;
     assert!(agora::ops::matrix::summary(&app.pool, bare).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn hiding_the_entry_of_a_cells_current_version_puts_back_the_newest_visible_one() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    put(
+        &f.cora,
+        &f,
+        0,
+        0,
+        json!({ "assessment": "supports", "note": "First words", "base_version": 0 }),
+        StatusCode::OK,
+    )
+    .await;
+    put(
+        &f.cora,
+        &f,
+        0,
+        0,
+        json!({ "assessment": "undercuts", "note": "Libel here", "base_version": 1 }),
+        StatusCode::OK,
+    )
+    .await;
+    put(
+        &f.cora,
+        &f,
+        1,
+        1,
+        json!({ "assessment": "neutral", "note": "Only version", "base_version": 0 }),
+        StatusCode::OK,
+    )
+    .await;
+    let entries: Vec<i64> = f
+        .cora
+        .api_thread_changes(&f.slug)
+        .await
+        .iter()
+        .filter(|c| c["kind"] == "matrix")
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    let (only, libel) = (entries[0], entries[1]);
+    let mona = app.browser_as("mona", Role::Moderator).await;
+    for id in [libel, only] {
+        let res = mona.post_json(&format!("/api/v1/changes/{id}/hide"), &json!({ "reason": "libel" })).await;
+        assert!(res.status().is_success(), "hide {id}: {}", res.status());
+    }
+    let m = f.cora.get_json(&format!("/api/v1/threads/{}/matrix", f.slug), StatusCode::OK).await;
+    let cell = |r: usize, e: usize| {
+        m["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["interpretation_id"] == f.readings[r] && c["event_id"] == f.events[e])
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (cell(0, 0)["assessment"].as_str(), cell(0, 0)["note"].as_str()),
+        (Some("supports"), Some("First words"))
+    );
+    assert_eq!((cell(1, 1)["assessment"].as_str(), cell(1, 1)["note"].as_str()), (Some("not_assessed"), Some("")));
+    let page = app.another_browser().page(&format!("/threads/{}/matrix", f.slug)).await;
+    assert!(!page.contains("Libel here") && !page.contains("Only version"), "hidden notes leave the page");
+}
