@@ -351,7 +351,7 @@ async fn decisive_events_and_interpretations_without_support_are_computed_and_su
 
     let html = app.another_browser().page(&format!("/threads/{}/matrix", f.slug)).await;
     assert_eq!(attrs(&html, "tr.decisive", "id"), [format!("event-{}", f.events[0])]);
-    assert_eq!(texts(&html, "p.matrix-summary"), [summary.sentence.clone()], "the page says what the thread page says");
+    assert_eq!(texts(&html, "p.matrix-summary"), [summary.sentence.as_str()], "the page says what the thread page says");
     assert_eq!(texts(&html, "h2 + ul li a"), ["Mar 14, 2023: GPT-4 release"]);
 
     // Every reading supported, a second decisive event.
