@@ -351,7 +351,11 @@ async fn decisive_events_and_interpretations_without_support_are_computed_and_su
 
     let html = app.another_browser().page(&format!("/threads/{}/matrix", f.slug)).await;
     assert_eq!(attrs(&html, "tr.decisive", "id"), [format!("event-{}", f.events[0])]);
-    assert_eq!(texts(&html, "p.matrix-summary"), [summary.sentence.as_str()], "the page says what the thread page says");
+    assert_eq!(
+        texts(&html, "p.matrix-summary"),
+        [summary.sentence.as_str()],
+        "the page says what the thread page says"
+    );
     assert_eq!(texts(&html, "h2 + ul li a"), ["Mar 14, 2023: GPT-4 release"]);
 
     // Every reading supported, a second decisive event.
@@ -428,4 +432,30 @@ async fn hiding_the_entry_of_a_cells_current_version_puts_back_the_newest_visibl
     assert_eq!((cell(1, 1)["assessment"].as_str(), cell(1, 1)["note"].as_str()), (Some("not_assessed"), Some("")));
     let page = app.another_browser().page(&format!("/threads/{}/matrix", f.slug)).await;
     assert!(!page.contains("Libel here") && !page.contains("Only version"), "hidden notes leave the page");
+}
+
+#[tokio::test]
+async fn the_thread_page_summarizes_the_matrix_and_links_it_and_follows_each_save() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let thread = format!("/threads/{}", f.slug);
+    let visitor = app.another_browser();
+    let page = visitor.page(&thread).await;
+    assert_eq!(
+        texts(&page, "p.matrix-summary"),
+        ["No event is assessed against the interpretations yet. See the evidence matrix"]
+    );
+    assert_eq!(attrs(&page, "p.matrix-summary a", "href"), [format!("{thread}/matrix")]);
+    assess(&f, 0, 0, "supports").await;
+    assess(&f, 1, 0, "undercuts").await;
+    // The cached page follows the save (it bumps the thread's version).
+    let page = visitor.page(&thread).await;
+    assert_eq!(
+        texts(&page, "p.matrix-summary"),
+        [
+            "1 decisive event; “Strategic interest” and “Safety first” have no supporting event yet. See the evidence matrix"
+        ]
+    );
+    let bare = f.cora.api_create_thread("Bare thread").await;
+    assert!(texts(&visitor.page(&format!("/threads/{bare}")).await, "p.matrix-summary").is_empty());
 }
