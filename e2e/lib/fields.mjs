@@ -123,6 +123,9 @@ export function apiTwin(formName, apiNames) {
   for (const m of ['POST', 'PUT']) {
     const candidate = `${m} ${apiPath} ${name}`;
     if (apiNames.has(candidate)) return candidate;
+    // API paths name their ids (`{interpretation_id}`); a form's path is normalized to `{id}`.
+    const named = [...apiNames].find((n) => n.replace(/\{\w+_id\}/g, '{id}') === candidate);
+    if (named) return named;
   }
   return null;
 }

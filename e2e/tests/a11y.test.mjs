@@ -51,6 +51,7 @@ const TEMPLATE_OF = {
   log: 'changes/log.html',
   hide: 'changes/hide.html',
   curators: 'threads/curators.html',
+  matrix: 'threads/matrix.html',
   'event-link': 'events/link.html',
   error: 'error.html',
   notifications: 'notifications/index.html',
@@ -141,6 +142,7 @@ async function checkEveryPage() {
   await check(page, 'events', 'anonymous-filtered', goto(page, '/events?significance=landmark&year=2024'));
   await check(page, 'events', 'anonymous-unknown-thread', goto(page, '/events?thread=no-such-thread'), { status: 404 });
   await check(page, 'user', 'anonymous', goto(page, '/users/terry-tang'));
+  await check(page, 'matrix', 'anonymous', goto(page, `${DEMO}/matrix`));
   await check(page, 'login', 'anonymous', goto(page, '/login'));
   await check(page, 'signup', 'anonymous', goto(page, '/signup'));
   await check(page, 'error', 'anonymous', goto(page, '/threads/no-such-thread'), { status: 404 });
@@ -257,6 +259,22 @@ async function checkEveryPage() {
   }
   await check(mod, 'form', 'answer', goto(mod, answerHref));
   await check(mod, 'form', 'lock', goto(mod, `${DEMO}/lock`));
+  // The evidence matrix with its edit links, and the form of one cell.
+  await check(mod, 'matrix', 'moderator', goto(mod, `${DEMO}/matrix`));
+  const cellEdits = await hrefs('^/threads/[^/]+/matrix/\\d+/\\d+/edit$');
+  const cellEdit = cellEdits[0];
+  if (cellEdit) await check(mod, 'form', 'matrix-cell', goto(mod, cellEdit));
+  else problems.get('form').push('matrix-cell: the demo matrix shows no cell to edit');
+  // Cells assessed through their forms: the assessments' words, shapes and colours, and a note.
+  for (const [n, [assessment, note]] of [['supports', 'The *release* bears it out.'], ['undercuts', 'Against it.']].entries()) {
+    if (!cellEdits[n]) continue;
+    await check(mod, 'matrix', `moderator-${assessment}`, async () => {
+      await goto(mod, cellEdits[n])();
+      await mod.locator('main select[name=assessment]').selectOption(assessment);
+      await mod.locator('main input[name=note]').fill(note);
+      return submit(mod, mod.getByRole('button', { name: 'Save', exact: true }))();
+    });
+  }
   const changeId = await app.sql('SELECT max(id) FROM changes;');
   await check(mod, 'hide', 'item-change', goto(mod, `/changes/${changeId}/hide`));
   // A revision whose words the current text may still carry: the warning and the checkbox.

@@ -345,6 +345,15 @@ async function seedMore(first) {
   );
   cover('PUT /api/v1/sources/{id} published_on', PAYLOADS);
 
+  // The matrix cell of the edited interpretation and event: its note and reason, once per pack.
+  const cell = `/api/v1/threads/${edits}/matrix/${edited.interpretations.id}/${eventId}`;
+  for (const [version, p] of P300.entries()) {
+    await cur.json('PUT', cell, { assessment: 'supports', note: p.value, reason: p.value, base_version: version }, [200]);
+  }
+  for (const f of ['note', 'reason']) {
+    cover(`PUT /api/v1/threads/{slug}/matrix/{interpretation_id}/{event_id} ${f}`, P300.flatMap((p) => p.members));
+  }
+
   // Deleting items through their confirmation form, whose reason has no API twin (the API's
   // DELETE takes none): per kind, one item per reason pack, deleted with that pack as the reason.
   const carrier = (kind, i) =>
@@ -681,6 +690,11 @@ async function renderPass(label, contextOptions) {
   for (const slug of [S.slug, M.undo, M.edits]) task(`blame ${slug}`, (page) => visit(page, 'blame', `/threads/${slug}/blame`));
   for (const t of spread(T, SAMPLE)) task(`blame ${t.slug}`, (page) => visit(page, 'blame', `/threads/${t.slug}/blame`));
   task('edits thread', (page) => visit(page, 'thread', `/threads/${M.edits}`));
+  task('evidence matrix', async (page) => {
+    await visit(page, 'matrix', `/threads/${M.edits}/matrix`);
+    await visit(page, 'matrix cell form', `/threads/${M.edits}/matrix/${M.edited.interpretations.id}/${M.eventId}/edit`);
+  });
+  task('evidence matrix (anonymous)', (page) => visit(page, 'matrix', `/threads/${M.edits}/matrix`), 'anonymous');
   task('undo thread history', (page) => visitAll(page, 'history', `/threads/${M.undo}/history`));
   task('edited event', async (page) => {
     await visit(page, 'event', `/events/${M.eventId}`);

@@ -38,6 +38,8 @@ pub struct ThreadPageData {
     /// The dates of the newest revisions (at most the `revision_dates` the caller asked for:
     /// as many as the timeline draws), for the timeline.
     pub revision_dates: Vec<RevisionDate>,
+    /// The evidence matrix in one query (`matrix::summary`), for its summary sentence.
+    pub matrix_summary: Vec<super::matrix::SummaryLine>,
 }
 
 /// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: twelve
@@ -80,6 +82,7 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
             events: events::for_thread(conn, id)?,
             controversies: sections::controversy::list(conn, id)?,
             revision_dates: revisions::dates(conn, id, i64::try_from(revision_dates).unwrap_or(i64::MAX))?,
+            matrix_summary: super::matrix::summary(conn, id)?,
             thread,
         })
     })

@@ -8,6 +8,7 @@ pub mod flash;
 pub mod history;
 pub mod html;
 pub mod ids;
+pub mod matrix;
 pub mod merge;
 pub mod nesting;
 pub mod net_guard;

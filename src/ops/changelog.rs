@@ -8,7 +8,7 @@ use diesel::PgConnection;
 use serde_json::Value;
 
 use super::history::{self, ChangeQuery};
-use super::{moderation, visibility};
+use super::{matrix, moderation, visibility};
 use crate::auth::CurrentUser;
 use crate::db::PgPool;
 use crate::db::changes::{self, ChangeListed};
@@ -16,7 +16,7 @@ use crate::db::moderation::{LogFilter, LogListed};
 use crate::db::users::User;
 use crate::domain::history::{Area, ModAction, RevisionAction, revision_extent};
 use crate::domain::roles::{self, Role};
-use crate::domain::thread::{field_words, value_words};
+use crate::domain::thread::{Assessment, field_words, value_words};
 use crate::error::AppError;
 use crate::render::format;
 use crate::render::pages::Field;
@@ -57,6 +57,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
             _ => format!("changed the {}", field_words(&r.action)),
         },
         Area::Curators => format!("{} curator{subject}", r.action),
+        Area::Matrix => matrix_words(&r.action, &r.subject, r.before.as_ref(), r.after.as_ref()),
         _ => format!("{} {noun}{subject}", r.action),
     };
     let segment = match area {
@@ -70,6 +71,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         (Area::Synthesis, Some(s), Some(seq), _, _) => Some(format!("/threads/{s}/revisions/{seq}")),
         (Area::Event, _, _, _, Some(id)) => Some(format!("/events/{id}")),
         (Area::Source, _, _, _, _) => r.source_id.or(r.subject_id).map(|id| format!("/sources/{id}")),
+        (Area::Matrix, Some(s), _, _, _) => Some(format!("/threads/{s}/matrix")),
         (_, Some(s), _, Some(seg), Some(id)) => Some(format!("/threads/{s}/{seg}/{id}/history")),
         _ => None,
     };
@@ -112,6 +114,24 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         },
         compare_from: false,
         compare_to: false,
+    }
+}
+
+/// A matrix cell's change in words: "assessed “GPT-4 release” as supporting “Democratization
+/// reading”". `subject` is "“event” × “interpretation”" (see `matrix::CellContext::subject`).
+fn matrix_words(action: &str, subject: &str, before: Option<&Value>, after: Option<&Value>) -> String {
+    let (event, interpretation) = subject.rsplit_once(" × ").unwrap_or((subject, "the interpretation"));
+    let (was, now) = (matrix::assessment_of(before), matrix::assessment_of(after));
+    if action == changes::RESTORED {
+        return format!("restored an earlier assessment of {event} for {interpretation}");
+    }
+    match now {
+        Some(now) if was == Some(now) => format!("changed the note on {event} for {interpretation}"),
+        Some(Assessment::Supports) => format!("assessed {event} as supporting {interpretation}"),
+        Some(Assessment::Undercuts) => format!("assessed {event} as undercutting {interpretation}"),
+        Some(Assessment::Neutral) => format!("assessed {event} as neutral to {interpretation}"),
+        Some(Assessment::NotAssessed) => format!("cleared the assessment of {event} for {interpretation}"),
+        None => format!("changed the assessment of {event} for {interpretation}"),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod hiding;
 pub mod history;
 pub mod indexes;
 pub mod markdown;
+pub mod matrix;
 pub mod moderation;
 pub mod notifications;
 pub mod rate;

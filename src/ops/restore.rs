@@ -8,17 +8,18 @@ use diesel::PgConnection;
 use serde_json::{Value, json};
 
 use super::sections::{self, SectionKind};
-use super::{citations, events};
+use super::{citations, events, matrix};
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, ChangeRow, ShownVersion};
 use crate::db::citations as db_citations;
 use crate::db::events::{self as db_events, EventFields};
+use crate::db::matrix::{self as db_matrix, CellFields};
 use crate::db::sections::{self as db_sections, ArcFields, ControversyFields, InterpretationFields};
 use crate::db::threads;
 use crate::domain::citation::{Owner, OwnerKind};
 use crate::domain::history::Area;
-use crate::domain::ids::{EventId, SourceId, ThreadId};
-use crate::domain::thread::Significance;
+use crate::domain::ids::{EventId, MatrixCellId, SourceId, ThreadId};
+use crate::domain::thread::{Assessment, Significance};
 use crate::error::AppError;
 
 /// After an entry of a section item or an event was hidden or shown again: puts the item to the
@@ -38,6 +39,7 @@ pub(super) fn show_visible_version(
         Area::Question => Some(SectionKind::Question),
         Area::Controversy => Some(SectionKind::Controversy),
         Area::Event | Area::Source => None,
+        Area::Matrix => return restore_cell(c, user, row, hide),
         _ => return Ok(()),
     };
     let to = match changes::shown_version(c, area, item)? {
@@ -45,12 +47,7 @@ pub(super) fn show_visible_version(
         ShownVersion::Snapshot(version) => Some(version),
         ShownVersion::NoneVisible => None,
     };
-    // Everyone reads this entry: it says what happened, not the moderator's reason.
-    let reason = if hide {
-        "A moderator hid a version; the newest visible one is shown"
-    } else {
-        "A moderator showed a hidden version again"
-    };
+    let reason = restore_reason(hide);
     match (kind, row.thread_id) {
         (Some(kind), Some(thread)) => restore_item(c, user, ThreadId(thread), kind, item, to.as_ref(), reason),
         (None, _) if area == Area::Source => super::sources::restore_in(c, user, SourceId(item), to.as_ref(), reason),
@@ -163,5 +160,53 @@ fn restore_event(
     db_events::update(c, id, &fields)?;
     let (title, after) = events::snapshot(c, id)?;
     events::record(c, user, None, id, changes::RESTORED, &title, reason, Some(before), Some(after))?;
+    Ok(())
+}
+
+/// The reason of a put-back entry. Everyone reads it: it says what happened, not the
+/// moderator's reason.
+fn restore_reason(hide: bool) -> &'static str {
+    if hide {
+        "A moderator hid a version; the newest visible one is shown"
+    } else {
+        "A moderator showed a hidden version again"
+    }
+}
+
+/// Puts a matrix cell back to its newest visible version after one of its entries was hidden or
+/// shown again (not assessed, without a note, when none is visible); recorded as `restored`.
+fn restore_cell(c: &mut PgConnection, user: &CurrentUser, row: &ChangeRow, hide: bool) -> Result<(), AppError> {
+    let (Some(cell), Some(thread)) = (row.subject_id, row.thread_id) else { return Ok(()) };
+    let to = match changes::shown_version(c, Area::Matrix, cell)? {
+        ShownVersion::Removed => return Ok(()),
+        ShownVersion::Snapshot(version) => version,
+        ShownVersion::NoneVisible => matrix::snapshot(Assessment::NotAssessed.as_str(), ""),
+    };
+    let current = db_matrix::by_id(c, MatrixCellId(cell))?;
+    let before = matrix::snapshot(&current.assessment, &current.note_md);
+    if before == to {
+        return Ok(());
+    }
+    let note = to["note"].as_str().unwrap_or_default().to_owned();
+    let fields = CellFields {
+        assessment: matrix::assessment_of(Some(&to)).unwrap_or(Assessment::NotAssessed),
+        note_html: matrix::render_note(c, &note)?,
+        note_md: note,
+    };
+    db_matrix::update(c, current.cell_id(), current.version, &fields, user.id)?;
+    let after = matrix::snapshot(fields.assessment.as_str(), &fields.note_md);
+    let thread = ThreadId(thread);
+    matrix::record(
+        c,
+        user,
+        thread,
+        current.cell_id(),
+        changes::RESTORED,
+        &row.subject,
+        restore_reason(hide),
+        Some(before),
+        Some(after),
+    )?;
+    threads::touch(c, thread)?;
     Ok(())
 }

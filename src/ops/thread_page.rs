@@ -173,6 +173,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         can_moderate,
         reader: None,
         timeline: timeline_of(data),
+        matrix_summary: super::matrix::summary_view(&t.slug, &data.matrix_summary, !data.events.is_empty()),
     }
 }
 

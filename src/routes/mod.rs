@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod following;
 pub mod head;
 pub mod health;
+pub mod matrix;
 pub mod moderation;
 pub mod notifications;
 pub mod preview;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(preview::configure)
         .configure(following::configure)
         .configure(search::configure)
+        .configure(matrix::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

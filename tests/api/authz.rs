@@ -142,6 +142,7 @@ fn matrix() -> Vec<Row> {
     let edited_source = json!({
         "title": "A corrected source", "kind": "article", "tier": "primary", "reason": "typo", "base_version": 1
     });
+    let cell = json!({ "assessment": "supports", "note": "A note.", "base_version": 0, "reason": "" });
     // Rows run in this order against one app: reads first, then writes; rows that change who an
     // actor is (password, role, logging in or out) come last.
     vec![
@@ -166,6 +167,7 @@ fn matrix() -> Vec<Row> {
         get("/threads/{slug}/revisions/{seq}", Public),
         get("/threads/{slug}/diff", Public).query("?from=1&to=2"),
         get("/threads/{slug}/feed.atom", Public),
+        get("/threads/{slug}/matrix", Public),
         get("/threads/{slug}/{kind}/{id}/history", Public),
         get("/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),
         // A capability URL: whoever holds it reads the owner's feed.
@@ -187,6 +189,7 @@ fn matrix() -> Vec<Row> {
         get("/threads/{slug}/events/link", Editor),
         get("/threads/{slug}/{kind}/new", Editor),
         get("/threads/{slug}/{kind}/{id}/edit", Editor),
+        get("/threads/{slug}/matrix/{interpretation_id}/{event_id}/edit", Editor),
         get("/threads/{slug}/{kind}/{id}/answer", Editor),
         // Issue 15 item 9: the confirmations before deleting, reverting and undoing.
         get("/threads/{slug}/{kind}/{id}/delete", Editor),
@@ -209,6 +212,7 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/threads/{slug}/revisions/{seq}", Public),
         get("/api/v1/threads/{slug}/diff", Public).query("?from=1&to=2"),
         get("/api/v1/threads/{slug}/blame", Public),
+        get("/api/v1/threads/{slug}/matrix", Public),
         get("/api/v1/threads/{slug}/changes", Public),
         get("/api/v1/threads/{slug}/{kind}/{id}/history", Public),
         get("/api/v1/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),
@@ -245,6 +249,8 @@ fn matrix() -> Vec<Row> {
         row("POST", "/threads/{slug}/{kind}/{id}/delete", Editor, reason.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/answer", Editor, answer.clone()),
         row("POST", "/threads/{slug}/{kind}/{id}/reopen", Editor, reopen.clone()),
+        // The first allowed actor assesses the cell; later ones on the same base meet a 409.
+        row("POST", "/threads/{slug}/matrix/{interpretation_id}/{event_id}", Editor, cell.clone()),
         row("POST", "/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/threads/{slug}/events/link", Editor, json!({ "event_id": "{event}" })),
         row("POST", "/threads/{slug}/events/{id}/unlink", Editor, json!({})),
@@ -276,6 +282,7 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/threads/{slug}/{kind}", Editor, item.clone()),
         row("PUT", "/api/v1/threads/{slug}/{kind}/{id}", Editor, item),
         row("DELETE", "/api/v1/threads/{slug}/{kind}/{id}", Editor, json!({})),
+        row("PUT", "/api/v1/threads/{slug}/matrix/{interpretation_id}/{event_id}", Editor, cell),
         row("POST", "/api/v1/threads/{slug}/events", Editor, event.clone()),
         row("POST", "/api/v1/events", Curator, event.clone()),
         row("PUT", "/api/v1/events/{id}", Editor, event),
@@ -524,6 +531,8 @@ fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
         .replace("{seq}", seq)
         .replace("{id}", &id.to_string())
         .replace("{entry}", &entry.to_string())
+        .replace("{interpretation_id}", &t.items["interpretations"].0.to_string())
+        .replace("{event_id}", &t.event.to_string())
         .replace("{username}", "sue")
         .replace("{name}", agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/"))
         .replace("{token}", FEED_TOKEN)

@@ -44,6 +44,8 @@ struct Fixture {
     controversy: i64,
     controversy_change: i64,
     event: i64,
+    /// An interpretation (a column of the matrix).
+    interpretation: i64,
     change: i64,
     username: String,
     /// A source (issue 16).
@@ -70,13 +72,20 @@ async fn fixture(app: &TestApp) -> Fixture {
         app.get_json(&format!("/api/v1/threads/{slug}/controversies/{controversy}/history"), StatusCode::OK).await;
     let controversy_change = history["changes"][0]["id"].as_i64().unwrap();
     let s = slug.clone();
-    let (question, event, change) = app
+    let (question, interpretation, event, change) = app
         .query(move |c| {
             use agora::db::{changes, events, sections, threads};
             use agora::domain::thread::Significance;
             let thread = threads::by_slug(c, &s).unwrap().thread_id();
             let html = agora::render::markdown::render_markdown("Q?");
             let question = sections::insert_question(c, thread, "Q?", &html).unwrap();
+            let reading = sections::InterpretationFields {
+                title: "A reading".into(),
+                body_md: String::new(),
+                body_html: agora::render::markdown::render_markdown(""),
+                proponents: Vec::new(),
+            };
+            let interpretation = sections::insert_interpretation(c, thread, &reading).unwrap();
             let adam = agora::db::users::by_username(c, "adam").unwrap().unwrap().id;
             let fields = events::EventFields {
                 occurred_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
@@ -88,7 +97,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             };
             let event = events::insert(c, &fields, agora::domain::ids::UserId(adam)).unwrap();
             events::link(c, thread, event).unwrap();
-            (question, event.0, changes::of_revision(c, thread, 2).unwrap().id)
+            (question, interpretation, event.0, changes::of_revision(c, thread, 2).unwrap().id)
         })
         .await;
     let res = app
@@ -96,7 +105,17 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let source = res.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
-    Fixture { slug, question, controversy, controversy_change, event, change, username: "adam".to_owned(), source }
+    Fixture {
+        slug,
+        question,
+        controversy,
+        controversy_change,
+        event,
+        interpretation,
+        change,
+        username: "adam".to_owned(),
+        source,
+    }
 }
 
 fn concrete(pattern: &str, f: &Fixture) -> String {
@@ -127,7 +146,9 @@ fn concrete(pattern: &str, f: &Fixture) -> String {
         // Revision 1 has nothing before it to undo; undo's confirmation takes out revision 2.
         .replace("{seq}", if pattern.ends_with("/undo") { "2" } else { "1" })
         .replace("{id}", &id.to_string())
-        .replace("{username}", &f.username);
+        .replace("{username}", &f.username)
+        .replace("{interpretation_id}", &f.interpretation.to_string())
+        .replace("{event_id}", &f.event.to_string());
     format!("{path}{query}")
 }
 

@@ -266,6 +266,8 @@ fn urls(pattern: &str, f: &Fixture) -> Result<Vec<String>, String> {
             "name" => vec![agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/").to_owned()],
             "token" => vec![FEED_TOKEN.to_owned()],
             "id" if pattern.contains("{kind}") => continue,
+            "interpretation_id" => f.items["interpretations"].iter().map(|i| i.id.to_string()).collect(),
+            "event_id" => vec![f.event.to_string()],
             "id" if pattern.contains("/events/") => vec![f.event.to_string()],
             "id" if pattern.contains("/sources/") => vec![f.source.to_string()],
             "id" if pattern.contains("/changes/") => f

@@ -30,6 +30,7 @@ mod history;
 mod history_api;
 mod indexes;
 mod last_admin;
+mod matrix;
 mod moderation_api;
 mod notifications;
 mod openapi;

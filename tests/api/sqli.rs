@@ -485,6 +485,8 @@ fn sample(pattern: &str, name: &str, s: &Samples) -> Option<String> {
         "id" if pattern.contains("/events/") => s.event.to_string(),
         "id" if pattern.contains("/sources/") => s.source.to_string(),
         "id" if pattern.starts_with("/notifications/") => "1".to_owned(),
+        "interpretation_id" => s.item.to_string(),
+        "event_id" => s.event.to_string(),
         _ => return None,
     })
 }

@@ -134,6 +134,8 @@ pub struct ThreadPage {
     pub reader: Option<ReaderView>,
     /// The timeline picture; `None` when the thread has nothing dated to show.
     pub timeline: Option<Timeline>,
+    /// The evidence matrix in a sentence, linked; `None` without events or interpretations.
+    pub matrix_summary: Option<super::matrix::MatrixSummaryView>,
 }
 
 /// A signed-in reader's own part of a thread page.

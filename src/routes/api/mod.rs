@@ -7,6 +7,7 @@ pub mod events;
 pub mod following;
 pub mod history;
 pub mod inputs;
+pub mod matrix;
 pub mod moderation;
 pub mod moderation_inputs;
 pub mod moderation_views;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(history::configure)
             .configure(moderation::configure)
             .configure(curation::configure)
+            .configure(matrix::configure)
             .configure(users::configure)
             .configure(notifications::configure)
             .configure(threads::configure)

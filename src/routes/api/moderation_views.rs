@@ -40,7 +40,8 @@ pub struct ChangeView {
     /// What was done: for the synthesis how the revision came about (`edit`, `merge`, `revert`,
     /// `undo`, `rollback`, `restore`); for items `added` (questions: `opened`), `edited`,
     /// `removed`, `answered`, `reopened`, `restored` (hiding or unhiding the entry that made its current
-    /// version put back the newest visible one); for curators `added` or `removed`; for details the
+    /// version put back the newest visible one); for matrix cells `assessed` (the first
+    /// assessment), `edited` or `restored`; for curators `added` or `removed`; for details the
     /// field changed.
     pub action: String,
     /// The item, event or curator it is about, as named at the time.

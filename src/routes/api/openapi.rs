@@ -16,7 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, moderation, notifications, search, session, sources,
+    API, account, curation, docs, events, following, history, matrix, moderation, notifications, search, session,
+    sources,
     synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
@@ -62,6 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         threads::delete_item,
         curation::answer,
         curation::reopen,
+        matrix::show,
+        matrix::assess,
         events::list,
         events::detail,
         events::create,
