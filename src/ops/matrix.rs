@@ -8,11 +8,13 @@ use serde_json::{Value, json};
 use super::access;
 use crate::auth::CurrentUser;
 use crate::db::changes::{self, NewChange};
+use crate::db::citations as db_citations;
 use crate::db::events::{self, EventRow};
 use crate::db::matrix::{self, CellFields};
 use crate::db::sections::{self, InterpretationRow};
 use crate::db::threads::{self, ThreadRow};
 use crate::db::{self, PgPool};
+use crate::domain::citation::{Cite, Owner, OwnerKind};
 use crate::domain::history::Area;
 use crate::domain::html::SafeHtml;
 use crate::domain::ids::{EventId, MatrixCellId, ThreadId};
@@ -22,7 +24,7 @@ use crate::domain::thread::Assessment;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::format;
-use crate::render::markdown::render_markdown;
+use crate::render::markdown::Rendered;
 use crate::render::pages::Chrome;
 use crate::render::pages::matrix::{MatrixCellView, MatrixColumn, MatrixPage, MatrixRow, MatrixSummaryView, symbol};
 
@@ -31,8 +33,19 @@ pub use crate::db::matrix::MatrixCellRow;
 /// Renders a cell's note (one line of Markdown-light text that may carry citation markers):
 /// the ONE place a note becomes HTML, at save time. Takes the connection so that markers can be
 /// resolved against the database.
-pub fn render_note(_conn: &mut PgConnection, text: &str) -> Result<SafeHtml, AppError> {
-    Ok(render_markdown(text))
+pub fn render_note(conn: &mut PgConnection, text: &str) -> Result<Rendered, AppError> {
+    super::citations::render_in(conn, text)
+}
+
+/// Stores what a cell's note cites, replacing what it cited before.
+pub(super) fn store_note_citations(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    cell: MatrixCellId,
+    cites: &[Cite],
+) -> Result<(), AppError> {
+    db_citations::replace(conn, Owner { kind: OwnerKind::MatrixCell, id: cell.0 }, Some(thread), cites)?;
+    Ok(())
 }
 
 /// The cell form's fields (and the API body's, converted).
@@ -291,7 +304,8 @@ pub fn save_in(
         })?;
         let note = rules::note(&input.note).map_err(AppError::Invalid)?;
         let reason = validate::reason(&input.reason).map_err(AppError::Invalid)?;
-        let fields = CellFields { assessment, note_html: render_note(c, &note)?, note_md: note };
+        let rendered = render_note(c, &note)?;
+        let fields = CellFields { assessment, note_html: rendered.html, note_md: note };
         let id = ctx.thread.thread_id();
         let after = snapshot(fields.assessment.as_str(), &fields.note_md);
         let (cell, before, action) = match &ctx.current {
@@ -307,6 +321,7 @@ pub fn save_in(
                 (cur.cell_id(), Some(before), "edited")
             }
         };
+        store_note_citations(c, id, cell, &rendered.cites)?;
         record(c, user, id, cell, action, &ctx.subject(), &reason, before, Some(after))?;
         threads::touch(c, id)?;
         let stored = matrix::by_id(c, cell)?;

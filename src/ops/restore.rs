@@ -188,12 +188,14 @@ fn restore_cell(c: &mut PgConnection, user: &CurrentUser, row: &ChangeRow, hide:
         return Ok(());
     }
     let note = to["note"].as_str().unwrap_or_default().to_owned();
+    let rendered = matrix::render_note(c, &note)?;
     let fields = CellFields {
         assessment: matrix::assessment_of(Some(&to)).unwrap_or(Assessment::NotAssessed),
-        note_html: matrix::render_note(c, &note)?,
+        note_html: rendered.html,
         note_md: note,
     };
     db_matrix::update(c, current.cell_id(), current.version, &fields, user.id)?;
+    matrix::store_note_citations(c, ThreadId(thread), current.cell_id(), &rendered.cites)?;
     let after = matrix::snapshot(fields.assessment.as_str(), &fields.note_md);
     let thread = ThreadId(thread);
     matrix::record(
