@@ -17,8 +17,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use super::views::ErrorBody;
 use super::{
     API, account, curation, docs, events, following, history, matrix, moderation, notifications, search, session,
-    sources,
-    synthesis, threads, users,
+    sources, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
