@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::schema::{changes, follows, revisions, thread_events, threads, users};
 use crate::domain::history::Area;
-use crate::domain::ids::{EventId, ThreadId, UserId};
+use crate::domain::ids::{EventId, SourceId, ThreadId, UserId};
 
 mod hidden;
 
@@ -23,6 +23,7 @@ pub struct ChangeRow {
     pub id: i64,
     pub thread_id: Option<i64>,
     pub event_id: Option<i64>,
+    pub source_id: Option<i64>,
     pub area: String,
     pub action: String,
     pub subject_id: Option<i64>,
@@ -76,6 +77,8 @@ pub struct ChangeListed {
 pub struct NewChange<'a> {
     pub thread: Option<ThreadId>,
     pub event: Option<EventId>,
+    /// The source the change is about (filed under a thread too when it concerns its citations).
+    pub source: Option<SourceId>,
     pub area: Area,
     pub action: &'a str,
     pub subject_id: Option<i64>,
@@ -88,6 +91,18 @@ pub struct NewChange<'a> {
     pub minor: bool,
     /// Moderators' own changes need no second look (MediaWiki's "autopatrol").
     pub autopatrolled: bool,
+    /// Who is notified of it.
+    pub audience: Audience,
+}
+
+/// Which followers of a thread a change notifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every follower but the one who made it.
+    Followers,
+    /// Only the followers who curate the thread, the actor included: for news only curators act
+    /// on, reported by the server rather than made by the actor (a cited source died).
+    CuratorFollowers,
 }
 
 impl<'a> NewChange<'a> {
@@ -96,6 +111,7 @@ impl<'a> NewChange<'a> {
         NewChange {
             thread: Some(thread),
             event: None,
+            source: None,
             area,
             action,
             subject_id: None,
@@ -107,6 +123,7 @@ impl<'a> NewChange<'a> {
             after: None,
             minor: false,
             autopatrolled: false,
+            audience: Audience::Followers,
         }
     }
 }
@@ -119,6 +136,7 @@ pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> 
         .values((
             changes::thread_id.eq(new.thread.map(|t| t.0)),
             changes::event_id.eq(new.event.map(|e| e.0)),
+            changes::source_id.eq(new.source.map(|s| s.0)),
             changes::area.eq(new.area.as_str()),
             changes::action.eq(new.action),
             changes::subject_id.eq(new.subject_id),
@@ -134,7 +152,14 @@ pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> 
         ))
         .returning(changes::id)
         .get_result(conn)?;
-    super::notifications::fan_out(conn, id, new.thread, new.event, new.actor, new.minor)?;
+    match (new.audience, new.thread) {
+        (Audience::CuratorFollowers, Some(thread)) => {
+            super::notifications::fan_out_to_curators(conn, id, thread)?;
+        }
+        _ => {
+            super::notifications::fan_out(conn, id, new.thread, new.event, new.actor, new.minor)?;
+        }
+    }
     Ok(id)
 }
 

@@ -5,6 +5,7 @@ pub mod blame;
 pub mod digest;
 pub mod flash;
 pub mod history;
+pub mod link_health;
 pub mod html;
 pub mod ids;
 pub mod merge;

@@ -22,6 +22,9 @@ use crate::render::format;
 use crate::render::pages::Field;
 use crate::render::pages::changes::{ChangeEntryView, FieldChange, ModLogEntryView, Profile};
 
+/// The action of the entry filed under a thread when a source it cites dies (`ops::linkcheck`).
+pub const SOURCE_DIED: &str = "died";
+
 /// A changelog entry as every list shows it (history, recent changes, the queue, a user's
 /// contributions, an item's versions) and as feeds word it.
 pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
@@ -56,6 +59,8 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
             _ => format!("changed the {}", field_words(&r.action)),
         },
         Area::Curators => format!("{} curator{subject}", r.action),
+        Area::Source if r.action == SOURCE_DIED => format!("a cited source died:{subject}"),
+        Area::Source => format!("{} source{subject}", r.action),
         _ => format!("{} {noun}{subject}", r.action),
     };
     let segment = match area {
@@ -68,6 +73,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
     let href = match (area, &slug, r.rev_seq, segment, r.subject_id) {
         (Area::Synthesis, Some(s), Some(seq), _, _) => Some(format!("/threads/{s}/revisions/{seq}")),
         (Area::Event, _, _, _, Some(id)) => Some(format!("/events/{id}")),
+        (Area::Source, _, _, _, _) => r.source_id.or(r.subject_id).map(|id| format!("/sources/{id}")),
         (_, Some(s), _, Some(seg), Some(id)) => Some(format!("/threads/{s}/{seg}/{id}/history")),
         _ => None,
     };
@@ -130,6 +136,10 @@ pub fn latest_words_in(conn: &mut PgConnection, ids: &[i64]) -> Result<HashMap<i
             let view = entry_view(c);
             let words = match &view.extent {
                 _ if view.hidden => format!("{} made a change a moderator hid", view.actor),
+                // The checker, not the source's author whose name the entry carries, found it.
+                _ if c.row.area() == Area::Source && c.row.action == SOURCE_DIED => {
+                    format!("the link checker found that {}", view.what)
+                }
                 Some(extent) => format!("{} {} ({extent})", view.actor, view.what),
                 None => format!("{} {}", view.actor, view.what),
             };

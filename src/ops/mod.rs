@@ -23,6 +23,7 @@ pub mod health;
 pub mod hiding;
 pub mod history;
 pub mod indexes;
+pub mod linkcheck;
 pub mod markdown;
 pub mod moderation;
 pub mod notifications;
