@@ -146,7 +146,8 @@ mod tests {
         let n = next(&policy(), &fresh(), &moved, t0());
         assert_eq!(n.status, LinkStatus::Redirected);
         assert_eq!(n.final_url.as_deref(), Some("https://b.example/"));
-        let temporary = Outcome::Reached { status: 200, final_url: Some("https://b.example/".into()), permanent: false };
+        let temporary =
+            Outcome::Reached { status: 200, final_url: Some("https://b.example/".into()), permanent: false };
         assert_eq!(next(&policy(), &fresh(), &temporary, t0()).status, LinkStatus::Ok);
     }
 
@@ -185,7 +186,11 @@ mod tests {
             let now = t0() + Duration::minutes(i);
             let n = next(&p, &h, &failed(Some(500)), now);
             waits.push(n.next_check_at - now);
-            h = History { status: n.status, consecutive_failures: n.consecutive_failures, failing_since: n.failing_since };
+            h = History {
+                status: n.status,
+                consecutive_failures: n.consecutive_failures,
+                failing_since: n.failing_since,
+            };
         }
         assert_eq!(waits[0], Duration::hours(1));
         assert_eq!(waits[1], Duration::hours(2));

@@ -29,6 +29,7 @@ mod history;
 mod history_api;
 mod indexes;
 mod last_admin;
+mod link_check;
 mod moderation_api;
 mod notifications;
 mod openapi;

@@ -72,8 +72,7 @@ pub async fn run_once(pool: &PgPool, settings: &LinkCheckSettings) -> Result<Sum
             async move {
                 let checked = fetcher.check(&source.url).await;
                 let id = SourceId(source.id);
-                let recorded =
-                    db::with_conn(&pool, move |c| record_in(c, &source, &checked, &policy, keep)).await;
+                let recorded = db::with_conn(&pool, move |c| record_in(c, &source, &checked, &policy, keep)).await;
                 if recorded.is_err() {
                     let _ = db::with_conn(&pool, move |c| Ok(link_checks::release(c, id)?)).await;
                 }
