@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod following;
 pub mod head;
 pub mod health;
+pub mod link_health;
 pub mod moderation;
 pub mod notifications;
 pub mod preview;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(preview::configure)
         .configure(following::configure)
         .configure(search::configure)
+        .configure(link_health::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

@@ -429,3 +429,78 @@ async fn a_dead_cited_source_notifies_curator_followers_only_and_refreshes_the_t
     assert_eq!(run(&app, &s).await.died, 0);
     assert_eq!(app.count("notifications").await, notified_before + 1);
 }
+
+/// Inserts a citation of source `id` from an interpretation of the thread `slug`.
+async fn cite(app: &TestApp, slug: &str, id: i64) {
+    let slug = slug.to_owned();
+    app.query(move |c| {
+        diesel::sql_query(
+            "INSERT INTO citations (thread_id, owner_kind, owner_id, paragraph, number, source_id) \
+             SELECT t.id, 'interpretation', 1, 0, 1, $2 FROM threads t WHERE t.slug = $1",
+        )
+        .bind::<Text, _>(slug)
+        .bind::<BigInt, _>(id)
+        .execute(c)
+        .unwrap()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_link_health_page_and_api_list_cited_dead_and_moved_sources_in_words() {
+    let (app, base, _) = setup().await;
+    app.login_as("cora", Role::Curator).await;
+    let other = app.create_thread("Is Ceres a planet?").await;
+    let mine = app.create_thread("Is Pluto a planet?").await;
+    // Cora curates both; make the first someone else's by removing her as its curator.
+    let o = other.clone();
+    app.query(move |c| {
+        diesel::sql_query("DELETE FROM thread_curators WHERE thread_id = (SELECT id FROM threads WHERE slug = $1)")
+            .bind::<Text, _>(o)
+            .execute(c)
+            .unwrap()
+    })
+    .await;
+    let dead = source(&app, "The IAU resolution", Some(&format!("{base}/gone"))).await;
+    let moved = source(&app, "Ceres survey", Some(&format!("{base}/moved"))).await;
+    let fine = source(&app, "A working page", Some(&format!("{base}/ok"))).await;
+    let uncited = source(&app, "Nobody cites this", Some(&format!("{base}/missing"))).await;
+    cite(&app, &mine, dead).await;
+    cite(&app, &other, moved).await;
+    cite(&app, &mine, fine).await;
+    let s = LinkCheckSettings { dead_after_failures: 2, dead_after_days: 1, ..settings() };
+    run(&app, &s).await;
+    days_pass(&app, 2).await;
+    run(&app, &s).await;
+    assert_eq!(health(&app, uncited).await.link_status, "dead");
+
+    let page = app.page("/link-health").await;
+    crate::pages::assert_words_not_codes(&page, "/link-health");
+    let doc = scraper::Html::parse_document(&page);
+    let items = scraper::Selector::parse("li.flagged-source").unwrap();
+    let listed: Vec<String> = doc.select(&items).map(|li| li.text().collect::<String>()).collect();
+    assert_eq!(listed.len(), 2, "only cited, flagged sources: {listed:?}");
+    // Cora's own thread's source first, though the other is listed too.
+    assert!(listed[0].contains("The IAU resolution") && listed[0].contains("Dead"), "{}", listed[0]);
+    assert!(listed[0].contains("the server answered 410 Gone"), "{}", listed[0]);
+    assert!(listed[0].contains("Is Pluto a planet?"), "{}", listed[0]);
+    assert!(listed[1].contains("Ceres survey") && listed[1].contains("Redirected"), "{}", listed[1]);
+    assert!(listed[1].contains(&format!("{base}/new-home")), "{}", listed[1]);
+
+    let json = app.get_json("/api/v1/link-health", reqwest::StatusCode::OK).await;
+    let sources = json["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    assert_eq!(sources[0]["id"], dead);
+    assert_eq!(sources[0]["link_status"], "dead");
+    assert_eq!(sources[0]["last_status_code"], 410);
+    assert_eq!(sources[0]["yours"], true);
+    assert_eq!(sources[0]["threads"][0]["slug"], mine.as_str());
+    assert_eq!(sources[1]["link_status"], "redirected");
+    assert_eq!(sources[1]["final_url"], format!("{base}/new-home"));
+    assert_eq!(sources[1]["yours"], false);
+
+    // A reader who curates nothing sees the same list, the dead first.
+    let anonymous = app.another_browser();
+    let json = anonymous.get_json("/api/v1/link-health", reqwest::StatusCode::OK).await;
+    assert_eq!(json["sources"][0]["link_status"], "dead");
+}

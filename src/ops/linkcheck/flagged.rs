@@ -56,6 +56,23 @@ impl From<FlaggedSource> for FlaggedView {
     }
 }
 
+/// What the last check found, in words: "the server answered 404 Not Found", "it now leads to
+/// another address", or the checker's own description of a failure without an answer.
+pub fn answer_words(s: &FlaggedView) -> String {
+    match (s.status_code, s.error.is_empty()) {
+        (_, false) => s.error.clone(),
+        (Some(code), true) => {
+            let reason = u16::try_from(code)
+                .ok()
+                .and_then(|c| reqwest::StatusCode::from_u16(c).ok())
+                .and_then(|c| c.canonical_reason())
+                .unwrap_or("");
+            format!("the server answered {code} {reason}").trim_end().to_owned()
+        }
+        (None, true) => "no answer".to_owned(),
+    }
+}
+
 /// The flagged sources, those cited by threads `reader` curates first.
 pub fn list_in(conn: &mut PgConnection, reader: Option<UserId>) -> Result<Vec<FlaggedView>, AppError> {
     Ok(link_checks::flagged(conn, reader, LIMIT)?.into_iter().map(FlaggedView::from).collect())

@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, moderation, notifications, search, session, synthesis,
-    threads, users,
+    API, account, curation, docs, events, following, history, link_health, moderation, notifications, search, session,
+    synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         notifications::digest_settings,
         notifications::save_digest_settings,
         search::search,
+        link_health::list,
         openapi_json,
         docs::page,
     ),
@@ -108,6 +109,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
+        (name = "sources", description = "Sources cited by threads, and the health of their links"),
         (name = "search", description = "Full-text search over threads and events"),
         (name = "docs", description = "This description"),
     )
