@@ -504,3 +504,16 @@ async fn the_link_health_page_and_api_list_cited_dead_and_moved_sources_in_words
     let json = anonymous.get_json("/api/v1/link-health", reqwest::StatusCode::OK).await;
     assert_eq!(json["sources"][0]["link_status"], "dead");
 }
+
+#[tokio::test]
+async fn requests_to_one_host_keep_the_configured_gap_even_with_spare_concurrency() {
+    let (app, base, seen) = setup().await;
+    for i in 0..3 {
+        source(&app, &format!("Page {i}"), Some(&format!("{base}/ok?page={i}"))).await;
+    }
+    let s = LinkCheckSettings { concurrency: 3, host_gap: Duration::from_millis(400), ..settings() };
+    let started = Instant::now();
+    assert_eq!(run(&app, &s).await.checked, 3);
+    assert!(started.elapsed() >= Duration::from_millis(800), "took only {:?}", started.elapsed());
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
