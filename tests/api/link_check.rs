@@ -517,3 +517,25 @@ async fn requests_to_one_host_keep_the_configured_gap_even_with_spare_concurrenc
     assert!(started.elapsed() >= Duration::from_millis(800), "took only {:?}", started.elapsed());
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn the_server_runs_the_checker_when_it_is_on_and_not_when_it_is_off() {
+    let (base, _) = local_server().await;
+    let on = crate::helpers::spawn_app_with(|s| {
+        s.linkcheck = LinkCheckSettings { tick: Duration::from_millis(100), ..settings() };
+    })
+    .await;
+    on.user("alice", Role::Curator).await;
+    let id = source(&on, "Works", Some(&format!("{base}/ok"))).await;
+    let checked =
+        crate::common::eventually(Duration::from_secs(10), || async { health(&on, id).await.link_status == "ok" })
+            .await;
+    assert!(checked, "the worker checked the source");
+
+    // The test settings leave it off: nothing is checked.
+    let (app, base, seen) = setup().await;
+    let id = source(&app, "Works", Some(&format!("{base}/ok"))).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(health(&app, id).await.link_status, "unchecked");
+    assert!(seen.lock().unwrap().is_empty());
+}

@@ -55,7 +55,9 @@ pub fn policy(settings: &LinkCheckSettings) -> Policy {
 pub async fn run_once(pool: &PgPool, settings: &LinkCheckSettings) -> Result<Summary, AppError> {
     // The lease outlasts every check of the batch (bounded by the timeout and the host gaps), so
     // no other instance takes a source while it is being checked; a crash frees it afterwards.
-    let lease = settings.timeout * 2 + settings.host_gap * u32::try_from(settings.batch).unwrap_or(u32::MAX).min(1000);
+    let batch_n = u32::try_from(settings.batch.clamp(1, 10_000)).unwrap_or(1);
+    let waves = batch_n.div_ceil(u32::try_from(settings.concurrency.max(1)).unwrap_or(1)) + 1;
+    let lease = settings.timeout * waves + settings.host_gap * batch_n;
     let lease_until = Utc::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::hours(1));
     let batch = settings.batch.max(1);
     let due = db::with_conn(pool, move |c| Ok(link_checks::claim_due(c, batch, lease_until)?)).await?;
