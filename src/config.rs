@@ -25,6 +25,99 @@ pub struct Settings {
     pub mail_from: String,
     /// How often due digests are looked for and sent (`AGORA_DIGEST_INTERVAL_SECS`, default 300).
     pub digest_interval: Duration,
+    /// The background link checker of source addresses (issue 16).
+    pub linkcheck: LinkCheckSettings,
+}
+
+/// How the link checker runs (`AGORA_LINKCHECK*` variables).
+#[derive(Debug, Clone)]
+pub struct LinkCheckSettings {
+    /// Whether `agora serve` runs the worker (`AGORA_LINKCHECK=off` turns it off).
+    pub enabled: bool,
+    /// How often a working source is checked again (`AGORA_LINKCHECK_INTERVAL_SECS`, 1 day).
+    pub interval: Duration,
+    /// The first retry after a failure, doubled per failure up to `interval`
+    /// (`AGORA_LINKCHECK_RETRY_SECS`, 1 hour).
+    pub retry_after: Duration,
+    /// How often the worker looks for due sources (`AGORA_LINKCHECK_TICK_SECS`, 60).
+    pub tick: Duration,
+    /// Sources claimed per tick (`AGORA_LINKCHECK_BATCH`, 50).
+    pub batch: i64,
+    /// Checks running at once (`AGORA_LINKCHECK_CONCURRENCY`, 4).
+    pub concurrency: usize,
+    /// The least time between two requests to one host (`AGORA_LINKCHECK_HOST_GAP_MS`, 2000).
+    pub host_gap: Duration,
+    /// The most one check may take, redirects and body included (`AGORA_LINKCHECK_TIMEOUT_SECS`, 15).
+    pub timeout: Duration,
+    /// Redirects followed before giving up (`AGORA_LINKCHECK_MAX_REDIRECTS`, 5).
+    pub max_redirects: usize,
+    /// Bytes read of a body when `GET` stands in for a refused `HEAD` (4 KiB).
+    pub max_body_bytes: usize,
+    /// Sent with every request, naming the checker and the site.
+    pub user_agent: String,
+    /// Failures in a row before a source can be dead (`AGORA_LINKCHECK_DEAD_FAILURES`, 3).
+    pub dead_after_failures: i32,
+    /// Days a run of failures must last before a source is dead (`AGORA_LINKCHECK_DEAD_DAYS`, 3).
+    pub dead_after_days: i64,
+    /// Rows of check history kept per source.
+    pub history_per_source: i64,
+    /// Let the checker connect to loopback addresses: only for tests that check a local server.
+    /// Private, link-local (metadata), shared and other non-public addresses stay refused.
+    pub allow_loopback: bool,
+}
+
+impl LinkCheckSettings {
+    /// The defaults, for a site reached at `public_url`.
+    pub fn defaults(public_url: &str) -> Self {
+        LinkCheckSettings {
+            enabled: true,
+            interval: Duration::from_secs(24 * 3600),
+            retry_after: Duration::from_secs(3600),
+            tick: Duration::from_secs(60),
+            batch: 50,
+            concurrency: 4,
+            host_gap: Duration::from_millis(2000),
+            timeout: Duration::from_secs(15),
+            max_redirects: 5,
+            max_body_bytes: 4096,
+            user_agent: format!("AgoraLinkChecker/0.1 (+{public_url})"),
+            dead_after_failures: 3,
+            dead_after_days: 3,
+            history_per_source: 20,
+            allow_loopback: false,
+        }
+    }
+
+    fn from_env(public_url: &str) -> Self {
+        let d = Self::defaults(public_url);
+        let secs = |name: &str, default: Duration| env_num(name).map_or(default, Duration::from_secs);
+        LinkCheckSettings {
+            enabled: !matches!(
+                std::env::var("AGORA_LINKCHECK").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+                Ok("off" | "0" | "false" | "no")
+            ),
+            interval: secs("AGORA_LINKCHECK_INTERVAL_SECS", d.interval),
+            retry_after: secs("AGORA_LINKCHECK_RETRY_SECS", d.retry_after),
+            tick: secs("AGORA_LINKCHECK_TICK_SECS", d.tick),
+            batch: env_num("AGORA_LINKCHECK_BATCH").and_then(|n| i64::try_from(n).ok()).unwrap_or(d.batch),
+            concurrency: env_num("AGORA_LINKCHECK_CONCURRENCY").map_or(d.concurrency, |n| n as usize),
+            host_gap: env_num("AGORA_LINKCHECK_HOST_GAP_MS").map_or(d.host_gap, Duration::from_millis),
+            timeout: secs("AGORA_LINKCHECK_TIMEOUT_SECS", d.timeout),
+            max_redirects: env_num("AGORA_LINKCHECK_MAX_REDIRECTS").map_or(d.max_redirects, |n| n as usize),
+            dead_after_failures: env_num("AGORA_LINKCHECK_DEAD_FAILURES")
+                .and_then(|n| i32::try_from(n).ok())
+                .unwrap_or(d.dead_after_failures),
+            dead_after_days: env_num("AGORA_LINKCHECK_DEAD_DAYS")
+                .and_then(|n| i64::try_from(n).ok())
+                .unwrap_or(d.dead_after_days),
+            ..d
+        }
+    }
+}
+
+/// A positive number from the environment, if set.
+fn env_num(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0)
 }
 
 /// The sender when `AGORA_MAIL_FROM` is unset.
@@ -46,7 +139,6 @@ impl Settings {
             bind,
             cookie_secure: env_flag("AGORA_COOKIE_SECURE"),
             pool_size: std::env::var("AGORA_POOL_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(16),
-            public_url,
             smtp_url: std::env::var("AGORA_SMTP_URL").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
             mail_from: std::env::var("AGORA_MAIL_FROM")
                 .ok()
@@ -60,6 +152,8 @@ impl Settings {
                     .filter(|s| *s > 0)
                     .unwrap_or(300),
             ),
+            linkcheck: LinkCheckSettings::from_env(&public_url),
+            public_url,
         }
     }
 
@@ -74,6 +168,8 @@ impl Settings {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             digest_interval: Duration::from_secs(300),
+            // Off: a test that wants the checker calls `ops::linkcheck::run_once` itself.
+            linkcheck: LinkCheckSettings { enabled: false, ..LinkCheckSettings::defaults("http://agora.test") },
         }
     }
 }

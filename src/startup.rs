@@ -11,10 +11,11 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{csrf, privacy, visitor};
-use crate::config::Settings;
+use crate::config::{LinkCheckSettings, Settings};
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
+use crate::ops::linkcheck;
 use crate::routes;
 use crate::state::AppState;
 
@@ -24,6 +25,8 @@ pub struct Application {
     server: Server,
     /// The digest sender to start with the server: only when SMTP is configured.
     digests: Option<DigestSender>,
+    /// The link checker to start with the server, unless `AGORA_LINKCHECK=off`.
+    linkcheck: Option<(PgPool, LinkCheckSettings)>,
 }
 
 /// What the digest sender runs with.
@@ -38,6 +41,9 @@ impl Application {
     pub fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
+        // reqwest is built without a TLS crypto provider (no C toolchain, no OpenSSL): ring it is.
+        linkcheck::fetch::install_tls_provider();
+        let linkcheck = settings.linkcheck.enabled.then(|| (pool.clone(), settings.linkcheck.clone()));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let digests = Mailer::from_settings(settings)?.map(|mailer| DigestSender {
             pool: pool.clone(),
@@ -81,7 +87,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests })
+        Ok(Application { port, server, digests, linkcheck })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -97,6 +103,14 @@ impl Application {
         }
     }
 
+    /// Starts the link checker, if on, on the current runtime; it ends with the runtime.
+    fn start_linkcheck(&mut self) {
+        if let Some((pool, settings)) = self.linkcheck.take() {
+            tracing::info!(tick_secs = settings.tick.as_secs(), "the link checker is on");
+            linkcheck::spawn_worker(pool, settings);
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -105,12 +119,14 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (actix drains in-flight requests on shutdown).
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         self.start_digests();
+        self.start_linkcheck();
         self.server.await
     }
 
     /// The server future, for tests that spawn it (the digest sender, if any, starts now).
     pub fn into_server(mut self) -> Server {
         self.start_digests();
+        self.start_linkcheck();
         self.server
     }
 }

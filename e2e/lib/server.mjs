@@ -84,7 +84,13 @@ export async function startServer({ demo = false } = {}) {
   const databaseUrl = `postgres://${PG.user}@${PG.host}:${PG.port}/${database}`;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, RUST_LOG: process.env.RUST_LOG ?? 'info' };
+  // The link checker stays off: browser tests never reach the internet through the server.
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    RUST_LOG: process.env.RUST_LOG ?? 'info',
+    AGORA_LINKCHECK: 'off',
+  };
 
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = path.join(LOG_DIR, `${database}.log`);

@@ -149,6 +149,7 @@ async function checkEveryPage() {
   await check(page, 'search', 'anonymous', goto(page, '/search?q=open+weights'));
   await check(page, 'search', 'anonymous-empty', goto(page, '/search'));
   await check(page, 'search', 'anonymous-no-words', goto(page, '/search?q=the'));
+  await check(page, 'link-health', 'anonymous', goto(page, '/link-health'));
   await check(page, 'search', 'anonymous-too-long', goto(page, `/search?q=${'x'.repeat(201)}`), { status: 422 });
 
   // A moderator, who sees every editing control.

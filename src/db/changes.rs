@@ -78,6 +78,8 @@ pub struct ChangeListed {
 pub struct NewChange<'a> {
     pub thread: Option<ThreadId>,
     pub event: Option<EventId>,
+    /// The source the change is about (filed under a thread too when it concerns its citations).
+    pub source: Option<SourceId>,
     pub area: Area,
     pub action: &'a str,
     pub subject_id: Option<i64>,
@@ -90,6 +92,18 @@ pub struct NewChange<'a> {
     pub minor: bool,
     /// Moderators' own changes need no second look (MediaWiki's "autopatrol").
     pub autopatrolled: bool,
+    /// Who is notified of it.
+    pub audience: Audience,
+}
+
+/// Which followers of a thread a change notifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every follower but the one who made it.
+    Followers,
+    /// Only the followers who curate the thread, the actor included: for news only curators act
+    /// on, reported by the server rather than made by the actor (a cited source died).
+    CuratorFollowers,
 }
 
 impl<'a> NewChange<'a> {
@@ -98,6 +112,7 @@ impl<'a> NewChange<'a> {
         NewChange {
             thread: Some(thread),
             event: None,
+            source: None,
             area,
             action,
             subject_id: None,
@@ -109,6 +124,7 @@ impl<'a> NewChange<'a> {
             after: None,
             minor: false,
             autopatrolled: false,
+            audience: Audience::Followers,
         }
     }
 }
@@ -116,23 +132,12 @@ impl<'a> NewChange<'a> {
 /// Appends a change and notifies the followers of what it touched, in the caller's transaction
 /// (so a change and its notifications commit or roll back together); returns its id.
 pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> {
-    insert(conn, new, None)
-}
-
-/// Appends a change about a source (`changes.source_id`; no thread or event, so nobody is
-/// notified: sources are followed through the threads citing them). A function of its own
-/// rather than a field of `NewChange`, so the many writers of thread changes stay as they are.
-pub fn record_for_source(conn: &mut PgConnection, source: SourceId, new: &NewChange<'_>) -> QueryResult<i64> {
-    insert(conn, new, Some(source))
-}
-
-fn insert(conn: &mut PgConnection, new: &NewChange<'_>, source: Option<SourceId>) -> QueryResult<i64> {
     let patrolled_by = new.autopatrolled.then_some(new.actor.0);
     let id = diesel::insert_into(changes::table)
         .values((
             changes::thread_id.eq(new.thread.map(|t| t.0)),
             changes::event_id.eq(new.event.map(|e| e.0)),
-            changes::source_id.eq(source.map(|s| s.0)),
+            changes::source_id.eq(new.source.map(|s| s.0)),
             changes::area.eq(new.area.as_str()),
             changes::action.eq(new.action),
             changes::subject_id.eq(new.subject_id),
@@ -148,7 +153,14 @@ fn insert(conn: &mut PgConnection, new: &NewChange<'_>, source: Option<SourceId>
         ))
         .returning(changes::id)
         .get_result(conn)?;
-    super::notifications::fan_out(conn, id, new.thread, new.event, new.actor, new.minor)?;
+    match (new.audience, new.thread) {
+        (Audience::CuratorFollowers, Some(thread)) => {
+            super::notifications::fan_out_to_curators(conn, id, thread)?;
+        }
+        _ => {
+            super::notifications::fan_out(conn, id, new.thread, new.event, new.actor, new.minor)?;
+        }
+    }
     Ok(id)
 }
 

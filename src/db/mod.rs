@@ -7,6 +7,7 @@ pub mod events;
 pub mod feeds;
 pub mod follows;
 pub mod html;
+pub mod link_checks;
 pub mod matrix;
 pub mod moderation;
 pub mod notifications;

@@ -55,6 +55,23 @@ pub fn fan_out(
         .execute(conn)
 }
 
+/// Folds change `change_id` into the open notification of every follower of `thread` who is
+/// also one of its curators (nobody excluded: the server, not a person, made the change).
+pub fn fan_out_to_curators(conn: &mut PgConnection, change_id: i64, thread: ThreadId) -> QueryResult<usize> {
+    diesel::sql_query(
+        "INSERT INTO notifications (user_id, thread_id, first_change_id, last_change_id) \
+         SELECT f.user_id, f.thread_id, $1, $1 FROM follows f \
+         JOIN thread_curators tc ON tc.thread_id = f.thread_id AND tc.user_id = f.user_id \
+         WHERE f.thread_id = $2 \
+         ON CONFLICT (user_id, thread_id) WHERE read_at IS NULL DO UPDATE SET \
+         last_change_id = EXCLUDED.last_change_id, change_count = notifications.change_count + 1, \
+         updated_at = now(), emailed_at = NULL",
+    )
+    .bind::<BigInt, _>(change_id)
+    .bind::<BigInt, _>(thread.0)
+    .execute(conn)
+}
+
 /// Where a page of notifications continues (newest activity first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotificationCursor {

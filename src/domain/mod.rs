@@ -8,6 +8,7 @@ pub mod flash;
 pub mod history;
 pub mod html;
 pub mod ids;
+pub mod link_health;
 pub mod matrix;
 pub mod merge;
 pub mod nesting;

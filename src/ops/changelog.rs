@@ -22,6 +22,9 @@ use crate::render::format;
 use crate::render::pages::Field;
 use crate::render::pages::changes::{ChangeEntryView, FieldChange, ModLogEntryView, Profile};
 
+/// The action of the entry filed under a thread when a source it cites dies (`ops::linkcheck`).
+pub const SOURCE_DIED: &str = "died";
+
 /// A changelog entry as every list shows it (history, recent changes, the queue, a user's
 /// contributions, an item's versions) and as feeds word it.
 pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
@@ -58,6 +61,8 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         },
         Area::Curators => format!("{} curator{subject}", r.action),
         Area::Matrix => matrix_words(&r.action, &r.subject, r.before.as_ref(), r.after.as_ref()),
+        Area::Source if r.action == SOURCE_DIED => format!("a cited source died:{subject}"),
+        Area::Source => format!("{} source{subject}", r.action),
         _ => format!("{} {noun}{subject}", r.action),
     };
     let segment = match area {
@@ -152,6 +157,10 @@ pub fn latest_words_in(conn: &mut PgConnection, ids: &[i64]) -> Result<HashMap<i
             let view = entry_view(c);
             let words = match &view.extent {
                 _ if view.hidden => format!("{} made a change a moderator hid", view.actor),
+                // The checker, not the source's author whose name the entry carries, found it.
+                _ if c.row.area() == Area::Source && c.row.action == SOURCE_DIED => {
+                    format!("the link checker found that {}", view.what)
+                }
                 Some(extent) => format!("{} {} ({extent})", view.actor, view.what),
                 None => format!("{} {}", view.actor, view.what),
             };

@@ -236,6 +236,7 @@ pub(super) fn record(
         &NewChange {
             thread,
             event: Some(event),
+            source: None,
             area: Area::Event,
             action,
             subject_id: Some(event.0),
@@ -247,6 +248,7 @@ pub(super) fn record(
             after,
             minor: false,
             autopatrolled: roles::can_moderate(user.role),
+            audience: changes::Audience::Followers,
         },
     )?;
     Ok(())

@@ -24,6 +24,7 @@ pub mod health;
 pub mod hiding;
 pub mod history;
 pub mod indexes;
+pub mod linkcheck;
 pub mod markdown;
 pub mod matrix;
 pub mod moderation;

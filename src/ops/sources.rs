@@ -297,12 +297,15 @@ fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), AppError> {
-    changes::record_for_source(
+    changes::record(
         c,
-        id,
         &NewChange {
             thread: None,
             event: None,
+            // No thread or event: nobody is notified (sources are followed through the threads
+            // citing them).
+            source: Some(id),
+            audience: changes::Audience::Followers,
             area: Area::Source,
             action,
             subject_id: Some(id.0),

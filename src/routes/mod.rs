@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod following;
 pub mod head;
 pub mod health;
+pub mod link_health;
 pub mod matrix;
 pub mod moderation;
 pub mod notifications;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(following::configure)
         .configure(search::configure)
         .configure(matrix::configure)
+        .configure(link_health::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

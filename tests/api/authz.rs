@@ -160,6 +160,8 @@ fn matrix() -> Vec<Row> {
         get("/events/{id}", Public),
         get("/sources", Public),
         get("/sources/{id}", Public),
+        // Issue 16 item 10: the flagged links (public facts; curators' own threads first).
+        get("/link-health", Public),
         get("/users/{username}", Public),
         get("/threads/{slug}", Public),
         get("/threads/{slug}/history", Public),
@@ -223,6 +225,7 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/sources", Public).query("?q=report"),
         get("/api/v1/sources/{id}", Public),
         get("/api/v1/search", Public).query("?q=matrix"),
+        get("/api/v1/link-health", Public),
         get("/api/v1/following", LoggedIn),
         get("/api/v1/threads/{slug}/since", LoggedIn),
         get("/api/v1/notifications", LoggedIn),

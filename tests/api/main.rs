@@ -30,6 +30,7 @@ mod history;
 mod history_api;
 mod indexes;
 mod last_admin;
+mod link_check;
 mod matrix;
 mod moderation_api;
 mod notifications;

@@ -99,6 +99,8 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// Creates `agora_t_<uuid>` from the template. Blocking.
     pub fn create() -> TestDatabase {
+        // The tests' HTTP clients share the app's reqwest, built without a TLS crypto provider.
+        agora::ops::linkcheck::fetch::install_tls_provider();
         let template = template_database();
         let name = format!("agora_t_{}", uuid::Uuid::new_v4().simple());
         db::create_database(&mut admin_connection(), &name, Some(template)).expect("create a test database");

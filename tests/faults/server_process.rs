@@ -45,6 +45,8 @@ impl ServerProcess {
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database_url)
             .env("AGORA_POOL_SIZE", "4")
+            // The link checker stays off in tests unless a test turns it on.
+            .env("AGORA_LINKCHECK", "off")
             .env("RUST_LOG", "info,r2d2=off")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())

@@ -9,6 +9,7 @@ pub mod events;
 pub mod following;
 pub mod forms;
 pub mod history;
+pub mod link_health;
 pub mod matrix;
 pub mod notifications;
 pub mod search;

@@ -7,6 +7,7 @@ pub mod events;
 pub mod following;
 pub mod history;
 pub mod inputs;
+pub mod link_health;
 pub mod matrix;
 pub mod moderation;
 pub mod moderation_inputs;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(session::configure)
             .configure(account::configure)
             .configure(search::configure)
+            .configure(link_health::configure)
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)

@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, matrix, moderation, notifications, search, session,
-    sources, synthesis, threads, users,
+    API, account, curation, docs, events, following, history, link_health, matrix, moderation, notifications, search,
+    session, sources, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -98,6 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         notifications::digest_settings,
         notifications::save_digest_settings,
         search::search,
+        link_health::list,
         openapi_json,
         docs::page,
     ),
@@ -115,6 +116,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
+        (name = "sources", description = "Sources cited by threads, and the health of their links"),
         (name = "search", description = "Full-text search over threads, events and sources"),
         (name = "docs", description = "This description"),
     )
