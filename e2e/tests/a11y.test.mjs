@@ -59,6 +59,7 @@ const TEMPLATE_OF = {
   'account-feed': 'account/feed.html',
   following: 'following/index.html',
   search: 'search/index.html',
+  'link-health': 'link_health/index.html',
   'admin-users': 'admin/users.html',
   'api-docs': 'api/docs.html',
 };
