@@ -215,6 +215,7 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/threads/{slug}/diff", Public).query("?from=1&to=2"),
         get("/api/v1/threads/{slug}/blame", Public),
         get("/api/v1/threads/{slug}/matrix", Public),
+        get("/api/v1/threads/{slug}/citations", Public),
         get("/api/v1/threads/{slug}/changes", Public),
         get("/api/v1/threads/{slug}/{kind}/{id}/history", Public),
         get("/api/v1/threads/{slug}/{kind}/{id}/diff", Public).query("?entry={entry}"),

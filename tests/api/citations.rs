@@ -324,3 +324,27 @@ async fn the_preview_renders_footnotes_and_refuses_unknown_markers() {
     let res = app.post_form("/preview", &[("body", "Claim [^src:999999].")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_api_lists_what_a_threads_current_texts_cite() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    let a = source(&app, "Source A", "opinion", None).await;
+    app.save_synthesis_ok(&slug, 0, &format!("One.\n\nTwo [^src:{a}]."), "cite").await;
+    let body = app.get_json(&format!("/api/v1/threads/{slug}/citations"), StatusCode::OK).await;
+    let rows = body["citations"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{body}");
+    assert_eq!(rows[0]["in_kind"], "revision");
+    assert_eq!(rows[0]["paragraph"], 1);
+    assert_eq!(rows[0]["number"], 1);
+    assert_eq!(rows[0]["cites"], "source");
+    assert_eq!(rows[0]["id"], a);
+    assert_eq!(rows[0]["tier"], "opinion");
+    assert_eq!(rows[0]["link_status"], "offline");
+    assert_eq!(rows[0]["href"], format!("/sources/{a}"));
+    // An older revision's citations are not the thread's current ones.
+    app.save_synthesis_ok(&slug, 1, "One.\n\nTwo.", "uncite").await;
+    let body = app.get_json(&format!("/api/v1/threads/{slug}/citations"), StatusCode::OK).await;
+    assert_eq!(body["citations"].as_array().unwrap().len(), 0, "{body}");
+    app.get_json("/api/v1/threads/no-such-thread/citations", StatusCode::NOT_FOUND).await;
+}

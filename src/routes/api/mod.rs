@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, mirroring the pages. Errors are `{"error": "..."}`.
 
 pub mod account;
+pub mod citations;
 pub mod curation;
 pub mod docs;
 pub mod events;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(moderation::configure)
             .configure(curation::configure)
             .configure(matrix::configure)
+            .configure(citations::configure)
             .configure(users::configure)
             .configure(notifications::configure)
             .configure(threads::configure)

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, curation, docs, events, following, history, link_health, matrix, moderation, notifications, search,
+    API, account, citations, curation, docs, events, following, history, link_health, matrix, moderation, notifications, search,
     session, sources, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
@@ -69,6 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         events::create,
         events::create_for_thread,
         events::update,
+        citations::list,
         sources::list,
         sources::detail,
         sources::create,
