@@ -179,7 +179,11 @@ fn main() -> anyhow::Result<()> {
     times.sort();
     let p50 = times[times.len() / 2];
     let p99 = times[times.len() * 99 / 100];
-    println!("save with {CITATIONS} citations: p50 {:.2} ms, p99 {:.2} ms (200 saves)", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+    println!(
+        "save with {CITATIONS} citations: p50 {:.2} ms, p99 {:.2} ms (200 saves)",
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
+    );
 
     let page_ok = ratio <= 1.10;
     let save_ok = p50 < Duration::from_millis(10);

@@ -62,7 +62,6 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         Area::Curators => format!("{} curator{subject}", r.action),
         Area::Matrix => matrix_words(&r.action, &r.subject, r.before.as_ref(), r.after.as_ref()),
         Area::Source if r.action == SOURCE_DIED => format!("a cited source died:{subject}"),
-        Area::Source => format!("{} source{subject}", r.action),
         _ => format!("{} {noun}{subject}", r.action),
     };
     let segment = match area {

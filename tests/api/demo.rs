@@ -44,6 +44,18 @@ fn shipped_synthesis_paragraphs() -> Vec<String> {
     json["synthesis_paragraphs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect()
 }
 
+/// `text` with its citation markers (and the spaces before them) taken out.
+fn without_markers(text: &str) -> String {
+    let mut out = String::new();
+    let mut from = 0;
+    for found in agora::domain::citation::find(text) {
+        out.push_str(text[from..found.range.start].trim_end());
+        from = found.range.end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 /// Row counts of every table the demo writes to.
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut all = Vec::new();
@@ -58,6 +70,9 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         "open_questions",
         "events",
         "thread_events",
+        "sources",
+        "citations",
+        "matrix_cells",
     ] {
         all.push(app.count(table).await);
     }
@@ -88,7 +103,9 @@ async fn the_demo_thread_loads_with_every_section_of_the_page_format() {
         synthesis[0].starts_with("Author: terry-tang | Last updated: Mar 8, 2026"),
         "synthesis meta: {synthesis:?}"
     );
-    assert_eq!(texts(&html, &format!("{} .prose p", section("synthesis"))).len(), 5, "five paragraphs");
+    assert_eq!(texts(&html, &format!("{} .prose > p", section("synthesis"))).len(), 5, "five paragraphs");
+    // Issue 16: the demo cites nine sources and an event in four of them, with footnotes.
+    assert_eq!(texts(&html, &format!("{} .prose .citations li", section("synthesis"))).len(), 10);
 
     assert_eq!(
         texts(&html, &format!("{} h3", section("arc"))),
@@ -102,7 +119,7 @@ async fn the_demo_thread_loads_with_every_section_of_the_page_format() {
     assert_eq!(proponents.len(), 11);
     assert_eq!(&proponents[..3], ["Meta AI", "Yann LeCun", "Hugging Face"]);
     assert_eq!(texts(&html, &format!("{} .proponents", section("interpretations"))).len(), 3);
-    let questions = texts(&html, &format!("{} ul.questions li", section("questions")));
+    let questions = texts(&html, &format!("{} ul.questions > li", section("questions")));
     assert_eq!(questions.len(), 5);
     assert!(questions[0].starts_with("Is there a capability level"), "first question: {}", questions[0]);
     assert_eq!(texts(&html, &format!("{} .empty", section("controversies"))), ["No active controversies."]);
@@ -156,7 +173,9 @@ async fn the_demo_synthesis_is_the_one_revision_the_page_shows() {
 
     // Blame attributes every paragraph to that revision, its author and its date.
     let blame = app.page(&format!("{DEMO}/blame")).await;
-    assert_eq!(texts(&blame, "table.blame td.blame-text"), paragraphs);
+    // Blame shows the Markdown: the shipped paragraphs with the demo's citation markers added.
+    let blamed: Vec<String> = texts(&blame, "table.blame td.blame-text").iter().map(|t| without_markers(t)).collect();
+    assert_eq!(blamed, paragraphs);
     let who = texts(&blame, "table.blame td.blame-meta");
     assert_eq!(who.len(), paragraphs.len());
     let dates = crate::pages::attrs(&blame, "table.blame td.blame-meta time", "datetime");

@@ -157,16 +157,33 @@ async fn a_cell_is_assessed_then_edited_and_a_stale_edit_is_a_conflict_that_keep
 async fn the_api_assesses_a_cell_and_answers_a_stale_edit_with_the_current_cell() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
+    // A note cites like any text: a marker naming no source is refused, naming it.
+    let refused = put(
+        &f.cora,
+        &f,
+        1,
+        2,
+        json!({ "assessment": "undercuts", "note": "See [^src:987654]", "base_version": 0 }),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(refused["error"].as_str().unwrap().contains("[^src:987654]"), "{refused}");
+    let res =
+        f.cora.post_json("/api/v1/sources", &json!({ "title": "A report", "kind": "paper", "tier": "primary" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let source = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let created = put(
         &f.cora,
         &f,
         1,
         2,
-        json!({ "assessment": "undercuts", "note": "See [^src:1]", "base_version": 0 }),
+        json!({ "assessment": "undercuts", "note": format!("See [^src:{source}]"), "base_version": 0 }),
         StatusCode::OK,
     )
     .await;
     assert_eq!((created["version"].as_i64(), created["assessment"].as_str()), (Some(1), Some("undercuts")));
+    assert!(created["note_html"].as_str().unwrap().contains("A report"), "{created}");
+    assert_eq!(app.count("citations").await, 1, "the note's citation is stored");
     assert_eq!(created["assessment_label"], "Undercuts");
     let conflict = put(
         &f.cora,

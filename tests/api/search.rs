@@ -305,7 +305,8 @@ async fn the_demo_seeder_and_the_start_up_backfill_build_documents() {
     const DEMO: &str = "Open vs. Closed Weights: The Battle for AI's Architecture";
     // A proponent and an open question: sections the seeder inserts around `threads::touch`.
     for words in ["\"closed weights\"", "yann lecun", "cross-subsidization"] {
-        assert_eq!(found(&app, words).await, [DEMO], "the seeder: {words}");
+        let threads = titles(&api(&app, &[("q", words), ("type", "threads")]).await);
+        assert_eq!(threads, [DEMO], "the seeder: {words}");
     }
 
     // Documents lost (or never built, as before the column existed) come back at start-up.

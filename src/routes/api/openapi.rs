@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, citations, curation, docs, events, following, history, link_health, matrix, moderation, notifications, search,
-    session, sources, synthesis, threads, users,
+    API, account, citations, curation, docs, events, following, history, link_health, matrix, moderation,
+    notifications, search, session, sources, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
