@@ -55,7 +55,7 @@ fn cited_text(conn: &mut PgConnection, plain: &str) -> anyhow::Result<String> {
 /// A copy of the demo thread (its events, interpretations and synthesis), with `text` as its
 /// synthesis and, when `assess`, every event × interpretation cell assessed.
 fn copy_of_demo(conn: &mut PgConnection, slug: &str, text: &str, assess: bool) -> anyhow::Result<ThreadId> {
-    if let Some(existing) = threads::by_slug(conn, slug).ok() {
+    if let Ok(existing) = threads::by_slug(conn, slug) {
         return Ok(existing.thread_id());
     }
     let demo = threads::by_slug(conn, DEMO).map_err(|e| anyhow::anyhow!("{e}: run `agora seed-demo` first"))?;
