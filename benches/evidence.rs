@@ -7,6 +7,10 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "support/timing.rs"]
+mod timing;
+use timing::time_per_op;
+
 use agora::db::thread_page::ThreadPageCache;
 use agora::db::{self, citations, events, matrix, revisions, sections, threads};
 use agora::domain::citation::{Owner, OwnerKind};
@@ -24,20 +28,6 @@ const CITED: &str = "bench-evidence-cited";
 const PLAIN: &str = "bench-evidence-plain";
 const SAVES: &str = "bench-evidence-saves";
 const CITATIONS: usize = 50;
-
-fn time_per_op(mut op: impl FnMut()) -> Duration {
-    for _ in 0..50 {
-        op();
-    }
-    let budget = Duration::from_secs(3);
-    let start = Instant::now();
-    let mut n = 0u32;
-    while start.elapsed() < budget {
-        op();
-        n += 1;
-    }
-    start.elapsed() / n
-}
 
 /// The demo's synthesis with `CITATIONS` markers spread over its paragraphs, citing its sources.
 fn cited_text(conn: &mut PgConnection, plain: &str) -> anyhow::Result<String> {
@@ -114,24 +104,13 @@ fn save(conn: &mut PgConnection, id: ThreadId, base: i32, author: UserId, text: 
     Ok(())
 }
 
-/// `text` with its citation markers (and the space before each) taken out.
-fn without_markers(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for found in agora::domain::citation::find(text) {
-        out.push_str(text[from..found.range.start].trim_end_matches(' '));
-        from = found.range.end;
-    }
-    out.push_str(&text[from..]);
-    out
-}
-
 fn page_view(conn: &mut PgConnection, cache: &ThreadPageCache, slug: &str) -> Duration {
     time_per_op(|| {
         let data = cache.load(conn, slug, MAX_REVISIONS).unwrap();
         let html = build(Chrome::default(), &data, true, false).render().unwrap();
         std::hint::black_box(html);
     })
+    .0
 }
 
 fn main() -> anyhow::Result<()> {
@@ -143,7 +122,9 @@ fn main() -> anyhow::Result<()> {
     let pool = db::build_pool(&url, 2)?;
     let mut conn = pool.get()?;
     let demo = threads::by_slug(&mut conn, DEMO).map_err(|e| anyhow::anyhow!("{e}: run `agora seed-demo` first"))?;
-    let plain = without_markers(&revisions::by_seq(&mut conn, demo.thread_id(), demo.head_seq)?.body_md);
+    let plain = agora::domain::citation::without_markers(
+        &revisions::by_seq(&mut conn, demo.thread_id(), demo.head_seq)?.body_md,
+    );
     let cited = cited_text(&mut conn, &plain)?;
     copy_of_demo(&mut conn, PLAIN, &plain, false)?;
     let cited_id = copy_of_demo(&mut conn, CITED, &cited, true)?;

@@ -2,7 +2,9 @@
 //! (what a page view costs without HTTP). `bench/run` adds the HTTP figures with wrk.
 //! Needs `DATABASE_URL` pointing at a database with the demo thread (`agora seed-demo`).
 
-use std::time::{Duration, Instant};
+#[path = "support/timing.rs"]
+mod timing;
+use timing::time_per_op;
 
 use agora::db;
 use agora::db::thread_page::{self, ThreadPageCache};
@@ -12,20 +14,6 @@ use agora::render::timeline::MAX_REVISIONS;
 use askama::Template;
 
 const SLUG: &str = "open-vs-closed-weights";
-
-fn time_per_op(mut op: impl FnMut()) -> (Duration, u32) {
-    for _ in 0..50 {
-        op();
-    }
-    let budget = Duration::from_secs(3);
-    let start = Instant::now();
-    let mut n = 0u32;
-    while start.elapsed() < budget {
-        op();
-        n += 1;
-    }
-    (start.elapsed() / n, n)
-}
 
 fn main() -> anyhow::Result<()> {
     // `cargo test --all-targets` runs bench targets too; only `cargo bench` passes `--bench`.

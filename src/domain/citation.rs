@@ -133,6 +133,19 @@ pub struct Owner {
     pub id: i64,
 }
 
+/// `text` with its citation markers, and the spaces before them, taken out: what it says
+/// without its footnotes.
+pub fn without_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for found in find(text) {
+        out.push_str(text[from..found.range.start].trim_end_matches(' '));
+        from = found.range.end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 /// A citation as stored: what is cited, in which paragraph of the text (as
 /// `blame::paragraphs` counts them), under which footnote number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,6 +282,11 @@ mod tests {
         assert_eq!(found[0].target, Ok(Target::Source(SourceId(12))));
         assert_eq!(&text[found[1].range.clone()], "[^event:7]");
         assert_eq!(found[1].target, Ok(Target::Event(EventId(7))));
+    }
+
+    #[test]
+    fn without_markers_leaves_the_text() {
+        assert_eq!(without_markers("Claim [^src:1] [^event:2]. Next [^src:x]"), "Claim. Next");
     }
 
     #[test]

@@ -44,18 +44,6 @@ fn shipped_synthesis_paragraphs() -> Vec<String> {
     json["synthesis_paragraphs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect()
 }
 
-/// `text` with its citation markers (and the spaces before them) taken out.
-fn without_markers(text: &str) -> String {
-    let mut out = String::new();
-    let mut from = 0;
-    for found in agora::domain::citation::find(text) {
-        out.push_str(text[from..found.range.start].trim_end());
-        from = found.range.end;
-    }
-    out.push_str(&text[from..]);
-    out
-}
-
 /// Row counts of every table the demo writes to.
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut all = Vec::new();
@@ -174,7 +162,10 @@ async fn the_demo_synthesis_is_the_one_revision_the_page_shows() {
     // Blame attributes every paragraph to that revision, its author and its date.
     let blame = app.page(&format!("{DEMO}/blame")).await;
     // Blame shows the Markdown: the shipped paragraphs with the demo's citation markers added.
-    let blamed: Vec<String> = texts(&blame, "table.blame td.blame-text").iter().map(|t| without_markers(t)).collect();
+    let blamed: Vec<String> = texts(&blame, "table.blame td.blame-text")
+        .iter()
+        .map(|t| agora::domain::citation::without_markers(t))
+        .collect();
     assert_eq!(blamed, paragraphs);
     let who = texts(&blame, "table.blame td.blame-meta");
     assert_eq!(who.len(), paragraphs.len());
