@@ -8,7 +8,7 @@ use utoipa::openapi::schema::Object;
 
 use super::API;
 use super::inputs::Slug;
-use super::views::{ErrorBody, one_of};
+use super::views::{ErrorBody, one_of, one_of_or_null};
 use crate::domain::citation::{OwnerKind, Target};
 use crate::domain::thread::{LinkStatus, Tier};
 use crate::error::ApiError;
@@ -30,11 +30,11 @@ fn cited_kind_schema() -> Object {
 }
 
 fn tier_schema() -> Object {
-    one_of(Tier::ALL.iter().map(|t| t.as_str()))
+    one_of_or_null(Tier::ALL.iter().map(|t| t.as_str()))
 }
 
 fn link_status_schema() -> Object {
-    one_of(LinkStatus::ALL.iter().map(|s| s.as_str()))
+    one_of_or_null(LinkStatus::ALL.iter().map(|s| s.as_str()))
 }
 
 /// One citation marker in a thread's current texts.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 
 use super::synthesis_views::RevisionDetail;
 use crate::domain::roles::Role;
@@ -15,6 +15,15 @@ use crate::ops::threads::ThreadRow;
 /// A string that is one of `values` (the domain's own list, so the document cannot drift).
 pub fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
+}
+
+/// Like [`one_of`], or `null` (a field that only some rows have).
+pub fn one_of_or_null(values: impl IntoIterator<Item = &'static str>) -> Object {
+    let values = values.into_iter().map(serde_json::Value::from).chain([serde_json::Value::Null]);
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(values))
+        .build()
 }
 
 /// A thread's status as the API writes and accepts it.
