@@ -309,6 +309,20 @@ async function shot(target, name, width, options = {}) {
   await target.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), ...options });
 }
 
+/** What makes the page wider than the window, if anything: its width and the widest elements. */
+async function sidewaysScroll(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const scroll = document.documentElement.scrollWidth;
+    if (scroll <= width) return null;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.matrix-scroll, .visually-hidden'))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`);
+    return `${scroll}px wide: ${wide.join(', ')}`;
+  });
+}
+
 test('5: screenshots at 1280 and 390 px of the thread, a card, the picker, the matrix, a source, the lists', (t) =>
   app.scenario(t, async (open) => {
     mkdirSync(SHOTS, { recursive: true });
@@ -331,6 +345,7 @@ test('5: screenshots at 1280 and 390 px of the thread, a card, the picker, the m
     await app.addCurator(DEMO_SLUG, curator);
     await logIn(page, app, curator);
     const sourceId = await page.evaluate(async () => (await (await fetch('/api/v1/sources?q=model')).json()).sources[0].id);
+    const problems = [];
 
     for (const viewport of [DESKTOP, PHONE]) {
       const w = viewport.width;
@@ -359,13 +374,12 @@ test('5: screenshots at 1280 and 390 px of the thread, a card, the picker, the m
       await shot(page, 'editor-picker', w);
       // Leaving the editor without saving: nothing was typed, so no prompt.
 
-      await page.goto(app.url(`${DEMO}/matrix`));
-      await shot(page, 'matrix', w, { fullPage: true });
-      await page.goto(app.url(`/sources/${sourceId}`));
-      await shot(page, 'source', w, { fullPage: true });
-      await page.goto(app.url('/sources'));
-      await shot(page, 'sources', w, { fullPage: true });
-      await page.goto(app.url('/link-health'));
-      await shot(page, 'link-health', w, { fullPage: true });
+      for (const [name, at] of [['matrix', `${DEMO}/matrix`], ['source', `/sources/${sourceId}`], ['sources', '/sources'], ['link-health', '/link-health'], ['thread', DEMO]]) {
+        await page.goto(app.url(at));
+        if (name !== 'thread') await shot(page, name, w, { fullPage: true });
+        const wide = await sidewaysScroll(page);
+        if (wide) problems.push(`${at} at ${w} px is ${wide}`);
+      }
     }
+    assert.deepEqual(problems, [], 'no page scrolls sideways');
   }));
