@@ -377,6 +377,18 @@ test('5: screenshots at 1280 and 390 px of the thread, a card, the picker, the m
       for (const [name, at] of [['matrix', `${DEMO}/matrix`], ['source', `/sources/${sourceId}`], ['sources', '/sources'], ['link-health', '/link-health'], ['thread', DEMO]]) {
         await page.goto(app.url(at));
         if (name !== 'thread') await shot(page, name, w, { fullPage: true });
+        if (name === 'matrix') {
+          // The top of the table as the window shows it, then scrolled sideways.
+          const wrapper = page.locator('.matrix-scroll');
+          await wrapper.scrollIntoViewIfNeeded();
+          await shot(page, 'matrix-view', w);
+          await wrapper.evaluate((el) => { el.scrollLeft = 260; });
+          await shot(page, 'matrix-scrolled', w);
+        }
+        if (name === 'thread') {
+          await synthesisSection(page).locator('div.citations').scrollIntoViewIfNeeded();
+          await shot(page, 'thread-footnotes', w);
+        }
         const wide = await sidewaysScroll(page);
         if (wide) problems.push(`${at} at ${w} px is ${wide}`);
       }
