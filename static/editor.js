@@ -565,7 +565,8 @@
           status.textContent = 'Search failed (' + response.status + ').';
           return;
         }
-        const found = sourcesOf(await response.json());
+        // The API pages by 50 and has no `limit`: the picker shows the first few.
+        const found = sourcesOf(await response.json()).slice(0, PICKER_LIMIT);
         status.textContent = found.length ? found.length + (found.length === 1 ? ' source' : ' sources') : 'No source matches. Create it under Sources first.';
         for (const source of found) {
           const marker = '[^src:' + source.id + ']';
@@ -575,7 +576,9 @@
             insertAtCaret(textarea, marker);
             status.textContent = 'Inserted ' + marker + '.';
           });
-          const detail = [source.publisher, source.tier].filter(Boolean).join(', ');
+          // The tier in words, as the footnotes' badges say it ("Primary source").
+          const tier = source.tier ? source.tier.charAt(0).toUpperCase() + source.tier.slice(1) + ' source' : '';
+          const detail = [source.publisher, tier].filter(Boolean).join(', ');
           results.append(h('li', {}, [button, ' ', h('strong', {}, [source.title]), detail ? ' — ' + detail : '', ' ', h('code', {}, [marker])]));
         }
       } catch (e) {

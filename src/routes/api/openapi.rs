@@ -117,7 +117,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "users", description = "Roles and suspensions"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
-        (name = "sources", description = "Sources cited by threads, and the health of their links"),
         (name = "search", description = "Full-text search over threads, events and sources"),
         (name = "docs", description = "This description"),
     )
