@@ -32,8 +32,17 @@ pub fn insert(conn: &mut PgConnection, owner: Owner, thread: Option<ThreadId>, c
             )
         })
         .collect();
-    diesel::insert_into(citations::table).values(rows).execute(conn)
+    // PostgreSQL takes at most 65 535 bind parameters a statement (7 a row here); a 200 KB
+    // text can hold tens of thousands of markers.
+    let mut inserted = 0;
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        inserted += diesel::insert_into(citations::table).values(chunk).execute(conn)?;
+    }
+    Ok(inserted)
 }
+
+/// Citation rows per insert statement.
+const INSERT_CHUNK: usize = 5_000;
 
 /// Replaces the citations of an item whose text changed.
 pub fn replace(conn: &mut PgConnection, owner: Owner, thread: Option<ThreadId>, cites: &[Cite]) -> QueryResult<usize> {

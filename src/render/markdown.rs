@@ -44,20 +44,38 @@ pub struct Rendered {
     pub claim_paragraphs: Vec<i32>,
 }
 
+/// A run of text being joined: its first piece, the joined text once there is a second one,
+/// and its source range.
+type TextRun<'a> = (CowStr<'a>, Option<String>, std::ops::Range<usize>);
+
+/// Ends a run of text: one event for all its pieces.
+fn flush<'a>(run: &mut Option<TextRun<'a>>, out: &mut Vec<(Event<'a>, std::ops::Range<usize>)>) {
+    if let Some((first, joined, range)) = run.take() {
+        out.push((Event::Text(joined.map_or(first, CowStr::from)), range));
+    }
+}
+
 /// The parser's events with each run of adjacent text joined into one event (the parser splits
 /// text at brackets, so `[^src:12]` arrives in three pieces), each with its source range.
 fn joined_events(source: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
     let mut out: Vec<(Event<'_>, std::ops::Range<usize>)> = Vec::new();
+    // The run being joined: its first piece as the parser gave it, or (from the second piece
+    // on) one growing string, so a paragraph of thousands of pieces joins in linear time.
+    let mut run: Option<TextRun<'_>> = None;
     for (event, range) in Parser::new_ext(source, OPTIONS).into_offset_iter() {
-        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
-            let mut joined = prev.to_string();
-            joined.push_str(next);
-            *prev = CowStr::from(joined);
-            prev_range.end = range.end;
-            continue;
+        match (event, run.as_mut()) {
+            (Event::Text(next), Some((first, joined, run_range))) => {
+                joined.get_or_insert_with(|| first.to_string()).push_str(&next);
+                run_range.end = range.end;
+            }
+            (Event::Text(next), None) => run = Some((next, None, range)),
+            (other, _) => {
+                flush(&mut run, &mut out);
+                out.push((other, range));
+            }
         }
-        out.push((event, range));
     }
+    flush(&mut run, &mut out);
     out
 }
 

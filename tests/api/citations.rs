@@ -348,3 +348,17 @@ async fn the_api_lists_what_a_threads_current_texts_cite() {
     assert_eq!(body["citations"].as_array().unwrap().len(), 0, "{body}");
     app.get_json("/api/v1/threads/no-such-thread/citations", StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn a_text_with_more_markers_than_one_statement_can_bind_is_saved_whole() {
+    let app = spawn_app().await;
+    let slug = app.curated_thread().await;
+    let a = source(&app, "Source A", "primary", None).await;
+    // 10 000 rows of 7 parameters each are more than PostgreSQL's 65 535 per statement, and
+    // one paragraph of thousands of markers must not join its pieces in quadratic time.
+    let body = vec![format!("Claim [^src:{a}]."); 10_000].join(" ");
+    app.save_synthesis_ok(&slug, 0, &body, "many").await;
+    assert_eq!(app.count("citations").await, 10_000);
+    let html = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&html, &format!("{} .prose .citations li", section("synthesis"))).len(), 1);
+}
