@@ -357,7 +357,9 @@ async fn a_text_with_more_markers_than_one_statement_can_bind_is_saved_whole() {
     // 10 000 rows of 7 parameters each are more than PostgreSQL's 65 535 per statement, and
     // one paragraph of thousands of markers must not join its pieces in quadratic time.
     let body = vec![format!("Claim [^src:{a}]."); 10_000].join(" ");
-    app.save_synthesis_ok(&slug, 0, &body, "many").await;
+    let res = app.api_save_synthesis(&slug, 0, &body, "many").await;
+    let status = res.status();
+    assert_eq!(status, StatusCode::CREATED, "{}", res.text().await.unwrap());
     assert_eq!(app.count("citations").await, 10_000);
     let html = app.page(&format!("/threads/{slug}")).await;
     assert_eq!(texts(&html, &format!("{} .prose .citations li", section("synthesis"))).len(), 1);
