@@ -6,6 +6,7 @@
 //! reader's "since you last read"), and building it from the data only copies strings and lays
 //! out the timeline — no query and no Markdown — so converting on each view stays cheap.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use diesel::PgConnection;
@@ -121,7 +122,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         html: SafeHtml::from_stored(html.to_owned()),
         proponents,
         support_note: (kind == OwnerKind::Interpretation).then(|| evidence.item_support(kind, id).note()).flatten(),
-        link_flags: evidence.flags(|c| c.owner == Owner { kind, id }),
+        link_flags: Evidence::flags(evidence.owned_by(Owner { kind, id })),
         since_mark: None,
     };
     ThreadPage {
@@ -144,7 +145,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
             updated: format::day(r.meta.created_at),
             updated_iso: format::iso_timestamp(r.meta.created_at),
             html: evidence.synthesis_html(data, None),
-            link_flags: evidence.flags(|c| c.owner.kind == OwnerKind::Revision),
+            link_flags: Evidence::flags(evidence.by_paragraph.values().flatten().copied()),
             unsupported: evidence.unsupported_paragraphs(data),
         }),
         arc: data
@@ -256,7 +257,7 @@ fn questions(data: &ThreadPageData, evidence: &Evidence<'_>, answered: bool) -> 
             id: q.id,
             text: q.question.clone(),
             html: SafeHtml::from_stored(q.question_html.clone()),
-            link_flags: evidence.flags(|c| c.owner == Owner { kind: OwnerKind::Question, id: q.id }),
+            link_flags: Evidence::flags(evidence.owned_by(Owner { kind: OwnerKind::Question, id: q.id })),
             answer: q.answer.clone(),
             since_mark: None,
         })
@@ -266,34 +267,52 @@ fn questions(data: &ThreadPageData, evidence: &Evidence<'_>, answered: bool) -> 
 /// What the page marks about the citations of the thread's current texts (loaded with the
 /// page data: no query here).
 struct Evidence<'a> {
-    citations: &'a [PageCitation],
+    /// The synthesis's citations by paragraph, and every text's by owner: built once a view, so
+    /// marking blocks and items stays linear however many citations a text has.
+    by_paragraph: BTreeMap<i32, Vec<&'a PageCitation>>,
+    by_owner: HashMap<Owner, Vec<&'a PageCitation>>,
 }
 
 impl<'a> Evidence<'a> {
     fn of(data: &'a ThreadPageData) -> Self {
-        Evidence { citations: &data.citations }
+        let mut by_paragraph: BTreeMap<i32, Vec<&PageCitation>> = BTreeMap::new();
+        let mut by_owner: HashMap<Owner, Vec<&PageCitation>> = HashMap::new();
+        for c in &data.citations {
+            if c.owner.kind == OwnerKind::Revision {
+                by_paragraph.entry(c.paragraph).or_default().push(c);
+            }
+            by_owner.entry(c.owner).or_default().push(c);
+        }
+        Evidence { by_paragraph, by_owner }
     }
 
-    fn synthesis_cites(&self) -> impl Iterator<Item = &'a PageCitation> {
-        self.citations.iter().filter(|c| c.owner.kind == OwnerKind::Revision)
+    /// The synthesis's citations in paragraphs `first..=last`.
+    fn synthesis_cites(&self, first: i32, last: i32) -> impl Iterator<Item = &'a PageCitation> + '_ {
+        // A block map's pairs run first to last; `max` only keeps `range` from panicking on a
+        // malformed one.
+        self.by_paragraph.range(first..=last.max(first)).flat_map(|(_, cites)| cites.iter().copied())
     }
 
     /// The tiers cited in paragraphs `first..=last` of the synthesis.
     fn tiers_in(&self, first: i32, last: i32) -> Vec<Option<Tier>> {
-        self.synthesis_cites().filter(|c| (first..=last).contains(&c.paragraph)).map(|c| c.tier).collect()
+        self.synthesis_cites(first, last).map(|c| c.tier).collect()
     }
 
     /// How an item is supported by all it cites.
     fn item_support(&self, kind: OwnerKind, id: i64) -> Support {
-        let tiers: Vec<Option<Tier>> =
-            self.citations.iter().filter(|c| c.owner == Owner { kind, id }).map(|c| c.tier).collect();
+        let tiers: Vec<Option<Tier>> = self.owned_by(Owner { kind, id }).map(|c| c.tier).collect();
         citation::support(&tiers)
     }
 
-    /// The flagged sources among the citations `which` picks, once each.
-    fn flags(&self, which: impl Fn(&PageCitation) -> bool) -> Vec<LinkFlag> {
+    /// The citations of one text.
+    fn owned_by(&self, owner: Owner) -> impl Iterator<Item = &'a PageCitation> + '_ {
+        self.by_owner.get(&owner).into_iter().flat_map(|cites| cites.iter().copied())
+    }
+
+    /// The flagged sources among `cites`, once each.
+    fn flags(cites: impl Iterator<Item = &'a PageCitation>) -> Vec<LinkFlag> {
         let mut out: Vec<LinkFlag> = Vec::new();
-        for c in self.citations.iter().filter(|c| which(c)) {
+        for c in cites {
             let (Target::Source(id), Some(status)) = (c.target, c.link_status) else { continue };
             let href = format!("/sources/{id}");
             if status.is_flagged() && !out.iter().any(|f| f.href == href) {
@@ -317,16 +336,14 @@ impl<'a> Evidence<'a> {
     fn synthesis_html(&self, data: &ThreadPageData, changed: Option<&[bool]>) -> SafeHtml {
         let Some(head) = &data.synthesis else { return SafeHtml::from_stored(String::new()) };
         let (map, claims) = &data.synthesis_marks;
+        let claims: HashSet<i32> = claims.iter().copied().collect();
         head.body_html.annotated(map, |first, last| {
             let range = usize::try_from(first).ok().zip(usize::try_from(last).ok());
             let mut notes = Vec::new();
             if claims.contains(&first) {
                 notes.extend(citation::support(&self.tiers_in(first, last)).note());
             }
-            let statuses = self
-                .synthesis_cites()
-                .filter(|c| (first..=last).contains(&c.paragraph))
-                .filter_map(|c| c.link_status.filter(|s| s.is_flagged()));
+            let statuses = self.synthesis_cites(first, last).filter_map(|c| c.link_status.filter(|s| s.is_flagged()));
             for status in statuses {
                 let note = if status == LinkStatus::Dead { Note::DEAD_LINK } else { Note::REDIRECTED_LINK };
                 if !notes.contains(&note) {
