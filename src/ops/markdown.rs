@@ -1,34 +1,19 @@
-//! Rendering a text someone typed: the editor's preview, and the render of a synthesis save,
-//! on the blocking pool within a time budget.
+//! Rendering a text someone typed: the editor's preview, and the time budget every render
+//! (`ops::citations`) runs within on the blocking pool.
 
 use std::time::Duration;
 
 use crate::auth::CurrentUser;
 use crate::db::PgPool;
-use crate::domain::html::{BlockMap, SafeHtml};
+use crate::domain::html::SafeHtml;
 use crate::domain::{roles, validate};
 use crate::error::AppError;
-use crate::render::markdown::{render_markdown, render_markdown_blocks};
 
-use super::{access, compute, rate};
+use super::{access, rate};
 
 /// How long one render may take. A 200 KB text of the worst shapes the depth bound lets through
 /// renders in well under a second (see `bench/markdown_worst`).
 pub const RENDER_BUDGET: Duration = Duration::from_secs(3);
-
-/// Renders a validated text (`validate::markdown` has bounded its size and nesting).
-pub async fn render(body: String) -> Result<SafeHtml, AppError> {
-    compute::bounded(RENDER_BUDGET, "rendering the text", move || render_markdown(&body)).await
-}
-
-/// Renders like [`render`] and maps the result's blocks, as a synthesis revision stores them.
-pub async fn render_with_blocks(body: String) -> Result<(SafeHtml, BlockMap), AppError> {
-    compute::bounded(RENDER_BUDGET, "rendering the text", move || {
-        let (html, blocks) = render_markdown_blocks(&body);
-        (html, blocks.unwrap_or_default())
-    })
-    .await
-}
 
 /// The editor's preview: for people who can edit something (curators, moderators, admins);
 /// rate-limited per account
