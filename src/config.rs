@@ -27,6 +27,110 @@ pub struct Settings {
     pub digest_interval: Duration,
     /// The background link checker of source addresses (issue 16).
     pub linkcheck: LinkCheckSettings,
+    /// When a thread is flagged "needs attention" (`AGORA_ATTENTION_*`).
+    pub attention: AttentionSettings,
+    /// The fair-summary model and its background fitter (`AGORA_FAIR_*`).
+    pub fairness: FairnessSettings,
+}
+
+/// When a thread needs attention (issue 17, item 5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AttentionSettings {
+    /// Days a landmark or major event may be newer than the last substantive synthesis revision
+    /// before the thread is flagged (`AGORA_ATTENTION_EVENT_DAYS`, default 14).
+    pub event_days: i64,
+    /// Days an unanswered open question may go without activity (`AGORA_ATTENTION_QUESTION_DAYS`,
+    /// default 90).
+    pub question_days: i64,
+}
+
+impl Default for AttentionSettings {
+    fn default() -> Self {
+        AttentionSettings { event_days: 14, question_days: 90 }
+    }
+}
+
+impl AttentionSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        AttentionSettings {
+            event_days: env_num("AGORA_ATTENTION_EVENT_DAYS")
+                .and_then(|n| i64::try_from(n).ok())
+                .unwrap_or(d.event_days),
+            question_days: env_num("AGORA_ATTENTION_QUESTION_DAYS")
+                .and_then(|n| i64::try_from(n).ok())
+                .unwrap_or(d.question_days),
+        }
+    }
+}
+
+/// The fair-summary model (Community Notes' matrix factorization) and when it is fitted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FairnessSettings {
+    /// Whether `agora serve` runs the background fitter (`AGORA_FAIR_FIT=off` turns it off).
+    pub enabled: bool,
+    /// A fit at least this often while ratings changed (`AGORA_FAIR_INTERVAL_SECS`, default 600).
+    pub interval: Duration,
+    /// ...and as soon as this many ratings are new since the last fit (`AGORA_FAIR_AFTER_RATINGS`,
+    /// default 20).
+    pub after_ratings: u64,
+    /// How often the fitter looks (`AGORA_FAIR_TICK_SECS`, default 5).
+    pub tick: Duration,
+    /// An item is "fair across camps" from this intercept (`AGORA_FAIR_MIN_INTERCEPT`, 0.40)...
+    pub min_intercept: f64,
+    /// ...with at least this many ratings (`AGORA_FAIR_MIN_RATINGS`, 5)...
+    pub min_ratings: u32,
+    /// ...and a factor smaller than this in magnitude (`AGORA_FAIR_MAX_FACTOR`, 0.5).
+    pub max_factor: f64,
+    /// Regularization of the intercepts and the global mean (0.15, as published).
+    pub lambda_intercept: f64,
+    /// Regularization of the factors (0.03, as published).
+    pub lambda_factor: f64,
+    /// Seed of the factors' starting values, so a fit is repeatable (`AGORA_FAIR_SEED`, 1).
+    pub seed: u64,
+}
+
+impl Default for FairnessSettings {
+    fn default() -> Self {
+        FairnessSettings {
+            enabled: true,
+            interval: Duration::from_secs(600),
+            after_ratings: 20,
+            tick: Duration::from_secs(5),
+            min_intercept: 0.40,
+            min_ratings: 5,
+            max_factor: 0.5,
+            lambda_intercept: 0.15,
+            lambda_factor: 0.03,
+            seed: 1,
+        }
+    }
+}
+
+impl FairnessSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        let secs = |name: &str, default: Duration| env_num(name).map_or(default, Duration::from_secs);
+        FairnessSettings {
+            enabled: !matches!(
+                std::env::var("AGORA_FAIR_FIT").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+                Ok("off" | "0" | "false" | "no")
+            ),
+            interval: secs("AGORA_FAIR_INTERVAL_SECS", d.interval),
+            after_ratings: env_num("AGORA_FAIR_AFTER_RATINGS").unwrap_or(d.after_ratings),
+            tick: secs("AGORA_FAIR_TICK_SECS", d.tick),
+            min_intercept: env_float("AGORA_FAIR_MIN_INTERCEPT").unwrap_or(d.min_intercept),
+            min_ratings: env_num("AGORA_FAIR_MIN_RATINGS").and_then(|n| u32::try_from(n).ok()).unwrap_or(d.min_ratings),
+            max_factor: env_float("AGORA_FAIR_MAX_FACTOR").filter(|f| *f > 0.0).unwrap_or(d.max_factor),
+            seed: std::env::var("AGORA_FAIR_SEED").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(d.seed),
+            ..d
+        }
+    }
+}
+
+/// A finite number from the environment, if set.
+fn env_float(name: &str) -> Option<f64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse::<f64>().ok()).filter(|f| f.is_finite())
 }
 
 /// How the link checker runs (`AGORA_LINKCHECK*` variables).
@@ -153,6 +257,8 @@ impl Settings {
                     .unwrap_or(300),
             ),
             linkcheck: LinkCheckSettings::from_env(&public_url),
+            attention: AttentionSettings::from_env(),
+            fairness: FairnessSettings::from_env(),
             public_url,
         }
     }
@@ -170,6 +276,9 @@ impl Settings {
             digest_interval: Duration::from_secs(300),
             // Off: a test that wants the checker calls `ops::linkcheck::run_once` itself.
             linkcheck: LinkCheckSettings { enabled: false, ..LinkCheckSettings::defaults("http://agora.test") },
+            attention: AttentionSettings::default(),
+            // Off: a test that wants a fit calls `ops::fairness_fit::fit_now` itself.
+            fairness: FairnessSettings { enabled: false, ..FairnessSettings::default() },
         }
     }
 }

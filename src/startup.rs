@@ -57,6 +57,8 @@ impl Application {
             thread_pages: ThreadPageCache::default(),
             public_url: settings.public_url.clone(),
             mail_enabled: digests.is_some(),
+            attention: settings.attention,
+            fairness: settings.fairness,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -5,6 +5,7 @@
 
 use tokio::sync::Semaphore;
 
+use crate::config::{AttentionSettings, FairnessSettings};
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
 
@@ -20,6 +21,10 @@ pub struct AppState {
     pub public_url: String,
     /// Whether SMTP is configured, so readers can get e-mail digests.
     pub mail_enabled: bool,
+    /// When a thread needs attention.
+    pub attention: AttentionSettings,
+    /// The fair-summary model's thresholds (the fitter has its own copy).
+    pub fairness: FairnessSettings,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

@@ -192,6 +192,7 @@ diesel::table! {
         answered_at -> Nullable<Timestamptz>,
         answer -> Text,
         question_html -> Text,
+        touched_at -> Timestamptz,
     }
 }
 
@@ -314,6 +315,12 @@ diesel::table! {
         locked_until -> Nullable<Timestamptz>,
         lock_reason -> Text,
         search -> Tsvector,
+        stance_since -> Timestamptz,
+        first_stance -> Text,
+        substantive_at -> Nullable<Timestamptz>,
+        substantive_seq -> Nullable<Int4>,
+        stale_event_on -> Nullable<Date>,
+        quiet_question_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -330,9 +337,95 @@ diesel::table! {
         email -> Nullable<Text>,
         digest -> Text,
         digest_sent_at -> Nullable<Timestamptz>,
+        ratings_excluded_at -> Nullable<Timestamptz>,
     }
 }
 
+diesel::table! {
+    fairness_fits (id) {
+        id -> Int8,
+        fitted_at -> Timestamptz,
+        ratings -> Int4,
+        raters -> Int4,
+        items -> Int4,
+        last_change_seq -> Int8,
+        global_intercept -> Float8,
+        duration_ms -> Int4,
+        seed -> Int8,
+    }
+}
+
+diesel::table! {
+    fairness_fitter (id) {
+        id -> Bool,
+        lease_until -> Nullable<Timestamptz>,
+        holder -> Text,
+    }
+}
+
+diesel::table! {
+    fairness_ratings (id) {
+        id -> Int8,
+        user_id -> Int8,
+        thread_id -> Int8,
+        item_kind -> Text,
+        item_id -> Int8,
+        version -> Int4,
+        value -> Int2,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        change_seq -> Int8,
+    }
+}
+
+diesel::table! {
+    fairness_scores (fit_id, item_kind, item_id, version) {
+        fit_id -> Int8,
+        thread_id -> Int8,
+        item_kind -> Text,
+        item_id -> Int8,
+        version -> Int4,
+        ratings -> Int4,
+        intercept -> Float8,
+        factor -> Float8,
+        fair -> Bool,
+        camps -> Jsonb,
+    }
+}
+
+diesel::table! {
+    reader_camps (user_id, thread_id) {
+        user_id -> Int8,
+        thread_id -> Int8,
+        interpretation_id -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stance_proposals (id) {
+        id -> Int8,
+        thread_id -> Int8,
+        proposer_id -> Int8,
+        from_stance -> Text,
+        to_stance -> Text,
+        rationale_md -> Text,
+        rationale_html -> Text,
+        state -> Text,
+        created_at -> Timestamptz,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_reason -> Text,
+    }
+}
+
+diesel::joinable!(fairness_ratings -> threads (thread_id));
+diesel::joinable!(fairness_scores -> fairness_fits (fit_id));
+diesel::joinable!(reader_camps -> interpretations (interpretation_id));
+diesel::joinable!(reader_camps -> threads (thread_id));
+diesel::joinable!(fairness_ratings -> users (user_id));
+diesel::joinable!(reader_camps -> users (user_id));
+diesel::joinable!(stance_proposals -> threads (thread_id));
 diesel::joinable!(arc_periods -> threads (thread_id));
 diesel::joinable!(citations -> events (event_id));
 diesel::joinable!(citations -> sources (source_id));
@@ -375,6 +468,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     citations,
     controversies,
     events,
+    fairness_fits,
+    fairness_fitter,
+    fairness_ratings,
+    fairness_scores,
     feed_tokens,
     follows,
     interpretations,
@@ -385,9 +482,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     open_questions,
     proponents,
+    reader_camps,
     revisions,
     sessions,
     sources,
+    stance_proposals,
     thread_curators,
     thread_events,
     thread_reads,

@@ -19,11 +19,13 @@ pub enum Area {
     Source,
     /// A cell of the interpretation × event matrix.
     Matrix,
+    /// The governed stance label: proposals and their approval, rejection or withdrawal.
+    Stance,
 }
 
 impl Area {
     /// Every area, in page order.
-    pub const ALL: [Area; 10] = [
+    pub const ALL: [Area; 11] = [
         Area::Synthesis,
         Area::Details,
         Area::Curators,
@@ -34,6 +36,7 @@ impl Area {
         Area::Event,
         Area::Source,
         Area::Matrix,
+        Area::Stance,
     ];
 
     /// The stored name (also the `kind=` filter value).
@@ -49,6 +52,7 @@ impl Area {
             Area::Event => "event",
             Area::Source => "source",
             Area::Matrix => "matrix",
+            Area::Stance => "stance",
         }
     }
 
@@ -65,6 +69,7 @@ impl Area {
             Area::Event => "Events",
             Area::Source => "Sources",
             Area::Matrix => "Evidence matrix",
+            Area::Stance => "Stance label",
         }
     }
 
@@ -141,11 +146,19 @@ pub enum ModAction {
     Role,
     Rollback,
     Patrol,
+    /// Approved a stance proposal (the label changed).
+    ApproveStance,
+    /// Rejected a stance proposal.
+    RejectStance,
+    /// Left an account's fairness ratings out of the model.
+    ExcludeRatings,
+    /// Let an account's fairness ratings count again.
+    IncludeRatings,
 }
 
 impl ModAction {
     /// Every action.
-    pub const ALL: [ModAction; 9] = [
+    pub const ALL: [ModAction; 13] = [
         ModAction::Hide,
         ModAction::Unhide,
         ModAction::Lock,
@@ -155,6 +168,10 @@ impl ModAction {
         ModAction::Role,
         ModAction::Rollback,
         ModAction::Patrol,
+        ModAction::ApproveStance,
+        ModAction::RejectStance,
+        ModAction::ExcludeRatings,
+        ModAction::IncludeRatings,
     ];
 
     /// The stored name.
@@ -169,6 +186,10 @@ impl ModAction {
             ModAction::Role => "role",
             ModAction::Rollback => "rollback",
             ModAction::Patrol => "patrol",
+            ModAction::ApproveStance => "approve_stance",
+            ModAction::RejectStance => "reject_stance",
+            ModAction::ExcludeRatings => "exclude_ratings",
+            ModAction::IncludeRatings => "include_ratings",
         }
     }
 

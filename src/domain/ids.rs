@@ -37,3 +37,7 @@ id_type!(
     /// A cell of a thread's interpretation × event matrix.
     MatrixCellId
 );
+id_type!(
+    /// A proposal to change a thread's stance label.
+    ProposalId
+);

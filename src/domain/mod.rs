@@ -4,6 +4,7 @@
 pub mod blame;
 pub mod citation;
 pub mod digest;
+pub mod fairness;
 pub mod flash;
 pub mod history;
 pub mod html;
@@ -18,6 +19,7 @@ pub mod roles;
 pub mod search;
 pub mod since;
 pub mod source_url;
+pub mod stance;
 pub mod thread;
 pub mod time;
 pub mod validate;

@@ -59,6 +59,8 @@ impl SinceCounts {
             Area::Curators => self.curators += 1,
             Area::Matrix => self.matrix_cells += 1,
             Area::Source => self.sources_died += usize::from(action == "died"),
+            // The label itself is compared directly, like the status; proposals are not news.
+            Area::Stance => {}
         }
     }
 

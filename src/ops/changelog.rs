@@ -249,6 +249,10 @@ pub fn log_entry_view(l: &LogListed) -> ModLogEntryView {
         ModAction::Role => "changed the role of",
         ModAction::Rollback => "rolled back",
         ModAction::Patrol => "patrolled",
+        ModAction::ApproveStance => "approved a stance proposal on",
+        ModAction::RejectStance => "rejected a stance proposal on",
+        ModAction::ExcludeRatings => "left out of the fairness model the ratings of",
+        ModAction::IncludeRatings => "counted again in the fairness model the ratings of",
     });
     ModLogEntryView {
         id: l.row.id,

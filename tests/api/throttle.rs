@@ -73,6 +73,8 @@ fn state(app: &TestApp) -> AppState {
         thread_pages: Default::default(),
         public_url: app.address.clone(),
         mail_enabled: false,
+        attention: Default::default(),
+        fairness: Default::default(),
     }
 }
 
