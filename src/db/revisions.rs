@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::attention;
 use super::changes::{self, NewChange};
 use super::citations;
 use super::schema::{revisions, threads, users};
@@ -222,6 +223,7 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
         citations::insert(conn, Owner { kind: OwnerKind::Revision, id }, Some(new.thread), new.cites)?;
         // The head moved: the thread's search document follows it (the row is locked above).
         search::refresh(conn, new.thread)?;
+        attention::after_revision(conn, new.thread, seq, new.minor)?;
         changes::record(
             conn,
             &NewChange {
@@ -315,9 +317,15 @@ pub fn metas(conn: &mut PgConnection, thread: ThreadId, seqs: &[i32]) -> QueryRe
 /// Sets a revision's time and its changelog entry's (demo data carries its real history).
 pub fn backdate(conn: &mut PgConnection, thread: ThreadId, seq: i32, at: DateTime<Utc>) -> QueryResult<usize> {
     changes::backdate_revision(conn, thread, seq, at)?;
-    diesel::update(revisions::table.filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq))))
+    let n = diesel::update(revisions::table.filter(revisions::thread_id.eq(thread.0).and(revisions::seq.eq(seq))))
         .set(revisions::created_at.eq(at))
-        .execute(conn)
+        .execute(conn)?;
+    // Staleness is measured from the substantive revision's time: it moves with it.
+    diesel::update(threads::table.filter(threads::id.eq(thread.0).and(threads::substantive_seq.eq(seq))))
+        .set(threads::substantive_at.eq(at))
+        .execute(conn)?;
+    attention::refresh(conn, &[thread])?;
+    Ok(n)
 }
 
 /// A revision's Markdown and its paragraph blame (filled by `fill_missing_blame` for rows saved

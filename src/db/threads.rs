@@ -211,6 +211,8 @@ pub fn create(
                 threads::framing_question.eq(&fields.framing_question),
                 threads::status.eq(fields.status.as_str()),
                 threads::stance.eq(fields.stance.as_str()),
+                // The first entry of the label history.
+                threads::first_stance.eq(fields.stance.as_str()),
                 threads::created_by.eq(creator.0),
             ))
             .returning(ThreadRow::as_returning())
@@ -324,6 +326,12 @@ pub fn set_dates(
         .set((
             threads::created_at.eq(created_at),
             threads::updated_at.eq(updated_at),
+            // The first label has held since the thread began, unless a proposal moved it since.
+            threads::stance_since.eq(diesel::dsl::sql::<diesel::sql_types::Timestamptz>(
+                "CASE WHEN stance = first_stance THEN ",
+            )
+            .bind::<diesel::sql_types::Timestamptz, _>(created_at)
+            .sql(" ELSE stance_since END")),
             threads::version.eq(threads::version + 1),
         ))
         .execute(conn)
