@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod error_pages;
 pub mod events;
+pub mod fairness;
 pub mod feeds;
 pub mod following;
 pub mod head;
@@ -59,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(search::configure)
         .configure(matrix::configure)
         .configure(link_health::configure)
+        // Issue 17: the fair-summary signal's forms.
+        .configure(fairness::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

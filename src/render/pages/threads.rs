@@ -136,6 +136,8 @@ pub struct ThreadPage {
     pub timeline: Option<Timeline>,
     /// The evidence matrix in a sentence, linked; `None` without events or interpretations.
     pub matrix_summary: Option<super::matrix::MatrixSummaryView>,
+    /// Issue 17: the fair-summary signal (stored figures; the reader's forms when signed in).
+    pub fairness: super::fairness::FairnessView,
 }
 
 /// A signed-in reader's own part of a thread page.
