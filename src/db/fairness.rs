@@ -104,11 +104,7 @@ pub fn ratings_of(conn: &mut PgConnection, user: UserId, thread: ThreadId) -> Qu
 /// The camp a reader declared on a thread: `None` if they declared none, `Some(None)` for
 /// "none of these".
 pub fn camp_of(conn: &mut PgConnection, user: UserId, thread: ThreadId) -> QueryResult<Option<Option<i64>>> {
-    reader_camps::table
-        .find((user.0, thread.0))
-        .select(reader_camps::interpretation_id)
-        .first(conn)
-        .optional()
+    reader_camps::table.find((user.0, thread.0)).select(reader_camps::interpretation_id).first(conn).optional()
 }
 
 /// Declares (or changes) the camp of a reader on a thread.

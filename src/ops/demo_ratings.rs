@@ -36,7 +36,7 @@ fn answer(n: usize, item: Option<usize>) -> Fairness {
         (Some(2), _) => Fairness::Yes,
         (Some(i), Some(c)) if i == c => Fairness::Yes,
         (Some(_), _) => Fairness::No,
-        (None, Some(0 | 1)) if n % 5 == 0 => Fairness::No,
+        (None, Some(0 | 1)) if n.is_multiple_of(5) => Fairness::No,
         (None, Some(0 | 1)) => Fairness::Somewhat,
         (None, _) => Fairness::Yes,
     }
@@ -65,7 +65,15 @@ pub fn seed_if_absent(conn: &mut PgConnection, slug: &str) -> anyhow::Result<boo
                 .id;
             backdate(conn, user, n)?;
             store::set_camp(conn, user, id, camp_of(n).map(|c| readings[c].id))?;
-            store::upsert_rating(conn, user, id, ItemKind::Synthesis, thread.id, substantive, answer(n, None).stored())?;
+            store::upsert_rating(
+                conn,
+                user,
+                id,
+                ItemKind::Synthesis,
+                thread.id,
+                substantive,
+                answer(n, None).stored(),
+            )?;
             for (i, reading) in readings.iter().take(3).enumerate() {
                 let value = answer(n, Some(i)).stored();
                 store::upsert_rating(conn, user, id, ItemKind::Interpretation, reading.id, reading.version, value)?;

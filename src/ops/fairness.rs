@@ -164,8 +164,8 @@ pub fn rate_in(
     access::refuse_if_suspended(user)?;
     let kind = ItemKind::parse(input.item_kind.trim())
         .ok_or_else(|| AppError::Invalid("rate the synthesis or an interpretation".into()))?;
-    let value = Fairness::parse(input.value.trim())
-        .ok_or_else(|| AppError::Invalid("choose yes, somewhat or no".into()))?;
+    let value =
+        Fairness::parse(input.value.trim()).ok_or_else(|| AppError::Invalid("choose yes, somewhat or no".into()))?;
     let thread = access::thread_by_slug(conn, slug)?;
     check_rating_rate_in(conn, user)?;
     conn.transaction(|c| {
@@ -208,7 +208,8 @@ pub fn rate_in(
             }
         };
         let row = store::upsert_rating(c, user.id, id, kind, item, version, value.stored())?;
-        let rating = MyRating::of(row).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored rating reads back")))?;
+        let rating =
+            MyRating::of(row).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored rating reads back")))?;
         Ok((thread, rating))
     })
 }
@@ -295,11 +296,8 @@ fn item_figures(
     current: i32,
     name: String,
 ) -> ItemFigures {
-    let best = f
-        .scores
-        .iter()
-        .filter(|s| s.kind == kind && s.item_id == id && s.version <= current)
-        .max_by_key(|s| s.version);
+    let best =
+        f.scores.iter().filter(|s| s.kind == kind && s.item_id == id && s.version <= current).max_by_key(|s| s.version);
     let figures = best.zip(f.fitted_at).map(|(s, at)| Figures {
         version: s.version,
         current: s.version == current,
@@ -475,12 +473,9 @@ pub fn set_exclusion_in(
     reason: &str,
 ) -> Result<bool, AppError> {
     access::require(user, roles::can_manage_users, "exclude ratings")?;
-    let reason = if excluded {
-        validate::required_reason(reason, "excluding ratings")
-    } else {
-        validate::reason(reason)
-    }
-    .map_err(AppError::Invalid)?;
+    let reason =
+        if excluded { validate::required_reason(reason, "excluding ratings") } else { validate::reason(reason) }
+            .map_err(AppError::Invalid)?;
     if target == user.id {
         return Err(AppError::Invalid("you cannot exclude or include your own ratings".into()));
     }

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use diesel::PgConnection;
 
-use super::following::{self, ReaderState};
 use super::fairness::{self, ReaderFairness};
+use super::following::{self, ReaderState};
 use super::{access, indexes};
 use crate::auth::CurrentUser;
 use crate::db::citations::PageCitation;
@@ -48,6 +48,9 @@ pub async fn data(pool: &PgPool, pages: &ThreadPageCache, slug: String) -> Resul
     db::with_conn(pool, move |c| data_in(c, &pages, &slug)).await
 }
 
+/// The shared page data, the signed-in reader's own state and their own camp and ratings.
+pub type PageState = (Arc<ThreadPageData>, Option<ReaderState>, Option<ReaderFairness>);
+
 /// The page data and, for a signed-in reader, their own state (a first visit records what they
 /// see as read) and their own camp and ratings, on one connection.
 pub fn page_in(
@@ -55,7 +58,7 @@ pub fn page_in(
     pages: &ThreadPageCache,
     slug: &str,
     user: Option<&CurrentUser>,
-) -> Result<(Arc<ThreadPageData>, Option<ReaderState>, Option<ReaderFairness>), AppError> {
+) -> Result<PageState, AppError> {
     let data = data_in(conn, pages, slug)?;
     let reader = user.map(|u| following::reader_state(conn, u, &data)).transpose()?;
     let fairness = user.map(|u| fairness::reader_in(conn, u, &data)).transpose()?.flatten();

@@ -124,7 +124,10 @@ async fn a_reader_declares_a_camp_changes_it_and_cannot_pick_another_threads_int
 
     // Through the form on the thread page: "none of these".
     let page = reader.page(&format!("/threads/{}", t.slug)).await;
-    assert_eq!(attrs(&page, "form[action$='/camp'] input[type=radio][checked]", "value"), [t.democratization.to_string()]);
+    assert_eq!(
+        attrs(&page, "form[action$='/camp'] input[type=radio][checked]", "value"),
+        [t.democratization.to_string()]
+    );
     let res = reader.post_form(&format!("/threads/{}/camp", t.slug), &[("interpretation", "none")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let now = reader.get_json(&camp, StatusCode::OK).await;
@@ -165,7 +168,8 @@ async fn a_new_rating_of_the_same_version_replaces_the_old_and_counts_as_a_chang
     // The form near an interpretation, then the page preselects the reader's own answers.
     let version = "1";
     let item = t.security.to_string();
-    let fields = [("item_kind", "interpretation"), ("item_id", item.as_str()), ("version", version), ("value", "somewhat")];
+    let fields =
+        [("item_kind", "interpretation"), ("item_id", item.as_str()), ("version", version), ("value", "somewhat")];
     let res = reader.post_form(&format!("/threads/{}/ratings", t.slug), &fields).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/threads/{}#fairness-interpretation-{}", t.slug, t.security));
@@ -176,7 +180,10 @@ async fn a_new_rating_of_the_same_version_replaces_the_old_and_counts_as_a_chang
         .map(|r| (r["item_kind"].as_str().unwrap().to_owned(), r["value"].as_str().unwrap().to_owned()))
         .collect();
     assert_eq!(values.len(), 2);
-    assert!(values.contains(&("synthesis".into(), "no".into())) && values.contains(&("interpretation".into(), "somewhat".into())));
+    assert!(
+        values.contains(&("synthesis".into(), "no".into()))
+            && values.contains(&("interpretation".into(), "somewhat".into()))
+    );
     let page = reader.page(&format!("/threads/{}", t.slug)).await;
     let synthesis = format!("#fairness-synthesis-{} input[type=radio][checked]", t.id);
     assert_eq!(attrs(&page, &synthesis, "value"), ["no"]);
@@ -213,8 +220,12 @@ async fn a_rating_of_a_superseded_revision_is_refused_with_words_but_minor_edits
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "no such revision yet");
 
     // An interpretation edited since.
-    let edit = json!({ "title": "Security reading", "body": "Its case, restated.", "proponents": "", "base_version": 1 });
-    let res = t.curator.send_json(Method::PUT, &format!("/api/v1/threads/{}/interpretations/{}", t.slug, t.security), &edit).await;
+    let edit =
+        json!({ "title": "Security reading", "body": "Its case, restated.", "proponents": "", "base_version": 1 });
+    let res = t
+        .curator
+        .send_json(Method::PUT, &format!("/api/v1/threads/{}/interpretations/{}", t.slug, t.security), &edit)
+        .await;
     assert!(res.status().is_success(), "edit: {}", res.status());
     let res = reader.rate(&t.slug, "interpretation", t.security, 1, "yes").await;
     let words = api_error(res, StatusCode::CONFLICT).await;
@@ -302,9 +313,13 @@ async fn the_page_shows_each_camps_share_of_yes_and_the_fair_across_camps_mark_f
         { "camp": null, "raters": 4, "yes": 2 },
         { "camp": t.democratization, "raters": 10, "yes": 8 },
     ]);
-    let bridging = json!([{ "camp": t.democratization, "raters": 6, "yes": 6 }, { "camp": t.security, "raters": 5, "yes": 4 }]);
-    app.store_fit(t.id, vec![("synthesis", t.id, 1, 25, false, camps), ("interpretation", t.democratization, 1, 11, true, bridging)])
-        .await;
+    let bridging =
+        json!([{ "camp": t.democratization, "raters": 6, "yes": 6 }, { "camp": t.security, "raters": 5, "yes": 4 }]);
+    app.store_fit(
+        t.id,
+        vec![("synthesis", t.id, 1, 25, false, camps), ("interpretation", t.democratization, 1, 11, true, bridging)],
+    )
+    .await;
 
     let page = app.another_browser().page(&format!("/threads/{}", t.slug)).await;
     let synthesis = figures(&page, &format!("fairness-synthesis-{}", t.id));
@@ -331,7 +346,10 @@ async fn the_page_shows_each_camps_share_of_yes_and_the_fair_across_camps_mark_f
     let items = api["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
     assert_eq!(items[0]["item_kind"], "synthesis");
-    assert_eq!(items[0]["figures"]["camps"][0], json!({ "interpretation_id": t.democratization, "label": "Democratization reading", "raters": 10, "yes": 8 }));
+    assert_eq!(
+        items[0]["figures"]["camps"][0],
+        json!({ "interpretation_id": t.democratization, "label": "Democratization reading", "raters": 10, "yes": 8 })
+    );
     assert_eq!(items[1]["figures"]["fair"], true);
     assert_eq!(items[1]["figures"]["current"], true);
     assert_eq!(items[2]["figures"], Value::Null);
@@ -350,15 +368,26 @@ async fn after_a_substantive_revision_the_previous_figures_are_shown_for_an_earl
     t.curator.api_save_synthesis_ok(&t.slug, 1, "A different account.", "rewrite").await;
     let page = app.page(&format!("/threads/{}", t.slug)).await;
     let shown = figures(&page, &anchor);
-    assert!(shown[0].starts_with("Fair across camps For an earlier revision: Democratization reading: 5 of 5 say fair."), "{shown:?}");
+    assert!(
+        shown[0].starts_with("Fair across camps For an earlier revision: Democratization reading: 5 of 5 say fair."),
+        "{shown:?}"
+    );
     let api = app.get_json(&format!("/api/v1/threads/{}/fairness", t.slug), StatusCode::OK).await;
-    assert_eq!((api["items"][0]["current_version"].clone(), api["items"][0]["figures"]["current"].clone()), (json!(2), json!(false)));
+    assert_eq!(
+        (api["items"][0]["current_version"].clone(), api["items"][0]["figures"]["current"].clone()),
+        (json!(2), json!(false))
+    );
 
     // Once the new revision has figures of its own, they replace the earlier ones.
     let camps = json!([{ "camp": t.security, "raters": 5, "yes": 1 }]);
-    app.store_fit(t.id, vec![("synthesis", t.id, 1, 5, true, json!([])), ("synthesis", t.id, 2, 5, false, camps)]).await;
+    app.store_fit(t.id, vec![("synthesis", t.id, 1, 5, true, json!([])), ("synthesis", t.id, 2, 5, false, camps)])
+        .await;
     let page = app.page(&format!("/threads/{}", t.slug)).await;
-    assert!(figures(&page, &anchor)[0].starts_with("Security reading: 1 of 5 say fair."), "{:?}", figures(&page, &anchor));
+    assert!(
+        figures(&page, &anchor)[0].starts_with("Security reading: 1 of 5 say fair."),
+        "{:?}",
+        figures(&page, &anchor)
+    );
 }
 
 #[tokio::test]
@@ -370,7 +399,11 @@ async fn moderators_exclude_and_include_a_readers_ratings_with_a_logged_reason_a
     let excluded_at = || {
         app.query(move |c| {
             use agora::db::schema::users::dsl as u;
-            u::users.find(target).select(u::ratings_excluded_at).first::<Option<chrono::DateTime<chrono::Utc>>>(c).unwrap()
+            u::users
+                .find(target)
+                .select(u::ratings_excluded_at)
+                .first::<Option<chrono::DateTime<chrono::Utc>>>(c)
+                .unwrap()
         })
     };
     for (name, role) in [("rita", Role::Reader), ("cora", Role::Curator)] {

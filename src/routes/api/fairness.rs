@@ -215,7 +215,11 @@ pub struct ExclusionState {
     ),
     security(("session_cookie" = []))
 )]
-pub async fn camp(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn camp(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
     let (slug, camp) = fairness::camp(&state.pool, user, slug.into_inner()).await?;
     Ok(HttpResponse::Ok().json(CampState { slug, declared: camp.is_some(), interpretation_id: camp.flatten() }))
@@ -307,7 +311,11 @@ pub async fn rate(
     ),
     security(("session_cookie" = []))
 )]
-pub async fn mine(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let user = require_user(&visitor)?;
     let (slug, ratings) = fairness::mine(&state.pool, user, slug.into_inner()).await?;
     Ok(HttpResponse::Ok().json(MyRatings { slug, ratings: ratings.into_iter().map(RatingView::from).collect() }))
