@@ -87,7 +87,7 @@ pub async fn excluded(pool: &PgPool, target: UserId) -> Result<bool, AppError> {
 }
 
 /// Tells the fitter the model's input changed.
-// lead: replace with `super::fairness_fit::mark_dirty_in(conn)` after the merge.
+// lead: replace the body with `crate::ops::fairness_fit::mark_dirty_in(conn)` after the merge.
 fn mark_model_dirty(conn: &mut PgConnection) -> Result<(), AppError> {
     store::mark_model_dirty(conn)?;
     Ok(())
