@@ -36,11 +36,16 @@ pub enum Flash {
     SignedOut,
     PasswordChanged,
     FeedRevoked,
+    // The governed stance label.
+    StanceProposed,
+    StanceApproved,
+    StanceRejected,
+    StanceWithdrawn,
 }
 
 impl Flash {
     /// Every flash, for tests and for reading a key back.
-    pub const ALL: [Flash; 31] = [
+    pub const ALL: [Flash; 35] = [
         Flash::Saved,
         Flash::Merged,
         Flash::Unchanged,
@@ -72,6 +77,10 @@ impl Flash {
         Flash::SignedOut,
         Flash::PasswordChanged,
         Flash::FeedRevoked,
+        Flash::StanceProposed,
+        Flash::StanceApproved,
+        Flash::StanceRejected,
+        Flash::StanceWithdrawn,
     ];
 
     /// The cookie value: short, fixed, never user text.
@@ -108,6 +117,10 @@ impl Flash {
             Flash::SignedOut => "signed-out",
             Flash::PasswordChanged => "password-changed",
             Flash::FeedRevoked => "feed-revoked",
+            Flash::StanceProposed => "stance-proposed",
+            Flash::StanceApproved => "stance-approved",
+            Flash::StanceRejected => "stance-rejected",
+            Flash::StanceWithdrawn => "stance-withdrawn",
         }
     }
 
@@ -150,6 +163,10 @@ impl Flash {
             Flash::SignedOut => "You are logged out.",
             Flash::PasswordChanged => "Password changed. You were logged out everywhere else.",
             Flash::FeedRevoked => "Your private feed URL was revoked: it no longer works.",
+            Flash::StanceProposed => "Proposal made: the label changes only when a moderator who did not propose it approves.",
+            Flash::StanceApproved => "Approved: the thread's stance label changed.",
+            Flash::StanceRejected => "Proposal rejected: the label stays as it was.",
+            Flash::StanceWithdrawn => "Proposal withdrawn.",
         }
     }
 }

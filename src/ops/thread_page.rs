@@ -175,6 +175,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         reader: None,
         timeline: timeline_of(data),
         matrix_summary: super::matrix::summary_view(&t.slug, &data.matrix_summary, !data.events.is_empty()),
+        label: super::stance::label_line(&t.slug, t.stance(), &data.label_state),
     }
 }
 

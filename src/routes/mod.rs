@@ -20,6 +20,7 @@ pub mod sections;
 pub mod settings;
 pub mod sign_in;
 pub mod sources;
+pub mod stance;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
@@ -59,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(search::configure)
         .configure(matrix::configure)
         .configure(link_health::configure)
+        // The governed stance label: before the generic `/threads/{slug}/...` routes.
+        .configure(stance::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

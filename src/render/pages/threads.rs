@@ -136,6 +136,8 @@ pub struct ThreadPage {
     pub timeline: Option<Timeline>,
     /// The evidence matrix in a sentence, linked; `None` without events or interpretations.
     pub matrix_summary: Option<super::matrix::MatrixSummaryView>,
+    /// The governed stance label's line: since when, its history, a pending proposal.
+    pub label: super::stance::LabelLine,
 }
 
 /// A signed-in reader's own part of a thread page.
