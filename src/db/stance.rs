@@ -111,18 +111,14 @@ pub fn decide(
     by: UserId,
     reason: &str,
 ) -> QueryResult<usize> {
-    diesel::update(
-        stance_proposals::table
-            .find(id.0)
-            .filter(stance_proposals::state.eq(ProposalState::Open.as_str())),
-    )
-    .set((
-        stance_proposals::state.eq(state.as_str()),
-        stance_proposals::decided_by.eq(by.0),
-        stance_proposals::decided_at.eq(diesel::dsl::now),
-        stance_proposals::decision_reason.eq(reason),
-    ))
-    .execute(conn)
+    diesel::update(stance_proposals::table.find(id.0).filter(stance_proposals::state.eq(ProposalState::Open.as_str())))
+        .set((
+            stance_proposals::state.eq(state.as_str()),
+            stance_proposals::decided_by.eq(by.0),
+            stance_proposals::decided_at.eq(diesel::dsl::now),
+            stance_proposals::decision_reason.eq(reason),
+        ))
+        .execute(conn)
 }
 
 /// Sets the thread's label (an approved proposal): the label's date restarts and the page's
@@ -200,7 +196,12 @@ pub fn named(conn: &mut PgConnection, rows: Vec<ProposalRow>) -> QueryResult<Vec
     let names: HashMap<i64, String> = if user_ids.is_empty() {
         HashMap::new()
     } else {
-        users::table.filter(users::id.eq_any(&user_ids)).select((users::id, users::username)).load(conn)?.into_iter().collect()
+        users::table
+            .filter(users::id.eq_any(&user_ids))
+            .select((users::id, users::username))
+            .load(conn)?
+            .into_iter()
+            .collect()
     };
     let threads_named: HashMap<i64, (String, String)> = if thread_ids.is_empty() {
         HashMap::new()

@@ -163,7 +163,9 @@ impl Flash {
             Flash::SignedOut => "You are logged out.",
             Flash::PasswordChanged => "Password changed. You were logged out everywhere else.",
             Flash::FeedRevoked => "Your private feed URL was revoked: it no longer works.",
-            Flash::StanceProposed => "Proposal made: the label changes only when a moderator who did not propose it approves.",
+            Flash::StanceProposed => {
+                "Proposal made: the label changes only when a moderator who did not propose it approves."
+            }
             Flash::StanceApproved => "Approved: the thread's stance label changed.",
             Flash::StanceRejected => "Proposal rejected: the label stays as it was.",
             Flash::StanceWithdrawn => "Proposal withdrawn.",

@@ -23,9 +23,7 @@ use crate::domain::thread::Stance;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::render::format;
-use crate::render::pages::stance::{
-    Controls, LabelEntry, LabelLine, PendingLine, ProposalView, QueuedProposal, When,
-};
+use crate::render::pages::stance::{Controls, LabelEntry, LabelLine, PendingLine, ProposalView, QueuedProposal, When};
 
 pub use crate::db::stance::{LabelState, ProposalListed as Listed};
 
@@ -41,7 +39,7 @@ pub struct ProposalInput {
     /// `contested`, `emerging_consensus` or `settled`.
     #[serde(default)]
     pub stance: String,
-    /// Markdown; may cite `[[source:ID]]` and `[[event:ID]]`.
+    /// Markdown; may cite `[^src:ID]` and `[^event:ID]`.
     #[serde(default)]
     pub rationale: String,
 }
@@ -88,9 +86,12 @@ pub fn propose_in(
     input: &ProposalInput,
 ) -> Result<ProposalRow, AppError> {
     let to = validate::stance(input.stance.trim()).map_err(AppError::Invalid)?;
-    let rationale = validate::markdown("the rationale", &input.rationale, MAX_RATIONALE_BYTES).map_err(AppError::Invalid)?;
+    let rationale =
+        validate::markdown("the rationale", &input.rationale, MAX_RATIONALE_BYTES).map_err(AppError::Invalid)?;
     if rationale.trim().is_empty() {
-        return Err(AppError::Invalid("give a rationale: why the label should change, citing what shows it".to_owned()));
+        return Err(AppError::Invalid(
+            "give a rationale: why the label should change, citing what shows it".to_owned(),
+        ));
     }
     conn.transaction(|c| {
         let thread = access::editable_thread(c, slug, user)?;
@@ -162,7 +163,7 @@ fn record(
     let proposer = if p.proposer_id == user.id.0 {
         user.username.clone()
     } else {
-crate::db::users::by_id(c, crate::domain::ids::UserId(p.proposer_id))?.username
+        crate::db::users::by_id(c, crate::domain::ids::UserId(p.proposer_id))?.username
     };
     Ok(changes::record(
         c,
@@ -306,12 +307,7 @@ pub fn history_in(conn: &mut PgConnection, slug: &str) -> Result<LabelHistory, A
     let thread = access::thread_by_slug(conn, slug)?;
     let (first, _, since) = db_stance::label_dates(conn, thread.thread_id())?;
     let proposals = db_stance::of_thread(conn, thread.thread_id())?;
-    Ok(LabelHistory {
-        first_stance: Stance::parse(&first).unwrap_or(Stance::Contested),
-        since,
-        proposals,
-        thread,
-    })
+    Ok(LabelHistory { first_stance: Stance::parse(&first).unwrap_or(Stance::Contested), since, proposals, thread })
 }
 
 /// The async entry of [`history_in`].
@@ -340,9 +336,8 @@ pub async fn page(
         let open = h.open();
         let controls = Controls {
             can_propose: open.is_none() && may_propose(user, &h.thread, &curators),
-            can_decide: open.is_some_and(|p| {
-                active.is_some_and(|u| roles::can_moderate(u.role) && u.id.0 != p.row.proposer_id)
-            }),
+            can_decide: open
+                .is_some_and(|p| active.is_some_and(|u| roles::can_moderate(u.role) && u.id.0 != p.row.proposer_id)),
             can_withdraw: open.is_some_and(|p| active.is_some_and(|u| u.id.0 == p.row.proposer_id)),
             own_proposal: open
                 .is_some_and(|p| active.is_some_and(|u| roles::can_moderate(u.role) && u.id.0 == p.row.proposer_id)),

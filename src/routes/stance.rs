@@ -69,9 +69,8 @@ fn propose_page(visitor: &Visitor, thread: &ThreadRow, input: &ProposalInput) ->
         "Propose the change",
         vec![
             Field::select("stance", "New stance", &input.stance, stance_options(thread.stance())),
-            Field::markdown("rationale", "Rationale", &input.rationale, 10).hint(
-                "Why the label should change; cite what shows it with [[source:ID]] and [[event:ID]]. Up to 20 KB.",
-            ),
+            Field::markdown("rationale", "Rationale", &input.rationale, 10)
+                .hint("Why the label should change; cite what shows it with [^src:ID] and [^event:ID]. Up to 20 KB."),
         ],
     )
     .intro(format!(

@@ -109,7 +109,7 @@ pub struct ProposalBody {
     /// The stance proposed; it must differ from the current one.
     #[schema(schema_with = stance_schema)]
     pub stance: String,
-    /// Why (Markdown, required, up to 20 KB); may cite `[[source:ID]]` and `[[event:ID]]`.
+    /// Why (Markdown, required, up to 20 KB); may cite `[^src:ID]` and `[^event:ID]`.
     pub rationale: Text,
 }
 
@@ -160,12 +160,10 @@ pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> Result
     let h = stance_ops::history(&state.pool, slug.into_inner()).await?;
     let mut labels =
         vec![StanceLabel { stance: h.first_stance.as_str().to_owned(), since: h.thread.created_at, proposal_id: None }];
-    labels.extend(h.proposals.iter().rev().filter(|p| p.row.state() == ProposalState::Approved).map(|p| {
-        StanceLabel {
-            stance: p.row.to_stance.clone(),
-            since: p.row.decided_at.unwrap_or(p.row.created_at),
-            proposal_id: Some(p.row.id),
-        }
+    labels.extend(h.proposals.iter().rev().filter(|p| p.row.state() == ProposalState::Approved).map(|p| StanceLabel {
+        stance: p.row.to_stance.clone(),
+        since: p.row.decided_at.unwrap_or(p.row.created_at),
+        proposal_id: Some(p.row.id),
     }));
     Ok(HttpResponse::Ok().json(StanceState {
         slug: h.thread.slug.clone(),
@@ -225,7 +223,13 @@ pub async fn propose(
     answer(&state, slug, row.id, actix_web::http::StatusCode::CREATED).await
 }
 
-async fn decided(state: &AppState, visitor: &Visitor, slug: String, id: i64, d: Decision) -> Result<HttpResponse, ApiError> {
+async fn decided(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: String,
+    id: i64,
+    d: Decision,
+) -> Result<HttpResponse, ApiError> {
     let user = require_user(visitor)?;
     stance_ops::decide(&state.pool, user, slug.clone(), ProposalId(id), d).await?;
     answer(state, slug, id, actix_web::http::StatusCode::OK).await
@@ -341,10 +345,7 @@ pub async fn withdraw(
         (status = 400, description = "A state other than `open`, or a cursor this server did not make", body = ErrorBody),
     )
 )]
-pub async fn list(
-    state: web::Data<AppState>,
-    query: web::Query<ProposalListParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, query: web::Query<ProposalListParams>) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     if q.state.as_deref().is_some_and(|s| !s.is_empty() && s != "open") {
         return Err(ApiError(AppError::BadRequest(
