@@ -189,6 +189,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_stance_change_names_who_approved_it() {
+        let counts = SinceCounts {
+            stance: Some((Stance::Contested, Stance::EmergingConsensus)),
+            stance_approved_by: Some("mona".to_owned()),
+            ..SinceCounts::default()
+        };
+        assert_eq!(counts.phrases(), ["stance changed from contested to emerging consensus, approved by mona"]);
+    }
+
+    #[test]
     fn the_issues_example_reads_as_a_sentence() {
         let mut counts = SinceCounts { synthesis_places: 2, ..SinceCounts::default() };
         counts.stance = Some((Stance::Contested, Stance::EmergingConsensus));

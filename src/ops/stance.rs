@@ -269,7 +269,7 @@ pub fn decide_in(
                 },
             )?;
         }
-        Ok(db_stance::by_id_for_update(c, id)?.ok_or(AppError::NotFound)?)
+        db_stance::by_id_for_update(c, id)?.ok_or(AppError::NotFound)
     })
 }
 

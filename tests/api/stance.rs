@@ -377,3 +377,25 @@ async fn an_invalid_proposal_shows_the_form_again_with_the_text_kept() {
     assert_every_control_labelled(&html);
     assert_eq!(cora.count("stance_proposals").await, 0);
 }
+
+#[tokio::test]
+async fn the_demo_thread_has_a_pending_proposal_whose_rationale_cites_a_source_and_an_event() {
+    let app = spawn_app().await;
+    let seed = |app: &TestApp| {
+        let pool = app.pool.clone();
+        tokio::task::spawn_blocking(move || agora::ops::demo::seed_if_absent(&pool))
+    };
+    assert!(seed(&app).await.unwrap().unwrap());
+    assert!(!seed(&app).await.unwrap().unwrap(), "seeding again adds nothing");
+    assert_eq!(app.count("stance_proposals").await, 1);
+
+    let page = app.page("/threads/open-vs-closed-weights").await;
+    assert_eq!(header_badges(&page)[1], "Contested");
+    assert!(texts(&page, ".stance-line").join(" ").starts_with("Contested since Feb 2023"), "{page}");
+    let pending = texts(&page, ".stance-pending").join(" ");
+    assert!(pending.contains("Pending proposal: emerging consensus — proposed by terry-tang"), "{pending}");
+    let history = app.page("/threads/open-vs-closed-weights/stance").await;
+    let links = attrs(&history, ".proposal.open .prose a", "href");
+    assert!(links.iter().any(|h| h.starts_with("/sources/")), "{links:?}");
+    assert!(links.iter().any(|h| h.starts_with("/events/")), "{links:?}");
+}
