@@ -44,8 +44,8 @@ pub struct ThreadPageData {
     pub label_state: super::stance::LabelState,
 }
 
-/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: twelve
-/// queries whatever the thread's size, in a read-only, repeatable-read transaction so the
+/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: a fixed
+/// number of queries whatever the thread's size, in a read-only, repeatable-read transaction so the
 /// sections agree with each other.
 pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Result<ThreadPageData, AppError> {
     conn.build_transaction().read_only().repeatable_read().run(|conn| {

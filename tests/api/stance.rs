@@ -399,3 +399,29 @@ async fn the_demo_thread_has_a_pending_proposal_whose_rationale_cites_a_source_a
     assert!(links.iter().any(|h| h.starts_with("/sources/")), "{links:?}");
     assert!(links.iter().any(|h| h.starts_with("/events/")), "{links:?}");
 }
+
+#[tokio::test]
+async fn an_approval_and_a_withdrawal_sent_together_do_not_both_win() {
+    let (cora, mona, slug) = curated().await;
+    for _ in 0..3 {
+        let id = cora.propose_stance_ok(&slug, "settled", "Settled.").await;
+        let (approved, withdrawn) = tokio::join!(
+            mona.decide_stance(&slug, id, "approve", json!({})),
+            cora.decide_stance(&slug, id, "withdraw", json!({})),
+        );
+        let statuses = [approved.status(), withdrawn.status()];
+        assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{statuses:?}");
+        assert!(statuses.contains(&StatusCode::CONFLICT), "{statuses:?}");
+        let api = cora.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await;
+        let state = api["proposals"][0]["state"].as_str().unwrap().to_owned();
+        let expected_stance = if state == "approved" { "settled" } else { "contested" };
+        assert_eq!(api["stance"], expected_stance, "{api}");
+        if state == "approved" {
+            // Back to contested for the next round, through a proposal of mona's that cora may
+            // not approve, so another moderator does.
+            let back = mona.propose_stance_ok(&slug, "contested", "Reopened.").await;
+            let max = mona.browser_as(&format!("max{back}"), Role::Moderator).await;
+            expect_json(max.decide_stance(&slug, back, "approve", json!({})).await, StatusCode::OK).await;
+        }
+    }
+}
