@@ -52,6 +52,8 @@ const TEMPLATE_OF = {
   hide: 'changes/hide.html',
   curators: 'threads/curators.html',
   matrix: 'threads/matrix.html',
+  // The governed stance label's history (the demo has a pending proposal).
+  stance: 'threads/stance.html',
   'event-link': 'events/link.html',
   error: 'error.html',
   notifications: 'notifications/index.html',
@@ -152,6 +154,7 @@ async function checkEveryPage() {
   await check(page, 'events', 'anonymous-unknown-thread', goto(page, '/events?thread=no-such-thread'), { status: 404 });
   await check(page, 'user', 'anonymous', goto(page, '/users/terry-tang'));
   await check(page, 'matrix', 'anonymous', goto(page, `${DEMO}/matrix`));
+  await check(page, 'stance', 'anonymous', goto(page, `${DEMO}/stance`));
   await check(page, 'login', 'anonymous', goto(page, '/login'));
   await check(page, 'signup', 'anonymous', goto(page, '/signup'));
   await check(page, 'error', 'anonymous', goto(page, '/threads/no-such-thread'), { status: 404 });
@@ -175,6 +178,7 @@ async function checkEveryPage() {
   await check(mod, 'digest', 'moderator', goto(mod, '/account/digest'));
   await check(mod, 'user', 'moderator', goto(mod, '/users/terry-tang'));
   await check(mod, 'curators', 'moderator', goto(mod, `${DEMO}/curators`));
+  await check(mod, 'stance', 'moderator', goto(mod, `${DEMO}/stance`));
   await check(mod, 'event-link', 'moderator', goto(mod, `${DEMO}/events/link?q=Llama`));
   await check(mod, 'account-feed', 'moderator', goto(mod, '/account/feed'));
   await check(mod, 'account-feed', 'moderator-new-url', submit(mod, mod.getByRole('button', { name: 'Create feed URL' })));

@@ -108,15 +108,18 @@ test('a stance change reads as words, and dates name their exact moment', (t) =>
 
     const mod = await open();
     await logInAs(mod, app, 'moderator', 'stancer');
-    await mod.goto(app.url(`${DEMO}/edit`));
-    await field(mod, 'Stance').selectOption('emerging_consensus');
-    await clickAndWait(mod, mod.getByRole('button', { name: 'Save details' }));
+    // The stance changes by proposal: the demo's pending one (by its curator) is approved.
+    await mod.goto(app.url(`${DEMO}/stance`));
+    await clickAndWait(mod, mod.getByRole('button', { name: 'Approve the change to emerging consensus' }));
 
     await reader.goto(app.url(DEMO));
     const summary = reader.getByRole('complementary', { name: /^Since you last read/ });
-    assert.match(await summary.innerText(), /stance changed from contested to emerging consensus/i);
+    assert.match(await summary.innerText(), /stance changed from contested to emerging consensus, approved by /i);
     await reader.goto(app.url(`${DEMO}/history`));
-    await expectVisible(reader.getByText('changed the stance from contested to emerging consensus'), 'the history says it in words');
+    await expectVisible(
+      reader.getByText('approved the stance change from contested to emerging consensus proposed by terry-tang'),
+      'the history says it in words'
+    );
     await reader.goto(app.url('/notifications'));
     await expectVisible(reader.getByRole('link', { name: /^Open vs\. Closed Weights/ }), 'the change is notified');
     for (const path of [DEMO, `${DEMO}/history`, '/notifications', '/recent']) {

@@ -20,6 +20,7 @@ pub mod search;
 pub mod sections;
 pub mod sessions;
 pub mod sources;
+pub mod stance;
 pub mod thread_page;
 pub mod threads;
 pub mod throttle;

@@ -42,10 +42,12 @@ pub struct ThreadPageData {
     pub matrix_summary: Vec<super::matrix::SummaryLine>,
     /// Issue 17 (fair-summary signal): the newest fit's stored figures for the thread.
     pub fairness: super::fairness::PageFairness,
+    /// The governed stance label: since when it holds, and the open proposal (`db::stance`).
+    pub label_state: super::stance::LabelState,
 }
 
-/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: twelve
-/// queries whatever the thread's size, in a read-only, repeatable-read transaction so the
+/// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: a fixed
+/// number of queries whatever the thread's size, in a read-only, repeatable-read transaction so the
 /// sections agree with each other.
 pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Result<ThreadPageData, AppError> {
     conn.build_transaction().read_only().repeatable_read().run(|conn| {
@@ -86,6 +88,7 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
             revision_dates: revisions::dates(conn, id, i64::try_from(revision_dates).unwrap_or(i64::MAX))?,
             matrix_summary: super::matrix::summary(conn, id)?,
             fairness: super::fairness::for_thread_page(conn, id)?,
+            label_state: super::stance::label_state(conn, id)?,
             thread,
         })
     })

@@ -227,14 +227,14 @@ pub fn create(
     })
 }
 
-/// Updates title, framing question, status and stance (and the search document).
+/// Updates title, framing question and status (and the search document); the stance changes
+/// only through an approved proposal (`db::stance::set_label`).
 pub fn update_fields(conn: &mut PgConnection, id: ThreadId, fields: &ThreadFields) -> QueryResult<usize> {
     let n = diesel::update(threads::table.find(id.0))
         .set((
             threads::title.eq(&fields.title),
             threads::framing_question.eq(&fields.framing_question),
             threads::status.eq(fields.status.as_str()),
-            threads::stance.eq(fields.stance.as_str()),
             threads::updated_at.eq(diesel::dsl::now),
             threads::version.eq(threads::version + 1),
         ))

@@ -41,11 +41,16 @@ pub enum Flash {
     Rated,
     RatingsExcluded,
     RatingsIncluded,
+    // The governed stance label.
+    StanceProposed,
+    StanceApproved,
+    StanceRejected,
+    StanceWithdrawn,
 }
 
 impl Flash {
     /// Every flash, for tests and for reading a key back.
-    pub const ALL: [Flash; 35] = [
+    pub const ALL: [Flash; 39] = [
         Flash::Saved,
         Flash::Merged,
         Flash::Unchanged,
@@ -81,6 +86,10 @@ impl Flash {
         Flash::Rated,
         Flash::RatingsExcluded,
         Flash::RatingsIncluded,
+        Flash::StanceProposed,
+        Flash::StanceApproved,
+        Flash::StanceRejected,
+        Flash::StanceWithdrawn,
     ];
 
     /// The cookie value: short, fixed, never user text.
@@ -121,6 +130,10 @@ impl Flash {
             Flash::Rated => "rated",
             Flash::RatingsExcluded => "ratings-excluded",
             Flash::RatingsIncluded => "ratings-included",
+            Flash::StanceProposed => "stance-proposed",
+            Flash::StanceApproved => "stance-approved",
+            Flash::StanceRejected => "stance-rejected",
+            Flash::StanceWithdrawn => "stance-withdrawn",
         }
     }
 
@@ -167,6 +180,12 @@ impl Flash {
             Flash::Rated => "Your rating was saved. The figures update at the next fit.",
             Flash::RatingsExcluded => "Their ratings are left out of the fairness model.",
             Flash::RatingsIncluded => "Their ratings count again in the fairness model.",
+            Flash::StanceProposed => {
+                "Proposal made: the label changes only when a moderator who did not propose it approves."
+            }
+            Flash::StanceApproved => "Approved: the thread's stance label changed.",
+            Flash::StanceRejected => "Proposal rejected: the label stays as it was.",
+            Flash::StanceWithdrawn => "Proposal withdrawn.",
         }
     }
 }

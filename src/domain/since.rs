@@ -16,6 +16,8 @@ pub struct SinceCounts {
     pub synthesis_revisions: usize,
     pub status: Option<(Status, Status)>,
     pub stance: Option<(Stance, Stance)>,
+    /// Who approved the stance change (the governed label), named after it.
+    pub stance_approved_by: Option<String>,
     pub title_or_question: usize,
     pub events_linked: usize,
     pub events_unlinked: usize,
@@ -73,7 +75,11 @@ impl SinceCounts {
             out.push("the synthesis was revised (text removed)".to_owned());
         }
         if let Some((from, to)) = self.stance {
-            out.push(field_change("stance", from.as_str(), to.as_str()));
+            let change = field_change("stance", from.as_str(), to.as_str());
+            out.push(match &self.stance_approved_by {
+                Some(by) => format!("{change}, approved by {by}"),
+                None => change,
+            });
         }
         if let Some((from, to)) = self.status {
             out.push(field_change("status", from.as_str(), to.as_str()));
@@ -181,6 +187,16 @@ pub fn sentence(phrases: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stance_change_names_who_approved_it() {
+        let counts = SinceCounts {
+            stance: Some((Stance::Contested, Stance::EmergingConsensus)),
+            stance_approved_by: Some("mona".to_owned()),
+            ..SinceCounts::default()
+        };
+        assert_eq!(counts.phrases(), ["stance changed from contested to emerging consensus, approved by mona"]);
+    }
 
     #[test]
     fn the_issues_example_reads_as_a_sentence() {

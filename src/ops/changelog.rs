@@ -62,6 +62,7 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         Area::Curators => format!("{} curator{subject}", r.action),
         Area::Matrix => matrix_words(&r.action, &r.subject, r.before.as_ref(), r.after.as_ref()),
         Area::Source if r.action == SOURCE_DIED => format!("a cited source died:{subject}"),
+        Area::Stance => stance_words(&r.action, &r.subject, r.before.as_ref(), r.after.as_ref()),
         _ => format!("{} {noun}{subject}", r.action),
     };
     let segment = match area {
@@ -76,6 +77,9 @@ pub fn entry_view(c: &ChangeListed) -> ChangeEntryView {
         (Area::Event, _, _, _, Some(id)) => Some(format!("/events/{id}")),
         (Area::Source, _, _, _, _) => r.source_id.or(r.subject_id).map(|id| format!("/sources/{id}")),
         (Area::Matrix, Some(s), _, _, _) => Some(format!("/threads/{s}/matrix")),
+        (Area::Stance, Some(s), _, _, id) => {
+            Some(id.map_or(format!("/threads/{s}/stance"), |id| format!("/threads/{s}/stance#proposal-{id}")))
+        }
         (_, Some(s), _, Some(seg), Some(id)) => Some(format!("/threads/{s}/{seg}/{id}/history")),
         _ => None,
     };
@@ -136,6 +140,22 @@ fn matrix_words(action: &str, subject: &str, before: Option<&Value>, after: Opti
         Some(Assessment::Neutral) => format!("assessed {event} as neutral to {interpretation}"),
         Some(Assessment::NotAssessed) => format!("cleared the assessment of {event} for {interpretation}"),
         None => format!("changed the assessment of {event} for {interpretation}"),
+    }
+}
+
+/// A stance proposal's step in words: "proposed changing the stance from contested to emerging
+/// consensus", "approved the stance change from contested to emerging consensus proposed by
+/// cora". `proposer` is the entry's subject.
+fn stance_words(action: &str, proposer: &str, before: Option<&Value>, after: Option<&Value>) -> String {
+    let words = |v: Option<&Value>| field_value(v, "stance").map(|s| value_words("stance", s)).unwrap_or_default();
+    let (from, to) = (words(before), words(after));
+    let by = if proposer.is_empty() { String::new() } else { format!(" proposed by {proposer}") };
+    match action {
+        "proposed" => format!("proposed changing the stance from {from} to {to}"),
+        "approved" => format!("approved the stance change from {from} to {to}{by}"),
+        "rejected" => format!("rejected the stance change from {from} to {to}{by}"),
+        "withdrawn" => format!("withdrew the proposal to change the stance from {from} to {to}"),
+        other => format!("{other} a stance proposal"),
     }
 }
 

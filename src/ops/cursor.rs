@@ -68,6 +68,16 @@ pub fn decode_notification(raw: &str) -> Result<NotificationCursor, AppError> {
     Ok(NotificationCursor { updated_at, id })
 }
 
+/// Encodes where a list ordered by a moment and an id continues (stance proposals).
+pub fn encode_moment(at: DateTime<Utc>, id: i64) -> String {
+    format!("{}_{id}", at.timestamp_micros())
+}
+
+/// Decodes a [`encode_moment`] cursor; a malformed one is a 400.
+pub fn decode_moment(raw: &str) -> Result<(DateTime<Utc>, i64), AppError> {
+    decode_time(raw)
+}
+
 /// "<micros>_<id>": a time key and an id.
 fn decode_time(raw: &str) -> Result<(DateTime<Utc>, i64), AppError> {
     let (head, id) = split(raw)?;

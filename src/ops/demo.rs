@@ -44,6 +44,23 @@ struct DemoThread {
     question_citations: Vec<DemoQuestionCites>,
     event_sources: Vec<DemoEventSources>,
     matrix: Vec<DemoCell>,
+    /// The governed stance label: a pending proposal by the curator.
+    #[serde(default)]
+    stance_proposal: Option<DemoProposal>,
+}
+
+/// A pending stance proposal: the stance proposed and the rationale's paragraphs with what each
+/// cites (`src:KEY`, `event:TITLE`).
+#[derive(Debug, Deserialize)]
+struct DemoProposal {
+    to: String,
+    paragraphs: Vec<DemoCitedParagraph>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoCitedParagraph {
+    text: String,
+    cite: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +166,9 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
         save_synthesis(conn, id, curator, &demo, &ids)?;
         add_sections(conn, id, &demo, &ids)?;
         fill_matrix(conn, id, curator, &demo, &ids)?;
+        // The governed stance label: a pending proposal (only on a fresh seed, so seeding again
+        // adds nothing).
+        propose_stance(conn, id, curator, &demo, &ids)?;
         threads::set_dates(conn, id, midnight(demo.since), midnight(demo.updated))?;
         // The sections above were inserted directly, around `threads::touch`.
         search::refresh(conn, id)?;
@@ -373,6 +393,49 @@ fn fill_matrix(
             db_matrix::insert(conn, id, reading.id, event, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
         citations::insert(conn, Owner { kind: OwnerKind::MatrixCell, id: cell_id.0 }, Some(id), &rendered.cites)?;
     }
+    Ok(())
+}
+
+/// The demo's pending stance proposal, by the curator, with its changelog entry.
+fn propose_stance(
+    conn: &mut PgConnection,
+    id: ThreadId,
+    curator: UserId,
+    demo: &DemoThread,
+    ids: &Markers,
+) -> anyhow::Result<()> {
+    let Some(p) = &demo.stance_proposal else {
+        return Ok(());
+    };
+    let from = Stance::parse(&demo.stance).context("demo stance")?;
+    let to = Stance::parse(&p.to).context("demo proposed stance")?;
+    let paragraphs =
+        p.paragraphs.iter().map(|para| ids.cited(&para.text, para.cite.iter())).collect::<anyhow::Result<Vec<_>>>()?;
+    let rationale = paragraphs.join("\n\n");
+    let rendered = demo_cited(conn, &rationale)?;
+    let row = crate::db::stance::insert(
+        conn,
+        &crate::db::stance::NewProposal {
+            thread: id,
+            proposer: curator,
+            from,
+            to,
+            rationale_md: &rationale,
+            rationale_html: rendered.html.as_str(),
+        },
+    )?;
+    let summary: String = paragraphs.first().map(|t| t.chars().take(200).collect()).unwrap_or_default();
+    crate::db::changes::record(
+        conn,
+        &crate::db::changes::NewChange {
+            subject_id: Some(row.id),
+            subject: &demo.curator,
+            reason: &summary,
+            before: Some(serde_json::json!({ "stance": from.as_str() })),
+            after: Some(serde_json::json!({ "stance": to.as_str() })),
+            ..crate::db::changes::NewChange::on_thread(id, crate::domain::history::Area::Stance, "proposed", curator)
+        },
+    )?;
     Ok(())
 }
 

@@ -78,6 +78,9 @@ pub fn reader_state(
     }
     counts.status = changed(Status::parse(&read.status), Status::parse(&thread.status));
     counts.stance = changed(Stance::parse(&read.stance), Stance::parse(&thread.stance));
+    if counts.stance.is_some() {
+        counts.stance_approved_by = crate::db::stance::latest_approver(conn, thread.thread_id())?;
+    }
     let mut since = Since {
         read_at: read.read_at,
         summary: String::new(),

@@ -39,6 +39,7 @@ pub mod section_fields;
 pub mod sections;
 pub mod sessions;
 pub mod sources;
+pub mod stance;
 pub mod synthesis;
 pub mod thread_page;
 pub mod threads;

@@ -184,6 +184,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         timeline: timeline_of(data),
         matrix_summary: super::matrix::summary_view(&t.slug, &data.matrix_summary, !data.events.is_empty()),
         fairness: super::fairness::view(data),
+        label: super::stance::label_line(&t.slug, t.stance(), &data.label_state),
     }
 }
 

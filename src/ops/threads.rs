@@ -95,7 +95,8 @@ pub async fn create(pool: &PgPool, user: &CurrentUser, input: ThreadInput) -> Re
     db::with_conn(pool, move |c| create_in(c, &user, &input)).await
 }
 
-/// Changes a thread's title, framing question, status and stance.
+/// Changes a thread's title, framing question and status. The stance is not among them: it
+/// changes only through an approved proposal (`ops::stance`), so a `stance` sent here is ignored.
 pub fn update_in(
     conn: &mut PgConnection,
     user: &CurrentUser,
@@ -112,7 +113,6 @@ pub fn update_in(
             ("title", thread.title.as_str(), fields.title.as_str()),
             ("framing_question", thread.framing_question.as_str(), fields.framing_question.as_str()),
             ("status", thread.status.as_str(), fields.status.as_str()),
-            ("stance", thread.stance.as_str(), fields.stance.as_str()),
         ];
         for (field, before, after) in fields_changed.into_iter().filter(|(_, b, a)| b != a) {
             changes::record(

@@ -21,6 +21,7 @@ pub mod sections;
 pub mod settings;
 pub mod sign_in;
 pub mod sources;
+pub mod stance;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
@@ -62,6 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(link_health::configure)
         // Issue 17: the fair-summary signal's forms.
         .configure(fairness::configure)
+        // The governed stance label: before the generic `/threads/{slug}/...` routes.
+        .configure(stance::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

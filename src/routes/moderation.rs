@@ -66,6 +66,7 @@ async fn recent(
         next_label: "Older changes",
         profile: None,
         feed: Some(FeedLink { title: "Recent changes (Atom)", href: "/recent.atom" }),
+        stance_proposals: Vec::new(),
     }))
 }
 
@@ -76,6 +77,8 @@ async fn queue(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let (rows, next) = changelog::queue(&state.pool, visitor.require_user()?, q.clone()).await?;
+    // The governed stance label: open proposals await a moderator's decision here too.
+    let stance_proposals = crate::ops::stance::queued(&state.pool).await?;
     let mut pairs = url_query(&q);
     pairs.push(("after", next.map(|n| n.to_string()).unwrap_or_default()));
     Ok(ok(&RecentPage {
@@ -92,6 +95,7 @@ async fn queue(
         next_label: "Newer changes",
         profile: None,
         feed: None,
+        stance_proposals,
     }))
 }
 

@@ -108,8 +108,10 @@ fn thread_form(visitor: &Visitor, action: String, input: &ThreadInput, new: bool
         );
     }
     fields.push(Field::select("status", "Status", &input.status, status_options()));
-    fields.push(Field::select("stance", "Stance", &input.stance, stance_options()));
-    if !new {
+    // Only a new thread's first label is chosen here; later changes go through a proposal.
+    if new {
+        fields.push(Field::select("stance", "Stance", &input.stance, stance_options()));
+    } else {
         fields.push(
             Field::text("reason", "Reason for the change", &input.reason)
                 .required(false)
@@ -170,6 +172,7 @@ fn details_form(visitor: &Visitor, thread: &ThreadRow, input: &ThreadInput) -> F
     thread_form(visitor, format!("/threads/{}/edit", thread.slug), input, false)
         .about_thread(&thread.slug, &thread.title)
         .cancel(format!("/threads/{}", thread.slug))
+        .footer_link(format!("/threads/{}/stance", thread.slug), "The stance label changes by proposal: label history")
 }
 
 /// The curator forms' fields.

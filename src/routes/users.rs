@@ -43,5 +43,6 @@ async fn profile(
         next_label: "Older contributions",
         profile: page.profile,
         feed: None,
+        stance_proposals: Vec::new(),
     }))
 }

@@ -31,6 +31,8 @@ enum Policy {
     Moderator,
     /// Admins.
     Admin,
+    /// The governed stance label: the proposer of the fixture's open proposal (`cora`) only.
+    Proposer,
 }
 
 /// The actors, weakest first. `otto` curates a thread of his own, but not the fixture thread;
@@ -73,6 +75,7 @@ fn allowed(method: &str, policy: Policy, pattern: &str, actor: &str) -> bool {
         Policy::Editor => matches!(actor, "cora" | "mona" | "adam"),
         Policy::Moderator => matches!(actor, "mona" | "adam"),
         Policy::Admin => actor == "adam",
+        Policy::Proposer => actor == "cora",
     }
 }
 
@@ -143,6 +146,10 @@ fn matrix() -> Vec<Row> {
         "title": "A corrected source", "kind": "article", "tier": "primary", "reason": "typo", "base_version": 1
     });
     let cell = json!({ "assessment": "supports", "note": "A note.", "base_version": 0, "reason": "" });
+    // The governed stance label: the fixture thread has an open proposal by `cora` for the
+    // decision rows; the first allowed actor decides it, later ones meet a 409.
+    let proposal = json!({ "stance": "settled", "rationale": "The evidence converged." });
+    let rejection = json!({ "reason": "Too early." });
     // Rows run in this order against one app: reads first, then writes; rows that change who an
     // actor is (password, role, logging in or out) come last.
     vec![
@@ -343,6 +350,19 @@ fn matrix() -> Vec<Row> {
         row("POST", "/api/v1/users/{id}/role", Admin, make_moderator),
         row("POST", "/api/v1/users/{id}/suspend", Moderator, suspend),
         row("POST", "/api/v1/users/{id}/unsuspend", Moderator, lift),
+        // The governed stance label.
+        get("/threads/{slug}/stance", Public),
+        get("/threads/{slug}/stance/propose", Editor),
+        get("/api/v1/threads/{slug}/stance", Public),
+        get("/api/v1/stance-proposals", Public).query("?state=open"),
+        row("POST", "/threads/{slug}/stance/propose", Editor, proposal.clone()),
+        row("POST", "/threads/{slug}/stance/proposals/{id}/approve", Moderator, json!({})),
+        row("POST", "/threads/{slug}/stance/proposals/{id}/reject", Moderator, rejection.clone()),
+        row("POST", "/threads/{slug}/stance/proposals/{id}/withdraw", Proposer, json!({})),
+        row("POST", "/api/v1/threads/{slug}/stance/proposals", Editor, proposal),
+        row("POST", "/api/v1/threads/{slug}/stance/proposals/{id}/approve", Moderator, json!({})),
+        row("POST", "/api/v1/threads/{slug}/stance/proposals/{id}/reject", Moderator, rejection),
+        row("POST", "/api/v1/threads/{slug}/stance/proposals/{id}/withdraw", Proposer, json!({})),
         row("POST", "/signup", Public, json!({ "username": "newcomer", "password": "a long enough password" })),
         row("POST", "/login", Public, json!({ "username": "rita", "password": PASSWORD })),
         row("POST", "/api/v1/session", Public, json!({ "username": "rita", "password": PASSWORD })),
@@ -380,6 +400,8 @@ struct Targets {
     user: i64,
     /// A notification of `rita`'s (for marking it read).
     notification: i64,
+    /// The governed stance label: an open proposal by `cora` (decision rows only; else 0).
+    proposal: i64,
 }
 
 /// A fresh thread curated by `cora` and `sue`, with two revisions (1 by `adam`, 2 by `cora`),
@@ -528,7 +550,29 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
         })
         .await;
     }
-    Targets { slug, items, event, source, change, hidden_change, user, notification }
+    // The governed stance label: an open proposal by `cora` for the rows that decide one.
+    let proposal = if pattern.contains("/stance/proposals/") {
+        let slug = slug.clone();
+        app.query(move |c| {
+            use agora::db::stance::{NewProposal, insert};
+            use agora::domain::thread::Stance;
+            let thread = agora::db::threads::by_slug(c, &slug).unwrap();
+            let cora = agora::db::users::by_username(c, "cora").unwrap().unwrap().id;
+            let new = NewProposal {
+                thread: thread.thread_id(),
+                proposer: agora::domain::ids::UserId(cora),
+                from: Stance::Contested,
+                to: Stance::Settled,
+                rationale_md: "Converged.",
+                rationale_html: "<p>Converged.</p>",
+            };
+            insert(c, &new).unwrap().id
+        })
+        .await
+    } else {
+        0
+    };
+    Targets { slug, items, event, source, change, hidden_change, user, notification, proposal }
 }
 
 /// The concrete path (with its query) of a row for one kind of section item.
@@ -543,6 +587,8 @@ fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
         t.change
     } else if pattern.contains("/notifications/") {
         t.notification
+    } else if pattern.contains("/stance/proposals/") {
+        t.proposal
     } else if pattern.contains("/sources/") {
         t.source
     } else if pattern.contains("{kind}") || pattern.contains("/questions/") {

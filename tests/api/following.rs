@@ -105,20 +105,21 @@ async fn a_returning_reader_sees_what_changed_with_changed_paragraphs_marked_unt
     let first = reader.page(&format!("/threads/{slug}")).await;
     assert!(texts(&first, ".since h2").is_empty(), "no summary on a first visit");
 
-    // The curator rewrites the middle paragraph, adds an event, moves the stance and answers
-    // the question.
+    // The curator rewrites the middle paragraph, adds an event, has the stance moved (her
+    // proposal, approved by a moderator) and answers the question.
     let rewritten = "Alpha paragraph about openness.\n\nBeta paragraph about safety, now with evals.\n\nGamma paragraph about markets.";
     assert_eq!(curator.save_synthesis(&slug, 1, rewritten, "evals").await.status(), StatusCode::SEE_OTHER);
     let event = [("date", "2025-01-20"), ("title", "DeepSeek R1"), ("significance", "landmark"), ("body", "")];
     assert_eq!(curator.post_form(&format!("/threads/{slug}/events"), &event).await.status(), StatusCode::SEE_OTHER);
-    let details = [
-        ("title", "Open weights"),
-        ("framing_question", "Is it so?"),
-        ("status", "active"),
-        ("stance", "emerging_consensus"),
-        ("reason", ""),
-    ];
-    assert_eq!(curator.post_form(&format!("/threads/{slug}/edit"), &details).await.status(), StatusCode::SEE_OTHER);
+    let proposal = [("stance", "emerging_consensus"), ("rationale", "The evidence converged.")];
+    let res = curator.post_form(&format!("/threads/{slug}/stance/propose"), &proposal).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = curator.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await["pending"]["id"]
+        .as_i64()
+        .unwrap();
+    let moderator = curator.browser_as("mona", Role::Moderator).await;
+    let res = moderator.post_form(&format!("/threads/{slug}/stance/proposals/{id}/approve"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res =
         curator.post_form(&format!("/threads/{slug}/questions/{question}/answer"), &[("answer", "Nobody.")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -128,7 +129,8 @@ async fn a_returning_reader_sees_what_changed_with_changed_paragraphs_marked_unt
     let summary = texts(&page, ".since p").join(" ");
     assert!(
         summary.contains(
-            "The synthesis changed in 1 place, stance changed from contested to emerging consensus, 1 new event \
+            "The synthesis changed in 1 place, stance changed from contested to emerging consensus, approved by \
+             mona, 1 new event \
              and 1 question answered"
         ),
         "{summary}"

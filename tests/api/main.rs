@@ -46,6 +46,7 @@ mod security;
 mod smtp_sink;
 mod sources;
 mod sqli;
+mod stance;
 mod synthesis;
 mod threads;
 mod throttle;

@@ -164,6 +164,11 @@ async fn thread_creation_and_detail_edits_update_the_document() {
     assert!(found(&app, "octopus").await.is_empty(), "the old title is gone from the document");
     assert_eq!(found(&app, "cuttlefish").await, ["Do cuttlefish dream?"]);
     assert_eq!(found(&app, "cephalopod sleep").await, ["Do cuttlefish dream?"], "the framing question");
+    // The stance changes by an approved proposal (issue 17), not through the details form.
+    let id = app.propose_stance_ok(&slug, "settled", "Settled.").await;
+    let moderator = app.browser_as("mona", Role::Moderator).await;
+    let res = moderator.decide_stance(&slug, id, "approve", serde_json::json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
     let filtered = api(&app, &[("q", "cuttlefish"), ("status", "dormant"), ("stance", "settled")]).await;
     assert_eq!(titles(&filtered), ["Do cuttlefish dream?"], "the new status and stance");
 }

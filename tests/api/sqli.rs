@@ -485,6 +485,9 @@ fn sample(pattern: &str, name: &str, s: &Samples) -> Option<String> {
         "id" if pattern.contains("/events/") => s.event.to_string(),
         "id" if pattern.contains("/sources/") => s.source.to_string(),
         "id" if pattern.starts_with("/notifications/") => "1".to_owned(),
+        // The governed stance label: a proposal id (none need exist for the probe to reach
+        // the parameter that carries the payload).
+        "id" if pattern.contains("/stance/proposals/") => "1".to_owned(),
         "interpretation_id" => s.item.to_string(),
         "event_id" => s.event.to_string(),
         _ => return None,

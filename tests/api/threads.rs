@@ -293,7 +293,7 @@ async fn a_malformed_slug_is_a_404() {
 }
 
 #[tokio::test]
-async fn editing_details_changes_the_status_and_stance_badges() {
+async fn editing_details_changes_the_status_badge_but_never_the_stance() {
     let app = spawn_app().await;
     app.login_as("alice", Role::Curator).await;
     let slug = app.create_thread("Is Pluto a planet?").await;
@@ -314,7 +314,8 @@ async fn editing_details_changes_the_status_and_stance_badges() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/threads/{slug}"));
     let html = app.page(&format!("/threads/{slug}")).await;
-    assert_eq!(header_badges(&html), ["Resolved", "Settled"]);
+    // The stance changes only through an approved proposal: the field sent is ignored.
+    assert_eq!(header_badges(&html), ["Resolved", "Contested"]);
     assert_eq!(texts(&html, "h1"), ["Is Pluto a planet, really?"]);
     assert_eq!(texts(&html, ".thread-header .framing"), ["Settled?"]);
 }
@@ -365,7 +366,7 @@ async fn a_curator_of_another_thread_may_not_edit_it_but_a_moderator_may() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let html = app.page(&format!("/threads/{slug}")).await;
     assert_eq!(texts(&html, "h1"), ["Moderated title"]);
-    assert_eq!(header_badges(&html), ["Dormant", "Settled"]);
+    assert_eq!(header_badges(&html), ["Dormant", "Contested"]);
 }
 
 #[tokio::test]

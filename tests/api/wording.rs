@@ -28,14 +28,28 @@ async fn changes_read_as_words_in_lists_feeds_and_pages_with_dates_in_time_eleme
     reader.post_form(&format!("/threads/{slug}/follow"), &[]).await;
     reader.page(&format!("/threads/{slug}")).await;
 
-    // Two paragraphs rewritten, an event linked, then the status and the stance moved.
+    // Two paragraphs rewritten, an event linked, then the status moved, and the stance by a
+    // proposal a moderator approved.
     curator.save_synthesis_ok(&slug, 1, "Alpha one, rewritten.\n\nBeta two.\n\nGamma three, rewritten.", "two").await;
     curator.add_event(&slug, "2025-01-20", "DeepSeek R1", "landmark").await;
     assert_eq!(curator.post_form(&format!("/threads/{slug}/edit"), &DETAILS).await.status(), StatusCode::SEE_OTHER);
+    let proposal = [("stance", "emerging_consensus"), ("rationale", "The evidence converged.")];
+    let res = curator.post_form(&format!("/threads/{slug}/stance/propose"), &proposal).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = curator.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await["pending"]["id"]
+        .as_i64()
+        .unwrap();
+    let moderator = curator.browser_as("mona", Role::Moderator).await;
+    let res = moderator.post_form(&format!("/threads/{slug}/stance/proposals/{id}/approve"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let history = curator.page(&format!("/threads/{slug}/history")).await;
     let rows = texts(&history, "tr, li").join("\n");
-    assert!(rows.contains("changed the stance from contested to emerging consensus"), "{rows}");
+    assert!(rows.contains("proposed changing the stance from contested to emerging consensus"), "{rows}");
+    assert!(
+        rows.contains("approved the stance change from contested to emerging consensus proposed by cora"),
+        "{rows}"
+    );
     assert!(rows.contains("changed the status from active to dormant"), "{rows}");
     assert!(rows.contains("(2 paragraphs)"), "a revision is measured in paragraphs: {rows}");
     assert!(!history.contains(" bytes)"), "no byte counts");
@@ -50,12 +64,15 @@ async fn changes_read_as_words_in_lists_feeds_and_pages_with_dates_in_time_eleme
     assert!(all.contains("stance: contested → emerging consensus"), "{all}");
     assert!(!all.contains("emerging_consensus") && !all.contains("bytes"), "{all}");
     let titles: Vec<&str> = feed.entries.iter().map(|e| e.title.value.as_str()).collect();
-    assert!(titles.contains(&"cora changed the stance from contested to emerging consensus"), "{titles:?}");
+    assert!(
+        titles.contains(&"mona approved the stance change from contested to emerging consensus proposed by cora"),
+        "{titles:?}"
+    );
 
     let notifications = reader.page("/notifications").await;
     assert_eq!(
         texts(&notifications, ".notification .latest"),
-        ["cora changed the stance from contested to emerging consensus"],
+        ["mona approved the stance change from contested to emerging consensus proposed by cora"],
         "the notification says what its latest change was"
     );
 
@@ -67,6 +84,7 @@ async fn changes_read_as_words_in_lists_feeds_and_pages_with_dates_in_time_eleme
         (&curator, "/recent".to_owned()),
         (&curator, "/users/cora".to_owned()),
         (&curator, format!("/threads/{slug}/revisions/2")),
+        (&curator, format!("/threads/{slug}/stance")),
         (&curator, "/events".to_owned()),
         (&curator, "/search?q=weights".to_owned()),
         (&curator, format!("/threads/{slug}/events/link?q=deepseek")),
@@ -76,7 +94,9 @@ async fn changes_read_as_words_in_lists_feeds_and_pages_with_dates_in_time_eleme
     }
     let thread = reader.page(&format!("/threads/{slug}")).await;
     assert!(
-        texts(&thread, ".since p").join(" ").contains("stance changed from contested to emerging consensus"),
+        texts(&thread, ".since p")
+            .join(" ")
+            .contains("stance changed from contested to emerging consensus, approved by mona"),
         "{thread}"
     );
 }

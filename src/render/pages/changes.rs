@@ -117,6 +117,8 @@ pub struct RecentPage {
     pub profile: Option<Profile>,
     /// The Atom feed of the same rows, where there is one (`/recent`).
     pub feed: Option<FeedLink>,
+    /// The review queue's open stance proposals, oldest first (empty elsewhere).
+    pub stance_proposals: Vec<super::stance::QueuedProposal>,
 }
 
 /// A page's Atom feed: autodiscovered from `<head>` and linked in the page.

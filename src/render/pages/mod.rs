@@ -15,6 +15,7 @@ pub mod matrix;
 pub mod notifications;
 pub mod search;
 pub mod sources;
+pub mod stance;
 pub mod threads;
 
 use actix_web::HttpResponse;

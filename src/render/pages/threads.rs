@@ -138,6 +138,8 @@ pub struct ThreadPage {
     pub matrix_summary: Option<super::matrix::MatrixSummaryView>,
     /// Issue 17: the fair-summary signal (stored figures; the reader's forms when signed in).
     pub fairness: super::fairness::FairnessView,
+    /// The governed stance label's line: since when, its history, a pending proposal.
+    pub label: super::stance::LabelLine,
 }
 
 /// A signed-in reader's own part of a thread page.

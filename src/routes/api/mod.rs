@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod search;
 pub mod session;
 pub mod sources;
+pub mod stance;
 pub mod synthesis;
 pub mod synthesis_inputs;
 pub mod synthesis_views;
@@ -57,6 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(citations::configure)
             .configure(users::configure)
             .configure(notifications::configure)
+            // The governed stance label.
+            .configure(stance::configure)
             .configure(threads::configure)
             .default_service(web::to(not_found)),
     );

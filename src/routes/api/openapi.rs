@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use super::views::ErrorBody;
 use super::{
     API, account, citations, curation, docs, events, fairness, following, history, link_health, matrix, moderation,
-    notifications, search, session, sources, synthesis, threads, users,
+    notifications, search, session, sources, stance, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -108,6 +108,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         notifications::save_digest_settings,
         search::search,
         link_health::list,
+        // The governed stance label.
+        stance::show,
+        stance::propose,
+        stance::approve,
+        stance::reject,
+        stance::withdraw,
+        stance::list,
         openapi_json,
         docs::page,
     ),
