@@ -40,6 +40,8 @@ pub struct ThreadPageData {
     pub revision_dates: Vec<RevisionDate>,
     /// The evidence matrix in one query (`matrix::summary`), for its summary sentence.
     pub matrix_summary: Vec<super::matrix::SummaryLine>,
+    /// Issue 17 (staleness): what the "needs attention" flag is decided from at view time.
+    pub attention: super::attention::PageFacts,
 }
 
 /// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: twelve
@@ -83,6 +85,7 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
             controversies: sections::controversy::list(conn, id)?,
             revision_dates: revisions::dates(conn, id, i64::try_from(revision_dates).unwrap_or(i64::MAX))?,
             matrix_summary: super::matrix::summary(conn, id)?,
+            attention: super::attention::page_facts(conn, id)?,
             thread,
         })
     })

@@ -14,6 +14,7 @@ use diesel::PgConnection;
 use super::following::{self, ReaderState};
 use super::{access, indexes};
 use crate::auth::CurrentUser;
+use crate::config::AttentionSettings;
 use crate::db::citations::PageCitation;
 use crate::db::{self, PgPool};
 use crate::domain::citation::{self, Note, Owner, OwnerKind, Support, Target};
@@ -60,20 +61,23 @@ pub fn page_in(
     Ok((data, reader))
 }
 
-/// `/threads/{slug}` for `user` (anonymous when `None`).
+/// `/threads/{slug}` for `user` (anonymous when `None`); `attention` decides its "needs
+/// attention" badge at the time of the view.
 pub async fn page(
     pool: &PgPool,
     pages: &ThreadPageCache,
     chrome: Chrome,
     user: Option<&CurrentUser>,
     slug: String,
+    attention: &AttentionSettings,
 ) -> Result<ThreadPage, AppError> {
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let (pages, reader) = (pages.clone(), user.cloned());
     let (data, state) = db::with_conn(pool, move |c| page_in(c, &pages, &slug, reader.as_ref())).await?;
     let can_edit = access::may_edit(user, &data.curators, data.thread.lock().is_some());
     let can_moderate = user.is_some_and(|u| roles::can_moderate(u.role));
-    let page = build(chrome, &data, can_edit, can_moderate);
+    let mut page = build(chrome, &data, can_edit, can_moderate);
+    page.attention = super::attention::badge_of_page(&data, attention, chrono::Utc::now());
     Ok(match state {
         Some(state) => with_reader(page, &data, state),
         None => page,
@@ -92,6 +96,7 @@ impl From<&indexes::ThreadRow> for ThreadCard {
             stance_label: t.stance().label(),
             updated: format::day(t.updated_at),
             updated_iso: format::iso_timestamp(t.updated_at),
+            needs_attention: false,
         }
     }
 }
@@ -175,6 +180,8 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         reader: None,
         timeline: timeline_of(data),
         matrix_summary: super::matrix::summary_view(&t.slug, &data.matrix_summary, !data.events.is_empty()),
+        // Time-dependent: `page` decides it per view.
+        attention: None,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod attention;
 pub mod error_pages;
 pub mod events;
 pub mod feeds;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(search::configure)
         .configure(matrix::configure)
         .configure(link_health::configure)
+        .configure(attention::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

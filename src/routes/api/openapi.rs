@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, citations, curation, docs, events, following, history, link_health, matrix, moderation,
+    API, account, attention, citations, curation, docs, events, following, history, link_health, matrix, moderation,
     notifications, search, session, sources, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
@@ -100,6 +100,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         notifications::save_digest_settings,
         search::search,
         link_health::list,
+        // Issue 17: the threads that need attention.
+        attention::list,
         openapi_json,
         docs::page,
     ),
