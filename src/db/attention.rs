@@ -152,6 +152,23 @@ pub struct QueueCursor {
     pub id: i64,
 }
 
+/// The queue's query: `$1` today, `$2` revised before, `$3` touched before, `$4`/`$5` the
+/// cursor (NULL, 0 for the first page), `$6` the limit. Public so a test can EXPLAIN it.
+pub const QUEUE_SQL: &str = "SELECT f.* FROM (
+        SELECT t.id, t.slug, t.title, t.substantive_at, t.stale_event_on, t.quiet_question_at,
+           LEAST(
+             CASE WHEN t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2)
+                  THEN t.stale_event_on END,
+             CASE WHEN t.quiet_question_at < $3
+                  THEN (t.quiet_question_at AT TIME ZONE 'UTC')::date END) AS since
+        FROM threads t
+        WHERE (t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2))
+           OR t.quiet_question_at < $3
+     ) f
+     WHERE $4::date IS NULL OR (f.since, f.id) > ($4::date, $5)
+     ORDER BY f.since, f.id
+     LIMIT $6";
+
 /// One page of flagged threads, oldest neglect first, seeking past `after` (no OFFSET). The
 /// inner query reads the two partial indexes (a bitmap OR), never every thread.
 pub fn queue_page(
@@ -160,29 +177,14 @@ pub fn queue_page(
     after: Option<QueueCursor>,
     limit: i64,
 ) -> QueryResult<Vec<QueueRow>> {
-    diesel::sql_query(
-        "SELECT f.* FROM (
-            SELECT t.id, t.slug, t.title, t.substantive_at, t.stale_event_on, t.quiet_question_at,
-                   LEAST(
-                     CASE WHEN t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2)
-                          THEN t.stale_event_on END,
-                     CASE WHEN t.quiet_question_at < $3
-                          THEN (t.quiet_question_at AT TIME ZONE 'UTC')::date END) AS since
-            FROM threads t
-            WHERE (t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2))
-               OR t.quiet_question_at < $3
-         ) f
-         WHERE $4::date IS NULL OR (f.since, f.id) > ($4::date, $5)
-         ORDER BY f.since, f.id
-         LIMIT $6",
-    )
-    .bind::<Date, _>(cut.today)
-    .bind::<Timestamptz, _>(cut.revised_before)
-    .bind::<Timestamptz, _>(cut.touched_before)
-    .bind::<Nullable<Date>, _>(after.map(|a| a.since))
-    .bind::<BigInt, _>(after.map_or(0, |a| a.id))
-    .bind::<BigInt, _>(limit)
-    .load(conn)
+    diesel::sql_query(QUEUE_SQL)
+        .bind::<Date, _>(cut.today)
+        .bind::<Timestamptz, _>(cut.revised_before)
+        .bind::<Timestamptz, _>(cut.touched_before)
+        .bind::<Nullable<Date>, _>(after.map(|a| a.since))
+        .bind::<BigInt, _>(after.map_or(0, |a| a.id))
+        .bind::<BigInt, _>(limit)
+        .load(conn)
 }
 
 /// The events and questions behind the flags of `threads` (a page of the queue, or one thread):
