@@ -156,18 +156,18 @@ pub struct QueueCursor {
 /// cursor (NULL, 0 for the first page), `$6` the limit. Public so a test can EXPLAIN it.
 pub const QUEUE_SQL: &str = "SELECT f.* FROM (
         SELECT t.id, t.slug, t.title, t.substantive_at, t.stale_event_on, t.quiet_question_at,
-           LEAST(
-             CASE WHEN t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2)
-                  THEN t.stale_event_on END,
-             CASE WHEN t.quiet_question_at < $3
-                  THEN (t.quiet_question_at AT TIME ZONE 'UTC')::date END) AS since
+               LEAST(
+                 CASE WHEN t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2)
+                      THEN t.stale_event_on END,
+                 CASE WHEN t.quiet_question_at < $3
+                      THEN (t.quiet_question_at AT TIME ZONE 'UTC')::date END) AS since
         FROM threads t
         WHERE (t.stale_event_on <= $1 AND (t.substantive_at IS NULL OR t.substantive_at < $2))
            OR t.quiet_question_at < $3
-     ) f
-     WHERE $4::date IS NULL OR (f.since, f.id) > ($4::date, $5)
-     ORDER BY f.since, f.id
-     LIMIT $6";
+    ) f
+    WHERE $4::date IS NULL OR (f.since, f.id) > ($4::date, $5)
+    ORDER BY f.since, f.id
+    LIMIT $6";
 
 /// One page of flagged threads, oldest neglect first, seeking past `after` (no OFFSET). The
 /// inner query reads the two partial indexes (a bitmap OR), never every thread.
