@@ -126,6 +126,13 @@ async function checkEveryPage() {
   await logInAs(reader, app, 'reader');
   await goto(reader, DEMO)();
   await submit(reader, reader.getByRole('button', { name: 'Follow' }))();
+  // Issue 17: the reader declares the interpretation they hold and rates the synthesis; the page
+  // then shows their choices preselected (templates threads/_fairness*.html).
+  await reader.getByRole('group', { name: /^Which interpretation do you hold/ }).getByLabel('Democratization reading').check();
+  await submit(reader, reader.getByRole('button', { name: 'Save my interpretation' }))();
+  await reader.getByRole('group', { name: 'Does the synthesis represent your view fairly?' }).getByLabel('Somewhat').check();
+  await submit(reader, reader.getByRole('button', { name: 'Save rating' }).first())();
+  await check(reader, 'thread', 'reader-rated', goto(reader, DEMO));
 
   // Someone not logged in.
   const page = await anonymous.newPage();

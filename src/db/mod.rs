@@ -5,6 +5,7 @@ pub mod attention;
 pub mod changes;
 pub mod citations;
 pub mod events;
+pub mod fairness;
 pub mod feeds;
 pub mod follows;
 pub mod html;

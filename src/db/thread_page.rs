@@ -42,6 +42,8 @@ pub struct ThreadPageData {
     pub matrix_summary: Vec<super::matrix::SummaryLine>,
     /// Issue 17 (staleness): what the "needs attention" flag is decided from at view time.
     pub attention: super::attention::PageFacts,
+    /// Issue 17 (fair-summary signal): the newest fit's stored figures for the thread.
+    pub fairness: super::fairness::PageFairness,
 }
 
 /// Loads a thread page by slug, with the dates of its newest `revision_dates` revisions: twelve
@@ -86,6 +88,7 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
             revision_dates: revisions::dates(conn, id, i64::try_from(revision_dates).unwrap_or(i64::MAX))?,
             matrix_summary: super::matrix::summary(conn, id)?,
             attention: super::attention::page_facts(conn, id)?,
+            fairness: super::fairness::for_thread_page(conn, id)?,
             thread,
         })
     })

@@ -36,11 +36,16 @@ pub enum Flash {
     SignedOut,
     PasswordChanged,
     FeedRevoked,
+    // Issue 17: the fair-summary signal.
+    CampSaved,
+    Rated,
+    RatingsExcluded,
+    RatingsIncluded,
 }
 
 impl Flash {
     /// Every flash, for tests and for reading a key back.
-    pub const ALL: [Flash; 31] = [
+    pub const ALL: [Flash; 35] = [
         Flash::Saved,
         Flash::Merged,
         Flash::Unchanged,
@@ -72,6 +77,10 @@ impl Flash {
         Flash::SignedOut,
         Flash::PasswordChanged,
         Flash::FeedRevoked,
+        Flash::CampSaved,
+        Flash::Rated,
+        Flash::RatingsExcluded,
+        Flash::RatingsIncluded,
     ];
 
     /// The cookie value: short, fixed, never user text.
@@ -108,6 +117,10 @@ impl Flash {
             Flash::SignedOut => "signed-out",
             Flash::PasswordChanged => "password-changed",
             Flash::FeedRevoked => "feed-revoked",
+            Flash::CampSaved => "camp-saved",
+            Flash::Rated => "rated",
+            Flash::RatingsExcluded => "ratings-excluded",
+            Flash::RatingsIncluded => "ratings-included",
         }
     }
 
@@ -150,6 +163,10 @@ impl Flash {
             Flash::SignedOut => "You are logged out.",
             Flash::PasswordChanged => "Password changed. You were logged out everywhere else.",
             Flash::FeedRevoked => "Your private feed URL was revoked: it no longer works.",
+            Flash::CampSaved => "Your interpretation was saved.",
+            Flash::Rated => "Your rating was saved. The figures update at the next fit.",
+            Flash::RatingsExcluded => "Their ratings are left out of the fairness model.",
+            Flash::RatingsIncluded => "Their ratings count again in the fairness model.",
         }
     }
 }

@@ -234,6 +234,7 @@ pub fn profile(user: &User, can_suspend: bool, can_set_role: bool, log: &[LogLis
         roles: crate::domain::roles::Role::ALL.iter().map(|r| (r.as_str(), *r == user.role)).collect(),
         can_set_role,
         log: log.iter().map(log_entry_view).collect(),
+        ratings_excluded: false,
     }
 }
 
@@ -329,12 +330,14 @@ pub async fn contributions(
             let filter = LogFilter { action: None, target_user: Some(user.id) };
             let log = moderation::log_about(pool, viewer, filter).await?;
             let is_self = viewer.id == user.id;
-            Some(profile(
+            let mut profile = profile(
                 &user,
                 !is_self && roles::can_suspend(viewer.role, user.role),
                 !is_self && roles::can_set_role(viewer.role, user.role, user.role),
                 &log,
-            ))
+            );
+            profile.ratings_excluded = super::fairness::excluded(pool, user.id).await?;
+            Some(profile)
         }
         _ => None,
     };

@@ -159,6 +159,11 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
     if loaded {
         tracing::info!(slug = %demo.slug, "loaded the demo thread");
     }
+    // Issue 17 item 13: synthetic readers' camps and ratings (once; also on an older demo).
+    if super::demo_ratings::seed_if_absent(&mut conn, &demo.slug)? {
+        tracing::info!(slug = %demo.slug, "loaded the demo ratings");
+        // lead: fit_now here (ops::fairness_fit::fit_now), so the demo opens with figures.
+    }
     // Issue 17: the second, small thread that shows a "needs attention" flag.
     let stale = stale::seed_if_absent(pool, &demo.curator)?;
     Ok(loaded || stale)

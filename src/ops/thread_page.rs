@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use diesel::PgConnection;
 
+use super::fairness::{self, ReaderFairness};
 use super::following::{self, ReaderState};
 use super::{access, indexes};
 use crate::auth::CurrentUser;
@@ -48,17 +49,21 @@ pub async fn data(pool: &PgPool, pages: &ThreadPageCache, slug: String) -> Resul
     db::with_conn(pool, move |c| data_in(c, &pages, &slug)).await
 }
 
+/// The shared page data, the signed-in reader's own state and their own camp and ratings.
+pub type PageState = (Arc<ThreadPageData>, Option<ReaderState>, Option<ReaderFairness>);
+
 /// The page data and, for a signed-in reader, their own state (a first visit records what they
-/// see as read), on one connection.
+/// see as read) and their own camp and ratings, on one connection.
 pub fn page_in(
     conn: &mut PgConnection,
     pages: &ThreadPageCache,
     slug: &str,
     user: Option<&CurrentUser>,
-) -> Result<(Arc<ThreadPageData>, Option<ReaderState>), AppError> {
+) -> Result<PageState, AppError> {
     let data = data_in(conn, pages, slug)?;
     let reader = user.map(|u| following::reader_state(conn, u, &data)).transpose()?;
-    Ok((data, reader))
+    let fairness = user.map(|u| fairness::reader_in(conn, u, &data)).transpose()?.flatten();
+    Ok((data, reader, fairness))
 }
 
 /// `/threads/{slug}` for `user` (anonymous when `None`); `attention` decides its "needs
@@ -73,11 +78,14 @@ pub async fn page(
 ) -> Result<ThreadPage, AppError> {
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let (pages, reader) = (pages.clone(), user.cloned());
-    let (data, state) = db::with_conn(pool, move |c| page_in(c, &pages, &slug, reader.as_ref())).await?;
+    let (data, state, mine) = db::with_conn(pool, move |c| page_in(c, &pages, &slug, reader.as_ref())).await?;
     let can_edit = access::may_edit(user, &data.curators, data.thread.lock().is_some());
     let can_moderate = user.is_some_and(|u| roles::can_moderate(u.role));
     let mut page = build(chrome, &data, can_edit, can_moderate);
     page.attention = super::attention::badge_of_page(&data, attention, chrono::Utc::now());
+    if let Some(mine) = &mine {
+        fairness::with_reader(&mut page.fairness, &data, mine);
+    }
     Ok(match state {
         Some(state) => with_reader(page, &data, state),
         None => page,
@@ -182,6 +190,7 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         matrix_summary: super::matrix::summary_view(&t.slug, &data.matrix_summary, !data.events.is_empty()),
         // Time-dependent: `page` decides it per view.
         attention: None,
+        fairness: super::fairness::view(data),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod attention;
 pub mod error_pages;
 pub mod events;
+pub mod fairness;
 pub mod feeds;
 pub mod following;
 pub mod head;
@@ -61,6 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(matrix::configure)
         .configure(link_health::configure)
         .configure(attention::configure)
+        // Issue 17: the fair-summary signal's forms.
+        .configure(fairness::configure)
         .configure(threads::configure)
         .configure(synthesis::configure)
         .configure(events::configure)

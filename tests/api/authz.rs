@@ -266,6 +266,29 @@ fn matrix() -> Vec<Row> {
         row("POST", "/threads/{slug}/read", LoggedIn, json!({})),
         row("PUT", "/api/v1/threads/{slug}/follow", LoggedIn, json!({})),
         row("DELETE", "/api/v1/threads/{slug}/follow", LoggedIn, json!({})),
+        // Issue 17: readers' camps and fairness ratings (any signed-in, unsuspended reader), the
+        // public figures, and moderators leaving an account's ratings out of the model.
+        get("/api/v1/threads/{slug}/camp", LoggedIn),
+        get("/api/v1/threads/{slug}/ratings/mine", LoggedIn),
+        get("/api/v1/threads/{slug}/fairness", Public),
+        row("POST", "/threads/{slug}/camp", LoggedIn, json!({ "interpretation": "none" })),
+        row("PUT", "/api/v1/threads/{slug}/camp", LoggedIn, json!({ "interpretation_id": null })),
+        row(
+            "POST",
+            "/threads/{slug}/ratings",
+            LoggedIn,
+            json!({ "item_kind": "synthesis", "version": 2, "value": "yes" }),
+        ),
+        row(
+            "PUT",
+            "/api/v1/threads/{slug}/ratings",
+            LoggedIn,
+            json!({ "item_kind": "synthesis", "version": 2, "value": "no" }),
+        ),
+        row("POST", "/admin/users/{id}/ratings-exclusion", Moderator, json!({ "reason": "brigading" })),
+        row("POST", "/admin/users/{id}/ratings-inclusion", Moderator, json!({ "reason": "" })),
+        row("POST", "/api/v1/users/{id}/ratings-exclusion", Moderator, json!({ "reason": "brigading" })),
+        row("DELETE", "/api/v1/users/{id}/ratings-exclusion", Moderator, json!({ "reason": "" })),
         row("POST", "/api/v1/threads/{slug}/read", LoggedIn, json!({})),
         row("POST", "/events", Curator, event.clone()),
         // Issue 15 item 5: the event is linked to the fixture thread, so its curators (not a

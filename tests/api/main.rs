@@ -18,6 +18,7 @@ mod editor;
 mod error_pages;
 mod event_rights;
 mod events;
+mod fairness;
 mod feedback;
 mod feeds;
 mod following;

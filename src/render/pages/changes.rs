@@ -139,6 +139,9 @@ pub struct Profile {
     pub roles: Vec<(&'static str, bool)>,
     pub can_set_role: bool,
     pub log: Vec<ModLogEntryView>,
+    /// Issue 17: the account's fairness ratings are left out of the model (managers may change
+    /// it when they may suspend the account).
+    pub ratings_excluded: bool,
 }
 
 /// A moderation-log row.

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod confirm;
 pub mod error;
 pub mod events;
+pub mod fairness;
 pub mod following;
 pub mod forms;
 pub mod history;

@@ -142,6 +142,8 @@ pub struct ThreadPage {
     pub matrix_summary: Option<super::matrix::MatrixSummaryView>,
     /// Issue 17: why the thread needs attention, decided per view; `None` when it does not.
     pub attention: Option<super::attention::AttentionBadge>,
+    /// Issue 17: the fair-summary signal (stored figures; the reader's forms when signed in).
+    pub fairness: super::fairness::FairnessView,
 }
 
 /// A signed-in reader's own part of a thread page.

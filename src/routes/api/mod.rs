@@ -6,6 +6,7 @@ pub mod citations;
 pub mod curation;
 pub mod docs;
 pub mod events;
+pub mod fairness;
 pub mod following;
 pub mod history;
 pub mod inputs;
@@ -48,6 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(events::configure)
             .configure(sources::configure)
             .configure(following::configure)
+            // Issue 17: the fair-summary signal.
+            .configure(fairness::configure)
             .configure(synthesis::configure)
             .configure(history::configure)
             .configure(moderation::configure)

@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, attention, citations, curation, docs, events, following, history, link_health, matrix, moderation,
-    notifications, search, session, sources, synthesis, threads, users,
+    API, account, attention, citations, curation, docs, events, fairness, following, history, link_health, matrix,
+    moderation, notifications, search, session, sources, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -91,6 +91,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         following::unfollow,
         following::since,
         following::mark_read,
+        // Issue 17: the fair-summary signal.
+        fairness::camp,
+        fairness::set_camp,
+        fairness::rate,
+        fairness::mine,
+        fairness::figures,
+        fairness::exclude,
+        fairness::include,
         users::set_role,
         users::suspend,
         users::unsuspend,
@@ -117,6 +125,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (name = "history", description = "The changelog: what changed, by whom and why, and item versions"),
         (name = "moderation", description = "Patrolling, hiding content, locking threads, and the moderation log"),
         (name = "users", description = "Roles and suspensions"),
+        (name = "fairness", description = "Readers' camps and fairness ratings, and the public figures per camp"),
         (name = "following", description = "Following threads, and what changed since you last read one"),
         (name = "notifications", description = "Changes to followed threads, and e-mail digests of them"),
         (name = "search", description = "Full-text search over threads, events and sources"),
