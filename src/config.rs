@@ -33,13 +33,15 @@ pub struct Settings {
     pub fairness: FairnessSettings,
 }
 
-/// When a thread needs attention (issue 17, item 5).
+/// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AttentionSettings {
-    /// Days a landmark or major event may be newer than the last substantive synthesis revision
-    /// before the thread is flagged (`AGORA_ATTENTION_EVENT_DAYS`, default 14).
+    /// N: a thread is flagged when a landmark or major event linked to it, dated on or before
+    /// today, is newer than its last substantive synthesis revision and that revision is more
+    /// than N days old (or there is none) (`AGORA_ATTENTION_EVENT_DAYS`, default 14).
     pub event_days: i64,
-    /// Days an unanswered open question may go without activity (`AGORA_ATTENTION_QUESTION_DAYS`,
+    /// M: a thread is flagged when an unanswered open question has had no activity (asked,
+    /// edited, answered or reopened) for more than M days (`AGORA_ATTENTION_QUESTION_DAYS`,
     /// default 90).
     pub question_days: i64,
 }

@@ -65,6 +65,7 @@ const TEMPLATE_OF = {
   'admin-users': 'admin/users.html',
   'api-docs': 'api/docs.html',
   'link-health': 'link_health/index.html',
+  attention: 'attention/index.html',
 };
 const PAGE_TYPES = Object.keys(TEMPLATE_OF);
 const testName = (type) => `${type} page has no axe violations and no vnu errors`;
@@ -168,6 +169,10 @@ async function checkEveryPage() {
   const mod = await signedIn.newPage();
   await logInAs(mod, app, 'moderator');
   await check(mod, 'home', 'moderator', goto(mod, '/'));
+  // Issue 17: the queue, the index filtered to it, and the demo's flagged thread with its notice.
+  await check(mod, 'attention', 'moderator', goto(mod, '/attention'));
+  await check(mod, 'home', 'moderator-needs-attention', goto(mod, '/?attention=needs'));
+  await check(mod, 'thread', 'moderator-needs-attention', goto(mod, '/threads/eu-ai-act-open-source-exemption'));
   await check(mod, 'thread', 'moderator', goto(mod, DEMO));
   await check(mod, 'history', 'moderator', goto(mod, `${DEMO}/history`));
   await check(mod, 'revision', 'moderator', goto(mod, `${DEMO}/revisions/1`));

@@ -98,6 +98,8 @@ pub fn update(conn: &mut PgConnection, id: EventId, f: &EventFields) -> Result<(
     )
     .set(threads::version.eq(threads::version + 1))
     .execute(conn)?;
+    // Its date or significance may have moved the "needs attention" dates of those threads.
+    super::attention::refresh_for_event(conn, id)?;
     Ok(())
 }
 
@@ -111,12 +113,14 @@ pub fn find_same(conn: &mut PgConnection, occurred_on: NaiveDate, title: &str) -
         .map(|id| id.map(EventId))
 }
 
-/// Links an event to a thread (idempotent).
+/// Links an event to a thread (idempotent), and keeps the thread's attention dates current.
 pub fn link(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> QueryResult<usize> {
-    diesel::insert_into(thread_events::table)
+    let n = diesel::insert_into(thread_events::table)
         .values((thread_events::thread_id.eq(thread.0), thread_events::event_id.eq(event.0)))
         .on_conflict_do_nothing()
-        .execute(conn)
+        .execute(conn)?;
+    super::attention::refresh(conn, &[thread])?;
+    Ok(n)
 }
 
 /// Up to `limit` events whose title contains `text` (case-insensitive), newest first, each with
@@ -150,10 +154,15 @@ pub fn with_title_containing(
         .collect())
 }
 
-/// Removes an event from a thread (the event stays for other threads).
+/// Removes an event from a thread (the event stays for other threads), and keeps the thread's
+/// attention dates current.
 pub fn unlink(conn: &mut PgConnection, thread: ThreadId, event: EventId) -> Result<(), AppError> {
     let n = diesel::delete(thread_events::table.find((thread.0, event.0))).execute(conn)?;
-    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    super::attention::refresh(conn, &[thread])?;
+    Ok(())
 }
 
 /// The ids of a thread's events.

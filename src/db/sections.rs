@@ -273,10 +273,11 @@ pub fn proponents_of(conn: &mut PgConnection, interpretation_ids: &[i64]) -> Que
         .load(conn)
 }
 
-/// Appends an open question.
+/// Appends an open question (and keeps the thread's attention dates current, as every
+/// question write here does).
 pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str, html: &SafeHtml) -> QueryResult<i64> {
     let position = question::next_position(conn, thread)?;
-    diesel::insert_into(open_questions::table)
+    let id = diesel::insert_into(open_questions::table)
         .values((
             open_questions::thread_id.eq(thread.0),
             open_questions::position.eq(position),
@@ -284,7 +285,10 @@ pub fn insert_question(conn: &mut PgConnection, thread: ThreadId, text: &str, ht
             open_questions::question_html.eq(html.as_str()),
         ))
         .returning(open_questions::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    // A new question's activity is now (`touched_at` defaults to it).
+    super::attention::refresh(conn, &[thread])?;
+    Ok(id)
 }
 
 /// Rewrites an open question.
@@ -308,9 +312,13 @@ pub fn update_question(
         open_questions::question.eq(text),
         open_questions::question_html.eq(html.as_str()),
         open_questions::version.eq(open_questions::version + 1),
+        // Touching a question is activity: it clears a "needs attention" flag it caused.
+        open_questions::touched_at.eq(diesel::dsl::now),
     ))
     .execute(conn)?;
-    question::require_updated(conn, thread, id, n)
+    question::require_updated(conn, thread, id, n)?;
+    super::attention::refresh(conn, &[thread])?;
+    Ok(())
 }
 
 /// Appends a controversy.
@@ -369,9 +377,15 @@ pub fn set_question_answer(
         open_questions::answer.eq(answer.unwrap_or("")),
         open_questions::answered_at.eq(answer.map(|_| chrono::Utc::now())),
         open_questions::version.eq(open_questions::version + 1),
+        // Answering (or reopening) is activity on the question.
+        open_questions::touched_at.eq(diesel::dsl::now),
     ))
     .execute(conn)?;
-    if n == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    super::attention::refresh(conn, &[thread])?;
+    Ok(())
 }
 
 /// Questions saved before their text was rendered: id and text.

@@ -40,6 +40,8 @@ pub struct ThreadPageData {
     pub revision_dates: Vec<RevisionDate>,
     /// The evidence matrix in one query (`matrix::summary`), for its summary sentence.
     pub matrix_summary: Vec<super::matrix::SummaryLine>,
+    /// Issue 17 (staleness): what the "needs attention" flag is decided from at view time.
+    pub attention: super::attention::PageFacts,
     /// Issue 17 (fair-summary signal): the newest fit's stored figures for the thread.
     pub fairness: super::fairness::PageFairness,
     /// The governed stance label: since when it holds, and the open proposal (`db::stance`).
@@ -87,6 +89,7 @@ pub fn load(conn: &mut PgConnection, slug: &str, revision_dates: usize) -> Resul
             controversies: sections::controversy::list(conn, id)?,
             revision_dates: revisions::dates(conn, id, i64::try_from(revision_dates).unwrap_or(i64::MAX))?,
             matrix_summary: super::matrix::summary(conn, id)?,
+            attention: super::attention::page_facts(conn, id)?,
             fairness: super::fairness::for_thread_page(conn, id)?,
             label_state: super::stance::label_state(conn, id)?,
             thread,

@@ -126,6 +126,8 @@ pub struct ThreadListQuery {
     pub stance: Option<Stance>,
     pub sort: ThreadSort,
     pub after: Option<ThreadCursor>,
+    /// Issue 17: only the threads that need attention at these cutoffs.
+    pub needs_attention: Option<crate::domain::attention::Cutoffs>,
 }
 
 diesel::define_sql_function!(
@@ -158,6 +160,9 @@ pub fn list_page(conn: &mut PgConnection, q: &ThreadListQuery, limit: i64) -> Qu
     }
     if let Some(stance) = q.stance {
         query = query.filter(threads::stance.eq(stance.as_str()));
+    }
+    if let Some(cut) = &q.needs_attention {
+        query = query.filter(super::attention::flagged(cut));
     }
     query = match q.sort {
         ThreadSort::Activity => query.order((threads::updated_at.desc(), threads::id.desc())),

@@ -20,6 +20,8 @@ use crate::domain::source_url;
 use crate::domain::thread::{Assessment, Significance, SourceKind, Stance, Status, Tier};
 use crate::render::markdown::{Rendered, render_markdown};
 
+mod stale;
+
 const DEMO_JSON: &str = include_str!("../../demo/open-vs-closed-weights.json");
 
 #[derive(Debug, Deserialize)]
@@ -182,7 +184,9 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
         tracing::info!(slug = %demo.slug, "loaded the demo ratings");
         // lead: fit_now here (ops::fairness_fit::fit_now), so the demo opens with figures.
     }
-    Ok(loaded)
+    // Issue 17: the second, small thread that shows a "needs attention" flag.
+    let stale = stale::seed_if_absent(pool, &demo.curator)?;
+    Ok(loaded || stale)
 }
 
 /// Renders demo text after the same nesting check as anything typed (the demo file can be

@@ -2,15 +2,17 @@
 //! their `?filters=&after=` (an unknown value or a bad cursor is a 400), one keyset page of rows,
 //! and the cursor of the next page.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::PgConnection;
 use serde::Deserialize;
 
 use super::cursor;
+use crate::config::AttentionSettings;
 use crate::db::events::{self, EventCursor};
 use crate::db::threads::{self, ThreadCursor};
 use crate::db::{self, PgPool};
+use crate::domain::attention::Cutoffs;
 use crate::domain::thread::{Significance, Stance, Status};
 use crate::error::AppError;
 
@@ -26,14 +28,19 @@ pub const EVENTS_PER_PAGE: i64 = 50;
 /// Years the events filter accepts: the calendar of dates people write (as the cursors do).
 const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
-/// `?status=&stance=&sort=&after=` on the thread index (HTML and JSON); empty means "any".
+/// `?status=&stance=&sort=&attention=&after=` on the thread index (HTML and JSON); empty means "any".
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ThreadIndexQuery {
     pub status: Option<String>,
     pub stance: Option<String>,
     pub sort: Option<String>,
     pub after: Option<String>,
+    /// Issue 17: `needs` lists only the threads that need attention.
+    pub attention: Option<String>,
 }
+
+/// The one value of `?attention=`.
+pub const NEEDS_ATTENTION: &str = "needs";
 
 /// A query value, or `None` when it is absent or blank (a form's "any" choice).
 pub fn given(value: Option<&str>) -> Option<&str> {
@@ -47,8 +54,9 @@ pub fn unknown<'a>(what: &str, value: &str, allowed: impl Iterator<Item = &'a st
 }
 
 impl ThreadIndexQuery {
-    /// The validated query; an unknown status, stance or order, or a bad cursor, is a 400.
-    pub fn parse(&self) -> Result<ThreadListQuery, AppError> {
+    /// The validated query, its attention filter at `cut`; an unknown status, stance, order or
+    /// attention filter, or a bad cursor, is a 400.
+    pub fn parse(&self, cut: Cutoffs) -> Result<ThreadListQuery, AppError> {
         let status = given(self.status.as_deref())
             .map(|s| Status::parse(s).ok_or_else(|| unknown("status", s, Status::ALL.iter().map(|v| v.as_str()))))
             .transpose()?;
@@ -60,7 +68,13 @@ impl ThreadIndexQuery {
             .transpose()?
             .unwrap_or_default();
         let after = given(self.after.as_deref()).map(|raw| cursor::decode_thread(raw, sort)).transpose()?;
-        Ok(ThreadListQuery { status, stance, sort, after })
+        let needs_attention = given(self.attention.as_deref())
+            .map(|a| match a {
+                NEEDS_ATTENTION => Ok(cut),
+                other => Err(unknown("attention filter", other, [NEEDS_ATTENTION].into_iter())),
+            })
+            .transpose()?;
+        Ok(ThreadListQuery { status, stance, sort, after, needs_attention })
     }
 }
 
@@ -71,22 +85,32 @@ pub struct ThreadIndex {
     pub next: Option<String>,
     /// The filters and order, for the form and the next page's link.
     pub query: ThreadListQuery,
+    /// Issue 17: the ids of the listed threads that need attention (their badges).
+    pub flagged: HashSet<i64>,
 }
 
-/// One page of the thread index for an already validated query.
-pub fn thread_index_in(conn: &mut PgConnection, query: ThreadListQuery) -> Result<ThreadIndex, AppError> {
+/// One page of the thread index for an already validated query; `cut` decides the badges.
+pub fn thread_index_in(conn: &mut PgConnection, query: ThreadListQuery, cut: Cutoffs) -> Result<ThreadIndex, AppError> {
     let rows = threads::list_page(conn, &query, THREADS_PER_PAGE + 1)?;
     let (rows, next) = db::keyset_page(rows, THREADS_PER_PAGE, |(t, key)| {
         cursor::encode_thread(&ThreadCursor { key: key.clone(), id: t.id })
     });
-    Ok(ThreadIndex { threads: rows.into_iter().map(|(t, _)| t).collect(), next, query })
+    let threads: Vec<ThreadRow> = rows.into_iter().map(|(t, _)| t).collect();
+    let ids: Vec<i64> = threads.iter().map(|t| t.id).collect();
+    let flagged = crate::db::attention::flagged_among(conn, &cut, &ids)?.into_iter().collect();
+    Ok(ThreadIndex { threads, next, query, flagged })
 }
 
-/// One page of the thread index; the query is read before a connection is taken, so a bad one
-/// costs no database work.
-pub async fn thread_index(pool: &PgPool, raw: &ThreadIndexQuery) -> Result<ThreadIndex, AppError> {
-    let query = raw.parse()?;
-    db::with_conn(pool, move |c| thread_index_in(c, query)).await
+/// One page of the thread index, the "needs attention" flag decided now by `attention`; the
+/// query is read before a connection is taken, so a bad one costs no database work.
+pub async fn thread_index(
+    pool: &PgPool,
+    raw: &ThreadIndexQuery,
+    attention: &AttentionSettings,
+) -> Result<ThreadIndex, AppError> {
+    let cut = super::attention::rule(attention).at(chrono::Utc::now());
+    let query = raw.parse(cut)?;
+    db::with_conn(pool, move |c| thread_index_in(c, query, cut)).await
 }
 
 /// `?significance=&year=&thread=&after=` on the events index (HTML and JSON); empty means "any".

@@ -160,6 +160,10 @@ pub fn delete_in(
             SectionKind::Controversy => sections::controversy::delete(c, id, item)?,
         }
         citations::remove(c, Owner { kind: kind.owner_kind(), id: item })?;
+        if kind == SectionKind::Question {
+            // A quiet question gone may clear the thread's "needs attention" flag.
+            crate::db::attention::refresh(c, &[id])?;
+        }
         threads::touch(c, id)?;
         Ok(thread)
     })

@@ -15,6 +15,7 @@ use super::fairness::{self, ReaderFairness};
 use super::following::{self, ReaderState};
 use super::{access, indexes};
 use crate::auth::CurrentUser;
+use crate::config::AttentionSettings;
 use crate::db::citations::PageCitation;
 use crate::db::{self, PgPool};
 use crate::domain::citation::{self, Note, Owner, OwnerKind, Support, Target};
@@ -65,13 +66,15 @@ pub fn page_in(
     Ok((data, reader, fairness))
 }
 
-/// `/threads/{slug}` for `user` (anonymous when `None`).
+/// `/threads/{slug}` for `user` (anonymous when `None`); `attention` decides its "needs
+/// attention" badge at the time of the view.
 pub async fn page(
     pool: &PgPool,
     pages: &ThreadPageCache,
     chrome: Chrome,
     user: Option<&CurrentUser>,
     slug: String,
+    attention: &AttentionSettings,
 ) -> Result<ThreadPage, AppError> {
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let (pages, reader) = (pages.clone(), user.cloned());
@@ -79,6 +82,7 @@ pub async fn page(
     let can_edit = access::may_edit(user, &data.curators, data.thread.lock().is_some());
     let can_moderate = user.is_some_and(|u| roles::can_moderate(u.role));
     let mut page = build(chrome, &data, can_edit, can_moderate);
+    page.attention = super::attention::badge_of_page(&data, attention, chrono::Utc::now());
     if let Some(mine) = &mine {
         fairness::with_reader(&mut page.fairness, &data, mine);
     }
@@ -100,6 +104,7 @@ impl From<&indexes::ThreadRow> for ThreadCard {
             stance_label: t.stance().label(),
             updated: format::day(t.updated_at),
             updated_iso: format::iso_timestamp(t.updated_at),
+            needs_attention: false,
         }
     }
 }
@@ -183,6 +188,8 @@ pub fn build(chrome: Chrome, data: &ThreadPageData, can_edit: bool, can_moderate
         reader: None,
         timeline: timeline_of(data),
         matrix_summary: super::matrix::summary_view(&t.slug, &data.matrix_summary, !data.events.is_empty()),
+        // Time-dependent: `page` decides it per view.
+        attention: None,
         fairness: super::fairness::view(data),
         label: super::stance::label_line(&t.slug, t.stance(), &data.label_state),
     }

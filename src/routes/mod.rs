@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod attention;
 pub mod error_pages;
 pub mod events;
 pub mod fairness;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(search::configure)
         .configure(matrix::configure)
         .configure(link_health::configure)
+        .configure(attention::configure)
         // Issue 17: the fair-summary signal's forms.
         .configure(fairness::configure)
         // The governed stance label: before the generic `/threads/{slug}/...` routes.

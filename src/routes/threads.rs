@@ -43,6 +43,9 @@ pub fn filter_pairs(q: &ThreadListQuery) -> Vec<(&'static str, String)> {
     if q.sort != ThreadSort::default() {
         pairs.push(("sort", q.sort.as_str().to_owned()));
     }
+    if q.needs_attention.is_some() {
+        pairs.push(("attention", indexes::NEEDS_ATTENTION.to_owned()));
+    }
     pairs
 }
 
@@ -51,14 +54,19 @@ async fn index(
     visitor: Visitor,
     query: web::Query<ThreadIndexQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = indexes::thread_index(&state.pool, &query).await?;
+    let page = indexes::thread_index(&state.pool, &query, &state.attention).await?;
     let q = &page.query;
     let mut pairs = filter_pairs(q);
-    let filtered = q.status.is_some() || q.stance.is_some();
+    let attention_filter = q.needs_attention.is_some();
+    let filtered = q.status.is_some() || q.stance.is_some() || attention_filter;
     let (status, stance, sort) = (q.status, q.stance, q.sort);
     Ok(ok(&HomePage {
         chrome: Chrome::of(&visitor),
-        threads: page.threads.iter().map(ThreadCard::from).collect(),
+        threads: page
+            .threads
+            .iter()
+            .map(|t| ThreadCard { needs_attention: page.flagged.contains(&t.id), ..ThreadCard::from(t) })
+            .collect(),
         next_href: page.next.map(|n| {
             pairs.push(("after", n));
             format!("/?{}", encode(&pairs))
@@ -76,13 +84,21 @@ async fn index(
             .map(|s| KindOption { value: s.as_str(), label: s.label(), selected: *s == sort })
             .collect(),
         filtered,
+        attention_filter,
     }))
 }
 
 async fn show(state: web::Data<AppState>, visitor: Visitor, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
     let chrome = Chrome::of(&visitor);
-    let page =
-        thread_page::page(&state.pool, &state.thread_pages, chrome, visitor.user.as_ref(), slug.into_inner()).await?;
+    let page = thread_page::page(
+        &state.pool,
+        &state.thread_pages,
+        chrome,
+        visitor.user.as_ref(),
+        slug.into_inner(),
+        &state.attention,
+    )
+    .await?;
     Ok(ok(&page))
 }
 

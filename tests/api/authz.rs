@@ -169,6 +169,8 @@ fn matrix() -> Vec<Row> {
         get("/sources/{id}", Public),
         // Issue 16 item 10: the flagged links (public facts; curators' own threads first).
         get("/link-health", Public),
+        // Issue 17: the threads that need attention.
+        get("/attention", Curator),
         get("/users/{username}", Public),
         get("/threads/{slug}", Public),
         get("/threads/{slug}/history", Public),
@@ -234,6 +236,7 @@ fn matrix() -> Vec<Row> {
         get("/api/v1/sources/{id}", Public),
         get("/api/v1/search", Public).query("?q=matrix"),
         get("/api/v1/link-health", Public),
+        get("/api/v1/attention", Curator),
         get("/api/v1/following", LoggedIn),
         get("/api/v1/threads/{slug}/since", LoggedIn),
         get("/api/v1/notifications", LoggedIn),

@@ -158,7 +158,7 @@ async fn the_demo_synthesis_is_the_one_revision_the_page_shows() {
     let saved = crate::pages::attrs(&html, "table.changes tbody tr time", "datetime");
     assert_eq!(saved.len(), 1);
     assert!(saved[0].starts_with("2026-03-08"), "dated as the page's last update: {saved:?}");
-    assert_eq!(app.count("revisions").await, 1);
+    assert_eq!(app.count("revisions").await, 2, "its one revision and the second demo thread's");
 
     // Blame attributes every paragraph to that revision, its author and its date.
     let blame = app.page(&format!("{DEMO}/blame")).await;
@@ -187,8 +187,8 @@ async fn loading_the_demo_twice_loads_nothing_the_second_time() {
     assert!(!seed(&app).await, "the second call reports that nothing was loaded");
 
     assert_eq!(counts(&app).await, after_first);
-    assert_eq!(app.count("threads").await, 1);
-    assert_eq!(app.count("events").await, 30);
+    assert_eq!(app.count("threads").await, 2, "the demo thread and the small stale one");
+    assert_eq!(app.count("events").await, 33);
 }
 
 #[tokio::test]
@@ -212,8 +212,8 @@ async fn the_demo_reuses_an_event_that_was_already_recorded() {
 
     assert!(seed(&app).await);
 
-    assert_eq!(app.count("events").await, 30, "the recorded event is shared, not duplicated");
-    assert_eq!(app.count("thread_events").await, 31);
+    assert_eq!(app.count("events").await, 33, "the recorded event is shared, not duplicated");
+    assert_eq!(app.count("thread_events").await, 35);
     let thread = app.page(&format!("/threads/{slug}")).await;
     let href = crate::pages::attrs(&thread, &format!("{} ol.events li a", section("events")), "href").remove(0);
     let event = app.page(&href).await;

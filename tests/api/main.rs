@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod attention;
 mod authz;
 mod bounded;
 mod citations;

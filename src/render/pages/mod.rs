@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod attention;
 pub mod changes;
 pub mod confirm;
 pub mod error;

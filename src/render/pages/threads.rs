@@ -20,6 +20,8 @@ pub struct ThreadCard {
     pub stance_label: &'static str,
     pub updated: String,
     pub updated_iso: String,
+    /// Issue 17: the thread needs attention (set by the index; `false` elsewhere).
+    pub needs_attention: bool,
 }
 
 /// `/`: threads, filtered by status and stance, by activity, creation or title.
@@ -35,6 +37,8 @@ pub struct HomePage {
     pub sorts: Vec<KindOption>,
     /// A status or stance filter is on (an empty list then means "none match", not "none yet").
     pub filtered: bool,
+    /// Issue 17: the "needs attention" filter is on.
+    pub attention_filter: bool,
 }
 
 /// An event as a list shows it.
@@ -136,6 +140,8 @@ pub struct ThreadPage {
     pub timeline: Option<Timeline>,
     /// The evidence matrix in a sentence, linked; `None` without events or interpretations.
     pub matrix_summary: Option<super::matrix::MatrixSummaryView>,
+    /// Issue 17: why the thread needs attention, decided per view; `None` when it does not.
+    pub attention: Option<super::attention::AttentionBadge>,
     /// Issue 17: the fair-summary signal (stored figures; the reader's forms when signed in).
     pub fairness: super::fairness::FairnessView,
     /// The governed stance label's line: since when, its history, a pending proposal.

@@ -271,8 +271,12 @@ named_values!(
     /// The `?sort=` order of the thread list.
     ThreadSortName => super::views::one_of(ThreadSort::ALL.iter().map(|s| s.as_str()))
 );
+named_values!(
+    /// The `?attention=` filter of the thread list (issue 17).
+    AttentionFilterName => super::views::one_of([crate::ops::indexes::NEEDS_ATTENTION].into_iter())
+);
 
-/// `?status=&stance=&sort=&after=` on the thread list.
+/// `?status=&stance=&sort=&attention=&after=` on the thread list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ThreadListParams {
@@ -285,6 +289,9 @@ pub struct ThreadListParams {
     /// `activity` (newest activity first, the default), `created` (newest first) or `title` (A–Z).
     #[param(value_type = Option<ThreadSortName>, inline)]
     pub sort: Option<String>,
+    /// `needs`: only the threads that need attention.
+    #[param(value_type = Option<AttentionFilterName>, inline)]
+    pub attention: Option<String>,
     /// The `next_cursor` of the previous page, made for the same `sort`; absent for the first page.
     #[param(min_length = 1)]
     pub after: Option<String>,
@@ -292,7 +299,7 @@ pub struct ThreadListParams {
 
 impl From<ThreadListParams> for ThreadIndexQuery {
     fn from(p: ThreadListParams) -> Self {
-        ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after }
+        ThreadIndexQuery { status: p.status, stance: p.stance, sort: p.sort, after: p.after, attention: p.attention }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, mirroring the pages. Errors are `{"error": "..."}`.
 
 pub mod account;
+pub mod attention;
 pub mod citations;
 pub mod curation;
 pub mod docs;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(account::configure)
             .configure(search::configure)
             .configure(link_health::configure)
+            .configure(attention::configure)
             // Fixed paths first: `/threads/{slug}/events`, `/synthesis`, `/lock`, `/curators`,
             // `/changes`, ... must win over the generic `/threads/{slug}/{kind}` of `threads`.
             .configure(events::configure)

@@ -16,8 +16,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::views::ErrorBody;
 use super::{
-    API, account, citations, curation, docs, events, fairness, following, history, link_health, matrix, moderation,
-    notifications, search, session, sources, stance, synthesis, threads, users,
+    API, account, attention, citations, curation, docs, events, fairness, following, history, link_health, matrix,
+    moderation, notifications, search, session, sources, stance, synthesis, threads, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -115,6 +115,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         stance::reject,
         stance::withdraw,
         stance::list,
+        // Issue 17: the threads that need attention.
+        attention::list,
         openapi_json,
         docs::page,
     ),

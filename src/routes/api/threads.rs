@@ -9,7 +9,7 @@ use super::views::{ErrorBody, ItemId, ThreadDetail, ThreadList, ThreadSummary};
 use crate::auth::Visitor;
 use crate::error::{ApiError, AppError};
 use crate::ops::sections::{self, SectionKind};
-use crate::ops::{indexes, thread_page};
+use crate::ops::{attention, indexes, thread_page};
 use crate::routes::table::{Routes, at};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// List threads
 ///
 /// Newest activity first (or newest, or by title, with `sort`), optionally only those of a
-/// status and stance; 30 to a page; follow `next_cursor` for the next page.
+/// status and stance, or only those that need attention; 30 to a page; follow `next_cursor` for the next page.
 #[utoipa::path(
     get,
     path = "/api/v1/threads",
@@ -38,8 +38,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
 )]
 pub async fn list(state: web::Data<AppState>, query: web::Query<ThreadListParams>) -> Result<HttpResponse, ApiError> {
-    let page = indexes::thread_index(&state.pool, &query.into_inner().into()).await?;
-    let threads = page.threads.iter().map(ThreadSummary::from).collect();
+    let page = indexes::thread_index(&state.pool, &query.into_inner().into(), &state.attention).await?;
+    let threads = page
+        .threads
+        .iter()
+        .map(|t| ThreadSummary { needs_attention: page.flagged.contains(&t.id), ..ThreadSummary::from(t) })
+        .collect();
     Ok(HttpResponse::Ok().json(ThreadList { threads, next_cursor: page.next }))
 }
 
@@ -91,7 +95,9 @@ pub async fn create(
 )]
 pub async fn detail(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let data = thread_page::data(&state.pool, &state.thread_pages, slug.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(ThreadDetail::from(&*data)))
+    let mut detail = ThreadDetail::from(&*data);
+    detail.summary.needs_attention = attention::of_page(&data, &state.attention, chrono::Utc::now()).is_some();
+    Ok(HttpResponse::Ok().json(detail))
 }
 
 /// The section a `{kind}` segment names; anything else names nothing (404).

@@ -69,6 +69,9 @@ pub struct ThreadSummary {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub head_seq: i32,
+    /// Whether the thread needs attention now (issue 17): a landmark or major event newer than
+    /// its synthesis, or an open question quiet for long. See `/api/v1/attention` for why.
+    pub needs_attention: bool,
 }
 
 impl From<&ThreadRow> for ThreadSummary {
@@ -82,6 +85,9 @@ impl From<&ThreadRow> for ThreadSummary {
             created_at: t.created_at,
             updated_at: t.updated_at,
             head_seq: t.head_seq,
+            // The list and the thread's detail decide it; a thread just created has nothing
+            // to attend to.
+            needs_attention: false,
         }
     }
 }

@@ -1,0 +1,109 @@
+//! The second, small demo thread (issue 17, item 13): a synthesis last revised in August 2024,
+//! before two landmark or major events linked to it, so the demo shows one "needs attention"
+//! flag. Loaded, like the first, only when its slug is absent.
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{demo_cited, demo_curator, demo_html, midnight};
+use crate::db::{PgPool, events, revisions, search, sections, threads};
+use crate::domain::citation::{Owner, OwnerKind};
+use crate::domain::thread::{Significance, Stance, Status};
+
+const STALE_JSON: &str = include_str!("../../../demo/eu-ai-act-open-source.json");
+
+#[derive(Debug, Deserialize)]
+struct StaleThread {
+    slug: String,
+    title: String,
+    framing_question: String,
+    status: String,
+    stance: String,
+    since: NaiveDate,
+    /// The day of its only synthesis revision.
+    revised: NaiveDate,
+    synthesis_paragraphs: Vec<String>,
+    events: Vec<StaleEvent>,
+    open_questions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StaleEvent {
+    date: NaiveDate,
+    significance: String,
+    title: String,
+}
+
+/// Loads the thread unless its slug exists, curated by `curator`. Returns whether it was loaded.
+pub(super) fn seed_if_absent(pool: &PgPool, curator: &str) -> anyhow::Result<bool> {
+    let demo: StaleThread = serde_json::from_str(STALE_JSON).context("demo/eu-ai-act-open-source.json")?;
+    let mut conn = pool.get()?;
+    conn.transaction(|conn| -> anyhow::Result<bool> {
+        if threads::slug_exists(conn, &demo.slug)? {
+            return Ok(false);
+        }
+        let curator = demo_curator(conn, curator)?;
+        let fields = threads::ThreadFields {
+            title: demo.title.clone(),
+            framing_question: demo.framing_question.clone(),
+            status: Status::parse(&demo.status).context("demo status")?,
+            stance: Stance::parse(&demo.stance).context("demo stance")?,
+        };
+        let thread = threads::create(conn, &demo.slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = thread.thread_id();
+        for event in &demo.events {
+            let significance = Significance::parse(&event.significance).context("demo significance")?;
+            // The first demo thread may have recorded it already: events are shared.
+            let event_id = match events::find_same(conn, event.date, &event.title)? {
+                Some(existing) => existing,
+                None => events::insert(
+                    conn,
+                    &events::EventFields {
+                        occurred_on: event.date,
+                        title: event.title.clone(),
+                        significance,
+                        url: None,
+                        body_md: String::new(),
+                        body_html: demo_html("")?,
+                    },
+                    curator,
+                )?,
+            };
+            events::link(conn, id, event_id)?;
+        }
+        let body = demo.synthesis_paragraphs.join("\n\n");
+        let rendered = demo_cited(conn, &body)?;
+        let blocks = rendered.blocks.clone().unwrap_or_default();
+        let outcome = revisions::save(
+            conn,
+            &revisions::NewRevision {
+                autopatrolled: true,
+                cites: &rendered.cites,
+                claims: &rendered.claim_paragraphs,
+                ..revisions::NewRevision::edit(id, 0, curator, &body, &rendered.html, &blocks)
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        anyhow::ensure!(
+            matches!(outcome, revisions::SaveOutcome::Saved { seq: 1 }),
+            "the demo synthesis was not saved"
+        );
+        // Backdating moves the date staleness is measured from: the later events now count.
+        revisions::backdate(conn, id, 1, midnight(demo.revised))?;
+        for question in &demo.open_questions {
+            let rendered = demo_cited(conn, question)?;
+            let item = sections::insert_question(conn, id, question, &rendered.html)?;
+            crate::db::citations::insert(
+                conn,
+                Owner { kind: OwnerKind::Question, id: item },
+                Some(id),
+                &rendered.cites,
+            )?;
+        }
+        threads::set_dates(conn, id, midnight(demo.since), midnight(demo.revised))?;
+        search::refresh(conn, id)?;
+        Ok(true)
+    })
+}
