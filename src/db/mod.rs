@@ -5,6 +5,8 @@ pub mod attention;
 pub mod changes;
 pub mod citations;
 pub mod events;
+// Issue 17: the fair-summary fitter.
+pub mod fairness_fits;
 pub mod feeds;
 pub mod follows;
 pub mod html;

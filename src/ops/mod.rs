@@ -18,6 +18,8 @@ pub mod cursor;
 pub mod demo;
 pub mod digest;
 pub mod events;
+// Issue 17: the fair-summary fitter.
+pub mod fairness_fit;
 pub mod feeds;
 pub mod following;
 pub mod health;
