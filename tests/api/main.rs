@@ -17,6 +17,7 @@ mod editor;
 mod error_pages;
 mod event_rights;
 mod events;
+mod fairness_fit;
 mod feedback;
 mod feeds;
 mod following;
