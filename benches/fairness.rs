@@ -152,47 +152,6 @@ fn main() -> anyhow::Result<()> {
         .zip(&other.items)
         .map(|(a, b)| (a.params.intercept - b.params.intercept).abs())
         .fold(0.0, f64::max);
-    if std::env::var("DEBUG_FAIR").is_ok() {
-        let loss = |f: &agora::domain::fairness::model::Fit| {
-            let mut l = 0.0;
-            for r in &data.ratings {
-                let u = f.raters[r.rater as usize];
-                let n = f.items[r.item as usize].params;
-                let e = r.score - f.global_intercept - u.intercept - n.intercept - u.factor * n.factor;
-                l += e * e;
-            }
-            let reg_i: f64 = f.raters.iter().map(|p| p.intercept * p.intercept).sum::<f64>()
-                + f.items.iter().map(|p| p.params.intercept * p.params.intercept).sum::<f64>()
-                + f.global_intercept * f.global_intercept;
-            let reg_f: f64 = f.raters.iter().map(|p| p.factor * p.factor).sum::<f64>()
-                + f.items.iter().map(|p| p.params.factor * p.params.factor).sum::<f64>();
-            (l, 0.15 * reg_i + 0.03 * reg_f)
-        };
-        println!("loss seed1 {:?} seed2 {:?}", loss(&fit), loss(&other));
-        let mut worst: Vec<(f64, usize)> = fit
-            .items
-            .iter()
-            .zip(&other.items)
-            .enumerate()
-            .map(|(i, (a, b))| ((a.params.intercept - b.params.intercept).abs(), i))
-            .collect();
-        worst.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
-        for &(_, i) in worst.iter().take(5) {
-            let kind = match data.kinds[i] {
-                Kind::Bridging => "bridging",
-                Kind::ForA => "A",
-                Kind::ForB => "B",
-                Kind::Poor => "poor",
-            };
-            println!("item {i} {kind}: {:?} vs {:?}", fit.items[i].params, other.items[i].params);
-        }
-        let fu: Vec<f64> = fit.raters.iter().map(|p| p.factor).collect();
-        let mean_a = fu.iter().zip(&data.camp_a).filter(|(_, a)| **a).map(|(f, _)| *f).sum::<f64>()
-            / data.camp_a.iter().filter(|a| **a).count() as f64;
-        let mean_b = fu.iter().zip(&data.camp_a).filter(|(_, a)| !**a).map(|(f, _)| *f).sum::<f64>()
-            / data.camp_a.iter().filter(|a| !**a).count() as f64;
-        println!("mean rater factor: camp A {mean_a:.3}, camp B {mean_b:.3}; sweeps {} {}", fit.sweeps, other.sweeps);
-    }
     println!("seed 2 instead of 1: {flipped} marks differ, intercepts differ by at most {drift:.2e}");
     let pure_ok = slowest < TARGET;
     let mut ok = pure_ok;

@@ -341,3 +341,18 @@ async fn the_worker_refits_after_new_ratings_or_a_marked_change_only() {
     app.query(|c| fairness_fit::mark_dirty_in(c).unwrap()).await;
     assert!(fairness_fit::tick(&app.pool, &settings()).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn suspending_an_account_through_the_form_makes_the_worker_refit_without_its_ratings() {
+    let app = spawn_app().await;
+    app.fairness_site().await;
+    let eager = FairnessSettings { after_ratings: 1, ..settings() };
+    assert_eq!(fairness_fit::tick(&app.pool, &eager).await.unwrap().expect("a first fit").raters, 16);
+    let admin = app.another_browser();
+    admin.login_as("fair_admin", Role::Admin).await;
+    let id = app.query(|c| agora::db::users::by_username(c, "fb2").unwrap().unwrap().id).await;
+    let res = admin.post_form(&format!("/admin/users/{id}/suspend"), &[("reason", "sock puppet")]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "suspend fb2");
+    let refit = fairness_fit::tick(&app.pool, &eager).await.unwrap().expect("the suspension counts as a change");
+    assert_eq!(refit.raters, 15);
+}
