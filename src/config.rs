@@ -90,6 +90,9 @@ pub struct FairnessSettings {
     pub lambda_factor: f64,
     /// Seed of the factors' starting values, so a fit is repeatable (`AGORA_FAIR_SEED`, 1).
     pub seed: u64,
+    /// Readers with fewer ratings than this are left out of the fit, as Community Notes filters
+    /// its input (`AGORA_FAIR_MIN_RATER_RATINGS`, 3; theirs is 10).
+    pub min_rater_ratings: u32,
 }
 
 impl Default for FairnessSettings {
@@ -105,6 +108,7 @@ impl Default for FairnessSettings {
             lambda_intercept: 0.15,
             lambda_factor: 0.03,
             seed: 1,
+            min_rater_ratings: 3,
         }
     }
 }
@@ -124,6 +128,9 @@ impl FairnessSettings {
             min_intercept: env_float("AGORA_FAIR_MIN_INTERCEPT").unwrap_or(d.min_intercept),
             min_ratings: env_num("AGORA_FAIR_MIN_RATINGS").and_then(|n| u32::try_from(n).ok()).unwrap_or(d.min_ratings),
             max_factor: env_float("AGORA_FAIR_MAX_FACTOR").filter(|f| *f > 0.0).unwrap_or(d.max_factor),
+            min_rater_ratings: env_num("AGORA_FAIR_MIN_RATER_RATINGS")
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(d.min_rater_ratings),
             seed: std::env::var("AGORA_FAIR_SEED").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(d.seed),
             ..d
         }

@@ -11,11 +11,11 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{csrf, privacy, visitor};
-use crate::config::{LinkCheckSettings, Settings};
+use crate::config::{FairnessSettings, LinkCheckSettings, Settings};
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
-use crate::ops::linkcheck;
+use crate::ops::{fairness_fit, linkcheck};
 use crate::routes;
 use crate::state::AppState;
 
@@ -27,6 +27,8 @@ pub struct Application {
     digests: Option<DigestSender>,
     /// The link checker to start with the server, unless `AGORA_LINKCHECK=off`.
     linkcheck: Option<(PgPool, LinkCheckSettings)>,
+    /// The fair-summary fitter to start with the server, unless `AGORA_FAIR_FIT=off`.
+    fairness: Option<(PgPool, FairnessSettings)>,
 }
 
 /// What the digest sender runs with.
@@ -44,6 +46,7 @@ impl Application {
         // reqwest is built without a TLS crypto provider (no C toolchain, no OpenSSL): ring it is.
         linkcheck::fetch::install_tls_provider();
         let linkcheck = settings.linkcheck.enabled.then(|| (pool.clone(), settings.linkcheck.clone()));
+        let fairness = settings.fairness.enabled.then(|| (pool.clone(), settings.fairness));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let digests = Mailer::from_settings(settings)?.map(|mailer| DigestSender {
             pool: pool.clone(),
@@ -89,7 +92,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests, linkcheck })
+        Ok(Application { port, server, digests, linkcheck, fairness })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -113,6 +116,14 @@ impl Application {
         }
     }
 
+    /// Starts the fair-summary fitter, if on, on the current runtime; it ends with the runtime.
+    fn start_fairness(&mut self) {
+        if let Some((pool, settings)) = self.fairness.take() {
+            tracing::info!(tick_secs = settings.tick.as_secs(), "the fair-summary fitter is on");
+            fairness_fit::spawn_fitter(pool, settings);
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -122,6 +133,7 @@ impl Application {
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         self.start_digests();
         self.start_linkcheck();
+        self.start_fairness();
         self.server.await
     }
 
@@ -129,6 +141,7 @@ impl Application {
     pub fn into_server(mut self) -> Server {
         self.start_digests();
         self.start_linkcheck();
+        self.start_fairness();
         self.server
     }
 }

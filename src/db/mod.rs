@@ -6,6 +6,7 @@ pub mod changes;
 pub mod citations;
 pub mod events;
 pub mod fairness;
+pub mod fairness_fits;
 pub mod feeds;
 pub mod follows;
 pub mod html;

@@ -21,6 +21,7 @@ pub mod demo_ratings;
 pub mod digest;
 pub mod events;
 pub mod fairness;
+pub mod fairness_fit;
 pub mod feeds;
 pub mod following;
 pub mod health;

@@ -197,6 +197,8 @@ fn change_suspension_in(
             return Err(AppError::Invalid(format!("{} is not suspended", current.username)));
         }
         users::set_suspension(c, target, suspension.as_ref())?;
+        // Issue 17: whose ratings the fair-summary fit counts changed; the next look refits.
+        crate::ops::fairness_fit::mark_dirty_in(c)?;
         let (action, target_text, reason) = match &suspension {
             Some(s) => (ModAction::Suspend, format!("{} {}", current.username, s.until_text()), s.reason.as_str()),
             None => (ModAction::Unsuspend, current.username.clone(), lift_reason.as_str()),

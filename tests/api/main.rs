@@ -19,6 +19,7 @@ mod error_pages;
 mod event_rights;
 mod events;
 mod fairness;
+mod fairness_fit;
 mod feedback;
 mod feeds;
 mod following;

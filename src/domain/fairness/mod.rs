@@ -1,6 +1,8 @@
 //! The fair-summary signal: what readers rate, how a rating is scored, and the model that asks
 //! for agreement across camps (see `model`).
 
+pub mod model;
+
 use serde::{Deserialize, Serialize};
 
 /// What a reader rates: a thread's synthesis or one of its interpretations.
