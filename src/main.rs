@@ -31,12 +31,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { demo, .. } => {
             if demo {
                 ops::demo::seed_if_absent(&pool)?;
+                // The demo's synthetic ratings get their figures before the first page view.
+                ops::fairness_fit::tick(&pool, &settings.fairness).await?;
             }
             startup::Application::build(&settings, pool)?.run_until_stopped().await?;
         }
         Command::Migrate => tracing::info!("migrations are up to date"),
         Command::SeedDemo => {
             let loaded = ops::demo::seed_if_absent(&pool)?;
+            ops::fairness_fit::tick(&pool, &settings.fairness).await?;
             println!("{}", if loaded { "demo thread loaded" } else { "demo thread already present" });
         }
         Command::CreateAdmin { username, password_stdin } => {

@@ -181,10 +181,3 @@ pub fn set_ratings_excluded(conn: &mut PgConnection, user: UserId, excluded: boo
 pub fn ratings_excluded_at(conn: &mut PgConnection, user: UserId) -> QueryResult<Option<DateTime<Utc>>> {
     users::table.find(user.0).select(users::ratings_excluded_at).first(conn)
 }
-
-/// Tells the fitter the ratings changed (a stand-in for `ops::fairness_fit::mark_dirty_in`,
-/// which counts new `change_seq` values).
-pub fn mark_model_dirty(conn: &mut PgConnection) -> QueryResult<()> {
-    diesel::sql_query("SELECT nextval('fairness_rating_changes')").execute(conn)?;
-    Ok(())
-}

@@ -181,8 +181,8 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
     }
     // Issue 17 item 13: synthetic readers' camps and ratings (once; also on an older demo).
     if super::demo_ratings::seed_if_absent(&mut conn, &demo.slug)? {
+        // `agora serve --demo` and `seed-demo` fit them right after seeding (see main.rs).
         tracing::info!(slug = %demo.slug, "loaded the demo ratings");
-        // lead: fit_now here (ops::fairness_fit::fit_now), so the demo opens with figures.
     }
     // Issue 17: the second, small thread that shows a "needs attention" flag.
     let stale = stale::seed_if_absent(pool, &demo.curator)?;

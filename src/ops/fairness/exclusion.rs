@@ -63,7 +63,7 @@ pub fn set_exclusion_in(
                     reason: &reason,
                 },
             )?;
-            mark_model_dirty(c)?;
+            crate::ops::fairness_fit::mark_dirty_in(c)?;
         }
         Ok(excluded)
     })
@@ -84,11 +84,4 @@ pub async fn set_exclusion(
 /// Whether `target`'s ratings are left out of the model, for their account page.
 pub async fn excluded(pool: &PgPool, target: UserId) -> Result<bool, AppError> {
     db::with_conn(pool, move |c| Ok(store::ratings_excluded_at(c, target)?.is_some())).await
-}
-
-/// Tells the fitter the model's input changed.
-// lead: replace the body with `crate::ops::fairness_fit::mark_dirty_in(conn)` after the merge.
-fn mark_model_dirty(conn: &mut PgConnection) -> Result<(), AppError> {
-    store::mark_model_dirty(conn)?;
-    Ok(())
 }
