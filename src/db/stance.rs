@@ -1,12 +1,13 @@
 //! Stance proposals and the label they govern: `stance_proposals` rows, the thread's label
 //! columns (`stance`, `stance_since`, `first_stance`), and the lists pages read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{stance_proposals, threads, users};
+use super::schema::{changes, stance_proposals, threads, users};
+use crate::domain::history::Area;
 use crate::domain::ids::{ProposalId, ThreadId, UserId};
 use crate::domain::stance::ProposalState;
 use crate::domain::thread::Stance;
@@ -214,9 +215,19 @@ pub fn named(conn: &mut PgConnection, rows: Vec<ProposalRow>) -> QueryResult<Vec
             .map(|(id, slug, title)| (id, (slug, title)))
             .collect()
     };
+    let hidden = hidden_texts(conn, &rows)?;
     Ok(rows
         .into_iter()
-        .map(|row| {
+        .map(|mut row| {
+            // Hidden means hidden everywhere: a moderator who hid the changelog entry of a
+            // proposal (its rationale) or of its rejection (the reason) hides that text here too.
+            if hidden.contains(&(row.id, "proposed")) {
+                row.rationale_md = String::new();
+                row.rationale_html = HIDDEN_HTML.to_owned();
+            }
+            if hidden.contains(&(row.id, "rejected")) {
+                row.decision_reason = HIDDEN_TEXT.to_owned();
+            }
             let (thread_slug, thread_title) = threads_named.get(&row.thread_id).cloned().unwrap_or_default();
             ProposalListed {
                 proposer: names.get(&row.proposer_id).cloned().unwrap_or_default(),
@@ -225,6 +236,37 @@ pub fn named(conn: &mut PgConnection, rows: Vec<ProposalRow>) -> QueryResult<Vec
                 thread_title,
                 row,
             }
+        })
+        .collect())
+}
+
+/// What replaces a hidden rationale or rejection reason.
+pub const HIDDEN_TEXT: &str = "Hidden by a moderator.";
+const HIDDEN_HTML: &str = "<p><em>Hidden by a moderator.</em></p>";
+
+/// The (proposal, action) pairs among `rows` whose changelog entry a moderator hid.
+fn hidden_texts(conn: &mut PgConnection, rows: &[ProposalRow]) -> QueryResult<HashSet<(i64, &'static str)>> {
+    if rows.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let threads: Vec<i64> = rows.iter().map(|r| r.thread_id).collect();
+    let found: Vec<(Option<i64>, String)> = changes::table
+        .filter(changes::thread_id.eq_any(&threads))
+        .filter(changes::area.eq(Area::Stance.as_str()))
+        .filter(changes::subject_id.eq_any(&ids))
+        .filter(changes::hidden_at.is_not_null())
+        .select((changes::subject_id, changes::action))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(id, action)| {
+            let action = match action.as_str() {
+                "proposed" => "proposed",
+                "rejected" => "rejected",
+                _ => return None,
+            };
+            Some((id?, action))
         })
         .collect())
 }

@@ -425,3 +425,25 @@ async fn an_approval_and_a_withdrawal_sent_together_do_not_both_win() {
         }
     }
 }
+
+#[tokio::test]
+async fn hiding_a_proposals_changelog_entry_hides_its_rationale_and_a_rejections_reason_everywhere() {
+    let (cora, mona, slug) = curated().await;
+    let id = cora.propose_stance_ok(&slug, "settled", "Call mona's home number 555-0100 and ask.").await;
+    let reject = mona.decide_stance(&slug, id, "reject", json!({ "reason": "Doxxing: 555-0100." })).await;
+    assert_eq!(reject.status(), StatusCode::OK);
+    let entries = cora.api_thread_changes(&slug).await;
+    for action in ["proposed", "rejected"] {
+        let entry = entries.iter().find(|e| e["kind"] == "stance" && e["action"] == action).expect(action);
+        let res = mona
+            .post_json(&format!("/api/v1/changes/{}/hide", entry["id"]), &json!({ "reason": "personal data" }))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "hide the {action} entry");
+    }
+    let page = cora.page(&format!("/threads/{slug}/stance")).await;
+    let api = cora.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await;
+    for (what, text) in [("the page", page), ("the API", api.to_string())] {
+        assert!(!text.contains("555-0100"), "{what} still shows the hidden text: {text}");
+        assert!(text.contains("Hidden by a moderator"), "{what} says the text was hidden: {text}");
+    }
+}
