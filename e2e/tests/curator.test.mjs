@@ -141,7 +141,7 @@ test('a minor edit with a summary is marked as minor in the history', (t) =>
     await field(page, 'Edit summary').fill('Fix a typo');
     await saveSynthesis(page);
 
-    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('link', { name: 'History', exact: true }).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Revision 2', exact: true }) });
     await expectVisible(row.getByText('Fix a typo'), 'the history shows the edit summary');
     // The mark shows "m" and says "minor edit" to screen readers (visually hidden text).

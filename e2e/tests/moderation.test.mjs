@@ -36,7 +36,7 @@ test('a moderator rolls back vandalism, hides it, locks the thread and suspends 
     await clickAndWait(mod, mod.getByRole('button', { name: `Roll back the latest edits by ${vandal}` }));
     assert.doesNotMatch(await synthesis(mod).innerText(), /CHEAP WEIGHTS|forever/, 'the rollback removed both edits');
 
-    await mod.getByRole('link', { name: 'History' }).click();
+    await mod.getByRole('link', { name: 'History', exact: true }).click();
     const rollbackRow = mod.getByRole('row').filter({ has: mod.getByRole('link', { name: 'Revision 4', exact: true }) });
     assert.match(await rollbackRow.innerText(), new RegExp(`Rolled back 2 edits by ${vandal} to revision 1 by terry-tang: vandalism`));
 

@@ -31,7 +31,7 @@ test('a moderator reverts a vandalised synthesis to the good revision', (t) =>
     const page = await open();
     const moderator = await logInAs(page, app, 'moderator');
     await page.goto(threadUrl);
-    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.getByRole('link', { name: 'Revision 1', exact: true }).click();
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Revision 1' }), 'the good revision opens');
     await expectVisible(page.locator('strong', { hasText: 'predictable' }), 'the good revision shows its text');
@@ -47,7 +47,7 @@ test('a moderator reverts a vandalised synthesis to the good revision', (t) =>
     assert.doesNotMatch(await synthesis.innerText(), /SCAM/, 'the vandalism is gone');
     await expectVisible(synthesis.getByRole('link', { name: 'Revision 3' }), 'the revert is a new revision');
 
-    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('link', { name: 'History', exact: true }).click();
     const rows = page.getByRole('row').filter({ has: page.getByRole('link', { name: /^Revision \d+$/ }) });
     assert.equal(await rows.count(), 3, 'history keeps all three revisions');
     const newest = rows.first();

@@ -28,7 +28,7 @@ test('a reader signs up, opens the demo thread and its history', (t) =>
     await expectVisible(page.getByRole('heading', { level: 1, name: DEMO_TITLE }), 'the demo thread opens');
     assert.equal(await page.getByRole('link', { name: 'Edit synthesis' }).count(), 0, 'a reader cannot edit the synthesis');
 
-    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('link', { name: 'History', exact: true }).click();
     await expectVisible(page.getByRole('heading', { level: 1, name: /^History of Open vs\. Closed Weights/ }), 'the history opens');
     // The demo has the one revision the page it follows shows: by terry-tang, 2026-03-08.
     assert.equal(await page.getByRole('link', { name: /^Revision \d+$/ }).count(), 1, 'the demo has one revision');

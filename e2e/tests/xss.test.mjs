@@ -431,6 +431,28 @@ async function seedMore(first) {
   }
   for (const f of ['role', 'suspend', 'unsuspend']) cover(`POST /api/v1/users/{id}/${f} reason`, PAYLOADS);
 
+  // The governed stance label: a proposal per pack of rationales (Markdown, up to 20 KB), each
+  // rejected with a reason pack; the last proposal stays open, so the thread page, the label
+  // history and the review queue show a pending one.
+  const proposal = (rationale) =>
+    cur.json('POST', `/api/v1/threads/${edits}/stance/proposals`, { stance: 'settled', rationale }, [201]);
+  const rounds = Math.max(P300.length, P2000.length);
+  for (let r = 0; r < rounds; r += 1) {
+    const made = await proposal(P2000[r % P2000.length].value);
+    const reason = P300[r % P300.length].value;
+    await mod.json('POST', `/api/v1/threads/${edits}/stance/proposals/${made.data.id}/reject`, { reason }, [200]);
+  }
+  await proposal(PAYLOADS.join('\n\n'));
+  cover('POST /api/v1/threads/{slug}/stance/proposals rationale', PAYLOADS);
+  cover('POST /api/v1/threads/{slug}/stance/proposals/{id}/reject reason', PAYLOADS);
+  // A moderator leaves the reader's ratings out of the fairness model and counts them again.
+  const readerId = await app.sql(`SELECT id FROM users WHERE username = :'name';`, { name: READER });
+  for (const p of P300) {
+    await mod.json('POST', `/api/v1/users/${readerId}/ratings-exclusion`, { reason: p.value }, [200]);
+    await mod.json('DELETE', `/api/v1/users/${readerId}/ratings-exclusion`, { reason: p.value }, [200]);
+  }
+  for (const m of ['POST', 'DELETE']) cover(`${m} /api/v1/users/{id}/ratings-exclusion reason`, PAYLOADS);
+
   // Fields whose rules refuse payloads: each payload alone (cut to the field's limit) must be
   // answered with a 4xx, never stored, never a 5xx.
   const refused = [];
@@ -690,6 +712,11 @@ async function renderPass(label, contextOptions) {
   for (const slug of [S.slug, M.undo, M.edits]) task(`blame ${slug}`, (page) => visit(page, 'blame', `/threads/${slug}/blame`));
   for (const t of spread(T, SAMPLE)) task(`blame ${t.slug}`, (page) => visit(page, 'blame', `/threads/${t.slug}/blame`));
   task('edits thread', (page) => visit(page, 'thread', `/threads/${M.edits}`));
+  // The label history: every rejected proposal's rationale and reason, and the open one with the
+  // moderator's forms.
+  task('label history', (page) => visit(page, 'label history', `/threads/${M.edits}/stance`), 'moderator');
+  task('label history (anonymous)', (page) => visit(page, 'label history', `/threads/${M.edits}/stance`), 'anonymous');
+  task('reader page', (page) => visit(page, 'user', `/users/${READER}`), 'moderator');
   task('evidence matrix', async (page) => {
     await visit(page, 'matrix', `/threads/${M.edits}/matrix`);
     await visit(page, 'matrix cell form', `/threads/${M.edits}/matrix/${M.edited.interpretations.id}/${M.eventId}/edit`);

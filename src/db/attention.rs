@@ -30,6 +30,7 @@ pub fn after_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32, minor
 /// days, as `domain::attention` counts them), and marks their cached pages stale.
 pub fn refresh(conn: &mut PgConnection, threads: &[ThreadId]) -> QueryResult<()> {
     let ids: Vec<i64> = threads.iter().map(|t| t.0).collect();
+    super::threads::lock_rows(conn, &ids)?;
     diesel::sql_query(
         "UPDATE threads t SET
             stale_event_on = (

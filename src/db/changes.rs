@@ -132,6 +132,7 @@ impl<'a> NewChange<'a> {
 /// Appends a change and notifies the followers of what it touched, in the caller's transaction
 /// (so a change and its notifications commit or roll back together); returns its id.
 pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> {
+    lock_threads_first(conn, new)?;
     let patrolled_by = new.autopatrolled.then_some(new.actor.0);
     let id = diesel::insert_into(changes::table)
         .values((
@@ -162,6 +163,24 @@ pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> 
         }
     }
     Ok(id)
+}
+
+/// Locks the rows of the threads a change concerns (in id order) before its notifications are
+/// written. Writes to a thread also update its row (version, staleness dates), some before and
+/// some after recording their change; taking the thread rows first in every path gives every
+/// transaction the same lock order (threads, then notifications), so two concurrent writes to one
+/// thread wait for each other instead of deadlocking.
+fn lock_threads_first(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<()> {
+    let ids: Vec<i64> = match (new.thread, new.event) {
+        (Some(thread), _) => vec![thread.0],
+        // An event's change notifies the followers of every thread that links it.
+        (None, Some(event)) => thread_events::table
+            .filter(thread_events::event_id.eq(event.0))
+            .select(thread_events::thread_id)
+            .load(conn)?,
+        (None, None) => Vec::new(),
+    };
+    super::threads::lock_rows(conn, &ids)
 }
 
 /// Which changes a list shows. Every combination is served by one of the `changes_*` indexes.

@@ -149,6 +149,7 @@ pub fn store(conn: &mut PgConnection, fit: &NewFit, mut scores: Vec<NewScore>) -
     threads.extend(dropped);
     threads.sort_unstable();
     threads.dedup();
+    super::threads::lock_rows(conn, &threads)?;
     diesel::sql_query("UPDATE threads SET version = version + 1 WHERE id = ANY($1)")
         .bind::<Array<BigInt>, _>(&threads)
         .execute(conn)?;

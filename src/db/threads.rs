@@ -341,3 +341,19 @@ pub fn set_dates(
         ))
         .execute(conn)
 }
+
+/// Locks the rows of these threads in id order, for the rest of the transaction. Every write that
+/// touches several thread rows (or a thread row and its notifications) takes them this way first,
+/// so concurrent writes queue instead of deadlocking.
+pub fn lock_rows(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // NO KEY UPDATE: the lock an UPDATE of these rows takes anyway. FOR UPDATE would also wait
+    // for the KEY SHARE locks that inserting rows which reference a thread takes, and two such
+    // inserts upgrading at once would deadlock.
+    diesel::sql_query("SELECT id FROM threads WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+        .execute(conn)?;
+    Ok(())
+}

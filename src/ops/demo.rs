@@ -118,11 +118,40 @@ struct DemoInterpretation {
     cite: Vec<String>,
 }
 
+/// An event of a demo thread (the demo files date them from shared/demo/event-dates.tsv).
 #[derive(Debug, Deserialize)]
 struct DemoEvent {
     date: NaiveDate,
     significance: String,
     title: String,
+}
+
+/// Records a demo event, unless another demo thread recorded it already (events are shared),
+/// and links it to `thread`.
+fn record_and_link_event(
+    conn: &mut PgConnection,
+    thread: ThreadId,
+    curator: UserId,
+    event: &DemoEvent,
+) -> anyhow::Result<EventId> {
+    let significance = Significance::parse(&event.significance).context("demo significance")?;
+    let event_id = match events::find_same(conn, event.date, &event.title)? {
+        Some(existing) => existing,
+        None => events::insert(
+            conn,
+            &events::EventFields {
+                occurred_on: event.date,
+                title: event.title.clone(),
+                significance,
+                url: None,
+                body_md: String::new(),
+                body_html: demo_html("")?,
+            },
+            curator,
+        )?,
+    };
+    events::link(conn, thread, event_id)?;
+    Ok(event_id)
 }
 
 /// Loads the demo thread unless a thread with its slug exists. Returns whether it was loaded.
@@ -145,23 +174,7 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
         let mut ids = Markers::default();
         add_sources(conn, curator, &demo, &mut ids)?;
         for event in &demo.events {
-            let significance = Significance::parse(&event.significance).context("demo significance")?;
-            let event_id = match events::find_same(conn, event.date, &event.title)? {
-                Some(existing) => existing,
-                None => events::insert(
-                    conn,
-                    &events::EventFields {
-                        occurred_on: event.date,
-                        title: event.title.clone(),
-                        significance,
-                        url: None,
-                        body_md: String::new(),
-                        body_html: demo_html("")?,
-                    },
-                    curator,
-                )?,
-            };
-            events::link(conn, id, event_id)?;
+            let event_id = record_and_link_event(conn, id, curator, event)?;
             ids.events.push((event.title.clone(), event_id.0));
         }
         cite_in_events(conn, &demo, &ids)?;

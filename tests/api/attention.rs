@@ -382,6 +382,10 @@ async fn the_queue_lists_oldest_neglect_first_with_reasons_for_curators_only() {
     assert_eq!(reasons[0], "An open question has had no activity for 120 days: “Who audits open models?”.");
     assert!(reasons[1].contains("predates 1 major event linked since: Llama 5 released"), "{reasons:?}");
     assert!(texts(&html, "header nav a").contains(&"Needs attention".to_owned()), "linked from the menu");
+    // Moderators' header has no room left: they reach it from the review queue.
+    let moderator = app.browser_as("moe", Role::Moderator).await;
+    let queue = moderator.page("/moderation/queue").await;
+    assert_eq!(attrs(&queue, "main a[href='/attention']", "href"), ["/attention"], "linked from the review queue");
 
     let json = app.get_json("/api/v1/attention", StatusCode::OK).await;
     let slugs: Vec<&str> = json["threads"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();

@@ -202,3 +202,34 @@ async fn a_stale_edit_of_any_section_item_conflicts_and_can_then_be_saved_knowin
         );
     }
 }
+
+#[tokio::test]
+async fn many_new_items_of_every_kind_added_to_a_followed_thread_at_once_are_all_saved() {
+    let app = spawn_app().await;
+    app.login_as("curie", Role::Curator).await;
+    let slug = app.create_thread("Items race").await;
+    // A follower, so every item's change also updates that reader's one open notification: the
+    // writes meet on the thread's row and on the notification, and must queue, not deadlock.
+    let reader = app.browser_as("rita", Role::Reader).await;
+    reader.follow("rita", &slug).await;
+    let kinds = ["questions", "controversies", "interpretations"];
+    let results = join_all((0..EDITORS).map(|i| {
+        let app = app.clone();
+        let slug = slug.clone();
+        async move {
+            let kind = kinds[i % kinds.len()];
+            let text = format!("Item {i}");
+            let fields: Vec<(&str, &str)> = match kind {
+                "questions" => vec![("question", &text)],
+                "controversies" => vec![("title", &text), ("body", "Why.")],
+                _ => vec![("title", &text), ("body", "How."), ("proponents", "Some")],
+            };
+            app.post_form(&format!("/threads/{slug}/{kind}"), &fields).await.status()
+        }
+    }))
+    .await;
+    let failed: Vec<_> = results.iter().filter(|s| **s != StatusCode::SEE_OTHER).collect();
+    assert!(failed.is_empty(), "{} of {EDITORS} saves failed: {failed:?}", failed.len());
+    let html = app.page(&format!("/threads/{slug}")).await;
+    assert_eq!(texts(&html, "li[id^=question-] .q-text").len(), EDITORS.div_ceil(3), "every question is on the page");
+}

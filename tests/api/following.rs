@@ -111,15 +111,7 @@ async fn a_returning_reader_sees_what_changed_with_changed_paragraphs_marked_unt
     assert_eq!(curator.save_synthesis(&slug, 1, rewritten, "evals").await.status(), StatusCode::SEE_OTHER);
     let event = [("date", "2025-01-20"), ("title", "DeepSeek R1"), ("significance", "landmark"), ("body", "")];
     assert_eq!(curator.post_form(&format!("/threads/{slug}/events"), &event).await.status(), StatusCode::SEE_OTHER);
-    let proposal = [("stance", "emerging_consensus"), ("rationale", "The evidence converged.")];
-    let res = curator.post_form(&format!("/threads/{slug}/stance/propose"), &proposal).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let id = curator.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await["pending"]["id"]
-        .as_i64()
-        .unwrap();
-    let moderator = curator.browser_as("mona", Role::Moderator).await;
-    let res = moderator.post_form(&format!("/threads/{slug}/stance/proposals/{id}/approve"), &[]).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    curator.move_stance_through_a_proposal(&slug, "emerging_consensus").await;
     let res =
         curator.post_form(&format!("/threads/{slug}/questions/{question}/answer"), &[("answer", "Nobody.")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);

@@ -30,6 +30,20 @@ impl TestApp {
         self.post_json(&format!("/api/v1/threads/{slug}/stance/proposals/{id}/{step}"), &body).await
     }
 
+    /// Moves the stance the only way there is: this curator proposes it through the form, and a
+    /// moderator, mona, approves it through hers.
+    pub async fn move_stance_through_a_proposal(&self, slug: &str, stance: &str) {
+        let proposal = [("stance", stance), ("rationale", "The evidence converged.")];
+        let res = self.post_form(&format!("/threads/{slug}/stance/propose"), &proposal).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "the proposal is made");
+        let id = self.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await["pending"]["id"]
+            .as_i64()
+            .unwrap();
+        let moderator = self.browser_as("mona", Role::Moderator).await;
+        let res = moderator.post_form(&format!("/threads/{slug}/stance/proposals/{id}/approve"), &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "the proposal is approved");
+    }
+
     /// The thread's stance as stored.
     pub async fn stored_stance(&self, slug: &str) -> String {
         let slug = slug.to_owned();

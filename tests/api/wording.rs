@@ -33,15 +33,7 @@ async fn changes_read_as_words_in_lists_feeds_and_pages_with_dates_in_time_eleme
     curator.save_synthesis_ok(&slug, 1, "Alpha one, rewritten.\n\nBeta two.\n\nGamma three, rewritten.", "two").await;
     curator.add_event(&slug, "2025-01-20", "DeepSeek R1", "landmark").await;
     assert_eq!(curator.post_form(&format!("/threads/{slug}/edit"), &DETAILS).await.status(), StatusCode::SEE_OTHER);
-    let proposal = [("stance", "emerging_consensus"), ("rationale", "The evidence converged.")];
-    let res = curator.post_form(&format!("/threads/{slug}/stance/propose"), &proposal).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let id = curator.get_json(&format!("/api/v1/threads/{slug}/stance"), StatusCode::OK).await["pending"]["id"]
-        .as_i64()
-        .unwrap();
-    let moderator = curator.browser_as("mona", Role::Moderator).await;
-    let res = moderator.post_form(&format!("/threads/{slug}/stance/proposals/{id}/approve"), &[]).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    curator.move_stance_through_a_proposal(&slug, "emerging_consensus").await;
 
     let history = curator.page(&format!("/threads/{slug}/history")).await;
     let rows = texts(&history, "tr, li").join("\n");

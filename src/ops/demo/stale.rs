@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{demo_cited, demo_curator, demo_html, midnight};
-use crate::db::{PgPool, events, revisions, search, sections, threads};
+use super::{DemoEvent, demo_cited, demo_curator, midnight, record_and_link_event};
+use crate::db::{PgPool, revisions, search, sections, threads};
 use crate::domain::citation::{Owner, OwnerKind};
-use crate::domain::thread::{Significance, Stance, Status};
+use crate::domain::thread::{Stance, Status};
 
 const STALE_JSON: &str = include_str!("../../../demo/eu-ai-act-open-source.json");
 
@@ -25,15 +25,8 @@ struct StaleThread {
     /// The day of its only synthesis revision.
     revised: NaiveDate,
     synthesis_paragraphs: Vec<String>,
-    events: Vec<StaleEvent>,
+    events: Vec<DemoEvent>,
     open_questions: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct StaleEvent {
-    date: NaiveDate,
-    significance: String,
-    title: String,
 }
 
 /// Loads the thread unless its slug exists, curated by `curator`. Returns whether it was loaded.
@@ -54,24 +47,7 @@ pub(super) fn seed_if_absent(pool: &PgPool, curator: &str) -> anyhow::Result<boo
         let thread = threads::create(conn, &demo.slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
         let id = thread.thread_id();
         for event in &demo.events {
-            let significance = Significance::parse(&event.significance).context("demo significance")?;
-            // The first demo thread may have recorded it already: events are shared.
-            let event_id = match events::find_same(conn, event.date, &event.title)? {
-                Some(existing) => existing,
-                None => events::insert(
-                    conn,
-                    &events::EventFields {
-                        occurred_on: event.date,
-                        title: event.title.clone(),
-                        significance,
-                        url: None,
-                        body_md: String::new(),
-                        body_html: demo_html("")?,
-                    },
-                    curator,
-                )?,
-            };
-            events::link(conn, id, event_id)?;
+            record_and_link_event(conn, id, curator, event)?;
         }
         let body = demo.synthesis_paragraphs.join("\n\n");
         let rendered = demo_cited(conn, &body)?;
