@@ -239,8 +239,19 @@ fn save_synthesis(
             ids.cited(p, cites)
         })
         .collect::<anyhow::Result<_>>()?;
-    let body = paragraphs.join("\n\n");
-    let rendered = demo_cited(conn, &body)?;
+    save_first_revision(conn, id, author, &paragraphs.join("\n\n"), midnight(demo.updated))
+}
+
+/// Saves a demo thread's synthesis as its first revision, dated `at` (staleness is measured from
+/// that date, so a backdated revision makes later events count).
+fn save_first_revision(
+    conn: &mut PgConnection,
+    id: ThreadId,
+    author: UserId,
+    body: &str,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let rendered = demo_cited(conn, body)?;
     let blocks = rendered.blocks.clone().unwrap_or_default();
     let outcome = revisions::save(
         conn,
@@ -249,12 +260,12 @@ fn save_synthesis(
             autopatrolled: true,
             cites: &rendered.cites,
             claims: &rendered.claim_paragraphs,
-            ..revisions::NewRevision::edit(id, 0, author, &body, &rendered.html, &blocks)
+            ..revisions::NewRevision::edit(id, 0, author, body, &rendered.html, &blocks)
         },
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     anyhow::ensure!(matches!(outcome, revisions::SaveOutcome::Saved { seq: 1 }), "the demo synthesis was not saved");
-    revisions::backdate(conn, id, 1, midnight(demo.updated))?;
+    revisions::backdate(conn, id, 1, at)?;
     Ok(())
 }
 

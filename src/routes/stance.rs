@@ -70,6 +70,7 @@ fn propose_page(visitor: &Visitor, thread: &ThreadRow, input: &ProposalInput) ->
         vec![
             Field::select("stance", "New stance", &input.stance, stance_options(thread.stance())),
             Field::markdown("rationale", "Rationale", &input.rationale, 10)
+                .required(true)
                 .hint("Why the label should change; cite what shows it with [^src:ID] and [^event:ID]. Up to 20 KB."),
         ],
     )

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{DemoEvent, demo_cited, demo_curator, midnight, record_and_link_event};
-use crate::db::{PgPool, revisions, search, sections, threads};
+use super::{DemoEvent, demo_cited, demo_curator, midnight, record_and_link_event, save_first_revision};
+use crate::db::{PgPool, search, sections, threads};
 use crate::domain::citation::{Owner, OwnerKind};
 use crate::domain::thread::{Stance, Status};
 
@@ -49,25 +49,7 @@ pub(super) fn seed_if_absent(pool: &PgPool, curator: &str) -> anyhow::Result<boo
         for event in &demo.events {
             record_and_link_event(conn, id, curator, event)?;
         }
-        let body = demo.synthesis_paragraphs.join("\n\n");
-        let rendered = demo_cited(conn, &body)?;
-        let blocks = rendered.blocks.clone().unwrap_or_default();
-        let outcome = revisions::save(
-            conn,
-            &revisions::NewRevision {
-                autopatrolled: true,
-                cites: &rendered.cites,
-                claims: &rendered.claim_paragraphs,
-                ..revisions::NewRevision::edit(id, 0, curator, &body, &rendered.html, &blocks)
-            },
-        )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        anyhow::ensure!(
-            matches!(outcome, revisions::SaveOutcome::Saved { seq: 1 }),
-            "the demo synthesis was not saved"
-        );
-        // Backdating moves the date staleness is measured from: the later events now count.
-        revisions::backdate(conn, id, 1, midnight(demo.revised))?;
+        save_first_revision(conn, id, curator, &demo.synthesis_paragraphs.join("\n\n"), midnight(demo.revised))?;
         for question in &demo.open_questions {
             let rendered = demo_cited(conn, question)?;
             let item = sections::insert_question(conn, id, question, &rendered.html)?;
