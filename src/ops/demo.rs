@@ -118,6 +118,19 @@ struct DemoInterpretation {
     cite: Vec<String>,
 }
 
+/// Creates a demo thread from its slug and `[title, framing question, status, stance]`.
+fn create_thread(conn: &mut PgConnection, slug: &str, details: [&str; 4], curator: UserId) -> anyhow::Result<ThreadId> {
+    let [title, framing_question, status, stance] = details;
+    let fields = threads::ThreadFields {
+        title: title.to_owned(),
+        framing_question: framing_question.to_owned(),
+        status: Status::parse(status).context("demo status")?,
+        stance: Stance::parse(stance).context("demo stance")?,
+    };
+    let thread = threads::create(conn, slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(thread.thread_id())
+}
+
 /// An event of a demo thread (the demo files date them from shared/demo/event-dates.tsv).
 #[derive(Debug, Deserialize)]
 struct DemoEvent {
@@ -163,14 +176,12 @@ pub fn seed_if_absent(pool: &PgPool) -> anyhow::Result<bool> {
             return Ok(false);
         }
         let curator = demo_curator(conn, &demo.curator)?;
-        let fields = threads::ThreadFields {
-            title: demo.title.clone(),
-            framing_question: demo.framing_question.clone(),
-            status: Status::parse(&demo.status).context("demo status")?,
-            stance: Stance::parse(&demo.stance).context("demo stance")?,
-        };
-        let thread = threads::create(conn, &demo.slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let id = thread.thread_id();
+        let id = create_thread(
+            conn,
+            &demo.slug,
+            [&demo.title, &demo.framing_question, &demo.status, &demo.stance],
+            curator,
+        )?;
         let mut ids = Markers::default();
         add_sources(conn, curator, &demo, &mut ids)?;
         for event in &demo.events {

@@ -52,9 +52,7 @@ async fn exclude(
     id: web::Path<i64>,
     form: web::Form<ExclusionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let user = visitor.require_user()?;
-    fairness::set_exclusion(&state.pool, user, UserId(id.into_inner()), true, form.into_inner().reason).await?;
-    Ok(back_to_referer(&req, "/admin/users", Flash::RatingsExcluded))
+    set_exclusion(req, state, visitor, id, form, true).await
 }
 
 async fn include(
@@ -64,7 +62,20 @@ async fn include(
     id: web::Path<i64>,
     form: web::Form<ExclusionInput>,
 ) -> Result<HttpResponse, AppError> {
+    set_exclusion(req, state, visitor, id, form, false).await
+}
+
+/// Leaves an account's ratings out of the model (`excluded`) or counts them again.
+async fn set_exclusion(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+    form: web::Form<ExclusionInput>,
+    excluded: bool,
+) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
-    fairness::set_exclusion(&state.pool, user, UserId(id.into_inner()), false, form.into_inner().reason).await?;
-    Ok(back_to_referer(&req, "/admin/users", Flash::RatingsIncluded))
+    fairness::set_exclusion(&state.pool, user, UserId(id.into_inner()), excluded, form.into_inner().reason).await?;
+    let flash = if excluded { Flash::RatingsExcluded } else { Flash::RatingsIncluded };
+    Ok(back_to_referer(&req, "/admin/users", flash))
 }

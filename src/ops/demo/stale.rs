@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{DemoEvent, demo_cited, demo_curator, midnight, record_and_link_event, save_first_revision};
+use super::{DemoEvent, create_thread, demo_cited, demo_curator, midnight, record_and_link_event, save_first_revision};
 use crate::db::{PgPool, search, sections, threads};
 use crate::domain::citation::{Owner, OwnerKind};
-use crate::domain::thread::{Stance, Status};
 
 const STALE_JSON: &str = include_str!("../../../demo/eu-ai-act-open-source.json");
 
@@ -38,14 +37,12 @@ pub(super) fn seed_if_absent(pool: &PgPool, curator: &str) -> anyhow::Result<boo
             return Ok(false);
         }
         let curator = demo_curator(conn, curator)?;
-        let fields = threads::ThreadFields {
-            title: demo.title.clone(),
-            framing_question: demo.framing_question.clone(),
-            status: Status::parse(&demo.status).context("demo status")?,
-            stance: Stance::parse(&demo.stance).context("demo stance")?,
-        };
-        let thread = threads::create(conn, &demo.slug, &fields, curator).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let id = thread.thread_id();
+        let id = create_thread(
+            conn,
+            &demo.slug,
+            [&demo.title, &demo.framing_question, &demo.status, &demo.stance],
+            curator,
+        )?;
         for event in &demo.events {
             record_and_link_event(conn, id, curator, event)?;
         }
