@@ -27,6 +27,9 @@ pub struct Visitor {
     pub unread_notifications: i64,
     /// The confirmation of what their last form did, carried over its redirect.
     pub flash: Option<Flash>,
+    /// This page's address on the public site (`AGORA_PUBLIC_URL` + path, no query): the
+    /// canonical link and the address a shared link's preview names.
+    pub canonical_url: String,
 }
 
 impl Visitor {
@@ -104,7 +107,8 @@ pub async fn load(
     let flash = req.cookie(FLASH_COOKIE).and_then(|c| Flash::from_key(c.value()));
     let had_flash_cookie = req.cookie(FLASH_COOKIE).is_some();
     let is_get = req.method() == actix_web::http::Method::GET;
-    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash });
+    let canonical_url = format!("{}{}", state.public_url, req.path());
+    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash, canonical_url });
     if let Some(refusal) = refusal {
         // One place refuses every write of a suspended account, whatever route it targets.
         let err = AppError::Forbidden(refusal).for_path(req.path());

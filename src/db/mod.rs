@@ -20,6 +20,7 @@ pub mod schema;
 pub mod search;
 pub mod sections;
 pub mod sessions;
+pub mod sitemap;
 pub mod sources;
 pub mod stance;
 pub mod thread_page;

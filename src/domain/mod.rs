@@ -19,6 +19,7 @@ pub mod restriction;
 pub mod roles;
 pub mod search;
 pub mod since;
+pub mod sitemap;
 pub mod source_url;
 pub mod stance;
 pub mod thread;

@@ -40,6 +40,7 @@ pub mod search;
 pub mod section_fields;
 pub mod sections;
 pub mod sessions;
+pub mod sitemap;
 pub mod sources;
 pub mod stance;
 pub mod synthesis;

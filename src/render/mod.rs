@@ -9,4 +9,5 @@ pub mod highlight;
 pub mod markdown;
 pub mod pages;
 pub mod sanitize;
+pub mod sitemap;
 pub mod timeline;

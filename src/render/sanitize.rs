@@ -105,3 +105,52 @@ mod tests {
         assert_eq!(feed.clean(&text), text, "cleaning twice changes nothing else");
     }
 }
+
+/// Stored HTML as a short plain-text summary (a shared link's preview): the text only, without
+/// the citation markers and the list of sources, whitespace collapsed, cut at a word boundary.
+pub fn plain_excerpt(html: &SafeHtml, max_chars: usize) -> String {
+    static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut builder = ammonia::Builder::empty();
+        // Footnote references (`sup`) and the "Sources cited" block (`div`) are not prose.
+        builder.clean_content_tags(HashSet::from(["script", "style", "sup", "div"]));
+        builder
+    });
+    let escaped = TEXT_ONLY.clean(html.as_str()).to_string();
+    let text = html_escape::decode_html_entities(&escaped);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.chars().count() + word.chars().count() + 1 > max_chars {
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_is_the_prose_without_markup_or_citations() {
+        let html = SafeHtml::from_stored(
+            "<p>Meta &amp; friends <em>released</em> it<sup class=\"cite\"><a href=\"#c1\">1</a></sup>.</p>\
+             <div class=\"citations\"><p>Sources cited</p></div>"
+                .into(),
+        );
+        assert_eq!(plain_excerpt(&html, 200), "Meta & friends released it.");
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_a_word() {
+        let html = SafeHtml::from_stored(format!("<p>{}</p>", "word ".repeat(100)));
+        let excerpt = plain_excerpt(&html, 22);
+        assert_eq!(excerpt, "word word word word…");
+        assert!(excerpt.chars().count() <= 23);
+    }
+}

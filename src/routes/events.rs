@@ -91,11 +91,14 @@ async fn index(
 async fn show(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = EventId(id.into_inner());
     let (event, threads, can_edit) = event_ops::page(&state.pool, visitor.user.as_ref(), id).await?;
+    let item = EventItem::from(&event);
+    let html = SafeHtml::from_stored(event.body_html);
     Ok(ok(&EventPage {
         chrome: Chrome::of(&visitor),
-        event: EventItem::from(&event),
+        event: item,
         url: event.url,
-        html: SafeHtml::from_stored(event.body_html),
+        summary: crate::render::sanitize::plain_excerpt(&html, 200),
+        html,
         threads,
         can_edit,
     }))

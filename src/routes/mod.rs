@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod attention;
+pub mod discovery;
 pub mod error_pages;
 pub mod events;
 pub mod fairness;
@@ -43,7 +44,11 @@ use crate::state::AppState;
 /// Routes that need no visitor: health checks, static assets and the Atom feeds.
 pub fn configure_unauthenticated(cfg: &mut web::ServiceConfig) {
     // Feeds are anonymous, read-only views: no session lookup and no CSRF cookie on them.
-    cfg.configure(health::configure).configure(assets::configure).configure(feeds::configure_public);
+    cfg.configure(health::configure)
+        .configure(assets::configure)
+        .configure(feeds::configure_public)
+        // robots.txt and the sitemaps (issue 18): the same for every visitor.
+        .configure(discovery::configure);
 }
 
 /// Everything else; runs behind the visitor and CSRF middleware. Order matters where paths
@@ -87,6 +92,7 @@ impl From<&Visitor> for VisitorView {
             csrf_token: visitor.csrf_token.clone(),
             unread_notifications: visitor.unread_notifications,
             flash: visitor.flash,
+            canonical_url: Some(visitor.canonical_url.clone()),
         }
     }
 }

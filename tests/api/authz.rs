@@ -164,6 +164,11 @@ fn matrix() -> Vec<Row> {
         get("/recent.atom", Public),
         get("/events", Public),
         get("/events.atom", Public),
+        get("/robots.txt", Public),
+        get("/sitemap.xml", Public),
+        get("/sitemaps/pages.xml", Public),
+        get("/sitemaps/threads/{from_id}.xml", Public),
+        get("/sitemaps/events/{from_id}.xml", Public),
         get("/events/{id}", Public),
         get("/sources", Public),
         get("/sources/{id}", Public),
@@ -612,6 +617,7 @@ fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
         .replace("{username}", "sue")
         .replace("{name}", agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/"))
         .replace("{token}", FEED_TOKEN)
+        .replace("{from_id}", "1")
 }
 
 async fn send(browser: &TestApp, method: &str, path: &str, body: &serde_json::Value, t: &Targets) -> reqwest::Response {

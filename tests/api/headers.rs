@@ -15,8 +15,13 @@ const SECURITY_HEADERS: [&str; 4] =
 /// The GET routes mounted outside the visitor middleware: they never look at who is asking
 /// (health, content-hashed assets, the anonymous feeds, and the private feed, whose secret is its
 /// URL and which says `private` itself). A named list, checked against the table below.
-const SAME_FOR_EVERYONE: [&str; 6] = [
+pub(crate) const SAME_FOR_EVERYONE: [&str; 11] = [
     "/healthz",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/sitemaps/pages.xml",
+    "/sitemaps/threads/{from_id}.xml",
+    "/sitemaps/events/{from_id}.xml",
     "/static/{name}",
     "/recent.atom",
     "/events.atom",
@@ -36,14 +41,14 @@ fn cache_control(res: &reqwest::Response) -> String {
 }
 
 /// What the paths of the fixture thread refer to.
-struct Fixture {
-    slug: String,
+pub(crate) struct Fixture {
+    pub(crate) slug: String,
     /// An open question (the answer form is for questions only).
     question: i64,
     /// A controversy, added through the API so that it has a changelog entry (its diff).
     controversy: i64,
     controversy_change: i64,
-    event: i64,
+    pub(crate) event: i64,
     /// An interpretation (a column of the matrix).
     interpretation: i64,
     change: i64,
@@ -54,7 +59,7 @@ struct Fixture {
 
 /// A thread by `adam` (an admin, logged in on `app`) with two revisions, a controversy, an open
 /// question and a linked event.
-async fn fixture(app: &TestApp) -> Fixture {
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     app.login_as("adam", Role::Admin).await;
     let slug = app.create_thread("Cache headers").await;
     for (base, text) in [(0, "One."), (1, "Two.")] {
@@ -118,7 +123,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-fn concrete(pattern: &str, f: &Fixture) -> String {
+pub(crate) fn concrete(pattern: &str, f: &Fixture) -> String {
     let (kind, item) =
         if pattern.ends_with("/answer") { ("questions", f.question) } else { ("controversies", f.controversy) };
     let id = if pattern.contains("/changes/") {
@@ -153,7 +158,7 @@ fn concrete(pattern: &str, f: &Fixture) -> String {
 }
 
 /// Every GET path pattern the app registered (its route table, filled when the app was built).
-fn get_patterns() -> Vec<String> {
+pub(crate) fn get_patterns() -> Vec<String> {
     agora::routes::table::registered()
         .into_iter()
         .filter(|(method, _)| *method == "GET")

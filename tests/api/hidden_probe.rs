@@ -265,6 +265,7 @@ fn urls(pattern: &str, f: &Fixture) -> Result<Vec<String>, String> {
             "username" => vec!["cora".into(), "root".into()],
             "name" => vec![agora::render::assets::ASSETS.app_css.url.trim_start_matches("/static/").to_owned()],
             "token" => vec![FEED_TOKEN.to_owned()],
+            "from_id" => vec![i64::MIN.to_string()],
             "id" if pattern.contains("{kind}") => continue,
             "interpretation_id" => f.items["interpretations"].iter().map(|i| i.id.to_string()).collect(),
             "event_id" => vec![f.event.to_string()],

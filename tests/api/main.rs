@@ -14,6 +14,7 @@ mod concurrency;
 mod curators;
 mod demo;
 mod digest;
+mod discovery;
 mod editor;
 mod error_pages;
 mod event_rights;

@@ -490,6 +490,7 @@ fn sample(pattern: &str, name: &str, s: &Samples) -> Option<String> {
         "id" if pattern.contains("/stance/proposals/") => "1".to_owned(),
         "interpretation_id" => s.item.to_string(),
         "event_id" => s.event.to_string(),
+        "from_id" => "1".to_owned(),
         _ => return None,
     })
 }

@@ -15,6 +15,8 @@ pub struct EventPage {
     pub event: EventItem,
     pub url: Option<String>,
     pub html: SafeHtml,
+    /// The description a shared link's preview shows (OpenGraph, Twitter card).
+    pub summary: String,
     /// (slug, title) of every thread it belongs to.
     pub threads: Vec<(String, String)>,
     pub can_edit: bool,

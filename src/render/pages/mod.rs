@@ -39,12 +39,14 @@ pub struct Chrome {
     pub assets: &'static Assets,
     /// The confirmation of what the visitor's last form did, shown once in the status region.
     pub flash: Option<&'static str>,
+    /// The page's canonical address (`<link rel="canonical">`, `og:url`).
+    pub canonical_url: Option<String>,
 }
 
 impl Default for Chrome {
     /// The frame of a page built without a request (error pages): nobody logged in.
     fn default() -> Self {
-        Chrome { user: None, csrf_token: String::new(), assets: &ASSETS, flash: None }
+        Chrome { user: None, csrf_token: String::new(), assets: &ASSETS, flash: None, canonical_url: None }
     }
 }
 
@@ -73,6 +75,8 @@ pub struct VisitorView {
     pub unread_notifications: i64,
     /// What their last form did, to confirm it.
     pub flash: Option<Flash>,
+    /// The page's canonical address (none on error pages, which are nothing to index).
+    pub canonical_url: Option<String>,
 }
 
 /// A logged-in visitor as the frame of a page needs them.
@@ -102,6 +106,7 @@ impl Chrome {
             csrf_token: visitor.csrf_token,
             assets: &ASSETS,
             flash: visitor.flash.map(Flash::message),
+            canonical_url: visitor.canonical_url,
         }
     }
 }
@@ -163,6 +168,7 @@ impl ErrorPage {
             Some(path) => (path, "Back to the page you came from"),
             None => (self.back, self.back_label),
         };
+        let visitor = VisitorView { canonical_url: None, ..visitor.into() };
         ErrorPage { chrome: Chrome::of(visitor), back, back_label, ..self }
     }
 }
