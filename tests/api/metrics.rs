@@ -186,12 +186,12 @@ async fn the_pool_jobs_and_login_refusals_are_reported() {
     app.user("bob", Role::Reader).await;
     assert_eq!(app.login("bob", "not bob's password").await.status(), StatusCode::UNAUTHORIZED);
 
-    let mut samples = Vec::new();
     let fitted = eventually(Duration::from_secs(20), || async {
-        samples = metered.scrape().await;
+        let samples = metered.scrape().await;
         !find(&samples, "agora_jobs_runs_total", &[("job", "fairness_fit")]).is_empty()
     })
     .await;
+    let samples = metered.scrape().await;
     assert!(fitted, "the fitter's rounds are counted");
     assert_eq!(
         find(&samples, "agora_jobs_failures_total", &[("job", "fairness_fit")]).len(),
