@@ -31,6 +31,8 @@ pub struct Settings {
     pub attention: AttentionSettings,
     /// The fair-summary model and its background fitter (`AGORA_FAIR_*`).
     pub fairness: FairnessSettings,
+    /// What an operator sees: metrics, access log, trusted proxies (issue 18, items 10 to 12).
+    pub operator: OperatorSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -268,6 +270,7 @@ impl Settings {
             linkcheck: LinkCheckSettings::from_env(&public_url),
             attention: AttentionSettings::from_env(),
             fairness: FairnessSettings::from_env(),
+            operator: OperatorSettings::from_env(),
             public_url,
         }
     }
@@ -288,10 +291,145 @@ impl Settings {
             attention: AttentionSettings::default(),
             // Off: a test that wants a fit calls `ops::fairness_fit::fit_now` itself.
             fairness: FairnessSettings { enabled: false, ..FairnessSettings::default() },
+            operator: OperatorSettings::default(),
         }
     }
 }
 
 fn env_flag(name: &str) -> bool {
     matches!(std::env::var(name).as_deref(), Ok("1" | "true" | "yes"))
+}
+
+/// What an operator sees and trusts (issue 18, items 10 to 12).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OperatorSettings {
+    /// Where `/metrics` (Prometheus text format) is served, apart from the site
+    /// (`AGORA_METRICS_BIND`, e.g. `127.0.0.1:9100`; unset: no metrics).
+    pub metrics_bind: Option<String>,
+    /// One log line per request (`AGORA_ACCESS_LOG=off` turns it off; default on).
+    pub access_log: AccessLog,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers name the client
+    /// (`AGORA_TRUSTED_PROXIES`, comma-separated addresses or CIDR ranges; default none).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Which header trusted proxies name the client in (`AGORA_FORWARDED_HEADER`:
+    /// `x-forwarded-for`, the default, or `forwarded`). Only one is read: a proxy passes the
+    /// other on as the client sent it, so reading both would let a client pick its address.
+    pub forwarded_header: ForwardedHeader,
+    /// Entries of `AGORA_TRUSTED_PROXIES` (or an `AGORA_FORWARDED_HEADER`) that do not parse:
+    /// the server refuses to start with any, rather than trust other proxies than the operator meant.
+    pub invalid: Vec<String>,
+}
+
+/// The header that trusted proxies name the client in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1, proxy2` (nginx, HAProxy, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=client, for="[2001:db8::1]:443"` (RFC 7239).
+    Forwarded,
+}
+
+/// Whether each request gets an access-log line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AccessLog {
+    #[default]
+    On,
+    Off,
+}
+
+impl OperatorSettings {
+    fn from_env() -> Self {
+        let (trusted_proxies, mut invalid) = parse_proxies(&std::env::var("AGORA_TRUSTED_PROXIES").unwrap_or_default());
+        let header = std::env::var("AGORA_FORWARDED_HEADER").unwrap_or_default();
+        let forwarded_header = match header.trim().to_ascii_lowercase().as_str() {
+            "" | "x-forwarded-for" => ForwardedHeader::XForwardedFor,
+            "forwarded" => ForwardedHeader::Forwarded,
+            other => {
+                invalid.push(format!("AGORA_FORWARDED_HEADER={other}"));
+                ForwardedHeader::XForwardedFor
+            }
+        };
+        OperatorSettings {
+            metrics_bind: std::env::var("AGORA_METRICS_BIND")
+                .ok()
+                .map(|b| b.trim().to_owned())
+                .filter(|b| !b.is_empty() && !is_off(b)),
+            access_log: match std::env::var("AGORA_ACCESS_LOG") {
+                Ok(v) if is_off(&v) => AccessLog::Off,
+                _ => AccessLog::On,
+            },
+            trusted_proxies,
+            forwarded_header,
+            invalid,
+        }
+    }
+}
+
+/// `off`, `0`, `false` or `no`, in any case.
+fn is_off(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "off" | "0" | "false" | "no")
+}
+
+/// Splits a comma- (or space-) separated list of CIDR ranges and bare addresses (a bare
+/// address is a range of one) into the ranges and the entries that are neither.
+pub fn parse_proxies(list: &str) -> (Vec<ipnet::IpNet>, Vec<String>) {
+    let mut ranges = Vec::new();
+    let mut invalid = Vec::new();
+    for entry in list.split([',', ' ', '\t', '\n']).map(str::trim).filter(|e| !e.is_empty()) {
+        match entry.parse::<ipnet::IpNet>() {
+            Ok(net) => ranges.push(net.trunc()),
+            Err(_) => match entry.parse::<std::net::IpAddr>() {
+                Ok(ip) => ranges.push(ipnet::IpNet::from(ip)),
+                Err(_) => invalid.push(entry.to_owned()),
+            },
+        }
+    }
+    (ranges, invalid)
+}
+
+/// How log lines are written (`AGORA_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One human-readable line per event (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, for log shippers (`AGORA_LOG_FORMAT=json`).
+    Json,
+}
+
+impl LogFormat {
+    /// The format `AGORA_LOG_FORMAT` names: `json` or `text` (the default, also for anything
+    /// else; `Err` carries the unknown value so it can be logged once logging is up).
+    pub fn parse(value: Option<&str>) -> Result<Self, String> {
+        match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("" | "text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => Err(other.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod operator_tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_take_ranges_and_bare_addresses_and_report_the_rest() {
+        let (ranges, invalid) =
+            parse_proxies("10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8 192.168.1.7/24,nonsense,10.0.0.0/33");
+        let shown: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "127.0.0.1/32", "::1/128", "fd00::/8", "192.168.1.0/24"]);
+        assert_eq!(invalid, ["nonsense", "10.0.0.0/33"]);
+        assert_eq!(parse_proxies(""), (vec![], vec![]));
+    }
+
+    #[test]
+    fn log_format_is_text_unless_json_is_asked_for() {
+        assert_eq!(LogFormat::parse(None), Ok(LogFormat::Text));
+        assert_eq!(LogFormat::parse(Some("")), Ok(LogFormat::Text));
+        assert_eq!(LogFormat::parse(Some(" JSON ")), Ok(LogFormat::Json));
+        assert_eq!(LogFormat::parse(Some("text")), Ok(LogFormat::Text));
+        assert_eq!(LogFormat::parse(Some("yaml")), Err("yaml".to_owned()));
+    }
 }

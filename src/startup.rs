@@ -18,6 +18,7 @@ use crate::ops::digest::{self, Mailer};
 use crate::ops::{fairness_fit, linkcheck};
 use crate::routes;
 use crate::state::AppState;
+use crate::telemetry;
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -29,6 +30,8 @@ pub struct Application {
     linkcheck: Option<(PgPool, LinkCheckSettings)>,
     /// The fair-summary fitter to start with the server, unless `AGORA_FAIR_FIT=off`.
     fairness: Option<(PgPool, FairnessSettings)>,
+    /// `/metrics` on its own address, when `AGORA_METRICS_BIND` is set: its port and server.
+    metrics: Option<(u16, Server)>,
 }
 
 /// What the digest sender runs with.
@@ -41,6 +44,17 @@ struct DigestSender {
 impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and prepares the server.
     pub fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            settings.operator.invalid.is_empty(),
+            "AGORA_TRUSTED_PROXIES takes addresses and CIDR ranges, AGORA_FORWARDED_HEADER \
+             `x-forwarded-for` or `forwarded`; these are neither: {}",
+            settings.operator.invalid.join(", ")
+        );
+        let metrics = match &settings.operator.metrics_bind {
+            Some(bind) => Some(serve_metrics(bind, pool.clone())?),
+            None => None,
+        };
+        let observe = web::Data::new(routes::observe::Observe::new(&settings.operator));
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         // reqwest is built without a TLS crypto provider (no C toolchain, no OpenSSL): ring it is.
@@ -78,6 +92,9 @@ impl Application {
                 .wrap(TracingLogger::default())
                 // Outermost: a HEAD request is routed, checked and logged as the GET it stands for.
                 .wrap(from_fn(routes::head::as_get))
+                // Outside even that: metrics and the access log see every answer as sent.
+                .app_data(observe.clone())
+                .wrap(from_fn(routes::observe::observe))
                 .configure(routes::configure_unauthenticated)
                 .service(
                     web::scope("")
@@ -92,7 +109,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests, linkcheck, fairness })
+        Ok(Application { port, server, digests, linkcheck, fairness, metrics })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -129,11 +146,24 @@ impl Application {
         self.port
     }
 
+    /// The port `/metrics` is served on, when `AGORA_METRICS_BIND` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
+    /// Starts the metrics server, if any, on the current runtime; it ends with the runtime.
+    fn start_metrics(&mut self) {
+        if let Some((_, server)) = self.metrics.take() {
+            tokio::spawn(server);
+        }
+    }
+
     /// Serves until SIGINT/SIGTERM (actix drains in-flight requests on shutdown).
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         self.start_digests();
         self.start_linkcheck();
         self.start_fairness();
+        self.start_metrics();
         self.server.await
     }
 
@@ -142,8 +172,18 @@ impl Application {
         self.start_digests();
         self.start_linkcheck();
         self.start_fairness();
+        self.start_metrics();
         self.server
     }
+}
+
+/// Binds `/metrics` (port 0 picks a free port); the pool's gauges are read at each scrape.
+fn serve_metrics(bind: &str, pool: PgPool) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(bind)?;
+    let port = listener.local_addr()?.port();
+    let server = telemetry::metrics::serve(listener, move || crate::db::pool_metrics::record_gauges(&pool))?;
+    tracing::info!(%port, "metrics on http://{}/metrics", bind.replace(":0", &format!(":{port}")));
+    Ok((port, server))
 }
 
 /// Headers on every response: no sniffing, no framing, no referrer leaks, scripts only from here.

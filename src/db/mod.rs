@@ -14,6 +14,7 @@ pub mod link_checks;
 pub mod matrix;
 pub mod moderation;
 pub mod notifications;
+pub mod pool_metrics;
 pub mod reads;
 pub mod revisions;
 pub mod schema;
@@ -61,6 +62,7 @@ pub fn build_pool(database_url: &str, size: u32) -> anyhow::Result<PgPool> {
         .max_size(size)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(2))
+        .event_handler(Box::new(pool_metrics::PoolEvents))
         .build(ConnectionManager::new(database_url))
         .with_context(|| format!("opening a connection pool to {}", redact(database_url)))
 }

@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod blame;
 pub mod citation;
+pub mod client_address;
 pub mod digest;
 pub mod fairness;
 pub mod flash;

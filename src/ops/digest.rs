@@ -169,7 +169,9 @@ pub fn spawn_sender(pool: PgPool, mailer: Arc<Mailer>, interval: Duration) -> to
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match send_due(&pool, &mailer, Utc::now()).await {
+            let result = send_due(&pool, &mailer, Utc::now()).await;
+            super::jobs::record_run("digest", result.is_ok());
+            match result {
                 Ok(round) if round.sent > 0 || round.failed > 0 => {
                     tracing::info!(sent = round.sent, failed = round.failed, "digest round")
                 }

@@ -277,7 +277,9 @@ pub fn spawn_fitter(pool: PgPool, settings: FairnessSettings) -> tokio::task::Jo
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(e) = tick(&pool, &settings).await {
+            let result = tick(&pool, &settings).await;
+            super::jobs::record_run("fairness_fit", result.is_ok());
+            if let Err(e) = result {
                 tracing::warn!(error = %e, "fair-summary fit failed; retrying at the next tick");
             }
         }

@@ -28,6 +28,7 @@ pub mod health;
 pub mod hiding;
 pub mod history;
 pub mod indexes;
+pub mod jobs;
 pub mod linkcheck;
 pub mod markdown;
 pub mod matrix;

@@ -82,9 +82,22 @@ pub async fn log_in(
     client: &str,
     previous: Option<&str>,
 ) -> Result<NewSession, AppError> {
-    let session = check_and_open(with, username, password, client).await?;
+    let session = check_and_open(with, username, password, client).await.inspect_err(count_refusal)?;
     end_previous(with.pool, previous).await?;
     Ok(session)
+}
+
+/// Counts a refused login in `agora_login_refusals_total{reason}`: `bad_credentials` (an unknown
+/// user or a wrong password: the two are not told apart, here either) or `throttled`. A
+/// suspended account is not refused at login (it may still read and secure its account), so
+/// there is no such reason.
+fn count_refusal(error: &AppError) {
+    let reason = match error {
+        AppError::Unauthorized(_) => "bad_credentials",
+        AppError::TooManyRequests(_) => "throttled",
+        _ => return,
+    };
+    metrics::counter!("agora_login_refusals_total", "reason" => reason).increment(1);
 }
 
 /// Checks credentials and opens a session (without ending any other).

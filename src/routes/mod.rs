@@ -16,6 +16,7 @@ pub mod link_health;
 pub mod matrix;
 pub mod moderation;
 pub mod notifications;
+pub mod observe;
 pub mod preview;
 pub mod query;
 pub mod search;
@@ -237,7 +238,8 @@ pub fn session_token(req: &actix_web::HttpRequest) -> Option<String> {
     req.cookie(crate::auth::session::SESSION_COOKIE).map(|c| c.value().to_owned())
 }
 
-/// The client address for throttling: the TCP peer (proxies' headers are not trusted).
+/// The client address for throttling: the TCP peer, or, when that is one of
+/// `AGORA_TRUSTED_PROXIES`, the client they name (see `observe`).
 pub fn client_address(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+    observe::client_address(req)
 }

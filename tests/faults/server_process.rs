@@ -25,10 +25,16 @@ impl ServerProcess {
     /// Starts `agora serve` on a free port against `database_url` and waits until `/healthz`
     /// answers 200.
     pub async fn start(database_url: &str) -> ServerProcess {
+        ServerProcess::start_with_env(database_url, &[]).await
+    }
+
+    /// [`start`](Self::start) with the environment changed: `(name, Some(value))` sets a
+    /// variable, `(name, None)` removes it (from the defaults too).
+    pub async fn start_with_env(database_url: &str, env: &[(&str, Option<&str>)]) -> ServerProcess {
         let mut last_failure = String::new();
         // The free port may be taken before the child binds it: then it exits and we retry.
         for _ in 0..3 {
-            let mut server = ServerProcess::spawn(database_url, free_port());
+            let mut server = ServerProcess::spawn(database_url, free_port(), env);
             match server.wait_until_healthy().await {
                 Ok(()) => return server,
                 Err(e) => last_failure = format!("{e}\n{}", server.log_tail()),
@@ -37,11 +43,12 @@ impl ServerProcess {
         panic!("agora serve did not become healthy: {last_failure}");
     }
 
-    fn spawn(database_url: &str, port: u16) -> ServerProcess {
+    fn spawn(database_url: &str, port: u16, env: &[(&str, Option<&str>)]) -> ServerProcess {
         let log = std::env::temp_dir().join(format!("agora-faults-server-{}.log", uuid::Uuid::new_v4().simple()));
         let out = File::create(&log).expect("create the server log");
         let err = out.try_clone().expect("share the server log");
-        let child = Command::new(env!("CARGO_BIN_EXE_agora"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
+        command
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database_url)
             .env("AGORA_POOL_SIZE", "4")
@@ -51,9 +58,14 @@ impl ServerProcess {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("start the agora binary");
+            .stderr(err);
+        for (name, value) in env {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        let child = command.spawn().expect("start the agora binary");
         ServerProcess { child: Some(child), base: format!("http://127.0.0.1:{port}"), log }
     }
 
@@ -112,6 +124,11 @@ impl ServerProcess {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
         lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    /// Everything the server logged so far (standard output and error).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Whether the server logged a line containing `text`.

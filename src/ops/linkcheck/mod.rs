@@ -192,7 +192,9 @@ pub fn spawn_worker(pool: PgPool, settings: LinkCheckSettings) -> tokio::task::J
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match run_once(&pool, &settings).await {
+            let result = run_once(&pool, &settings).await;
+            crate::ops::jobs::record_run("linkcheck", result.is_ok());
+            match result {
                 Ok(s) if s.checked > 0 => {
                     tracing::info!(checked = s.checked, failed = s.failed, died = s.died, "link check round")
                 }
