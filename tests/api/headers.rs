@@ -36,7 +36,7 @@ fn cache_control(res: &reqwest::Response) -> String {
 }
 
 /// What the paths of the fixture thread refer to.
-struct Fixture {
+pub(crate) struct Fixture {
     slug: String,
     /// An open question (the answer form is for questions only).
     question: i64,
@@ -54,7 +54,7 @@ struct Fixture {
 
 /// A thread by `adam` (an admin, logged in on `app`) with two revisions, a controversy, an open
 /// question and a linked event.
-async fn fixture(app: &TestApp) -> Fixture {
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     app.login_as("adam", Role::Admin).await;
     let slug = app.create_thread("Cache headers").await;
     for (base, text) in [(0, "One."), (1, "Two.")] {
@@ -118,7 +118,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-fn concrete(pattern: &str, f: &Fixture) -> String {
+pub(crate) fn concrete(pattern: &str, f: &Fixture) -> String {
     let (kind, item) =
         if pattern.ends_with("/answer") { ("questions", f.question) } else { ("controversies", f.controversy) };
     let id = if pattern.contains("/changes/") {
@@ -153,7 +153,7 @@ fn concrete(pattern: &str, f: &Fixture) -> String {
 }
 
 /// Every GET path pattern the app registered (its route table, filled when the app was built).
-fn get_patterns() -> Vec<String> {
+pub(crate) fn get_patterns() -> Vec<String> {
     agora::routes::table::registered()
         .into_iter()
         .filter(|(method, _)| *method == "GET")

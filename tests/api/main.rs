@@ -42,6 +42,7 @@ mod openapi_links;
 mod origins;
 mod pages;
 mod passwords;
+mod replica_reads;
 mod search;
 mod sections;
 mod security;
