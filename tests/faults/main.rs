@@ -15,6 +15,7 @@ mod db_outage;
 mod helpers;
 mod history;
 mod postgres;
+mod replicas;
 mod save_stream;
 mod server_process;
 mod shutdown;
