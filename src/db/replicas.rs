@@ -231,7 +231,7 @@ impl Replicas {
         });
     }
 
-    /// One round of checks (blocking). Public so tests can drive it without waiting a tick.
+    /// One round of checks (blocking): the primary's position first, then every replica.
     pub fn check_all(&self, primary: &PgPool) {
         let primary_state = primary
             .get()

@@ -284,9 +284,23 @@ pub fn since_in(
     user: &CurrentUser,
     slug: &str,
 ) -> Result<(String, ReaderState), AppError> {
+    let (slug, (state, first_visit)) = observe_since_in(conn, pages, user, slug)?;
+    if let Some(first_visit) = first_visit {
+        first_visit.record_in(conn)?;
+    }
+    Ok((slug, state))
+}
+
+/// [`since_in`] without writing: also the first visit to record, if it is one.
+fn observe_since_in(
+    conn: &mut PgConnection,
+    pages: &ThreadPageCache,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(String, (ReaderState, Option<FirstVisit>)), AppError> {
     crate::domain::validate::slug(slug).map_err(|_| AppError::NotFound)?;
     let data = pages.load(conn, slug, crate::render::timeline::MAX_REVISIONS)?;
-    Ok((data.thread.slug.clone(), reader_state(conn, user, &data)?))
+    Ok((data.thread.slug.clone(), observe_reader(conn, user, &data)?))
 }
 
 /// See [`since_in`]; `pages` is whatever holds the application's thread page cache.
@@ -299,12 +313,9 @@ pub async fn since<P>(
 where
     P: AsRef<ThreadPageCache> + Send + Sync + 'static,
 {
-    let (slug, (state, first_visit)) = db::with_conn(pool, move |c| {
-        crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
-        let data = pages.as_ref().as_ref().load(c, &slug, crate::render::timeline::MAX_REVISIONS)?;
-        Ok((data.thread.slug.clone(), observe_reader(c, &user, &data)?))
-    })
-    .await?;
+    // The reads may come from a replica; the first visit is recorded on the primary.
+    let (slug, (state, first_visit)) =
+        db::with_conn(pool, move |c| observe_since_in(c, pages.as_ref().as_ref(), &user, &slug)).await?;
     if let Some(first_visit) = first_visit {
         first_visit.record(pool).await?;
     }
