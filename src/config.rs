@@ -33,6 +33,8 @@ pub struct Settings {
     pub fairness: FairnessSettings,
     /// What an operator sees: metrics, access log, trusted proxies (issue 18, items 10 to 12).
     pub operator: OperatorSettings,
+    /// Streaming standbys that serve reads (`AGORA_REPLICA_*`).
+    pub replicas: ReplicaSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -271,6 +273,7 @@ impl Settings {
             attention: AttentionSettings::from_env(),
             fairness: FairnessSettings::from_env(),
             operator: OperatorSettings::from_env(),
+            replicas: ReplicaSettings::from_env(),
             public_url,
         }
     }
@@ -292,6 +295,7 @@ impl Settings {
             // Off: a test that wants a fit calls `ops::fairness_fit::fit_now` itself.
             fairness: FairnessSettings { enabled: false, ..FairnessSettings::default() },
             operator: OperatorSettings::default(),
+            replicas: ReplicaSettings::default(),
         }
     }
 }
@@ -431,5 +435,41 @@ mod operator_tests {
         assert_eq!(LogFormat::parse(Some(" JSON ")), Ok(LogFormat::Json));
         assert_eq!(LogFormat::parse(Some("text")), Ok(LogFormat::Text));
         assert_eq!(LogFormat::parse(Some("yaml")), Err("yaml".to_owned()));
+    }
+}
+/// Read replicas (issue 18, item 7): where `GET` reads may go, and when a replica is skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaSettings {
+    /// Connection URLs of streaming standbys of `DATABASE_URL` (`AGORA_REPLICA_URLS`,
+    /// comma-separated; default none: every read goes to the primary).
+    pub urls: Vec<String>,
+    /// A replica further behind the primary than this is skipped (`AGORA_REPLICA_MAX_LAG_MS`,
+    /// default 5000).
+    pub max_lag: Duration,
+    /// How often each replica's replay position is checked (`AGORA_REPLICA_CHECK_INTERVAL_MS`,
+    /// default 1000).
+    pub check_interval: Duration,
+}
+
+impl Default for ReplicaSettings {
+    fn default() -> Self {
+        ReplicaSettings {
+            urls: Vec::new(),
+            max_lag: Duration::from_millis(5000),
+            check_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+impl ReplicaSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        ReplicaSettings {
+            urls: std::env::var("AGORA_REPLICA_URLS")
+                .map(|v| v.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned).collect())
+                .unwrap_or_default(),
+            max_lag: env_num("AGORA_REPLICA_MAX_LAG_MS").map_or(d.max_lag, Duration::from_millis),
+            check_interval: env_num("AGORA_REPLICA_CHECK_INTERVAL_MS").map_or(d.check_interval, Duration::from_millis),
+        }
     }
 }

@@ -10,9 +10,10 @@ use actix_web::{App, HttpServer, web};
 use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::{csrf, privacy, visitor};
+use crate::auth::{csrf, privacy, read_your_writes, visitor};
 use crate::config::{FairnessSettings, LinkCheckSettings, Settings};
 use crate::db::PgPool;
+use crate::db::replicas::Replicas;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
 use crate::ops::{fairness_fit, linkcheck};
@@ -32,6 +33,8 @@ pub struct Application {
     fairness: Option<(PgPool, FairnessSettings)>,
     /// `/metrics` on its own address, when `AGORA_METRICS_BIND` is set: its port and server.
     metrics: Option<(u16, Server)>,
+    /// The replica monitor to start with the server (a no-op without replicas).
+    replicas: (Replicas, PgPool),
 }
 
 /// What the digest sender runs with.
@@ -67,7 +70,10 @@ impl Application {
             mailer: Arc::new(mailer),
             interval: settings.digest_interval,
         });
+        let replicas = Replicas::from_settings(&settings.replicas, settings.pool_size)?;
+        let monitor = (replicas.clone(), pool.clone());
         let state = web::Data::new(AppState {
+            replicas,
             pool,
             cookie_secure: settings.cookie_secure,
             hashing: Semaphore::new(cores),
@@ -98,6 +104,8 @@ impl Application {
                 .configure(routes::configure_unauthenticated)
                 .service(
                     web::scope("")
+                        // Innermost, inside `visitor::load` (the session's last write position).
+                        .wrap(from_fn(read_your_writes::route))
                         .wrap(from_fn(csrf::guard))
                         // Inside `visitor::load`: error pages show the visitor's session.
                         .wrap(from_fn(routes::error_pages::with_visitor))
@@ -109,7 +117,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests, linkcheck, fairness, metrics })
+        Ok(Application { port, server, digests, linkcheck, fairness, metrics, replicas: monitor })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -141,6 +149,15 @@ impl Application {
         }
     }
 
+    /// Starts checking the replicas, if any, on the current runtime; it ends with the runtime.
+    fn start_replica_monitor(&self) {
+        let (replicas, primary) = &self.replicas;
+        if !replicas.is_empty() {
+            tracing::info!(replicas = ?replicas.report().iter().map(|r| r.name.clone()).collect::<Vec<_>>(), "reads may go to replicas");
+            replicas.spawn_monitor(primary.clone());
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -164,6 +181,7 @@ impl Application {
         self.start_linkcheck();
         self.start_fairness();
         self.start_metrics();
+        self.start_replica_monitor();
         self.server.await
     }
 
@@ -173,6 +191,7 @@ impl Application {
         self.start_linkcheck();
         self.start_fairness();
         self.start_metrics();
+        self.start_replica_monitor();
         self.server
     }
 }

@@ -7,6 +7,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::{AttentionSettings, FairnessSettings};
 use crate::db::PgPool;
+use crate::db::replicas::Replicas;
 use crate::db::thread_page::ThreadPageCache;
 
 /// What every handler can reach.
@@ -25,6 +26,8 @@ pub struct AppState {
     pub attention: AttentionSettings,
     /// The fair-summary model's thresholds (the fitter has its own copy).
     pub fairness: FairnessSettings,
+    /// Read replicas and their last known state (empty: every read goes to the primary).
+    pub replicas: Replicas,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

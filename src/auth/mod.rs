@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod password;
 pub mod privacy;
+pub mod read_your_writes;
 pub mod session;
 pub mod visitor;
 

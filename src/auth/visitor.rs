@@ -8,6 +8,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
+use super::read_your_writes;
 use super::session::{CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE, cookie, flash_cookie, new_token, removal, token_hash};
 use crate::db::{self, sessions, users::User};
 use crate::domain::flash::Flash;
@@ -86,6 +87,7 @@ pub async fn load(
         }
         forget_session_cookie = session.is_none();
     }
+    let last_write = session.as_ref().map(|found| read_your_writes::LastWrite(found.write_lsn));
     let mut new_csrf_cookie = None;
     let (user, csrf_token, unread_notifications) = match session {
         Some(found) => (Some(found.user), found.csrf_token, found.unread_notifications),
@@ -109,6 +111,9 @@ pub async fn load(
     let is_get = req.method() == actix_web::http::Method::GET;
     let canonical_url = format!("{}{}", state.public_url, req.path());
     req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash, canonical_url });
+    if let Some(last_write) = last_write {
+        req.extensions_mut().insert(last_write);
+    }
     if let Some(refusal) = refusal {
         // One place refuses every write of a suspended account, whatever route it targets.
         let err = AppError::Forbidden(refusal).for_path(req.path());

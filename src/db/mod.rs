@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod pool_metrics;
 pub mod reads;
+pub mod replicas;
 pub mod revisions;
 pub mod schema;
 pub mod search;
@@ -152,7 +153,34 @@ pub fn keyset_page<T, C>(mut rows: Vec<T>, size: i64, cursor_of: impl Fn(&T) -> 
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool, keeping the tracing span.
+///
+/// Inside a request that `replicas::reading_from` routed to a replica (a `GET` or `HEAD`, see
+/// `auth::read_your_writes`), the connection comes from that replica, so `f` must only read;
+/// if the replica cannot give a connection at once, the primary (`pool`) serves it. Code that
+/// writes, or must see the primary's latest state, in such a request uses [`with_primary_conn`].
 pub async fn with_conn<T, F>(pool: &PgPool, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
+{
+    run_blocking(pool, replicas::current_replica(), f).await
+}
+
+/// [`with_conn`] on the primary, whatever the request's reads were routed to: for writes made
+/// while serving a `GET` (marking something read, throttles) and reads that must be current.
+pub async fn with_primary_conn<T, F>(pool: &PgPool, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
+{
+    run_blocking(pool, None, f).await
+}
+
+async fn run_blocking<T, F>(
+    pool: &PgPool,
+    replica: Option<std::sync::Arc<replicas::Replica>>,
+    f: F,
+) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
@@ -161,7 +189,17 @@ where
     let span = tracing::Span::current();
     actix_web::web::block(move || {
         span.in_scope(|| {
-            let mut conn = pool.get()?;
+            let replica_conn = replica.and_then(|r| match r.pool.get() {
+                Ok(conn) => Some(conn),
+                Err(e) => {
+                    r.mark_down(e.to_string());
+                    None
+                }
+            });
+            let mut conn = match replica_conn {
+                Some(conn) => conn,
+                None => pool.get()?,
+            };
             f(&mut conn)
         })
     })

@@ -25,19 +25,51 @@ pub fn get(conn: &mut PgConnection, user: UserId, thread: ThreadId) -> QueryResu
     thread_reads::table.find((user.0, thread.0)).select(ReadRow::as_select()).first(conn).optional()
 }
 
-/// Records that `user` has read the thread as it is now. `only_if_new` keeps an existing
-/// baseline (a first visit, or following, sets one; only "Mark as read" moves it).
-pub fn mark(conn: &mut PgConnection, user: UserId, thread: &ThreadRow, only_if_new: bool) -> QueryResult<()> {
+/// What a reader has read of a thread: the thread as one connection sees it now.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    change_id: i64,
+    seq: i32,
+    status: String,
+    stance: String,
+}
+
+/// The thread as `conn` sees it now, to record as read (possibly on another connection: a
+/// first visit read from a replica is recorded on the primary as what the reader saw).
+pub fn baseline(conn: &mut PgConnection, thread: &ThreadRow) -> QueryResult<Baseline> {
     // Ids come from one sequence, so "every entry up to the newest now" also covers entries
     // about the thread's events, which are not filed under the thread.
     let newest: Option<i64> = changes::table.select(diesel::dsl::max(changes::id)).first(conn)?;
+    Ok(Baseline {
+        change_id: newest.unwrap_or(0),
+        seq: thread.head_seq,
+        status: thread.status.clone(),
+        stance: thread.stance.clone(),
+    })
+}
+
+/// Records that `user` has read the thread as it is now. `only_if_new` keeps an existing
+/// baseline (a first visit, or following, sets one; only "Mark as read" moves it).
+pub fn mark(conn: &mut PgConnection, user: UserId, thread: &ThreadRow, only_if_new: bool) -> QueryResult<()> {
+    let seen = baseline(conn, thread)?;
+    record(conn, user, ThreadId(thread.id), &seen, only_if_new)
+}
+
+/// Stores `seen` as what `user` has read of `thread` (see [`mark`]).
+pub fn record(
+    conn: &mut PgConnection,
+    user: UserId,
+    thread: ThreadId,
+    seen: &Baseline,
+    only_if_new: bool,
+) -> QueryResult<()> {
     let values = (
         thread_reads::user_id.eq(user.0),
-        thread_reads::thread_id.eq(thread.id),
-        thread_reads::change_id.eq(newest.unwrap_or(0)),
-        thread_reads::seq.eq(thread.head_seq),
-        thread_reads::status.eq(&thread.status),
-        thread_reads::stance.eq(&thread.stance),
+        thread_reads::thread_id.eq(thread.0),
+        thread_reads::change_id.eq(seen.change_id),
+        thread_reads::seq.eq(seen.seq),
+        thread_reads::status.eq(&seen.status),
+        thread_reads::stance.eq(&seen.stance),
         thread_reads::read_at.eq(diesel::dsl::now),
     );
     let insert = diesel::insert_into(thread_reads::table).values(values);
@@ -48,10 +80,10 @@ pub fn mark(conn: &mut PgConnection, user: UserId, thread: &ThreadRow, only_if_n
             .on_conflict((thread_reads::user_id, thread_reads::thread_id))
             .do_update()
             .set((
-                thread_reads::change_id.eq(newest.unwrap_or(0)),
-                thread_reads::seq.eq(thread.head_seq),
-                thread_reads::status.eq(&thread.status),
-                thread_reads::stance.eq(&thread.stance),
+                thread_reads::change_id.eq(seen.change_id),
+                thread_reads::seq.eq(seen.seq),
+                thread_reads::status.eq(&seen.status),
+                thread_reads::stance.eq(&seen.stance),
                 thread_reads::read_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;

@@ -236,6 +236,7 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        write_lsn -> Int8,
     }
 }
 

@@ -34,6 +34,8 @@ pub struct SessionFound {
     pub csrf_token: String,
     /// How many unread notifications the user has (the header shows it on every page).
     pub unread_notifications: i64,
+    /// The primary's WAL position after this session's last write (see `set_write_position`).
+    pub write_lsn: i64,
 }
 
 /// The user, CSRF token and unread notification count of a live session, in one query: the
@@ -43,18 +45,27 @@ pub fn find(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<Se
     let unread = diesel::dsl::sql::<BigInt>(
         "(SELECT count(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL)",
     );
-    let found: Option<(UserRow, String, i64)> = sessions::table
+    let found: Option<(UserRow, String, i64, i64)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(diesel::dsl::now))
-        .select((UserRow::as_select(), sessions::csrf_token, unread))
+        .select((UserRow::as_select(), sessions::csrf_token, unread, sessions::write_lsn))
         .first(conn)
         .optional()?;
-    Ok(found.map(|(row, csrf_token, unread_notifications)| SessionFound {
+    Ok(found.map(|(row, csrf_token, unread_notifications, write_lsn)| SessionFound {
         user: row.into(),
         csrf_token,
         unread_notifications,
+        write_lsn,
     }))
+}
+
+/// Records the primary's current WAL position as the session's last write, once its request has
+/// committed: its later reads wait for a replica that has replayed this far (read your writes).
+pub fn set_write_position(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<usize> {
+    // Evaluated after the request's transactions committed, so at or past their commit records.
+    let position = diesel::dsl::sql::<BigInt>("(pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
+    diesel::update(sessions::table.find(token_hash)).set(sessions::write_lsn.eq(position)).execute(conn)
 }
 
 /// Ends one session (logout).

@@ -61,11 +61,47 @@ pub fn reader_state(
     user: &CurrentUser,
     data: &ThreadPageData,
 ) -> Result<ReaderState, AppError> {
+    let (state, first_visit) = observe_reader(conn, user, data)?;
+    if let Some(first_visit) = first_visit {
+        first_visit.record_in(conn)?;
+    }
+    Ok(state)
+}
+
+/// A first visit to a thread, to record as read: what the reader saw, found on the connection
+/// the page was read from, stored by [`FirstVisit::record`] on the primary (a `GET` may read
+/// from a replica, which cannot be written).
+#[derive(Debug, Clone)]
+pub struct FirstVisit {
+    user: crate::domain::ids::UserId,
+    thread: crate::domain::ids::ThreadId,
+    seen: reads::Baseline,
+}
+
+impl FirstVisit {
+    /// Stores the visit on `conn`.
+    pub fn record_in(&self, conn: &mut PgConnection) -> Result<(), AppError> {
+        Ok(reads::record(conn, self.user, self.thread, &self.seen, true)?)
+    }
+
+    /// Stores the visit on the primary, whatever the request reads from.
+    pub async fn record(self, pool: &PgPool) -> Result<(), AppError> {
+        db::with_primary_conn(pool, move |c| self.record_in(c)).await
+    }
+}
+
+/// [`reader_state`] without writing: the state, and the first visit to record if it is one.
+pub fn observe_reader(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    data: &ThreadPageData,
+) -> Result<(ReaderState, Option<FirstVisit>), AppError> {
     let thread = &data.thread;
     let following = follows::is_following(conn, user.id, thread.thread_id())?;
     let Some(read) = reads::get(conn, user.id, thread.thread_id())? else {
-        reads::mark(conn, user.id, thread, true)?;
-        return Ok(ReaderState { following, since: None });
+        let seen = reads::baseline(conn, thread)?;
+        let first_visit = FirstVisit { user: user.id, thread: thread.thread_id(), seen };
+        return Ok((ReaderState { following, since: None }, Some(first_visit)));
     };
     let entries = reads::changes_since(conn, thread.thread_id(), read.change_id, user.id)?;
     let mut counts = SinceCounts::default();
@@ -105,10 +141,10 @@ pub fn reader_state(
     }
     let phrases = counts.phrases();
     if phrases.is_empty() {
-        return Ok(ReaderState { following, since: None });
+        return Ok((ReaderState { following, since: None }, None));
     }
     since.summary = sentence(&phrases);
-    Ok(ReaderState { following, since: Some(since) })
+    Ok((ReaderState { following, since: Some(since) }, None))
 }
 
 fn changed<T: PartialEq>(then: Option<T>, now: Option<T>) -> Option<(T, T)> {
@@ -248,9 +284,23 @@ pub fn since_in(
     user: &CurrentUser,
     slug: &str,
 ) -> Result<(String, ReaderState), AppError> {
+    let (slug, (state, first_visit)) = observe_since_in(conn, pages, user, slug)?;
+    if let Some(first_visit) = first_visit {
+        first_visit.record_in(conn)?;
+    }
+    Ok((slug, state))
+}
+
+/// [`since_in`] without writing: also the first visit to record, if it is one.
+fn observe_since_in(
+    conn: &mut PgConnection,
+    pages: &ThreadPageCache,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(String, (ReaderState, Option<FirstVisit>)), AppError> {
     crate::domain::validate::slug(slug).map_err(|_| AppError::NotFound)?;
     let data = pages.load(conn, slug, crate::render::timeline::MAX_REVISIONS)?;
-    Ok((data.thread.slug.clone(), reader_state(conn, user, &data)?))
+    Ok((data.thread.slug.clone(), observe_reader(conn, user, &data)?))
 }
 
 /// See [`since_in`]; `pages` is whatever holds the application's thread page cache.
@@ -263,5 +313,11 @@ pub async fn since<P>(
 where
     P: AsRef<ThreadPageCache> + Send + Sync + 'static,
 {
-    db::with_conn(pool, move |c| since_in(c, pages.as_ref().as_ref(), &user, &slug)).await
+    // The reads may come from a replica; the first visit is recorded on the primary.
+    let (slug, (state, first_visit)) =
+        db::with_conn(pool, move |c| observe_since_in(c, pages.as_ref().as_ref(), &user, &slug)).await?;
+    if let Some(first_visit) = first_visit {
+        first_visit.record(pool).await?;
+    }
+    Ok((slug, state))
 }

@@ -12,7 +12,7 @@ pub fn database_answers_in(conn: &mut PgConnection) -> Result<(), AppError> {
 }
 
 /// The async entry of [`database_answers_in`]: an error when no connection could be had or the
-/// query failed.
+/// query failed. Always the primary: a replica answering says nothing of whether writes work.
 pub async fn database_answers(pool: &PgPool) -> Result<(), AppError> {
-    db::with_conn(pool, database_answers_in).await
+    db::with_primary_conn(pool, database_answers_in).await
 }

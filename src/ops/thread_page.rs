@@ -60,10 +60,31 @@ pub fn page_in(
     slug: &str,
     user: Option<&CurrentUser>,
 ) -> Result<PageState, AppError> {
-    let data = data_in(conn, pages, slug)?;
-    let reader = user.map(|u| following::reader_state(conn, u, &data)).transpose()?;
-    let fairness = user.map(|u| fairness::reader_in(conn, u, &data)).transpose()?.flatten();
+    let ((data, reader, fairness), first_visit) = observe_page_in(conn, pages, slug, user)?;
+    if let Some(first_visit) = first_visit {
+        first_visit.record_in(conn)?;
+    }
     Ok((data, reader, fairness))
+}
+
+/// [`page_in`] without writing: the page state, and the reader's first visit to record (on the
+/// primary: the page may have been read from a replica).
+fn observe_page_in(
+    conn: &mut PgConnection,
+    pages: &ThreadPageCache,
+    slug: &str,
+    user: Option<&CurrentUser>,
+) -> Result<(PageState, Option<following::FirstVisit>), AppError> {
+    let data = data_in(conn, pages, slug)?;
+    let (reader, first_visit) = match user {
+        Some(u) => {
+            let (state, first_visit) = following::observe_reader(conn, u, &data)?;
+            (Some(state), first_visit)
+        }
+        None => (None, None),
+    };
+    let fairness = user.map(|u| fairness::reader_in(conn, u, &data)).transpose()?.flatten();
+    Ok(((data, reader, fairness), first_visit))
 }
 
 /// `/threads/{slug}` for `user` (anonymous when `None`); `attention` decides its "needs
@@ -78,7 +99,11 @@ pub async fn page(
 ) -> Result<ThreadPage, AppError> {
     crate::domain::validate::slug(&slug).map_err(|_| AppError::NotFound)?;
     let (pages, reader) = (pages.clone(), user.cloned());
-    let (data, state, mine) = db::with_conn(pool, move |c| page_in(c, &pages, &slug, reader.as_ref())).await?;
+    let ((data, state, mine), first_visit) =
+        db::with_conn(pool, move |c| observe_page_in(c, &pages, &slug, reader.as_ref())).await?;
+    if let Some(first_visit) = first_visit {
+        first_visit.record(pool).await?;
+    }
     let can_edit = access::may_edit(user, &data.curators, data.thread.lock().is_some());
     let can_moderate = user.is_some_and(|u| roles::can_moderate(u.role));
     let mut page = build(chrome, &data, can_edit, can_moderate);

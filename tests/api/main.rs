@@ -45,6 +45,7 @@ mod origins;
 mod pages;
 mod passwords;
 mod proxies;
+mod replica_reads;
 mod search;
 mod sections;
 mod security;

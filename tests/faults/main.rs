@@ -16,6 +16,7 @@ mod helpers;
 mod history;
 mod logs;
 mod postgres;
+mod replicas;
 mod save_stream;
 mod server_process;
 mod shutdown;

@@ -42,6 +42,49 @@ impl Postgres {
         panic!("the throwaway PostgreSQL did not start: {last_error}\n{}", pg.log_tail());
     }
 
+    /// A streaming standby of this cluster, made with `pg_basebackup -R` into a directory of its
+    /// own and started on a port of its own (hot standby: it answers reads). Blocking.
+    pub fn start_standby(&self) -> Postgres {
+        let root = std::env::temp_dir().join(format!("agora-faults-standby-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir(&root).expect("create the standby's directory");
+        let mut standby = Postgres { root, bin: self.bin.clone(), port: 0 };
+        if running_as_root() {
+            let (uid, gid) = postgres_ids();
+            std::os::unix::fs::chown(&standby.root, Some(uid), Some(gid)).expect("give the standby dir to postgres");
+        }
+        let data = standby.data_dir();
+        let port = self.port.to_string();
+        standby
+            .run(
+                "pg_basebackup",
+                &[
+                    "-D",
+                    path_str(&data),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "postgres",
+                    "-X",
+                    "stream",
+                    "-R",
+                    "-c",
+                    "fast",
+                ],
+            )
+            .unwrap_or_else(|e| panic!("pg_basebackup failed: {e}"));
+        let mut last_error = String::new();
+        for _ in 0..3 {
+            standby.port = free_port();
+            match standby.pg_ctl_start() {
+                Ok(()) => return standby,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("the standby did not start: {last_error}\n{}", standby.log_tail());
+    }
+
     /// The URL of `database` on this cluster.
     pub fn url(&self, database: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
