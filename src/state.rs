@@ -3,10 +3,15 @@
 //! It sits beside `config` rather than in `startup` so that `auth` (whose extractors read the
 //! session) and `routes` can name it without depending on how the server is assembled.
 
+use std::sync::Arc;
+
 use tokio::sync::Semaphore;
 
 use crate::config::{AttentionSettings, FairnessSettings};
 use crate::db::PgPool;
+/// What `routes::page_cache` keeps of a page (routes reach the cache through the state only).
+pub use crate::db::page_cache::CachedPage;
+use crate::db::page_cache::PageCache;
 use crate::db::thread_page::ThreadPageCache;
 
 /// What every handler can reach.
@@ -25,6 +30,8 @@ pub struct AppState {
     pub attention: AttentionSettings,
     /// The fair-summary model's thresholds (the fitter has its own copy).
     pub fairness: FairnessSettings,
+    /// Anonymous pages as rendered, emptied on every change (`routes::page_cache`).
+    pub pages: Arc<PageCache>,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

@@ -15,6 +15,7 @@ pub mod link_health;
 pub mod matrix;
 pub mod moderation;
 pub mod notifications;
+pub mod page_cache;
 pub mod preview;
 pub mod query;
 pub mod search;
