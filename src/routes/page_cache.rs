@@ -20,7 +20,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, EntityTag, HeaderMap, HeaderValue, HttpDate, IfModifiedSince, IfNoneMatch};
+use actix_web::http::header::{
+    self, EntityTag, HeaderMap, HeaderName, HeaderValue, HttpDate, IfModifiedSince, IfNoneMatch,
+};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, web};
@@ -34,6 +36,10 @@ use crate::state::{AppState, CachedPage};
 /// Paths whose answers are never kept nor marked public: the health check must reach the
 /// database every time, and assets carry their own year-long policy.
 const NEVER: [&str; 2] = ["/healthz", "/static/"];
+
+/// Says whether a shareable answer came from memory (`hit`) or was rendered (`miss`), for
+/// operators and tests, as shared caches commonly do.
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// The viewer class in every tag: only anonymous pages are tagged, but a class of its own keeps
 /// a tag from ever meaning two different views.
@@ -80,7 +86,8 @@ pub async fn serve(
     let anonymous = is_anonymous(&req);
     if anonymous && let Some(page) = pages.get(&key) {
         metrics::counter!("agora_page_cache_hits_total").increment(1);
-        let res = answer(&page, &conditions, policy);
+        let mut res = answer(&page, &conditions, policy);
+        res.headers_mut().insert(X_CACHE, HeaderValue::from_static("hit"));
         return Ok(req.into_response(res));
     }
     if anonymous && pages.enabled() {
@@ -104,7 +111,9 @@ pub async fn serve(
     };
     let page = Arc::new(page_of(head.headers(), body));
     pages.store(ticket, key, Arc::clone(&page));
-    Ok(ServiceResponse::new(req, answer(&page, &conditions, policy)))
+    let mut res = answer(&page, &conditions, policy);
+    res.headers_mut().insert(X_CACHE, HeaderValue::from_static("miss"));
+    Ok(ServiceResponse::new(req, res))
 }
 
 /// The page to keep: the handler's headers (content type and any others) without the ones

@@ -75,6 +75,7 @@ fn state(app: &TestApp) -> AppState {
         mail_enabled: false,
         attention: Default::default(),
         fairness: Default::default(),
+        pages: std::sync::Arc::new(agora::db::page_cache::PageCache::new(&Default::default())),
     }
 }
 

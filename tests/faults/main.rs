@@ -14,6 +14,7 @@ mod crash;
 mod db_outage;
 mod helpers;
 mod history;
+mod page_cache;
 mod postgres;
 mod save_stream;
 mod server_process;
