@@ -1,5 +1,5 @@
 //! The instance's one `LISTEN agora_changes` connection (the triggers of migration
-//! `2026-12-06-000010_change_notify` notify it in the transaction of every change to a table a
+//! `2026-12-06-000020_change_notify` notify it in the transaction of every change to a table a
 //! public page shows). Every notification empties the page cache; a lost connection, a failed
 //! reconnect or a payload it cannot read is a gap, after which the cache serves nothing until the
 //! listener is connected again (and then starts empty). It reconnects with exponential backoff.
