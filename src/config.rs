@@ -35,6 +35,8 @@ pub struct Settings {
     pub operator: OperatorSettings,
     /// Streaming standbys that serve reads (`AGORA_REPLICA_*`).
     pub replicas: ReplicaSettings,
+    /// HTTP caching and the in-process page cache (`AGORA_PAGE_CACHE*`, `AGORA_CACHE_*`).
+    pub page_cache: PageCacheSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -274,6 +276,7 @@ impl Settings {
             fairness: FairnessSettings::from_env(),
             operator: OperatorSettings::from_env(),
             replicas: ReplicaSettings::from_env(),
+            page_cache: PageCacheSettings::from_env(),
             public_url,
         }
     }
@@ -296,6 +299,9 @@ impl Settings {
             fairness: FairnessSettings { enabled: false, ..FairnessSettings::default() },
             operator: OperatorSettings::default(),
             replicas: ReplicaSettings::default(),
+            // Off: a test that writes rows directly and then reads as an anonymous visitor would
+            // race the change notification. The page-cache tests turn it on.
+            page_cache: PageCacheSettings { enabled: false, ..PageCacheSettings::default() },
         }
     }
 }
@@ -470,6 +476,62 @@ impl ReplicaSettings {
                 .unwrap_or_default(),
             max_lag: env_num("AGORA_REPLICA_MAX_LAG_MS").map_or(d.max_lag, Duration::from_millis),
             check_interval: env_num("AGORA_REPLICA_CHECK_INTERVAL_MS").map_or(d.check_interval, Duration::from_millis),
+        }
+    }
+}
+
+/// HTTP caching of anonymous pages and the in-process cache of their rendered bodies (issue 18).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageCacheSettings {
+    /// Whether anonymous pages are kept in memory and the change listener runs
+    /// (`AGORA_PAGE_CACHE=off` turns both off; the HTTP headers stay).
+    pub enabled: bool,
+    /// The most bytes of page bodies held (`AGORA_PAGE_CACHE_BYTES`, default 64 MiB).
+    pub max_bytes: u64,
+    /// The longest an entry lives, so relative times ("3 days ago") and date-dependent flags
+    /// cannot go stale for long (`AGORA_PAGE_CACHE_TTL_SECS`, default 60).
+    pub ttl: Duration,
+    /// How long a shared cache (CDN, Varnish) may serve an anonymous page without asking
+    /// (`AGORA_CACHE_S_MAXAGE`, seconds, default 60).
+    pub s_maxage: u64,
+    /// How long past that it may serve it while revalidating in the background
+    /// (`AGORA_CACHE_STALE_WHILE_REVALIDATE`, seconds, default 300).
+    pub stale_while_revalidate: u64,
+    /// The first wait before the change listener reconnects, doubled per failure up to 10 s
+    /// (`AGORA_PAGE_CACHE_RECONNECT_MS`, default 100).
+    pub reconnect_after: Duration,
+}
+
+impl Default for PageCacheSettings {
+    fn default() -> Self {
+        PageCacheSettings {
+            enabled: true,
+            max_bytes: 64 * 1024 * 1024,
+            ttl: Duration::from_secs(60),
+            s_maxage: 60,
+            stale_while_revalidate: 300,
+            reconnect_after: Duration::from_millis(100),
+        }
+    }
+}
+
+impl PageCacheSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        // Zero is a meaningful setting here (no shared caching), unlike in `env_num`.
+        let secs = |name: &str, default: u64| {
+            std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default)
+        };
+        PageCacheSettings {
+            enabled: !matches!(
+                std::env::var("AGORA_PAGE_CACHE").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+                Ok("off" | "0" | "false" | "no")
+            ),
+            max_bytes: env_num("AGORA_PAGE_CACHE_BYTES").unwrap_or(d.max_bytes),
+            ttl: env_num("AGORA_PAGE_CACHE_TTL_SECS").map_or(d.ttl, Duration::from_secs),
+            s_maxage: secs("AGORA_CACHE_S_MAXAGE", d.s_maxage),
+            stale_while_revalidate: secs("AGORA_CACHE_STALE_WHILE_REVALIDATE", d.stale_while_revalidate),
+            reconnect_after: env_num("AGORA_PAGE_CACHE_RECONNECT_MS").map_or(d.reconnect_after, Duration::from_millis),
         }
     }
 }

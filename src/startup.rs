@@ -14,6 +14,8 @@ use crate::auth::{csrf, privacy, read_your_writes, visitor};
 use crate::config::{FairnessSettings, LinkCheckSettings, Settings};
 use crate::db::PgPool;
 use crate::db::replicas::Replicas;
+use crate::db::change_listener;
+use crate::db::page_cache::PageCache;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
 use crate::ops::{fairness_fit, linkcheck};
@@ -35,6 +37,10 @@ pub struct Application {
     metrics: Option<(u16, Server)>,
     /// The replica monitor to start with the server (a no-op without replicas).
     replicas: (Replicas, PgPool),
+    /// Issue 18: the page cache, and the database its change listener connects to when started
+    /// (unless `AGORA_PAGE_CACHE=off`).
+    pages: Arc<PageCache>,
+    listen_url: Option<String>,
 }
 
 /// What the digest sender runs with.
@@ -72,6 +78,8 @@ impl Application {
         });
         let replicas = Replicas::from_settings(&settings.replicas, settings.pool_size)?;
         let monitor = (replicas.clone(), pool.clone());
+        let pages = Arc::new(PageCache::new(&settings.page_cache));
+        let listen_url = settings.page_cache.enabled.then(|| settings.database_url.clone());
         let state = web::Data::new(AppState {
             replicas,
             pool,
@@ -82,6 +90,7 @@ impl Application {
             mail_enabled: digests.is_some(),
             attention: settings.attention,
             fairness: settings.fairness,
+            pages: Arc::clone(&pages),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -90,6 +99,8 @@ impl Application {
                 .app_data(routes::json_config())
                 .app_data(routes::query_config())
                 .app_data(routes::path_config())
+                // Inside `Compress`, so cached bodies are kept and hashed as the handlers made them.
+                .wrap(from_fn(routes::page_cache::serve))
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::error::attach_request_id))
                 // Outside every layer that answers on its own (the request-id page of a 500, the
@@ -117,7 +128,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests, linkcheck, fairness, metrics, replicas: monitor })
+        Ok(Application { port, server, digests, linkcheck, fairness, metrics, replicas: monitor, pages, listen_url })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -158,6 +169,18 @@ impl Application {
         }
     }
 
+    /// Starts the page cache's change listener, if on, on the current runtime.
+    fn start_listener(&mut self) {
+        if let Some(url) = self.listen_url.take() {
+            change_listener::spawn(url, Arc::clone(&self.pages), *self.pages.settings());
+        }
+    }
+
+    /// The in-process page cache (tests look at its size and its listener).
+    pub fn page_cache(&self) -> Arc<PageCache> {
+        Arc::clone(&self.pages)
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -182,6 +205,7 @@ impl Application {
         self.start_fairness();
         self.start_metrics();
         self.start_replica_monitor();
+        self.start_listener();
         self.server.await
     }
 
@@ -192,6 +216,7 @@ impl Application {
         self.start_fairness();
         self.start_metrics();
         self.start_replica_monitor();
+        self.start_listener();
         self.server
     }
 }

@@ -3,11 +3,16 @@
 //! It sits beside `config` rather than in `startup` so that `auth` (whose extractors read the
 //! session) and `routes` can name it without depending on how the server is assembled.
 
+use std::sync::Arc;
+
 use tokio::sync::Semaphore;
 
 use crate::config::{AttentionSettings, FairnessSettings};
 use crate::db::PgPool;
 use crate::db::replicas::Replicas;
+/// What `routes::page_cache` keeps of a page (routes reach the cache through the state only).
+pub use crate::db::page_cache::CachedPage;
+use crate::db::page_cache::PageCache;
 use crate::db::thread_page::ThreadPageCache;
 
 /// What every handler can reach.
@@ -28,6 +33,8 @@ pub struct AppState {
     pub fairness: FairnessSettings,
     /// Read replicas and their last known state (empty: every read goes to the primary).
     pub replicas: Replicas,
+    /// Anonymous pages as rendered, emptied on every change (`routes::page_cache`).
+    pub pages: Arc<PageCache>,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

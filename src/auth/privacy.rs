@@ -43,6 +43,22 @@ pub async fn mark_private(
     }))
 }
 
+/// Whether the body of `res` carries `token` (a streamed body is assumed to), and `res` again.
+pub fn carries_token(res: ServiceResponse<BoxBody>, token: &str) -> (ServiceResponse<BoxBody>, bool) {
+    let mut carries = false;
+    let res = res.map_body(|_, body| match body.try_into_bytes() {
+        Ok(bytes) => {
+            carries = contains(&bytes, token.as_bytes());
+            BoxBody::new(bytes)
+        }
+        Err(body) => {
+            carries = true;
+            body
+        }
+    });
+    (res, carries)
+}
+
 /// Whether a handler already said both `private` and `no-store` (and perhaps more).
 fn already_private(value: Option<&HeaderValue>) -> bool {
     let directives: Vec<String> = value

@@ -64,7 +64,8 @@ impl FromRequest for Visitor {
 }
 
 /// Resolves the session cookie (one indexed query, only when the cookie is present) and gives
-/// anonymous visitors a CSRF cookie for the login and signup forms. Its refusals are answered
+/// anonymous visitors a CSRF cookie with the pages that carry their token (the login and signup
+/// forms, the session's JSON). Its refusals are answered
 /// here, as responses, so the layers outside (security headers, cache policy) apply to them.
 pub async fn load(
     req: ServiceRequest,
@@ -119,10 +120,16 @@ pub async fn load(
         let err = AppError::Forbidden(refusal).for_path(req.path());
         return Ok(req.error_response(err));
     }
-    let mut res = next.call(req).await?.map_into_boxed_body();
+    let res = next.call(req).await?.map_into_boxed_body();
     let secure = state.cookie_secure;
     let mut added = Ok(());
-    if let Some(token) = new_csrf_cookie {
+    // The cookie goes only with a body that carries the token (a form, the session's JSON): a
+    // page that needs none sets no cookie, so a shared cache may keep it (issue 18).
+    let (mut res, carries) = match &new_csrf_cookie {
+        Some(token) => super::privacy::carries_token(res, token),
+        None => (res, false),
+    };
+    if let (Some(token), true) = (new_csrf_cookie, carries) {
         added = res.response_mut().add_cookie(&cookie(CSRF_COOKIE, token, secure, 365));
     }
     let new_flash = res.response().extensions().get::<Flash>().copied();

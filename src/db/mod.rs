@@ -2,6 +2,7 @@
 //! request handlers reach PostgreSQL (on the blocking pool, inside the caller's tracing span).
 
 pub mod attention;
+pub mod change_listener;
 pub mod changes;
 pub mod citations;
 pub mod events;
@@ -15,6 +16,7 @@ pub mod matrix;
 pub mod moderation;
 pub mod notifications;
 pub mod pool_metrics;
+pub mod page_cache;
 pub mod reads;
 pub mod replicas;
 pub mod revisions;

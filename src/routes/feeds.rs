@@ -76,14 +76,22 @@ enum Audience {
     Private,
 }
 
-/// 200 with the feed, or 304 when the client's copy is current. If-None-Match decides when it
-/// is sent (RFC 9110 §13.1.3: If-Modified-Since is then ignored); If-Modified-Since has second
-/// precision, so clients that send both get the exact answer from the ETag.
+/// 200 with the feed, or (private feed) 304 when the client's copy is current.
+///
+/// Public feeds are answered like every public page (`routes::page_cache`: a strong tag of the
+/// body, `Last-Modified` (the newest entry's time, given here), the shared-cache policy, `304`s,
+/// kept in memory). The private feed's body is never kept: it has its own weak tag, answers its
+/// conditions here (If-None-Match decides when sent, RFC 9110 §13.1.3) and says `private,
+/// no-store`, because its URL is the secret.
 fn respond(req: &HttpRequest, doc: &AtomDoc, audience: Audience) -> HttpResponse {
-    // Weak: the Compress middleware may re-encode the body, and only the content matters here.
-    let etag = EntityTag::new_weak(doc.etag.clone());
     let modified_secs = doc.updated.timestamp().max(0);
     let last_modified = UNIX_EPOCH + Duration::from_secs(modified_secs.unsigned_abs());
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::LAST_MODIFIED, HttpDate::from(last_modified).to_string()));
+    if audience == Audience::Public {
+        return res.content_type(ATOM).body(doc.body.clone());
+    }
+    let etag = EntityTag::new_weak(doc.etag.clone());
     let fresh = if req.headers().contains_key(header::IF_NONE_MATCH) {
         match req.get_header::<IfNoneMatch>() {
             Some(IfNoneMatch::Any) => true,
@@ -97,22 +105,15 @@ fn respond(req: &HttpRequest, doc: &AtomDoc, audience: Audience) -> HttpResponse
                 .is_ok_and(|d| d.as_secs() >= modified_secs.unsigned_abs())
         })
     };
-    let cache = match audience {
-        // Readers poll; a minute of reuse spares the database without hiding changes for long.
-        Audience::Public => "public, max-age=60",
-        // The URL is a secret: no shared cache may keep it.
-        Audience::Private => "private, max-age=60",
-    };
-    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    if fresh {
+        res.status(actix_web::http::StatusCode::NOT_MODIFIED);
+    }
     res.insert_header((header::ETAG, etag.to_string()))
-        .insert_header((header::LAST_MODIFIED, HttpDate::from(last_modified).to_string()))
-        .insert_header((header::CACHE_CONTROL, cache));
-    if audience == Audience::Private {
+        .insert_header((header::CACHE_CONTROL, crate::auth::privacy::PRIVATE))
         // The address is the secret: keep it out of indexes and out of Referer headers (the
         // site-wide default policy is only added where a response sets none).
-        res.insert_header(("X-Robots-Tag", "noindex, nofollow"))
-            .insert_header((header::REFERRER_POLICY, "no-referrer"));
-    }
+        .insert_header(("X-Robots-Tag", "noindex, nofollow"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"));
     if fresh { res.finish() } else { res.content_type(ATOM).body(doc.body.clone()) }
 }
 

@@ -17,6 +17,7 @@ pub mod matrix;
 pub mod moderation;
 pub mod notifications;
 pub mod observe;
+pub mod page_cache;
 pub mod preview;
 pub mod query;
 pub mod search;

@@ -1,5 +1,5 @@
 //! Response headers: every response that depends on who is asking is `private, no-store` (the
-//! GET routes come from the app's route table), and every response, whatever produced it (a
+//! GET routes come from the app's route table; anonymous visitors' side is `http_cache.rs`), and every response, whatever produced it (a
 //! handler, an extractor, a middleware), carries the same security headers as a normal page.
 
 use agora::domain::roles::Role;
@@ -36,7 +36,7 @@ fn security_headers(headers: &HeaderMap) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn cache_control(res: &reqwest::Response) -> String {
+pub(crate) fn cache_control(res: &reqwest::Response) -> String {
     res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
@@ -193,20 +193,7 @@ async fn every_get_route_answers_a_signed_in_user_with_private_no_store() {
     assert!(wrong.is_empty(), "responses for a signed-in user a cache may keep:\n{}", wrong.join("\n"));
 }
 
-#[tokio::test]
-async fn anonymous_pages_without_a_token_keep_their_caching_and_forms_with_one_are_private() {
-    let app = spawn_app().await;
-    // The first request sets the CSRF cookie: private.
-    let first = app.get("/").await;
-    assert_eq!(cache_control(&first), "private, no-store");
-    // With the cookie, a page without a form is the same for everyone.
-    assert_eq!(cache_control(&app.get("/").await), "");
-    assert_eq!(cache_control(&app.get("/events").await), "");
-    // A form carries the visitor's token; the session endpoint carries it in JSON.
-    assert_eq!(cache_control(&app.get("/login").await), "private, no-store");
-    assert_eq!(cache_control(&app.get("/signup").await), "private, no-store");
-    assert_eq!(cache_control(&app.get("/api/v1/session").await), "private, no-store");
-}
+// What anonymous visitors are answered, route by route: `http_cache.rs`.
 
 #[tokio::test]
 async fn errors_from_middleware_extractors_and_routing_carry_the_headers_of_a_normal_page() {
@@ -268,7 +255,7 @@ async fn errors_from_middleware_extractors_and_routing_carry_the_headers_of_a_no
 
 /// `{name}` and `{token}`, which the page fixture does not fill: a stylesheet's hashed name and a
 /// private feed's token.
-async fn with_assets_and_feed_token(app: &TestApp, path: String) -> String {
+pub(crate) async fn with_assets_and_feed_token(app: &TestApp, path: String) -> String {
     if path.contains("{name}") {
         let home = app.page("/").await;
         let start = home.find("/static/").expect("a stylesheet link") + "/static/".len();

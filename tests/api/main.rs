@@ -32,6 +32,7 @@ mod hidden_probe;
 mod hiding;
 mod history;
 mod history_api;
+mod http_cache;
 mod indexes;
 mod last_admin;
 mod link_check;

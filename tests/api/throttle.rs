@@ -76,6 +76,7 @@ fn state(app: &TestApp) -> AppState {
         attention: Default::default(),
         fairness: Default::default(),
         replicas: Default::default(),
+        pages: std::sync::Arc::new(agora::db::page_cache::PageCache::new(&Default::default())),
     }
 }
 

@@ -15,6 +15,7 @@ mod db_outage;
 mod helpers;
 mod history;
 mod logs;
+mod page_cache;
 mod postgres;
 mod replicas;
 mod save_stream;
