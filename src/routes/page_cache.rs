@@ -92,6 +92,9 @@ pub async fn serve(
     }
     if anonymous && pages.enabled() {
         metrics::counter!("agora_page_cache_misses_total").increment(1);
+        // A page kept here must be no older than the last change this instance was told of; a
+        // replica may not have replayed that change yet, so a page to keep renders on the primary.
+        crate::auth::read_your_writes::read_from_primary(&req);
     }
     let ticket = pages.ticket();
     // No handler inside answers conditions on a shareable page (the private feed answers its
