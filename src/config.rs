@@ -31,6 +31,8 @@ pub struct Settings {
     pub attention: AttentionSettings,
     /// The fair-summary model and its background fitter (`AGORA_FAIR_*`).
     pub fairness: FairnessSettings,
+    /// Personal API tokens (`AGORA_TOKEN_*`).
+    pub tokens: TokenSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -268,6 +270,7 @@ impl Settings {
             linkcheck: LinkCheckSettings::from_env(&public_url),
             attention: AttentionSettings::from_env(),
             fairness: FairnessSettings::from_env(),
+            tokens: TokenSettings::from_env(),
             public_url,
         }
     }
@@ -288,10 +291,37 @@ impl Settings {
             attention: AttentionSettings::default(),
             // Off: a test that wants a fit calls `ops::fairness_fit::fit_now` itself.
             fairness: FairnessSettings { enabled: false, ..FairnessSettings::default() },
+            tokens: TokenSettings::default(),
         }
     }
 }
 
 fn env_flag(name: &str) -> bool {
     matches!(std::env::var(name).as_deref(), Ok("1" | "true" | "yes"))
+}
+
+/// Personal API tokens (issue 18 item 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSettings {
+    /// Requests one token may make per minute, counted across instances
+    /// (`AGORA_TOKEN_RATE_PER_MINUTE`, default 600); past it, 429 with `Retry-After`.
+    pub rate_per_minute: i32,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        TokenSettings { rate_per_minute: 600 }
+    }
+}
+
+impl TokenSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        TokenSettings {
+            rate_per_minute: env_num("AGORA_TOKEN_RATE_PER_MINUTE")
+                .and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(d.rate_per_minute),
+        }
+    }
 }

@@ -62,6 +62,7 @@ impl Application {
             mail_enabled: digests.is_some(),
             attention: settings.attention,
             fairness: settings.fairness,
+            tokens: settings.tokens,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -5,7 +5,7 @@
 
 use tokio::sync::Semaphore;
 
-use crate::config::{AttentionSettings, FairnessSettings};
+use crate::config::{AttentionSettings, FairnessSettings, TokenSettings};
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
 
@@ -25,6 +25,8 @@ pub struct AppState {
     pub attention: AttentionSettings,
     /// The fair-summary model's thresholds (the fitter has its own copy).
     pub fairness: FairnessSettings,
+    /// Personal API tokens: the per-token rate limit.
+    pub tokens: TokenSettings,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

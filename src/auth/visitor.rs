@@ -8,6 +8,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
+use super::bearer::{self, TokenAuth};
 use super::session::{CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE, cookie, flash_cookie, new_token, removal, token_hash};
 use crate::db::{self, sessions, users::User};
 use crate::domain::flash::Flash;
@@ -27,6 +28,9 @@ pub struct Visitor {
     pub unread_notifications: i64,
     /// The confirmation of what their last form did, carried over its redirect.
     pub flash: Option<Flash>,
+    /// Set when a personal API token (not a session) authenticated the request: which, and its
+    /// scope. Such a request carries no cookie authority (see `auth::bearer`).
+    pub token: Option<TokenAuth>,
 }
 
 impl Visitor {
@@ -60,7 +64,8 @@ impl FromRequest for Visitor {
 }
 
 /// Resolves the session cookie (one indexed query, only when the cookie is present) and gives
-/// anonymous visitors a CSRF cookie for the login and signup forms. Its refusals are answered
+/// anonymous visitors a CSRF cookie for the login and signup forms. An API request with an
+/// `Authorization` header is resolved by its token instead, cookies ignored (`auth::bearer`). Its refusals are answered
 /// here, as responses, so the layers outside (security headers, cache policy) apply to them.
 pub async fn load(
     req: ServiceRequest,
@@ -70,6 +75,9 @@ pub async fn load(
         let err = AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path());
         return Ok(req.error_response(err));
     };
+    if bearer::applies(&req) {
+        return bearer::serve(req, next, state).await;
+    }
     let mut session = None;
     let mut forget_session_cookie = false;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
@@ -104,7 +112,7 @@ pub async fn load(
     let flash = req.cookie(FLASH_COOKIE).and_then(|c| Flash::from_key(c.value()));
     let had_flash_cookie = req.cookie(FLASH_COOKIE).is_some();
     let is_get = req.method() == actix_web::http::Method::GET;
-    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash });
+    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash, token: None });
     if let Some(refusal) = refusal {
         // One place refuses every write of a suspended account, whatever route it targets.
         let err = AppError::Forbidden(refusal).for_path(req.path());
