@@ -151,12 +151,24 @@ fn shows_a_page(res: &actix_web::HttpResponse<BoxBody>) -> bool {
 }
 
 /// What a suspended user may still send: logging out and in, and securing their own account
-/// (a new password, revoking the private feed URL). Issuing a feed URL stays refused.
+/// (a new password, revoking the private feed URL or an API token). Issuing a feed URL or a
+/// token stays refused.
 fn suspended_may_send(method: &actix_web::http::Method, path: &str) -> bool {
     use actix_web::http::Method;
     const POST: [&str; 5] = ["/logout", "/login", "/api/v1/session", "/account/password", "/account/feed/revoke"];
     const DELETE: [&str; 2] = ["/api/v1/session", "/api/v1/account/feed-token"];
-    (method == Method::POST && POST.contains(&path)) || (method == Method::DELETE && DELETE.contains(&path))
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let revokes_token = match *method {
+        Method::POST => path
+            .strip_prefix("/account/tokens/")
+            .and_then(|rest| rest.strip_suffix("/revoke"))
+            .is_some_and(numeric),
+        Method::DELETE => path.strip_prefix("/api/v1/account/tokens/").is_some_and(numeric),
+        _ => false,
+    };
+    revokes_token
+        || (method == Method::POST && POST.contains(&path))
+        || (method == Method::DELETE && DELETE.contains(&path))
 }
 
 fn looks_like_token(value: &str) -> bool {

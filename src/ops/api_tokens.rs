@@ -65,3 +65,6 @@ pub async fn revoke(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<(), Ap
     let user = user.clone();
     db::with_conn(pool, move |c| revoke_in(c, &user, id)).await
 }
+
+/// A token as lists show it (the routes build pages and JSON from it).
+pub use crate::db::api_tokens::ApiTokenRow as TokenListed;
