@@ -53,4 +53,5 @@ mod synthesis;
 mod threads;
 mod throttle;
 mod timeline;
+mod tokens;
 mod wording;
