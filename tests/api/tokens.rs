@@ -154,7 +154,7 @@ async fn the_page_refuses_a_token_without_a_name_or_with_an_unknown_scope_and_ke
     let res = app.post_form("/account/tokens", &[("name", "  "), ("scope", "read")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
-    assert!(texts(&html, "[role=alert]")[0].contains("give the token a name"), "{html}");
+    assert!(texts(&html, "[role=alert]")[0].contains("name is required"), "{html}");
     assert!(texts(&html, "textarea#new-token").is_empty());
     let res = app.post_form("/account/tokens", &[("name", "cron"), ("scope", "admin")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -58,7 +58,7 @@ pub struct ApiTokenList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApiTokenBody {
-    /// What uses it; 1 to 100 characters.
+    /// What uses it; one line, up to 100 characters.
     #[schema(value_type = String)]
     pub name: Text,
     /// `read` or `write`.
@@ -100,7 +100,7 @@ pub async fn list(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
 /// Make an API token
 ///
 /// Makes a personal API token with a name and a scope (`read`: GET only; `write`: whatever your
-/// account may do through the API). The token is shown only in this answer. At most 50 live
+/// account may do through the API). The token is shown only in this answer. At most 500 live
 /// tokens per account.
 #[utoipa::path(
     post,
@@ -114,7 +114,7 @@ pub async fn list(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Missing or wrong CSRF token, cross-site, sent with an API token, or your account is suspended", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB", body = ErrorBody),
-        (status = 422, description = "An empty or too long name, an unknown scope, or 50 live tokens already", body = ErrorBody),
+        (status = 422, description = "An empty or too long name, an unknown scope, or 500 live tokens already", body = ErrorBody),
     ),
     security(("session_cookie" = [], "csrf_token" = []))
 )]
