@@ -159,10 +159,9 @@ fn suspended_may_send(method: &actix_web::http::Method, path: &str) -> bool {
     const DELETE: [&str; 2] = ["/api/v1/session", "/api/v1/account/feed-token"];
     let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let revokes_token = match *method {
-        Method::POST => path
-            .strip_prefix("/account/tokens/")
-            .and_then(|rest| rest.strip_suffix("/revoke"))
-            .is_some_and(numeric),
+        Method::POST => {
+            path.strip_prefix("/account/tokens/").and_then(|rest| rest.strip_suffix("/revoke")).is_some_and(numeric)
+        }
         Method::DELETE => path.strip_prefix("/api/v1/account/tokens/").is_some_and(numeric),
         _ => false,
     };

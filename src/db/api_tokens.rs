@@ -98,13 +98,16 @@ pub struct TokenFound {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// A token's id, scope and last use, its owner's row and unread count, as one query reads them.
+type FoundRow = (i64, String, Option<DateTime<Utc>>, UserRow, i64);
+
 /// The live token whose hash is `hash`, with its owner, in one query by the unique index on
 /// `token_hash`.
 pub fn find_live(conn: &mut PgConnection, hash: &[u8]) -> QueryResult<Option<TokenFound>> {
     let unread = diesel::dsl::sql::<BigInt>(
         "(SELECT count(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL)",
     );
-    let found: Option<(i64, String, Option<DateTime<Utc>>, UserRow, i64)> = api_tokens::table
+    let found: Option<FoundRow> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())

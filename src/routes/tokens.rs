@@ -110,11 +110,7 @@ async fn create(
     }
 }
 
-async fn revoke(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
+async fn revoke(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let user = visitor.require_user()?;
     api_tokens::revoke(&state.pool, user, id.into_inner()).await?;
     Ok(see_other("/account/tokens", Flash::TokenRevoked))

@@ -107,8 +107,7 @@ async fn every_write_documents_its_security_and_every_error_is_the_error_schema(
                 json!([{ "session_cookie": [], "csrf_token": [] }, { "bearer_token": [] }])
             };
             assert_eq!(
-                operation["security"],
-                expected,
+                operation["security"], expected,
                 "{method} {path} must say it needs the cookie and the CSRF header, or else a bearer token"
             );
             assert!(operation["responses"].get("403").is_some(), "{method} {path} does not document 403");

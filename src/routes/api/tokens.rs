@@ -18,7 +18,9 @@ use crate::state::AppState;
 
 /// Registers the token endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    Routes::under(cfg, API).add(at("/account/tokens").get(list).post(create)).add(at("/account/tokens/{id}").delete(revoke));
+    Routes::under(cfg, API)
+        .add(at("/account/tokens").get(list).post(create))
+        .add(at("/account/tokens/{id}").delete(revoke));
 }
 
 /// A token as lists show it: never the token, only its first characters.
@@ -148,7 +150,11 @@ pub async fn create(
     ),
     security(("session_cookie" = [], "csrf_token" = []))
 )]
-pub async fn revoke(state: web::Data<AppState>, visitor: Visitor, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     api_tokens::revoke(&state.pool, require_user(&visitor)?, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
