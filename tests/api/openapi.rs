@@ -120,7 +120,12 @@ async fn every_write_documents_its_security_and_every_error_is_the_error_schema(
             };
             assert_eq!(operation["security"], expected, "{method} {path}: the session, or else a bearer token");
         }
-        with_bearer += usize::from(operation["security"].to_string().contains("bearer_token"));
+        if operation["security"].to_string().contains("bearer_token") {
+            with_bearer += 1;
+            for status in ["401", "429"] {
+                assert!(operation["responses"].get(status).is_some(), "{method} {path} takes a token but not {status}");
+            }
+        }
         if operation.get("requestBody").is_some() {
             for status in ["400", "413"] {
                 assert!(operation["responses"].get(status).is_some(), "{method} {path} does not document {status}");

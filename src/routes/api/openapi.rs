@@ -185,6 +185,15 @@ impl Modify for Security {
                 let Some(security) = operation.security.as_mut() else { continue };
                 if !security.is_empty() && !crate::auth::bearer::session_only(&method, path) {
                     security.push(SecurityRequirement::new::<_, _, &str>(BEARER_SCHEME, []));
+                    // What any bearer request may meet, whatever the operation: a bad token, and
+                    // the token's rate limit.
+                    let responses = &mut operation.responses.responses;
+                    responses.entry("401".to_owned()).or_insert_with(|| {
+                        RefOr::T(error_response("Not logged in, or an unknown or revoked API token"))
+                    });
+                    responses.entry("429".to_owned()).or_insert_with(|| {
+                        RefOr::T(error_response("Too many requests with this API token; wait `Retry-After` seconds"))
+                    });
                 }
             }
         }
