@@ -37,6 +37,8 @@ pub struct Settings {
     pub replicas: ReplicaSettings,
     /// HTTP caching and the in-process page cache (`AGORA_PAGE_CACHE*`, `AGORA_CACHE_*`).
     pub page_cache: PageCacheSettings,
+    /// Personal API tokens (`AGORA_TOKEN_*`).
+    pub tokens: TokenSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -277,6 +279,7 @@ impl Settings {
             operator: OperatorSettings::from_env(),
             replicas: ReplicaSettings::from_env(),
             page_cache: PageCacheSettings::from_env(),
+            tokens: TokenSettings::from_env(),
             public_url,
         }
     }
@@ -302,6 +305,7 @@ impl Settings {
             // Off: a test that writes rows directly and then reads as an anonymous visitor would
             // race the change notification. The page-cache tests turn it on.
             page_cache: PageCacheSettings { enabled: false, ..PageCacheSettings::default() },
+            tokens: TokenSettings::default(),
         }
     }
 }
@@ -532,6 +536,32 @@ impl PageCacheSettings {
             s_maxage: secs("AGORA_CACHE_S_MAXAGE", d.s_maxage),
             stale_while_revalidate: secs("AGORA_CACHE_STALE_WHILE_REVALIDATE", d.stale_while_revalidate),
             reconnect_after: env_num("AGORA_PAGE_CACHE_RECONNECT_MS").map_or(d.reconnect_after, Duration::from_millis),
+        }
+    }
+}
+
+/// Personal API tokens (issue 18 item 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSettings {
+    /// Requests one token may make per minute, counted across instances
+    /// (`AGORA_TOKEN_RATE_PER_MINUTE`, default 600); past it, 429 with `Retry-After`.
+    pub rate_per_minute: i32,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        TokenSettings { rate_per_minute: 600 }
+    }
+}
+
+impl TokenSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        TokenSettings {
+            rate_per_minute: env_num("AGORA_TOKEN_RATE_PER_MINUTE")
+                .and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(d.rate_per_minute),
         }
     }
 }

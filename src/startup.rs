@@ -91,6 +91,7 @@ impl Application {
             attention: settings.attention,
             fairness: settings.fairness,
             pages: Arc::clone(&pages),
+            tokens: settings.tokens,
         });
         let server = HttpServer::new(move || {
             App::new()

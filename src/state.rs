@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use crate::config::{AttentionSettings, FairnessSettings};
+use crate::config::{AttentionSettings, FairnessSettings, TokenSettings};
 use crate::db::PgPool;
 use crate::db::replicas::Replicas;
 /// What `routes::page_cache` keeps of a page (routes reach the cache through the state only).
@@ -35,6 +35,8 @@ pub struct AppState {
     pub replicas: Replicas,
     /// Anonymous pages as rendered, emptied on every change (`routes::page_cache`).
     pub pages: Arc<PageCache>,
+    /// Personal API tokens: the per-token rate limit.
+    pub tokens: TokenSettings,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

@@ -59,6 +59,7 @@ const TEMPLATE_OF = {
   notifications: 'notifications/index.html',
   digest: 'form.html',
   'account-feed': 'account/feed.html',
+  'account-tokens': 'account/tokens.html',
   following: 'following/index.html',
   search: 'search/index.html',
   'link-health': 'link_health/index.html',
@@ -187,6 +188,13 @@ async function checkEveryPage() {
   await check(mod, 'event-link', 'moderator', goto(mod, `${DEMO}/events/link?q=Llama`));
   await check(mod, 'account-feed', 'moderator', goto(mod, '/account/feed'));
   await check(mod, 'account-feed', 'moderator-new-url', submit(mod, mod.getByRole('button', { name: 'Create feed URL' })));
+  await check(mod, 'account-tokens', 'moderator', goto(mod, '/account/tokens'));
+  await check(mod, 'account-tokens', 'moderator-new-token', async () => {
+    await mod.getByLabel('Name', { exact: true }).fill('A script');
+    return submit(mod, mod.getByRole('button', { name: 'Make token' }))();
+  });
+  // The list with a token in it (the answer above showed the new token once).
+  await check(mod, 'account-tokens', 'moderator-listed', goto(mod, '/account/tokens'));
   // An item with a history: the moderator renames the first arc period, then opens its versions.
   await check(mod, 'item-history', 'moderator', async () => {
     await goto(mod, DEMO)();

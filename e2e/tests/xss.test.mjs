@@ -475,6 +475,11 @@ async function seedMore(first) {
   );
   await refuse('PUT /api/v1/account/digest email', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: 'daily', email: p }, ok));
   await refuse('PUT /api/v1/account/digest digest', (p) => reader.json('PUT', '/api/v1/account/digest', { digest: p, email: 'r@example.org' }, ok));
+  // Issue 18: the reader names personal API tokens with every payload (their account page lists
+  // the names); a scope is `read` or `write`, anything else refused.
+  for (const p of pack(PAYLOADS, 100)) await reader.json('POST', '/api/v1/account/tokens', { name: p.value, scope: 'read' }, [201]);
+  cover('POST /api/v1/account/tokens name', PAYLOADS);
+  await refuse('POST /api/v1/account/tokens scope', (p) => reader.json('POST', '/api/v1/account/tokens', { name: 'scope attempt', scope: p }, ok));
   // The event to link is picked from search results (no text field), but the endpoint takes
   // whatever is posted, so every payload goes there too.
   await refuse('POST /threads/{slug}/events/link event_id', (p) => cur.form(`/threads/${edits}/events/link`, { event_id: p }), {
@@ -771,6 +776,7 @@ async function renderPass(label, contextOptions) {
   task('reader forms', async (page) => {
     await visit(page, 'form', '/account/digest');
     await visit(page, 'form', '/account/feed');
+    await visit(page, 'form', '/account/tokens');
   }, 'reader');
   task('lock form refusals', async (page) => {
     await visit(page, 'form', `/threads/${M.undo}/lock`);

@@ -61,9 +61,13 @@ pub async fn guard(
 }
 
 /// JSON login carries no cookie authority yet, and browsers cannot send cross-site JSON
-/// without a CORS preflight this server never grants.
+/// without a CORS preflight this server never grants. A request authenticated by a valid API
+/// token carries no cookie authority at all (its cookies were ignored, see `auth::bearer`); an
+/// invalid token never gets this far, and a session-cookie request has no `token`.
 fn is_exempt(req: &ServiceRequest) -> bool {
-    req.method() == Method::POST && req.path() == "/api/v1/session" && req.content_type() == "application/json"
+    let json_login =
+        req.method() == Method::POST && req.path() == "/api/v1/session" && req.content_type() == "application/json";
+    json_login || req.extensions().get::<Visitor>().is_some_and(|v| v.token.is_some())
 }
 
 fn mime_form() -> &'static str {

@@ -1,5 +1,6 @@
 //! Passwords, sessions, CSRF and the `Visitor` extractor.
 
+pub mod bearer;
 pub mod csrf;
 pub mod password;
 pub mod privacy;

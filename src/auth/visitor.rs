@@ -9,6 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
 use super::read_your_writes;
+use super::bearer::{self, TokenAuth};
 use super::session::{CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE, cookie, flash_cookie, new_token, removal, token_hash};
 use crate::db::{self, sessions, users::User};
 use crate::domain::flash::Flash;
@@ -31,6 +32,9 @@ pub struct Visitor {
     /// This page's address on the public site (`AGORA_PUBLIC_URL` + path, no query): the
     /// canonical link and the address a shared link's preview names.
     pub canonical_url: String,
+    /// Set when a personal API token (not a session) authenticated the request: which, and its
+    /// scope. Such a request carries no cookie authority (see `auth::bearer`).
+    pub token: Option<TokenAuth>,
 }
 
 impl Visitor {
@@ -65,7 +69,8 @@ impl FromRequest for Visitor {
 
 /// Resolves the session cookie (one indexed query, only when the cookie is present) and gives
 /// anonymous visitors a CSRF cookie with the pages that carry their token (the login and signup
-/// forms, the session's JSON). Its refusals are answered
+/// forms, the session's JSON). An API request with an `Authorization` header is resolved by its
+/// token instead, cookies ignored (`auth::bearer`). Its refusals are answered
 /// here, as responses, so the layers outside (security headers, cache policy) apply to them.
 pub async fn load(
     req: ServiceRequest,
@@ -75,6 +80,9 @@ pub async fn load(
         let err = AppError::Internal(anyhow::anyhow!("application state is missing")).for_path(req.path());
         return Ok(req.error_response(err));
     };
+    if bearer::applies(&req) {
+        return bearer::serve(req, next, state).await;
+    }
     let mut session = None;
     let mut forget_session_cookie = false;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
@@ -111,7 +119,7 @@ pub async fn load(
     let had_flash_cookie = req.cookie(FLASH_COOKIE).is_some();
     let is_get = req.method() == actix_web::http::Method::GET;
     let canonical_url = format!("{}{}", state.public_url, req.path());
-    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash, canonical_url });
+    req.extensions_mut().insert(Visitor { user, csrf_token, unread_notifications, flash, canonical_url, token: None });
     if let Some(last_write) = last_write {
         req.extensions_mut().insert(last_write);
     }
@@ -159,12 +167,23 @@ fn shows_a_page(res: &actix_web::HttpResponse<BoxBody>) -> bool {
 }
 
 /// What a suspended user may still send: logging out and in, and securing their own account
-/// (a new password, revoking the private feed URL). Issuing a feed URL stays refused.
+/// (a new password, revoking the private feed URL or an API token). Issuing a feed URL or a
+/// token stays refused.
 fn suspended_may_send(method: &actix_web::http::Method, path: &str) -> bool {
     use actix_web::http::Method;
     const POST: [&str; 5] = ["/logout", "/login", "/api/v1/session", "/account/password", "/account/feed/revoke"];
     const DELETE: [&str; 2] = ["/api/v1/session", "/api/v1/account/feed-token"];
-    (method == Method::POST && POST.contains(&path)) || (method == Method::DELETE && DELETE.contains(&path))
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let revokes_token = match *method {
+        Method::POST => {
+            path.strip_prefix("/account/tokens/").and_then(|rest| rest.strip_suffix("/revoke")).is_some_and(numeric)
+        }
+        Method::DELETE => path.strip_prefix("/api/v1/account/tokens/").is_some_and(numeric),
+        _ => false,
+    };
+    revokes_token
+        || (method == Method::POST && POST.contains(&path))
+        || (method == Method::DELETE && DELETE.contains(&path))
 }
 
 fn looks_like_token(value: &str) -> bool {

@@ -1,6 +1,7 @@
 //! Database access: the connection pool, embedded migrations, and `with_conn`, the one way
 //! request handlers reach PostgreSQL (on the blocking pool, inside the caller's tracing span).
 
+pub mod api_tokens;
 pub mod attention;
 pub mod change_listener;
 pub mod changes;

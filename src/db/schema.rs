@@ -7,6 +7,20 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        scope -> Text,
+        token_hash -> Bytea,
+        prefix -> Text,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     arc_periods (id) {
         id -> Int8,
         thread_id -> Int8,
@@ -420,6 +434,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(fairness_ratings -> threads (thread_id));
 diesel::joinable!(fairness_scores -> fairness_fits (fit_id));
 diesel::joinable!(reader_camps -> interpretations (interpretation_id));
@@ -464,6 +479,7 @@ diesel::joinable!(thread_reads -> users (user_id));
 diesel::joinable!(threads -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
     arc_periods,
     changes,
     citations,

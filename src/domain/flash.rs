@@ -46,11 +46,14 @@ pub enum Flash {
     StanceApproved,
     StanceRejected,
     StanceWithdrawn,
+    // Issue 18: personal API tokens.
+    TokenCreated,
+    TokenRevoked,
 }
 
 impl Flash {
     /// Every flash, for tests and for reading a key back.
-    pub const ALL: [Flash; 39] = [
+    pub const ALL: [Flash; 41] = [
         Flash::Saved,
         Flash::Merged,
         Flash::Unchanged,
@@ -90,6 +93,8 @@ impl Flash {
         Flash::StanceApproved,
         Flash::StanceRejected,
         Flash::StanceWithdrawn,
+        Flash::TokenCreated,
+        Flash::TokenRevoked,
     ];
 
     /// The cookie value: short, fixed, never user text.
@@ -134,6 +139,8 @@ impl Flash {
             Flash::StanceApproved => "stance-approved",
             Flash::StanceRejected => "stance-rejected",
             Flash::StanceWithdrawn => "stance-withdrawn",
+            Flash::TokenCreated => "token-created",
+            Flash::TokenRevoked => "token-revoked",
         }
     }
 
@@ -186,6 +193,8 @@ impl Flash {
             Flash::StanceApproved => "Approved: the thread's stance label changed.",
             Flash::StanceRejected => "Proposal rejected: the label stays as it was.",
             Flash::StanceWithdrawn => "Proposal withdrawn.",
+            Flash::TokenCreated => "API token created. Copy it now: it is shown only this once.",
+            Flash::TokenRevoked => "The API token was revoked: it no longer works.",
         }
     }
 }

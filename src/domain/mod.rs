@@ -1,6 +1,7 @@
 //! Rules with no actix and no diesel: ids, roles and permission checks, the vocabularies of a
 //! thread, and validation of user input.
 
+pub mod api_token;
 pub mod attention;
 pub mod blame;
 pub mod citation;

@@ -9,6 +9,7 @@
 //! `*_in` steps. Row types a handler needs are re-exported by the operation that returns them.
 
 pub mod access;
+pub mod api_tokens;
 pub mod attention;
 pub mod backfill;
 pub mod changelog;

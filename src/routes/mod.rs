@@ -29,6 +29,7 @@ pub mod stance;
 pub mod synthesis;
 pub mod table;
 pub mod threads;
+pub mod tokens;
 pub mod users;
 
 use actix_web::http::header;
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(sign_in::configure)
         .configure(settings::configure)
         .configure(feeds::configure)
+        .configure(tokens::configure)
         .configure(admin::configure)
         .configure(moderation::configure)
         .configure(notifications::configure)

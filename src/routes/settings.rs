@@ -106,6 +106,7 @@ fn page(visitor: &Visitor) -> FormPage {
     // The other account settings.
     .footer_link("/account/digest", "E-mail digests of your notifications")
     .footer_link("/account/feed", "Your private feed of followed threads")
+    .footer_link("/account/tokens", "Your API tokens")
 }
 
 async fn form(visitor: Visitor) -> Result<HttpResponse, AppError> {

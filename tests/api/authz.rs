@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use agora::domain::api_token::Scope;
 use agora::domain::roles::Role;
 use agora::ops::sections::SectionKind;
 use reqwest::StatusCode;
@@ -47,9 +48,28 @@ const ACTORS: [(&str, Option<Role>); 7] = [
     ("adam", Some(Role::Admin)),
 ];
 
+/// Two more visitors (issue 18 item 13): personal API tokens of `adam` (an admin), one `read`
+/// and one `write`, sent as `Authorization: Bearer` on every request. On API routes a token
+/// stands for its owner within its scope, without a CSRF token; pages ignore the header, so there
+/// each is an anonymous visitor (a browser of its own, with its CSRF cookie).
+const TOKEN_ACTORS: [(&str, Scope, &str); 2] = [
+    ("adam's read token", Scope::Read, "agora_1111111111111111111111111111111111111111111111111111111111111111"),
+    ("adam's write token", Scope::Write, "agora_2222222222222222222222222222222222222222222222222222222222222222"),
+];
+
+/// What no token may do, whatever its scope: start or end a session, and manage tokens (those
+/// stay with the signed-in session, so a leaked token cannot mint others).
+const TOKEN_NEVER: [(&str, &str); 5] = [
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+    ("GET", "/api/v1/account/tokens"),
+    ("POST", "/api/v1/account/tokens"),
+    ("DELETE", "/api/v1/account/tokens/{id}"),
+];
+
 /// What a suspended account may still send, whatever its role: logging in and out, and
-/// securing the account (a new password, revoking the private feed URL).
-const SUSPENDED_MAY_SEND: [(&str, &str); 7] = [
+/// securing the account (a new password, revoking the private feed URL or an API token).
+const SUSPENDED_MAY_SEND: [(&str, &str); 9] = [
     ("POST", "/login"),
     ("POST", "/logout"),
     ("POST", "/api/v1/session"),
@@ -57,9 +77,20 @@ const SUSPENDED_MAY_SEND: [(&str, &str); 7] = [
     ("POST", "/account/password"),
     ("POST", "/account/feed/revoke"),
     ("DELETE", "/api/v1/account/feed-token"),
+    ("POST", "/account/tokens/{id}/revoke"),
+    ("DELETE", "/api/v1/account/tokens/{id}"),
 ];
 
 fn allowed(method: &str, policy: Policy, pattern: &str, actor: &str) -> bool {
+    if let Some((_, scope, _)) = TOKEN_ACTORS.iter().find(|(name, _, _)| *name == actor) {
+        if !pattern.starts_with("/api/") {
+            return allowed(method, policy, pattern, "anonymous");
+        }
+        let read_only_refused = *scope == Scope::Read && method != "GET";
+        return !read_only_refused
+            && !TOKEN_NEVER.contains(&(method, pattern))
+            && allowed(method, policy, pattern, "adam");
+    }
     if actor == "sue" {
         // A suspended account reads what anyone logged in reads, but is refused the forms it
         // could not send and every write but logging in and out and securing the account.
@@ -193,6 +224,9 @@ fn matrix() -> Vec<Row> {
         get("/account/password", LoggedIn),
         get("/account/digest", LoggedIn),
         get("/account/feed", LoggedIn),
+        // Issue 18 item 13: personal API tokens.
+        get("/account/tokens", LoggedIn),
+        get("/api/v1/account/tokens", LoggedIn),
         get("/threads/new", Curator),
         get("/events/new", Curator),
         // Issue 16 item 1: curators of any thread (otto curates his own) and moderators.
@@ -347,6 +381,11 @@ fn matrix() -> Vec<Row> {
         row("POST", "/account/feed/revoke", LoggedIn, json!({})),
         row("POST", "/api/v1/account/feed-token", LoggedIn, json!({})),
         row("DELETE", "/api/v1/account/feed-token", LoggedIn, json!({})),
+        // Each row revokes a fresh token of `rita`'s (others meet a 404).
+        row("POST", "/account/tokens", LoggedIn, json!({ "name": "A script", "scope": "read" })),
+        row("POST", "/account/tokens/{id}/revoke", LoggedIn, json!({})),
+        row("POST", "/api/v1/account/tokens", LoggedIn, json!({ "name": "An API script", "scope": "write" })),
+        row("DELETE", "/api/v1/account/tokens/{id}", LoggedIn, json!({})),
         row("POST", "/account/password", LoggedIn, json!({ "current_password": PASSWORD, "new_password": PASSWORD })),
         // Each row's target user is a fresh reader, so moderators may manage them too.
         row("POST", "/admin/users/{id}/role", Moderator, promote.clone()),
@@ -410,6 +449,8 @@ struct Targets {
     notification: i64,
     /// The governed stance label: an open proposal by `cora` (decision rows only; else 0).
     proposal: i64,
+    /// A live API token of `rita`'s, fresh for each row that revokes one (else 0).
+    api_token: i64,
 }
 
 /// A fresh thread curated by `cora` and `sue`, with two revisions (1 by `adam`, 2 by `cora`),
@@ -419,7 +460,7 @@ struct Targets {
 /// locked, the question answered or the reader suspended get that too. `otto` curates a thread
 /// of his own.
 async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Targets {
-    let (slug, adam, event, change, hidden_change, user, source) = app
+    let (slug, adam, event, change, hidden_change, user, source, api_token) = app
         .query(move |c| {
             use agora::db::changes::{self, NewChange};
             use agora::db::{events, revisions, threads, users};
@@ -477,6 +518,20 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
                 events::link(c, thread, event).unwrap();
             }
             agora::db::feeds::replace_token(c, rita, &agora::auth::session::token_hash(FEED_TOKEN)).unwrap();
+            // Only for the rows that revoke it: a token per row would pile up.
+            let api_token = if !pattern.contains("/account/tokens/") {
+                0
+            } else {
+                let hash = agora::auth::session::token_hash(&agora::auth::session::new_token());
+                let new = agora::db::api_tokens::NewApiToken {
+                    user: rita,
+                    name: "rita's script",
+                    scope: Scope::Read,
+                    hash: &hash,
+                    prefix: "agora_00000000",
+                };
+                agora::db::api_tokens::insert(c, &new).unwrap().id
+            };
             if pattern.ends_with("/unsuspend") {
                 let suspension = agora::domain::restriction::Suspension { until: None, reason: "spam".into() };
                 users::set_suspension(c, target, Some(&suspension)).unwrap();
@@ -490,7 +545,7 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
                 tier: agora::domain::thread::Tier::Secondary,
             };
             let source = agora::db::sources::insert(c, &source, cora).unwrap();
-            (slug, adam, event.0, change, hidden_change, target.0, source.0)
+            (slug, adam, event.0, change, hidden_change, target.0, source.0, api_token)
         })
         .await;
     // Items through the operation the routes call, as the admin: each gets its changelog entry.
@@ -580,14 +635,16 @@ async fn fresh_targets(app: &TestApp, n: usize, pattern: &'static str) -> Target
     } else {
         0
     };
-    Targets { slug, items, event, source, change, hidden_change, user, notification, proposal }
+    Targets { slug, items, event, source, change, hidden_change, user, notification, proposal, api_token }
 }
 
 /// The concrete path (with its query) of a row for one kind of section item.
 fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
     let pattern = row.pattern;
     let (item, entry) = t.items[kind.segment()];
-    let id = if pattern.starts_with("/admin/") || pattern.starts_with("/api/v1/users/") {
+    let id = if pattern.contains("/account/tokens/") {
+        t.api_token
+    } else if pattern.starts_with("/admin/") || pattern.starts_with("/api/v1/users/") {
         t.user
     } else if pattern.ends_with("/unhide") {
         t.hidden_change
@@ -620,14 +677,31 @@ fn concrete(row: &Row, kind: SectionKind, t: &Targets) -> String {
         .replace("{from_id}", "1")
 }
 
-async fn send(browser: &TestApp, method: &str, path: &str, body: &serde_json::Value, t: &Targets) -> reqwest::Response {
+/// Sends a row's request as a browser would (with its CSRF token), or, with `bearer`, as an API
+/// client would: the token in `Authorization` and no CSRF token (pages get the header too, and the
+/// browser's CSRF token, since they ignore the header).
+async fn send(
+    browser: &TestApp,
+    bearer: Option<&str>,
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+    t: &Targets,
+) -> reqwest::Response {
     let url = format!("{}{path}", browser.address);
+    let with_bearer = |request: reqwest::RequestBuilder| match bearer {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    };
     if method == "GET" {
-        return browser.client.get(url).send().await.unwrap();
+        return with_bearer(browser.client.get(url)).send().await.unwrap();
+    }
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let request = with_bearer(browser.client.request(method, url));
+    if bearer.is_some() && path.starts_with("/api/") {
+        return request.json(body).send().await.unwrap();
     }
     let token = browser.csrf_token().await;
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let request = browser.client.request(method, url);
     let request = if path.starts_with("/api/") {
         request.header("X-CSRF-Token", token).json(body)
     } else {
@@ -659,7 +733,7 @@ fn refused(res: &reqwest::Response) -> bool {
 
 /// Form routes whose success is a page of its own (a preview; the new feed URL, shown once)
 /// rather than a redirect to a page with a confirmation.
-const ANSWER_WITH_A_PAGE: [&str; 2] = ["/preview", "/account/feed"];
+const ANSWER_WITH_A_PAGE: [&str; 3] = ["/preview", "/account/feed", "/account/tokens"];
 
 /// Whether a response sets the flash cookie (issue 15 item 8: every form that changes something
 /// is confirmed on the page it leads to).
@@ -690,11 +764,27 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
             app.user(name, role).await;
             assert_eq!(browser.login(name, PASSWORD).await.status(), StatusCode::SEE_OTHER, "log in {name}");
         }
-        browsers.push((name, browser));
+        browsers.push((name, None, browser));
+    }
+    let adam = app.query(|c| agora::db::users::by_username(c, "adam").unwrap().unwrap().id).await;
+    for (name, scope, token) in TOKEN_ACTORS {
+        app.query(move |c| {
+            let hash = agora::auth::session::token_hash(token);
+            let new = agora::db::api_tokens::NewApiToken {
+                user: agora::domain::ids::UserId(adam),
+                name,
+                scope,
+                hash: &hash,
+                prefix: &agora::domain::api_token::prefix_of(token),
+            };
+            agora::db::api_tokens::insert(c, &new).unwrap();
+        })
+        .await;
+        browsers.push((name, Some(token), app.another_browser()));
     }
     // An admin suspends `sue` through the form: her session stays (she reads why at once).
-    let (_, admin) = browsers.iter().find(|(name, _)| *name == "adam").unwrap();
-    let (_, sue) = browsers.iter().find(|(name, _)| *name == "sue").unwrap();
+    let (_, _, admin) = browsers.iter().find(|(name, _, _)| *name == "adam").unwrap();
+    let (_, _, sue) = browsers.iter().find(|(name, _, _)| *name == "sue").unwrap();
     let sue_id = app.query(|c| agora::db::users::by_username(c, "sue").unwrap().unwrap().id).await;
     let res = admin.post_form(&format!("/admin/users/{sue_id}/suspend"), &[("reason", "sock puppet")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "suspend sue");
@@ -711,7 +801,7 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
     for row in matrix() {
         for kind in kinds_of(&row) {
             n += 1;
-            expected_checks += ACTORS.len();
+            expected_checks += browsers.len();
             if row.pattern.contains("{kind}") {
                 kinds_seen.insert(kind.segment());
             }
@@ -719,8 +809,8 @@ async fn every_route_lets_its_first_allowed_actor_in_and_refuses_the_others_with
             let path = concrete(&row, kind, &targets);
             let mut first_allowed = true;
             let mut tables = table_checksums(&app).await;
-            for (actor, browser) in &browsers {
-                let res = send(browser, row.method, &path, &row.body, &targets).await;
+            for (actor, bearer, browser) in &browsers {
+                let res = send(browser, *bearer, row.method, &path, &row.body, &targets).await;
                 let status = res.status();
                 let expected_allowed = allowed(row.method, row.policy, row.pattern, actor);
                 checked += 1;

@@ -58,4 +58,5 @@ mod synthesis;
 mod threads;
 mod throttle;
 mod timeline;
+mod tokens;
 mod wording;

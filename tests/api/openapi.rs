@@ -91,16 +91,40 @@ async fn every_write_documents_its_security_and_every_error_is_the_error_schema(
     assert_eq!(schemes["session_cookie"]["name"], "agora_session");
     assert_eq!(schemes["csrf_token"]["in"], "header");
     assert_eq!(schemes["csrf_token"]["name"], "X-CSRF-Token");
+    // Issue 18 item 13: a personal API token, alone, is the other way in.
+    assert_eq!(schemes["bearer_token"]["type"], "http");
+    assert_eq!(schemes["bearer_token"]["scheme"], "bearer");
 
+    let mut with_bearer = 0;
     for (method, path, operation) in operations(&doc) {
         let exempt_login = method == "POST" && path == "/api/v1/session";
+        // Sessions and tokens are managed from a signed-in session only.
+        let session_only = path == "/api/v1/session" || path.starts_with("/api/v1/account/tokens");
         if method != "GET" && !exempt_login {
+            let expected = if session_only {
+                json!([{ "session_cookie": [], "csrf_token": [] }])
+            } else {
+                json!([{ "session_cookie": [], "csrf_token": [] }, { "bearer_token": [] }])
+            };
             assert_eq!(
-                operation["security"],
-                json!([{ "session_cookie": [], "csrf_token": [] }]),
-                "{method} {path} must say it needs the cookie and the CSRF header"
+                operation["security"], expected,
+                "{method} {path} must say it needs the cookie and the CSRF header, or else a bearer token"
             );
             assert!(operation["responses"].get("403").is_some(), "{method} {path} does not document 403");
+        }
+        if method == "GET" && operation.get("security").is_some() {
+            let expected = if session_only {
+                json!([{ "session_cookie": [] }])
+            } else {
+                json!([{ "session_cookie": [] }, { "bearer_token": [] }])
+            };
+            assert_eq!(operation["security"], expected, "{method} {path}: the session, or else a bearer token");
+        }
+        if operation["security"].to_string().contains("bearer_token") {
+            with_bearer += 1;
+            for status in ["401", "429"] {
+                assert!(operation["responses"].get(status).is_some(), "{method} {path} takes a token but not {status}");
+            }
         }
         if operation.get("requestBody").is_some() {
             for status in ["400", "413"] {
@@ -114,6 +138,7 @@ async fn every_write_documents_its_security_and_every_error_is_the_error_schema(
             }
         }
     }
+    assert!(with_bearer > 40, "most operations take a bearer token: {with_bearer}");
     let conflict = &doc["paths"]["/api/v1/threads/{slug}/synthesis"]["post"]["responses"]["409"];
     assert_eq!(conflict["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/SaveConflict");
     let conflict_schema = &doc["components"]["schemas"]["SaveConflict"]["properties"];

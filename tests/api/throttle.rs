@@ -77,6 +77,7 @@ fn state(app: &TestApp) -> AppState {
         fairness: Default::default(),
         replicas: Default::default(),
         pages: std::sync::Arc::new(agora::db::page_cache::PageCache::new(&Default::default())),
+        tokens: Default::default(),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod synthesis;
 pub mod synthesis_inputs;
 pub mod synthesis_views;
 pub mod threads;
+pub mod tokens;
 pub mod users;
 pub mod views;
 
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(openapi::configure)
             .configure(session::configure)
             .configure(account::configure)
+            .configure(tokens::configure)
             .configure(search::configure)
             .configure(link_health::configure)
             .configure(attention::configure)

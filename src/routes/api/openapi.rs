@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use super::views::ErrorBody;
 use super::{
     API, account, attention, citations, curation, docs, events, fairness, following, history, link_health, matrix,
-    moderation, notifications, search, session, sources, stance, synthesis, threads, users,
+    moderation, notifications, search, session, sources, stance, synthesis, threads, tokens, users,
 };
 use crate::routes::table::{Routes, at};
 
@@ -34,7 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         description = "The JSON API of Agora, a curation server for contested topic threads.\n\n\
             Every error is `{\"error\": \"...\"}`. Writes need the `agora_session` cookie (from \
             `POST /api/v1/session`) and its CSRF token in the `X-CSRF-Token` header (from \
-            `GET /api/v1/session`). Request bodies are at most 1 MiB and refuse unknown fields. \
+            `GET /api/v1/session`), or a personal API token (made at `/account/tokens`) sent as \
+            `Authorization: Bearer <token>`, which needs no CSRF token and no cookie. Request bodies are at most 1 MiB and refuse unknown fields. \
             Any operation may also answer 500 (with a `request_id` to quote) or 503 (the database \
             is unavailable).",
     ),
@@ -44,6 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         session::log_out,
         account::issue,
         account::revoke,
+        tokens::list,
+        tokens::create,
+        tokens::revoke,
         threads::list,
         threads::create,
         threads::detail,
@@ -123,7 +127,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     modifiers(&NoLicense, &Security, &ServerErrors, &Links),
     tags(
         (name = "session", description = "Logging in and out; the CSRF token for writes"),
-        (name = "account", description = "Your own account: the private feed URL of the threads you follow"),
+        (name = "account", description = "Your own account: the private feed URL of the threads you follow, and personal API tokens"),
         (name = "threads", description = "Contested topic threads"),
         (name = "synthesis", description = "The versioned canonical synthesis of a thread"),
         (name = "sections", description = "Arc periods, interpretations, open questions and controversies"),
@@ -157,12 +161,58 @@ impl Modify for NoLicense {
     }
 }
 
-/// The session cookie and the CSRF header, which writes need together.
+/// The session cookie and the CSRF header, which writes need together; or a personal API token
+/// as a bearer token, alone, on every operation that takes the session except those that manage
+/// sessions and tokens (see `auth::bearer`).
 struct Security;
+
+/// The bearer scheme's name in the document.
+pub const BEARER_SCHEME: &str = "bearer_token";
 
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use actix_web::http::Method;
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                (Method::GET, &mut item.get),
+                (Method::POST, &mut item.post),
+                (Method::PUT, &mut item.put),
+                (Method::DELETE, &mut item.delete),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let Some(security) = operation.security.as_mut() else { continue };
+                if !security.is_empty() && !crate::auth::bearer::session_only(&method, path) {
+                    security.push(SecurityRequirement::new::<_, _, &str>(BEARER_SCHEME, []));
+                    // What any bearer request may meet, whatever the operation: a bad token, and
+                    // the token's rate limit.
+                    let responses = &mut operation.responses.responses;
+                    responses.entry("401".to_owned()).or_insert_with(|| {
+                        RefOr::T(error_response("Not logged in, or an unknown or revoked API token"))
+                    });
+                    responses.entry("429".to_owned()).or_insert_with(|| {
+                        RefOr::T(error_response("Too many requests with this API token; wait `Retry-After` seconds"))
+                    });
+                }
+            }
+        }
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal API token (made at `/account/tokens`), as `Authorization: Bearer <token>`. \
+                         It stands for its owner, needs no CSRF token and no cookie, and sets none. A `read` token \
+                         may only GET (other methods: 403). A revoked or unknown token: 401; a suspended \
+                         owner's: 403. Each token is limited to a number of requests a minute (429 with \
+                         `Retry-After`). Tokens cannot log in or out or manage tokens.",
+                    ))
+                    .build(),
+            ),
+        );
         components.add_security_scheme(
             "session_cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
