@@ -11,11 +11,11 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{csrf, privacy, visitor};
-use crate::config::{FairnessSettings, LinkCheckSettings, Settings};
+use crate::config::{FairnessSettings, FanoutSettings, LinkCheckSettings, Settings};
 use crate::db::PgPool;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
-use crate::ops::{fairness_fit, linkcheck};
+use crate::ops::{fairness_fit, fanout, linkcheck};
 use crate::routes;
 use crate::state::AppState;
 
@@ -29,6 +29,8 @@ pub struct Application {
     linkcheck: Option<(PgPool, LinkCheckSettings)>,
     /// The fair-summary fitter to start with the server, unless `AGORA_FAIR_FIT=off`.
     fairness: Option<(PgPool, FairnessSettings)>,
+    /// The notification fan-out worker to start with the server, unless `AGORA_FANOUT=off`.
+    fanout: Option<(PgPool, FanoutSettings)>,
 }
 
 /// What the digest sender runs with.
@@ -47,6 +49,7 @@ impl Application {
         linkcheck::fetch::install_tls_provider();
         let linkcheck = settings.linkcheck.enabled.then(|| (pool.clone(), settings.linkcheck.clone()));
         let fairness = settings.fairness.enabled.then(|| (pool.clone(), settings.fairness));
+        let fanout = settings.fanout.enabled.then(|| (pool.clone(), settings.fanout));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let digests = Mailer::from_settings(settings)?.map(|mailer| DigestSender {
             pool: pool.clone(),
@@ -92,7 +95,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests, linkcheck, fairness })
+        Ok(Application { port, server, digests, linkcheck, fairness, fanout })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -124,6 +127,15 @@ impl Application {
         }
     }
 
+    /// Starts the notification fan-out worker, if on, on the current runtime; it ends with the
+    /// runtime.
+    fn start_fanout(&mut self) {
+        if let Some((pool, settings)) = self.fanout.take() {
+            tracing::info!(tick_ms = settings.tick.as_millis(), batch = settings.batch, "the fan-out worker is on");
+            fanout::spawn_worker(pool, settings);
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -134,6 +146,7 @@ impl Application {
         self.start_digests();
         self.start_linkcheck();
         self.start_fairness();
+        self.start_fanout();
         self.server.await
     }
 
@@ -142,6 +155,7 @@ impl Application {
         self.start_digests();
         self.start_linkcheck();
         self.start_fairness();
+        self.start_fanout();
         self.server
     }
 }

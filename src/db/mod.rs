@@ -5,6 +5,7 @@ pub mod attention;
 pub mod changes;
 pub mod citations;
 pub mod events;
+pub mod fanout;
 pub mod fairness;
 pub mod fairness_fits;
 pub mod feeds;

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod demo_ratings;
 pub mod digest;
 pub mod events;
+pub mod fanout;
 pub mod fairness;
 pub mod fairness_fit;
 pub mod feeds;
