@@ -81,7 +81,8 @@ pub fn step_in(
     let lease_ms = settings.lease.as_millis().clamp(1, u128::from(u32::MAX));
     conn.transaction(|c| {
         diesel::sql_query(format!(
-            "SET LOCAL statement_timeout = {lease_ms}; SET LOCAL idle_in_transaction_session_timeout = {lease_ms}"
+            "SELECT set_config('statement_timeout', '{lease_ms}', true), \
+                    set_config('idle_in_transaction_session_timeout', '{lease_ms}', true)"
         ))
         .execute(c)?;
         claim_and_write_in(c, settings, skip, claimed)

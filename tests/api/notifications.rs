@@ -23,8 +23,10 @@ pub struct Row {
     pub unread: bool,
 }
 
-/// Every notification of `username`, oldest first.
+/// Every notification of `username`, oldest first, once the changes made so far have reached
+/// their followers (the fan-out runs after the save commits).
 pub async fn notifications_of(app: &TestApp, username: &str) -> Vec<Row> {
+    app.fanned_out().await;
     let username = username.to_owned();
     app.query(move |c| {
         diesel::sql_query(
