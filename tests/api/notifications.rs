@@ -218,6 +218,7 @@ async fn the_thread_page_helper_marks_that_threads_notification_read() {
     let app = spawn_app().await;
     let (slug, _rita) = followed_thread(&app).await;
     edit_synthesis(&app, &slug, 0, 1).await;
+    app.fanned_out().await;
     let s = slug.clone();
     let marked = app
         .query(move |c| {
