@@ -206,10 +206,8 @@ async fn a_worker_that_dies_between_batches_leaves_the_rest_to_another_without_r
     app.followers("f", 5, &slug).await;
     edit_synthesis(&app, &slug, 0, 1).await;
     // One worker commits a batch of two, then is gone.
-    let first = app
-        .query(|c| fanout::step_in(c, &settings(2), &[], &mut None).unwrap())
-        .await
-        .expect("a batch to write");
+    let first =
+        app.query(|c| fanout::step_in(c, &settings(2), &[], &mut None).unwrap()).await.expect("a batch to write");
     assert_eq!((first.followers, first.done), (2, false));
     assert_eq!(app.notified(&slug).await, (2, 1, 1));
     // Another instance's worker picks the entry up where it stopped.
