@@ -7,6 +7,11 @@
   client.py logins BASE RATE SECS   logins at RATE per second for SECS seconds, on a fixed schedule
                                     (16 workers, so slow logins do not lower the rate); prints
                                     "achieved_rate p50_ms p99_ms ok failed".
+  client.py thread BASE SLUG        creates the thread SLUG (as benchadmin) unless it exists.
+  client.py notified BASE SLUG USER the follower USER (same password) marks every notification
+                                    read; benchadmin saves SLUG's synthesis once; USER's
+                                    notifications are polled every 20 ms until the thread's
+                                    unread one shows; prints the seconds from the save's answer.
 
 The account is benchadmin (BENCH_ADMIN_USER) with BENCH_ADMIN_PASSWORD.
 """
@@ -39,8 +44,8 @@ def request(conn, method, path, body=None, headers=None):
     return res, res.read()
 
 
-def log_in(conn):
-    res, raw = request(conn, "POST", "/api/v1/session", {"username": USER, "password": PASSWORD})
+def log_in(conn, user=USER):
+    res, raw = request(conn, "POST", "/api/v1/session", {"username": user, "password": PASSWORD})
     if res.status != 200:
         raise RuntimeError(f"login answered {res.status}: {raw[:200]!r}")
     cookies = [h.split(";", 1)[0] for k, h in res.getheaders() if k.lower() == "set-cookie"]
@@ -122,11 +127,54 @@ def logins(base, rate, secs):
           f"{len(latencies)} {len(failures)}")
 
 
+def create_thread(base, slug):
+    conn = connect(base)
+    cookie, csrf = log_in(conn)
+    res, _ = request(conn, "GET", f"/api/v1/threads/{slug}")
+    if res.status == 200:
+        return
+    body = {"title": f"Bench: {slug}", "framing_question": "Does the fan-out keep up?", "slug": slug}
+    res, raw = request(conn, "POST", "/api/v1/threads", body, {"Cookie": cookie, "X-CSRF-Token": csrf})
+    if res.status != 201:
+        raise RuntimeError(f"creating {slug} answered {res.status}: {raw[:300]!r}")
+
+
+def notified(base, slug, user):
+    reader = connect(base)
+    r_cookie, r_csrf = log_in(reader, user)
+    r_headers = {"Cookie": r_cookie, "X-CSRF-Token": r_csrf}
+    res, raw = request(reader, "POST", "/api/v1/notifications/read", {"all": True}, r_headers)
+    if res.status != 200:
+        raise RuntimeError(f"marking read answered {res.status}: {raw[:200]!r}")
+    writer = connect(base)
+    cookie, csrf = log_in(writer)
+    res, raw = request(writer, "GET", f"/api/v1/threads/{slug}")
+    seq = json.loads(raw)["head_seq"]
+    body = {"base_seq": seq, "body": f"Save at {time.time_ns()}.\n\n{BODY}", "summary": "fan-out latency"}
+    res, raw = request(writer, "POST", f"/api/v1/threads/{slug}/synthesis", body,
+                       {"Cookie": cookie, "X-CSRF-Token": csrf})
+    if res.status != 201:
+        raise RuntimeError(f"save answered {res.status}: {raw[:300]!r}")
+    saved = time.perf_counter()
+    while time.perf_counter() - saved < 60:
+        res, raw = request(reader, "GET", "/api/v1/notifications", headers={"Cookie": r_cookie})
+        page = json.loads(raw)
+        if any(not n["read"] and n["thread"]["slug"] == slug for n in page.get("notifications", [])):
+            print(f"{time.perf_counter() - saved:.3f}")
+            return
+        time.sleep(0.02)
+    print("999")
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "save":
         save(argv[2], argv[3], int(argv[4]))
     elif len(argv) == 5 and argv[1] == "logins":
         logins(argv[2], float(argv[3]), float(argv[4]))
+    elif len(argv) == 4 and argv[1] == "thread":
+        create_thread(argv[2], argv[3])
+    elif len(argv) == 5 and argv[1] == "notified":
+        notified(argv[2], argv[3], argv[4])
     else:
         sys.exit(__doc__)
 

@@ -39,6 +39,8 @@ pub struct Settings {
     pub page_cache: PageCacheSettings,
     /// Personal API tokens (`AGORA_TOKEN_*`).
     pub tokens: TokenSettings,
+    /// The notification fan-out worker (`AGORA_FANOUT*`).
+    pub fanout: FanoutSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -280,6 +282,7 @@ impl Settings {
             replicas: ReplicaSettings::from_env(),
             page_cache: PageCacheSettings::from_env(),
             tokens: TokenSettings::from_env(),
+            fanout: FanoutSettings::from_env(),
             public_url,
         }
     }
@@ -306,6 +309,9 @@ impl Settings {
             // race the change notification. The page-cache tests turn it on.
             page_cache: PageCacheSettings { enabled: false, ..PageCacheSettings::default() },
             tokens: TokenSettings::default(),
+            // On, with a short tick: tests read notifications soon after a save. A test that
+            // needs it paused turns it off and calls `ops::fanout::run_once` itself.
+            fanout: FanoutSettings { tick: Duration::from_millis(20), ..FanoutSettings::default() },
         }
     }
 }
@@ -562,6 +568,50 @@ impl TokenSettings {
                 .and_then(|n| i32::try_from(n).ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(d.rate_per_minute),
+        }
+    }
+}
+
+/// The worker that writes a change's notifications after it commits (issue 18, item 9; see
+/// `db::fanout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FanoutSettings {
+    /// Whether `agora serve` runs the worker (`AGORA_FANOUT=off` turns it off: changes then wait
+    /// in the outbox until an instance with the worker runs).
+    pub enabled: bool,
+    /// How often the worker looks for new changes when idle (`AGORA_FANOUT_TICK_MS`, 250).
+    pub tick: Duration,
+    /// Followers per batch, each batch one transaction and one statement (`AGORA_FANOUT_BATCH`,
+    /// 10 000).
+    pub batch: i64,
+    /// How long a worker may hold a claimed batch: its transaction is ended by PostgreSQL after
+    /// this long (`statement_timeout`, `idle_in_transaction_session_timeout`), and the batch,
+    /// rolled back whole, goes to the next worker (`AGORA_FANOUT_LEASE_SECS`, 60).
+    pub lease: Duration,
+}
+
+impl Default for FanoutSettings {
+    fn default() -> Self {
+        FanoutSettings {
+            enabled: true,
+            tick: Duration::from_millis(250),
+            batch: 10_000,
+            lease: Duration::from_secs(60),
+        }
+    }
+}
+
+impl FanoutSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        FanoutSettings {
+            enabled: !matches!(
+                std::env::var("AGORA_FANOUT").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+                Ok("off" | "0" | "false" | "no")
+            ),
+            tick: env_num("AGORA_FANOUT_TICK_MS").map_or(d.tick, Duration::from_millis),
+            batch: env_num("AGORA_FANOUT_BATCH").and_then(|n| i64::try_from(n).ok()).unwrap_or(d.batch),
+            lease: env_num("AGORA_FANOUT_LEASE_SECS").map_or(d.lease, Duration::from_secs),
         }
     }
 }

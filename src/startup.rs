@@ -11,14 +11,14 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{csrf, privacy, read_your_writes, visitor};
-use crate::config::{FairnessSettings, LinkCheckSettings, Settings};
+use crate::config::{FairnessSettings, FanoutSettings, LinkCheckSettings, Settings};
 use crate::db::PgPool;
 use crate::db::replicas::Replicas;
 use crate::db::change_listener;
 use crate::db::page_cache::PageCache;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
-use crate::ops::{fairness_fit, linkcheck};
+use crate::ops::{fairness_fit, fanout, linkcheck};
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry;
@@ -41,6 +41,8 @@ pub struct Application {
     /// (unless `AGORA_PAGE_CACHE=off`).
     pages: Arc<PageCache>,
     listen_url: Option<String>,
+    /// The notification fan-out worker to start with the server, unless `AGORA_FANOUT=off`.
+    fanout: Option<(PgPool, FanoutSettings)>,
 }
 
 /// What the digest sender runs with.
@@ -70,6 +72,7 @@ impl Application {
         linkcheck::fetch::install_tls_provider();
         let linkcheck = settings.linkcheck.enabled.then(|| (pool.clone(), settings.linkcheck.clone()));
         let fairness = settings.fairness.enabled.then(|| (pool.clone(), settings.fairness));
+        let fanout = settings.fanout.enabled.then(|| (pool.clone(), settings.fanout));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let digests = Mailer::from_settings(settings)?.map(|mailer| DigestSender {
             pool: pool.clone(),
@@ -129,7 +132,18 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(%port, "listening on http://{}", settings.bind.replace(":0", &format!(":{port}")));
-        Ok(Application { port, server, digests, linkcheck, fairness, metrics, replicas: monitor, pages, listen_url })
+        Ok(Application {
+            port,
+            server,
+            digests,
+            linkcheck,
+            fairness,
+            metrics,
+            replicas: monitor,
+            pages,
+            listen_url,
+            fanout,
+        })
     }
 
     /// Whether this server sends e-mail digests (SMTP is configured).
@@ -182,6 +196,15 @@ impl Application {
         Arc::clone(&self.pages)
     }
 
+    /// Starts the notification fan-out worker, if on, on the current runtime; it ends with the
+    /// runtime.
+    fn start_fanout(&mut self) {
+        if let Some((pool, settings)) = self.fanout.take() {
+            tracing::info!(tick_ms = settings.tick.as_millis(), batch = settings.batch, "the fan-out worker is on");
+            fanout::spawn_worker(pool, settings);
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -207,6 +230,7 @@ impl Application {
         self.start_metrics();
         self.start_replica_monitor();
         self.start_listener();
+        self.start_fanout();
         self.server.await
     }
 
@@ -218,6 +242,7 @@ impl Application {
         self.start_metrics();
         self.start_replica_monitor();
         self.start_listener();
+        self.start_fanout();
         self.server
     }
 }

@@ -90,6 +90,9 @@ export async function startServer({ demo = false } = {}) {
     DATABASE_URL: databaseUrl,
     RUST_LOG: process.env.RUST_LOG ?? 'info',
     AGORA_LINKCHECK: 'off',
+    // Notifications are written just after a change commits; a short tick lets a test that
+    // opens /notifications right after a change see it, as the API tests' apps do.
+    AGORA_FANOUT_TICK_MS: '20',
   };
 
   mkdirSync(LOG_DIR, { recursive: true });

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
+use super::fanout;
 use super::schema::{changes, follows, revisions, thread_events, threads, users};
 use crate::domain::history::Area;
 use crate::domain::ids::{EventId, SourceId, ThreadId, UserId};
@@ -129,10 +130,12 @@ impl<'a> NewChange<'a> {
     }
 }
 
-/// Appends a change and notifies the followers of what it touched, in the caller's transaction
-/// (so a change and its notifications commit or roll back together); returns its id.
+/// Appends a change and queues the notification of the followers of what it touched, in the
+/// caller's transaction (so a change and its notifications commit or roll back together);
+/// returns its id. The notifications themselves are written after the commit, by the fan-out
+/// worker (`db::fanout`, `ops::fanout`): the save writes one outbox row, however many follow.
 pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> {
-    lock_threads_first(conn, new)?;
+    let threads = lock_threads_first(conn, new)?;
     let patrolled_by = new.autopatrolled.then_some(new.actor.0);
     let id = diesel::insert_into(changes::table)
         .values((
@@ -154,24 +157,23 @@ pub fn record(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<i64> 
         ))
         .returning(changes::id)
         .get_result(conn)?;
-    match (new.audience, new.thread) {
-        (Audience::CuratorFollowers, Some(thread)) => {
-            super::notifications::fan_out_to_curators(conn, id, thread)?;
-        }
-        _ => {
-            super::notifications::fan_out(conn, id, new.thread, new.event, new.actor, new.minor)?;
-        }
-    }
+    let audience = match (new.audience, new.thread) {
+        (Audience::CuratorFollowers, Some(_)) => fanout::Audience::Curators,
+        _ => fanout::Audience::Followers,
+    };
+    fanout::enqueue(conn, id, &threads, audience, new.actor, new.minor)?;
     Ok(id)
 }
 
-/// Locks the rows of the threads a change concerns (in id order) before its notifications are
-/// written. Writes to a thread also update its row (version, staleness dates), some before and
-/// some after recording their change; taking the thread rows first in every path gives every
-/// transaction the same lock order (threads, then notifications), so two concurrent writes to one
-/// thread wait for each other instead of deadlocking.
-fn lock_threads_first(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<()> {
-    let ids: Vec<i64> = match (new.thread, new.event) {
+/// Locks the rows of the threads a change concerns (in id order) before it is recorded, and
+/// returns their ids (ascending): whose followers hear of it. Writes to a thread also update
+/// its row (version, staleness dates), some before and some after recording their change;
+/// taking the thread rows first in every path gives every transaction the same lock order, so
+/// two concurrent writes to one thread wait for each other instead of deadlocking. It also
+/// makes change ids of one thread ascend in commit order, which the fan-out worker relies on to
+/// notify in the order changes were made.
+fn lock_threads_first(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResult<Vec<i64>> {
+    let mut ids: Vec<i64> = match (new.thread, new.event) {
         (Some(thread), _) => vec![thread.0],
         // An event's change notifies the followers of every thread that links it.
         (None, Some(event)) => thread_events::table
@@ -180,7 +182,10 @@ fn lock_threads_first(conn: &mut PgConnection, new: &NewChange<'_>) -> QueryResu
             .load(conn)?,
         (None, None) => Vec::new(),
     };
-    super::threads::lock_rows(conn, &ids)
+    ids.sort_unstable();
+    ids.dedup();
+    super::threads::lock_rows(conn, &ids)?;
+    Ok(ids)
 }
 
 /// Which changes a list shows. Every combination is served by one of the `changes_*` indexes.

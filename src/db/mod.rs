@@ -9,6 +9,7 @@ pub mod citations;
 pub mod events;
 pub mod fairness;
 pub mod fairness_fits;
+pub mod fanout;
 pub mod feeds;
 pub mod follows;
 pub mod html;

@@ -1,76 +1,14 @@
 //! In-app notifications: one open (unread) row per reader and followed thread, into which every
 //! change made while it stays unread is folded, so a burst of edits is one notification.
-//! Written from `changes::record`, in the transaction of the change itself.
+//! Written by the fan-out worker after the change commits (`db::fanout`, queued by
+//! `changes::record` in the transaction of the change itself).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text, Timestamptz};
 
 use super::schema::notifications;
-use crate::domain::ids::{EventId, ThreadId, UserId};
-
-/// Folds change `change_id` into the open notification of every follower of the thread it
-/// touched (or, for an edit of an event's own fields, of every thread linking that event),
-/// except the one who made it; followers without an open notification get a new one.
-///
-/// Minor edits (typo fixes of the synthesis) open no notification of their own, so they never
-/// ping a reader; they are still counted into a notification that is already open, so its
-/// "N changes" matches what the reader will find on the thread.
-pub fn fan_out(
-    conn: &mut PgConnection,
-    change_id: i64,
-    thread: Option<ThreadId>,
-    event: Option<EventId>,
-    actor: UserId,
-    minor: bool,
-) -> QueryResult<usize> {
-    // The threads concerned, as a subquery on $2: the thread itself, or the event's threads.
-    let (threads, target) = match (thread, event) {
-        (Some(t), _) => ("SELECT $2::bigint", t.0),
-        (None, Some(e)) => ("SELECT te.thread_id FROM thread_events te WHERE te.event_id = $2", e.0),
-        (None, None) => return Ok(0),
-    };
-    let sql = if minor {
-        format!(
-            "UPDATE notifications SET last_change_id = $1, change_count = change_count + 1, updated_at = now() \
-             WHERE read_at IS NULL AND user_id <> $3 AND thread_id IN ({threads})"
-        )
-    } else {
-        // `follows` and `thread_events` have primary keys on these pairs, so the SELECT yields
-        // each (user, thread) once, as ON CONFLICT DO UPDATE requires. A notification already
-        // e-mailed but still unread goes out again in the next digest: it has news again.
-        format!(
-            "INSERT INTO notifications (user_id, thread_id, first_change_id, last_change_id) \
-             SELECT f.user_id, f.thread_id, $1, $1 FROM follows f \
-             WHERE f.thread_id IN ({threads}) AND f.user_id <> $3 \
-             ON CONFLICT (user_id, thread_id) WHERE read_at IS NULL DO UPDATE SET \
-             last_change_id = EXCLUDED.last_change_id, change_count = notifications.change_count + 1, \
-             updated_at = now(), emailed_at = NULL"
-        )
-    };
-    diesel::sql_query(sql)
-        .bind::<BigInt, _>(change_id)
-        .bind::<BigInt, _>(target)
-        .bind::<BigInt, _>(actor.0)
-        .execute(conn)
-}
-
-/// Folds change `change_id` into the open notification of every follower of `thread` who is
-/// also one of its curators (nobody excluded: the server, not a person, made the change).
-pub fn fan_out_to_curators(conn: &mut PgConnection, change_id: i64, thread: ThreadId) -> QueryResult<usize> {
-    diesel::sql_query(
-        "INSERT INTO notifications (user_id, thread_id, first_change_id, last_change_id) \
-         SELECT f.user_id, f.thread_id, $1, $1 FROM follows f \
-         JOIN thread_curators tc ON tc.thread_id = f.thread_id AND tc.user_id = f.user_id \
-         WHERE f.thread_id = $2 \
-         ON CONFLICT (user_id, thread_id) WHERE read_at IS NULL DO UPDATE SET \
-         last_change_id = EXCLUDED.last_change_id, change_count = notifications.change_count + 1, \
-         updated_at = now(), emailed_at = NULL",
-    )
-    .bind::<BigInt, _>(change_id)
-    .bind::<BigInt, _>(thread.0)
-    .execute(conn)
-}
+use crate::domain::ids::{ThreadId, UserId};
 
 /// Where a page of notifications continues (newest activity first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,6 +102,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    fanout_outbox (change_id) {
+        change_id -> Int8,
+        last_change_id -> Int8,
+        change_count -> Int4,
+        thread_ids -> Array<Int8>,
+        audience -> Text,
+        actor_id -> Int8,
+        minor -> Bool,
+        thread_pos -> Int4,
+        after_user_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     feed_tokens (user_id) {
         user_id -> Int8,
         token_hash -> Bytea,
@@ -489,6 +504,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     fairness_fitter,
     fairness_ratings,
     fairness_scores,
+    fanout_outbox,
     feed_tokens,
     follows,
     interpretations,

@@ -343,7 +343,7 @@ pub fn set_dates(
 }
 
 /// Locks the rows of these threads in id order, for the rest of the transaction. Every write that
-/// touches several thread rows (or a thread row and its notifications) takes them this way first,
+/// touches several thread rows (or a thread row and its changelog) takes them this way first,
 /// so concurrent writes queue instead of deadlocking.
 pub fn lock_rows(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<()> {
     if ids.is_empty() {

@@ -23,6 +23,7 @@ pub mod digest;
 pub mod events;
 pub mod fairness;
 pub mod fairness_fit;
+pub mod fanout;
 pub mod feeds;
 pub mod following;
 pub mod health;

@@ -75,11 +75,14 @@ async fn a_due_reader_gets_exactly_one_digest_with_titles_and_links() {
     let app = spawn_app().await;
     let (first, second) = two_followed_threads(&app, &[("rita", "daily")]).await;
     edit_synthesis(&app, &first, 0, 3).await;
+    app.fanned_out().await;
     edit_synthesis(&app, &second, 0, 1).await;
+    app.fanned_out().await;
     // A reader without digests gets nothing.
     app.user("nick", Role::Reader).await;
     app.follow("nick", &first).await;
     edit_synthesis(&app, &first, 3, 1).await;
+    app.fanned_out().await;
 
     let mailer = mailer(&sink.url);
     let round = send_due(&app.pool, &mailer, Utc::now()).await.unwrap();
@@ -118,11 +121,13 @@ async fn a_weekly_reader_waits_a_week_while_a_daily_reader_gets_the_next_day() {
     let app = spawn_app().await;
     let (first, _) = two_followed_threads(&app, &[("wendy", "weekly"), ("dave", "daily")]).await;
     edit_synthesis(&app, &first, 0, 1).await;
+    app.fanned_out().await;
     let mailer = mailer(&sink.url);
     let now: DateTime<Utc> = Utc::now();
     assert_eq!(send_due(&app.pool, &mailer, now).await.unwrap().sent, 2, "both first digests go out");
 
     edit_synthesis(&app, &first, 1, 1).await;
+    app.fanned_out().await;
     let day = send_due(&app.pool, &mailer, now + chrono::Duration::days(1) + chrono::Duration::minutes(1)).await;
     assert_eq!(day.unwrap().sent, 1);
     let last = sink.messages().pop().unwrap();
@@ -141,6 +146,7 @@ async fn when_smtp_refuses_or_is_down_nothing_is_marked_and_the_next_round_sends
     let app = spawn_app().await;
     let (first, _) = two_followed_threads(&app, &[("rita", "daily")]).await;
     edit_synthesis(&app, &first, 0, 1).await;
+    app.fanned_out().await;
 
     sink.refuse(true);
     let refused = send_due(&app.pool, &mailer(&sink.url), Utc::now()).await.unwrap();
@@ -176,6 +182,7 @@ async fn with_smtp_configured_the_server_sends_digests_by_itself() {
     assert!(!page.contains("off on this server"));
     assert_eq!(rita.get_json("/api/v1/account/digest", StatusCode::OK).await["email_enabled"], true);
     edit_synthesis(&app, &first, 0, 2).await;
+    app.fanned_out().await;
 
     let sent = eventually(Duration::from_secs(15), || std::future::ready(!sink.messages().is_empty())).await;
     assert!(sent, "the sender ran on its interval");
@@ -205,6 +212,7 @@ async fn without_smtp_email_is_off_and_everything_else_works() {
     assert_eq!(attrs(&page, "input[name=email]", "value"), ["rita@example.org"], "the choice was saved");
     assert_eq!(rita.get_json("/api/v1/account/digest", StatusCode::OK).await["email_enabled"], false);
     edit_synthesis(&app, &first, 0, 1).await;
+    app.fanned_out().await;
     assert_eq!(notifications_of(&app, "rita").await.len(), 1, "notifications work without e-mail");
     assert_eq!(email_state(&app, "rita").await, (1, false));
 }
@@ -257,6 +265,7 @@ async fn two_senders_running_at_once_send_each_reader_one_digest() {
     let readers = [("ann", "daily"), ("bob", "daily"), ("cyd", "weekly"), ("dot", "daily")];
     let (first, _) = two_followed_threads(&app, &readers).await;
     edit_synthesis(&app, &first, 0, 1).await;
+    app.fanned_out().await;
 
     // Two instances' rounds at the same moment, over separate connections of the pool.
     let (one, two) = (mailer(&sink.url), mailer(&sink.url));

@@ -84,6 +84,7 @@ async fn the_following_page_counts_others_changes_since_the_last_read_newest_act
     assert_eq!(api["threads"][0]["new_changes"], 2);
     assert_eq!(api["threads"][1]["new_changes"], 0);
 
+    reader.fanned_out().await;
     assert_eq!(reader.get_json("/api/v1/notifications", StatusCode::OK).await["unread"], 1);
 
     // Marking as read sets the count back to zero, and reads the thread's notification too;

@@ -322,6 +322,8 @@ async fn hidden_text_appears_on_no_readable_route_feed_or_digest() {
     rita.login_as("rita", Role::Reader).await;
     let f = fixture(&app, &cora, &root, &rita).await;
     assert_eq!(f.secrets.len(), 2 + 2 * SectionKind::ALL.len() + 3, "every planted secret is distinct");
+    // Every change has reached the reader's notifications before the routes are read.
+    app.fanned_out().await;
 
     // The secrets are really stored (the probe below would see them if they leaked), and an
     // admin, who may see hidden content, does see one.

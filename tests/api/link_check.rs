@@ -389,9 +389,11 @@ async fn a_dead_cited_source_notifies_curator_followers_only_and_refreshes_the_t
     let s = LinkCheckSettings { dead_after_failures: 2, dead_after_days: 1, ..settings() };
     run(&app, &s).await;
     let before = version(&app, slug.clone()).await;
+    app.fanned_out().await;
     let notified_before = app.count("notifications").await;
     days_pass(&app, 2).await;
     assert_eq!(run(&app, &s).await.died, 1);
+    app.fanned_out().await;
     assert!(version(&app, slug.clone()).await > before, "the thread page cache is refreshed");
     #[derive(QueryableByName)]
     struct Name {

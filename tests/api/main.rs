@@ -21,6 +21,7 @@ mod event_rights;
 mod events;
 mod fairness;
 mod fairness_fit;
+mod fanout;
 mod feedback;
 mod feeds;
 mod following;

@@ -23,8 +23,10 @@ pub struct Row {
     pub unread: bool,
 }
 
-/// Every notification of `username`, oldest first.
+/// Every notification of `username`, oldest first, once the changes made so far have reached
+/// their followers (the fan-out runs after the save commits).
 pub async fn notifications_of(app: &TestApp, username: &str) -> Vec<Row> {
+    app.fanned_out().await;
     let username = username.to_owned();
     app.query(move |c| {
         diesel::sql_query(
@@ -216,6 +218,7 @@ async fn the_thread_page_helper_marks_that_threads_notification_read() {
     let app = spawn_app().await;
     let (slug, _rita) = followed_thread(&app).await;
     edit_synthesis(&app, &slug, 0, 1).await;
+    app.fanned_out().await;
     let s = slug.clone();
     let marked = app
         .query(move |c| {

@@ -343,6 +343,7 @@ async fn each_step_is_a_changelog_entry_in_words_that_followers_are_told_of() {
     assert!(reasons.contains("Settled by now.") && reasons.contains("Not yet."), "{reasons}");
 
     // The follower's notification and the since-your-last-visit summary.
+    rita.fanned_out().await;
     let notifications = rita.get_json("/api/v1/notifications", StatusCode::OK).await;
     assert_eq!(notifications["unread"], 1);
     let latest = texts(&rita.page("/notifications").await, ".notification .latest");

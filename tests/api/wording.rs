@@ -61,6 +61,7 @@ async fn changes_read_as_words_in_lists_feeds_and_pages_with_dates_in_time_eleme
         "{titles:?}"
     );
 
+    reader.fanned_out().await;
     let notifications = reader.page("/notifications").await;
     assert_eq!(
         texts(&notifications, ".notification .latest"),
