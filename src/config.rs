@@ -31,6 +31,8 @@ pub struct Settings {
     pub attention: AttentionSettings,
     /// The fair-summary model and its background fitter (`AGORA_FAIR_*`).
     pub fairness: FairnessSettings,
+    /// What `bench/run` turns on to measure (`AGORA_BENCH_REFERENCE`, `AGORA_SERVER_TIMING`).
+    pub bench: BenchSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -268,6 +270,7 @@ impl Settings {
             linkcheck: LinkCheckSettings::from_env(&public_url),
             attention: AttentionSettings::from_env(),
             fairness: FairnessSettings::from_env(),
+            bench: BenchSettings::from_env(),
             public_url,
         }
     }
@@ -288,10 +291,30 @@ impl Settings {
             attention: AttentionSettings::default(),
             // Off: a test that wants a fit calls `ops::fairness_fit::fit_now` itself.
             fairness: FairnessSettings { enabled: false, ..FairnessSettings::default() },
+            bench: BenchSettings::default(),
         }
     }
 }
 
 fn env_flag(name: &str) -> bool {
     matches!(std::env::var(name).as_deref(), Ok("1" | "true" | "yes"))
+}
+
+/// Measuring aids for `bench/run` (issue 18, item 6), both off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BenchSettings {
+    /// `AGORA_BENCH_REFERENCE=1`: serve `GET /bench/reference`, the demo thread page rendered
+    /// with the same templates from data loaded once into memory (the yardstick thread page
+    /// views are compared with). Never in the route table; off, the path is a 404.
+    pub reference: bool,
+    /// `AGORA_SERVER_TIMING=1`: every response says how long the server took,
+    /// `Server-Timing: app;dur=<ms>` (from the request reaching the app to its response head).
+    /// Off by default: it tells every client how long the server worked on its request.
+    pub server_timing: bool,
+}
+
+impl BenchSettings {
+    fn from_env() -> Self {
+        BenchSettings { reference: env_flag("AGORA_BENCH_REFERENCE"), server_timing: env_flag("AGORA_SERVER_TIMING") }
+    }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
@@ -62,7 +62,10 @@ impl Application {
             mail_enabled: digests.is_some(),
             attention: settings.attention,
             fairness: settings.fairness,
+            bench_reference: settings.bench.reference.then(Default::default),
         });
+        // Issue 18, item 6: bench/run's measuring aids, off unless turned on (`BenchSettings`).
+        let bench = settings.bench;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -76,6 +79,7 @@ impl Application {
                 // CSRF and visitor middleware's refusals), so no response goes out without them.
                 .wrap(security_headers())
                 .wrap(TracingLogger::default())
+                .wrap(Condition::new(bench.server_timing, from_fn(routes::bench::server_timing)))
                 // Outermost: a HEAD request is routed, checked and logged as the GET it stands for.
                 .wrap(from_fn(routes::head::as_get))
                 .configure(routes::configure_unauthenticated)
@@ -86,6 +90,11 @@ impl Application {
                         .wrap(from_fn(routes::error_pages::with_visitor))
                         .wrap(from_fn(visitor::load))
                         .wrap(from_fn(privacy::mark_private))
+                        .configure(|cfg| {
+                            if bench.reference {
+                                routes::bench::configure_reference(cfg);
+                            }
+                        })
                         .configure(routes::configure),
                 )
         })

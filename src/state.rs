@@ -3,11 +3,13 @@
 //! It sits beside `config` rather than in `startup` so that `auth` (whose extractors read the
 //! session) and `routes` can name it without depending on how the server is assembled.
 
-use tokio::sync::Semaphore;
+use std::sync::Arc;
+
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::config::{AttentionSettings, FairnessSettings};
 use crate::db::PgPool;
-use crate::db::thread_page::ThreadPageCache;
+use crate::db::thread_page::{ThreadPageCache, ThreadPageData};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -25,6 +27,9 @@ pub struct AppState {
     pub attention: AttentionSettings,
     /// The fair-summary model's thresholds (the fitter has its own copy).
     pub fairness: FairnessSettings,
+    /// `bench/run`'s reference page's data, kept once loaded (`Some` only with
+    /// `AGORA_BENCH_REFERENCE=1`; see `ops::bench_reference`).
+    pub bench_reference: Option<OnceCell<Arc<ThreadPageData>>>,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod attention;
 pub mod backfill;
+pub mod bench_reference;
 pub mod changelog;
 pub mod citations;
 pub mod compute;
