@@ -75,6 +75,7 @@ fn state(app: &TestApp) -> AppState {
         mail_enabled: false,
         attention: Default::default(),
         fairness: Default::default(),
+        bench_reference: None,
     }
 }
 
