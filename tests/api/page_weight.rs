@@ -123,7 +123,10 @@ async fn the_demo_thread_with_a_thousand_revisions_stays_within_64_kb_with_its_t
     assert_eq!(texts(&html, &listed), names, "in the same words");
     // The newest span starts the history at revision 1 000, the one before it where it ends.
     let head = app.change_of(DEMO_SLUG, 1000).await;
-    assert_eq!(hrefs.last().unwrap(), &format!("/threads/{DEMO_SLUG}/history?kind=synthesis&before={}#change-{head}", head + 1));
+    assert_eq!(
+        hrefs.last().unwrap(),
+        &format!("/threads/{DEMO_SLUG}/history?kind=synthesis&before={}#change-{head}", head + 1)
+    );
     let history = app.page(hrefs.last().unwrap()).await;
     assert_eq!(change_ids(&history).first(), Some(&head));
     let earlier = &hrefs[hrefs.len() - 2];

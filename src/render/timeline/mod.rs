@@ -26,8 +26,8 @@ use crate::render::format;
 use labels::place_labels;
 pub use labels::{abbreviated, band_text, landmark_lines, text_width, wrapped};
 pub use layout::{Scale, label_range};
-pub use revisions::{RevisionGroup, RevisionLane, Span, span_for};
 use layout::{jan1, period_ranges, round};
+pub use revisions::{RevisionGroup, RevisionLane, Span, span_for};
 
 /// The viewBox width. With `.timeline-svg { min-width: 560px }` in the stylesheet, 13-unit text
 /// is never drawn below 11.4 CSS px (a narrow screen scrolls the picture sideways instead).

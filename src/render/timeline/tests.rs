@@ -195,10 +195,7 @@ fn spans_widen_when_months_are_too_narrow_to_point_at() {
     let long = [revision(1, d(2014, 3, 1)), revision(2, d(2024, 5, 1))];
     let t = build(&[], &[], &long).unwrap();
     assert_eq!(t.revision_span, "quarter", "eleven years");
-    assert_eq!(
-        t.revisions.groups.iter().map(|g| g.label.as_str()).collect::<Vec<_>>(),
-        ["Q1 2014", "Q2 2024"]
-    );
+    assert_eq!(t.revisions.groups.iter().map(|g| g.label.as_str()).collect::<Vec<_>>(), ["Q1 2014", "Q2 2024"]);
     assert!(t.revisions.groups.iter().all(|g| g.width >= HIT));
     let longer = [revision(1, d(1990, 3, 1)), revision(2, d(2024, 5, 1))];
     let t = build(&[], &[], &longer).unwrap();
