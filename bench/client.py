@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Small HTTP clients for bench/run, where wrk does not fit (standard library only, loopback).
 
-  client.py save   BASE SLUG N      N sequential synthesis saves through the JSON API, each with a
-                                    distinct body on top of the seq the previous save returned;
-                                    prints "rps p50_ms p99_ms" (per-request latency).
+  client.py save   BASE SLUG N [BYTES]
+                                    N sequential synthesis saves through the JSON API, each with a
+                                    distinct body (about BYTES long; default ~2 KB, 12 paragraphs)
+                                    on top of the seq the previous save returned; prints
+                                    "rps p50_ms p99_ms server_p50_ms server_p99_ms" (per-request
+                                    latency as the client sees it, and as the server's
+                                    `Server-Timing: app;dur=` says; "- -" when it sends none).
   client.py logins BASE RATE SECS   logins at RATE per second for SECS seconds, on a fixed schedule
                                     (16 workers, so slow logins do not lower the rate); prints
                                     "achieved_rate p50_ms p99_ms ok failed".
@@ -19,6 +23,7 @@ The account is benchadmin (BENCH_ADMIN_USER) with BENCH_ADMIN_PASSWORD.
 import http.client
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -57,14 +62,27 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-BODY = "\n\n".join(
-    f"Paragraph {k} of the synthesis as the save benchmark writes it."
-    + " The evidence is weighed, sources are cited and the open questions are named." * 2
-    for k in range(1, 13)
-)
+SENTENCE = " The evidence is weighed, sources are cited and the open questions are named."
+BODY = "\n\n".join(f"Paragraph {k} of the synthesis as the save benchmark writes it." + SENTENCE * 2 for k in range(1, 13))
 
 
-def save(base, slug, n):
+def body_of(size):
+    """The synthesis the saves write: BODY (12 paragraphs, ~2.6 KB), or as many paragraphs like
+    them as make `size` bytes."""
+    if size <= len(BODY):
+        return BODY
+    paragraphs, k = [], 0
+    while len("\n\n".join(paragraphs)) < size:
+        k += 1
+        paragraphs.append(f"Paragraph {k} of the synthesis as the save benchmark writes it." + SENTENCE * 2)
+    return "\n\n".join(paragraphs)
+
+
+SERVER_TIMING = re.compile(r"(?:^|,)\s*app;dur=([0-9.]+)")
+
+
+def save(base, slug, n, size=0):
+    text = body_of(size)
     conn = connect(base)
     cookie, csrf = log_in(conn)
     headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
@@ -73,13 +91,13 @@ def save(base, slug, n):
         raise RuntimeError(f"GET thread answered {res.status}")
     seq = json.loads(raw)["head_seq"]
     run = f"{time.time_ns()}"
-    latencies = []
+    latencies, server = [], []
     warmup = 20
     started = None
     for i in range(warmup + n):
         if i == warmup:
             started = time.perf_counter()
-        body = {"base_seq": seq, "body": f"Save {i} of run {run}.\n\n{BODY}", "summary": f"bench save {i}"}
+        body = {"base_seq": seq, "body": f"Save {i} of run {run}.\n\n{text}", "summary": f"bench save {i}"}
         t0 = time.perf_counter()
         res, raw = request(conn, "POST", f"/api/v1/threads/{slug}/synthesis", body, headers)
         elapsed = time.perf_counter() - t0
@@ -88,8 +106,13 @@ def save(base, slug, n):
         seq = json.loads(raw)["seq"]
         if i >= warmup:
             latencies.append(elapsed)
+            timing = SERVER_TIMING.search(res.getheader("Server-Timing") or "")
+            if timing:
+                server.append(float(timing.group(1)) / 1e3)
     total = time.perf_counter() - started
-    print(f"{n / total:.0f} {percentile(latencies, 50) * 1e3:.2f} {percentile(latencies, 99) * 1e3:.2f}")
+    # Only when every save said how long it took: a partial sample would not be the p50 of N.
+    own = f"{percentile(server, 50) * 1e3:.2f} {percentile(server, 99) * 1e3:.2f}" if len(server) == n else "- -"
+    print(f"{n / total:.0f} {percentile(latencies, 50) * 1e3:.2f} {percentile(latencies, 99) * 1e3:.2f} {own}")
 
 
 def logins(base, rate, secs):
@@ -167,8 +190,8 @@ def notified(base, slug, user):
 
 
 def main(argv):
-    if len(argv) == 5 and argv[1] == "save":
-        save(argv[2], argv[3], int(argv[4]))
+    if len(argv) in (5, 6) and argv[1] == "save":
+        save(argv[2], argv[3], int(argv[4]), int(argv[5]) if len(argv) == 6 else 0)
     elif len(argv) == 5 and argv[1] == "logins":
         logins(argv[2], float(argv[3]), float(argv[4]))
     elif len(argv) == 4 and argv[1] == "thread":

@@ -3,6 +3,11 @@
 
 declare -gA RPS=() P50=() P99=() RSS=()
 declare -ga ROWS=()
+# Extra wrk options for a key measured by measure_set (e.g. "-s bench/revalidate.lua").
+declare -gA WRK_OPTS=()
+
+# The load average over 1, 5 and 15 minutes.
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # wrk's latency ("850.00us", "1.23ms", "1.05s", "2.00m") in milliseconds.
 to_ms() {
@@ -45,12 +50,15 @@ run_wrk() {
 
 # parse_wrk WRK_OUTPUT: "rps p50_ms p99_ms notes" from wrk's --latency report.
 parse_wrk() {
-  local out=$1 rps p50 p99 errors note=""
+  local out=$1 rps p50 p99 errors not304 note=""
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errors=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
   [ -n "$errors" ] && note="$errors non-2xx responses!"
+  # bench/revalidate.lua counts the answers that were not 304.
+  not304=$(awk '/^Not 304:/ { print $3 }' <<<"$out")
+  if [ -n "$not304" ] && [ "$not304" != 0 ]; then note="$note $not304 answers not 304!"; fi
   if grep -q "Socket errors" <<<"$out"; then note="$note $(grep 'Socket errors' <<<"$out" | sed 's/^ *//')"; fi
   echo "$rps $p50 $p99 $note"
 }
@@ -64,23 +72,34 @@ measure() {
   add_row "$key" "$label" "$rps" "$p50" "$p99" "$note"
 }
 
-# measure_pair KEY_A LABEL_A PATH_A KEY_B LABEL_B PATH_B: the two pages to compare, run
-# alternately ($pair_rounds rounds of $pair_duration s each, in the order A B B A A B ...) so drift
-# in the machine's load hits both alike. Other processes only ever add latency, so each row keeps
-# its run with the lowest p50 and notes every p50.
+# measure_pair KEY_A LABEL_A PATH_A KEY_B LABEL_B PATH_B: two pages to compare (measure_set).
 measure_pair() {
-  local -a keys=("$1" "$4") labels=("$2" "$5") paths=("$3" "$6") results=("" "") warm=(1 1)
-  local r i out rps p50 p99 note best
+  measure_set "$@"
+}
+
+# measure_set KEY LABEL PATH [KEY LABEL PATH ...]: pages to compare, run in turn ($pair_rounds
+# rounds of $pair_duration s each, the order reversed every other round: A B C C B A A B C ...) so
+# drift in the machine's load hits all alike. Other processes only ever add latency, so each row
+# keeps its run with the lowest p50 and notes every p50. WRK_OPTS[KEY] adds wrk options.
+measure_set() {
+  local -a keys=() labels=() paths=() results=() warm=() opts=()
+  while [ "$#" -ge 3 ]; do
+    keys+=("$1") labels+=("$2") paths+=("$3") results+=("") warm+=(1)
+    shift 3
+  done
+  local n=${#keys[@]} r i out rps p50 p99 note best
   for r in $(seq 1 "$pair_rounds"); do
-    for i in $( ((r % 2)) && echo 0 1 || echo 1 0); do
-      out=$(warmup=${warm[$i]} duration=$pair_duration run_wrk "${paths[$i]}") || exit 1
+    for i in $( ((r % 2)) && seq 0 $((n - 1)) || seq $((n - 1)) -1 0); do
+      opts=()
+      [ -n "${WRK_OPTS[${keys[$i]}]:-}" ] && read -ra opts <<<"${WRK_OPTS[${keys[$i]}]}"
+      out=$(warmup=${warm[$i]} duration=$pair_duration run_wrk "${paths[$i]}" "${opts[@]}") || exit 1
       warm[$i]=0
       read -r rps p50 p99 note <<<"$out"
-      printf '    (%s: p50 %s ms, p99 %s ms, %s req/s)\n' "${keys[$i]}" "$p50" "$p99" "$rps"
+      printf '    (%s: p50 %s ms, p99 %s ms, %s req/s%s)\n' "${keys[$i]}" "$p50" "$p99" "$rps" "${note:+, $note}"
       results[$i]="${results[$i]}$rps $p50 $p99 $note"$'\n'
     done
   done
-  for i in 0 1; do
+  for i in $(seq 0 $((n - 1))); do
     best=$(sed '/^$/d' <<<"${results[$i]}" | sort -n -k2,2 | head -n 1)
     read -r rps p50 p99 note <<<"$best"
     add_row "${keys[$i]}" "${labels[$i]}" "$rps" "$p50" "$p99" \
@@ -104,6 +123,29 @@ check() {
     echo "FAIL $1"
     FAILED=1
   fi
+}
+
+# check_min NAME VALUE LIMIT: a PASS/FAIL line for VALUE >= LIMIT.
+check_min() {
+  if awk -v v="$2" -v l="$3" 'BEGIN { exit !(v >= l) }'; then
+    echo "PASS $1"
+  else
+    echo "FAIL $1"
+    FAILED=1
+  fi
+}
+
+# fail NAME REASON: a FAIL line for a target that could not be measured.
+fail() {
+  echo "FAIL $1: $2"
+  FAILED=1
+}
+
+# check_ratio NAME KEY BASE_KEY LIMIT: PASS when RPS[KEY] >= LIMIT × RPS[BASE_KEY].
+check_ratio() {
+  local r
+  r=$(ratio "${RPS[$2]}" "${RPS[$3]}")
+  check_min "$1 ≥ ${4}x: ${RPS[$2]} vs ${RPS[$3]} req/s (${r}x)" "$r" "$4"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 999) }'; }

@@ -41,6 +41,8 @@ pub struct Settings {
     pub tokens: TokenSettings,
     /// The notification fan-out worker (`AGORA_FANOUT*`).
     pub fanout: FanoutSettings,
+    /// What `bench/run` turns on to measure (`AGORA_BENCH_REFERENCE`, `AGORA_SERVER_TIMING`).
+    pub bench: BenchSettings,
 }
 
 /// When a thread needs attention (issue 17, item 5; the rule is `domain::attention`).
@@ -283,6 +285,7 @@ impl Settings {
             page_cache: PageCacheSettings::from_env(),
             tokens: TokenSettings::from_env(),
             fanout: FanoutSettings::from_env(),
+            bench: BenchSettings::from_env(),
             public_url,
         }
     }
@@ -312,6 +315,7 @@ impl Settings {
             // On, with a short tick: tests read notifications soon after a save. A test that
             // needs it paused turns it off and calls `ops::fanout::run_once` itself.
             fanout: FanoutSettings { tick: Duration::from_millis(20), ..FanoutSettings::default() },
+            bench: BenchSettings::default(),
         }
     }
 }
@@ -613,5 +617,24 @@ impl FanoutSettings {
             batch: env_num("AGORA_FANOUT_BATCH").and_then(|n| i64::try_from(n).ok()).unwrap_or(d.batch),
             lease: env_num("AGORA_FANOUT_LEASE_SECS").map_or(d.lease, Duration::from_secs),
         }
+    }
+}
+
+/// Measuring aids for `bench/run` (issue 18, item 6), both off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BenchSettings {
+    /// `AGORA_BENCH_REFERENCE=1`: serve `GET /bench/reference`, the demo thread page rendered
+    /// with the same templates from data loaded once into memory (the yardstick thread page
+    /// views are compared with). Never in the route table; off, the path is a 404.
+    pub reference: bool,
+    /// `AGORA_SERVER_TIMING=1`: every response says how long the server took,
+    /// `Server-Timing: app;dur=<ms>` (from the request reaching the app to its response head).
+    /// Off by default: it tells every client how long the server worked on its request.
+    pub server_timing: bool,
+}
+
+impl BenchSettings {
+    fn from_env() -> Self {
+        BenchSettings { reference: env_flag("AGORA_BENCH_REFERENCE"), server_timing: env_flag("AGORA_SERVER_TIMING") }
     }
 }

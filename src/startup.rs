@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
@@ -13,9 +13,9 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::{csrf, privacy, read_your_writes, visitor};
 use crate::config::{FairnessSettings, FanoutSettings, LinkCheckSettings, Settings};
 use crate::db::PgPool;
-use crate::db::replicas::Replicas;
 use crate::db::change_listener;
 use crate::db::page_cache::PageCache;
+use crate::db::replicas::Replicas;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
 use crate::ops::{fairness_fit, fanout, linkcheck};
@@ -95,7 +95,10 @@ impl Application {
             fairness: settings.fairness,
             pages: Arc::clone(&pages),
             tokens: settings.tokens,
+            bench_reference: settings.bench.reference.then(Default::default),
         });
+        // Issue 18, item 6: bench/run's measuring aids, off unless turned on (`BenchSettings`).
+        let bench = settings.bench;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -111,6 +114,7 @@ impl Application {
                 // CSRF and visitor middleware's refusals), so no response goes out without them.
                 .wrap(security_headers())
                 .wrap(TracingLogger::default())
+                .wrap(Condition::new(bench.server_timing, from_fn(routes::bench::server_timing)))
                 // Outermost: a HEAD request is routed, checked and logged as the GET it stands for.
                 .wrap(from_fn(routes::head::as_get))
                 // Outside even that: metrics and the access log see every answer as sent.
@@ -126,6 +130,11 @@ impl Application {
                         .wrap(from_fn(routes::error_pages::with_visitor))
                         .wrap(from_fn(visitor::load))
                         .wrap(from_fn(privacy::mark_private))
+                        .configure(|cfg| {
+                            if bench.reference {
+                                routes::bench::configure_reference(cfg);
+                            }
+                        })
                         .configure(routes::configure),
                 )
         })

@@ -5,15 +5,15 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::config::{AttentionSettings, FairnessSettings, TokenSettings};
 use crate::db::PgPool;
-use crate::db::replicas::Replicas;
 /// What `routes::page_cache` keeps of a page (routes reach the cache through the state only).
 pub use crate::db::page_cache::CachedPage;
 use crate::db::page_cache::PageCache;
-use crate::db::thread_page::ThreadPageCache;
+use crate::db::replicas::Replicas;
+use crate::db::thread_page::{ThreadPageCache, ThreadPageData};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -37,6 +37,9 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Personal API tokens: the per-token rate limit.
     pub tokens: TokenSettings,
+    /// `bench/run`'s reference page's data, kept once loaded (`Some` only with
+    /// `AGORA_BENCH_REFERENCE=1`; see `ops::bench_reference`).
+    pub bench_reference: Option<OnceCell<Arc<ThreadPageData>>>,
 }
 
 impl AsRef<ThreadPageCache> for AppState {

@@ -8,8 +8,8 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
-use super::read_your_writes;
 use super::bearer::{self, TokenAuth};
+use super::read_your_writes;
 use super::session::{CSRF_COOKIE, FLASH_COOKIE, SESSION_COOKIE, cookie, flash_cookie, new_token, removal, token_hash};
 use crate::db::{self, sessions, users::User};
 use crate::domain::flash::Flash;

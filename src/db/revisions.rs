@@ -287,15 +287,22 @@ pub struct RevisionDate {
     pub seq: i32,
     pub created_at: DateTime<Utc>,
     pub minor: bool,
+    /// Its entry in the thread's changelog, so the timeline can link a span of revisions to
+    /// the history page that starts with it (`?before=`).
+    pub change_id: Option<i64>,
 }
 
-/// The newest `limit` revisions' dates, in seq order (an index range scan on `(thread_id, seq)`).
+/// The newest `limit` revisions' dates, in seq order (an index range scan on `(thread_id, seq)`,
+/// and one probe per row of the unique `changes (thread_id, rev_seq)` index).
 pub fn dates(conn: &mut PgConnection, thread: ThreadId, limit: i64) -> QueryResult<Vec<RevisionDate>> {
+    let change_id = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+        "(SELECT c.id FROM changes c WHERE c.thread_id = revisions.thread_id AND c.rev_seq = revisions.seq)",
+    );
     let mut rows: Vec<RevisionDate> = revisions::table
         .filter(revisions::thread_id.eq(thread.0))
         .order(revisions::seq.desc())
         .limit(limit)
-        .select((revisions::seq, revisions::created_at, revisions::minor))
+        .select((revisions::seq, revisions::created_at, revisions::minor, change_id))
         .load(conn)?;
     rows.reverse();
     Ok(rows)

@@ -12,6 +12,7 @@ pub mod access;
 pub mod api_tokens;
 pub mod attention;
 pub mod backfill;
+pub mod bench_reference;
 pub mod changelog;
 pub mod citations;
 pub mod compute;

@@ -282,7 +282,12 @@ fn timeline_of(data: &ThreadPageData) -> Option<Timeline> {
     let revisions: Vec<timeline::TimelineRevision> = data
         .revision_dates
         .iter()
-        .map(|r| timeline::TimelineRevision { seq: r.seq, date: r.created_at.date_naive(), minor: r.minor })
+        .map(|r| timeline::TimelineRevision {
+            seq: r.seq,
+            date: r.created_at.date_naive(),
+            minor: r.minor,
+            change_id: r.change_id,
+        })
         .collect();
     let mut picture = timeline::build(&periods, &events, &revisions)?;
     // Only the newest revisions were loaded; seqs count every revision, so the rest are older.

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod attention;
+pub mod bench;
 pub mod discovery;
 pub mod error_pages;
 pub mod events;

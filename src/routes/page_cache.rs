@@ -34,8 +34,9 @@ use crate::render::assets::ASSETS;
 use crate::state::{AppState, CachedPage};
 
 /// Paths whose answers are never kept nor marked public: the health check must reach the
-/// database every time, and assets carry their own year-long policy.
-const NEVER: [&str; 2] = ["/healthz", "/static/"];
+/// database every time, assets carry their own year-long policy, and bench/run's reference page
+/// (`routes::bench`) is the yardstick of rendering from memory, so it must render every time.
+const NEVER: [&str; 3] = ["/healthz", "/static/", "/bench/"];
 
 /// Says whether a shareable answer came from memory (`hit`) or was rendered (`miss`), for
 /// operators and tests, as shared caches commonly do.

@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod attention;
 mod authz;
+mod bench_aids;
 mod bounded;
 mod citations;
 #[path = "../common/mod.rs"]
@@ -44,6 +45,7 @@ mod notifications;
 mod openapi;
 mod openapi_links;
 mod origins;
+mod page_weight;
 mod pages;
 mod passwords;
 mod proxies;

@@ -78,6 +78,7 @@ fn state(app: &TestApp) -> AppState {
         replicas: Default::default(),
         pages: std::sync::Arc::new(agora::db::page_cache::PageCache::new(&Default::default())),
         tokens: Default::default(),
+        bench_reference: None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Tests: the timeline picture on the thread page — a link with a text alternative for every
-//! event and revision, an accessible name and description, and the caption's day count.
+//! event and every month of revisions, an accessible name and description, and the caption's day count.
 
 use agora::domain::roles::Role;
 use chrono::NaiveDate;
@@ -41,7 +41,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 const SVG: &str = "section[aria-labelledby=timeline] svg";
 
 #[tokio::test]
-async fn the_timeline_links_every_event_and_revision_with_a_text_alternative() {
+async fn the_timeline_links_every_event_and_month_of_revisions_with_a_text_alternative() {
     let app = spawn_app().await;
     app.login_as("alice", Role::Curator).await;
     let slug = app.create_thread("Open weights").await;
@@ -74,21 +74,27 @@ async fn the_timeline_links_every_event_and_revision_with_a_text_alternative() {
     );
     assert_eq!(texts(&html, &format!("{events} > title")), labels, "each has a <title> too");
 
-    let revisions = format!("{SVG} a[href^='/threads/{slug}/revisions/']");
+    // Revisions link by month to the history, starting with the month's newest revision.
+    let (first, second) = (app.api_change_of_revision(&slug, 1).await, app.api_change_of_revision(&slug, 2).await);
+    let revisions = format!("{SVG} a[href^='/threads/{slug}/history?']");
     assert_eq!(
         attrs(&html, &revisions, "href"),
-        [format!("/threads/{slug}/revisions/1"), format!("/threads/{slug}/revisions/2")]
+        [
+            format!("/threads/{slug}/history?kind=synthesis&before={}#change-{first}", first + 1),
+            format!("/threads/{slug}/history?kind=synthesis&before={}#change-{second}", second + 1)
+        ]
     );
     assert_eq!(
         attrs(&html, &revisions, "aria-label"),
-        ["Synthesis revision 1, Mar 1, 2023", "Synthesis revision 2, Mar 1, 2024"]
+        ["Mar 2023: revision 1 of the synthesis", "Mar 2024: revision 2 of the synthesis"]
     );
+    assert_eq!(texts(&html, &format!("{revisions} > title")), attrs(&html, &revisions, "aria-label"));
     // The landmark is labelled in the picture; the bands name their periods.
     assert!(texts(&html, &format!("{SVG} text.mark-label tspan")).contains(&"Llama 2".to_owned()));
     assert_eq!(attrs(&html, &format!("{SVG} a[href^='#arc-']"), "href").len(), 2);
     // And the same marks as a plain list.
     assert_eq!(texts(&html, ".timeline-list a[href^='/events/']"), ["Llama 2", "Mistral 7B", "Gemma"]);
-    assert_eq!(attrs(&html, &format!(".timeline-list a[href^='/threads/{slug}/revisions/']"), "href").len(), 2);
+    assert_eq!(attrs(&html, &format!(".timeline-list a[href^='/threads/{slug}/history?']"), "href").len(), 2);
     // Drawn with presentation attributes and classes, never inline styles (the CSP forbids them).
     assert!(attrs(&html, "svg *", "style").is_empty());
 }

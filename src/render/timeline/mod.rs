@@ -2,11 +2,13 @@
 //! `templates/threads/timeline.html`, so scale, placement and labels are unit-tested here.
 //!
 //! Three lanes share one time axis: the arc's periods as bands behind the events, the events
-//! as circles sized by significance, and the synthesis revisions as ticks below them.
+//! as circles sized by significance, and the synthesis revisions as ticks below them, grouped
+//! by month (or quarter, or year) into links to the history.
 //!
 //! Where things fall on the time axis (period dates read from labels, the date-to-x scale) is in
-//! `layout`; how event labels and band headers fit is in `labels`; this module draws: bands,
-//! marks, ticks, the axis and the words.
+//! `layout`; how event labels and band headers fit is in `labels`; the revisions lane (one path
+//! of ticks, a link per span) is in `revisions`; this module draws: bands, marks, the axis and
+//! the words.
 //!
 //! From the top: the band headers, the event labels' line slots (as many as the labels need,
 //! so the picture grows with them, up to `labels::MAX_SLOTS`), the events lane, the revisions
@@ -14,6 +16,7 @@
 
 mod labels;
 mod layout;
+mod revisions;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -24,6 +27,7 @@ use labels::place_labels;
 pub use labels::{abbreviated, band_text, landmark_lines, text_width, wrapped};
 pub use layout::{Scale, label_range};
 use layout::{jan1, period_ranges, round};
+pub use revisions::{RevisionGroup, RevisionLane, Span, span_for};
 
 /// The viewBox width. With `.timeline-svg { min-width: 560px }` in the stylesheet, 13-unit text
 /// is never drawn below 11.4 CSS px (a narrow screen scrolls the picture sideways instead).
@@ -57,9 +61,9 @@ const AXIS_BELOW_EVENTS: f64 = 68.0;
 const AXIS_TEXT_BELOW_AXIS: f64 = 20.0;
 /// Below the axis labels' baseline to the bottom of the picture.
 const BOTTOM_MARGIN: f64 = 8.0;
-/// The width of the invisible pointer target of a revision tick.
+/// The narrowest pointer target: an event's radius, a span of revisions' least width.
 const HIT: f64 = 12.0;
-/// At most this many of the newest revisions are drawn (each is a link).
+/// At most this many of the newest revisions are drawn (as ticks; links go per span).
 pub const MAX_REVISIONS: usize = 500;
 
 /// A period of the arc, as the page lists it.
@@ -85,6 +89,8 @@ pub struct TimelineRevision {
     pub seq: i32,
     pub date: NaiveDate,
     pub minor: bool,
+    /// Its changelog entry, where the history page can start (`None`: the history's top).
+    pub change_id: Option<i64>,
 }
 
 /// A period's band.
@@ -152,23 +158,6 @@ pub struct Mark {
     pub significance_label: &'static str,
 }
 
-/// A revision's tick.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tick {
-    pub seq: i32,
-    pub x: f64,
-    /// A wider, invisible target around the thin tick, so it is easy to point at.
-    pub hit_x: f64,
-    pub hit_width: f64,
-    pub top: f64,
-    pub bottom: f64,
-    pub minor: bool,
-    /// "Synthesis revision 3, Mar 8, 2026 (minor edit)".
-    pub description: String,
-    pub date: String,
-    pub date_iso: String,
-}
-
 /// A labelled place on the time axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AxisTick {
@@ -197,8 +186,12 @@ pub struct Timeline {
     pub bands: Vec<Band>,
     pub marks: Vec<Mark>,
     pub ticks: Vec<AxisTick>,
-    pub revisions: Vec<Tick>,
-    /// Revisions left out of the picture (older than the newest `MAX_REVISIONS`).
+    /// The revisions lane: ticks in two paths, a link per span.
+    pub revisions: RevisionLane,
+    /// What the revisions are grouped by ("month").
+    pub revision_span: &'static str,
+    /// Revisions drawn, and left out of the picture (older than the newest `MAX_REVISIONS`).
+    pub revisions_drawn: usize,
     pub revisions_omitted: usize,
     /// The sentence under the picture about when the synthesis was last revised.
     pub caption: String,
@@ -385,29 +378,8 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
     let mut newest: Vec<&TimelineRevision> = revisions.iter().collect();
     newest.sort_by_key(|r| r.seq);
     let omitted = newest.len().saturating_sub(MAX_REVISIONS);
-    let drawn: Vec<Tick> = newest[omitted..]
-        .iter()
-        .map(|r| {
-            let date = format::event_date(r.date);
-            let half = if r.minor { 6.0 } else { 11.0 };
-            Tick {
-                seq: r.seq,
-                x: scale.x(r.date),
-                hit_x: round(scale.x(r.date) - HIT / 2.0),
-                hit_width: HIT,
-                top: revision_y - half,
-                bottom: revision_y + half,
-                minor: r.minor,
-                description: format!(
-                    "Synthesis revision {}, {date}{}",
-                    r.seq,
-                    if r.minor { " (minor edit)" } else { "" }
-                ),
-                date,
-                date_iso: r.date.to_string(),
-            }
-        })
-        .collect();
+    let span = span_for(&scale);
+    let drawn = revisions::lane(&scale, span, &newest[omitted..], revision_y);
 
     let landmarks = events.iter().filter(|e| e.significance == Significance::Landmark).count();
     let summary = format!(
@@ -419,6 +391,11 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
         landmarks,
         plural(revisions.len(), "revision as a tick", "revisions as ticks"),
     );
+    let summary = if drawn.groups.is_empty() {
+        summary
+    } else {
+        format!("{summary} The revisions link to the history by {}.", span.noun())
+    };
     Some(Timeline {
         width: WIDTH,
         height: axis_y + AXIS_TEXT_BELOW_AXIS + BOTTOM_MARGIN,
@@ -435,7 +412,9 @@ pub fn build(periods: &[TimelinePeriod], events: &[TimelineEvent], revisions: &[
         bands,
         marks,
         ticks: axis(&scale),
+        revisions_drawn: newest.len() - omitted,
         revisions: drawn,
+        revision_span: span.noun(),
         revisions_omitted: omitted,
         caption: caption(events, revisions).unwrap_or_else(|| "The synthesis has not been written yet.".to_owned()),
         summary,

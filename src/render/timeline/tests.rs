@@ -15,7 +15,7 @@ fn period(id: i64, label: &str) -> TimelinePeriod {
 }
 
 fn revision(seq: i32, date: NaiveDate) -> TimelineRevision {
-    TimelineRevision { seq, date, minor: false }
+    TimelineRevision { seq, date, minor: false, change_id: Some(100 + i64::from(seq)) }
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn the_caption_counts_days_from_the_latest_landmark() {
         caption(&events, &stale).unwrap(),
         "The synthesis was last revised on Feb 26, 2026, 1 day before the latest landmark, “DeepSeek R2” (Feb 27, 2026)."
     );
-    let minor_after = [revision(1, d(2026, 2, 27)), TimelineRevision { seq: 2, date: d(2026, 3, 20), minor: true }];
+    let minor_after = [revision(1, d(2026, 2, 27)), minor(2, d(2026, 3, 20))];
     assert!(
         caption(&events, &minor_after).unwrap().contains("on Feb 27, 2026, the day of"),
         "minor edits do not count"
@@ -125,14 +125,102 @@ fn the_caption_counts_days_from_the_latest_landmark() {
     assert!(caption(&no_landmark, &revisions).unwrap().contains("7 days after the latest event, “Only major”"));
 }
 
+fn minor(seq: i32, date: NaiveDate) -> TimelineRevision {
+    TimelineRevision { minor: true, ..revision(seq, date) }
+}
+
+/// The (x, top, bottom) of each segment of a tick path (`M x top V bottom`, repeated).
+fn segments(path: &str) -> Vec<(f64, f64, f64)> {
+    path.split('M')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (x_top, bottom) = s.split_once('V').expect("a vertical segment");
+            let (x, top) = x_top.split_once(' ').expect("x and top");
+            (x.parse().unwrap(), top.parse().unwrap(), bottom.parse().unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn revisions_are_ticks_on_their_own_lane() {
-    let revisions = [revision(1, d(2024, 2, 1)), TimelineRevision { seq: 2, date: d(2024, 8, 1), minor: true }];
+    let revisions = [revision(1, d(2024, 2, 1)), minor(2, d(2024, 8, 1))];
     let t = build(&[], &[], &revisions).unwrap();
-    assert_eq!(t.revisions.len(), 2);
-    assert!(t.revisions.iter().all(|r| r.top < t.revision_y && r.bottom > t.revision_y && r.top > t.event_y));
-    assert!(t.revisions[1].bottom - t.revisions[1].top < t.revisions[0].bottom - t.revisions[0].top);
-    assert_eq!(t.revisions[1].description, "Synthesis revision 2, Aug 1, 2024 (minor edit)");
+    let (major, minor) = (segments(&t.revisions.ticks), segments(&t.revisions.minor_ticks));
+    assert_eq!((major.len(), minor.len()), (1, 1));
+    for (_, top, bottom) in major.iter().chain(&minor) {
+        assert!(*top < t.revision_y && *bottom > t.revision_y && *top > t.event_y);
+    }
+    assert!(minor[0].2 - minor[0].1 < major[0].2 - major[0].1, "minor edits are shorter");
+    assert!(minor[0].0 > major[0].0, "in date order across");
+    assert_eq!(t.revisions_drawn, 2);
+}
+
+#[test]
+fn a_thousand_revisions_are_two_paths_and_a_link_per_month() {
+    // Every revision on its own day for 1 000 days, every tenth a minor edit.
+    let revisions: Vec<TimelineRevision> = (1..=1000)
+        .map(|seq| {
+            let date = d(2024, 1, 1) + chrono::Duration::days(i64::from(seq) - 1);
+            if seq % 10 == 0 { minor(seq, date) } else { revision(seq, date) }
+        })
+        .collect();
+    let t = build(&[], &[], &revisions).unwrap();
+    assert_eq!((t.revisions_drawn, t.revisions_omitted), (MAX_REVISIONS, 500), "the newest 500 are drawn");
+    let (major, minor) = (segments(&t.revisions.ticks), segments(&t.revisions.minor_ticks));
+    assert_eq!(major.len() + minor.len(), 500, "a segment per day drawn");
+    assert_eq!(minor.len(), 50);
+    // 2024–2026 is three years: months are wide enough to point at, so they are the spans.
+    assert_eq!(t.revision_span, "month");
+    let groups = &t.revisions.groups;
+    assert_eq!(groups.iter().map(|g| g.count).sum::<usize>(), 500);
+    assert_eq!(groups.iter().map(|g| g.minor).sum::<usize>(), 50);
+    assert!((16..=18).contains(&groups.len()), "500 days are 17 or so months: {}", groups.len());
+    for pair in groups.windows(2) {
+        assert!(pair[0].x + pair[0].width <= pair[1].x + 0.15, "spans do not overlap: {pair:?}");
+        assert!(pair[0].last_seq < pair[1].first_seq);
+    }
+    assert!(groups.iter().all(|g| g.width >= HIT && g.height >= 2.0 * 11.0), "easy to point at");
+    let last = groups.last().unwrap();
+    assert_eq!(last.last_seq, 1000);
+    assert_eq!(last.history_query, "kind=synthesis&before=1101#change-1100", "starts with its newest revision");
+    assert_eq!(last.label, "Sep 2026");
+    assert!(last.description.starts_with("Sep 2026: 26 revisions of the synthesis, 975 to 1000 (3 minor edits)"));
+    // Weight: the lane's text grows with days drawn and spans, not with links per revision.
+    let bytes = t.revisions.ticks.len() + t.revisions.minor_ticks.len();
+    assert!(bytes < 500 * 20, "{bytes} bytes of path");
+}
+
+#[test]
+fn spans_widen_when_months_are_too_narrow_to_point_at() {
+    let long = [revision(1, d(2014, 3, 1)), revision(2, d(2024, 5, 1))];
+    let t = build(&[], &[], &long).unwrap();
+    assert_eq!(t.revision_span, "quarter", "eleven years");
+    assert_eq!(t.revisions.groups.iter().map(|g| g.label.as_str()).collect::<Vec<_>>(), ["Q1 2014", "Q2 2024"]);
+    assert!(t.revisions.groups.iter().all(|g| g.width >= HIT));
+    let longer = [revision(1, d(1990, 3, 1)), revision(2, d(2024, 5, 1))];
+    let t = build(&[], &[], &longer).unwrap();
+    assert_eq!(t.revision_span, "year");
+    assert_eq!(t.revisions.groups[0].label, "1990");
+    assert_eq!(t.revisions.groups[0].description, "1990: revision 1 of the synthesis");
+}
+
+#[test]
+fn a_save_and_a_minor_edit_on_one_day_are_one_tick_and_one_link() {
+    let revisions = [revision(1, d(2025, 4, 2)), minor(2, d(2025, 4, 2)), minor(3, d(2025, 4, 9))];
+    let t = build(&[], &[], &revisions).unwrap();
+    assert_eq!(segments(&t.revisions.ticks).len(), 1);
+    assert_eq!(segments(&t.revisions.minor_ticks).len(), 1, "only the day with nothing but minor edits");
+    let [group] = t.revisions.groups.as_slice() else { panic!("one month: {:?}", t.revisions.groups) };
+    assert_eq!(group.description, "Apr 2025: 3 revisions of the synthesis, 1 to 3 (2 minor edits)");
+    assert!(t.summary.ends_with("The revisions link to the history by month."), "{}", t.summary);
+}
+
+#[test]
+fn a_revision_without_a_changelog_entry_links_to_the_top_of_the_history() {
+    let revisions = [TimelineRevision { change_id: None, ..minor(7, d(2025, 4, 2)) }];
+    let t = build(&[], &[], &revisions).unwrap();
+    assert_eq!(t.revisions.groups[0].history_query, "kind=synthesis");
+    assert_eq!(t.revisions.groups[0].description, "Apr 2025: revision 7 of the synthesis (a minor edit)");
 }
 
 #[test]
