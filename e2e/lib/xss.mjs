@@ -221,7 +221,8 @@ export async function installHooks(context, onHit) {
  * govern) after one more frame: everything active that user text could have
  * smuggled in, whether or not it ran. Returns findings as strings (none on a safe page).
  * Allowed: the app's own scripts and stylesheets under /static/, the `data:,` favicon, forms
- * posting to this site, Atom feed links to this site's `.atom` paths, and the thread page's own
+ * posting to this site, Atom feed links to this site's `.atom` paths, the canonical link to this
+ * very page, and the thread page's own
  * timeline picture (one `svg.timeline-svg` outside user content, with nothing scriptable in it
  * and links only to this site's paths or to anchors on the page).
  */
@@ -277,7 +278,15 @@ export async function auditDom() {
       const rel = (el.getAttribute('rel') ?? '').toLowerCase();
       const href = el.getAttribute('href') ?? '';
       const feed = rel === 'alternate' && el.getAttribute('type') === 'application/atom+xml' && sitePath(href) && href.endsWith('.atom');
-      const ok = (rel === 'stylesheet' && sameSiteStatic(href)) || (rel === 'icon' && href === 'data:,') || feed;
+      // The canonical link names this very page on this site (issue 18), nothing user text chose.
+      let canonical = false;
+      try {
+        const u = new URL(href);
+        canonical = rel === 'canonical' && u.origin === origin && u.pathname === location.pathname && !u.search;
+      } catch {
+        canonical = false;
+      }
+      const ok = (rel === 'stylesheet' && sameSiteStatic(href)) || (rel === 'icon' && href === 'data:,') || feed || canonical;
       if (!ok) findings.push(`link: ${describe(el)}`);
     }
     if (tag === 'form') {
