@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 
 use crate::common::{blocking, eventually, fixture_hash};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::notifications::edit_synthesis;
+use crate::notifications::save_synthesis_times;
 
 impl TestApp {
     /// Waits until every change recorded so far has reached its followers: runs the fan-out
@@ -105,13 +105,13 @@ async fn a_save_writes_one_outbox_row_and_no_notification_whatever_the_audience(
     let app = paused_app().await;
     let slug = curated(&app).await;
     app.followers("f", 300, &slug).await;
-    edit_synthesis(&app, &slug, 0, 1).await;
+    save_synthesis_times(&app, &slug, 0, 1).await;
     // The save committed: its change waits in the outbox, and not one notification was written.
     assert_eq!(app.outbox_rows().await, 1);
     assert_eq!(app.count("notifications").await, 0, "the save's transaction wrote no notification");
     // A thread without followers queues nothing at all.
     let lonely = app.create_thread("Is tea good for you").await;
-    edit_synthesis(&app, &lonely, 0, 1).await;
+    save_synthesis_times(&app, &lonely, 0, 1).await;
     assert_eq!(app.outbox_rows().await, 1);
 
     // The worker runs in batches of 64: every follower hears once.
@@ -127,7 +127,7 @@ async fn a_burst_of_saves_is_one_pass_with_every_change_counted() {
     let app = paused_app().await;
     let slug = curated(&app).await;
     app.followers("f", 20, &slug).await;
-    edit_synthesis(&app, &slug, 0, 3).await;
+    save_synthesis_times(&app, &slug, 0, 3).await;
     assert_eq!(app.outbox_rows().await, 3, "one row per save");
     let round = fanout::run_once(&app.pool, &settings(10_000)).await.unwrap();
     assert_eq!((round.entries, round.batches, round.followers), (1, 1, 20), "three saves, one pass");
@@ -139,7 +139,7 @@ async fn the_fan_out_does_not_wait_for_the_threads_row() {
     let app = paused_app().await;
     let slug = curated(&app).await;
     app.followers("f", 10, &slug).await;
-    edit_synthesis(&app, &slug, 0, 1).await;
+    save_synthesis_times(&app, &slug, 0, 1).await;
     // A save in progress holds the thread's row (as `threads::lock_rows` and the head's
     // compare-and-swap take it); the fan-out of the previous change goes on.
     let url = app.database.url.clone();
@@ -182,9 +182,9 @@ async fn two_workers_at_once_write_every_notification_exactly_once_and_in_order(
     };
     let mona = app.browser_as("mona", Role::Moderator).await;
     for s in [&slug, &other] {
-        edit_synthesis(&app, s, 0, 1).await;
+        save_synthesis_times(&app, s, 0, 1).await;
         minor(s.clone(), "1").await;
-        edit_synthesis(&mona, s, 2, 1).await;
+        save_synthesis_times(&mona, s, 2, 1).await;
     }
     assert_eq!(app.outbox_rows().await, 6);
     // Batches of one follower, so the two workers interleave on the blocking pool.
@@ -204,7 +204,7 @@ async fn a_worker_that_dies_between_batches_leaves_the_rest_to_another_without_r
     let app = paused_app().await;
     let slug = curated(&app).await;
     app.followers("f", 5, &slug).await;
-    edit_synthesis(&app, &slug, 0, 1).await;
+    save_synthesis_times(&app, &slug, 0, 1).await;
     // One worker commits a batch of two, then is gone.
     let first =
         app.query(|c| fanout::step_in(c, &settings(2), &[], &mut None).unwrap()).await.expect("a batch to write");
@@ -221,7 +221,7 @@ async fn a_batch_held_past_its_lease_is_rolled_back_and_redone_once_by_another_w
     let app = paused_app().await;
     let slug = curated(&app).await;
     app.followers("f", 5, &slug).await;
-    edit_synthesis(&app, &slug, 0, 1).await;
+    save_synthesis_times(&app, &slug, 0, 1).await;
     // A worker claims the entry and writes a batch, then hangs before committing.
     let url = app.database.url.clone();
     let (wrote_tx, wrote_rx) = std::sync::mpsc::channel();
@@ -261,7 +261,7 @@ async fn the_apps_own_worker_delivers_a_notification_after_the_save() {
     let app = spawn_app().await;
     let slug = curated(&app).await;
     app.followers("f", 3, &slug).await;
-    edit_synthesis(&app, &slug, 0, 1).await;
+    save_synthesis_times(&app, &slug, 0, 1).await;
     let app2 = app.clone();
     let slug2 = slug.clone();
     let seen = eventually(Duration::from_secs(10), || {
