@@ -16,6 +16,10 @@
                                     read; benchadmin saves SLUG's synthesis once; USER's
                                     notifications are polled every 20 ms until the thread's
                                     unread one shows; prints the seconds from the save's answer.
+  client.py searchable BASE SLUG N  N times: benchadmin saves SLUG's synthesis with a word of its
+                                    own, then anonymous search is polled every 10 ms until it finds
+                                    the thread by that word; prints "p50_s max_s" of the waits
+                                    from the save's answer (the search indexer's delay).
 
 The account is benchadmin (BENCH_ADMIN_USER) with BENCH_ADMIN_PASSWORD.
 """
@@ -189,6 +193,43 @@ def notified(base, slug, user):
     print("999")
 
 
+def made_up_word(n):
+    """A word no text has: letters only (the parser splits digits off), lowercase."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    word = ""
+    while n:
+        n, k = divmod(n, len(letters))
+        word += letters[k]
+    return "qz" + word
+
+
+def searchable(base, slug, n):
+    writer = connect(base)
+    cookie, csrf = log_in(writer)
+    reader = connect(base)
+    waits = []
+    for i in range(n):
+        res, raw = request(writer, "GET", f"/api/v1/threads/{slug}")
+        seq = json.loads(raw)["head_seq"]
+        word = made_up_word(time.time_ns() + i)
+        body = {"base_seq": seq, "body": f"The word {word} is new.\n\n{BODY}", "summary": "search latency"}
+        res, raw = request(writer, "POST", f"/api/v1/threads/{slug}/synthesis", body,
+                           {"Cookie": cookie, "X-CSRF-Token": csrf})
+        if res.status != 201:
+            raise RuntimeError(f"save answered {res.status}: {raw[:300]!r}")
+        saved = time.perf_counter()
+        while True:
+            res, raw = request(reader, "GET", f"/api/v1/search?q={word}")
+            if res.status == 200 and any(r["url"] == f"/threads/{slug}" for r in json.loads(raw)["results"]):
+                waits.append(time.perf_counter() - saved)
+                break
+            if time.perf_counter() - saved > 60:
+                waits.append(999.0)
+                break
+            time.sleep(0.01)
+    print(f"{percentile(waits, 50):.3f} {max(waits):.3f}")
+
+
 def main(argv):
     if len(argv) in (5, 6) and argv[1] == "save":
         save(argv[2], argv[3], int(argv[4]), int(argv[5]) if len(argv) == 6 else 0)
@@ -196,6 +237,8 @@ def main(argv):
         logins(argv[2], float(argv[3]), float(argv[4]))
     elif len(argv) == 4 and argv[1] == "thread":
         create_thread(argv[2], argv[3])
+    elif len(argv) == 5 and argv[1] == "searchable":
+        searchable(argv[2], argv[3], int(argv[4]))
     elif len(argv) == 5 and argv[1] == "notified":
         notified(argv[2], argv[3], argv[4])
     else:

@@ -41,6 +41,8 @@ pub struct Settings {
     pub tokens: TokenSettings,
     /// The notification fan-out worker (`AGORA_FANOUT*`).
     pub fanout: FanoutSettings,
+    /// The worker that indexes the threads synthesis saves marked (`ops::search_index`).
+    pub search_index: SearchIndexSettings,
     /// What `bench/run` turns on to measure (`AGORA_BENCH_REFERENCE`, `AGORA_SERVER_TIMING`).
     pub bench: BenchSettings,
 }
@@ -130,10 +132,7 @@ impl FairnessSettings {
         let d = Self::default();
         let secs = |name: &str, default: Duration| env_num(name).map_or(default, Duration::from_secs);
         FairnessSettings {
-            enabled: !matches!(
-                std::env::var("AGORA_FAIR_FIT").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
-                Ok("off" | "0" | "false" | "no")
-            ),
+            enabled: !env_off("AGORA_FAIR_FIT"),
             interval: secs("AGORA_FAIR_INTERVAL_SECS", d.interval),
             after_ratings: env_num("AGORA_FAIR_AFTER_RATINGS").unwrap_or(d.after_ratings),
             tick: secs("AGORA_FAIR_TICK_SECS", d.tick),
@@ -217,10 +216,7 @@ impl LinkCheckSettings {
         let d = Self::defaults(public_url);
         let secs = |name: &str, default: Duration| env_num(name).map_or(default, Duration::from_secs);
         LinkCheckSettings {
-            enabled: !matches!(
-                std::env::var("AGORA_LINKCHECK").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
-                Ok("off" | "0" | "false" | "no")
-            ),
+            enabled: !env_off("AGORA_LINKCHECK"),
             interval: secs("AGORA_LINKCHECK_INTERVAL_SECS", d.interval),
             retry_after: secs("AGORA_LINKCHECK_RETRY_SECS", d.retry_after),
             tick: secs("AGORA_LINKCHECK_TICK_SECS", d.tick),
@@ -285,6 +281,7 @@ impl Settings {
             page_cache: PageCacheSettings::from_env(),
             tokens: TokenSettings::from_env(),
             fanout: FanoutSettings::from_env(),
+            search_index: SearchIndexSettings::from_env(),
             bench: BenchSettings::from_env(),
             public_url,
         }
@@ -315,6 +312,8 @@ impl Settings {
             // On, with a short tick: tests read notifications soon after a save. A test that
             // needs it paused turns it off and calls `ops::fanout::run_once` itself.
             fanout: FanoutSettings { tick: Duration::from_millis(20), ..FanoutSettings::default() },
+            // Likewise: a search right after a save finds it within a tick (`TestApp::indexed`).
+            search_index: SearchIndexSettings { tick: Duration::from_millis(20), ..SearchIndexSettings::default() },
             bench: BenchSettings::default(),
         }
     }
@@ -322,6 +321,11 @@ impl Settings {
 
 fn env_flag(name: &str) -> bool {
     matches!(std::env::var(name).as_deref(), Ok("1" | "true" | "yes"))
+}
+
+/// Whether the variable `name` turns something off (see `is_off`).
+fn env_off(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| is_off(&v))
 }
 
 /// What an operator sees and trusts (issue 18, items 10 to 12).
@@ -537,10 +541,7 @@ impl PageCacheSettings {
             std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default)
         };
         PageCacheSettings {
-            enabled: !matches!(
-                std::env::var("AGORA_PAGE_CACHE").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
-                Ok("off" | "0" | "false" | "no")
-            ),
+            enabled: !env_off("AGORA_PAGE_CACHE"),
             max_bytes: env_num("AGORA_PAGE_CACHE_BYTES").unwrap_or(d.max_bytes),
             ttl: env_num("AGORA_PAGE_CACHE_TTL_SECS").map_or(d.ttl, Duration::from_secs),
             s_maxage: secs("AGORA_CACHE_S_MAXAGE", d.s_maxage),
@@ -609,13 +610,38 @@ impl FanoutSettings {
     fn from_env() -> Self {
         let d = Self::default();
         FanoutSettings {
-            enabled: !matches!(
-                std::env::var("AGORA_FANOUT").map(|v| v.trim().to_ascii_lowercase()).as_deref(),
-                Ok("off" | "0" | "false" | "no")
-            ),
+            enabled: !env_off("AGORA_FANOUT"),
             tick: env_num("AGORA_FANOUT_TICK_MS").map_or(d.tick, Duration::from_millis),
             batch: env_num("AGORA_FANOUT_BATCH").and_then(|n| i64::try_from(n).ok()).unwrap_or(d.batch),
             lease: env_num("AGORA_FANOUT_LEASE_SECS").map_or(d.lease, Duration::from_secs),
+        }
+    }
+}
+
+/// The search indexer: rewrites, just after commit, the search documents of threads whose
+/// synthesis changed (issue 18, item 6; `ops::search_index`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchIndexSettings {
+    /// Whether `agora serve` runs the indexer (`AGORA_SEARCH_INDEX=off` turns it off: saved
+    /// text then waits, unsearchable, until an instance with the indexer runs).
+    pub enabled: bool,
+    /// How often the indexer looks for marked threads (`AGORA_SEARCH_INDEX_TICK_MS`, 250): the
+    /// longest a saved text waits to be found by search, when the indexer keeps up.
+    pub tick: Duration,
+}
+
+impl Default for SearchIndexSettings {
+    fn default() -> Self {
+        SearchIndexSettings { enabled: true, tick: Duration::from_millis(250) }
+    }
+}
+
+impl SearchIndexSettings {
+    fn from_env() -> Self {
+        let d = Self::default();
+        SearchIndexSettings {
+            enabled: !env_off("AGORA_SEARCH_INDEX"),
+            tick: env_num("AGORA_SEARCH_INDEX_TICK_MS").map_or(d.tick, Duration::from_millis),
         }
     }
 }

@@ -11,14 +11,14 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{csrf, privacy, read_your_writes, visitor};
-use crate::config::{FairnessSettings, FanoutSettings, LinkCheckSettings, Settings};
+use crate::config::{FairnessSettings, FanoutSettings, LinkCheckSettings, SearchIndexSettings, Settings};
 use crate::db::PgPool;
 use crate::db::change_listener;
 use crate::db::page_cache::PageCache;
 use crate::db::replicas::Replicas;
 use crate::db::thread_page::ThreadPageCache;
 use crate::ops::digest::{self, Mailer};
-use crate::ops::{fairness_fit, fanout, linkcheck};
+use crate::ops::{fairness_fit, fanout, linkcheck, search_index};
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry;
@@ -43,6 +43,8 @@ pub struct Application {
     listen_url: Option<String>,
     /// The notification fan-out worker to start with the server, unless `AGORA_FANOUT=off`.
     fanout: Option<(PgPool, FanoutSettings)>,
+    /// The search indexer to start with the server, unless `AGORA_SEARCH_INDEX=off`.
+    search_index: Option<(PgPool, SearchIndexSettings)>,
 }
 
 /// What the digest sender runs with.
@@ -73,6 +75,7 @@ impl Application {
         let linkcheck = settings.linkcheck.enabled.then(|| (pool.clone(), settings.linkcheck.clone()));
         let fairness = settings.fairness.enabled.then(|| (pool.clone(), settings.fairness));
         let fanout = settings.fanout.enabled.then(|| (pool.clone(), settings.fanout));
+        let search_index = settings.search_index.enabled.then(|| (pool.clone(), settings.search_index));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let digests = Mailer::from_settings(settings)?.map(|mailer| DigestSender {
             pool: pool.clone(),
@@ -152,6 +155,7 @@ impl Application {
             pages,
             listen_url,
             fanout,
+            search_index,
         })
     }
 
@@ -214,6 +218,14 @@ impl Application {
         }
     }
 
+    /// Starts the search indexer, if on, on the current runtime; it ends with the runtime.
+    fn start_search_index(&mut self) {
+        if let Some((pool, settings)) = self.search_index.take() {
+            tracing::info!(tick_ms = settings.tick.as_millis(), "the search indexer is on");
+            search_index::spawn_worker(pool, settings);
+        }
+    }
+
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
@@ -240,6 +252,7 @@ impl Application {
         self.start_replica_monitor();
         self.start_listener();
         self.start_fanout();
+        self.start_search_index();
         self.server.await
     }
 
@@ -252,6 +265,7 @@ impl Application {
         self.start_replica_monitor();
         self.start_listener();
         self.start_fanout();
+        self.start_search_index();
         self.server
     }
 }

@@ -14,37 +14,73 @@ use crate::domain::attention::{Cutoffs, Dates, Evidence, NAMED, QuietQuestion, S
 use crate::domain::ids::{EventId, ThreadId};
 use crate::domain::thread::Significance;
 
-/// Records a synthesis revision: a substantive (non-minor) one becomes the version readers rate
-/// and the date staleness is measured from. Runs in the save's transaction.
-pub fn after_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32, minor: bool) -> QueryResult<()> {
-    if !minor {
-        diesel::sql_query("UPDATE threads SET substantive_at = now(), substantive_seq = $2 WHERE id = $1")
-            .bind::<BigInt, _>(thread.0)
-            .bind::<Integer, _>(seq)
-            .execute(conn)?;
-    }
-    refresh(conn, &[thread])
+/// The assignments of the flag's dates of thread `t`, from its events and open questions (days
+/// are UTC days, as `domain::attention` counts them), with `$substantive` the SQL expression of
+/// its last substantive revision's time.
+macro_rules! flag_dates {
+    ($substantive:expr) => {
+        concat!(
+            "stale_event_on = (
+                SELECT min(e.occurred_on) FROM thread_events te JOIN events e ON e.id = te.event_id
+                WHERE te.thread_id = t.id AND e.significance IN ('landmark', 'major')
+                  AND (",
+            $substantive,
+            " IS NULL
+                       OR e.occurred_on > ((",
+            $substantive,
+            ") AT TIME ZONE 'UTC')::date)),
+            quiet_question_at = (
+                SELECT min(q.touched_at) FROM open_questions q
+                WHERE q.thread_id = t.id AND q.answered_at IS NULL)"
+        )
+    };
 }
 
-/// Recomputes the flag's dates of `threads` from their events and open questions (days are UTC
-/// days, as `domain::attention` counts them), and marks their cached pages stale.
+/// A substantive (non-minor) revision saved now, else the last one: `$3` is `minor`.
+macro_rules! substantive_after_revision {
+    () => {
+        "CASE WHEN $3 THEN t.substantive_at ELSE now() END"
+    };
+}
+
+/// Records a synthesis revision: a substantive (non-minor) one becomes the version readers rate
+/// and the date staleness is measured from. Runs in the save's transaction, after the save's own
+/// UPDATE of the thread locked its row, so it is one statement and takes no lock first.
+pub fn after_revision(conn: &mut PgConnection, thread: ThreadId, seq: i32, minor: bool) -> QueryResult<()> {
+    diesel::sql_query(concat!(
+        "UPDATE threads t SET
+            substantive_at = ",
+        substantive_after_revision!(),
+        ",
+            substantive_seq = CASE WHEN $3 THEN t.substantive_seq ELSE $2 END,
+            ",
+        flag_dates!(substantive_after_revision!()),
+        ",
+            -- The thread page shows the flag: its cached data is stale now.
+            version = t.version + 1
+         WHERE t.id = $1"
+    ))
+    .bind::<BigInt, _>(thread.0)
+    .bind::<Integer, _>(seq)
+    .bind::<Bool, _>(minor)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Recomputes the flag's dates of `threads` from their events and open questions, and marks
+/// their cached pages stale.
 pub fn refresh(conn: &mut PgConnection, threads: &[ThreadId]) -> QueryResult<()> {
     let ids: Vec<i64> = threads.iter().map(|t| t.0).collect();
     super::threads::lock_rows(conn, &ids)?;
-    diesel::sql_query(
+    diesel::sql_query(concat!(
         "UPDATE threads t SET
-            stale_event_on = (
-                SELECT min(e.occurred_on) FROM thread_events te JOIN events e ON e.id = te.event_id
-                WHERE te.thread_id = t.id AND e.significance IN ('landmark', 'major')
-                  AND (t.substantive_at IS NULL
-                       OR e.occurred_on > (t.substantive_at AT TIME ZONE 'UTC')::date)),
-            quiet_question_at = (
-                SELECT min(q.touched_at) FROM open_questions q
-                WHERE q.thread_id = t.id AND q.answered_at IS NULL),
+            ",
+        flag_dates!("t.substantive_at"),
+        ",
             -- The thread page shows the flag: its cached data is stale now.
             version = t.version + 1
-         WHERE t.id = ANY($1)",
-    )
+         WHERE t.id = ANY($1)"
+    ))
     .bind::<Array<BigInt>, _>(ids)
     .execute(conn)?;
     Ok(())

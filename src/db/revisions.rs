@@ -8,7 +8,6 @@ use super::attention;
 use super::changes::{self, NewChange};
 use super::citations;
 use super::schema::{revisions, threads, users};
-use super::search;
 use crate::domain::blame::next_blame;
 use crate::domain::citation::{Cite, Owner, OwnerKind};
 use crate::domain::history::{Area, RevisionAction};
@@ -174,6 +173,8 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
             threads::head_seq.eq(seq),
             threads::updated_at.eq(diesel::dsl::now),
             threads::version.eq(threads::version + 1),
+            // Its search document follows just after commit, off the save's path (`db::search`).
+            threads::search_stale.eq(true),
         ))
         .execute(conn)?;
         if moved == 0 {
@@ -221,8 +222,6 @@ pub fn save(conn: &mut PgConnection, new: &NewRevision<'_>) -> Result<SaveOutcom
             .returning(revisions::id)
             .get_result(conn)?;
         citations::insert(conn, Owner { kind: OwnerKind::Revision, id }, Some(new.thread), new.cites)?;
-        // The head moved: the thread's search document follows it (the row is locked above).
-        search::refresh(conn, new.thread)?;
         attention::after_revision(conn, new.thread, seq, new.minor)?;
         changes::record(
             conn,

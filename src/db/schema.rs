@@ -351,6 +351,7 @@ diesel::table! {
         substantive_seq -> Nullable<Int4>,
         stale_event_on -> Nullable<Date>,
         quiet_question_at -> Nullable<Timestamptz>,
+        search_stale -> Bool,
     }
 }
 

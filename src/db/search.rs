@@ -2,15 +2,19 @@
 //!
 //! An event's document is a generated column (`events.search`). A thread's spans several tables
 //! (title, framing question, the current synthesis, interpretations, questions, controversies,
-//! the arc), so the save path rewrites it: `refresh` runs inside the transaction of every write
-//! that changes what a thread says. It is called from the few places every such write already
-//! passes through: `threads::create`, `threads::update_fields`, `threads::touch` (every section
-//! item, curator and event change) and `revisions::save` (every move of the synthesis head:
-//! edits, merges, reverts, undos, rollbacks and the restore that hiding the head revision makes).
+//! the arc), so writes rewrite it:
+//! - `refresh` runs inside the transaction of the writes that change the thread's fields or
+//!   sections (`threads::create`, `threads::update_fields`, `threads::touch`: every section item,
+//!   curator and event change) and of the restore that hiding the head revision makes, so
+//!   hidden text leaves search when it leaves the page;
+//! - a synthesis save (edit, merge, revert, undo, rollback) only marks the thread
+//!   (`search_stale`, in the UPDATE that moves its head), and `refresh_marked` rewrites marked
+//!   documents just after commit (`ops::search_index`): the document of a 10 KB synthesis was
+//!   half of a save's database time.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Float4, Integer, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Float4, Integer, Nullable, Text};
 
 use crate::domain::ids::ThreadId;
 use crate::domain::search::COUNT_CAP;
@@ -60,15 +64,47 @@ macro_rules! thread_document {
     };
 }
 
-/// Rewrites the document of one thread from its rows, in one statement.
+/// Rewrites the document of one thread from its rows, in one statement, and clears its mark:
+/// the document is current.
 ///
 /// Call it after the write has locked the thread's row (every caller's own UPDATE of `threads`
 /// does): under READ COMMITTED this statement then takes a snapshot that includes every write
 /// committed by whoever held the lock before, so the last writer's document is complete.
 pub fn refresh(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<usize> {
-    diesel::sql_query(concat!("UPDATE threads t SET search = ", thread_document!(), " WHERE t.id = $1"))
-        .bind::<BigInt, _>(thread.0)
-        .execute(conn)
+    diesel::sql_query(concat!(
+        "UPDATE threads t SET search = ",
+        thread_document!(),
+        ", search_stale = false WHERE t.id = $1"
+    ))
+    .bind::<BigInt, _>(thread.0)
+    .execute(conn)
+}
+
+/// Rewrites the documents of up to `limit` marked threads and clears their marks, in the
+/// caller's transaction; how many. Threads whose row someone holds (a save in progress, another
+/// instance's indexer) are skipped: they stay marked for a later round.
+pub fn refresh_marked(conn: &mut PgConnection, limit: i64) -> QueryResult<usize> {
+    use crate::db::schema::threads;
+    let ids: Vec<i64> = threads::table
+        .filter(threads::search_stale)
+        .order(threads::id)
+        .limit(limit)
+        .select(threads::id)
+        .for_no_key_update()
+        .skip_locked()
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    // A statement of its own, after the locks (see `refresh`): its snapshot has every save that
+    // held them, and a save waiting on them marks its thread again when it gets them.
+    diesel::sql_query(concat!(
+        "UPDATE threads t SET search = ",
+        thread_document!(),
+        ", search_stale = false WHERE t.id = ANY($1)"
+    ))
+    .bind::<Array<BigInt>, _>(ids)
+    .execute(conn)
 }
 
 /// Builds the documents of threads that have none yet (rows from before the column existed, or

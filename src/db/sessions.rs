@@ -38,18 +38,26 @@ pub struct SessionFound {
     pub write_lsn: i64,
 }
 
+diesel::define_sql_function!(
+    /// How many unread notifications `account` has (migration `unread_count`).
+    fn agora_unread_notifications(account: BigInt) -> BigInt
+);
+
 /// The user, CSRF token and unread notification count of a live session, in one query: the
-/// count is a scalar subquery answered from the partial index `notifications_open_key`, so the
-/// header costs no extra round trip.
+/// count is a function answered from the partial index `notifications_open_key`, so the header
+/// costs no extra round trip, and the query is the same SQL every time (prepared once per
+/// connection).
 pub fn find(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<SessionFound>> {
-    let unread = diesel::dsl::sql::<BigInt>(
-        "(SELECT count(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL)",
-    );
     let found: Option<(UserRow, String, i64, i64)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(diesel::dsl::now))
-        .select((UserRow::as_select(), sessions::csrf_token, unread, sessions::write_lsn))
+        .select((
+            UserRow::as_select(),
+            sessions::csrf_token,
+            agora_unread_notifications(users::id),
+            sessions::write_lsn,
+        ))
         .first(conn)
         .optional()?;
     Ok(found.map(|(row, csrf_token, unread_notifications, write_lsn)| SessionFound {

@@ -41,6 +41,7 @@ pub mod rate;
 pub mod restore;
 pub mod revisions;
 pub mod search;
+pub mod search_index;
 pub mod section_fields;
 pub mod sections;
 pub mod sessions;

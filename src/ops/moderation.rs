@@ -11,7 +11,7 @@ use crate::db::changes;
 use crate::db::moderation::{self, LogFilter, NewLogEntry};
 use crate::db::revisions::{self, SaveOutcome};
 use crate::db::threads::{self, ThreadRow};
-use crate::db::{self, PgPool};
+use crate::db::{self, PgPool, search};
 use crate::domain::history::{ModAction, RevisionAction};
 use crate::domain::ids::{ThreadId, UserId};
 use crate::domain::restriction::{Lock, parse_until};
@@ -135,6 +135,13 @@ pub fn set_hidden_in(
         }
         changes::set_hidden(c, change, user.id, hide.then_some(reason.as_str()))?;
         restore::show_visible_version(c, user, &row, hide)?;
+        if let Some(thread) = row.thread_id {
+            // What hiding took off the page leaves search with this transaction, not a tick
+            // later (a synthesis save only marks its thread: `db::search`). Locked first, so
+            // the document is made from every save committed before it.
+            threads::lock_rows(c, &[thread])?;
+            search::refresh(c, ThreadId(thread))?;
+        }
         let target = describe(c, &row)?;
         append_log(
             c,

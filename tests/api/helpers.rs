@@ -7,11 +7,12 @@ use std::sync::Arc;
 use agora::config::Settings;
 use agora::db::PgPool;
 use agora::domain::roles::Role;
+use agora::startup::Application;
 use diesel::prelude::*;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{PASSWORD, TestDatabase, blocking, insert_user, start_app};
+use crate::common::{PASSWORD, TestDatabase, blocking, build_app, insert_user, serve};
 
 /// A running application with a database of its own, dropped when the test ends.
 /// Clones share the app and database; `another_browser()` gives a clone with its own cookies.
@@ -32,6 +33,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the application with settings adjusted by `adjust` (e.g. cookies marked Secure).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_inspecting(adjust, |_| ()).await.0
+}
+
+/// Starts the application like [`spawn_app_with`], and hands back what `inspect` reads off the
+/// built application before it starts serving (e.g. the port of its metrics server).
+pub async fn spawn_app_inspecting<T>(
+    adjust: impl FnOnce(&mut Settings),
+    inspect: impl FnOnce(&Application) -> T,
+) -> (TestApp, T) {
     agora::telemetry::init_with_default("warn,r2d2=off");
     let (database, pool) = blocking(|| {
         let database = TestDatabase::create();
@@ -41,8 +51,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     .await;
     let mut settings = database.settings();
     adjust(&mut settings);
-    let address = start_app(&settings, pool.clone());
-    TestApp { address, pool, client: new_client(), database: Arc::new(database) }
+    let application = build_app(&settings, pool.clone());
+    let seen = inspect(&application);
+    let address = serve(application);
+    (TestApp { address, pool, client: new_client(), database: Arc::new(database) }, seen)
 }
 
 /// The fields of a valid new-thread form titled `title` (without a CSRF token).
@@ -332,9 +344,11 @@ fn row_text(table: &str) -> &'static str {
 /// A checksum of every app table but the bookkeeping ones, by name. The tables are listed from
 /// the catalog, so a table added later is covered without a change here.
 pub async fn table_checksums(app: &TestApp) -> std::collections::BTreeMap<String, String> {
-    // The notifications of an earlier request's change are written after it commits: let them
-    // land first, so they are not taken for a change made by the request checked next.
+    // The notifications and search documents of an earlier request's change are written after
+    // it commits: let them land first, so they are not taken for a change made by the request
+    // checked next.
     app.fanned_out().await;
+    app.indexed().await;
     #[derive(QueryableByName)]
     struct Name {
         #[diesel(sql_type = diesel::sql_types::Text)]

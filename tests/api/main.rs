@@ -51,6 +51,7 @@ mod passwords;
 mod proxies;
 mod replica_reads;
 mod search;
+mod search_index;
 mod sections;
 mod security;
 mod smtp_sink;

@@ -7,16 +7,14 @@
 //! checked as "at least" and series are told apart by labels this test alone produces.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use agora::config::Settings;
 use agora::domain::roles::Role;
-use agora::startup::Application;
 use reqwest::StatusCode;
 
-use crate::common::{TestDatabase, blocking, eventually};
-use crate::helpers::{TestApp, new_client};
+use crate::common::eventually;
+use crate::helpers::{TestApp, spawn_app_inspecting};
 
 /// One sample of the text format: `name{label="value",...} value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,22 +78,13 @@ struct MeteredApp {
 
 /// Starts the app with metrics on (port 0), and `adjust` applied to its settings.
 async fn spawn_metered_app(adjust: impl FnOnce(&mut Settings)) -> MeteredApp {
-    agora::telemetry::init_with_default("warn,r2d2=off");
-    let (database, pool) = blocking(|| {
-        let database = TestDatabase::create();
-        let pool = agora::db::build_pool(&database.url, 4).expect("a pool to the test database");
-        (database, pool)
-    })
-    .await;
-    let mut settings = database.settings();
-    settings.operator.metrics_bind = Some("127.0.0.1:0".to_owned());
-    adjust(&mut settings);
-    let application = Application::build(&settings, pool.clone()).expect("build the application");
-    let address = format!("http://127.0.0.1:{}", application.port());
-    let metrics_port = application.metrics_port().expect("metrics are on");
-    assert_ne!(metrics_port, application.port(), "metrics have an address of their own");
-    tokio::spawn(application.into_server());
-    let app = TestApp { address, pool, client: new_client(), database: Arc::new(database) };
+    let with_metrics = |settings: &mut Settings| {
+        settings.operator.metrics_bind = Some("127.0.0.1:0".to_owned());
+        adjust(settings);
+    };
+    let (app, (port, metrics_port)) =
+        spawn_app_inspecting(with_metrics, |built| (built.port(), built.metrics_port().expect("metrics are on"))).await;
+    assert_ne!(metrics_port, port, "metrics have an address of their own");
     MeteredApp { app, metrics_url: format!("http://127.0.0.1:{metrics_port}/metrics") }
 }
 
@@ -251,16 +240,8 @@ async fn the_site_address_does_not_serve_metrics() {
 
 #[tokio::test]
 async fn metrics_are_off_by_default() {
-    let database = blocking(TestDatabase::create).await;
-    let settings = database.settings();
-    assert_eq!(settings.operator.metrics_bind, None);
-    let pool = blocking({
-        let url = database.url.clone();
-        move || agora::db::build_pool(&url, 2).unwrap()
-    })
-    .await;
-    let application = Application::build(&settings, pool).unwrap();
-    assert_eq!(application.metrics_port(), None);
+    let (_app, (bind, port)) = spawn_app_inspecting(|_| {}, |built| (built.metrics_port(), built.port())).await;
+    assert_eq!(bind, None, "no metrics address unless AGORA_METRICS_BIND is set (site port {port})");
 }
 
 #[test]

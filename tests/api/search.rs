@@ -65,6 +65,7 @@ async fn a_title_hit_ranks_above_hits_in_the_body() {
         "",
     )
     .await;
+    app.indexed().await;
     event(&app, "Ice sheet report", "A glacier calved; glaciers are retreating.").await;
     thread(&app, "Glaciers of Patagonia", "Are they stable?").await;
     event(&app, "Glacier collapse in the Dolomites", "").await;
@@ -178,9 +179,11 @@ async fn the_document_follows_the_head_through_saves_merges_reverts_and_undos() 
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.api_save_synthesis_ok(&slug, 0, "Pluto has a heart of nitrogen ice.\n\nIt is far away.", "").await;
+    app.indexed().await;
     assert_eq!(found(&app, "nitrogen").await, ["Is Pluto a planet?"], "a plain save");
 
     app.api_save_synthesis_ok(&slug, 1, "Pluto has a heart of methane ice.\n\nIt is far away.", "").await;
+    app.indexed().await;
     assert!(found(&app, "nitrogen").await.is_empty(), "only the current text counts");
     assert_eq!(found(&app, "methane").await, ["Is Pluto a planet?"]);
 
@@ -192,6 +195,7 @@ async fn the_document_follows_the_head_through_saves_merges_reverts_and_undos() 
         )
         .await;
     assert!(res.status().is_success(), "merged: {}", res.status());
+    app.indexed().await;
     let detail = app.get_json(&format!("/api/v1/threads/{slug}"), StatusCode::OK).await;
     assert_eq!(detail["synthesis"]["action"], "merge", "{detail}");
     assert_eq!(found(&app, "neptune").await, ["Is Pluto a planet?"], "a merge");
@@ -201,12 +205,15 @@ async fn the_document_follows_the_head_through_saves_merges_reverts_and_undos() 
         .post_json(&format!("/api/v1/threads/{slug}/revisions/1/revert"), &json!({ "base_seq": 3, "reason": "r" }))
         .await;
     expect_json(res, StatusCode::CREATED).await;
+    app.indexed().await;
     assert!(found(&app, "neptune").await.is_empty(), "a revert");
     assert_eq!(found(&app, "nitrogen").await, ["Is Pluto a planet?"]);
 
     app.api_save_synthesis_ok(&slug, 4, "Pluto has a heart of nitrogen ice.\n\nIt has five moons.", "").await;
+    app.indexed().await;
     let res = app.post_json(&format!("/api/v1/threads/{slug}/revisions/5/undo"), &json!({ "base_seq": 5 })).await;
     expect_json(res, StatusCode::CREATED).await;
+    app.indexed().await;
     assert!(found(&app, "moons").await.is_empty(), "an undo");
     assert_eq!(found(&app, "far away").await, ["Is Pluto a planet?"]);
 }
@@ -216,16 +223,19 @@ async fn a_rollback_takes_the_rolled_back_text_out_of_the_document() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.api_save_synthesis_ok(&slug, 0, "Good text about orbits.", "").await;
+    app.indexed().await;
     let bob = app.browser_as("bob", Role::Curator).await;
     let res = app.post_json(&format!("/api/v1/threads/{slug}/curators"), &json!({ "username": "bob" })).await;
     expect_json(res, StatusCode::OK).await;
     bob.api_save_synthesis_ok(&slug, 1, "Buy cheap sunglasses.", "").await;
+    bob.indexed().await;
     assert_eq!(found(&app, "sunglasses").await, ["Is Pluto a planet?"]);
     let maud = app.browser_as("maud", Role::Moderator).await;
 
     let rollback = json!({ "username": "bob", "base_seq": 2, "reason": "spam" });
     expect_json(maud.post_json(&format!("/api/v1/threads/{slug}/rollback"), &rollback).await, StatusCode::CREATED)
         .await;
+    app.indexed().await;
 
     assert!(found(&app, "sunglasses").await.is_empty());
     assert_eq!(found(&app, "orbits").await, ["Is Pluto a planet?"]);
@@ -236,8 +246,10 @@ async fn hiding_the_current_revision_makes_its_text_unfindable() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.api_save_synthesis_ok(&slug, 0, "Pluto is small.", "").await;
+    app.indexed().await;
     app.api_save_synthesis_ok(&slug, 1, "Pluto is small. Call Jane Roe at 555-0100, she lives on Elm Street.", "")
         .await;
+    app.indexed().await;
     let reader = app.another_browser();
     assert_eq!(found(&reader, "elm street").await, ["Is Pluto a planet?"]);
     let maud = app.browser_as("maud", Role::Moderator).await;
@@ -453,6 +465,7 @@ async fn snippets_highlight_the_matching_words() {
         "",
     )
     .await;
+    app.indexed().await;
     event(&app, "Flyby", "The probe sent back images of Sputnik Planitia.").await;
 
     let body = api(&app, &[("q", "probe mapped")]).await;
@@ -476,6 +489,7 @@ async fn an_empty_search_asks_for_words_and_shows_no_results() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.api_save_synthesis_ok(&slug, 0, "Some text.", "").await;
+    app.indexed().await;
 
     for pairs in [&[][..], &[("q", "")][..], &[("q", "   ")][..], &[("q", ""), ("type", "events")][..]] {
         let (status, html) = page(&app, pairs).await;
@@ -498,6 +512,7 @@ async fn malformed_queries_never_fail_and_queries_without_words_say_so() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.api_save_synthesis_ok(&slug, 0, "Pluto is a dwarf planet.", "").await;
+    app.indexed().await;
 
     for q in [
         "\"unclosed phrase",
@@ -588,6 +603,7 @@ async fn the_api_describes_each_hit() {
     let app = spawn_app().await;
     let slug = app.curated_thread().await;
     app.api_save_synthesis_ok(&slug, 0, "Charon is Pluto's largest moon.", "").await;
+    app.indexed().await;
     let event_id = event(&app, "Charon discovered", "Found on photographic plates.").await;
 
     let body = api(&app, &[("q", "charon")]).await;
@@ -627,6 +643,7 @@ async fn markup_in_titles_and_text_is_escaped_in_results() {
     let slug = thread(&app, "<script>alert('t')</script> zebra", "Is <b>this</b> zebra bold?").await;
     app.api_save_synthesis_ok(&slug, 0, "A zebra \"><img src=x onerror=alert(1)> and <svg onload=alert(2)> zebra", "")
         .await;
+    app.indexed().await;
     event(&app, "<img src=y onerror=alert(3)> zebra", "zebra </mark><script>alert(4)</script>").await;
 
     let (status, html) = page(&app, &[("q", "zebra")]).await;

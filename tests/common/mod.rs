@@ -137,10 +137,13 @@ pub fn insert_user(conn: &mut PgConnection, username: &str, role: Role) {
     db::users::insert(conn, username, fixture_hash(), role).expect("insert a fixture user");
 }
 
-/// Starts the real application in this process on a random port (the settings' port 0) and
-/// serves it on the test's runtime; returns its base URL.
-pub fn start_app(settings: &Settings, pool: PgPool) -> String {
-    let app = Application::build(settings, pool).expect("build the application");
+/// Builds the real application on a random port (the settings' port 0), not serving yet.
+pub fn build_app(settings: &Settings, pool: PgPool) -> Application {
+    Application::build(settings, pool).expect("build the application")
+}
+
+/// Serves a built application in this process, on the test's runtime; returns its base URL.
+pub fn serve(app: Application) -> String {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.into_server());
     address

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::common::{PASSWORD, blocking, start_app};
+use crate::common::{PASSWORD, blocking, build_app, serve};
 use crate::helpers::{ApiClient, http_client, init_logging, insert_user_at};
 use crate::history::assert_nothing_lost;
 use crate::postgres::Postgres;
@@ -32,7 +32,7 @@ async fn a_database_crash_under_load_loses_no_acknowledged_save_and_heals_withou
     })
     .await
     .expect("migrate the throwaway database");
-    let base = start_app(&settings, pool);
+    let base = serve(build_app(&settings, pool));
     insert_user_at(&url, "curator", Role::Curator).await;
     let curator = ApiClient::log_in(&base, "curator", PASSWORD).await;
     let slug = curator.create_thread("Does the record survive a crash").await;

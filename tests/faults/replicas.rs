@@ -15,7 +15,7 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::common::{PASSWORD, blocking, eventually, start_app};
+use crate::common::{PASSWORD, blocking, build_app, eventually, serve};
 use crate::helpers::{ApiClient, SaveReply, http_client, init_logging, insert_user_at};
 use crate::postgres::Postgres;
 
@@ -129,7 +129,7 @@ async fn reads_go_to_a_streaming_replica_a_writer_reads_their_own_save_and_a_dea
     // Generous: the replica stays in use while its replay is paused below, so what keeps the
     // writer's reads on the primary is their own write position, not the lag bound.
     settings.replicas.max_lag = Duration::from_secs(120);
-    let base = start_app(&settings, pool);
+    let base = serve(build_app(&settings, pool));
     let up =
         eventually(Duration::from_secs(20), || async { health(&base).await.1["replicas"][0]["status"] == "up" }).await;
     assert!(up, "the standby is reported up: {}", health(&base).await.1);

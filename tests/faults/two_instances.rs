@@ -6,7 +6,7 @@ use diesel::{Connection, PgConnection};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::common::{PASSWORD, TestDatabase, blocking, start_app};
+use crate::common::{PASSWORD, TestDatabase, blocking, build_app, serve};
 use crate::helpers::{ApiClient, SaveReply, attempt_login, http_client, init_logging, insert_user_at, patient_pool};
 use crate::history::{Ack, assert_nothing_lost};
 
@@ -26,8 +26,8 @@ async fn two_instances() -> TwoInstances {
         move || (patient_pool(&settings), patient_pool(&settings))
     })
     .await;
-    let a = start_app(&settings, pool_a);
-    let b = start_app(&settings, pool_b);
+    let a = serve(build_app(&settings, pool_a));
+    let b = serve(build_app(&settings, pool_b));
     TwoInstances { a, b, database }
 }
 

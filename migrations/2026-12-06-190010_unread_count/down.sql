@@ -1,0 +1,1 @@
+DROP FUNCTION agora_unread_notifications(bigint);
