@@ -51,8 +51,18 @@ export function psql(database, sql, vars = {}) {
 function runWithInput(command, args, input, env) {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
-      else resolve(stdout.trim());
+      if (!error) {
+        resolve(stdout.trim());
+        return;
+      }
+      // How it ended (an exit code, or the signal that killed it) and everything it printed:
+      // a failure with an empty stderr says nothing otherwise.
+      const ended = error.signal ? `killed by ${error.signal}` : `exit code ${error.code}`;
+      const failure = new Error(
+        `${command} ${args.join(' ')} failed (${ended}): ${stderr.trim() || '(no stderr)'}; stdout: ${stdout.trim() || '(none)'}`,
+      );
+      failure.silent = !stderr.trim();
+      reject(failure);
     });
     child.stdin.end(input);
   });
@@ -130,9 +140,18 @@ export async function startServer({ demo = false } = {}) {
     async createUser(username, role = 'reader') {
       if (!ROLES.includes(role)) throw new Error(`unknown role ${role}`);
       if (passwordHash === undefined) {
-        await runWithInput(BINARY, ['create-admin', '--username', username, '--password-stdin'], `${PASSWORD}\n`, {
-          DATABASE_URL: databaseUrl,
-          RUST_LOG: 'warn',
+        const createAdmin = () =>
+          runWithInput(BINARY, ['create-admin', '--username', username, '--password-stdin'], `${PASSWORD}\n`, {
+            DATABASE_URL: databaseUrl,
+            RUST_LOG: 'warn',
+          });
+        await createAdmin().catch((error) => {
+          // Once in a CI run it ended without a word on stderr (cause unknown; 400 runs under
+          // load here did not repeat it): such a failure is reported and tried once more, any
+          // failure that says why is not.
+          if (!error.silent) throw error;
+          console.error(`create-admin failed without a message; trying once more: ${error.message}`);
+          return createAdmin();
         });
         passwordHash = await server.sql(`SELECT password_hash FROM users WHERE username = :'name';`, { name: username });
         await server.sql(`UPDATE users SET role = :'role' WHERE username = :'name';`, { name: username, role });

@@ -72,11 +72,27 @@ pub fn build_pool(database_url: &str, size: u32) -> anyhow::Result<PgPool> {
         .with_context(|| format!("opening a connection pool to {}", redact(database_url)))
 }
 
+/// The advisory lock every migrating process holds (an arbitrary constant: "agora" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6167_6f72_61;
+
 /// Runs the embedded migrations that have not run yet. What older versions did not store
 /// (blame, block maps, search documents) is filled by `ops::backfill::run` right after.
+///
+/// Processes that start together (instances behind a load balancer, `create-admin` beside a
+/// starting server) take turns through a session advisory lock: without it both would apply the
+/// same migration and one would fail. The lock goes with the connection if the process dies.
 pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<()> {
-    conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
-    Ok(())
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+        .execute(conn)
+        .context("waiting for other processes' migrations")?;
+    let ran =
+        conn.run_pending_migrations(MIGRATIONS).map(|_| ()).map_err(|e| anyhow::anyhow!("running migrations: {e}"));
+    diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+        .execute(conn)
+        .context("releasing the migration lock")?;
+    ran
 }
 
 /// Connects to the server's `postgres` database and creates the target database if absent.
@@ -84,13 +100,19 @@ pub fn create_database_if_missing(database_url: &str) -> anyhow::Result<()> {
     let (admin_url, name) = split_database_url(database_url)?;
     let mut conn =
         PgConnection::establish(&admin_url).with_context(|| format!("connecting to {}", redact(&admin_url)))?;
-    let exists: bool = diesel::select(diesel::dsl::exists(pg_database::table.filter(pg_database::datname.eq(&name))))
-        .get_result(&mut conn)?;
-    if !exists {
-        create_database(&mut conn, &name, None)?;
-        tracing::info!(database = %name, "created database");
+    if !database_exists(&mut conn, &name)? {
+        match create_database(&mut conn, &name, None) {
+            Ok(()) => tracing::info!(database = %name, "created database"),
+            // Another process starting at the same moment created it first.
+            Err(_) if database_exists(&mut conn, &name)? => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
+}
+
+fn database_exists(conn: &mut PgConnection, name: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(pg_database::table.filter(pg_database::datname.eq(name)))).get_result(conn)
 }
 
 /// `CREATE DATABASE name [TEMPLATE template]`. Identifiers cannot be bound as parameters, so

@@ -21,4 +21,5 @@ mod replicas;
 mod save_stream;
 mod server_process;
 mod shutdown;
+mod startup_race;
 mod two_instances;
