@@ -73,7 +73,7 @@ pub fn build_pool(database_url: &str, size: u32) -> anyhow::Result<PgPool> {
 }
 
 /// The advisory lock every migrating process holds (an arbitrary constant: "agora" in ASCII).
-const MIGRATION_LOCK: i64 = 0x6167_6f72_61;
+const MIGRATION_LOCK: i64 = 0x0061_676f_7261;
 
 /// Runs the embedded migrations that have not run yet. What older versions did not store
 /// (blame, block maps, search documents) is filled by `ops::backfill::run` right after.
