@@ -166,6 +166,15 @@ def create_thread(base, slug):
         raise RuntimeError(f"creating {slug} answered {res.status}: {raw[:300]!r}")
 
 
+def save_once(conn, cookie, csrf, slug, text, summary):
+    """One synthesis save on top of the thread's current head, as benchadmin (logged in on conn)."""
+    res, raw = request(conn, "GET", f"/api/v1/threads/{slug}")
+    body = {"base_seq": json.loads(raw)["head_seq"], "body": text, "summary": summary}
+    res, raw = request(conn, "POST", f"/api/v1/threads/{slug}/synthesis", body, {"Cookie": cookie, "X-CSRF-Token": csrf})
+    if res.status != 201:
+        raise RuntimeError(f"save answered {res.status}: {raw[:300]!r}")
+
+
 def notified(base, slug, user):
     reader = connect(base)
     r_cookie, r_csrf = log_in(reader, user)
@@ -175,13 +184,7 @@ def notified(base, slug, user):
         raise RuntimeError(f"marking read answered {res.status}: {raw[:200]!r}")
     writer = connect(base)
     cookie, csrf = log_in(writer)
-    res, raw = request(writer, "GET", f"/api/v1/threads/{slug}")
-    seq = json.loads(raw)["head_seq"]
-    body = {"base_seq": seq, "body": f"Save at {time.time_ns()}.\n\n{BODY}", "summary": "fan-out latency"}
-    res, raw = request(writer, "POST", f"/api/v1/threads/{slug}/synthesis", body,
-                       {"Cookie": cookie, "X-CSRF-Token": csrf})
-    if res.status != 201:
-        raise RuntimeError(f"save answered {res.status}: {raw[:300]!r}")
+    save_once(writer, cookie, csrf, slug, f"Save at {time.time_ns()}.\n\n{BODY}", "fan-out latency")
     saved = time.perf_counter()
     while time.perf_counter() - saved < 60:
         res, raw = request(reader, "GET", "/api/v1/notifications", headers={"Cookie": r_cookie})
@@ -209,14 +212,8 @@ def searchable(base, slug, n):
     reader = connect(base)
     waits = []
     for i in range(n):
-        res, raw = request(writer, "GET", f"/api/v1/threads/{slug}")
-        seq = json.loads(raw)["head_seq"]
         word = made_up_word(time.time_ns() + i)
-        body = {"base_seq": seq, "body": f"The word {word} is new.\n\n{BODY}", "summary": "search latency"}
-        res, raw = request(writer, "POST", f"/api/v1/threads/{slug}/synthesis", body,
-                           {"Cookie": cookie, "X-CSRF-Token": csrf})
-        if res.status != 201:
-            raise RuntimeError(f"save answered {res.status}: {raw[:300]!r}")
+        save_once(writer, cookie, csrf, slug, f"The word {word} is new.\n\n{BODY}", "search latency")
         saved = time.perf_counter()
         while True:
             res, raw = request(reader, "GET", f"/api/v1/search?q={word}")

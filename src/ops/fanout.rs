@@ -4,8 +4,6 @@
 //! notifications commit together with the entry's progress, so a crash mid-fan-out neither loses
 //! nor repeats a notification.
 
-use std::time::Duration;
-
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use crate::config::FanoutSettings;
@@ -129,11 +127,9 @@ pub async fn run_once(pool: &PgPool, settings: &FanoutSettings) -> Result<Round,
 /// the runtime. Counts runs and failures in `agora_jobs_runs_total` / `agora_jobs_failures_total`
 /// (job `fanout`).
 pub fn spawn_worker(pool: PgPool, settings: FanoutSettings) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(settings.tick.max(Duration::from_millis(1)));
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
+    super::jobs::spawn_every(settings.tick, move || {
+        let pool = pool.clone();
+        async move {
             metrics::counter!("agora_jobs_runs_total", "job" => "fanout").increment(1);
             match run_once(&pool, &settings).await {
                 Ok(round) => {

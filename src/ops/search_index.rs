@@ -4,8 +4,6 @@
 //! `SKIP LOCKED`, so a thread is indexed by one of them, and a save that lands meanwhile marks
 //! its thread again.
 
-use std::time::Duration;
-
 use diesel::{Connection, RunQueryDsl};
 
 use crate::config::SearchIndexSettings;
@@ -42,11 +40,9 @@ pub async fn run_once(pool: &PgPool) -> Result<usize, AppError> {
 /// Runs [`run_once`] every `settings.tick` (first at once) on the current runtime; it ends with
 /// the runtime. Counted as job `search_index` in `/metrics`.
 pub fn spawn_worker(pool: PgPool, settings: SearchIndexSettings) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(settings.tick.max(Duration::from_millis(1)));
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
+    super::jobs::spawn_every(settings.tick, move || {
+        let pool = pool.clone();
+        async move {
             let round = run_once(&pool).await;
             super::jobs::record_run("search_index", round.is_ok());
             if let Err(e) = round {
