@@ -18,6 +18,7 @@ use actix_web::{Error, web};
 
 use super::Visitor;
 use super::privacy::PRIVATE;
+use super::read_your_writes::LastWrite;
 use super::session::token_hash;
 use crate::db::{self, api_tokens, throttle};
 use crate::domain::api_token::{self, Scope};
@@ -92,6 +93,8 @@ pub async fn serve(
     };
     let token = TokenAuth { id: found.id, scope: found.scope };
     req.extensions_mut().insert(visitor(Some(found.user), found.unread_notifications, Some(token)));
+    // Its reads wait for a replica that has replayed its last write (`read_your_writes`).
+    req.extensions_mut().insert(LastWrite(found.write_lsn));
     if let Some(refusal) = refusal {
         return Ok(finish(req.error_response(refusal.for_path(&path))));
     }

@@ -5,8 +5,9 @@
 //! and past the WAL position of the visitor's own last write. Every other request (and every
 //! background job) uses the primary. After an unsafe request of a session holder (or one that
 //! opened a session: login, sign-up), the primary's WAL position, taken once the request's
-//! transactions have committed, is stored in the session, so that visitor reads from a replica
-//! only once it has replayed their write. Anonymous visitors have written nothing to wait for.
+//! transactions have committed, is stored in the session (or, for a bearer request, on the API
+//! token), so that visitor reads from a replica only once it has replayed their write. Anonymous
+//! visitors have written nothing to wait for.
 //!
 //! Code that writes while serving a `GET`, or must read the primary's latest state, calls
 //! `db::with_primary_conn`. A middleware that must keep a whole request on the primary (a page
@@ -19,12 +20,13 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 
+use super::Visitor;
 use super::session::{SESSION_COOKIE, token_hash};
-use crate::db::{self, replicas, sessions};
+use crate::db::{self, api_tokens, replicas, sessions};
 use crate::state::AppState;
 
-/// The WAL position of the visitor's session's last write; `visitor::load` puts it in the
-/// request when the request carries a live session.
+/// The WAL position of the visitor's last write: `visitor::load` puts it in the request when the
+/// request carries a live session, `bearer::serve` when it presents a live API token.
 #[derive(Debug, Clone, Copy)]
 pub struct LastWrite(pub i64);
 
@@ -60,7 +62,13 @@ pub async fn route(
         let res = replicas::reading_from(replica, next.call(req)).await?;
         return Ok(res.map_into_boxed_body());
     }
-    let request_session = last_write.and_then(|_| req.cookie(SESSION_COOKIE)).map(|c| c.value().to_owned());
+    // Whose write this is: the token's, for a bearer request (its cookies are ignored), else
+    // the session's.
+    let token = req.extensions().get::<Visitor>().and_then(|v| v.token).map(|t| t.id);
+    let request_session = match token {
+        Some(_) => None,
+        None => last_write.and_then(|_| req.cookie(SESSION_COOKIE)).map(|c| c.value().to_owned()),
+    };
     let res = next.call(req).await?.map_into_boxed_body();
     // A session opened by this request (login, sign-up) is the one that reads next.
     let opened = res
@@ -68,13 +76,20 @@ pub async fn route(
         .cookies()
         .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
         .map(|c| c.value().to_owned());
-    if let Some(token) = opened.or(request_session) {
-        let hash = token_hash(&token);
-        if let Err(e) = db::with_primary_conn(&state.pool, move |c| Ok(sessions::set_write_position(c, &hash)?)).await {
-            // The write itself succeeded; at worst the next read comes from a replica that has
-            // not replayed it yet. Say so rather than fail a committed request.
-            tracing::warn!(error = %e, "could not record the session's write position");
+    let recorded = match (opened.or(request_session), token) {
+        (Some(session), _) => {
+            let hash = token_hash(&session);
+            Some(db::with_primary_conn(&state.pool, move |c| Ok(sessions::set_write_position(c, &hash)?)).await)
         }
+        (None, Some(id)) => {
+            Some(db::with_primary_conn(&state.pool, move |c| Ok(api_tokens::set_write_position(c, id)?)).await)
+        }
+        (None, None) => None,
+    };
+    if let Some(Err(e)) = recorded {
+        // The write itself succeeded; at worst the next read comes from a replica that has not
+        // replayed it yet. Say so rather than fail a committed request.
+        tracing::warn!(error = %e, "could not record the writer's write position");
     }
     Ok(res)
 }

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::notifications::unread_of;
+use super::replicas::wal_position;
 use super::schema::{api_tokens, users};
 use super::users::{User, UserRow};
 use crate::domain::api_token::Scope;
@@ -96,31 +98,46 @@ pub struct TokenFound {
     /// The owner's unread notifications (as a session would load them).
     pub unread_notifications: i64,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The primary's WAL position after this token's last write (see `set_write_position`).
+    pub write_lsn: i64,
 }
 
-/// A token's id, scope and last use, its owner's row and unread count, as one query reads them.
-type FoundRow = (i64, String, Option<DateTime<Utc>>, UserRow, i64);
+/// A token's id, scope, last use and write position, its owner's row and unread count, as one
+/// query reads them.
+type FoundRow = (i64, String, Option<DateTime<Utc>>, i64, UserRow, i64);
 
 /// The live token whose hash is `hash`, with its owner, in one query by the unique index on
 /// `token_hash`.
 pub fn find_live(conn: &mut PgConnection, hash: &[u8]) -> QueryResult<Option<TokenFound>> {
-    let unread = diesel::dsl::sql::<BigInt>(
-        "(SELECT count(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL)",
-    );
     let found: Option<FoundRow> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::id, api_tokens::scope, api_tokens::last_used_at, UserRow::as_select(), unread))
+        .select((
+            api_tokens::id,
+            api_tokens::scope,
+            api_tokens::last_used_at,
+            api_tokens::write_lsn,
+            UserRow::as_select(),
+            unread_of(users::id),
+        ))
         .first(conn)
         .optional()?;
-    Ok(found.map(|(id, scope, last_used_at, row, unread_notifications)| TokenFound {
+    Ok(found.map(|(id, scope, last_used_at, write_lsn, row, unread_notifications)| TokenFound {
         id,
         scope: Scope::parse(&scope).unwrap_or(Scope::Read),
         user: row.into(),
         unread_notifications,
         last_used_at,
+        write_lsn,
     }))
+}
+
+/// Records the primary's current WAL position as the token's last write, once its request has
+/// committed: its later reads wait for a replica that has replayed this far (read your writes,
+/// as `sessions::set_write_position` gives a session).
+pub fn set_write_position(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(api_tokens::table.find(id)).set(api_tokens::write_lsn.eq(wal_position())).execute(conn)
 }
 
 /// Whether a token last used at `last` should have its use written now.

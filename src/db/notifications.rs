@@ -10,6 +10,14 @@ use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text, Timestamptz};
 use super::schema::notifications;
 use crate::domain::ids::{ThreadId, UserId};
 
+diesel::define_sql_function!(
+    /// How many unread notifications `account` has, for the queries that load it beside a
+    /// session's or a token's user (the function of migration `unread_count`, served by
+    /// `notifications_open_key`): fixed SQL, so diesel prepares those queries once per connection.
+    #[sql_name = "agora_unread_notifications"]
+    fn unread_of(account: BigInt) -> BigInt
+);
+
 /// Where a page of notifications continues (newest activity first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotificationCursor {

@@ -392,6 +392,12 @@ fn format_lsn(lsn: u64) -> String {
     format!("{:X}/{:X}", lsn >> 32, lsn & 0xFFFF_FFFF)
 }
 
+/// The primary's current WAL position, as the bigint `sessions.write_lsn` and
+/// `api_tokens.write_lsn` store (bytes since 0/0).
+pub fn wal_position() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql("(pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

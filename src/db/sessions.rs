@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
+use super::notifications::unread_of;
+use super::replicas::wal_position;
 use super::schema::{sessions, users};
 use super::users::{User, UserRow};
 use crate::domain::ids::UserId;
@@ -38,11 +39,6 @@ pub struct SessionFound {
     pub write_lsn: i64,
 }
 
-diesel::define_sql_function!(
-    /// How many unread notifications `account` has (migration `unread_count`).
-    fn agora_unread_notifications(account: BigInt) -> BigInt
-);
-
 /// The user, CSRF token and unread notification count of a live session, in one query: the
 /// count is a function answered from the partial index `notifications_open_key`, so the header
 /// costs no extra round trip, and the query is the same SQL every time (prepared once per
@@ -52,12 +48,7 @@ pub fn find(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<Se
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(diesel::dsl::now))
-        .select((
-            UserRow::as_select(),
-            sessions::csrf_token,
-            agora_unread_notifications(users::id),
-            sessions::write_lsn,
-        ))
+        .select((UserRow::as_select(), sessions::csrf_token, unread_of(users::id), sessions::write_lsn))
         .first(conn)
         .optional()?;
     Ok(found.map(|(row, csrf_token, unread_notifications, write_lsn)| SessionFound {
@@ -72,8 +63,7 @@ pub fn find(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<Option<Se
 /// committed: its later reads wait for a replica that has replayed this far (read your writes).
 pub fn set_write_position(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<usize> {
     // Evaluated after the request's transactions committed, so at or past their commit records.
-    let position = diesel::dsl::sql::<BigInt>("(pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
-    diesel::update(sessions::table.find(token_hash)).set(sessions::write_lsn.eq(position)).execute(conn)
+    diesel::update(sessions::table.find(token_hash)).set(sessions::write_lsn.eq(wal_position())).execute(conn)
 }
 
 /// Ends one session (logout).

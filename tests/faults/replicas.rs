@@ -1,7 +1,8 @@
 //! Read replicas (issue 18, item 8) with a real streaming standby: a throwaway primary and a
 //! standby made from it with `pg_basebackup -R`, the app reading from the standby
 //! (`AGORA_REPLICA_URLS`). Checked: a writer reads their own save while the standby's replay is
-//! paused (and another reader, served by the standby, does not see it yet); page views are
+//! paused, with a session and with an API token (and another reader, served by the standby,
+//! does not see it yet); page views are
 //! counted on the standby itself; killing the standby makes reads fall back to the primary
 //! without a 5xx, and `/healthz` reports it down while answering 200.
 
@@ -13,7 +14,7 @@ use agora::domain::roles::Role;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::common::{PASSWORD, blocking, build_app, eventually, serve};
 use crate::helpers::{ApiClient, SaveReply, http_client, init_logging, insert_user_at};
@@ -213,6 +214,25 @@ async fn reads_go_to_a_streaming_replica_a_writer_reads_their_own_save_and_a_dea
     let stale = synthesis_text(&other, &slug).await;
     assert!(stale.contains("First text of the synthesis."), "another reader is served by the paused standby");
     assert!(!stale.contains("Second text"), "the paused standby has not replayed the save");
+    // A client with an API token (no session) reads its own write too: the position is kept
+    // on the token.
+    let res = writer.post_json("/api/v1/account/tokens", &json!({ "name": "replica test", "scope": "write" })).await;
+    let res = res.expect("an answer to creating a token");
+    assert_eq!(res.status(), StatusCode::CREATED, "create a write token");
+    let token = res.json::<Value>().await.unwrap()["token"].as_str().expect("the token, shown once").to_owned();
+    let bearer = http_client();
+    let saved = bearer
+        .post(format!("{base}/api/v1/threads/{slug}/synthesis"))
+        .bearer_auth(&token)
+        .json(&json!({ "base_seq": 2, "body": "Third text, saved with a token while paused.", "summary": "token" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::CREATED, "the token's save");
+    let read = bearer.get(format!("{base}/api/v1/threads/{slug}")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(read.json::<Value>().await.unwrap()["head_seq"], 3, "the token client reads its own save");
+    assert_eq!(json(&other, &format!("/api/v1/threads/{slug}")).await.1["head_seq"], 1, "the standby still lags");
     let health_paused = health(&base).await;
     assert_eq!(health_paused.0, StatusCode::OK);
     blocking({
@@ -222,7 +242,7 @@ async fn reads_go_to_a_streaming_replica_a_writer_reads_their_own_save_and_a_dea
     .await;
     let other_sees = eventually(Duration::from_secs(20), || {
         let (other, slug) = (other.clone(), slug.clone());
-        async move { json(&other, &format!("/api/v1/threads/{slug}")).await.1["head_seq"] == 2 }
+        async move { json(&other, &format!("/api/v1/threads/{slug}")).await.1["head_seq"] == 3 }
     })
     .await;
     assert!(other_sees, "once replay resumes, the other reader sees the save");
@@ -247,7 +267,7 @@ async fn reads_go_to_a_streaming_replica_a_writer_reads_their_own_save_and_a_dea
     let failed: Vec<_> = answers.iter().filter(|(.., status)| !status.is_success()).collect();
     assert!(failed.is_empty(), "reads after the standby died: {failed:?}");
     eprintln!("{:.1?}: fallback reads", started.elapsed());
-    assert_eq!(json(&other, &format!("/api/v1/threads/{slug}")).await.1["head_seq"], 2, "read from the primary");
+    assert_eq!(json(&other, &format!("/api/v1/threads/{slug}")).await.1["head_seq"], 3, "read from the primary");
 
     // (d) `/healthz` reports the dead standby and still answers 200.
     let reported =
