@@ -71,13 +71,7 @@ macro_rules! thread_document {
 /// does): under READ COMMITTED this statement then takes a snapshot that includes every write
 /// committed by whoever held the lock before, so the last writer's document is complete.
 pub fn refresh(conn: &mut PgConnection, thread: ThreadId) -> QueryResult<usize> {
-    diesel::sql_query(concat!(
-        "UPDATE threads t SET search = ",
-        thread_document!(),
-        ", search_stale = false WHERE t.id = $1"
-    ))
-    .bind::<BigInt, _>(thread.0)
-    .execute(conn)
+    rewrite(conn, vec![thread.0])
 }
 
 /// Rewrites the documents of up to `limit` marked threads and clears their marks, in the
@@ -98,6 +92,11 @@ pub fn refresh_marked(conn: &mut PgConnection, limit: i64) -> QueryResult<usize>
     }
     // A statement of its own, after the locks (see `refresh`): its snapshot has every save that
     // held them, and a save waiting on them marks its thread again when it gets them.
+    rewrite(conn, ids)
+}
+
+/// The one statement that rebuilds documents: those of `ids`, marks cleared.
+fn rewrite(conn: &mut PgConnection, ids: Vec<i64>) -> QueryResult<usize> {
     diesel::sql_query(concat!(
         "UPDATE threads t SET search = ",
         thread_document!(),
